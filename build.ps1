@@ -1,0 +1,210 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests, packages, benchmarks and demonstrates RunCloud.PowerShell.
+
+.DESCRIPTION
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+
+    Tasks (several may be given; each runs the tasks it needs first):
+      Clean     removes out/ and every bin/ and obj/ folder
+      Build     builds the importable module folder out/RunCloud.PowerShell (psd1, dlls, format file, help)
+      Test      Build, then the xunit suites and the Pester suite; results in out/test-results; prints "N passed, N failed, N skipped"
+      Demo      Build, then the main job end to end against the RunCloud API emulator
+      Bench     Build, then the benchmarks (out/bench/results.json and a table)
+      Package   Build, then out/RunCloud.PowerShell.<version>.nupkg, installable with Install-PSResource from a folder repository
+      Emulator  Build, then runs the RunCloud API emulator in the foreground on -Port until Ctrl+C
+
+    Why plain PowerShell and not Invoke-Build: Invoke-Build is published to the PowerShell Gallery, which is not
+    reachable here, and not under a NuGet id this machine's registry serves. The tasks are few and linear, so a
+    switch over task names with explicit dependencies keeps the build free of any tool beyond dotnet and pwsh.
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Bench', 'Package', 'Emulator')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Port for -Task Emulator.
+    [int] $Port = 8080,
+
+    # Bench: repetitions of each measurement (the median is reported).
+    [int] $Repeat = 5
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$ProgressPreference = 'SilentlyContinue'
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleName = 'RunCloud.PowerShell'
+$ModuleOut = Join-Path $Out $ModuleName
+$TestResults = Join-Path $Out 'test-results'
+$script:Done = [System.Collections.Generic.HashSet[string]]::new()
+
+function Get-ProjectVersion {
+    $props = [xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))
+    $version = $props.Project.PropertyGroup | ForEach-Object { $_.Version } | Where-Object { $_ } | Select-Object -First 1
+    if (-not $version) { throw 'Directory.Build.props has no <Version>: it is the one place the version lives.' }
+    $version
+}
+
+function Invoke-Dotnet {
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+# The command line of the pwsh running this script, to start child processes with the very same PowerShell.
+function Get-PwshCommand {
+    $process = [Environment]::ProcessPath
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if ((Split-Path -Leaf $process) -match '^dotnet(\.exe)?$' -and (Test-Path $dll)) { return @($process, $dll) }
+    @($process)
+}
+
+function Invoke-Pwsh {
+    param([string[]] $Arguments)
+    $cmd = Get-PwshCommand
+    $exe = $cmd[0]
+    $rest = @($cmd | Select-Object -Skip 1) + $Arguments
+    & $exe @rest
+    $LASTEXITCODE
+}
+
+function Invoke-Task([string] $Name) {
+    if ($script:Done.Contains($Name)) { return }
+    Write-Host "==> $Name" -ForegroundColor Cyan
+    & "Task-$Name"
+    [void]$script:Done.Add($Name)
+}
+
+function Task-Clean {
+    if (Test-Path $Out) { Remove-Item -Recurse -Force $Out }
+    Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj -ErrorAction SilentlyContinue |
+        Remove-Item -Recurse -Force
+}
+
+function Task-Build {
+    $version = Get-ProjectVersion
+    $publish = Join-Path $Out 'obj/publish'
+    if (Test-Path $publish) { Remove-Item -Recurse -Force $publish }
+    foreach ($project in 'src/RunCloud.PowerShell', 'src/RunCloud.Emulator') {
+        if (Test-Path (Join-Path $Root $project)) {
+            Invoke-Dotnet publish (Join-Path $Root $project) -c $Configuration -o $publish --nologo -v quiet
+        }
+    }
+
+    if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
+    New-Item -ItemType Directory -Force -Path $ModuleOut | Out-Null
+    Get-ChildItem $publish -Filter *.dll | Where-Object { $_.Name -notmatch '^System\.Management\.Automation' } |
+        Copy-Item -Destination $ModuleOut
+    Copy-Item (Join-Path $Root 'module/*.ps1xml') $ModuleOut
+    Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut -ErrorAction SilentlyContinue
+
+    # Stamp the version (Directory.Build.props is its one home) into the manifest.
+    $manifest = Get-Content -Raw (Join-Path $Root "module/$ModuleName.psd1")
+    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
+    Set-Content -Path (Join-Path $ModuleOut "$ModuleName.psd1") -Value $manifest -Encoding utf8NoBOM
+
+    $helpScript = Join-Path $Root 'tools/New-MamlHelp.ps1'
+    if (Test-Path $helpScript) {
+        $code = Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', $helpScript, '-ModulePath', $ModuleOut,
+            '-DocsPath', (Join-Path $Root 'docs/help'), '-OutputPath', (Join-Path $ModuleOut 'en-US'))
+        if ($code -ne 0) { throw "Help generation failed (exit code $code)." }
+    }
+
+    Write-Host "Built $ModuleOut (version $version)"
+}
+
+function Get-TrxCounts([string] $Path) {
+    $xml = [xml](Get-Content -Raw $Path)
+    $c = $xml.TestRun.ResultSummary.Counters
+    $n = { param($name) $v = $c.GetAttribute($name); if ($v) { [int]$v } else { 0 } }
+    [pscustomobject]@{ Passed = & $n 'passed'; Failed = (& $n 'failed') + (& $n 'error') + (& $n 'timeout'); Skipped = & $n 'notExecuted' }
+}
+
+function Task-Test {
+    Invoke-Task Build
+    if (Test-Path $TestResults) { Remove-Item -Recurse -Force $TestResults }
+    New-Item -ItemType Directory -Force -Path $TestResults | Out-Null
+    $passed = 0; $failed = 0; $skipped = 0; $problems = @()
+
+    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter *.csproj -Recurse) {
+        $name = $project.BaseName
+        $trx = "$name.trx"
+        & dotnet test $project.FullName -c $Configuration --nologo -v quiet "--logger:trx;LogFileName=$trx" --results-directory $TestResults
+        $code = $LASTEXITCODE
+        $trxPath = Join-Path $TestResults $trx
+        if (Test-Path $trxPath) {
+            $counts = Get-TrxCounts $trxPath
+            $passed += $counts.Passed; $failed += $counts.Failed; $skipped += $counts.Skipped
+            Write-Host ("xunit {0}: {1} passed, {2} failed, {3} skipped" -f $name, $counts.Passed, $counts.Failed, $counts.Skipped)
+            if ($code -ne 0 -and $counts.Failed -eq 0) { $problems += "dotnet test $name exited $code" }
+        }
+        else {
+            $problems += "dotnet test $name exited $code without results (build error?)"
+        }
+    }
+
+    $summary = Join-Path $TestResults 'pester-summary.json'
+    $code = Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'),
+        '-ModulePath', $ModuleOut, '-ResultPath', (Join-Path $TestResults 'pester.xml'), '-SummaryPath', $summary)
+    if (Test-Path $summary) {
+        $p = Get-Content -Raw $summary | ConvertFrom-Json
+        $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped
+        Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $p.Passed, $p.Failed, $p.Skipped)
+        if ($code -ne 0 -and $p.Failed -eq 0) { $problems += "Pester exited $code" }
+    }
+    else {
+        $problems += "the Pester suite exited $code without a summary"
+    }
+
+    foreach ($problem in $problems) { Write-Host "ERROR: $problem" -ForegroundColor Red }
+    Write-Host ''
+    # The closing line CI reads: exactly "N passed, N failed, N skipped", alone on its line.
+    Write-Host ("{0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)
+    if ($failed -gt 0 -or $problems.Count -gt 0) { exit 1 }
+}
+
+function Task-Package {
+    Invoke-Task Build
+    $version = Get-ProjectVersion
+    $nupkg = Join-Path $Out "$ModuleName.$version.nupkg"
+    if (Test-Path $nupkg) { Remove-Item -Force $nupkg }
+    Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+    Compress-PSResource -Path $ModuleOut -DestinationPath $Out
+    if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not produce $nupkg." }
+    Write-Host "Packaged $nupkg"
+}
+
+function Task-Demo {
+    Invoke-Task Build
+    $code = Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'examples/Demo.ps1'), '-ModulePath', $ModuleOut)
+    if ($code -ne 0) { exit $code }
+}
+
+function Task-Emulator {
+    Invoke-Task Build
+    $code = Invoke-Pwsh @('-NoProfile', '-Command',
+        "Import-Module '$ModuleOut'; `$e = Start-RunCloudEmulator -Port $Port; `$e | Format-List BaseUri, ApiKey, ApiSecret, Token; Write-Host 'Press Ctrl+C to stop.'; try { while (`$true) { Start-Sleep -Seconds 1 } } finally { Stop-RunCloudEmulator }")
+    exit $code
+}
+
+function Task-Bench {
+    Invoke-Task Build
+    $script = Join-Path $Root 'bench/Invoke-Benchmark.ps1'
+    if (-not (Test-Path $script)) { throw 'The benchmarks arrive with issue 7 (bench/Invoke-Benchmark.ps1 is not there yet).' }
+    $code = Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', $ModuleOut, '-OutputPath', (Join-Path $Out 'bench'), '-Repeat', $Repeat)
+    if ($code -ne 0) { exit $code }
+}
+
+Push-Location $Root
+try {
+    foreach ($t in $Task) { Invoke-Task $t }
+}
+finally {
+    Pop-Location
+}

@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'RunCloud.PowerShell.dll'
+    # Stamped by build.ps1 from <Version> in Directory.Build.props, the one place the version lives.
+    ModuleVersion        = '0.0.0'
+    GUID                 = '5f1b7c0e-3c5e-4a55-9d59-1d0b6a3e2c71'
+    Author               = 'RunCloud.PowerShell contributors'
+    CompanyName          = 'RunCloud.PowerShell contributors'
+    Copyright            = '(c) 2026 RunCloud.PowerShell contributors. MIT License.'
+    Description          = 'Manage the domains and SSL certificates of RunCloud web applications from PowerShell scripts and scheduled tasks: connect with an API key/secret or an API token, add and remove domains, redeploy SSL once per change, sync a web app from a list of domains, and test it all against a built-in RunCloud API emulator.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    NestedModules        = @()
+    FormatsToProcess     = @('RunCloud.PowerShell.Format.ps1xml')
+    FunctionsToExport    = @()
+    CmdletsToExport      = @(
+        'Get-RunCloudConnection'
+    )
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('RunCloud', 'SSL', 'Domain', 'WordPress', 'Multisite', 'LetsEncrypt', 'DevOps', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/runcloud-powershell/RunCloud.PowerShell'
+            LicenseUri   = 'https://github.com/runcloud-powershell/RunCloud.PowerShell/blob/main/LICENSE'
+            ReleaseNotes = 'See CHANGELOG.md.'
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace RunCloud.PowerShell.Client
+{
+    /// <summary>One page of a RunCloud list answer.</summary>
+    internal sealed class ApiPage
+    {
+        public ApiPage(JArray data, int page, int perPage, int? total, int? totalPages)
+        {
+            Data = data;
+            Page = page;
+            PerPage = perPage;
+            Total = total;
+            TotalPages = totalPages;
+        }
+
+        public JArray Data { get; }
+        public int Page { get; }
+        public int PerPage { get; }
+        public int? Total { get; }
+        public int? TotalPages { get; }
+
+        /// <summary>The contract says not to trust meta alone: a short or empty page also ends the list.</summary>
+        public bool HasMore => Data.Count >= PerPage && Data.Count > 0 && (!TotalPages.HasValue || Page < TotalPages.Value);
+    }
+
+    /// <summary>
+    /// The JSON layer over the connection's HttpClient: builds requests exactly as the contract says
+    /// (Accept: application/json; JSON bodies with Content-Type: application/json), turns non-2xx answers into
+    /// <see cref="RunCloudApiException"/>s, and reads list pages.
+    /// </summary>
+    internal sealed class RunCloudApiClient : IDisposable
+    {
+        public const int MaxPerPage = 40;
+        private static readonly JsonSerializerSettings s_json = new JsonSerializerSettings { NullValueHandling = NullValueHandling.Include };
+        private readonly HttpClient _http;
+        private readonly Uri _baseUri;
+        private readonly Func<long?> _serverId;
+        private readonly Func<long?> _webAppId;
+
+        public RunCloudApiClient(HttpClient http, Uri baseUri, Func<long?> serverId, Func<long?> webAppId)
+        {
+            _http = http;
+            _baseUri = baseUri;
+            _serverId = serverId;
+            _webAppId = webAppId;
+        }
+
+        public Task<JToken> GetAsync(string path, CancellationToken ct, IDictionary<string, string>? query = null) =>
+            SendAsync(HttpMethod.Get, path, null, ct, query);
+
+        public async Task<JToken> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct,
+            IDictionary<string, string>? query = null)
+        {
+            Uri uri = BuildUri(path, query);
+            using var request = new HttpRequestMessage(method, uri);
+            request.Headers.Accept.ParseAdd("application/json");
+            if (body != null)
+            {
+                string json = body as string ?? JsonConvert.SerializeObject(body, s_json);
+                request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            }
+
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            string text = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            int status = (int)response.StatusCode;
+            JToken? parsed = TryParse(text);
+            if (status >= 200 && status < 300)
+            {
+                if (parsed == null)
+                {
+                    throw new RunCloudApiException(ErrorIds.InvalidResponse, ErrorCategory.InvalidResult,
+                        $"RunCloud answered {status} to {method.Method} {uri.AbsolutePath} with a body that is not valid JSON.",
+                        "Run the command again; if it persists, RunCloud (or a proxy in between) is returning something other than the API's JSON.",
+                        status, method: method.Method, path: uri.AbsolutePath,
+                        mayHaveBeenApplied: !HttpMethods.IsIdempotent(method.Method));
+                }
+
+                return parsed;
+            }
+
+            string? message = parsed?["message"]?.Type == JTokenType.String ? (string?)parsed["message"] : null;
+            throw RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
+                message, ReadValidationErrors(parsed), RetryHandler.RetryAfter(response), _serverId(), _webAppId());
+        }
+
+        /// <summary>Reads one list page; a GET that answers malformed JSON is read again once (GET is safe to repeat).</summary>
+        public async Task<ApiPage> GetPageAsync(string path, int page, int perPage, CancellationToken ct, IDictionary<string, string>? query = null)
+        {
+            var q = query == null ? new Dictionary<string, string>() : new Dictionary<string, string>(query);
+            q["page"] = page.ToString(CultureInfo.InvariantCulture);
+            q["perPage"] = perPage.ToString(CultureInfo.InvariantCulture);
+            JToken token;
+            try
+            {
+                token = await GetAsync(path, ct, q).ConfigureAwait(false);
+            }
+            catch (RunCloudApiException ex) when (ex.ErrorId == ErrorIds.InvalidResponse)
+            {
+                token = await GetAsync(path, ct, q).ConfigureAwait(false);
+            }
+
+            if (!(token is JObject obj) || !(obj["data"] is JArray data))
+            {
+                throw new RunCloudApiException(ErrorIds.InvalidResponse, ErrorCategory.InvalidResult,
+                    $"RunCloud's answer to GET {path} has no 'data' list.", "Check -BaseUri: it must be RunCloud's API (…/api/v2/ or …/api/v3/).",
+                    method: "GET", path: path);
+            }
+
+            JToken? pagination = obj["meta"]?["pagination"];
+            return new ApiPage(data, page, perPage, (int?)pagination?["total"], (int?)pagination?["total_pages"]);
+        }
+
+        private Uri BuildUri(string path, IDictionary<string, string>? query)
+        {
+            var text = new StringBuilder(_baseUri.AbsoluteUri.Length + path.Length + 32);
+            text.Append(_baseUri.AbsoluteUri).Append(path.TrimStart('/'));
+            if (query != null && query.Count > 0)
+            {
+                text.Append('?').Append(string.Join("&", query.Select(kv => Uri.EscapeDataString(kv.Key) + "=" + Uri.EscapeDataString(kv.Value))));
+            }
+
+            return new Uri(text.ToString());
+        }
+
+        private static JToken? TryParse(string text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            try
+            {
+                return JToken.Parse(text);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        private static IReadOnlyDictionary<string, string[]>? ReadValidationErrors(JToken? body)
+        {
+            if (!(body?["errors"] is JObject errors)) return null;
+            var result = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            foreach (JProperty property in errors.Properties())
+            {
+                result[property.Name] = property.Value is JArray list
+                    ? list.Select(v => v.ToString()).ToArray()
+                    : new[] { property.Value.ToString() };
+            }
+
+            return result;
+        }
+
+        public void Dispose() => _http.Dispose();
+    }
+}

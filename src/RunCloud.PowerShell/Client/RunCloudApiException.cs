@@ -1,0 +1,173 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Text;
+
+namespace RunCloud.PowerShell.Client
+{
+    /// <summary>
+    /// A failed RunCloud call: the HTTP status, RunCloud's own <c>message</c> and validation messages, a hint that
+    /// says what to check, and the ErrorId and category the cmdlets put on the <see cref="ErrorRecord"/>.
+    /// </summary>
+    public class RunCloudApiException : Exception
+    {
+        public RunCloudApiException(string errorId, ErrorCategory category, string message, string? hint = null,
+            int? statusCode = null, string? apiMessage = null, IReadOnlyDictionary<string, string[]>? validationErrors = null,
+            string? method = null, string? path = null, bool mayHaveBeenApplied = false, TimeSpan? retryAfter = null,
+            Exception? inner = null)
+            : base(message, inner)
+        {
+            ErrorId = errorId;
+            Category = category;
+            Hint = hint;
+            StatusCode = statusCode;
+            ApiMessage = apiMessage;
+            ValidationErrors = validationErrors ?? new Dictionary<string, string[]>();
+            Method = method;
+            Path = path;
+            MayHaveBeenApplied = mayHaveBeenApplied;
+            RetryAfter = retryAfter;
+        }
+
+        public string ErrorId { get; }
+        public ErrorCategory Category { get; }
+        public string? Hint { get; }
+        public int? StatusCode { get; }
+        public string? ApiMessage { get; }
+        public IReadOnlyDictionary<string, string[]> ValidationErrors { get; }
+        public string? Method { get; }
+        public string? Path { get; }
+        public TimeSpan? RetryAfter { get; }
+
+        /// <summary>
+        /// True when a non-idempotent request (POST, PATCH) failed in a way that does not tell whether RunCloud
+        /// applied it (timeout, connection reset, 502/503/504, an unreadable answer). Such a request is never
+        /// re-sent blindly: the caller checks the resulting state first.
+        /// </summary>
+        public bool MayHaveBeenApplied { get; }
+
+        /// <summary>Builds the error record a cmdlet writes: ErrorId, category, target, and the hint as the recommended action.</summary>
+        public ErrorRecord ToErrorRecord(object? target)
+        {
+            var record = new ErrorRecord(this, ErrorId, Category, target);
+            if (!string.IsNullOrEmpty(Hint))
+            {
+                record.ErrorDetails = new ErrorDetails(Message) { RecommendedAction = Hint };
+            }
+
+            return record;
+        }
+
+        internal static RunCloudApiException FromResponse(int status, string reason, string method, string path,
+            string? apiMessage, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter, long? serverId, long? webAppId)
+        {
+            string errorId;
+            ErrorCategory category;
+            string hint;
+            switch (status)
+            {
+                case 401:
+                    errorId = ErrorIds.AuthenticationFailed;
+                    category = ErrorCategory.AuthenticationError;
+                    hint = "Check the API key and API secret (or the API token) and that they belong to this RunCloud account "
+                         + "(RunCloud > Settings > API Management), then run Connect-RunCloud again.";
+                    break;
+                case 403:
+                    errorId = ErrorIds.Forbidden;
+                    category = ErrorCategory.PermissionDenied;
+                    hint = "The account's plan or the key's permissions do not allow this. API access needs a Business or Enterprise "
+                         + "plan, and a plan may limit how many domains a web app can have.";
+                    break;
+                case 404:
+                    errorId = ErrorIds.NotFound;
+                    category = ErrorCategory.ObjectNotFound;
+                    hint = "Check the server id" + (serverId.HasValue ? $" ({serverId})" : string.Empty)
+                         + " and web app id" + (webAppId.HasValue ? $" ({webAppId})" : string.Empty)
+                         + ": they are in the dashboard URL /servers/{SERVER_ID}/apps/{APP_ID}; Get-RunCloudServer and Get-RunCloudWebApp list them.";
+                    break;
+                case 422:
+                    errorId = ErrorIds.ValidationFailed;
+                    category = ErrorCategory.InvalidData;
+                    hint = "RunCloud refused the input: correct the field named in the message and try again.";
+                    break;
+                case 429:
+                    errorId = ErrorIds.RateLimited;
+                    category = ErrorCategory.LimitsExceeded;
+                    hint = "RunCloud's rate limit was exceeded and retries ran out: lower -RateLimit on Connect-RunCloud, "
+                         + "raise -MaxRetryDuration, or run again later.";
+                    break;
+                default:
+                    if (status >= 500)
+                    {
+                        errorId = ErrorIds.ServerError;
+                        category = ErrorCategory.ResourceUnavailable;
+                        hint = "RunCloud failed on its side; run the command again later.";
+                    }
+                    else
+                    {
+                        errorId = ErrorIds.UnexpectedResponse;
+                        category = ErrorCategory.InvalidResult;
+                        hint = "RunCloud answered with an unexpected status; check the request with -Debug.";
+                    }
+
+                    break;
+            }
+
+            var text = new StringBuilder();
+            text.Append("RunCloud answered ").Append(status).Append(' ').Append(reason)
+                .Append(" to ").Append(method).Append(' ').Append(path);
+            if (!string.IsNullOrWhiteSpace(apiMessage))
+            {
+                text.Append(": ").Append(apiMessage!.Trim());
+            }
+
+            if (errors != null && errors.Count > 0)
+            {
+                text.Append(" (").Append(string.Join("; ", errors.Select(e => e.Key + ": " + string.Join(" ", e.Value)))).Append(')');
+            }
+
+            if (!text.ToString().EndsWith(".", StringComparison.Ordinal)) text.Append('.');
+            text.Append(' ').Append(hint);
+            return new RunCloudApiException(errorId, category, text.ToString(), hint, status, apiMessage, errors, method, path,
+                mayHaveBeenApplied: status >= 502 && status <= 504 && !HttpMethods.IsIdempotent(method),
+                retryAfter: retryAfter);
+        }
+    }
+
+    /// <summary>The ErrorIds the module writes; each names one cause.</summary>
+    public static class ErrorIds
+    {
+        public const string AuthenticationFailed = "RunCloudAuthenticationFailed";
+        public const string Forbidden = "RunCloudForbidden";
+        public const string NotFound = "RunCloudNotFound";
+        public const string ValidationFailed = "RunCloudValidationFailed";
+        public const string RateLimited = "RunCloudRateLimited";
+        public const string ServerError = "RunCloudServerError";
+        public const string NotConnected = "RunCloudNotConnected";
+        public const string TransportError = "RunCloudTransportError";
+        public const string InvalidResponse = "RunCloudInvalidResponse";
+        public const string UnexpectedResponse = "RunCloudUnexpectedResponse";
+        public const string CredentialsNotFound = "RunCloudCredentialsNotFound";
+        public const string InvalidBaseUri = "RunCloudInvalidBaseUri";
+        public const string InvalidWpConfig = "RunCloudInvalidWpConfig";
+        public const string InvalidDomainName = "RunCloudInvalidDomainName";
+        public const string DomainNotFound = "RunCloudDomainNotFound";
+        public const string DomainAlreadyExists = "RunCloudDomainAlreadyExists";
+        public const string PrimaryDomainProtected = "RunCloudPrimaryDomainProtected";
+        public const string MissingServerId = "RunCloudServerIdRequired";
+        public const string MissingWebAppId = "RunCloudWebAppIdRequired";
+        public const string SslNotInstalled = "RunCloudSslNotInstalled";
+        public const string InvalidInput = "RunCloudInvalidInput";
+        public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
+        public const string SyncFailed = "RunCloudSyncFailed";
+        public const string DnsLookupFailed = "RunCloudDnsLookupFailed";
+    }
+
+    internal static class HttpMethods
+    {
+        /// <summary>Methods that can be re-sent safely after an ambiguous failure.</summary>
+        public static bool IsIdempotent(string method) =>
+            method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" || method == "OPTIONS";
+    }
+}

@@ -1,0 +1,20 @@
+using System.Management.Automation;
+using RunCloud.PowerShell.Client;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>Gets the current default RunCloud connection; writes nothing when not connected.</summary>
+    [Cmdlet(VerbsCommon.Get, "RunCloudConnection")]
+    [OutputType(typeof(RunCloudConnection))]
+    public sealed class GetRunCloudConnectionCommand : RunCloudCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            RunCloudConnection? current = RunCloudSession.Current;
+            if (current != null)
+            {
+                WriteObject(current);
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using RunCloud.PowerShell.Client;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>
+    /// Base of every cmdlet in the module. It owns the cancellation of the current invocation
+    /// (<see cref="StopProcessing"/> cancels the request in flight and any back-off wait) and runs
+    /// asynchronous work while pumping the verbose, debug, warning and progress messages that the HTTP
+    /// handlers produce on other threads back onto the pipeline thread, the only thread that may call Write*.
+    /// </summary>
+    public abstract class RunCloudCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private bool _disposed;
+
+        /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+        protected CancellationToken CancelToken => _stopping.Token;
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>
+        /// Runs <paramref name="work"/> on the thread pool and blocks the pipeline thread until it ends, writing
+        /// every message the work logs as it arrives. A cancellation caused by Ctrl+C surfaces as
+        /// <see cref="PipelineStoppedException"/>, which PowerShell expects from a stopped cmdlet.
+        /// </summary>
+        internal T Run<T>(Func<CancellationToken, Task<T>> work)
+        {
+            var log = new PipelineLog(
+                verbose: IsPreferenceOn("Verbose", "VerbosePreference"),
+                debug: IsPreferenceOn("Debug", "DebugPreference"));
+            var token = CancelToken;
+            Task<T> task;
+            PipelineLog? previous = PipelineLog.Current;
+            PipelineLog.Current = log; // captured by Task.Run's execution context, so handlers see it
+            try
+            {
+                task = Task.Run(() => work(token), token);
+            }
+            finally
+            {
+                PipelineLog.Current = previous;
+            }
+
+            task.ContinueWith(_ => log.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            foreach (PipelineMessage message in log.Messages.GetConsumingEnumerable())
+            {
+                Emit(message);
+            }
+
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        internal void Run(Func<CancellationToken, Task> work) =>
+            Run<bool>(async ct => { await work(ct).ConfigureAwait(false); return true; });
+
+        private void Emit(PipelineMessage message)
+        {
+            switch (message.Kind)
+            {
+                case PipelineMessageKind.Verbose: WriteVerbose(message.Text); break;
+                case PipelineMessageKind.Debug: WriteDebug(message.Text); break;
+                case PipelineMessageKind.Warning: WriteWarning(message.Text); break;
+            }
+        }
+
+        private bool IsPreferenceOn(string switchName, string preferenceVariable)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(switchName, out object? value))
+            {
+                return value is SwitchParameter sp ? sp.IsPresent : value is bool b && b;
+            }
+
+            object? pref = SessionState?.PSVariable.GetValue(preferenceVariable);
+            return pref is ActionPreference ap
+                ? ap != ActionPreference.SilentlyContinue && ap != ActionPreference.Ignore
+                : pref is string s && !string.IsNullOrEmpty(s)
+                    && !s.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase)
+                    && !s.Equals("Ignore", StringComparison.OrdinalIgnoreCase);
+        }
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Runs the Pester suite (tests/pester/*.Tests.ps1) against the BUILT module and writes a summary for build.ps1.
+.DESCRIPTION
+    Uses an installed Pester 5 when there is one; otherwise the Pester 5.7.1 NuGet package that the test project's
+    PackageDownload item restores into the NuGet cache (its tools/ folder is the module).
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $ResultPath,
+    [Parameter(Mandatory)] [string] $SummaryPath,
+    [string[]] $Path = (Join-Path $PSScriptRoot 'pester'),
+    [string[]] $Tag,
+    [string[]] $ExcludeTag
+)
+$ErrorActionPreference = 'Stop'
+
+function Find-Pester {
+    $installed = Get-Module -ListAvailable Pester | Where-Object { $_.Version -ge [version]'5.0' } | Sort-Object Version -Descending | Select-Object -First 1
+    if ($installed) { return $installed.Path }
+    $cache = $env:NUGET_PACKAGES
+    if (-not $cache) {
+        $line = & dotnet nuget locals global-packages --list 2>$null | Select-Object -First 1
+        if ($line -match 'global-packages:\s*(.+)$') { $cache = $Matches[1].Trim() }
+    }
+    if (-not $cache) { $cache = Join-Path $HOME '.nuget/packages' }
+    $psd1 = Join-Path $cache 'pester/5.7.1/tools/Pester.psd1'
+    if (Test-Path $psd1) { return $psd1 }
+    throw "Pester 5 was not found: not installed, and not at $psd1. Run 'dotnet restore tests/RunCloud.PowerShell.Tests' (it downloads Pester 5.7.1) and try again."
+}
+
+Import-Module (Find-Pester) -Force
+$env:RUNCLOUD_TEST_MODULE_PATH = (Resolve-Path $ModulePath).Path
+
+$config = New-PesterConfiguration
+$config.Run.Path = $Path
+$config.Run.PassThru = $true
+$config.Run.Exit = $false
+$config.Output.Verbosity = 'Normal'
+$config.TestResult.Enabled = $true
+$config.TestResult.OutputFormat = 'NUnitXml'
+$config.TestResult.OutputPath = $ResultPath
+if ($Tag) { $config.Filter.Tag = $Tag }
+if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag }
+
+$result = Invoke-Pester -Configuration $config
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+[ordered]@{
+    Passed  = $result.PassedCount
+    Failed  = $failed
+    Skipped = $result.SkippedCount + $result.NotRunCount
+} | ConvertTo-Json | Set-Content -Path $SummaryPath -Encoding utf8NoBOM
+exit ([Math]::Min($failed, 1))

@@ -1,0 +1,14 @@
+# Dot-sourced by every *.Tests.ps1: imports the BUILT module (build.ps1 passes its path) into this pwsh.
+$script:ModulePath = if ($env:RUNCLOUD_TEST_MODULE_PATH) { $env:RUNCLOUD_TEST_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/RunCloud.PowerShell' }
+if (-not (Test-Path (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1'))) {
+    throw "The built module is not at $script:ModulePath: run 'dotnet pwsh ./build.ps1 -Task Build' first."
+}
+Import-Module $script:ModulePath -Force -ErrorAction Stop
+
+# The command line of this pwsh, to start child processes with the very same PowerShell.
+function Get-TestPwshCommand {
+    $process = [Environment]::ProcessPath
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if ((Split-Path -Leaf $process) -match '^dotnet(\.exe)?$' -and (Test-Path $dll)) { return @($process, $dll) }
+    @($process)
+}
