@@ -1,0 +1,257 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json.Linq;
+using RunCloud.PowerShell.Models;
+
+namespace RunCloud.PowerShell.Client
+{
+    /// <summary>The contract's paths, relative to the API root. The same in v2 and v3.</summary>
+    internal static class ApiPaths
+    {
+        public const string Ping = "ping";
+        public const string Servers = "servers";
+        public static string Server(long s) => "servers/" + Id(s);
+        public static string WebApps(long s) => Server(s) + "/webapps";
+        public static string WebApp(long s, long w) => WebApps(s) + "/" + Id(w);
+        public static string Domains(long s, long w) => WebApp(s, w) + "/domains";
+        public static string Domain(long s, long w, long d) => Domains(s, w) + "/" + Id(d);
+        public static string Ssl(long s, long w) => WebApp(s, w) + "/ssl";
+        public static string Ssl(long s, long w, long ssl) => Ssl(s, w) + "/" + Id(ssl);
+        public static string SslAdvanced(long s, long w) => Ssl(s, w) + "/advanced";
+        public static string DomainSsl(long s, long w, long d) => Domain(s, w, d) + "/ssl";
+        public static string DomainSsl(long s, long w, long d, long ssl) => DomainSsl(s, w, d) + "/" + Id(ssl);
+
+        private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>What to ask for when adding a domain (the body of POST .../domains).</summary>
+    internal sealed class DomainRequest
+    {
+        public string Name { get; set; } = string.Empty;
+        public bool Www { get; set; }
+        public string Redirection { get; set; } = "none";
+        public string Type { get; set; } = "alias";
+
+        public object ToBody() => new Dictionary<string, object> { ["name"] = Name, ["www"] = Www, ["redirection"] = Redirection, ["type"] = Type };
+    }
+
+    internal enum AddOutcome { Added, AlreadyExists, Recovered }
+
+    internal sealed class AddResult
+    {
+        public AddResult(AddOutcome outcome, RunCloudDomain? domain) { Outcome = outcome; Domain = domain; }
+        public AddOutcome Outcome { get; }
+        public RunCloudDomain? Domain { get; }
+    }
+
+    /// <summary>SSL settings for an install (the body of POST .../ssl).</summary>
+    internal sealed class SslInstallRequest
+    {
+        public string Provider { get; set; } = "letsencrypt";
+        public bool EnableHttp { get; set; }
+        public bool EnableHsts { get; set; }
+        public string AuthorizationMethod { get; set; } = "http-01";
+        public string? ExternalApi { get; set; }
+        public string Environment { get; set; } = "live";
+        public string? PrivateKey { get; set; }
+        public string? Certificate { get; set; }
+
+        public Dictionary<string, object?> ToBody(bool advanced = false)
+        {
+            var body = new Dictionary<string, object?>
+            {
+                ["provider"] = Provider,
+                ["enableHttp"] = EnableHttp,
+                ["enableHsts"] = EnableHsts,
+                ["authorizationMethod"] = AuthorizationMethod,
+                ["externalApi"] = ExternalApi,
+                ["environment"] = Environment,
+            };
+            if (Provider == "custom")
+            {
+                body["privateKey"] = PrivateKey;
+                body["certificate"] = Certificate;
+            }
+
+            if (advanced)
+            {
+                body["advancedSSL"] = true;
+                body["autoSSL"] = false;
+            }
+
+            return body;
+        }
+    }
+
+    /// <summary>
+    /// Typed RunCloud operations shared by the cmdlets and Sync-RunCloudDomain, each the fewest calls the contract allows.
+    /// </summary>
+    internal sealed class RunCloudService
+    {
+        private readonly RunCloudApiClient _api;
+
+        public RunCloudService(RunCloudConnection connection) => _api = connection.Api;
+
+        public RunCloudApiClient Api => _api;
+
+        /// <summary>Reads every page of domains (perPage 40). <paramref name="onPage"/> gets (page, totalPages).</summary>
+        public async Task<List<RunCloudDomain>> ListDomainsAsync(long s, long w, CancellationToken ct, Action<int, int?>? onPage = null)
+        {
+            var all = new List<RunCloudDomain>();
+            for (int page = 1; ; page++)
+            {
+                ApiPage p = await _api.GetPageAsync(ApiPaths.Domains(s, w), page, RunCloudApiClient.MaxPerPage, ct).ConfigureAwait(false);
+                all.AddRange(p.Data.OfType<JObject>().Select(o => RunCloudDomain.FromJson(o, s, w)));
+                onPage?.Invoke(page, p.TotalPages);
+                if (!p.HasMore) return all;
+            }
+        }
+
+        /// <summary>Finds one domain by exact name with RunCloud's search (all of its pages), or null.</summary>
+        public async Task<RunCloudDomain?> FindDomainAsync(long s, long w, string name, CancellationToken ct)
+        {
+            var query = new Dictionary<string, string> { ["search"] = name };
+            for (int page = 1; ; page++)
+            {
+                ApiPage p = await _api.GetPageAsync(ApiPaths.Domains(s, w), page, RunCloudApiClient.MaxPerPage, ct, query).ConfigureAwait(false);
+                foreach (JObject o in p.Data.OfType<JObject>())
+                {
+                    if (string.Equals((string?)o["name"], name, StringComparison.OrdinalIgnoreCase)) return RunCloudDomain.FromJson(o, s, w);
+                }
+
+                if (!p.HasMore) return null;
+            }
+        }
+
+        /// <summary>
+        /// POST .../domains. "Already taken" is an outcome, not an error. When the POST fails ambiguously (timeout,
+        /// reset, 502/503/504, unreadable answer) it is not re-sent blindly: the domain is looked up first, and the POST
+        /// is sent once more only if the domain is really not there.
+        /// </summary>
+        public async Task<AddResult> AddDomainAsync(long s, long w, DomainRequest request, CancellationToken ct, bool lookUpExisting)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    JToken answer = await _api.SendAsync(HttpMethod.Post, ApiPaths.Domains(s, w), request.ToBody(), ct).ConfigureAwait(false);
+                    JObject? obj = Unwrap(answer);
+                    RunCloudDomain? domain = obj != null && obj["id"] != null ? RunCloudDomain.FromJson(obj, s, w) : null;
+                    return new AddResult(attempt == 1 ? AddOutcome.Added : AddOutcome.Recovered, domain);
+                }
+                catch (RunCloudApiException ex) when (IsAlreadyTaken(ex))
+                {
+                    RunCloudDomain? existing = lookUpExisting ? await FindDomainAsync(s, w, request.Name, ct).ConfigureAwait(false) : null;
+                    return new AddResult(attempt == 1 ? AddOutcome.AlreadyExists : AddOutcome.Recovered, existing);
+                }
+                catch (RunCloudApiException ex) when (ex.MayHaveBeenApplied && attempt < 3)
+                {
+                    PipelineLog.Current?.Verbose($"RunCloud: adding {request.Name} failed ambiguously ({ex.Message}); checking whether it was added before trying again.");
+                    RunCloudDomain? existing = await FindDomainAsync(s, w, request.Name, ct).ConfigureAwait(false);
+                    if (existing != null) return new AddResult(AddOutcome.Recovered, existing);
+                }
+            }
+        }
+
+        public static bool IsAlreadyTaken(RunCloudApiException ex) =>
+            ex.StatusCode == 422
+            && ((ex.ValidationErrors.TryGetValue("name", out string[]? messages) && messages.Any(m => m.IndexOf("already", StringComparison.OrdinalIgnoreCase) >= 0))
+                || (ex.ApiMessage?.IndexOf("already", StringComparison.OrdinalIgnoreCase) ?? -1) >= 0);
+
+        /// <summary>DELETE .../domains/{d}. A 404 means it is gone already: reported as false, not as an error.</summary>
+        public async Task<bool> RemoveDomainAsync(long s, long w, long d, CancellationToken ct)
+        {
+            try
+            {
+                await _api.SendAsync(HttpMethod.Delete, ApiPaths.Domain(s, w, d), null, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RunCloudApiException ex) when (ex.StatusCode == 404 && ex.ApiMessage != null && ex.ApiMessage.IndexOf("domain", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// GET .../ssl. The contract: "treat a body without id as no SSL, whatever the status". A 404 whose message
+        /// speaks of SSL is "no SSL"; any other 404 (unknown server or app) stays an error.
+        /// </summary>
+        public async Task<RunCloudSsl> GetSslAsync(long s, long w, CancellationToken ct)
+        {
+            try
+            {
+                JToken answer = await _api.GetAsync(ApiPaths.Ssl(s, w), ct).ConfigureAwait(false);
+                return RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w);
+            }
+            catch (RunCloudApiException ex) when (ex.StatusCode == 404 && IsNoSslMessage(ex.ApiMessage))
+            {
+                return new RunCloudSsl { ServerId = s, WebAppId = w, Installed = false, Message = ex.ApiMessage };
+            }
+        }
+
+        public async Task<(bool Advanced, bool Auto)> GetSslModeAsync(long s, long w, CancellationToken ct)
+        {
+            JToken answer = await _api.GetAsync(ApiPaths.SslAdvanced(s, w), ct).ConfigureAwait(false);
+            JObject o = Unwrap(answer) ?? new JObject();
+            return (Json.Bool(o, "advancedSSL"), Json.Bool(o, "autoSSL"));
+        }
+
+        public Task RedeploySslAsync(long s, long w, long sslId, CancellationToken ct) =>
+            _api.SendAsync(HttpMethod.Put, ApiPaths.Ssl(s, w, sslId), null, ct);
+
+        public async Task<RunCloudSsl> InstallSslAsync(long s, long w, SslInstallRequest request, CancellationToken ct)
+        {
+            JToken answer = await _api.SendAsync(HttpMethod.Post, ApiPaths.Ssl(s, w), request.ToBody(), ct).ConfigureAwait(false);
+            return RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w);
+        }
+
+        public Task UninstallSslAsync(long s, long w, long sslId, CancellationToken ct) =>
+            _api.SendAsync(HttpMethod.Delete, ApiPaths.Ssl(s, w, sslId), null, ct);
+
+        public async Task<RunCloudSsl> GetDomainSslAsync(RunCloudDomain domain, CancellationToken ct)
+        {
+            RunCloudSsl ssl;
+            try
+            {
+                JToken answer = await _api.GetAsync(ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id), ct).ConfigureAwait(false);
+                ssl = RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), domain.ServerId, domain.WebAppId);
+            }
+            catch (RunCloudApiException ex) when (ex.StatusCode == 404 && IsNoSslMessage(ex.ApiMessage))
+            {
+                ssl = new RunCloudSsl { ServerId = domain.ServerId, WebAppId = domain.WebAppId, Message = ex.ApiMessage };
+            }
+
+            ssl.Mode = "Advanced";
+            ssl.DomainId = domain.Id;
+            ssl.DomainName = domain.Name;
+            return ssl;
+        }
+
+        public Task InstallDomainSslAsync(RunCloudDomain domain, SslInstallRequest request, CancellationToken ct) =>
+            _api.SendAsync(HttpMethod.Post, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id), request.ToBody(advanced: true), ct);
+
+        public Task RedeployDomainSslAsync(RunCloudDomain domain, long sslId, CancellationToken ct) =>
+            _api.SendAsync(HttpMethod.Put, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), null, ct);
+
+        public async Task<RunCloudServer> GetServerAsync(long s, CancellationToken ct) =>
+            RunCloudServer.FromJson(Unwrap(await _api.GetAsync(ApiPaths.Server(s), ct).ConfigureAwait(false)) ?? new JObject());
+
+        public async Task<RunCloudWebApp> GetWebAppAsync(long s, long w, CancellationToken ct) =>
+            RunCloudWebApp.FromJson(Unwrap(await _api.GetAsync(ApiPaths.WebApp(s, w), ct).ConfigureAwait(false)) ?? new JObject(), s);
+
+        public async Task<RunCloudDomain> GetDomainAsync(long s, long w, long d, CancellationToken ct) =>
+            RunCloudDomain.FromJson(Unwrap(await _api.GetAsync(ApiPaths.Domain(s, w, d), ct).ConfigureAwait(false)) ?? new JObject(), s, w);
+
+        /// <summary>Single resources may come bare or wrapped in {"data": {...}}: accept both.</summary>
+        internal static JObject? Unwrap(JToken token) =>
+            token is JObject o ? (o["data"] is JObject inner && o["id"] == null ? inner : o) : null;
+
+        private static bool IsNoSslMessage(string? message) =>
+            message != null && message.IndexOf("ssl", StringComparison.OrdinalIgnoreCase) >= 0;
+    }
+}

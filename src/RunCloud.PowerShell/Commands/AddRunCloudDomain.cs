@@ -1,0 +1,90 @@
+using System;
+using System.Management.Automation;
+using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Models;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>
+    /// Adds domain names to a web application. Each name is checked and normalised before any call; a name already
+    /// on the app is a warning, not an error; -ResetSsl redeploys the certificate once at the end.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Add, "RunCloudDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(RunCloudDomain))]
+    public sealed class AddRunCloudDomainCommand : DomainChangeCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Domain", "DomainName", "HostName")]
+        [AllowEmptyString]
+        public string[] Name { get; set; } = Array.Empty<string>();
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, long.MaxValue)]
+        public long? ServerId { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AppId")]
+        [ValidateRange(1, long.MaxValue)]
+        public long? WebAppId { get; set; }
+
+        /// <summary>Serve www.&lt;name&gt; too. Ignored (with a warning) for a name that already starts with www.</summary>
+        [Parameter]
+        public SwitchParameter Www { get; set; }
+
+        [Parameter]
+        [ValidateSet("none", "www", "non-www", IgnoreCase = true)]
+        public string Redirection { get; set; } = "none";
+
+        [Parameter]
+        [ValidateSet("alias", "primary", "redirect", IgnoreCase = true)]
+        public string Type { get; set; } = "alias";
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            RunCloudConnection connection = ResolveConnection();
+            long serverId = ResolveServerId(connection, ServerId);
+            long webAppId = ResolveWebAppId(connection, WebAppId);
+            var service = new RunCloudService(connection);
+            foreach (string raw in Name)
+            {
+                if (!DomainName.TryNormalize(raw, out string name, out string problem))
+                {
+                    WriteError(Invalid(ErrorIds.InvalidDomainName, problem, raw));
+                    continue;
+                }
+
+                bool www = Www.IsPresent;
+                if (www && name.StartsWith("www.", StringComparison.Ordinal))
+                {
+                    WriteWarning($"{name} already starts with www., so -Www is ignored for it (no www.www. name is requested).");
+                    www = false;
+                }
+
+                if (!ShouldProcess($"{name} on web app {webAppId} (server {serverId})", "Add domain")) continue;
+                var request = new DomainRequest { Name = name, Www = www, Redirection = Redirection.ToLowerInvariant(), Type = Type.ToLowerInvariant() };
+                try
+                {
+                    AddResult result = Run(ct => service.AddDomainAsync(serverId, webAppId, request, ct, lookUpExisting: PassThru));
+                    if (result.Outcome == AddOutcome.AlreadyExists)
+                    {
+                        WriteWarning($"{name} is already on web app {webAppId}; nothing was added.");
+                    }
+                    else
+                    {
+                        RecordChange(connection, serverId, webAppId, result.Domain ?? new RunCloudDomain { Name = name, ServerId = serverId, WebAppId = webAppId });
+                        WriteVerbose($"RunCloud: added {name} to web app {webAppId}" + (result.Outcome == AddOutcome.Recovered ? " (confirmed after an ambiguous failure)." : "."));
+                    }
+
+                    if (PassThru && result.Domain != null) WriteObject(result.Domain);
+                }
+                catch (RunCloudApiException ex)
+                {
+                    WriteApiError(ex, name);
+                }
+            }
+        }
+    }
+}

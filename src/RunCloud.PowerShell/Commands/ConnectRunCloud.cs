@@ -1,0 +1,221 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using System.Net.Http;
+using System.Security;
+using RunCloud.PowerShell.Client;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>
+    /// Opens a connection to RunCloud, checks the credentials with GET ping, and makes it the default for every
+    /// later cmdlet in the process.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "RunCloud", DefaultParameterSetName = EnvironmentSet)]
+    [OutputType(typeof(RunCloudConnection))]
+    public sealed class ConnectRunCloudCommand : RunCloudCmdlet
+    {
+        private const string ApiKeySet = "ApiKey";
+        private const string CredentialSet = "Credential";
+        private const string TokenSet = "Token";
+        private const string WpConfigSet = "WpConfig";
+        private const string EnvironmentSet = "Environment";
+
+        /// <summary>RunCloud API key (v2 HTTP Basic user name).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ApiKeySet)]
+        [ValidateNotNullOrEmpty]
+        public string ApiKey { get; set; } = string.Empty;
+
+        /// <summary>RunCloud API secret (v2 HTTP Basic password).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ApiKeySet)]
+        [ValidateNotNull]
+        public SecureString? ApiSecret { get; set; }
+
+        /// <summary>API key as the user name and API secret as the password.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+        [ValidateNotNull]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>RunCloud API token (HTTP Bearer).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = TokenSet)]
+        [ValidateNotNull]
+        public SecureString? Token { get; set; }
+
+        /// <summary>A WordPress wp-config.php that defines the WU_RUNCLOUD_* constants.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = WpConfigSet)]
+        [ValidateNotNullOrEmpty]
+        public string WpConfigPath { get; set; } = string.Empty;
+
+        [Parameter]
+        [ValidateSet("v2", "v3", IgnoreCase = true)]
+        public string? ApiVersion { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? BaseUri { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, long.MaxValue)]
+        public long? ServerId { get; set; }
+
+        [Parameter]
+        [Alias("AppId")]
+        [ValidateRange(1, long.MaxValue)]
+        public long? WebAppId { get; set; }
+
+        /// <summary>Client-side limit: requests per -RateLimitWindow (0 turns it off).</summary>
+        [Parameter]
+        [ValidateRange(0, 1000000)]
+        public int RateLimit { get; set; } = 60;
+
+        [Parameter]
+        public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+        [Parameter]
+        [ValidateRange(1, 20)]
+        public int MaxAttempts { get; set; } = 5;
+
+        [Parameter]
+        public TimeSpan MaxRetryDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = 100;
+
+        [Parameter]
+        public Uri? Proxy { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? ProxyCredential { get; set; }
+
+        [Parameter]
+        public SwitchParameter SkipValidation { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (RateLimitWindow <= TimeSpan.Zero)
+            {
+                ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput, "-RateLimitWindow must be longer than zero, e.g. 00:01:00.", RateLimitWindow));
+            }
+
+            ResolvedCredential resolved = ResolveCredential();
+            foreach (string note in resolved.Notes) WriteVerbose(note);
+            foreach (string warning in resolved.Warnings) WriteWarning(warning);
+
+            string? version = ApiVersion?.ToLowerInvariant();
+            if (version == null && !UsesBaseUriVersion())
+            {
+                version = resolved.Credential.Kind == RunCloudAuthenticationKind.Token ? "v3" : "v2";
+            }
+
+            Uri baseUri;
+            try
+            {
+                baseUri = RunCloudConnection.ResolveBaseUri(BaseUri, ref version);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri));
+                return;
+            }
+
+            if (version == "v3" && resolved.Credential.Kind == RunCloudAuthenticationKind.ApiKey)
+            {
+                ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput,
+                    "RunCloud API v3 accepts only an API token (Bearer). Use -ApiVersion v2 with an API key and secret, or connect with -Token.", version));
+            }
+
+            IWebProxy? proxy = null;
+            if (Proxy != null)
+            {
+                proxy = new WebProxy(Proxy) { Credentials = ProxyCredential?.GetNetworkCredential() };
+            }
+
+            var retry = new RetryPolicy
+            {
+                MaxAttempts = MaxAttempts,
+                MaxRetryDuration = MaxRetryDuration,
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            };
+            var connection = new RunCloudConnection(baseUri, version!, resolved.Credential, resolved.Source, retry, RateLimit, RateLimitWindow, proxy)
+            {
+                ServerId = ServerId ?? resolved.ServerId,
+                WebAppId = WebAppId ?? resolved.WebAppId,
+            };
+            WriteVerbose($"RunCloud: credentials from {resolved.Source}; {connection.AuthenticationKind} {connection.KeyId}; API {connection.ApiVersion} at {connection.BaseUri}.");
+
+            if (!SkipValidation)
+            {
+                try
+                {
+                    Run(ct => connection.Api.GetAsync("ping", ct));
+                    connection.Validated = true;
+                }
+                catch (RunCloudApiException ex)
+                {
+                    connection.Dispose();
+                    ThrowTerminatingError(ex.ToErrorRecord(connection.BaseUri));
+                }
+            }
+
+            RunCloudSession.Exchange(connection);
+            if (PassThru)
+            {
+                WriteObject(connection);
+            }
+        }
+
+        private bool UsesBaseUriVersion() =>
+            BaseUri != null && (BaseUri.TrimEnd('/').EndsWith("/api/v2", StringComparison.OrdinalIgnoreCase)
+                                || BaseUri.TrimEnd('/').EndsWith("/api/v3", StringComparison.OrdinalIgnoreCase));
+
+        private ResolvedCredential ResolveCredential()
+        {
+            try
+            {
+                switch (ParameterSetName)
+                {
+                    case ApiKeySet:
+                        CredentialResolver.ValidateApiKey(ApiKey, "-ApiKey");
+                        RequireNonEmpty(ApiSecret!, "-ApiSecret");
+                        return new ResolvedCredential(RunCloudCredential.ForApiKey(ApiKey, ApiSecret!), "the -ApiKey and -ApiSecret parameters");
+                    case CredentialSet:
+                        CredentialResolver.ValidateApiKey(Credential!.UserName, "-Credential's user name");
+                        RequireNonEmpty(Credential.Password, "-Credential's password (the API secret)");
+                        return new ResolvedCredential(RunCloudCredential.ForApiKey(Credential.UserName, Credential.Password), "the -Credential parameter");
+                    case TokenSet:
+                        RequireNonEmpty(Token!, "-Token");
+                        return new ResolvedCredential(RunCloudCredential.ForToken(Token!), "the -Token parameter");
+                    case WpConfigSet:
+                        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WpConfigPath);
+                        return CredentialResolver.FromWpConfig(path);
+                    default:
+                        return CredentialResolver.FromEnvironment(Environment.GetEnvironmentVariable);
+                }
+            }
+            catch (CredentialNotFoundException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.CredentialsNotFound, ErrorCategory.AuthenticationError, ParameterSetName));
+                throw;
+            }
+            catch (WpConfigException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidWpConfig, ErrorCategory.InvalidData, WpConfigPath));
+                throw;
+            }
+        }
+
+        private static void RequireNonEmpty(SecureString value, string name)
+        {
+            if (value.Length == 0)
+            {
+                throw new CredentialNotFoundException($"{name} is empty. Pass the value from RunCloud > Settings > API Management.");
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using RunCloud.PowerShell.Client;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>Closes a RunCloud connection (the default one unless -Connection is given) and forgets its credentials.</summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "RunCloud")]
+    [OutputType(typeof(void))]
+    public sealed class DisconnectRunCloudCommand : RunCloudCmdlet
+    {
+        [Parameter(ValueFromPipeline = true)]
+        public RunCloudConnection? Connection { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            RunCloudConnection? current = RunCloudSession.Current;
+            RunCloudConnection? target = Connection ?? current;
+            if (target == null)
+            {
+                WriteVerbose("RunCloud: not connected; nothing to disconnect.");
+                return;
+            }
+
+            if (ReferenceEquals(target, current))
+            {
+                RunCloudSession.Exchange(null);
+            }
+
+            target.Dispose();
+            WriteVerbose($"RunCloud: disconnected from {target.BaseUri}.");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Management.Automation;
+using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Models;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>Gets the domain names of a web application: all (every page), by id, or by name with wildcards.</summary>
+    [Cmdlet(VerbsCommon.Get, "RunCloudDomain", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [OutputType(typeof(RunCloudDomain))]
+    public sealed class GetRunCloudDomainCommand : RunCloudApiCmdlet
+    {
+        private const string ListSet = "List";
+        private const string IdSet = "Id";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, long.MaxValue)]
+        public long? ServerId { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AppId")]
+        [ValidateRange(1, long.MaxValue)]
+        public long? WebAppId { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+        [ValidateRange(1, long.MaxValue)]
+        public long Id { get; set; }
+
+        [Parameter(Position = 0, ParameterSetName = ListSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Name { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            RunCloudConnection connection = ResolveConnection();
+            long serverId = ResolveServerId(connection, ServerId);
+            long webAppId = ResolveWebAppId(connection, WebAppId);
+            var service = new RunCloudService(connection);
+            try
+            {
+                if (ParameterSetName == IdSet)
+                {
+                    WriteObject(Run(ct => service.GetDomainAsync(serverId, webAppId, Id, ct)));
+                    return;
+                }
+
+                Func<string, bool>? byName = NameFilter(Name);
+                WritePaged(connection, ApiPaths.Domains(serverId, webAppId), SearchQuery(Name), o => RunCloudDomain.FromJson(o, serverId, webAppId),
+                    byName == null ? null : new Func<RunCloudDomain, bool>(d => byName(d.Name)), "Listing RunCloud domains");
+            }
+            catch (RunCloudApiException ex)
+            {
+                WriteApiError(ex, ParameterSetName == IdSet ? (object)Id : webAppId);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System;
+using System.Management.Automation;
+using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Models;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>Gets the servers of the RunCloud account: all of them (every page), by id, or by name with wildcards.</summary>
+    [Cmdlet(VerbsCommon.Get, "RunCloudServer", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [OutputType(typeof(RunCloudServer))]
+    public sealed class GetRunCloudServerCommand : RunCloudApiCmdlet
+    {
+        private const string ListSet = "List";
+        private const string IdSet = "Id";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
+        [ValidateRange(1, long.MaxValue)]
+        public long Id { get; set; }
+
+        [Parameter(Position = 0, ParameterSetName = ListSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Name { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            RunCloudConnection connection = ResolveConnection();
+            var service = new RunCloudService(connection);
+            try
+            {
+                if (ParameterSetName == IdSet)
+                {
+                    WriteObject(Run(ct => service.GetServerAsync(Id, ct)));
+                    return;
+                }
+
+                Func<string, bool>? byName = NameFilter(Name);
+                WritePaged(connection, ApiPaths.Servers, SearchQuery(Name), RunCloudServer.FromJson,
+                    byName == null ? null : new Func<RunCloudServer, bool>(s => byName(s.Name)), "Listing RunCloud servers");
+            }
+            catch (RunCloudApiException ex)
+            {
+                ThrowApiError(ex, ParameterSetName == IdSet ? (object)Id : Name);
+            }
+        }
+    }
+}

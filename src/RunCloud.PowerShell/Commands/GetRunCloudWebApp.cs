@@ -1,0 +1,53 @@
+using System;
+using System.Management.Automation;
+using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Models;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>Gets the web applications of a server: all (every page), by id, or by name with wildcards.</summary>
+    [Cmdlet(VerbsCommon.Get, "RunCloudWebApp", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [OutputType(typeof(RunCloudWebApp))]
+    public sealed class GetRunCloudWebAppCommand : RunCloudApiCmdlet
+    {
+        private const string ListSet = "List";
+        private const string IdSet = "Id";
+
+        /// <summary>Defaults to the connection's server; binds from a piped server object.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, long.MaxValue)]
+        public long? ServerId { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
+        [ValidateRange(1, long.MaxValue)]
+        public long Id { get; set; }
+
+        [Parameter(Position = 0, ParameterSetName = ListSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Name { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            RunCloudConnection connection = ResolveConnection();
+            long serverId = ResolveServerId(connection, ServerId);
+            var service = new RunCloudService(connection);
+            try
+            {
+                if (ParameterSetName == IdSet)
+                {
+                    WriteObject(Run(ct => service.GetWebAppAsync(serverId, Id, ct)));
+                    return;
+                }
+
+                Func<string, bool>? byName = NameFilter(Name);
+                WritePaged(connection, ApiPaths.WebApps(serverId), SearchQuery(Name), o => RunCloudWebApp.FromJson(o, serverId),
+                    byName == null ? null : new Func<RunCloudWebApp, bool>(a => byName(a.Name)), "Listing RunCloud web apps");
+            }
+            catch (RunCloudApiException ex)
+            {
+                WriteApiError(ex, serverId);
+            }
+        }
+    }
+}

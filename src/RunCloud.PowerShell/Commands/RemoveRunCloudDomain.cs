@@ -1,0 +1,173 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Models;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>
+    /// Removes domain names from a web application, by name (found across every page of the app's domains), by id,
+    /// or from domain objects piped from Get-RunCloudDomain. A name that is not there is an error and sends no DELETE.
+    /// The app's primary domain is refused unless -Force.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "RunCloudDomain", DefaultParameterSetName = NameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveRunCloudDomainCommand : DomainChangeCmdlet
+    {
+        private const string NameSet = "Name";
+        private const string IdSet = "Id";
+        private const string InputObjectSet = "InputObject";
+        private readonly Dictionary<(long, long), List<RunCloudDomain>> _listings = new Dictionary<(long, long), List<RunCloudDomain>>();
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipeline = true)]
+        [Alias("Domain", "DomainName")]
+        [AllowEmptyString]
+        public string[] Name { get; set; } = Array.Empty<string>();
+
+        [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+        [ValidateRange(1, long.MaxValue)]
+        public long[] Id { get; set; } = Array.Empty<long>();
+
+        [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public RunCloudDomain[] InputObject { get; set; } = Array.Empty<RunCloudDomain>();
+
+        [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, long.MaxValue)]
+        public long? ServerId { get; set; }
+
+        [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("AppId")]
+        [ValidateRange(1, long.MaxValue)]
+        public long? WebAppId { get; set; }
+
+        /// <summary>Removes without asking, and allows removing the primary domain.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            RunCloudConnection connection = ResolveConnection();
+            var service = new RunCloudService(connection);
+            switch (ParameterSetName)
+            {
+                case InputObjectSet:
+                    foreach (RunCloudDomain domain in InputObject) Remove(connection, service, domain);
+                    break;
+                case IdSet:
+                {
+                    long serverId = ResolveServerId(connection, ServerId);
+                    long webAppId = ResolveWebAppId(connection, WebAppId);
+                    foreach (long id in Id)
+                    {
+                        RunCloudDomain domain;
+                        try
+                        {
+                            domain = Run(ct => service.GetDomainAsync(serverId, webAppId, id, ct));
+                        }
+                        catch (RunCloudApiException ex) when (ex.StatusCode == 404)
+                        {
+                            WriteError(NotFound($"No domain with id {id} on web app {webAppId} (server {serverId}); nothing was removed.", id));
+                            continue;
+                        }
+                        catch (RunCloudApiException ex)
+                        {
+                            WriteApiError(ex, id);
+                            continue;
+                        }
+
+                        Remove(connection, service, domain);
+                    }
+
+                    break;
+                }
+
+                default:
+                {
+                    long serverId = ResolveServerId(connection, ServerId);
+                    long webAppId = ResolveWebAppId(connection, WebAppId);
+                    foreach (string raw in Name)
+                    {
+                        if (!DomainName.TryNormalize(raw, out string name, out string problem))
+                        {
+                            WriteError(Invalid(ErrorIds.InvalidDomainName, problem, raw));
+                            continue;
+                        }
+
+                        List<RunCloudDomain>? listing = Listing(service, serverId, webAppId);
+                        if (listing == null) return;
+                        RunCloudDomain? domain = listing.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+                        if (domain == null)
+                        {
+                            WriteError(NotFound($"{name} is not a domain of web app {webAppId} (server {serverId}); nothing was removed. Get-RunCloudDomain lists the app's domains.", name));
+                            continue;
+                        }
+
+                        Remove(connection, service, domain);
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        /// <summary>One complete listing per web app, read on first need and kept current as domains are removed.</summary>
+        private List<RunCloudDomain>? Listing(RunCloudService service, long serverId, long webAppId)
+        {
+            if (_listings.TryGetValue((serverId, webAppId), out List<RunCloudDomain>? cached)) return cached;
+            try
+            {
+                List<RunCloudDomain> all = Run(ct => service.ListDomainsAsync(serverId, webAppId, ct));
+                _listings[(serverId, webAppId)] = all;
+                return all;
+            }
+            catch (RunCloudApiException ex)
+            {
+                ThrowApiError(ex, webAppId);
+                return null;
+            }
+        }
+
+        private void Remove(RunCloudConnection connection, RunCloudService service, RunCloudDomain domain)
+        {
+            if (domain.IsPrimary && !Force)
+            {
+                WriteError(new ErrorRecord(
+                    new InvalidOperationException($"{domain.Name} is the primary domain of web app {domain.WebAppId}; it was not removed. Make another domain primary first, or pass -Force."),
+                    ErrorIds.PrimaryDomainProtected, ErrorCategory.PermissionDenied, domain));
+                return;
+            }
+
+            if (!Confirmed(Force, $"{domain.Name} (id {domain.Id}) on web app {domain.WebAppId} (server {domain.ServerId})", "Remove domain")) return;
+            try
+            {
+                bool removed = Run(ct => service.RemoveDomainAsync(domain.ServerId, domain.WebAppId, domain.Id, ct));
+                if (removed)
+                {
+                    RecordChange(connection, domain.ServerId, domain.WebAppId, null);
+                    WriteVerbose($"RunCloud: removed {domain.Name} from web app {domain.WebAppId}.");
+                }
+                else
+                {
+                    WriteWarning($"{domain.Name} was already gone from web app {domain.WebAppId}.");
+                }
+
+                if (_listings.TryGetValue((domain.ServerId, domain.WebAppId), out List<RunCloudDomain>? listing))
+                {
+                    listing.RemoveAll(d => d.Id == domain.Id);
+                }
+            }
+            catch (RunCloudApiException ex)
+            {
+                WriteApiError(ex, domain);
+            }
+        }
+
+        private static ErrorRecord NotFound(string message, object target) =>
+            new ErrorRecord(new ItemNotFoundException(message), ErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, target);
+    }
+}

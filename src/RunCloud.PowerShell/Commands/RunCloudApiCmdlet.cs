@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using Newtonsoft.Json.Linq;
+using RunCloud.PowerShell.Client;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>Base of every cmdlet that calls RunCloud: the -Connection parameter and the server/web app defaults.</summary>
+    public abstract class RunCloudApiCmdlet : RunCloudCmdlet
+    {
+        /// <summary>The connection to use instead of the default one from Connect-RunCloud (so one script can use two accounts).</summary>
+        [Parameter]
+        public RunCloudConnection? Connection { get; set; }
+
+        private protected RunCloudConnection ResolveConnection()
+        {
+            RunCloudConnection? connection = Connection ?? RunCloudSession.Current;
+            if (connection == null)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException("Not connected to RunCloud. Run Connect-RunCloud first (or pass -Connection)."),
+                    ErrorIds.NotConnected, ErrorCategory.ConnectionError, null)
+                {
+                    ErrorDetails = new ErrorDetails("Not connected to RunCloud. Run Connect-RunCloud first (or pass -Connection).")
+                    {
+                        RecommendedAction = "Connect-RunCloud -Token (Read-Host -AsSecureString 'API token') -ServerId <id> -WebAppId <id>",
+                    },
+                });
+            }
+
+            return connection!;
+        }
+
+        private protected long ResolveServerId(RunCloudConnection connection, long? serverId)
+        {
+            long? id = serverId ?? connection.ServerId;
+            if (!id.HasValue)
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.MissingServerId,
+                    "No server id: pass -ServerId, or give Connect-RunCloud a default with -ServerId (or WU_RUNCLOUD_SERVER_ID). Get-RunCloudServer lists your servers.", null));
+            }
+
+            return id!.Value;
+        }
+
+        private protected long ResolveWebAppId(RunCloudConnection connection, long? webAppId)
+        {
+            long? id = webAppId ?? connection.WebAppId;
+            if (!id.HasValue)
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.MissingWebAppId,
+                    "No web app id: pass -WebAppId, or give Connect-RunCloud a default with -WebAppId (or WU_RUNCLOUD_APP_ID). Get-RunCloudWebApp lists the server's web apps.", null));
+            }
+
+            return id!.Value;
+        }
+
+        /// <summary>
+        /// Streams a list to the pipeline page by page (perPage 40), honouring -First and -Skip without fetching more
+        /// pages than needed, and showing progress when the list spans more than one page.
+        /// </summary>
+        private protected void WritePaged<T>(RunCloudConnection connection, string path, IDictionary<string, string>? query,
+            Func<JObject, T> map, Func<T, bool>? filter, string activity)
+        {
+            ulong skip = PagingParameters?.Skip ?? 0;
+            ulong first = PagingParameters?.First ?? ulong.MaxValue;
+            if (first == 0) return;
+            int perPage = RunCloudApiClient.MaxPerPage;
+            int page = 1;
+            ulong seen = 0;
+            ulong written = 0;
+            if (filter == null && skip >= (ulong)perPage)
+            {
+                page = (int)(skip / (ulong)perPage) + 1; // jump straight to the page holding the first wanted item
+                seen = (ulong)(page - 1) * (ulong)perPage;
+            }
+
+            var progress = new ProgressRecord(Math.Abs(activity.GetHashCode() % 100000) + 1, activity, "Reading page 1");
+            bool showedProgress = false;
+            try
+            {
+                while (true)
+                {
+                    int current = page;
+                    ApiPage result = Run(ct => connection.Api.GetPageAsync(path, current, perPage, ct, query));
+                    if (result.TotalPages > 1)
+                    {
+                        progress.StatusDescription = $"Page {current} of {result.TotalPages}";
+                        progress.PercentComplete = Math.Min(100, current * 100 / result.TotalPages.Value);
+                        WriteProgress(progress);
+                        showedProgress = true;
+                    }
+
+                    if (PagingParameters != null && PagingParameters.IncludeTotalCount && current == page && page == 1 && filter == null)
+                    {
+                        WriteObject(PagingParameters.NewTotalCount((ulong)(result.Total ?? result.Data.Count), 1.0));
+                    }
+
+                    foreach (JObject item in result.Data.OfType<JObject>())
+                    {
+                        T value = map(item);
+                        if (filter != null && !filter(value)) continue;
+                        if (seen++ < skip) continue;
+                        WriteObject(value);
+                        if (++written >= first) return;
+                    }
+
+                    if (!result.HasMore) return;
+                    page++;
+                }
+            }
+            finally
+            {
+                if (showedProgress)
+                {
+                    progress.RecordType = ProgressRecordType.Completed;
+                    WriteProgress(progress);
+                }
+            }
+        }
+
+        /// <summary>A wildcard filter on a name, or null for none.</summary>
+        private protected static Func<string, bool>? NameFilter(string[]? patterns)
+        {
+            if (patterns == null || patterns.Length == 0) return null;
+            WildcardPattern[] compiled = patterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
+            return name => compiled.Any(p => p.IsMatch(name));
+        }
+
+        /// <summary>RunCloud's server-side search narrows a listing when a single name pattern has a literal part.</summary>
+        private protected static IDictionary<string, string>? SearchQuery(string[]? patterns)
+        {
+            if (patterns == null || patterns.Length != 1) return null;
+            string literal = new string(patterns[0].TakeWhile(c => c != '*' && c != '?' && c != '[' && c != '`').ToArray());
+            if (literal.Length < 2 && patterns[0].IndexOfAny(new[] { '*', '?', '[' }) >= 0)
+            {
+                // e.g. '*.old.example.com': search for the longest literal run instead of the empty prefix
+                literal = patterns[0].Split('*', '?', '[', ']').OrderByDescending(x => x.Length).First();
+            }
+
+            return literal.Length >= 2 ? new Dictionary<string, string> { ["search"] = literal } : null;
+        }
+
+        internal static ErrorRecord Invalid(string errorId, string message, object? target, ErrorCategory category = ErrorCategory.InvalidArgument) =>
+            new ErrorRecord(new ArgumentException(message), errorId, category, target);
+
+        /// <summary>Writes an API failure as a non-terminating error for one item, with its ErrorId, category and target.</summary>
+        private protected void WriteApiError(RunCloudApiException ex, object? target) => WriteError(ex.ToErrorRecord(target));
+
+        /// <summary>For a bad invocation (wrong credentials, unknown server/app): the API error stops the command.</summary>
+        private protected void ThrowApiError(RunCloudApiException ex, object? target) => ThrowTerminatingError(ex.ToErrorRecord(target));
+    }
+}

@@ -1,0 +1,68 @@
+using System;
+using Newtonsoft.Json.Linq;
+
+namespace RunCloud.PowerShell.Models
+{
+    /// <summary>
+    /// The SSL state of a web application (basic mode: one certificate for the app) or of one domain (advanced mode).
+    /// The private key is a secret: it is never read into this object.
+    /// </summary>
+    public sealed class RunCloudSsl
+    {
+        public long ServerId { get; set; }
+        public long WebAppId { get; set; }
+
+        /// <summary>Set for a per-domain certificate (advanced SSL mode).</summary>
+        public long? DomainId { get; set; }
+
+        public string? DomainName { get; set; }
+
+        /// <summary>False when the app (or domain) has no certificate; the other certificate fields are then empty.</summary>
+        public bool Installed { get; set; }
+
+        /// <summary>Basic (one certificate for the app) or Advanced (one per domain).</summary>
+        public string Mode { get; set; } = "Basic";
+
+        public bool AutoSsl { get; set; }
+        public long? Id { get; set; }
+        public string? Method { get; set; }
+        public string? AuthorizationMethod { get; set; }
+        public bool Staging { get; set; }
+        public bool EnableHttp { get; set; }
+        public bool EnableHsts { get; set; }
+        public DateTime? ValidUntil { get; set; }
+        public DateTime? RenewalDate { get; set; }
+        public long? ApiId { get; set; }
+        public long? SslProtocolId { get; set; }
+        public DateTime? CreatedAt { get; set; }
+
+        /// <summary>RunCloud's message when it reported no certificate.</summary>
+        public string? Message { get; set; }
+
+        internal static RunCloudSsl FromJson(JObject o, long serverId, long webAppId)
+        {
+            // The contract: a body without an id means "no SSL", whatever the status.
+            bool installed = o["id"] != null && o["id"]!.Type != JTokenType.Null;
+            return new RunCloudSsl
+            {
+                ServerId = serverId,
+                WebAppId = webAppId,
+                Installed = installed,
+                Id = installed ? Json.Long(o, "id") : (long?)null,
+                Method = Json.Str(o, "method"),
+                AuthorizationMethod = Json.Str(o, "authorizationMethod"),
+                Staging = Json.Bool(o, "staging"),
+                EnableHttp = Json.Bool(o, "enableHttp"),
+                EnableHsts = Json.Bool(o, "enableHsts"),
+                ValidUntil = Json.Date(o, "validUntil"),
+                RenewalDate = Json.Date(o, "renewalDate"),
+                ApiId = Json.LongOrNull(o, "apiId"),
+                SslProtocolId = Json.LongOrNull(o, "ssl_protocol_id"),
+                CreatedAt = Json.Date(o, "created_at"),
+                Message = installed ? null : Json.Str(o, "message"),
+            };
+        }
+
+        public override string ToString() => Installed ? $"{Method} certificate {Id}" : "no certificate";
+    }
+}

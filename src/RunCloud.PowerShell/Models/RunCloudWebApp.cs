@@ -1,0 +1,46 @@
+using System;
+using Newtonsoft.Json.Linq;
+
+namespace RunCloud.PowerShell.Models
+{
+    /// <summary>A web application on a RunCloud server. Its git pull keys are secrets and are never kept here.</summary>
+    public sealed class RunCloudWebApp
+    {
+        public long Id { get; set; }
+
+        /// <summary>Same as <see cref="Id"/>; lets a web app piped to Get-RunCloudDomain bind -WebAppId by property name.</summary>
+        public long WebAppId => Id;
+
+        public long ServerId { get; set; }
+        public long? ServerUserId { get; set; }
+        public string Name { get; set; } = string.Empty;
+        public string? RootPath { get; set; }
+        public string? PublicPath { get; set; }
+        public string? PhpVersion { get; set; }
+        public string? Stack { get; set; }
+        public string? StackMode { get; set; }
+        public string? Type { get; set; }
+        public bool DefaultApp { get; set; }
+        public string? Alias { get; set; }
+        public DateTime? CreatedAt { get; set; }
+
+        internal static RunCloudWebApp FromJson(JObject o, long serverId) => new RunCloudWebApp
+        {
+            Id = Json.Long(o, "id"),
+            ServerId = serverId,
+            ServerUserId = Json.LongOrNull(o, "server_user_id"),
+            Name = Json.Str(o, "name") ?? string.Empty,
+            RootPath = Json.Str(o, "rootPath"),
+            PublicPath = Json.Str(o, "publicPath"),
+            PhpVersion = Json.Str(o, "phpVersion"),
+            Stack = Json.Str(o, "stack"),
+            StackMode = Json.Str(o, "stackMode"),
+            Type = Json.Str(o, "type"),
+            DefaultApp = Json.Bool(o, "defaultApp"),
+            Alias = Json.Str(o, "alias"),
+            CreatedAt = Json.Date(o, "created_at"),
+        };
+
+        public override string ToString() => Name;
+    }
+}
