@@ -306,7 +306,7 @@ namespace RunCloud.Emulator
                     switch (fault.Kind)
                     {
                         case FaultKind.Reset:
-                            AbortAndRecord(res, rec);
+                            AbortAndRecord(ctx, rec);
                             return;
                         case FaultKind.Status:
                             Answer(res, rec, fault.StatusCode, new JObject { ["message"] = StatusMessage(fault.StatusCode) }, headers);
@@ -328,12 +328,12 @@ namespace RunCloud.Emulator
                             }
                             catch (OperationCanceledException)
                             {
-                                AbortAndRecord(res, rec);
+                                AbortAndRecord(ctx, rec);
                                 return;
                             }
                             if (!fault.ApplyAfterLatency)
                             {
-                                AbortAndRecord(res, rec);
+                                AbortAndRecord(ctx, rec);
                                 return;
                             }
                             break;
@@ -364,11 +364,36 @@ namespace RunCloud.Emulator
             WriteJson(res, status, body, headers);
         }
 
-        private void AbortAndRecord(HttpListenerResponse res, RecordedRequest rec)
+        private void AbortAndRecord(HttpListenerContext ctx, RecordedRequest rec)
         {
             rec.StatusCode = 0;
             Record(rec);
-            try { res.Abort(); } catch (ObjectDisposedException) { }
+            ResetConnection(ctx);
+        }
+
+        /// <summary>
+        /// Drops the connection without an answer. On Windows (http.sys) HttpListenerResponse.Abort() does that; the managed
+        /// HttpListener (Linux, macOS) still flushes an empty 200 on Abort(), so there the socket is closed first with
+        /// linger 0 (a TCP reset), reached by reflection on its private fields; when they are not found, Abort() is used.
+        /// </summary>
+        private static void ResetConnection(HttpListenerContext ctx)
+        {
+            try
+            {
+                const System.Reflection.BindingFlags Flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
+                var conn = ctx.GetType().GetField("_connection", Flags)?.GetValue(ctx);
+                if (conn?.GetType().GetField("_socket", Flags)?.GetValue(conn) is Socket socket)
+                {
+                    socket.LingerState = new LingerOption(true, 0);
+                    socket.Close();
+                }
+            }
+            catch (Exception ex) when (ex is SocketException || ex is ObjectDisposedException || ex is MemberAccessException || ex is InvalidOperationException)
+            {
+                // fall back to Abort below
+            }
+            try { ctx.Response.Abort(); }
+            catch (Exception ex) when (ex is ObjectDisposedException || ex is IOException || ex is HttpListenerException || ex is SocketException || ex is InvalidOperationException) { }
         }
 
         private static string StatusMessage(int code)
