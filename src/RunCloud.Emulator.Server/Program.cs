@@ -55,8 +55,9 @@ Console.WriteLine($"  Server {EmulatorDefaults.ServerId}, web app {EmulatorDefau
 Console.WriteLine($"  Admin: {emulator.BaseUri}_emulator/state | requests | faults | coverage/{{s}}/{{w}}");
 Console.WriteLine("Press Ctrl+C to stop.");
 using var done = new ManualResetEventSlim();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.Set(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => done.Set();
+// Ctrl+C, SIGINT and SIGTERM all end the wait; Main then stops the listener (and saves) before exiting.
+using var sigInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; done.Set(); });
+using var sigTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; done.Set(); });
 done.Wait();
 if (saveOnExit && options.StatePath != null)
 {
