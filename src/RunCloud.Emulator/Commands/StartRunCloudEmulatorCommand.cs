@@ -1,0 +1,46 @@
+using System;
+using System.Management.Automation;
+
+namespace RunCloud.Emulator.Commands
+{
+    /// <summary>Starts an in-process RunCloud API emulator on 127.0.0.1 and returns it (BaseUri, ApiKey, ApiSecret, Token, Port...).</summary>
+    [Cmdlet(VerbsLifecycle.Start, "RunCloudEmulator", SupportsShouldProcess = true)]
+    [OutputType(typeof(RunCloudEmulator))]
+    public sealed class StartRunCloudEmulatorCommand : PSCmdlet
+    {
+        [Parameter] [ValidateRange(0, 65535)] public int Port { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] public string? StatePath { get; set; }
+        [Parameter] [ValidateRange(0, int.MaxValue)] public int RateLimitPerMinute { get; set; } = 60;
+        [Parameter] [ValidateRange(1, 86400)] public int RateLimitWindowSeconds { get; set; } = 60;
+        [Parameter] [ValidateRange(0, int.MaxValue)] public int DomainLimit { get; set; }
+        [Parameter] public SwitchParameter NoDefaultData { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var target = Port == 0 ? "127.0.0.1 (free port)" : "127.0.0.1:" + Port;
+            if (!ShouldProcess(target, "Start RunCloud API emulator")) return;
+            var options = new EmulatorOptions
+            {
+                Port = Port,
+                StatePath = StatePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath),
+                RateLimitPerWindow = RateLimitPerMinute,
+                RateLimitWindow = TimeSpan.FromSeconds(RateLimitWindowSeconds),
+                DomainLimit = DomainLimit,
+                SeedDefaultData = !NoDefaultData.IsPresent,
+            };
+            RunCloudEmulator emulator;
+            try
+            {
+                emulator = RunCloudEmulator.Start(options);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException || ex is System.IO.IOException || ex is Newtonsoft.Json.JsonException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "RunCloudEmulatorStartFailed", ErrorCategory.ResourceUnavailable, target));
+                return;
+            }
+            EmulatorSession.Add(emulator);
+            WriteVerbose($"RunCloud emulator listening on {emulator.BaseUri} (key {emulator.ApiKey}).");
+            WriteObject(emulator);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+
+namespace RunCloud.Emulator
+{
+    /// <summary>Settings of one emulator instance. Every item the contract marks unverified is a setting here.</summary>
+    public sealed class EmulatorOptions
+    {
+        /// <summary>TCP port on 127.0.0.1; 0 picks a free port.</summary>
+        public int Port { get; set; }
+
+        /// <summary>Seed state from this JSON file when it exists (format: example-state.json); Save() writes back to it.</summary>
+        public string? StatePath { get; set; }
+
+        /// <summary>Requests allowed per credential per window; 0 turns rate limiting (and its headers) off.</summary>
+        public int RateLimitPerWindow { get; set; } = 60;
+
+        /// <summary>Length of the fixed rate-limit window.</summary>
+        public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+        /// <summary>RunCloud documents no Retry-After header (unverified): send one on 429 unless this is false.</summary>
+        public bool SendRetryAfter { get; set; } = true;
+
+        /// <summary>Maximum number of domains per web app (plan limit); 0 = unlimited. Over it, adding a domain answers 403.</summary>
+        public int DomainLimit { get; set; }
+
+        public string ApiKey { get; set; } = EmulatorDefaults.ApiKey;
+        public string ApiSecret { get; set; } = EmulatorDefaults.ApiSecret;
+        public string Token { get; set; } = EmulatorDefaults.Token;
+
+        /// <summary>Seed the default servers, web apps, domains and SSL (see EmulatorDefaults). Ignored when StatePath exists.</summary>
+        public bool SeedDefaultData { get; set; } = true;
+
+        /// <summary>
+        /// Status of GET .../ssl (and .../domains/{d}/ssl) when no certificate is installed. The body is always
+        /// {"message":"SSL not installed!"}; the status RunCloud uses is unverified. Default 404 (the strictest choice:
+        /// a client that only handles 200 fails loudly); set 200 to emulate a "200 with only a message" answer.
+        /// </summary>
+        public int NoSslStatusCode { get; set; } = 404;
+
+        /// <summary>Default perPage on /api/v2/ (15 observed by a public client).</summary>
+        public int DefaultPerPageV2 { get; set; } = 15;
+
+        /// <summary>Default perPage on /api/v3/ (20 per RunCloud's v3 docs).</summary>
+        public int DefaultPerPageV3 { get; set; } = 20;
+
+        /// <summary>Documented maximum perPage; a bigger value is clamped to it (not rejected).</summary>
+        public int MaxPerPage { get; set; } = 40;
+
+        /// <summary>
+        /// The documented example of links.next is ".../domains?page=2": only the page is carried, not perPage or search.
+        /// Set true to carry the other query parameters into links too.
+        /// </summary>
+        public bool LinksKeepQuery { get; set; }
+
+        /// <summary>Fault rules active from the start.</summary>
+        public IList<FaultRule> Faults { get; } = new List<FaultRule>();
+    }
+}

@@ -1,0 +1,28 @@
+using System;
+
+namespace RunCloud.Emulator
+{
+    /// <summary>One request the emulator received. Never holds the API secret, the token or a private key.</summary>
+    public sealed class RecordedRequest
+    {
+        public DateTime Time { get; set; }
+        public string Method { get; set; } = "";
+        /// <summary>e.g. /api/v3/servers/1001/webapps/2001/domains</summary>
+        public string Path { get; set; } = "";
+        /// <summary>The query string without the leading "?" ("" when none).</summary>
+        public string Query { get; set; } = "";
+        /// <summary>The JSON body as sent, with "privateKey" values and any credential replaced by "***"; null when none.</summary>
+        public string? Body { get; set; }
+        /// <summary>Basic, Bearer or None (any other scheme is recorded by its name).</summary>
+        public string AuthScheme { get; set; } = "None";
+        /// <summary>The answer's status; 0 when the connection was reset.</summary>
+        public int StatusCode { get; set; }
+        public string? ContentType { get; set; }
+        /// <summary>v2 or v3 ("" for other paths).</summary>
+        public string ApiVersion { get; set; } = "";
+        /// <summary>The fault injected into this request, if any (e.g. "Status 503").</summary>
+        public string? Fault { get; set; }
+
+        public override string ToString() => $"{Method} {Path}{(Query.Length > 0 ? "?" + Query : "")} -> {StatusCode}";
+    }
+}
