@@ -9,11 +9,25 @@
     Description          = 'Manage the domains and SSL certificates of RunCloud web applications from PowerShell scripts and scheduled tasks: connect with an API key/secret or an API token, add and remove domains, redeploy SSL once per change, sync a web app from a list of domains, and test it all against a built-in RunCloud API emulator.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    NestedModules        = @()
+    # The emulator ships in the same package as a nested binary module: users' Pester tests get it with nothing else installed.
+    NestedModules        = @('RunCloud.Emulator.dll')
     FormatsToProcess     = @('RunCloud.PowerShell.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
+        'Connect-RunCloud'
+        'Disconnect-RunCloud'
         'Get-RunCloudConnection'
+        'Test-RunCloudConnection'
+        'Get-RunCloudServer'
+        'Get-RunCloudWebApp'
+        'Get-RunCloudDomain'
+        'Add-RunCloudDomain'
+        'Remove-RunCloudDomain'
+        'Start-RunCloudEmulator'
+        'Stop-RunCloudEmulator'
+        'Get-RunCloudEmulatorRequest'
+        'Add-RunCloudEmulatorFault'
+        'Clear-RunCloudEmulatorFault'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -38,7 +38,7 @@ namespace RunCloud.PowerShell.Commands
             foreach (KeyValuePair<(long Server, long App), List<RunCloudDomain>> app in _changed)
             {
                 string target = $"web app {app.Key.App} on server {app.Key.Server}";
-                if (!ShouldProcess(target, "Redeploy the SSL certificate")) continue;
+                if (!Confirmed(ForceRequested, target, "Redeploy the SSL certificate")) continue;
                 try
                 {
                     RedeployOutcome outcome = Run(ct => SslRedeployer.RedeployAsync(service, app.Key.Server, app.Key.App, app.Value, ct));
@@ -57,6 +57,9 @@ namespace RunCloud.PowerShell.Commands
                 }
             }
         }
+
+        /// <summary>True when the derived cmdlet was given -Force.</summary>
+        private protected virtual bool ForceRequested => false;
 
         /// <summary>-Force skips the confirmation prompt but never -WhatIf, and an explicit -Confirm still asks.</summary>
         private protected bool Confirmed(bool force, string target, string action)

@@ -49,6 +49,8 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        private protected override bool ForceRequested => Force.IsPresent;
+
         protected override void ProcessRecord()
         {
             RunCloudConnection connection = ResolveConnection();
