@@ -3,10 +3,59 @@
 .SYNOPSIS
     The main job end to end against the RunCloud API emulator: connect, list a web app's domains, add a domain,
     redeploy SSL so the certificate covers it, remove it, and stop the emulator.
+.DESCRIPTION
+    What the Ultimate Multisite RunCloud integration does when a domain is mapped and unmapped, done with this
+    module: one POST to add, one GET + one PUT to redeploy the certificate (only because the add really worked),
+    and a removal found across every page of the app's domains.
 #>
-param([Parameter(Mandatory)] [string] $ModulePath)
+param([string] $ModulePath = (Join-Path $PSScriptRoot '../out/RunCloud.PowerShell'))
+$ModulePath = (Resolve-Path $ModulePath).Path
 $ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath -Force
-if (-not (Get-Command Start-RunCloudEmulator -ErrorAction SilentlyContinue)) {
-    throw 'The demo needs the RunCloud API emulator (Start-RunCloudEmulator), which issue 3 brings; it is not in this build yet.'
+
+function Step([string] $Text) { Write-Host "`n=== $Text" -ForegroundColor Cyan }
+
+Step 'Start the RunCloud API emulator (in this process, on a free loopback port)'
+$emulator = Start-RunCloudEmulator
+Write-Host "Emulator at $($emulator.BaseUri) - test token $($emulator.Token.Substring(0, 4))... (the emulator's own test credential)"
+$serverId = [RunCloud.Emulator.EmulatorDefaults]::ServerId
+$webAppId = [RunCloud.Emulator.EmulatorDefaults]::WebAppId
+try {
+    Step 'Connect-RunCloud with an API token (Bearer, API v3); GET ping validates it'
+    $token = ConvertTo-SecureString $emulator.Token -AsPlainText -Force
+    Connect-RunCloud -BaseUri $emulator.BaseUri -Token $token -ServerId $serverId -WebAppId $webAppId -PassThru |
+        Format-List BaseUri, ApiVersion, AuthenticationKind, KeyId, ServerId, WebAppId | Out-Host
+
+    Step 'The server and web app'
+    Get-RunCloudServer -Id $serverId | Format-Table Id, Name, IpAddress, Os | Out-Host
+    Get-RunCloudWebApp -Id $webAppId | Format-Table ServerId, Id, Name, PhpVersion | Out-Host
+
+    Step "The web app's domains"
+    Get-RunCloudDomain | Format-Table Id, Name, Type, Www, Redirection | Out-Host
+
+    Step 'Add shop-eu.example.com and redeploy the certificate once (-ResetSsl)'
+    $added = Add-RunCloudDomain -Name 'shop-eu.example.com' -ResetSsl -PassThru
+    $added | Format-Table Id, Name, Type, CreatedAt | Out-Host
+
+    Step 'The certificate now covers every domain'
+    Get-RunCloudSsl | Format-List Installed, Id, Method, ValidUntil | Out-Host
+    $uncovered = $emulator.GetUncoveredDomains($serverId, $webAppId)
+    if ($uncovered.Count -gt 0) { throw "Not covered by the certificate: $($uncovered -join ', ')" }
+    Write-Host 'Uncovered domains: none'
+
+    Step 'Adding it again is a warning, not an error'
+    Add-RunCloudDomain -Name 'shop-eu.example.com'
+
+    Step 'Remove it (found by name across every page), then redeploy once'
+    Remove-RunCloudDomain -Name 'shop-eu.example.com' -Force -ResetSsl
+    Get-RunCloudDomain | Format-Table Id, Name, Type | Out-Host
+
+    Step 'What was sent to the API'
+    Get-RunCloudEmulatorRequest | Format-Table Method, Path, Query, StatusCode, AuthScheme | Out-Host
+    Write-Host "`nDemo finished: add -> one SSL redeploy -> every domain covered -> remove." -ForegroundColor Green
+}
+finally {
+    Disconnect-RunCloud
+    Stop-RunCloudEmulator
 }

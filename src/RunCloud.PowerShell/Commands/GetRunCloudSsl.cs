@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Models;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>
+    /// Gets a web application's SSL state: its certificate in basic mode (one object, Installed = $false when there
+    /// is none), or, in advanced mode, one object per domain.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "RunCloudSsl")]
+    [OutputType(typeof(RunCloudSsl))]
+    public sealed class GetRunCloudSslCommand : RunCloudApiCmdlet
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, long.MaxValue)]
+        public long? ServerId { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AppId")]
+        [ValidateRange(1, long.MaxValue)]
+        public long? WebAppId { get; set; }
+
+        /// <summary>In advanced SSL mode, only these domains (wildcards allowed).</summary>
+        [Parameter]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? Domain { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            RunCloudConnection connection = ResolveConnection();
+            long serverId = ResolveServerId(connection, ServerId);
+            long webAppId = ResolveWebAppId(connection, WebAppId);
+            var service = new RunCloudService(connection);
+            try
+            {
+                RunCloudSsl ssl = Run(ct => service.GetSslAsync(serverId, webAppId, ct));
+                if (ssl.Installed)
+                {
+                    WriteObject(ssl);
+                    return;
+                }
+
+                var (advanced, auto) = Run(ct => service.GetSslModeAsync(serverId, webAppId, ct));
+                ssl.AutoSsl = auto;
+                if (!advanced)
+                {
+                    WriteObject(ssl);
+                    return;
+                }
+
+                var byName = NameFilter(Domain);
+                List<RunCloudDomain> domains = Run(ct => service.ListDomainsAsync(serverId, webAppId, ct));
+                foreach (RunCloudDomain domain in domains)
+                {
+                    if (byName != null && !byName(domain.Name)) continue;
+                    RunCloudSsl perDomain = Run(ct => service.GetDomainSslAsync(domain, ct));
+                    perDomain.AutoSsl = auto;
+                    WriteObject(perDomain);
+                }
+            }
+            catch (RunCloudApiException ex)
+            {
+                WriteApiError(ex, webAppId);
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace RunCloud.PowerShell.Models
+{
+    /// <summary>Whether a domain name resolves to its RunCloud server's IP address (Test-RunCloudDomainDns).</summary>
+    public sealed class RunCloudDnsCheck
+    {
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>The host actually looked up (for a wildcard *.example.com, a probe name under it).</summary>
+        public string LookedUp { get; set; } = string.Empty;
+
+        public long? ServerId { get; set; }
+        public string? ExpectedAddress { get; set; }
+        public string[] Addresses { get; set; } = System.Array.Empty<string>();
+
+        /// <summary>True when one of the name's A/AAAA records is the server's address.</summary>
+        public bool PointsToServer { get; set; }
+
+        /// <summary>OK, WrongAddress, NotResolved or Invalid.</summary>
+        public string Status { get; set; } = string.Empty;
+
+        public string Message { get; set; } = string.Empty;
+    }
+}
