@@ -94,6 +94,15 @@ function ConvertFrom-MarkdownBlocks([string[]] $Lines) {
             while ($i -lt $Lines.Count -and $Lines[$i] -notmatch ('^\s*' + [regex]::Escape($fence) + '\s*$')) { $code.Add($Lines[$i]); $i++ }
             $blocks.Add(@{ Kind = 'Code'; Lang = $lang; Text = ($code -join "`n") })
         }
+        elseif ($para.Count -eq 0 -and $null -eq $list -and $line -match '^( {4}|\t)\S') {
+            # An indented code block: indented lines (and blank lines between them).
+            $code = [System.Collections.Generic.List[string]]::new()
+            while ($i -lt $Lines.Count -and ($Lines[$i] -match '^( {4}|\t)' -or ($Lines[$i] -match '^\s*$' -and $i + 1 -lt $Lines.Count -and $Lines[$i + 1] -match '^( {4}|\t)'))) {
+                $code.Add(($Lines[$i] -replace '^( {4}|\t)', '')); $i++
+            }
+            $blocks.Add(@{ Kind = 'Code'; Lang = ''; Text = ($code -join "`n") })
+            continue
+        }
         elseif ($line -match '^(#{1,6})\s+(.+?)\s*#*\s*$') {
             . $flush
             $blocks.Add(@{ Kind = 'Heading'; Level = $Matches[1].Length; Text = $Matches[2].Trim() })
