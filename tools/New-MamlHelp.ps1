@@ -408,7 +408,7 @@ function Write-Command([System.Xml.XmlWriter] $W, [System.Management.Automation.
     if (-not $outputs) {
         $W.WriteStartElement('command', 'returnValue', $NsCommand)
         Write-DevType $W 'None'
-        Write-Paras $W @(@($Doc.Outputs.Values)[0])
+        Write-Paras $W @($Doc.Outputs.Values | Select-Object -First 1 | ForEach-Object { $_ })
         $W.WriteEndElement()
     }
     foreach ($o in $outputs) {
@@ -526,7 +526,10 @@ if (-not (Test-Path $DocsPath)) { Add-Problem "The docs folder '$DocsPath' does 
 New-Item -ItemType Directory -Force -Path $OutputPath | Out-Null
 
 if (-not $HelpFileName) {
-    $HelpFileName = @($commands | ForEach-Object HelpFile | Where-Object { $_ } | Select-Object -First 1)[0]
+    # A cmdlet names its file in HelpFile; a function in its .ExternalHelp comment.
+    $HelpFileName = $commands | ForEach-Object {
+        if ($_.HelpFile) { $_.HelpFile } elseif ($_ -is [System.Management.Automation.FunctionInfo] -and $_.Definition -match '\.ExternalHelp\s+(\S+)') { $Matches[1] }
+    } | Select-Object -First 1
     if (-not $HelpFileName) { $HelpFileName = "$($module.Name)-Help.xml" }
 }
 
