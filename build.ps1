@@ -70,7 +70,8 @@ function Invoke-Pwsh {
     $cmd = Get-PwshCommand
     $exe = $cmd[0]
     $rest = @($cmd | Select-Object -Skip 1) + $Arguments
-    # Out-Host: the child's output is shown, never mixed into this function's return value (the exit code).
+    # To the host, not the pipeline: otherwise the child's output (warnings, Pester's report) joins the exit code
+    # this function returns, and "$code -ne 0" is true for any output at all.
     & $exe @rest | Out-Host
     $LASTEXITCODE
 }
