@@ -39,7 +39,7 @@
             Tags         = @('RunCloud', 'SSL', 'Domain', 'WordPress', 'Multisite', 'LetsEncrypt', 'DevOps', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/runcloud-powershell/RunCloud.PowerShell'
             LicenseUri   = 'https://github.com/runcloud-powershell/RunCloud.PowerShell/blob/main/LICENSE'
-            ReleaseNotes = 'See CHANGELOG.md.'
+            ReleaseNotes = '0.1.0: first release. Connect with an API key/secret or token (wp-config.php and environment too); add, remove and sync domains with one SSL redeploy per change; redeploy/install SSL; DNS checks; a built-in RunCloud API emulator. See CHANGELOG.md.'
         }
     }
 }

@@ -56,11 +56,13 @@ namespace RunCloud.PowerShell.Commands
         public string? BaseUri { get; set; }
 
         [Parameter]
+        [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? ServerId { get; set; }
 
         [Parameter]
         [Alias("AppId")]
+        [ArgumentCompleter(typeof(WebAppIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? WebAppId { get; set; }
 

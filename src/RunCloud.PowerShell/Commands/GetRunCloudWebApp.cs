@@ -15,6 +15,7 @@ namespace RunCloud.PowerShell.Commands
 
         /// <summary>Defaults to the connection's server; binds from a piped server object.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? ServerId { get; set; }
 

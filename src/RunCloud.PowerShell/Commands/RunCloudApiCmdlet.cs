@@ -87,8 +87,11 @@ namespace RunCloud.PowerShell.Commands
                     ApiPage result = Run(ct => connection.Api.GetPageAsync(path, current, perPage, ct, query));
                     if (result.TotalPages > 1)
                     {
-                        progress.StatusDescription = $"Page {current} of {result.TotalPages}";
-                        progress.PercentComplete = Math.Min(100, current * 100 / result.TotalPages.Value);
+                        // A new record each time: hosts may keep the object, so reusing one would rewrite history.
+                        progress = new ProgressRecord(progress.ActivityId, activity, $"Page {current} of {result.TotalPages}")
+                        {
+                            PercentComplete = Math.Min(100, current * 100 / result.TotalPages.Value),
+                        };
                         WriteProgress(progress);
                         showedProgress = true;
                     }
@@ -115,8 +118,7 @@ namespace RunCloud.PowerShell.Commands
             {
                 if (showedProgress)
                 {
-                    progress.RecordType = ProgressRecordType.Completed;
-                    WriteProgress(progress);
+                    WriteProgress(new ProgressRecord(progress.ActivityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
                 }
             }
         }
