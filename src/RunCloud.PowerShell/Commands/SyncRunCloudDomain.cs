@@ -376,7 +376,7 @@ namespace RunCloud.PowerShell.Commands
             if (failed.Count > 0)
             {
                 string message = $"{failed.Count} change(s) failed on {app}: "
-                    + string.Join("; ", failed.Take(3).Select(f => $"{f.Action} {f.Name}: {f.Message}"))
+                    + string.Join("; ", failed.Take(3).Select(f => $"{f.Action} {f.Name}: {f.Message.TrimEnd('.')}"))
                     + (failed.Count > 3 ? $" (and {failed.Count - 3} more; see the Failed property of the result)" : string.Empty)
                     + ". The other changes were made; run the sync again to retry.";
                 WriteError(new ErrorRecord(new InvalidOperationException(message), ErrorIds.SyncFailed, ErrorCategory.NotSpecified, syncResult));
