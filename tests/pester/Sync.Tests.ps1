@@ -314,3 +314,112 @@ Describe 'Sync-RunCloudDomain: input forms' {
         ($r | Format-List | Out-String) | Should -BeLike '*Failed*'
     }
 }
+
+Describe 'examples/Sync-RunCloudDomains.ps1 against the emulator with a fake wp' {
+    BeforeAll {
+        $script:Example = Join-Path $PSScriptRoot '../../examples/Sync-RunCloudDomains.ps1'
+        $bin = Join-Path $TestDrive 'bin'
+        New-Item -ItemType Directory -Force -Path $bin | Out-Null
+        # A fake WP-CLI: prints whatever $FAKE_WP_OUTPUT names, and records its arguments.
+        $wp = Join-Path $bin 'wp'
+        Set-Content -Path $wp -Value "#!/usr/bin/env bash`necho `"`$*`" > `"`$FAKE_WP_ARGS`"`ncat `"`$FAKE_WP_OUTPUT`"`n" -NoNewline
+        chmod +x $wp
+        $script:SavedEnv = @{}
+        foreach ($name in 'PATH', 'RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID', 'FAKE_WP_OUTPUT', 'FAKE_WP_ARGS') {
+            $script:SavedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
+        }
+        $env:PATH = $bin + [IO.Path]::PathSeparator + $env:PATH
+        $env:FAKE_WP_OUTPUT = Join-Path $TestDrive 'wp-output.txt'
+        $env:FAKE_WP_ARGS = Join-Path $TestDrive 'wp-args.txt'
+        $env:WU_RUNCLOUD_SERVER_ID = '1001'
+        $env:WU_RUNCLOUD_APP_ID = '2001'
+
+        function Invoke-Example([string[]] $Arguments) {
+            $pwsh = Get-TestPwshCommand
+            $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+            $script:ExampleOutput = & $exe @rest -NoProfile -NonInteractive -File $script:Example -BaseUri $script:e.BaseUri `
+                -ModulePath $script:ModulePath -LogPath $script:Log -RateLimit 0 @Arguments 2>&1
+            $LASTEXITCODE
+        }
+
+        function Set-Sites([string[]] $Hosts, [switch] $UrlLines) {
+            if ($UrlLines) { $text = ($Hosts | ForEach-Object { "https://$_/" }) -join "`n" }
+            else {
+                $i = 0
+                $text = ConvertTo-Json -Compress @($Hosts | ForEach-Object { $i++; [ordered]@{ blog_id = "$i"; url = "https://$_/"; archived = '0'; spam = '0'; deleted = '0' } })
+            }
+            Set-Content -Path $env:FAKE_WP_OUTPUT -Value $text
+        }
+    }
+
+    AfterAll {
+        foreach ($pair in $script:SavedEnv.GetEnumerator()) { [Environment]::SetEnvironmentVariable($pair.Key, $pair.Value) }
+    }
+
+    BeforeEach {
+        Start-SyncEmulator | Out-Null
+        $env:RUNCLOUD_API_TOKEN = $script:e.Token
+        $script:Log = Join-Path $TestDrive "logs/$([guid]::NewGuid()).log"
+    }
+
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e }
+
+    It 'syncs the sites WP-CLI lists (JSON), logs it, and exits 0' {
+        Set-Sites 'shop.example.com', 'one.example.com', 'two.example.com'
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-Prune' | Should -Be 0 -Because ($script:ExampleOutput -join "`n")
+        Get-Names | Should -Contain 'one.example.com'
+        Get-Names | Should -Contain 'two.example.com'
+        Get-Content $env:FAKE_WP_ARGS | Should -BeLike 'site list --format=json*--path=/srv/network*'
+        $log = Get-Content -Raw $script:Log
+        $log | Should -BeLike '*added one.example.com*'
+        $log | Should -BeLike '*2 added, 0 removed*'
+        $log | Should -Not -BeLike "*$($script:e.Token)*"
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+
+        # a second run is a no-op
+        $script:e.ClearRequests()
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-Prune' | Should -Be 0
+        @(Get-RunCloudEmulatorRequest | Where-Object Method -ne 'GET') | Should -BeNullOrEmpty
+    }
+
+    It 'takes wp site list --field=url output (one URL per line)' {
+        Set-Sites 'three.example.com', 'four.example.com' -UrlLines
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network' | Should -Be 0 -Because ($script:ExampleOutput -join "`n")
+        Get-Names | Should -Contain 'four.example.com'
+    }
+
+    It 'exits non-zero after an injected failure, and 0 on the re-run that converges' {
+        Set-Sites 'shop.example.com', 'one.example.com', 'two.example.com'
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 1 -Method POST -Path 'servers/*/webapps/*/domains' | Out-Null
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network' | Should -Be 1
+        Get-Content -Raw $script:Log | Should -BeLike '*FAILED Add*'
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network' | Should -Be 0
+        Get-Names | Should -Contain 'one.example.com'
+        Get-Names | Should -Contain 'two.example.com'
+    }
+
+    It 'exits 2 and changes nothing when the -MaxRemove guard stops the sync (file source)' {
+        [void]$script:e.State.AddDomains(1001, 2001, [string[]](1..5 | ForEach-Object { "old$_.example.com" }))
+        $file = Join-Path $TestDrive 'one.txt'
+        Set-Content $file 'keep.example.com'
+        $script:e.ClearRequests()
+        Invoke-Example -Arguments '-DomainFile', $file, '-Prune', '-MaxRemove', '2' | Should -Be 2
+        @(Get-RunCloudEmulatorRequest | Where-Object Method -ne 'GET') | Should -BeNullOrEmpty
+        Get-Content -Raw $script:Log | Should -BeLike '*RunCloudSyncTooManyRemovals*'
+    }
+
+    It 'exits 3 when WP-CLI fails' {
+        Set-Content -Path (Join-Path $TestDrive 'bin/wp-fail') -Value "#!/usr/bin/env bash`necho 'Error: not a WordPress install' >&2`nexit 1`n"
+        chmod +x (Join-Path $TestDrive 'bin/wp-fail')
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-WpCli', 'wp-fail', '-Prune' | Should -Be 3
+        @(Get-RunCloudEmulatorRequest) | Should -BeNullOrEmpty
+    }
+
+    It 'rotates the log and keeps -LogKeep files' {
+        Set-Sites 'one.example.com'
+        1..3 | ForEach-Object { Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-LogMaxBytes', '200', '-LogKeep', '2' | Should -Be 0 }
+        Test-Path "$($script:Log).1" | Should -BeTrue
+        Test-Path "$($script:Log).2" | Should -BeTrue
+        Test-Path "$($script:Log).3" | Should -BeFalse
+    }
+}
