@@ -70,7 +70,8 @@ function Invoke-Pwsh {
     $cmd = Get-PwshCommand
     $exe = $cmd[0]
     $rest = @($cmd | Select-Object -Skip 1) + $Arguments
-    & $exe @rest
+    # The child's output goes to the host: returned, it would be mixed into the exit code the callers compare with 0.
+    & $exe @rest | Out-Host
     $LASTEXITCODE
 }
 
