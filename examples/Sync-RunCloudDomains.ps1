@@ -225,8 +225,13 @@ catch {
     exit 2
 }
 
-# 3. Sync.
+# 3. Sync. A marker file remembers a failed SSL redeploy, so the next run redeploys even if nothing else changes.
+$sslPending = Join-Path (Split-Path -Parent $LogPath) 'runcloud-sync.ssl-pending'
 $sync = @{ Prune = $Prune; Exclude = $Exclude; MaxRemove = $MaxRemove; NoSslReset = $NoSslReset; Www = $Www; Confirm = $false }
+if ((Test-Path $sslPending) -and -not $NoSslReset) {
+    Write-Log 'The previous run could not redeploy the SSL certificate: redeploying it in this run (-ResetSsl).' 'WARN'
+    $sync.ResetSsl = $true
+}
 $syncErrors = @()
 try {
     if ($syncInput.ContainsKey('Path')) {
@@ -257,6 +262,13 @@ foreach ($failure in $result.Failed) { Write-Log "FAILED $($failure.Action) $($f
 Write-Log ("Sync ended in {0:0.0} s: {1} added, {2} removed, {3} unchanged, {4} skipped, {5} failed; SSL redeployed: {6}; {7} API calls." -f
     ((Get-Date) - $started).TotalSeconds, $result.Added.Count, $result.Removed.Count, $result.Unchanged.Count,
     $result.Skipped.Count, $result.Failed.Count, $result.SslRedeployed, $result.ApiCalls) $(if ($result.Success) { 'INFO' } else { 'ERROR' })
+
+if (@($result.Failed | Where-Object Action -EQ 'RedeploySsl').Count -gt 0) {
+    Set-Content -Path $sslPending -Value (Get-Date -Format o)
+}
+elseif ($sync.ContainsKey('ResetSsl') -and $result.SslRedeployed) {
+    Remove-Item -Path $sslPending -ErrorAction SilentlyContinue
+}
 
 if (-not $result.Success) { exit 1 }
 exit 0

@@ -211,6 +211,33 @@ Sync-RunCloudDomain -Domain new1.example.com, new2.example.com, new3.example.com
     }
 }
 
+Describe 'Sync-RunCloudDomain: a failed SSL redeploy is finished by -ResetSsl' {
+    BeforeEach { Start-SyncEmulator | Out-Null }
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e }
+
+    It 'reports the failed redeploy, and a re-run with -ResetSsl (and no other change) covers every domain' {
+        # 500 is not retried; the PUT fails for good in the first run.
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 1 -Method PUT -Path 'servers/*/webapps/*/ssl/*'
+        $r = Sync-RunCloudDomain -Domain 'late1.example.com', 'late2.example.com' -ErrorAction SilentlyContinue -ErrorVariable err
+        $r.Added | Should -Be @('late1.example.com', 'late2.example.com')
+        ($r.Failed | Where-Object Action -EQ 'RedeploySsl') | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'RunCloudSyncFailed*'
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -Contain 'late1.example.com'
+
+        $script:e.ClearRequests()
+        $again = Sync-RunCloudDomain -Domain 'late1.example.com', 'late2.example.com' -ResetSsl
+        $again.Added | Should -BeNullOrEmpty
+        $again.SslRedeployed | Should -BeTrue
+        @(Get-Mutations | ForEach-Object Method) | Should -Be @('PUT')
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+    }
+
+    It 'refuses -ResetSsl together with -NoSslReset before any call' {
+        { Sync-RunCloudDomain -Domain 'x.example.com' -ResetSsl -NoSslReset } | Should -Throw -ErrorId 'RunCloudInvalidInput*'
+        Get-RunCloudEmulatorRequest | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Sync-RunCloudDomain: input forms' {
     BeforeEach { Start-SyncEmulator | Out-Null }
     AfterEach { Stop-RunCloudEmulator -Emulator $script:e }

@@ -84,6 +84,13 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter NoSslReset { get; set; }
 
+        /// <summary>
+        /// Redeploy the SSL certificate even when this run changes nothing: the way to finish a previous run whose
+        /// redeploy failed (the example scheduled-task script passes it after such a run).
+        /// </summary>
+        [Parameter]
+        public SwitchParameter ResetSsl { get; set; }
+
         /// <summary>Added names also serve www.&lt;name&gt; (never for a name that starts with www.).</summary>
         [Parameter]
         public SwitchParameter Www { get; set; }
@@ -94,6 +101,11 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            if (NoSslReset && ResetSsl)
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-ResetSsl and -NoSslReset contradict each other; pass one of them.", null));
+            }
+
             if (Domain != null) _raw.AddRange(Domain);
             if (Site != null && Site.Length > 0 && SubdomainOf == null)
             {
@@ -328,7 +340,7 @@ namespace RunCloud.PowerShell.Commands
             // 6. One SSL redeploy, when something changed.
             bool sslRedeployed = false;
             bool wouldChange = whatIf && (added.Count > 0 || removed.Count > 0);
-            if (!NoSslReset && (changed || wouldChange))
+            if (!NoSslReset && (changed || wouldChange || ResetSsl))
             {
                 progress.StatusDescription = "Redeploying the SSL certificate";
                 WriteProgress(progress);
@@ -349,7 +361,7 @@ namespace RunCloud.PowerShell.Commands
                     catch (RunCloudApiException ex)
                     {
                         failed.Add(new RunCloudSyncFailure(app, "RedeploySsl", ex.ErrorId,
-                            ex.Message + " The certificate may not cover the names just added: the next run with a change redeploys it, or redeploy it by hand."));
+                            ex.Message + " The certificate may not cover the names just added: run again with -ResetSsl (the example script does so by itself), or Reset-RunCloudSsl."));
                     }
                 }
             }
