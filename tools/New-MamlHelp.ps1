@@ -63,6 +63,12 @@ $ShouldProcessParameters = [ordered]@{
     WhatIf  = 'Shows what would happen if the cmdlet runs. The cmdlet is not run.'
     Confirm = 'Prompts you for confirmation before running the cmdlet.'
 }
+# Added by PowerShell to every cmdlet with SupportsPaging: documented once here, never per cmdlet.
+$PagingParameters = [ordered]@{
+    IncludeTotalCount = 'Reports the total number of objects in the data set (an integer) followed by the selected objects. If the cmdlet cannot determine the total count, it displays "Unknown total count."'
+    Skip              = 'Ignores the specified number of objects and then gets the remaining objects. Enter the number of objects to skip.'
+    First             = 'Gets only the specified number of objects. Enter the number of objects to get.'
+}
 
 $script:Problems = [System.Collections.Generic.List[string]]::new()
 function Add-Problem([string] $Message) {
@@ -404,7 +410,8 @@ function Write-Command([System.Xml.XmlWriter] $W, [System.Management.Automation.
     $W.WriteEndElement()
 
     $W.WriteStartElement('command', 'returnValues', $NsCommand)
-    $outputs = @($Command.OutputType)
+    # [OutputType([void])] means "writes nothing": shown as None, with the doc's '### None' prose.
+    $outputs = @($Command.OutputType | Where-Object { $_.Name -ne 'System.Void' })
     if (-not $outputs) {
         $W.WriteStartElement('command', 'returnValue', $NsCommand)
         Write-DevType $W 'None'
@@ -452,6 +459,7 @@ function Write-Command([System.Xml.XmlWriter] $W, [System.Management.Automation.
 function Get-ParameterDoc($Doc, [string] $Name) {
     if ($Doc.Parameters.ContainsKey($Name)) { return $Doc.Parameters[$Name] }
     if ($ShouldProcessParameters.Contains($Name)) { return @($ShouldProcessParameters[$Name]) }
+    if ($PagingParameters.Contains($Name)) { return @($PagingParameters[$Name]) }
     @()
 }
 
@@ -572,13 +580,15 @@ try {
             if (@($doc.Examples).Count -lt 2) { Add-Problem "${name}: $(@($doc.Examples).Count) example(s); at least 2 are needed." }
             foreach ($ex in $doc.Examples) { if (-not $ex.Code) { Add-Problem "${name}: '$($ex.Title)' has no code block." } }
             foreach ($p in $meta.Parameters.Keys) {
-                if ($ShouldProcessParameters.Contains($p)) { continue }
+                if ($ShouldProcessParameters.Contains($p) -or $PagingParameters.Contains($p)) { continue }
                 if (-not $doc.Parameters.ContainsKey($p) -or -not @($doc.Parameters[$p]).Count) { Add-Problem "${name}: parameter -$p has no description." }
             }
             foreach ($p in $doc.Parameters.Keys) {
                 if (-not $meta.Parameters.Contains($p) -and -not $CommonParameters.Contains($p)) { Add-Problem "${name}: the doc describes -$p, which the command does not have." }
             }
-            foreach ($o in $command.OutputType) {
+            $realOutputs = @($command.OutputType | Where-Object { $_.Name -ne 'System.Void' })
+            if (-not $realOutputs.Count -and -not @($doc.Outputs['None']).Count) { Add-Problem "${name}: the command writes no output; say so under '## OUTPUTS' with '### None'." }
+            foreach ($o in $realOutputs) {
                 if (-not @(Get-DocTypeProse $doc.Outputs $o.Name).Count) { Add-Problem "${name}: output type $($o.Name) has no description under '## OUTPUTS'." }
             }
             foreach ($key in $doc.Outputs.Keys) {

@@ -56,14 +56,20 @@ Describe 'Help for <Name>' -ForEach $script:Exported {
     }
 
     It 'declares an output type that the module''s format file has a view for, and the help lists it' {
-        $types = @($command.OutputType.Name)
-        $types | Should -Not -BeNullOrEmpty -Because 'every cmdlet declares [OutputType]'
+        $declared = @($command.OutputType.Name)
+        $declared | Should -Not -BeNullOrEmpty -Because 'every cmdlet declares [OutputType]'
+        # [OutputType([void])] declares that the cmdlet writes nothing: no view is needed, and the help says None.
+        $types = @($declared | Where-Object { $_ -ne 'System.Void' })
+        $listed = @($help.returnValues.returnValue | ForEach-Object { $_.type.name })
+        if (-not $types) {
+            $listed | Should -Contain 'None' -Because "$Name declares [OutputType([void])]"
+            return
+        }
         $withView = @($types | Where-Object { $script:ViewTypes.Contains($_) })
         $withView | Should -Not -BeNullOrEmpty -Because "one of $($types -join ', ') needs a view in the format file"
         foreach ($t in $types | Where-Object { $_ -notlike 'System.*' }) {
             $script:ViewTypes.Contains($t) | Should -BeTrue -Because "$t is a module type and needs a view"
         }
-        $listed = @($help.returnValues.returnValue | ForEach-Object { $_.type.name })
         foreach ($t in $types) { $listed | Should -Contain $t }
     }
 

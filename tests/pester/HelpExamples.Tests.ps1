@@ -1,0 +1,133 @@
+# Runs every example of every cmdlet's help (docs/help/<Verb-Noun>.md) against the module's RunCloud API emulator
+# (issue 5): the examples must work as written. Each example runs in a fresh child scope, in a fresh directory, against
+# a fresh emulator with a default connection open, and must neither throw nor write an error record.
+#
+# What an example may rely on (say so in its remarks when it uses them):
+# - $e: the emulator, started with Start-RunCloudEmulator -RateLimitPerMinute 0, with its default data
+#   (server 1001 web1; web app 2001 shop with the primary domain shop.example.com and SSL; web app 2002 blog, no SSL);
+# - a default connection to it: Connect-RunCloud ... -ServerId 1001 -WebAppId 2001 -RateLimit 0;
+# - in the current directory: domains.csv (a Name column) and wp-config.php (WU_RUNCLOUD_API_TOKEN = the emulator's
+#   token, WU_RUNCLOUD_SERVER_ID 1001, WU_RUNCLOUD_APP_ID 2001);
+# - the environment variables WU_RUNCLOUD_API_TOKEN, WU_RUNCLOUD_SERVER_ID and WU_RUNCLOUD_APP_ID set the same way.
+# An example that cannot run here starts with the line '# not run in tests: <reason>' and is reported as skipped.
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    # The '### Example N: title' subsections of '## EXAMPLES' and the first ```powershell block of each.
+    function Get-HelpExample([string] $Path) {
+        $command = [System.IO.Path]::GetFileNameWithoutExtension($Path)
+        $inExamples = $false; $title = $null; $code = $null; $inCode = $false; $done = $false
+        $found = [System.Collections.Generic.List[object]]::new()
+        $flush = {
+            if ($title) {
+                $text = if ($null -ne $code) { ($code -join "`n").Trim() } else { '' }
+                $skipReason = if ($text -match '^\s*#\s*not run in tests:\s*(.+)') { $Matches[1].Trim() } else { $null }
+                $found.Add(@{ Command = $command; Title = $title; Code = $text; SkipReason = $skipReason; Doc = $Path })
+            }
+        }
+        foreach ($line in [System.IO.File]::ReadAllLines($Path)) {
+            if ($inCode) {
+                if ($line -match '^\s*```\s*$') { $inCode = $false; $done = $true } else { $code.Add($line) }
+                continue
+            }
+            if ($line -match '^##\s+(.+?)\s*$' -and $line -notmatch '^###') {
+                & $flush; $title = $null
+                $inExamples = $Matches[1].Trim() -eq 'EXAMPLES'
+                continue
+            }
+            if (-not $inExamples) { continue }
+            if ($line -match '^###\s+(.+?)\s*$') {
+                & $flush
+                $title = $Matches[1]; $code = $null; $done = $false
+                continue
+            }
+            if ($title -and -not $done -and $line -match '^\s*```(powershell|ps1|pwsh)\s*$') {
+                $code = [System.Collections.Generic.List[string]]::new(); $inCode = $true
+            }
+        }
+        & $flush
+        $found
+    }
+
+    $docs = Join-Path $PSScriptRoot '../../docs/help'
+    $script:Examples = @(Get-ChildItem -Path $docs -Filter '*.md' -File |
+            Where-Object { $_.BaseName -match '^[A-Za-z]+-[A-Za-z]+$' } | Sort-Object Name |
+            ForEach-Object { Get-HelpExample $_.FullName })
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:EnvNames = 'RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_KEY', 'WU_RUNCLOUD_API_SECRET',
+    'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID'
+    $script:SavedEnv = @{}
+    foreach ($n in $script:EnvNames) { $script:SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
+}
+
+AfterAll {
+    foreach ($n in $script:EnvNames) { [Environment]::SetEnvironmentVariable($n, $script:SavedEnv[$n]) }
+}
+
+Describe 'Help example of <Command>' -ForEach @($script:Examples | Group-Object { $_.Command } | ForEach-Object { @{ Command = $_.Name; Items = @($_.Group) } }) {
+    It 'has at least two examples that run in the tests' {
+        @($Items | Where-Object { -not $_.SkipReason }).Count | Should -BeGreaterOrEqual 2
+    }
+
+    It '<Title>' -ForEach $Items {
+        if ($SkipReason) {
+            Set-ItResult -Skipped -Because $SkipReason
+            return
+        }
+        if (-not (Get-Command -Name $Command -Module RunCloud.PowerShell -ErrorAction SilentlyContinue)) {
+            Set-ItResult -Skipped -Because "$Command is not exported by the built module"
+            return
+        }
+        $Code | Should -Not -BeNullOrEmpty -Because 'every example has a ```powershell block'
+
+        # A fresh directory, emulator, connection and environment for every example.
+        $dir = Join-Path $TestDrive ([guid]::NewGuid().ToString('n'))
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        Push-Location -LiteralPath $dir
+        $e = Start-RunCloudEmulator -RateLimitPerMinute 0
+        try {
+            Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+            Set-Content -Path domains.csv -Value 'Name', 'shop.example.net', 'shop-eu.example.net', 'shop.example.org'
+            Set-Content -Path wp-config.php -Value @(
+                '<?php'
+                "define( 'DB_NAME', 'wordpress' );"
+                "define( 'WU_RUNCLOUD_API_TOKEN', '$($e.Token)' );"
+                "define( 'WU_RUNCLOUD_SERVER_ID', '1001' );"
+                "define( 'WU_RUNCLOUD_APP_ID', '2001' );"
+                "require_once ABSPATH . 'wp-settings.php';"
+            )
+            foreach ($n in $script:EnvNames) { [Environment]::SetEnvironmentVariable($n, $null) }
+            $env:WU_RUNCLOUD_API_TOKEN = $e.Token
+            $env:WU_RUNCLOUD_SERVER_ID = '1001'
+            $env:WU_RUNCLOUD_APP_ID = '2001'
+
+            $example = [scriptblock]::Create($Code)
+            $thrown = $null
+            $records = @()
+            try {
+                $ErrorActionPreference = 'Continue'
+                # & runs the example in a child scope of this one: it sees $e, and its variables vanish afterwards.
+                $records = @(& $example *>&1)
+            }
+            catch {
+                $thrown = $_
+            }
+            finally {
+                $ErrorActionPreference = 'Stop'
+            }
+            $errors = @($records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+
+            $thrown | Should -BeNullOrEmpty -Because "the example must not throw ($(if ($thrown) { "$($thrown.FullyQualifiedErrorId): $thrown" }))"
+            $errors | Should -BeNullOrEmpty -Because "the example must write no error ($(($errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" }) -join '; '))"
+        }
+        finally {
+            Pop-Location
+            Disconnect-RunCloud
+            Stop-RunCloudEmulator
+            foreach ($n in $script:EnvNames) { [Environment]::SetEnvironmentVariable($n, $script:SavedEnv[$n]) }
+        }
+    }
+}
