@@ -21,7 +21,7 @@ namespace RunCloud.PowerShell.Commands
         private const string InputObjectSet = "InputObject";
         private readonly Dictionary<(long, long), List<RunCloudDomain>> _listings = new Dictionary<(long, long), List<RunCloudDomain>>();
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Domain", "DomainName")]
         [AllowEmptyString]
         public string[] Name { get; set; } = Array.Empty<string>();
