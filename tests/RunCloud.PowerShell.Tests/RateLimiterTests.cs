@@ -93,8 +93,19 @@ namespace RunCloud.PowerShell.Tests
                     : ClientFactory.Pong();
             });
             using var connection = ClientFactory.Create(mock);
+            // The first caller's verbose "retrying" line is written after the hold is set: wait for it, not for a guessed time.
+            var pipelineLog = new PipelineLog(verbose: true, debug: false);
+            PipelineLog.Current = pipelineLog;
             var first = connection.Api.GetAsync("ping", CancellationToken.None);
-            await Task.Delay(100); // let the 429 arrive and set the hold
+            PipelineLog.Current = null;
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            {
+                foreach (var message in pipelineLog.Messages.GetConsumingEnumerable(timeout.Token))
+                {
+                    if (message.Text.Contains("retrying")) break;
+                }
+            }
+
             await connection.Api.GetAsync("ping", CancellationToken.None);
             await first;
             Assert.Equal(3, log.Count);
