@@ -180,7 +180,8 @@ require_once ABSPATH . 'wp-settings.php';
         [InlineData("99999999999999999999999")]
         public void BadIdsAreRefusedNamingTheVariable(string id)
         {
-            var ex = Assert.ThrowsAny<Exception>(() => CredentialResolver.FromEnvironment(Env(("RUNCLOUD_API_TOKEN", "t"), ("WU_RUNCLOUD_SERVER_ID", id))));
+            var ex = Assert.Throws<InvalidIdException>(() => CredentialResolver.FromEnvironment(Env(("RUNCLOUD_API_TOKEN", "t"), ("WU_RUNCLOUD_SERVER_ID", id))));
+            Assert.Equal("WU_RUNCLOUD_SERVER_ID", ex.Variable);
             Assert.Contains("WU_RUNCLOUD_SERVER_ID", ex.Message);
             Assert.Contains("positive whole number", ex.Message);
         }
@@ -223,6 +224,8 @@ require_once ABSPATH . 'wp-settings.php';
             {
                 System.IO.File.WriteAllText(path, "<?php\ndefine('WU_RUNCLOUD_API_KEY', 'unterminated);\n");
                 Assert.Contains("never closed", Assert.Throws<WpConfigException>(() => CredentialResolver.FromWpConfig(path)).Message);
+                System.IO.File.WriteAllText(path, "<?php\ndefine('WU_RUNCLOUD_API_TOKEN', 'x');\ndefine('WU_RUNCLOUD_APP_ID', 'shop');\n");
+                Assert.Contains("WU_RUNCLOUD_APP_ID", Assert.Throws<WpConfigException>(() => CredentialResolver.FromWpConfig(path)).Message);
                 System.IO.File.WriteAllText(path, "<?php\n// define('WU_RUNCLOUD_API_TOKEN', 'x');\n");
                 Assert.Contains("defines none", Assert.Throws<WpConfigException>(() => CredentialResolver.FromWpConfig(path)).Message);
             }
