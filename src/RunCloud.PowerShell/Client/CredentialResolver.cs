@@ -103,8 +103,16 @@ namespace RunCloud.PowerShell.Client
                 resolved.Warnings.Add($"{duplicate} is defined more than once in '{path}'; like PHP, the first definition is used.");
             }
 
-            resolved.ServerId = ParseId(Get(WuServer), WuServer, source);
-            resolved.WebAppId = ParseId(Get(WuApp), WuApp, source);
+            try
+            {
+                resolved.ServerId = ParseId(Get(WuServer), WuServer, source);
+                resolved.WebAppId = ParseId(Get(WuApp), WuApp, source);
+            }
+            catch (InvalidIdException ex)
+            {
+                throw new WpConfigException(ex.Message);
+            }
+
             return resolved;
         }
 
@@ -152,7 +160,7 @@ namespace RunCloud.PowerShell.Client
             if (text == null) return null;
             if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long id) || id <= 0)
             {
-                throw new WpConfigException($"{name} from {where} is '{Shorten(text)}', which is not a positive whole number. Use the number in the RunCloud dashboard URL (/servers/{{SERVER_ID}}/apps/{{APP_ID}}).");
+                throw new InvalidIdException(name, $"{name} from {where} is '{Shorten(text)}', which is not a positive whole number. Use the number in the RunCloud dashboard URL (/servers/{{SERVER_ID}}/apps/{{APP_ID}}).");
             }
 
             return id;
@@ -164,6 +172,14 @@ namespace RunCloud.PowerShell.Client
     internal sealed class CredentialNotFoundException : Exception
     {
         public CredentialNotFoundException(string message) : base(message) { }
+    }
+
+    /// <summary>A server or web app id (from the environment or a file) that is not a positive whole number.</summary>
+    internal sealed class InvalidIdException : Exception
+    {
+        public InvalidIdException(string variable, string message) : base(message) => Variable = variable;
+
+        public string Variable { get; }
     }
 
     internal sealed class WpConfigException : Exception

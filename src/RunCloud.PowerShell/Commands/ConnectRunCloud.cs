@@ -205,6 +205,11 @@ namespace RunCloud.PowerShell.Commands
                 ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.CredentialsNotFound, ErrorCategory.AuthenticationError, ParameterSetName));
                 throw;
             }
+            catch (InvalidIdException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(ex.Message, ex), ErrorIds.InvalidInput, ErrorCategory.InvalidArgument, ex.Variable));
+                throw;
+            }
             catch (WpConfigException ex)
             {
                 ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidWpConfig, ErrorCategory.InvalidData, WpConfigPath));

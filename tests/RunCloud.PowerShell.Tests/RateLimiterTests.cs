@@ -1,0 +1,134 @@
+using System;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using RichardSzalay.MockHttp;
+using RunCloud.PowerShell.Client;
+using Xunit;
+
+namespace RunCloud.PowerShell.Tests
+{
+    /// <summary>Client-side pacing: the sliding window, X-RateLimit-Remaining, and one limiter per connection.</summary>
+    public class RateLimiterTests
+    {
+        private static (MockHttpMessageHandler, StartLog) Recording(Func<int, System.Net.Http.HttpResponseMessage>? answer = null)
+        {
+            var mock = new MockHttpMessageHandler();
+            var log = new StartLog();
+            int n = 0;
+            mock.When("*").Respond(req =>
+            {
+                log.Add(req);
+                int i = Interlocked.Increment(ref n);
+                return answer == null ? ClientFactory.Pong() : answer(i);
+            });
+            return (mock, log);
+        }
+
+        [Fact]
+        public async Task SlidingWindowPacesTheEleventhRequest()
+        {
+            var (mock, log) = Recording();
+            using var connection = ClientFactory.Create(mock, rateLimit: 5, window: TimeSpan.FromMilliseconds(500));
+            for (int i = 0; i < 11; i++) await connection.Api.GetAsync("ping", CancellationToken.None);
+            Assert.Equal(11, log.Count);
+            Assert.True(log[4] - log[0] < TimeSpan.FromMilliseconds(400), "the first five should go at once");
+            Assert.True(log[5] - log[0] >= TimeSpan.FromMilliseconds(480), $"6th started {(log[5] - log[0]).TotalMilliseconds} ms after the 1st");
+            Assert.True(log[10] - log[0] >= TimeSpan.FromMilliseconds(980), $"11th started {(log[10] - log[0]).TotalMilliseconds} ms after the 1st");
+        }
+
+        [Fact]
+        public async Task TwoConcurrentCallersShareOneLimiter()
+        {
+            var (mock, log) = Recording();
+            using var connection = ClientFactory.Create(mock, rateLimit: 5, window: TimeSpan.FromMilliseconds(600));
+            async Task Caller()
+            {
+                for (int i = 0; i < 5; i++) await connection.Api.GetAsync("ping", CancellationToken.None);
+            }
+
+            await Task.WhenAll(Task.Run(Caller), Task.Run(Caller));
+            Assert.Equal(10, log.Count);
+            // With a limiter per caller both would finish inside one window; shared, the 6th..10th wait for the window.
+            Assert.True(log[9] - log[0] >= TimeSpan.FromMilliseconds(580), $"10 requests in {(log[9] - log[0]).TotalMilliseconds} ms");
+        }
+
+        [Fact]
+        public async Task LowXRateLimitRemainingSlowsTheNextRequest()
+        {
+            // server limit 4 per (client) window of 2 s: when 0 remain, requests are spaced 2 s / 4 = 500 ms apart
+            var (mock, log) = Recording(i => ClientFactory.Json(HttpStatusCode.OK, "{}",
+                ("X-RateLimit-Limit", "4"), ("X-RateLimit-Remaining", "0")));
+            using var connection = ClientFactory.Create(mock, rateLimit: 1000, window: TimeSpan.FromSeconds(2));
+            await connection.Api.GetAsync("ping", CancellationToken.None);
+            TimeSpan firstDone = log.Now;
+            await connection.Api.GetAsync("ping", CancellationToken.None);
+            Assert.True(log[1] - firstDone >= TimeSpan.FromMilliseconds(450), $"next request after {(log[1] - firstDone).TotalMilliseconds} ms");
+            Assert.Equal(4, connection.ServerRateLimit);
+            Assert.Equal(0, connection.ServerRateLimitRemaining);
+        }
+
+        [Fact]
+        public async Task PlentyOfXRateLimitRemainingDoesNotSlowDown()
+        {
+            var (mock, log) = Recording(i => ClientFactory.Json(HttpStatusCode.OK, "{}",
+                ("X-RateLimit-Limit", "4"), ("X-RateLimit-Remaining", "3")));
+            using var connection = ClientFactory.Create(mock, rateLimit: 1000, window: TimeSpan.FromSeconds(2));
+            for (int i = 0; i < 3; i++) await connection.Api.GetAsync("ping", CancellationToken.None);
+            Assert.True(log[2] - log[0] < TimeSpan.FromMilliseconds(300));
+        }
+
+        [Fact]
+        public async Task A429HoldsEveryCallerOfTheConnection()
+        {
+            int n = 0;
+            var mock = new MockHttpMessageHandler();
+            var log = new StartLog();
+            mock.When("*").Respond(req =>
+            {
+                log.Add(req);
+                return Interlocked.Increment(ref n) == 1
+                    ? ClientFactory.Json((HttpStatusCode)429, "{\"message\":\"Too Many Attempts.\"}", ("Retry-After", "1"))
+                    : ClientFactory.Pong();
+            });
+            using var connection = ClientFactory.Create(mock);
+            // The first caller's verbose "retrying" line is written after the hold is set: wait for it, not for a guessed time.
+            var pipelineLog = new PipelineLog(verbose: true, debug: false);
+            PipelineLog.Current = pipelineLog;
+            var first = connection.Api.GetAsync("ping", CancellationToken.None);
+            PipelineLog.Current = null;
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            {
+                foreach (var message in pipelineLog.Messages.GetConsumingEnumerable(timeout.Token))
+                {
+                    if (message.Text.Contains("retrying")) break;
+                }
+            }
+
+            await connection.Api.GetAsync("ping", CancellationToken.None);
+            await first;
+            Assert.Equal(3, log.Count);
+            Assert.True(log[1] - log[0] >= TimeSpan.FromMilliseconds(950) && log[2] - log[0] >= TimeSpan.FromMilliseconds(950),
+                "a second caller went out during the Retry-After hold");
+        }
+
+        [Fact]
+        public async Task WaitIsCancellable()
+        {
+            var limiter = new RateLimiter(1, TimeSpan.FromSeconds(30));
+            await limiter.WaitAsync(CancellationToken.None);
+            using var cts = new CancellationTokenSource(100);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.WaitAsync(cts.Token));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1));
+        }
+
+        [Fact]
+        public void RejectsBadSettings()
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => new RateLimiter(-1, TimeSpan.FromSeconds(1)));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new RateLimiter(1, TimeSpan.Zero));
+        }
+    }
+}
