@@ -11,7 +11,7 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     # The emulator ships in the same package as a nested binary module: users' Pester tests get it with nothing else installed.
     NestedModules        = @('RunCloud.Emulator.dll')
-    FormatsToProcess     = @('RunCloud.PowerShell.Format.ps1xml')
+    FormatsToProcess     = @('RunCloud.PowerShell.Format.ps1xml', 'RunCloud.PowerShell.Sync.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-RunCloud'
@@ -23,6 +23,7 @@
         'Get-RunCloudDomain'
         'Add-RunCloudDomain'
         'Remove-RunCloudDomain'
+        'Sync-RunCloudDomain'
         'Start-RunCloudEmulator'
         'Stop-RunCloudEmulator'
         'Get-RunCloudEmulatorRequest'

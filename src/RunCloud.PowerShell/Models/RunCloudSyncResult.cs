@@ -1,0 +1,74 @@
+using System;
+
+namespace RunCloud.PowerShell.Models
+{
+    /// <summary>What Sync-RunCloudDomain did (or, under -WhatIf, would do) to one web app.</summary>
+    public sealed class RunCloudSyncResult
+    {
+        public long ServerId { get; set; }
+        public long WebAppId { get; set; }
+
+        /// <summary>Names added to the web app (under -WhatIf: that would be added).</summary>
+        public string[] Added { get; set; } = Array.Empty<string>();
+
+        /// <summary>Names removed from the web app (only with -Prune).</summary>
+        public string[] Removed { get; set; } = Array.Empty<string>();
+
+        /// <summary>Desired names that were already on the web app.</summary>
+        public string[] Unchanged { get; set; } = Array.Empty<string>();
+
+        /// <summary>Names on the web app that are not in the desired list and were left in place because -Prune was not given.</summary>
+        public string[] Kept { get; set; } = Array.Empty<string>();
+
+        /// <summary>Names not acted on, with the reason: invalid, excluded, primary, protected (RunCloud-created).</summary>
+        public RunCloudSyncSkip[] Skipped { get; set; } = Array.Empty<RunCloudSyncSkip>();
+
+        /// <summary>Changes that failed, each with RunCloud's error.</summary>
+        public RunCloudSyncFailure[] Failed { get; set; } = Array.Empty<RunCloudSyncFailure>();
+
+        /// <summary>True when the certificate was redeployed once after the changes.</summary>
+        public bool SslRedeployed { get; set; }
+
+        /// <summary>HTTP requests the sync sent (retries included).</summary>
+        public int ApiCalls { get; set; }
+
+        public TimeSpan Duration { get; set; }
+
+        /// <summary>True under -WhatIf: nothing was changed, the lists show the plan.</summary>
+        public bool WhatIf { get; set; }
+
+        /// <summary>True when nothing failed.</summary>
+        public bool Success { get; set; }
+
+        public override string ToString() =>
+            $"web app {WebAppId}: {Added.Length} added, {Removed.Length} removed, {Unchanged.Length} unchanged, {Skipped.Length} skipped, {Failed.Length} failed"
+            + (WhatIf ? " (what if)" : string.Empty);
+    }
+
+    /// <summary>A name Sync-RunCloudDomain did not act on, and why.</summary>
+    public sealed class RunCloudSyncSkip
+    {
+        public RunCloudSyncSkip(string name, string reason) { Name = name; Reason = reason; }
+        public string Name { get; }
+        public string Reason { get; }
+        public override string ToString() => $"{Name}: {Reason}";
+    }
+
+    /// <summary>A change Sync-RunCloudDomain tried and RunCloud refused or failed.</summary>
+    public sealed class RunCloudSyncFailure
+    {
+        public RunCloudSyncFailure(string name, string action, string errorId, string message)
+        {
+            Name = name; Action = action; ErrorId = errorId; Message = message;
+        }
+
+        public string Name { get; }
+
+        /// <summary>Add, Remove or RedeploySsl.</summary>
+        public string Action { get; }
+
+        public string ErrorId { get; }
+        public string Message { get; }
+        public override string ToString() => $"{Action} {Name}: {Message}";
+    }
+}

@@ -1,0 +1,425 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    # A fresh emulator per test, connected as the default connection, with an empty request log.
+    function Start-SyncEmulator {
+        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0
+        Connect-RunCloud -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+        $script:e.ClearRequests()
+        $script:e
+    }
+
+    # The app 2001 of the "100 onto 90" case: primary + RunCloud test domain + s1..s88 = 90 names.
+    function Add-NinetyDomains {
+        [void]$script:e.State.AddDomains(1001, 2001, [string[]](1..88 | ForEach-Object { "s$_.example.com" }))
+    }
+
+    function Get-Names([long] $App = 2001) { @($script:e.State.GetDomains(1001, $App) | ForEach-Object Name) }
+
+    function Get-Mutations { @(Get-RunCloudEmulatorRequest | Where-Object Method -in 'POST', 'DELETE', 'PUT', 'PATCH') }
+
+    $script:Primary = 'shop.example.com'
+    $script:TestDomain = 'shop.k7q2m9x4tb-pz3wq8vn51ra.p.runcloud.link'
+    # 100 desired names: 80 already on the app (s1..s80) and 20 new ones (n1..n20).
+    $script:Desired = @(1..80 | ForEach-Object { "s$_.example.com" }) + @(1..20 | ForEach-Object { "n$_.example.com" })
+}
+
+AfterAll {
+    Stop-RunCloudEmulator -ErrorAction SilentlyContinue
+    Disconnect-RunCloud -ErrorAction SilentlyContinue
+}
+
+Describe 'Sync-RunCloudDomain: 100 names onto an app with 90 (80 in common)' {
+    BeforeEach { Start-SyncEmulator | Out-Null; Add-NinetyDomains }
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e }
+
+    It 'plans from one listing and sends exactly 3 list pages + 20 POST + 8 DELETE + GET ssl + 1 PUT' {
+        (Get-Names).Count | Should -Be 90
+        $r = Sync-RunCloudDomain -Domain $script:Desired -Prune
+
+        $requests = @(Get-RunCloudEmulatorRequest)
+        @($requests | Where-Object { $_.Method -eq 'GET' -and $_.Path -like '*/webapps/2001/domains' }).Count | Should -Be 3   # ceil(90/40)
+        @($requests | Where-Object { $_.Method -eq 'GET' -and $_.Path -like '*/webapps/2001/ssl' }).Count | Should -Be 1
+        @($requests | Where-Object Method -eq 'POST').Count | Should -Be 20
+        @($requests | Where-Object Method -eq 'DELETE').Count | Should -Be 8
+        @($requests | Where-Object Method -eq 'PUT').Count | Should -Be 1
+        $requests.Count | Should -Be 33
+        $r.ApiCalls | Should -Be 33
+
+        $r | Should -BeOfType ([RunCloud.PowerShell.Models.RunCloudSyncResult])
+        $r.Added.Count | Should -Be 20
+        $r.Removed.Count | Should -Be 8
+        $r.Unchanged.Count | Should -Be 80
+        $r.Failed.Count | Should -Be 0
+        $r.Success | Should -BeTrue
+        $r.SslRedeployed | Should -BeTrue
+        $r.WhatIf | Should -BeFalse
+        $r.Duration | Should -BeGreaterThan ([TimeSpan]::Zero)
+        @($r.Skipped.Name) | Should -Be @($script:Primary, $script:TestDomain)
+
+        (Get-Names | Sort-Object) | Should -Be (@($script:Desired) + $script:Primary + $script:TestDomain | Sort-Object)
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+    }
+
+    It 'makes no mutating call on a second run right after (only the listing GETs)' {
+        Sync-RunCloudDomain -Domain $script:Desired -Prune | Out-Null
+        $script:e.ClearRequests()
+        $r = Sync-RunCloudDomain -Domain $script:Desired -Prune
+        Get-Mutations | Should -BeNullOrEmpty
+        @(Get-RunCloudEmulatorRequest).Count | Should -Be 3   # ceil(92/40)
+        $r.ApiCalls | Should -Be 3
+        $r.Added.Count + $r.Removed.Count | Should -Be 0
+        $r.Unchanged.Count | Should -Be 100
+        $r.SslRedeployed | Should -BeFalse
+        $r.Success | Should -BeTrue
+    }
+
+    It '-WhatIf prints the plan and sends only GET requests' {
+        $before = Get-Names
+        $r = Sync-RunCloudDomain -Domain $script:Desired -Prune -WhatIf
+        @(Get-RunCloudEmulatorRequest | Where-Object Method -ne 'GET') | Should -BeNullOrEmpty
+        $r.WhatIf | Should -BeTrue
+        $r.Added.Count | Should -Be 20
+        $r.Removed.Count | Should -Be 8
+        $r.SslRedeployed | Should -BeFalse
+        Get-Names | Should -Be $before
+    }
+
+    It '-WhatIf writes one "What if" line per action' {
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $script = @"
+Import-Module '$script:ModulePath'
+`$e = Start-RunCloudEmulator -RateLimitPerMinute 0
+[void]`$e.State.AddDomains(1001, 2001, [string[]]@('old1.example.com', 'old2.example.com'))
+Connect-RunCloud -BaseUri `$e.BaseUri -Token (ConvertTo-SecureString `$e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+Sync-RunCloudDomain -Domain new1.example.com, new2.example.com, new3.example.com -Prune -WhatIf | Out-Null
+"@
+        $out = & $exe @rest -NoProfile -NonInteractive -Command $script
+        $whatIf = @($out | Where-Object { $_ -like 'What if:*' })
+        @($whatIf | Where-Object { $_ -like '*"Add domain"*' }).Count | Should -Be 3
+        @($whatIf | Where-Object { $_ -like '*"Remove domain"*' }).Count | Should -Be 2
+        @($whatIf | Where-Object { $_ -like '*SSL*' }).Count | Should -Be 1
+    }
+
+    It '-Verbose shows the plan' {
+        $verbose = Sync-RunCloudDomain -Domain $script:Desired -Prune -WhatIf -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        @($verbose | Where-Object Message -like '*plan: add n1.example.com').Count | Should -Be 1
+        @($verbose | Where-Object Message -like '*plan: remove s88.example.com*').Count | Should -Be 1
+        @($verbose | Where-Object Message -like '*20 to add, 8 to remove, 80 unchanged*').Count | Should -Be 1
+    }
+
+    It 'stops the whole sync before any change when removals exceed -MaxRemove' {
+        $half = $script:Desired | Select-Object -First 50   # s1..s50: 38 removals
+        $err = $null
+        { Sync-RunCloudDomain -Domain $half -Prune } | Should -Throw -ErrorId 'RunCloudSyncTooManyRemovals,*'
+        try { Sync-RunCloudDomain -Domain $half -Prune } catch { $err = $_ }
+        $err.Exception.Message | Should -BeLike '*remove 38 domains*'
+        $err.Exception.Message | Should -BeLike '*-Force*'
+        Get-Mutations | Should -BeNullOrEmpty
+        (Get-Names).Count | Should -Be 90
+
+        $r = Sync-RunCloudDomain -Domain $half -Prune -MaxRemove 38
+        $r.Removed.Count | Should -Be 38
+    }
+
+    It 'lets -Force pass the -MaxRemove guard' {
+        $r = Sync-RunCloudDomain -Domain ($script:Desired | Select-Object -First 50) -Prune -Force
+        $r.Removed.Count | Should -Be 38
+        (Get-Names).Count | Should -Be 52
+    }
+
+    It 'refuses to prune from an empty desired list unless -Force' {
+        { Sync-RunCloudDomain -Domain @() -Prune -MaxRemove 1000 } | Should -Throw -ErrorId 'RunCloudSyncEmptySource,*'
+        { @() | Sync-RunCloudDomain -Prune -MaxRemove 1000 } | Should -Throw -ErrorId 'RunCloudSyncEmptySource,*'
+        { Sync-RunCloudDomain -Domain 'not a domain', 'https://x.example.com/' -Prune -MaxRemove 1000 } | Should -Throw -ErrorId 'RunCloudSyncEmptySource,*'
+        @(Get-RunCloudEmulatorRequest) | Should -BeNullOrEmpty
+    }
+
+    It 'never removes excluded names and never adds them' {
+        $r = Sync-RunCloudDomain -Domain ($script:Desired + 'skip-me.example.com') -Prune -Exclude 's8[1-5].example.com', 'skip-*'
+        @($r.Removed | Sort-Object) | Should -Be @('s86.example.com', 's87.example.com', 's88.example.com')
+        $r.Added | Should -Not -Contain 'skip-me.example.com'
+        @($r.Skipped | Where-Object Name -eq 'skip-me.example.com').Reason | Should -BeLike '*Exclude*'
+        @($r.Skipped | Where-Object Name -eq 's81.example.com').Reason | Should -BeLike '*Exclude*'
+        Get-Names | Should -Contain 's85.example.com'
+        @(Get-RunCloudEmulatorRequest -Method POST | Where-Object Body -like '*skip-me*') | Should -BeNullOrEmpty
+    }
+
+    It 'keeps the primary domain and the RunCloud test domain, even with -Force' {
+        $r = Sync-RunCloudDomain -Domain 's1.example.com' -Prune -Force
+        Get-Names | Should -Contain $script:Primary
+        Get-Names | Should -Contain $script:TestDomain
+        ($r.Skipped | Where-Object Name -eq $script:Primary).Reason | Should -BeLike '*primary*'
+        ($r.Skipped | Where-Object Name -eq $script:TestDomain).Reason | Should -BeLike '*ProtectedName*'
+        (Get-Names | Sort-Object) | Should -Be (@('s1.example.com', $script:Primary, $script:TestDomain) | Sort-Object)
+    }
+
+    It 'removes a RunCloud test domain only when -ProtectedName is overridden (the primary never)' {
+        $r = Sync-RunCloudDomain -Domain $script:Desired -Prune -ProtectedName @() -MaxRemove 9
+        $r.Removed | Should -Contain $script:TestDomain
+        Get-Names | Should -Contain $script:Primary
+    }
+
+    It 'without -Prune removes nothing and reports the extra names as kept' {
+        $r = Sync-RunCloudDomain -Domain ($script:Desired | Select-Object -First 10)
+        Get-RunCloudEmulatorRequest -Method DELETE | Should -BeNullOrEmpty
+        $r.Kept.Count | Should -Be 80
+        $r.Added.Count | Should -Be 0
+    }
+
+    It 'survives a partial failure, reports it with a non-terminating error, and a re-run converges with nothing lost' {
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 3 -Method POST -Path 'servers/*/webapps/*/domains' | Out-Null
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 2 -Method DELETE -Path 'servers/*/webapps/*/domains/*' | Out-Null
+
+        $r = Sync-RunCloudDomain -Domain $script:Desired -Prune -ErrorVariable syncErrors -ErrorAction SilentlyContinue
+        $ok = $?
+        $ok | Should -BeFalse
+        $syncErrors.Count | Should -Be 1
+        $syncErrors[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSyncFailed*'
+        $r.Success | Should -BeFalse
+        $r.Failed.Count | Should -Be 5
+        @($r.Failed | Where-Object Action -eq 'Add').Count | Should -Be 3
+        @($r.Failed | Where-Object Action -eq 'Remove').Count | Should -Be 2
+        $r.Failed[0].ErrorId | Should -Be 'RunCloudServerError'
+        $r.Failed[0].Message | Should -Not -BeNullOrEmpty
+        $r.Added.Count | Should -Be 17
+        $r.Removed.Count | Should -Be 6
+        $r.SslRedeployed | Should -BeTrue
+        $names = Get-Names
+        foreach ($name in $script:Desired | Select-Object -First 80) { $names | Should -Contain $name -Because 'a failure loses nothing that was there' }
+        $names | Should -Contain $script:Primary
+
+        $script:e.ClearRequests()
+        $r2 = Sync-RunCloudDomain -Domain $script:Desired -Prune
+        $?  | Should -BeTrue
+        $r2.Success | Should -BeTrue
+        $r2.Added.Count | Should -Be 3
+        $r2.Removed.Count | Should -Be 2
+        @(Get-RunCloudEmulatorRequest -Method PUT).Count | Should -Be 1
+        (Get-Names | Sort-Object) | Should -Be (@($script:Desired) + $script:Primary + $script:TestDomain | Sort-Object)
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+
+        $script:e.ClearRequests()
+        Sync-RunCloudDomain -Domain $script:Desired -Prune | Out-Null
+        Get-Mutations | Should -BeNullOrEmpty
+    }
+
+    It 'does not prompt when run with -Force under $ConfirmPreference = Low' {
+        $r = & { $ConfirmPreference = 'Low'; Sync-RunCloudDomain -Domain $script:Desired -Prune -Force }
+        $r.Added.Count | Should -Be 20
+    }
+}
+
+Describe 'Sync-RunCloudDomain: input forms' {
+    BeforeEach { Start-SyncEmulator | Out-Null }
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e }
+
+    It 'takes -Domain (positional)' {
+        $r = Sync-RunCloudDomain 'a.example.com', 'B.Example.COM.' -WebAppId 2002
+        @($r.Added | Sort-Object) | Should -Be @('a.example.com', 'b.example.com')
+        Get-Names 2002 | Should -Contain 'b.example.com'
+    }
+
+    It 'collects strings from the whole pipeline and acts once' {
+        $r = 'a.example.com', 'b.example.com', 'a.example.com' | Sync-RunCloudDomain -WebAppId 2002
+        @($r).Count | Should -Be 1
+        @($r.Added | Sort-Object) | Should -Be @('a.example.com', 'b.example.com')
+        @(Get-RunCloudEmulatorRequest -Method GET -Path 'servers/1001/webapps/2002/domains').Count | Should -Be 1
+    }
+
+    It 'takes objects with a Domain, domain, Name or url property' {
+        $objects = @(
+            [pscustomobject]@{ Domain = 'one.example.com' }
+            [pscustomobject]@{ domain = 'two.example.com' }
+            [pscustomobject]@{ Name = 'three.example.com' }
+            [pscustomobject]@{ blog_id = 4; url = 'https://four.example.com/' }
+            @{ Domain = 'five.example.com' }
+            42
+        )
+        $r = $objects | Sync-RunCloudDomain -WebAppId 2002
+        @($r.Added | Sort-Object) | Should -Be @('five.example.com', 'four.example.com', 'one.example.com', 'three.example.com', 'two.example.com')
+        @($r.Skipped).Count | Should -Be 1
+        $r.Skipped[0].Reason | Should -BeLike '*no Domain, Name or url*'
+    }
+
+    It 'takes wp site list --format=json | ConvertFrom-Json as is' {
+        $json = '[{"blog_id":"1","url":"http://net.example.com/","last_updated":"2024-01-01 00:00:00","registered":"2024-01-01 00:00:00"},{"blog_id":"2","url":"https://shop2.net.example.com/","last_updated":"","registered":""}]'
+        $r = $json | ConvertFrom-Json | Sync-RunCloudDomain -WebAppId 2002
+        @($r.Added | Sort-Object) | Should -Be @('net.example.com', 'shop2.net.example.com')
+    }
+
+    It 'reads -Path as text with comments and blank lines' {
+        $file = Join-Path $TestDrive 'domains.txt'
+        Set-Content $file -Value "# the network`n`none.example.com`ntwo.example.com   # trailing comment`n`n  three.example.com  `n"
+        $r = Sync-RunCloudDomain -Path $file -WebAppId 2002
+        @($r.Added | Sort-Object) | Should -Be @('one.example.com', 'three.example.com', 'two.example.com')
+    }
+
+    It 'reads -Path as a JSON array of strings or of objects' {
+        $strings = Join-Path $TestDrive 'names.json'
+        Set-Content $strings -Value '["one.example.com", "two.example.com"]'
+        (Sync-RunCloudDomain -Path $strings -WebAppId 2002).Added.Count | Should -Be 2
+
+        $objects = Join-Path $TestDrive 'sites.data'   # no telling extension: decided by content
+        Set-Content $objects -Value '[{"domain":"three.example.com"},{"name":"four.example.com"},{"url":"https://five.example.com/x/"}]'
+        @((Sync-RunCloudDomain -Path $objects -WebAppId 2002).Added | Sort-Object) | Should -Be @('five.example.com', 'four.example.com', 'three.example.com')
+    }
+
+    It 'reads -Path as a CSV with a Domain column' {
+        $file = Join-Path $TestDrive 'sites.csv'
+        Set-Content $file -Value "Site,Domain,Owner`n1,one.example.com,ann`n2,""two.example.com"",""bob, jr""`n3,,nobody"
+        $r = Sync-RunCloudDomain -Path $file -WebAppId 2002
+        @($r.Added | Sort-Object) | Should -Be @('one.example.com', 'two.example.com')
+    }
+
+    It 'stops with an error and changes nothing when -Path cannot be read' {
+        { Sync-RunCloudDomain -Path (Join-Path $TestDrive 'missing.txt') -Prune } | Should -Throw
+        @(Get-RunCloudEmulatorRequest) | Should -BeNullOrEmpty
+    }
+
+    It 'builds slug.example.com names from -SubdomainOf and -Site' {
+        $r = Sync-RunCloudDomain -SubdomainOf example.com -Site store, blog2, 'news.example.com' -WebAppId 2002
+        @($r.Added | Sort-Object) | Should -Be @('blog2.example.com', 'news.example.com', 'store.example.com')
+    }
+
+    It 'skips invalid names with the validation message and never sends them' {
+        $r = Sync-RunCloudDomain -Domain 'good.example.com', 'https://url.example.com/', 'bad_name.example.com', '10.0.0.1' -WebAppId 2002
+        $r.Added | Should -Be @('good.example.com')
+        @($r.Skipped).Count | Should -Be 3
+        ($r.Skipped | Where-Object Name -eq 'https://url.example.com/').Reason | Should -BeLike '*URL*url.example.com*'
+        @(Get-RunCloudEmulatorRequest -Method POST).Count | Should -Be 1
+    }
+
+    It 'reports a name another web app of the server serves as failed, and still adds the rest' {
+        $r = Sync-RunCloudDomain -Domain 'shop.example.com', 'free.example.com' -WebAppId 2002 -ErrorAction SilentlyContinue
+        $r.Added | Should -Be @('free.example.com')
+        $r.Failed.Name | Should -Be 'shop.example.com'
+        $r.Failed.ErrorId | Should -Be 'RunCloudDomainAlreadyExists'
+        $r.Failed.Message | Should -BeLike '*another web app*'
+    }
+
+    It 'passes -Www and -Redirection for added names (never www. twice)' {
+        Sync-RunCloudDomain -Domain 'w.example.com', 'www.x.example.com' -Www -Redirection non-www -WebAppId 2002 | Out-Null
+        $bodies = @(Get-RunCloudEmulatorRequest -Method POST | ForEach-Object { $_.Body | ConvertFrom-Json })
+        ($bodies | Where-Object name -eq 'w.example.com').www | Should -BeTrue
+        ($bodies | Where-Object name -eq 'www.x.example.com').www | Should -BeFalse
+        $bodies.redirection | Should -Be @('non-www', 'non-www')
+    }
+
+    It 'declares its output type and formats as a table' {
+        (Get-Command Sync-RunCloudDomain).OutputType.Type | Should -Be ([RunCloud.PowerShell.Models.RunCloudSyncResult])
+        $r = Sync-RunCloudDomain -Domain 'a.example.com' -WebAppId 2002
+        ($r | Format-Table | Out-String) | Should -BeLike '*Added*Removed*Unchanged*'
+        ($r | Format-List | Out-String) | Should -BeLike '*Failed*'
+    }
+}
+
+Describe 'examples/Sync-RunCloudDomains.ps1 against the emulator with a fake wp' {
+    BeforeAll {
+        $script:Example = Join-Path $PSScriptRoot '../../examples/Sync-RunCloudDomains.ps1'
+        $bin = Join-Path $TestDrive 'bin'
+        New-Item -ItemType Directory -Force -Path $bin | Out-Null
+        # A fake WP-CLI: prints whatever $FAKE_WP_OUTPUT names, and records its arguments.
+        $wp = Join-Path $bin 'wp'
+        Set-Content -Path $wp -Value "#!/usr/bin/env bash`necho `"`$*`" > `"`$FAKE_WP_ARGS`"`ncat `"`$FAKE_WP_OUTPUT`"`n" -NoNewline
+        chmod +x $wp
+        $script:SavedEnv = @{}
+        foreach ($name in 'PATH', 'RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID', 'FAKE_WP_OUTPUT', 'FAKE_WP_ARGS') {
+            $script:SavedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
+        }
+        $env:PATH = $bin + [IO.Path]::PathSeparator + $env:PATH
+        $env:FAKE_WP_OUTPUT = Join-Path $TestDrive 'wp-output.txt'
+        $env:FAKE_WP_ARGS = Join-Path $TestDrive 'wp-args.txt'
+        $env:WU_RUNCLOUD_SERVER_ID = '1001'
+        $env:WU_RUNCLOUD_APP_ID = '2001'
+
+        function Invoke-Example([string[]] $Arguments) {
+            $pwsh = Get-TestPwshCommand
+            $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+            $script:ExampleOutput = & $exe @rest -NoProfile -NonInteractive -File $script:Example -BaseUri $script:e.BaseUri `
+                -ModulePath $script:ModulePath -LogPath $script:Log -RateLimit 0 @Arguments 2>&1
+            $LASTEXITCODE
+        }
+
+        function Set-Sites([string[]] $Hosts, [switch] $UrlLines) {
+            if ($UrlLines) { $text = ($Hosts | ForEach-Object { "https://$_/" }) -join "`n" }
+            else {
+                $i = 0
+                $text = ConvertTo-Json -Compress @($Hosts | ForEach-Object { $i++; [ordered]@{ blog_id = "$i"; url = "https://$_/"; archived = '0'; spam = '0'; deleted = '0' } })
+            }
+            Set-Content -Path $env:FAKE_WP_OUTPUT -Value $text
+        }
+    }
+
+    AfterAll {
+        foreach ($pair in $script:SavedEnv.GetEnumerator()) { [Environment]::SetEnvironmentVariable($pair.Key, $pair.Value) }
+    }
+
+    BeforeEach {
+        Start-SyncEmulator | Out-Null
+        $env:RUNCLOUD_API_TOKEN = $script:e.Token
+        $script:Log = Join-Path $TestDrive "logs/$([guid]::NewGuid()).log"
+    }
+
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e }
+
+    It 'syncs the sites WP-CLI lists (JSON), logs it, and exits 0' {
+        Set-Sites 'shop.example.com', 'one.example.com', 'two.example.com'
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-Prune' | Should -Be 0 -Because ($script:ExampleOutput -join "`n")
+        Get-Names | Should -Contain 'one.example.com'
+        Get-Names | Should -Contain 'two.example.com'
+        Get-Content $env:FAKE_WP_ARGS | Should -BeLike 'site list --format=json*--path=/srv/network*'
+        $log = Get-Content -Raw $script:Log
+        $log | Should -BeLike '*added one.example.com*'
+        $log | Should -BeLike '*2 added, 0 removed*'
+        $log | Should -Not -BeLike "*$($script:e.Token)*"
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+
+        # a second run is a no-op
+        $script:e.ClearRequests()
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-Prune' | Should -Be 0
+        @(Get-RunCloudEmulatorRequest | Where-Object Method -ne 'GET') | Should -BeNullOrEmpty
+    }
+
+    It 'takes wp site list --field=url output (one URL per line)' {
+        Set-Sites 'three.example.com', 'four.example.com' -UrlLines
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network' | Should -Be 0 -Because ($script:ExampleOutput -join "`n")
+        Get-Names | Should -Contain 'four.example.com'
+    }
+
+    It 'exits non-zero after an injected failure, and 0 on the re-run that converges' {
+        Set-Sites 'shop.example.com', 'one.example.com', 'two.example.com'
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 1 -Method POST -Path 'servers/*/webapps/*/domains' | Out-Null
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network' | Should -Be 1
+        Get-Content -Raw $script:Log | Should -BeLike '*FAILED Add*'
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network' | Should -Be 0
+        Get-Names | Should -Contain 'one.example.com'
+        Get-Names | Should -Contain 'two.example.com'
+    }
+
+    It 'exits 2 and changes nothing when the -MaxRemove guard stops the sync (file source)' {
+        [void]$script:e.State.AddDomains(1001, 2001, [string[]](1..5 | ForEach-Object { "old$_.example.com" }))
+        $file = Join-Path $TestDrive 'one.txt'
+        Set-Content $file 'keep.example.com'
+        $script:e.ClearRequests()
+        Invoke-Example -Arguments '-DomainFile', $file, '-Prune', '-MaxRemove', '2' | Should -Be 2
+        @(Get-RunCloudEmulatorRequest | Where-Object Method -ne 'GET') | Should -BeNullOrEmpty
+        Get-Content -Raw $script:Log | Should -BeLike '*RunCloudSyncTooManyRemovals*'
+    }
+
+    It 'exits 3 when WP-CLI fails' {
+        Set-Content -Path (Join-Path $TestDrive 'bin/wp-fail') -Value "#!/usr/bin/env bash`necho 'Error: not a WordPress install' >&2`nexit 1`n"
+        chmod +x (Join-Path $TestDrive 'bin/wp-fail')
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-WpCli', 'wp-fail', '-Prune' | Should -Be 3
+        @(Get-RunCloudEmulatorRequest) | Should -BeNullOrEmpty
+    }
+
+    It 'rotates the log and keeps -LogKeep files' {
+        Set-Sites 'one.example.com'
+        1..3 | ForEach-Object { Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-LogMaxBytes', '200', '-LogKeep', '2' | Should -Be 0 }
+        Test-Path "$($script:Log).1" | Should -BeTrue
+        Test-Path "$($script:Log).2" | Should -BeTrue
+        Test-Path "$($script:Log).3" | Should -BeFalse
+    }
+}
