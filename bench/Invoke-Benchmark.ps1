@@ -262,7 +262,7 @@ function New-SyncScenario([int] $RateLimit = 0, [int] $WindowSeconds = 60) {
 function Test-Converged($Scenario) {
     $names = @($Scenario.Emulator.State.GetDomains($S, $W) | ForEach-Object Name | Sort-Object)
     $want = @($Scenario.Desired | Sort-Object)
-    (Compare-Object $names $want).Count -eq 0 -and @($Scenario.Emulator.GetUncoveredDomains($S, $W)).Count -eq 0
+    @(Compare-Object $names $want).Count -eq 0 -and @($Scenario.Emulator.GetUncoveredDomains($S, $W)).Count -eq 0
 }
 
 function Invoke-BenchSync($Scenario) {
