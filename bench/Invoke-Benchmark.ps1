@@ -1,0 +1,376 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    The five benchmark figures of issue 7, each a median of -Repeat runs printed beside a baseline measured in the same run.
+
+.DESCRIPTION
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Bench     (build.ps1 runs this script in a child pwsh)
+
+      1. import time        child "pwsh -NoProfile -c Import-Module <module>" minus a bare "pwsh -NoProfile -c 0"     < 150 ms
+      2. per-request cost   1,000 x Get-RunCloudDomain -Id 3001 vs a raw HttpClient loop and Invoke-RestMethod       <= 1.3x raw, < Invoke-RestMethod
+      3. listing scale      Get-RunCloudDomain over 10,000 domains (250 pages) | Measure-Object: time, memory growth  < 50 MB
+      4. sync cost          Sync-RunCloudDomain, 1,000 desired onto 900 existing (800 in common): API calls         = ceil(900/40)+200+100+2
+      5. sync under a limit the same sync, server and client both at 60 requests / 2 s: longest run of 429s, time    <= 1, within 10% of calls/limit*window
+
+    Only what the project itself brings is used: Stopwatch, child processes of this very pwsh, the in-process emulator.
+    Timing loops are driven from PowerShell for the module AND its baselines, so each ratio compares like with like.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [string] $OutputPath = (Join-Path $PSScriptRoot '../out/bench'),
+    [ValidateRange(1, 100)] [int] $Repeat = 5,
+    # Requests per repetition of figure 2.
+    [int] $Requests = 1000,
+    # Run only some figures (1..5).
+    [int[]] $Figure = @(1, 2, 3, 4, 5)
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$ProgressPreference = 'SilentlyContinue'
+
+$ModulePath = (Resolve-Path $ModulePath).Path
+Import-Module $ModulePath -Force
+New-Item -ItemType Directory -Force -Path $OutputPath | Out-Null
+$S = 1001; $W = 2001
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    $n = $sorted.Count
+    if ($n -eq 0) { return [double]::NaN }
+    if ($n % 2) { return $sorted[[int][Math]::Floor($n / 2)] }
+    ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2
+}
+
+function Get-PwshCommand {
+    $process = [Environment]::ProcessPath
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if ((Split-Path -Leaf $process) -match '^dotnet(\.exe)?$' -and (Test-Path $dll)) { return @($process, $dll) }
+    @($process)
+}
+
+# Wall time of one child process, in ms (a Process, not &, so no PowerShell output plumbing is timed).
+function Measure-Child([string[]] $Command, [string[]] $Arguments) {
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($Command[0])
+    foreach ($a in @($Command | Select-Object -Skip 1) + $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    $p = [System.Diagnostics.Process]::Start($psi)
+    $null = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
+    $p.WaitForExit()
+    $sw.Stop()
+    if ($p.ExitCode -ne 0) { throw "Child '$($Arguments -join ' ')' exited $($p.ExitCode): $($err.Result)" }
+    $sw.Elapsed.TotalMilliseconds
+}
+
+function New-Emulator([int] $RateLimit = 0, [int] $WindowSeconds = 60) {
+    Start-RunCloudEmulator -RateLimitPerMinute $RateLimit -RateLimitWindowSeconds $WindowSeconds
+}
+
+function Connect-Emulator($Emulator, [object[]] $Extra = @()) {
+    $token = ConvertTo-SecureString $Emulator.Token -AsPlainText -Force
+    $params = @{ BaseUri = "$($Emulator.BaseUri)"; Token = $token; ServerId = $S; WebAppId = $W; RateLimit = 0 }
+    for ($i = 0; $i -lt $Extra.Count; $i += 2) { $params[$Extra[$i]] = $Extra[$i + 1] }
+    Connect-RunCloud @params
+}
+
+function Stop-Emulator($Emulator) {
+    Disconnect-RunCloud -ErrorAction SilentlyContinue
+    Stop-RunCloudEmulator -Emulator $Emulator
+}
+
+$results = [System.Collections.Generic.List[object]]::new()
+function Add-Result {
+    param([int] $Number, [string] $Name, [double] $Value, [string] $Unit, [double] $Baseline, [string] $BaselineName,
+        [string] $Target, [bool] $Met, [double] $Ratio = [double]::NaN, [hashtable] $Details = @{})
+    if ([double]::IsNaN($Ratio) -and $Baseline -ne 0) { $Ratio = $Value / $Baseline }
+    $results.Add([pscustomobject][ordered]@{
+            Figure = $Number; Name = $Name; Value = [Math]::Round($Value, 2); Unit = $Unit
+            Baseline = [Math]::Round($Baseline, 2); BaselineName = $BaselineName
+            Ratio = if ([double]::IsNaN($Ratio)) { $null } else { [Math]::Round($Ratio, 3) }
+            Target = $Target; Met = $Met; Details = $Details
+        })
+    Write-Host ("  {0}: {1:0.##} {2} (baseline {3:0.##}, {4}); target {5}: {6}" -f $Name, $Value, $Unit, $Baseline, $BaselineName, $Target, $(if ($Met) { 'met' } else { 'MISSED' }))
+}
+
+# -------------------------------------------------------------------------------------------------- 1. import time
+if (1 -in $Figure) {
+    Write-Host '1. Import time'
+    $pwsh = Get-PwshCommand
+    $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', '0')          # warm the disk cache
+    $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', "Import-Module '$ModulePath'")
+    $bare = @(); $import = @()
+    $runs = [Math]::Max($Repeat, 5) * 2  # process start is the noisiest figure: at least 10 interleaved pairs
+    for ($i = 0; $i -lt $runs; $i++) {
+        $bare += Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', '0')
+        $import += Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', "Import-Module '$ModulePath'")
+    }
+    $mb = Get-Median $bare; $mi = Get-Median $import
+    Add-Result 1 'Import time' ($mi - $mb) 'ms' $mb 'bare pwsh -NoProfile -c 0' '< 150 ms' (($mi - $mb) -lt 150) -Ratio ($mi / $mb) `
+        -Details @{ ImportMedianMs = [Math]::Round($mi, 1); BareMedianMs = [Math]::Round($mb, 1); Runs = $runs }
+}
+
+# -------------------------------------------------------------------------------------------------- 2. per-request cost
+if (2 -in $Figure) {
+    Write-Host "2. Per-request cost ($Requests requests, rate limit off)"
+    $e = New-Emulator -RateLimit 0
+    try {
+        Connect-Emulator $e
+        $url = "$($e.BaseUri)api/v3/servers/$S/webapps/$W/domains/3001"
+        $http = [System.Net.Http.HttpClient]::new()
+        $auth = [System.Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $e.Token)
+        $headers = @{ Authorization = "Bearer $($e.Token)"; Accept = 'application/json' }
+        $n = $Requests
+
+        $module = {
+            for ($i = 0; $i -lt $n; $i++) { $null = Get-RunCloudDomain -Id 3001 }
+        }
+        # The same request, the same headers, the body read and parsed (as the module does), no cmdlet around it.
+        $raw = {
+            for ($i = 0; $i -lt $n; $i++) {
+                $m = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::Get, $url)
+                $m.Headers.Authorization = $auth
+                $m.Headers.Accept.ParseAdd('application/json')
+                $r = $http.Send($m)
+                $null = [Newtonsoft.Json.Linq.JToken]::Parse($r.Content.ReadAsStringAsync().GetAwaiter().GetResult())
+                $r.Dispose(); $m.Dispose()
+            }
+        }
+        $irm = {
+            for ($i = 0; $i -lt $n; $i++) { $null = Invoke-RestMethod -Uri $url -Headers $headers }
+        }
+        $time = { param($block) $sw = [System.Diagnostics.Stopwatch]::StartNew(); & $block; $sw.Elapsed.TotalMilliseconds }
+
+        # Warm up: JIT, connection pools, PowerShell's command discovery.
+        $saved = $n; $n = [Math]::Min(200, $saved)
+        $null = & $time $module; $null = & $time $raw; $null = & $time $irm
+        $n = $saved
+        $tm = @(); $tr = @(); $ti = @()
+        for ($k = 0; $k -lt $Repeat; $k++) {
+            # Rotate the order so no contender always runs first (GC debt, timer state).
+            switch ($k % 3) {
+                0 { $tm += & $time $module; $tr += & $time $raw; $ti += & $time $irm }
+                1 { $tr += & $time $raw; $ti += & $time $irm; $tm += & $time $module }
+                2 { $ti += & $time $irm; $tm += & $time $module; $tr += & $time $raw }
+            }
+        }
+        $http.Dispose()
+        $mm = Get-Median $tm; $mr = Get-Median $tr; $mi = Get-Median $ti
+        $perCall = { param($ms) [Math]::Round($ms * 1000 / $n, 1) }
+        Add-Result 2 'Per-request cost' (& $perCall $mm) 'us/call' (& $perCall $mr) 'raw HttpClient loop' '<= 1.3x raw, < Invoke-RestMethod' `
+            (($mm / $mr) -le 1.3 -and $mm -lt $mi) -Details @{
+            ModuleMs = [Math]::Round($mm, 1); RawHttpClientMs = [Math]::Round($mr, 1); InvokeRestMethodMs = [Math]::Round($mi, 1)
+            InvokeRestMethodUsPerCall = (& $perCall $mi); RatioToInvokeRestMethod = [Math]::Round($mm / $mi, 3); Requests = $n
+        }
+        Write-Host ("     Invoke-RestMethod: {0} us/call (module / Invoke-RestMethod = {1:0.00})" -f (& $perCall $mi), ($mm / $mi))
+    }
+    finally { Stop-Emulator $e }
+}
+
+# -------------------------------------------------------------------------------------------------- 3. listing scale
+if (3 -in $Figure) {
+    Write-Host '3. Listing 10,000 domains (250 pages)'
+    $e = New-Emulator -RateLimit 0
+    try {
+        $have = $e.State.GetDomains($S, $W).Count
+        $null = $e.State.AddDomains($S, $W, [string[]](1..(10000 - $have) | ForEach-Object { 'site{0:d5}.bench.example.com' -f $_ }))
+        $total = $e.State.GetDomains($S, $W).Count
+        Connect-Emulator $e
+        $http = [System.Net.Http.HttpClient]::new()
+        $auth = [System.Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $e.Token)
+        $base = "$($e.BaseUri)api/v3/servers/$S/webapps/$W/domains"
+        # Baseline: the same 250 pages through HttpClient + ConvertFrom-Json, items streamed to Measure-Object.
+        $raw = {
+            & {
+                for ($page = 1; ; $page++) {
+                    $m = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::Get, "$base`?page=$page&perPage=40")
+                    $m.Headers.Authorization = $auth
+                    $m.Headers.Accept.ParseAdd('application/json')
+                    $r = $http.Send($m)
+                    $body = $r.Content.ReadAsStringAsync().GetAwaiter().GetResult() | ConvertFrom-Json
+                    $r.Dispose()
+                    $body.data
+                    if ($body.data.Count -lt 40) { break }
+                }
+            } | Measure-Object
+        }
+        $module = { Get-RunCloudDomain | Measure-Object }
+        $count = (& $module).Count
+        if ($count -ne $total) { throw "Get-RunCloudDomain listed $count domains, the emulator holds $total." }
+        $null = & $raw
+        $tm = @(); $tr = @()
+        for ($k = 0; $k -lt $Repeat; $k++) {
+            $sw = [System.Diagnostics.Stopwatch]::StartNew(); $null = & $module; $tm += $sw.Elapsed.TotalMilliseconds
+            $sw = [System.Diagnostics.Stopwatch]::StartNew(); $null = & $raw; $tr += $sw.Elapsed.TotalMilliseconds
+        }
+
+        # Memory: the managed heap after a full collection and the working set, before and after streaming the
+        # whole list to Measure-Object; the peak heap seen while streaming (sampled every 40 items, garbage not yet
+        # collected included) is informative. Baseline: the same list collected into a variable (held when measured).
+        $proc = [System.Diagnostics.Process]::GetCurrentProcess()
+        $growth = @(); $peaks = @(); $ws = @(); $held = @()
+        for ($k = 0; $k -lt $Repeat; $k++) {
+            $before = [GC]::GetTotalMemory($true)
+            $proc.Refresh(); $wsBefore = $proc.WorkingSet64
+            $script:peak = $before; $script:seen = 0
+            $null = Get-RunCloudDomain | ForEach-Object {
+                if ((++$script:seen % 40) -eq 0) { $m = [GC]::GetTotalMemory($false); if ($m -gt $script:peak) { $script:peak = $m } }
+                $_
+            } | Measure-Object
+            $after = [GC]::GetTotalMemory($true)
+            $proc.Refresh()
+            $growth += ($after - $before) / 1MB
+            $peaks += ($script:peak - $before) / 1MB
+            $ws += ($proc.WorkingSet64 - $wsBefore) / 1MB
+
+            $before = [GC]::GetTotalMemory($true)
+            $all = Get-RunCloudDomain
+            $held += ([GC]::GetTotalMemory($true) - $before) / 1MB
+            $all = $null
+        }
+        $http.Dispose()
+        $mt = Get-Median $tm; $mr = Get-Median $tr
+        $peakMb = Get-Median $peaks; $growthMb = Get-Median $growth; $wsMb = Get-Median $ws; $heldMb = Get-Median $held
+        $worst = [Math]::Max($growthMb, $wsMb)
+        Add-Result 3 'Listing 10,000 domains: time' ($mt / 1000) 's' ($mr / 1000) 'HttpClient + ConvertFrom-Json pages' '(informative)' $true `
+            -Details @{ Domains = $count; Pages = [Math]::Ceiling($count / 40) }
+        Add-Result 3 'Listing 10,000 domains: memory growth' $worst 'MB' $heldMb 'the list collected into a variable' '< 50 MB' ($worst -lt 50) `
+            -Details @{ HeapGrowthAfterGcMB = [Math]::Round($growthMb, 2); HeapPeakWhileStreamingMB = [Math]::Round($peakMb, 2)
+            WorkingSetGrowthMB = [Math]::Round($wsMb, 2); HeldListMB = [Math]::Round($heldMb, 2) }
+        Write-Host ("     heap growth after GC {0:0.0} MB, working set growth {1:0.0} MB, peak heap while streaming {2:0.0} MB (uncollected garbage included); collected list {3:0.0} MB" -f $growthMb, $wsMb, $peakMb, $heldMb)
+    }
+    finally { Stop-Emulator $e }
+}
+
+# -------------------------------------------------------------------------------------------------- 4/5. sync
+# 900 existing: the default primary (shop.example.com) and RunCloud test domain, plus 898 seeded names.
+# 1,000 desired: those 2, the first 798 seeded (800 in common), and 200 new names. So 200 adds and 100 removals.
+function New-SyncScenario([int] $RateLimit = 0, [int] $WindowSeconds = 60) {
+    $e = New-Emulator -RateLimit 0
+    $defaults = @($e.State.GetDomains($S, $W) | ForEach-Object Name)
+    $seeded = 1..(900 - $defaults.Count) | ForEach-Object { 'old{0:d4}.sync.example.com' -f $_ }
+    $null = $e.State.AddDomains($S, $W, [string[]]$seeded)
+    $keep = 800 - $defaults.Count
+    $desired = @($defaults) + @($seeded | Select-Object -First $keep) + @(1..200 | ForEach-Object { 'new{0:d4}.sync.example.com' -f $_ })
+    if ($RateLimit -gt 0) { $e.SetRateLimit($RateLimit, [TimeSpan]::FromSeconds($WindowSeconds)) }
+    [pscustomobject]@{ Emulator = $e; Desired = [string[]]$desired; Existing = 900; Added = 200; Removed = 900 - 800 }
+}
+
+function Test-Converged($Scenario) {
+    $names = @($Scenario.Emulator.State.GetDomains($S, $W) | ForEach-Object Name | Sort-Object)
+    $want = @($Scenario.Desired | Sort-Object)
+    @(Compare-Object $names $want).Count -eq 0 -and @($Scenario.Emulator.GetUncoveredDomains($S, $W)).Count -eq 0
+}
+
+function Invoke-BenchSync($Scenario) {
+    $Scenario.Emulator.ClearRequests()
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    $result = Sync-RunCloudDomain -Domain $Scenario.Desired -Prune -MaxRemove 1000 -Force -Confirm:$false
+    $sw.Stop()
+    $log = @($Scenario.Emulator.GetRequests())
+    $run = 0; $maxRun = 0
+    foreach ($r in $log) { if ($r.StatusCode -eq 429) { $run++; if ($run -gt $maxRun) { $maxRun = $run } } else { $run = 0 } }
+    [pscustomobject]@{
+        Result = $result; Ms = $sw.Elapsed.TotalMilliseconds; Calls = $log.Count
+        Count429 = @($log | Where-Object StatusCode -EQ 429).Count; Max429Run = $maxRun; Converged = (Test-Converged $Scenario)
+    }
+}
+
+$haveSync = [bool](Get-Command Sync-RunCloudDomain -ErrorAction SilentlyContinue)
+$lowerBound = [Math]::Ceiling(900 / 40) + 200 + 100 + 2
+$seedCalls = 200 * 3 + 100 * 2  # per add: POST + GET ssl + PUT ssl; per removal: GET first page + DELETE
+
+if (4 -in $Figure) {
+    Write-Host '4. Sync cost (1,000 desired onto 900 existing, 800 in common)'
+    if (-not $haveSync) {
+        Write-Warning 'Sync-RunCloudDomain is not in this build (issue: sync); figure 4 is skipped.'
+        $results.Add([pscustomobject][ordered]@{ Figure = 4; Name = 'Sync cost: API calls'; Value = $null; Unit = 'calls'; Baseline = $lowerBound
+                BaselineName = 'lower bound'; Ratio = $null; Target = "= $lowerBound"; Met = $false; Details = @{ Skipped = 'Sync-RunCloudDomain is not in this build' } })
+    }
+    else {
+        $calls = @(); $times = @(); $converged = $true; $reported = @()
+        for ($k = 0; $k -lt $Repeat; $k++) {
+            $sc = New-SyncScenario
+            try {
+                Connect-Emulator $sc.Emulator
+                $run = Invoke-BenchSync $sc
+                $calls += $run.Calls; $times += $run.Ms; $converged = $converged -and $run.Converged
+                if ($run.Result -and $run.Result.PSObject.Properties['ApiCalls']) { $reported += $run.Result.ApiCalls }
+            }
+            finally { Stop-Emulator $sc.Emulator }
+        }
+        $mc = Get-Median $calls
+        Add-Result 4 'Sync cost: API calls' $mc 'calls' $lowerBound 'lower bound ceil(900/40)+200+100+2' "= $lowerBound" (($mc -eq $lowerBound) -and $converged) `
+            -Details @{ SeedIntegrationCalls = $seedCalls; RatioToSeed = [Math]::Round($mc / $seedCalls, 3); MedianMs = [Math]::Round((Get-Median $times), 1)
+            Converged = $converged; ReportedApiCalls = ($reported | Select-Object -First 1) }
+        Write-Host ("     the seed's integration would send {0} calls for the same change ({1:0.00}x the module); converged: {2}; {3:0} ms" -f $seedCalls, ($seedCalls / $mc), $converged, (Get-Median $times))
+    }
+}
+
+if (5 -in $Figure) {
+    $limit = 60; $window = 2
+    Write-Host "5. The same sync under a server limit of $limit requests / $window s, client set to the same"
+    if (-not $haveSync) {
+        Write-Warning 'Sync-RunCloudDomain is not in this build (issue: sync); figure 5 is skipped.'
+        $results.Add([pscustomobject][ordered]@{ Figure = 5; Name = 'Sync under a rate limit'; Value = $null; Unit = 's'; Baseline = $null
+                BaselineName = 'calls/limit*window'; Ratio = $null; Target = '<= 1 429 in a row; within 10%'; Met = $false; Details = @{ Skipped = 'Sync-RunCloudDomain is not in this build' } })
+    }
+    else {
+        $times = @(); $ideal = @(); $runs429 = @(); $count429 = @(); $calls = @(); $converged = $true
+        for ($k = 0; $k -lt $Repeat; $k++) {
+            $sc = New-SyncScenario
+            try {
+                Connect-Emulator $sc.Emulator @('RateLimit', $limit, 'RateLimitWindow', [TimeSpan]::FromSeconds($window))
+                # The server's window starts now, after Connect's ping: give both sides a clean window.
+                $sc.Emulator.SetRateLimit($limit, [TimeSpan]::FromSeconds($window))
+                Start-Sleep -Milliseconds ($window * 1000 + 50)
+                $run = Invoke-BenchSync $sc
+                $times += $run.Ms / 1000; $calls += $run.Calls; $runs429 += $run.Max429Run; $count429 += $run.Count429
+                $ideal += $run.Calls / $limit * $window
+                $converged = $converged -and $run.Converged
+            }
+            finally { Stop-Emulator $sc.Emulator }
+        }
+        $mt = Get-Median $times; $mi = Get-Median $ideal; $mx = ($runs429 | Measure-Object -Maximum).Maximum
+        $within = [Math]::Abs($mt - $mi) / $mi -le 0.10
+        Add-Result 5 'Sync under a rate limit: time' $mt 's' $mi 'calls / limit * window' 'within 10%' ($within -and $converged) `
+            -Details @{ Calls = (Get-Median $calls); Limit = $limit; WindowSeconds = $window; Converged = $converged }
+        Add-Result 5 'Sync under a rate limit: longest run of 429s' $mx '429s in a row' 0 'none' '<= 1' ($mx -le 1) -Ratio ([double]::NaN) `
+            -Details @{ Total429Median = (Get-Median $count429) }
+    }
+}
+
+# -------------------------------------------------------------------------------------------------- report
+$machine = [ordered]@{
+    Date       = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm') + ' UTC'
+    Processors = [Environment]::ProcessorCount
+    MemoryGB   = [Math]::Round(([System.GC]::GetGCMemoryInfo().TotalAvailableMemoryBytes / 1GB), 1)
+    OS         = [System.Runtime.InteropServices.RuntimeInformation]::OSDescription
+    Dotnet     = [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
+    PowerShell = $PSVersionTable.PSVersion.ToString()
+    Repeat     = $Repeat
+}
+$report = [ordered]@{ Machine = $machine; Figures = $results }
+$json = Join-Path $OutputPath 'results.json'
+$report | ConvertTo-Json -Depth 6 | Set-Content -Path $json -Encoding utf8NoBOM
+
+$table = $results | ForEach-Object {
+    [pscustomobject][ordered]@{
+        '#' = $_.Figure; Figure = $_.Name
+        Value = if ($null -eq $_.Value) { 'skipped' } else { "$($_.Value) $($_.Unit)" }
+        Baseline = if ($null -eq $_.Baseline) { '' } else { "$($_.Baseline) ($($_.BaselineName))" }
+        Ratio = if ($null -eq $_.Ratio) { '' } else { '{0:0.00}x' -f $_.Ratio }
+        Target = $_.Target; Met = if ($_.Met) { 'yes' } else { 'no' }
+    }
+}
+Write-Host ''
+Write-Host ("Machine: {0} cores, {1} GB, {2}, {3}, PowerShell {4}; {5}; median of {6}" -f $machine.Processors, $machine.MemoryGB, $machine.OS, $machine.Dotnet, $machine.PowerShell, $machine.Date, $Repeat)
+$table | Format-Table -AutoSize -Wrap | Out-String -Width 200 | Write-Host
+# The same table as Markdown, for docs/benchmarks.md.
+$md = @('| # | Figure | Value | Baseline | Ratio | Target | Met |', '|---|---|---|---|---|---|---|')
+$md += $table | ForEach-Object { "| $($_.'#') | $($_.Figure) | $($_.Value) | $($_.Baseline) | $($_.Ratio) | $($_.Target) | $($_.Met) |" }
+$md | Set-Content -Path (Join-Path $OutputPath 'results.md') -Encoding utf8NoBOM
+Write-Host "Results: $json"
