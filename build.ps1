@@ -70,7 +70,8 @@ function Invoke-Pwsh {
     $cmd = Get-PwshCommand
     $exe = $cmd[0]
     $rest = @($cmd | Select-Object -Skip 1) + $Arguments
-    & $exe @rest
+    # Out-Host: the child's output is for the reader (the bench table, Pester's progress), not the caller's return value.
+    & $exe @rest | Out-Host
     $LASTEXITCODE
 }
 
