@@ -70,7 +70,7 @@ function Invoke-Pwsh {
     $cmd = Get-PwshCommand
     $exe = $cmd[0]
     $rest = @($cmd | Select-Object -Skip 1) + $Arguments
-    # Out-Host: the child's output is for the reader (the bench table, Pester's progress), not the caller's return value.
+    # The child's output goes to the host: returned, it would be mixed into the exit code the callers compare with 0.
     & $exe @rest | Out-Host
     $LASTEXITCODE
 }
