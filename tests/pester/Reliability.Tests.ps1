@@ -242,6 +242,8 @@ Describe 'Cancellation' -Tag Reliability {
 
             $sw = [System.Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
+            # Stop() returns once the pipeline is Stopped; the IAsyncResult is completed a moment later, on another thread.
+            $null = $async.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(2))
             $sw.Stop()
             $sw.Elapsed.TotalSeconds | Should -BeLessThan 2
             $async.IsCompleted | Should -BeTrue
@@ -277,6 +279,7 @@ Describe 'Cancellation' -Tag Reliability {
             while (@($sc.Emulator.GetRequests() | Where-Object Method -EQ 'POST').Count -lt 3 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
             $sw = [System.Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
+            $null = $async.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(2))
             $sw.Elapsed.TotalSeconds | Should -BeLessThan 2
             $async.IsCompleted | Should -BeTrue
             @($sc.Emulator.GetRequests() | Where-Object Method -EQ 'POST').Count | Should -BeLessThan 30
