@@ -77,6 +77,21 @@ namespace RunCloud.PowerShell.Client
                 return false;
             }
 
+            // Lengths first: IdnMapping refuses a label over 63 characters or a name over 253 with the same
+            // exception as a bad character, so without this the user was told about characters, not length.
+            string? tooLong = body.Split('.').FirstOrDefault(l => l.Length > 63);
+            if (tooLong != null)
+            {
+                error = $"'{shown}' has a label of {tooLong.Length} characters; each part between dots may have at most 63.";
+                return false;
+            }
+
+            if ((wildcard ? 2 : 0) + body.Length > 253)
+            {
+                error = $"'{shown}' is {(wildcard ? 2 : 0) + body.Length} characters long; a domain name may have at most 253.";
+                return false;
+            }
+
             string ascii;
             try
             {
