@@ -34,7 +34,8 @@ Import-Module (Find-Pester) -Force
 $env:RUNCLOUD_TEST_MODULE_PATH = (Resolve-Path $ModulePath).Path
 
 $config = New-PesterConfiguration
-$config.Run.Path = $Path
+# From -File, several paths arrive as one comma-separated string.
+$config.Run.Path = @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
 $config.Run.PassThru = $true
 $config.Run.Exit = $false
 $config.Output.Verbosity = 'Normal'
@@ -44,7 +45,21 @@ $config.TestResult.OutputPath = $ResultPath
 if ($Tag) { $config.Filter.Tag = $Tag }
 if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag }
 
-$result = Invoke-Pester -Configuration $config
+$result = $null
+try {
+    $result = Invoke-Pester -Configuration $config
+}
+catch {
+    Write-Host "Pester itself failed: $_" -ForegroundColor Red
+}
+
+# A run that did not happen, or ran nothing, is a failure: it must never read as green.
+if ($null -eq $result -or ($result.PassedCount + $result.FailedCount + $result.SkippedCount + $result.NotRunCount) -eq 0) {
+    Write-Host 'ERROR: the Pester suite ran no test.' -ForegroundColor Red
+    [ordered]@{ Passed = 0; Failed = 1; Skipped = 0 } | ConvertTo-Json | Set-Content -Path $SummaryPath -Encoding utf8NoBOM
+    exit 1
+}
+
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 [ordered]@{
     Passed  = $result.PassedCount
