@@ -102,12 +102,11 @@ namespace RunCloud.PowerShell.Tests
             PipelineLog.Current = pipelineLog;
             var first = connection.Api.GetAsync("ping", CancellationToken.None);
             PipelineLog.Current = null;
-            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!pipelineLog.Drain().Any(m => m.Text.Contains("retrying")))
             {
-                foreach (var message in pipelineLog.Messages.GetConsumingEnumerable(timeout.Token))
-                {
-                    if (message.Text.Contains("retrying")) break;
-                }
+                Assert.True(DateTime.UtcNow < deadline, "no 'retrying' verbose line within 10 s");
+                pipelineLog.WaitForMessage(TimeSpan.FromMilliseconds(100));
             }
 
             await connection.Api.GetAsync("ping", CancellationToken.None);

@@ -76,8 +76,7 @@ namespace RunCloud.PowerShell.Tests
                 PipelineLog.Current = null;
             }
 
-            log.Complete();
-            var lines = log.Messages.Select(m => m.Text).ToList();
+            var lines = log.Drain().Select(m => m.Text).ToList();
             Assert.NotNull(seenAuth);
             string header = seenAuth!.Split(' ')[1];
             Assert.Contains(lines, l => l.Contains("POST") && l.Contains("200"));

@@ -29,26 +29,39 @@ namespace RunCloud.PowerShell.Commands
         /// </summary>
         internal T Run<T>(Func<CancellationToken, Task<T>> work)
         {
-            var log = new PipelineLog(
-                verbose: IsPreferenceOn("Verbose", "VerbosePreference"),
-                debug: IsPreferenceOn("Debug", "DebugPreference"));
+            bool verbose = IsPreferenceOn("Verbose", "VerbosePreference");
+            bool debug = IsPreferenceOn("Debug", "DebugPreference");
+
+            // Handlers only ever write verbose and debug lines: with both off there is nothing to pump, and the
+            // pipeline thread simply waits for the work (the common, unattended case pays no more than a raw call).
+            using PipelineLog? log = verbose || debug ? new PipelineLog(verbose, debug) : null;
             var token = CancelToken;
             Task<T> task;
-            PipelineLog? previous = PipelineLog.Current;
-            PipelineLog.Current = log; // captured by Task.Run's execution context, so handlers see it
+            PipelineLog? previousLog = PipelineLog.Current;
+            SynchronizationContext? previousContext = SynchronizationContext.Current;
             try
             {
-                task = Task.Run(() => work(token), token);
+                // Started inline (no thread-pool hop); with no SynchronizationContext, every continuation runs on the
+                // thread pool, so the pipeline thread blocking below can never deadlock the work, whatever the host.
+                SynchronizationContext.SetSynchronizationContext(null);
+                PipelineLog.Current = log; // captured by the work's execution context, so handlers see it
+                task = work(token);
             }
             finally
             {
-                PipelineLog.Current = previous;
+                PipelineLog.Current = previousLog;
+                SynchronizationContext.SetSynchronizationContext(previousContext);
             }
 
-            task.ContinueWith(_ => log.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            foreach (PipelineMessage message in log.Messages.GetConsumingEnumerable())
+            if (log != null)
             {
-                Emit(message);
+                if (!task.IsCompleted)
+                {
+                    task.ContinueWith((_, state) => ((PipelineLog)state!).Signal(), log, CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+
+                log.Pump(() => task.IsCompleted, Emit);
             }
 
             try
@@ -70,7 +83,6 @@ namespace RunCloud.PowerShell.Commands
             {
                 case PipelineMessageKind.Verbose: WriteVerbose(message.Text); break;
                 case PipelineMessageKind.Debug: WriteDebug(message.Text); break;
-                case PipelineMessageKind.Warning: WriteWarning(message.Text); break;
             }
         }
 
