@@ -11,23 +11,12 @@ namespace RunCloud.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Add, "RunCloudDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(RunCloudDomain))]
-    public sealed class AddRunCloudDomainCommand : DomainChangeCmdlet
+    public sealed class AddRunCloudDomainCommand : RunCloudWebAppCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Domain", "DomainName", "HostName")]
         [AllowEmptyString]
         public string[] Name { get; set; } = Array.Empty<string>();
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(ServerIdCompleter))]
-        [ValidateRange(1, long.MaxValue)]
-        public long? ServerId { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("AppId")]
-        [ArgumentCompleter(typeof(WebAppIdCompleter))]
-        [ValidateRange(1, long.MaxValue)]
-        public long? WebAppId { get; set; }
 
         /// <summary>Serve www.&lt;name&gt; too. Ignored (with a warning) for a name that already starts with www.</summary>
         [Parameter]
@@ -44,11 +33,15 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>After all names are processed, redeploy the web app's SSL certificate once if anything was added.</summary>
+        [Parameter]
+        public SwitchParameter ResetSsl { get; set; }
+
+        private readonly ChangedApps _changed = new ChangedApps();
+
         protected override void ProcessRecord()
         {
-            RunCloudConnection connection = ResolveConnection();
-            long serverId = ResolveServerId(connection, ServerId);
-            long webAppId = ResolveWebAppId(connection, WebAppId);
+            var (connection, serverId, webAppId) = ResolveWebApp();
             var service = new RunCloudService(connection);
             foreach (string raw in Name)
             {
@@ -76,7 +69,7 @@ namespace RunCloud.PowerShell.Commands
                     }
                     else
                     {
-                        RecordChange(connection, serverId, webAppId, result.Domain ?? new RunCloudDomain { Name = name, ServerId = serverId, WebAppId = webAppId });
+                        _changed.Record(connection, serverId, webAppId, result.Domain ?? new RunCloudDomain { Name = name, ServerId = serverId, WebAppId = webAppId });
                         WriteVerbose($"RunCloud: added {name} to web app {webAppId}" + (result.Outcome == AddOutcome.Recovered ? " (confirmed after an ambiguous failure)." : "."));
                     }
 
@@ -87,6 +80,11 @@ namespace RunCloud.PowerShell.Commands
                     WriteApiError(ex, name);
                 }
             }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ResetSsl) RedeployChangedApps(_changed, force: false);
         }
     }
 }

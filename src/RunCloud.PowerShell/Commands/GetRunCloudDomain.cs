@@ -8,21 +8,10 @@ namespace RunCloud.PowerShell.Commands
     /// <summary>Gets the domain names of a web application: all (every page), by id, or by name with wildcards.</summary>
     [Cmdlet(VerbsCommon.Get, "RunCloudDomain", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [OutputType(typeof(RunCloudDomain))]
-    public sealed class GetRunCloudDomainCommand : RunCloudApiCmdlet
+    public sealed class GetRunCloudDomainCommand : RunCloudWebAppCmdlet
     {
         private const string ListSet = "List";
         private const string IdSet = "Id";
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(ServerIdCompleter))]
-        [ValidateRange(1, long.MaxValue)]
-        public long? ServerId { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("AppId")]
-        [ArgumentCompleter(typeof(WebAppIdCompleter))]
-        [ValidateRange(1, long.MaxValue)]
-        public long? WebAppId { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = IdSet)]
         [ValidateRange(1, long.MaxValue)]
@@ -35,9 +24,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            RunCloudConnection connection = ResolveConnection();
-            long serverId = ResolveServerId(connection, ServerId);
-            long webAppId = ResolveWebAppId(connection, WebAppId);
+            var (connection, serverId, webAppId) = ResolveWebApp();
             var service = new RunCloudService(connection);
             try
             {

@@ -11,18 +11,8 @@ namespace RunCloud.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "RunCloudSsl")]
     [OutputType(typeof(RunCloudSsl))]
-    public sealed class GetRunCloudSslCommand : RunCloudApiCmdlet
+    public sealed class GetRunCloudSslCommand : RunCloudWebAppCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(ServerIdCompleter))]
-        [ValidateRange(1, long.MaxValue)]
-        public long? ServerId { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("AppId")]
-        [ArgumentCompleter(typeof(WebAppIdCompleter))]
-        [ValidateRange(1, long.MaxValue)]
-        public long? WebAppId { get; set; }
 
         /// <summary>In advanced SSL mode, only these domains (wildcards allowed).</summary>
         [Parameter]
@@ -32,9 +22,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            RunCloudConnection connection = ResolveConnection();
-            long serverId = ResolveServerId(connection, ServerId);
-            long webAppId = ResolveWebAppId(connection, WebAppId);
+            var (connection, serverId, webAppId) = ResolveWebApp();
             var service = new RunCloudService(connection);
             try
             {

@@ -14,7 +14,7 @@ namespace RunCloud.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "RunCloudDomain", DefaultParameterSetName = NameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(void))]
-    public sealed class RemoveRunCloudDomainCommand : DomainChangeCmdlet
+    public sealed class RemoveRunCloudDomainCommand : RunCloudApiCmdlet
     {
         private const string NameSet = "Name";
         private const string IdSet = "Id";
@@ -51,7 +51,11 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        private protected override bool ForceRequested => Force.IsPresent;
+        /// <summary>After all names are processed, redeploy the web app's SSL certificate once if anything was removed.</summary>
+        [Parameter]
+        public SwitchParameter ResetSsl { get; set; }
+
+        private readonly ChangedApps _changed = new ChangedApps();
 
         protected override void ProcessRecord()
         {
@@ -146,13 +150,13 @@ namespace RunCloud.PowerShell.Commands
                 return;
             }
 
-            if (!Confirmed(Force, $"{domain.Name} (id {domain.Id}) on web app {domain.WebAppId} (server {domain.ServerId})", "Remove domain")) return;
+            if (!ShouldProcessOrForce(Force, $"{domain.Name} (id {domain.Id}) on web app {domain.WebAppId} (server {domain.ServerId})", "Remove domain")) return;
             try
             {
                 bool removed = Run(ct => service.RemoveDomainAsync(domain.ServerId, domain.WebAppId, domain.Id, ct));
                 if (removed)
                 {
-                    RecordChange(connection, domain.ServerId, domain.WebAppId, null);
+                    _changed.Record(connection, domain.ServerId, domain.WebAppId, null);
                     WriteVerbose($"RunCloud: removed {domain.Name} from web app {domain.WebAppId}.");
                 }
                 else
@@ -169,6 +173,11 @@ namespace RunCloud.PowerShell.Commands
             {
                 WriteApiError(ex, domain);
             }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ResetSsl) RedeployChangedApps(_changed, Force);
         }
 
         private static ErrorRecord NotFound(string message, object target) =>

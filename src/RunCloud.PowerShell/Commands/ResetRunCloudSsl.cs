@@ -14,18 +14,8 @@ namespace RunCloud.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Reset, "RunCloudSsl", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(RunCloudSsl))]
-    public sealed class ResetRunCloudSslCommand : RunCloudApiCmdlet
+    public sealed class ResetRunCloudSslCommand : RunCloudWebAppCmdlet
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(ServerIdCompleter))]
-        [ValidateRange(1, long.MaxValue)]
-        public long? ServerId { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("AppId")]
-        [ArgumentCompleter(typeof(WebAppIdCompleter))]
-        [ValidateRange(1, long.MaxValue)]
-        public long? WebAppId { get; set; }
 
         /// <summary>Advanced SSL mode: only these domains (wildcards allowed); default all.</summary>
         [Parameter]
@@ -88,9 +78,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            RunCloudConnection connection = ResolveConnection();
-            long serverId = ResolveServerId(connection, ServerId);
-            long webAppId = ResolveWebAppId(connection, WebAppId);
+            var (connection, serverId, webAppId) = ResolveWebApp();
             var service = new RunCloudService(connection);
             string target = $"web app {webAppId} on server {serverId}";
             try

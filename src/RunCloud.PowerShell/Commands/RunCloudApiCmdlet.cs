@@ -145,6 +145,53 @@ namespace RunCloud.PowerShell.Commands
             return literal.Length >= 2 ? new Dictionary<string, string> { ["search"] = literal } : null;
         }
 
+        /// <summary>True under -WhatIf or $WhatIfPreference.</summary>
+        private protected bool IsWhatIf()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w)) return w is SwitchParameter ws && ws.IsPresent;
+            object? pref = SessionState.PSVariable.GetValue("WhatIfPreference");
+            return pref is SwitchParameter sp ? sp.IsPresent : pref is bool b && b;
+        }
+
+        /// <summary>-Force skips the confirmation prompt but never -WhatIf, and an explicit -Confirm still asks.</summary>
+        private protected bool ShouldProcessOrForce(bool force, string target, string action)
+        {
+            bool confirmAsked = MyInvocation.BoundParameters.TryGetValue("Confirm", out object? c) && c is SwitchParameter sp && sp.IsPresent;
+            if (force && !confirmAsked && !IsWhatIf()) return true;
+            return ShouldProcess(target, action);
+        }
+
+        /// <summary>
+        /// -ResetSsl of Add- and Remove-RunCloudDomain: redeploys each changed web app's certificate ONCE, after the
+        /// whole pipeline, and only for apps where a domain really changed.
+        /// </summary>
+        private protected void RedeployChangedApps(ChangedApps changed, bool force)
+        {
+            if (changed.Connection == null) return;
+            var service = new RunCloudService(changed.Connection);
+            foreach (KeyValuePair<(long ServerId, long WebAppId), List<RunCloud.PowerShell.Models.RunCloudDomain>> app in changed.Apps)
+            {
+                string target = $"web app {app.Key.WebAppId} on server {app.Key.ServerId}";
+                if (!ShouldProcessOrForce(force, target, "Redeploy the SSL certificate")) continue;
+                try
+                {
+                    RedeployOutcome outcome = Run(ct => SslRedeployer.RedeployAsync(service, app.Key.ServerId, app.Key.WebAppId, app.Value, ct));
+                    if (outcome == RedeployOutcome.NoSsl)
+                    {
+                        WriteWarning($"The {target} has no SSL certificate, so none was redeployed. Install one with Reset-RunCloudSsl -ServerId {app.Key.ServerId} -WebAppId {app.Key.WebAppId}.");
+                    }
+                    else
+                    {
+                        WriteVerbose($"RunCloud: SSL of the {target} redeployed ({outcome}).");
+                    }
+                }
+                catch (RunCloudApiException ex)
+                {
+                    WriteApiError(ex, target);
+                }
+            }
+        }
+
         internal static ErrorRecord Invalid(string errorId, string message, object? target, ErrorCategory category = ErrorCategory.InvalidArgument) =>
             new ErrorRecord(new ArgumentException(message), errorId, category, target);
 

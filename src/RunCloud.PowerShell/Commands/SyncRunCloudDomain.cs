@@ -408,21 +408,8 @@ namespace RunCloud.PowerShell.Commands
             WriteProgress(progress);
         }
 
-        private bool IsWhatIf()
-        {
-            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w)) return w is SwitchParameter ws && ws.IsPresent;
-            object? pref = SessionState.PSVariable.GetValue("WhatIfPreference");
-            return pref is SwitchParameter sp ? sp.IsPresent : pref is bool b && b;
-        }
-
-        /// <summary>-Force skips the prompt but never -WhatIf, and an explicit -Confirm still asks.</summary>
-        private bool Confirmed(string target, string action)
-        {
-            bool confirmAsked = MyInvocation.BoundParameters.TryGetValue("Confirm", out object? c) && c is SwitchParameter sp && sp.IsPresent;
-            if (Force && !confirmAsked && !IsWhatIf()) return true;
-            bool ok = ShouldProcess(target, action);
-            return ok || IsWhatIf(); // under -WhatIf the action is part of the plan, not sent
-        }
+        /// <summary>Under -WhatIf a step is part of the plan, not sent: the plan goes on as if it had been confirmed.</summary>
+        private bool Confirmed(string target, string action) => ShouldProcessOrForce(Force, target, action) || IsWhatIf();
 
         private static string Show(PSObject value)
         {
