@@ -169,7 +169,7 @@ if (2 -in $Figure) {
         # Warm up: JIT, connection pools, PowerShell's command discovery.
         $saved = $n; $n = [Math]::Min(200, $saved)
         # Warm-up long enough for PowerShell to compile the loops and .NET to tier up the hot paths of all four.
-        for ($w = 0; $w -lt 3; $w++) { $null = & $time $module; $null = & $time $rawAsync; $null = & $time $raw; $null = & $time $irm }
+        for ($warm = 0; $warm -lt 3; $warm++) { $null = & $time $module; $null = & $time $rawAsync; $null = & $time $raw; $null = & $time $irm }
         $n = $saved
         $tm = @(); $ta = @(); $tr = @(); $ti = @()
         for ($k = 0; $k -lt $Repeat; $k++) {
