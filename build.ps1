@@ -70,7 +70,8 @@ function Invoke-Pwsh {
     $cmd = Get-PwshCommand
     $exe = $cmd[0]
     $rest = @($cmd | Select-Object -Skip 1) + $Arguments
-    & $exe @rest
+    # Out-Host: the child's output must reach the console, not become part of this function's return value (the exit code).
+    & $exe @rest | Out-Host
     $LASTEXITCODE
 }
 
