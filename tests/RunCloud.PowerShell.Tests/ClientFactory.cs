@@ -4,7 +4,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
 using System.Text;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Tests
 {

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using RunCloud.PowerShell.Client;
 using Xunit;
+using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Input;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Tests
 {

@@ -9,8 +9,10 @@ using System.Threading.Tasks;
 using System.Web;
 using Newtonsoft.Json.Linq;
 using RichardSzalay.MockHttp;
-using RunCloud.PowerShell.Client;
 using Xunit;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Tests
 {

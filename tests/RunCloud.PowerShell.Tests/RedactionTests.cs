@@ -7,8 +7,11 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using RichardSzalay.MockHttp;
-using RunCloud.PowerShell.Client;
 using Xunit;
+using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Tests
 {

@@ -74,7 +74,7 @@ define('WU_RUNCLOUD_SERVER_ID', 1001);
 define( 'WU_RUNCLOUD_APP_ID', '2001' );
 define('WU_RUNCLOUD_API_TOKEN', '$($script:emu.Token)');
 "@ | Set-Content -Path $path
-        $c = Connect-RunCloud -WpConfigPath $path -BaseUri $script:Uri -PassThru -Verbose 4>&1 | Where-Object { $_ -is [RunCloud.PowerShell.Client.RunCloudConnection] }
+        $c = Connect-RunCloud -WpConfigPath $path -BaseUri $script:Uri -PassThru -Verbose 4>&1 | Where-Object { $_ -is [RunCloud.PowerShell.Session.RunCloudConnection] }
         $c.AuthenticationKind | Should -Be 'Token'
         $c.ServerId | Should -Be 1001
         $c.WebAppId | Should -Be 2001

@@ -31,6 +31,6 @@ Describe 'Get-RunCloudConnection' {
     }
 
     It 'declares its output type' {
-        (Get-Command Get-RunCloudConnection).OutputType.Type | Should -Be ([RunCloud.PowerShell.Client.RunCloudConnection])
+        (Get-Command Get-RunCloudConnection).OutputType.Type | Should -Be ([RunCloud.PowerShell.Session.RunCloudConnection])
     }
 }

@@ -1,6 +1,8 @@
 using System;
 using System.Management.Automation;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Commands

@@ -3,7 +3,9 @@ using System.Management.Automation;
 using System.Net;
 using System.Net.Http;
 using System.Security;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Management.Automation;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Commands

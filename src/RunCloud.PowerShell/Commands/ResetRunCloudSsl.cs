@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Commands

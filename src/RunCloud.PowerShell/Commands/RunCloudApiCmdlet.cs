@@ -3,7 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {

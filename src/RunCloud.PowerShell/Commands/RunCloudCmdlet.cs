@@ -2,7 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Http;
 
 namespace RunCloud.PowerShell.Commands
 {

@@ -4,8 +4,11 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {

@@ -6,8 +6,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {

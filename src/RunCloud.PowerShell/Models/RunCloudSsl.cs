@@ -1,5 +1,6 @@
 using System;
 using Newtonsoft.Json.Linq;
+using RunCloud.PowerShell.Input;
 
 namespace RunCloud.PowerShell.Models
 {

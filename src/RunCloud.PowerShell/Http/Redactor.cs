@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Http
 {
     /// <summary>Removes secrets from text bound for -Debug output: JSON fields that hold keys, and any known secret value.</summary>
     internal static class Redactor

@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Session
 {
     /// <summary>
     /// The process-wide default connection. It is static on purpose: runspaces in one process (for instance

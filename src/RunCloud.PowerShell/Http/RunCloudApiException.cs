@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
+using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Http
 {
     /// <summary>
     /// A failed RunCloud call: the HTTP status, RunCloud's own <c>message</c> and validation messages, a hint that
@@ -133,41 +134,5 @@ namespace RunCloud.PowerShell.Client
                 mayHaveBeenApplied: status >= 502 && status <= 504 && !HttpMethods.IsIdempotent(method),
                 retryAfter: retryAfter);
         }
-    }
-
-    /// <summary>The ErrorIds the module writes; each names one cause.</summary>
-    public static class ErrorIds
-    {
-        public const string AuthenticationFailed = "RunCloudAuthenticationFailed";
-        public const string Forbidden = "RunCloudForbidden";
-        public const string NotFound = "RunCloudNotFound";
-        public const string ValidationFailed = "RunCloudValidationFailed";
-        public const string RateLimited = "RunCloudRateLimited";
-        public const string ServerError = "RunCloudServerError";
-        public const string NotConnected = "RunCloudNotConnected";
-        public const string TransportError = "RunCloudTransportError";
-        public const string InvalidResponse = "RunCloudInvalidResponse";
-        public const string UnexpectedResponse = "RunCloudUnexpectedResponse";
-        public const string CredentialsNotFound = "RunCloudCredentialsNotFound";
-        public const string InvalidBaseUri = "RunCloudInvalidBaseUri";
-        public const string InvalidWpConfig = "RunCloudInvalidWpConfig";
-        public const string InvalidDomainName = "RunCloudInvalidDomainName";
-        public const string DomainNotFound = "RunCloudDomainNotFound";
-        public const string DomainAlreadyExists = "RunCloudDomainAlreadyExists";
-        public const string PrimaryDomainProtected = "RunCloudPrimaryDomainProtected";
-        public const string MissingServerId = "RunCloudServerIdRequired";
-        public const string MissingWebAppId = "RunCloudWebAppIdRequired";
-        public const string SslNotInstalled = "RunCloudSslNotInstalled";
-        public const string InvalidInput = "RunCloudInvalidInput";
-        public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
-        public const string SyncFailed = "RunCloudSyncFailed";
-        public const string DnsLookupFailed = "RunCloudDnsLookupFailed";
-    }
-
-    internal static class HttpMethods
-    {
-        /// <summary>Methods that can be re-sent safely after an ambiguous failure.</summary>
-        public static bool IsIdempotent(string method) =>
-            method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" || method == "OPTIONS";
     }
 }

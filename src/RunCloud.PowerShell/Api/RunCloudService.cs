@@ -6,88 +6,13 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Api
 {
-    /// <summary>The contract's paths, relative to the API root. The same in v2 and v3.</summary>
-    internal static class ApiPaths
-    {
-        public const string Ping = "ping";
-        public const string Servers = "servers";
-        public static string Server(long s) => "servers/" + Id(s);
-        public static string WebApps(long s) => Server(s) + "/webapps";
-        public static string WebApp(long s, long w) => WebApps(s) + "/" + Id(w);
-        public static string Domains(long s, long w) => WebApp(s, w) + "/domains";
-        public static string Domain(long s, long w, long d) => Domains(s, w) + "/" + Id(d);
-        public static string Ssl(long s, long w) => WebApp(s, w) + "/ssl";
-        public static string Ssl(long s, long w, long ssl) => Ssl(s, w) + "/" + Id(ssl);
-        public static string SslAdvanced(long s, long w) => Ssl(s, w) + "/advanced";
-        public static string DomainSsl(long s, long w, long d) => Domain(s, w, d) + "/ssl";
-        public static string DomainSsl(long s, long w, long d, long ssl) => DomainSsl(s, w, d) + "/" + Id(ssl);
-
-        private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>What to ask for when adding a domain (the body of POST .../domains).</summary>
-    internal sealed class DomainRequest
-    {
-        public string Name { get; set; } = string.Empty;
-        public bool Www { get; set; }
-        public string Redirection { get; set; } = "none";
-        public string Type { get; set; } = "alias";
-
-        public object ToBody() => new Dictionary<string, object> { ["name"] = Name, ["www"] = Www, ["redirection"] = Redirection, ["type"] = Type };
-    }
-
-    internal enum AddOutcome { Added, AlreadyExists, Recovered }
-
-    internal sealed class AddResult
-    {
-        public AddResult(AddOutcome outcome, RunCloudDomain? domain) { Outcome = outcome; Domain = domain; }
-        public AddOutcome Outcome { get; }
-        public RunCloudDomain? Domain { get; }
-    }
-
-    /// <summary>SSL settings for an install (the body of POST .../ssl).</summary>
-    internal sealed class SslInstallRequest
-    {
-        public string Provider { get; set; } = "letsencrypt";
-        public bool EnableHttp { get; set; }
-        public bool EnableHsts { get; set; }
-        public string AuthorizationMethod { get; set; } = "http-01";
-        public string? ExternalApi { get; set; }
-        public string Environment { get; set; } = "live";
-        public string? PrivateKey { get; set; }
-        public string? Certificate { get; set; }
-
-        public Dictionary<string, object?> ToBody(bool advanced = false)
-        {
-            var body = new Dictionary<string, object?>
-            {
-                ["provider"] = Provider,
-                ["enableHttp"] = EnableHttp,
-                ["enableHsts"] = EnableHsts,
-                ["authorizationMethod"] = AuthorizationMethod,
-                ["externalApi"] = ExternalApi,
-                ["environment"] = Environment,
-            };
-            if (Provider == "custom")
-            {
-                body["privateKey"] = PrivateKey;
-                body["certificate"] = Certificate;
-            }
-
-            if (advanced)
-            {
-                body["advancedSSL"] = true;
-                body["autoSSL"] = false;
-            }
-
-            return body;
-        }
-    }
-
     /// <summary>
     /// Typed RunCloud operations shared by the cmdlets and Sync-RunCloudDomain, each the fewest calls the contract allows.
     /// </summary>

@@ -7,8 +7,9 @@ using System.Management.Automation;
 using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Input
 {
     /// <summary>
     /// Turns Sync-RunCloudDomain's inputs (strings, objects, files) into raw desired names. Nothing here validates a

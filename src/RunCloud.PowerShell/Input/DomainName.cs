@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Linq;
 using System.Net;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Input
 {
     /// <summary>
     /// Checks and normalises a domain name before any call: host-name rules (labels of 1-63 letters, digits or hyphens,

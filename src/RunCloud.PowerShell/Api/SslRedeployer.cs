@@ -3,10 +3,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Api
 {
-    internal enum RedeployOutcome { Redeployed, NoSsl, PerDomain }
-
     /// <summary>
     /// "Reinstall SSL" after domains changed, with the documented calls (not the Ultimate Multisite v3 integration's
     /// undocumented PATCH .../ssl/advanced/{id}/redeploy): GET .../ssl, and when it has an id, PUT .../ssl/{id} once.

@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Http
 {
     /// <summary>
     /// Client-side pacing shared by every request of one connection (and so by every runspace using it).

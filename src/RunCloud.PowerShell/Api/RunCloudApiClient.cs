@@ -9,31 +9,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Api
 {
-    /// <summary>One page of a RunCloud list answer.</summary>
-    internal sealed class ApiPage
-    {
-        public ApiPage(JArray data, int page, int perPage, int? total, int? totalPages)
-        {
-            Data = data;
-            Page = page;
-            PerPage = perPage;
-            Total = total;
-            TotalPages = totalPages;
-        }
-
-        public JArray Data { get; }
-        public int Page { get; }
-        public int PerPage { get; }
-        public int? Total { get; }
-        public int? TotalPages { get; }
-
-        /// <summary>The contract says not to trust meta alone: a short or empty page also ends the list.</summary>
-        public bool HasMore => Data.Count >= PerPage && Data.Count > 0 && (!TotalPages.HasValue || Page < TotalPages.Value);
-    }
-
     /// <summary>
     /// The JSON layer over the connection's HttpClient: builds requests exactly as the contract says
     /// (Accept: application/json; JSON bodies with Content-Type: application/json), turns non-2xx answers into

@@ -1,6 +1,6 @@
 using System;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Http
 {
     /// <summary>Retry limits of one connection, settable on Connect-RunCloud.</summary>
     public sealed class RetryPolicy

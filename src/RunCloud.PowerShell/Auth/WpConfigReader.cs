@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Auth
 {
     /// <summary>
     /// Reads <c>define('NAME', 'value');</c> constants from a WordPress wp-config.php without running PHP:

@@ -2,17 +2,8 @@ using System;
 using System.Collections.Concurrent;
 using System.Threading;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Http
 {
-    internal enum PipelineMessageKind { Verbose, Debug }
-
-    internal readonly struct PipelineMessage
-    {
-        public PipelineMessage(PipelineMessageKind kind, string text) { Kind = kind; Text = text; }
-        public PipelineMessageKind Kind { get; }
-        public string Text { get; }
-    }
-
     /// <summary>
     /// Messages produced off the pipeline thread (by HTTP handlers), queued for the cmdlet to write on its own
     /// thread. <see cref="Current"/> flows with the async execution context of the work a cmdlet runs.

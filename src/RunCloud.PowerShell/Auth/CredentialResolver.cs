@@ -5,25 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Security;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Auth
 {
-    /// <summary>What Connect-RunCloud found: the credential, where it came from (never its value) and the id defaults.</summary>
-    internal sealed class ResolvedCredential
-    {
-        public ResolvedCredential(RunCloudCredential credential, string source)
-        {
-            Credential = credential;
-            Source = source;
-        }
-
-        public RunCloudCredential Credential { get; }
-        public string Source { get; }
-        public long? ServerId { get; set; }
-        public long? WebAppId { get; set; }
-        public List<string> Notes { get; } = new List<string>();
-        public List<string> Warnings { get; } = new List<string>();
-    }
-
     /// <summary>
     /// The documented credential resolution chain of Connect-RunCloud when no credential parameter is given:
     /// <list type="number">
@@ -167,23 +150,5 @@ namespace RunCloud.PowerShell.Client
         }
 
         private static string Shorten(string text) => text.Length > 40 ? text.Substring(0, 40) + "…" : text;
-    }
-
-    internal sealed class CredentialNotFoundException : Exception
-    {
-        public CredentialNotFoundException(string message) : base(message) { }
-    }
-
-    /// <summary>A server or web app id (from the environment or a file) that is not a positive whole number.</summary>
-    internal sealed class InvalidIdException : Exception
-    {
-        public InvalidIdException(string variable, string message) : base(message) => Variable = variable;
-
-        public string Variable { get; }
-    }
-
-    internal sealed class WpConfigException : Exception
-    {
-        public WpConfigException(string message) : base(message) { }
     }
 }

@@ -3,8 +3,11 @@ using System.Net;
 using System.Net.Http;
 using System.Reflection;
 using System.Threading;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Http;
 
-namespace RunCloud.PowerShell.Client
+namespace RunCloud.PowerShell.Session
 {
     /// <summary>
     /// An open connection to one RunCloud account: one long-lived HttpClient built from DelegatingHandlers

@@ -8,7 +8,9 @@ using System.Management.Automation.Language;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -86,22 +88,6 @@ namespace RunCloud.PowerShell.Commands
             }
 
             return items;
-        }
-    }
-
-    /// <summary>Completes -ServerId with the account's servers.</summary>
-    public sealed class ServerIdCompleter : RunCloudIdCompleter
-    {
-        private protected override string? PathFor(RunCloudConnection connection, IDictionary? bound) => ApiPaths.Servers;
-    }
-
-    /// <summary>Completes -WebAppId with the web apps of -ServerId (or the connection's default server).</summary>
-    public sealed class WebAppIdCompleter : RunCloudIdCompleter
-    {
-        private protected override string? PathFor(RunCloudConnection connection, IDictionary? bound)
-        {
-            long? server = BoundLong(bound, "ServerId") ?? connection.ServerId;
-            return server.HasValue ? ApiPaths.WebApps(server.Value) : null;
         }
     }
 }
