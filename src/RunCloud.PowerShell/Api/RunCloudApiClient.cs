@@ -25,15 +25,11 @@ namespace RunCloud.PowerShell.Api
         private static readonly JsonSerializerSettings s_json = new JsonSerializerSettings { NullValueHandling = NullValueHandling.Include };
         private readonly HttpClient _http;
         private readonly Uri _baseUri;
-        private readonly Func<long?> _serverId;
-        private readonly Func<long?> _webAppId;
 
-        public RunCloudApiClient(HttpClient http, Uri baseUri, Func<long?> serverId, Func<long?> webAppId)
+        public RunCloudApiClient(HttpClient http, Uri baseUri)
         {
             _http = http;
             _baseUri = baseUri;
-            _serverId = serverId;
-            _webAppId = webAppId;
         }
 
         public Task<JToken> GetAsync(string path, CancellationToken ct, IDictionary<string, string>? query = null) =>
@@ -70,8 +66,10 @@ namespace RunCloud.PowerShell.Api
             }
 
             string? message = parsed?["message"]?.Type == JTokenType.String ? (string?)parsed["message"] : null;
+            // The ids named in the error are the ones this request used (read back from its path), never a connection default.
+            ApiPaths.ReadIds(path, out long? serverId, out long? webAppId);
             throw RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
-                message, ReadValidationErrors(parsed), RetryHandler.RetryAfter(response), _serverId(), _webAppId());
+                message, ReadValidationErrors(parsed), RetryAfterHeader.Read(response), serverId, webAppId);
         }
 
         /// <summary>Reads one list page; a GET that answers malformed JSON is read again once (GET is safe to repeat).</summary>

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http;
 using System.Security;
 using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Session;
 
@@ -157,13 +158,13 @@ namespace RunCloud.PowerShell.Commands
             {
                 try
                 {
-                    Run(ct => connection.Api.GetAsync("ping", ct));
+                    Run(ct => new RunCloudService(connection, Log).PingAsync(ct));
                     connection.Validated = true;
                 }
                 catch (RunCloudApiException ex)
                 {
                     connection.Dispose();
-                    ThrowTerminatingError(ex.ToErrorRecord(connection.BaseUri));
+                    ThrowTerminatingError(ErrorRecords.FromApi(ex, connection.BaseUri));
                 }
             }
 
