@@ -25,6 +25,10 @@ namespace RunCloud.PowerShell.Api
         private static readonly JsonSerializerSettings s_json = new JsonSerializerSettings { NullValueHandling = NullValueHandling.Include };
         private readonly HttpClient _http;
         private readonly Uri _baseUri;
+        private readonly object _gate = new object();
+        private int _inFlight;
+        private bool _closing;
+        private bool _disposed;
 
         public RunCloudApiClient(HttpClient http, Uri baseUri)
         {
@@ -37,6 +41,20 @@ namespace RunCloud.PowerShell.Api
 
         public async Task<JToken> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct,
             IDictionary<string, string>? query = null)
+        {
+            Enter(method.Method, path);
+            try
+            {
+                return await SendCoreAsync(method, path, body, ct, query).ConfigureAwait(false);
+            }
+            finally
+            {
+                Leave();
+            }
+        }
+
+        private async Task<JToken> SendCoreAsync(HttpMethod method, string path, object? body, CancellationToken ct,
+            IDictionary<string, string>? query)
         {
             Uri uri = BuildUri(path, query);
             using var request = new HttpRequestMessage(method, uri);
@@ -138,6 +156,52 @@ namespace RunCloud.PowerShell.Api
             return result;
         }
 
-        public void Dispose() => _http.Dispose();
+        /// <summary>True once the connection was closed: new requests are refused, those in flight finish.</summary>
+        public bool IsClosed
+        {
+            get { lock (_gate) return _closing; }
+        }
+
+        /// <summary>
+        /// Closes the client without breaking a request in flight (another runspace may be using the connection): new
+        /// requests are refused at once, and the HttpClient is disposed when the last request in flight ends.
+        /// </summary>
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                _closing = true;
+                if (_inFlight > 0 || _disposed) return;
+                _disposed = true;
+            }
+
+            _http.Dispose();
+        }
+
+        private void Enter(string method, string path)
+        {
+            lock (_gate)
+            {
+                if (_closing)
+                {
+                    throw new RunCloudApiException(ErrorIds.NotConnected, ErrorCategory.ConnectionError,
+                        $"{method} {path} was not sent: this RunCloud connection was closed (Disconnect-RunCloud, or replaced by a later Connect-RunCloud).",
+                        "Run Connect-RunCloud again, or pass a connection that is still open with -Connection.", method: method, path: path);
+                }
+
+                _inFlight++;
+            }
+        }
+
+        private void Leave()
+        {
+            lock (_gate)
+            {
+                if (--_inFlight > 0 || !_closing || _disposed) return;
+                _disposed = true;
+            }
+
+            _http.Dispose();
+        }
     }
 }

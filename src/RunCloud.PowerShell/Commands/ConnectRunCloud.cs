@@ -12,7 +12,7 @@ namespace RunCloud.PowerShell.Commands
 {
     /// <summary>
     /// Opens a connection to RunCloud, checks the credentials with GET ping, and makes it the default for every
-    /// later cmdlet in the process.
+    /// later cmdlet in this runspace, closing the default it replaces.
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "RunCloud", DefaultParameterSetName = EnvironmentSet)]
     [OutputType(typeof(RunCloudConnection))]
@@ -147,7 +147,9 @@ namespace RunCloud.PowerShell.Commands
                 MaxRetryDuration = MaxRetryDuration,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
             };
-            var connection = new RunCloudConnection(baseUri, version!, resolved.Credential, resolved.Source, retry, RateLimit, RateLimitWindow, proxy)
+            RateLimiter limiter = AccountRateLimiters.For(baseUri, resolved.Credential.Identity, RateLimit, RateLimitWindow);
+            var connection = new RunCloudConnection(baseUri, version!, resolved.Credential, resolved.Source, retry, RateLimit, RateLimitWindow, proxy,
+                limiter: limiter)
             {
                 ServerId = ServerId ?? resolved.ServerId,
                 WebAppId = WebAppId ?? resolved.WebAppId,
@@ -168,9 +170,15 @@ namespace RunCloud.PowerShell.Commands
                 }
             }
 
-            RunCloudSession.Exchange(connection);
+            RunCloudConnection? replaced = RunCloudSession.Exchange(connection);
+            if (replaced != null && !replaced.HeldByCaller && !RunCloudSession.IsDefaultElsewhere(replaced))
+            {
+                replaced.Dispose(); // its requests in flight still finish
+                WriteVerbose($"RunCloud: closed the previous connection to {replaced.BaseUri}.");
+            }
             if (PassThru)
             {
+                connection.HeldByCaller = true;
                 WriteObject(connection);
             }
         }
