@@ -4,8 +4,8 @@ using System.Net;
 using System.Net.Http;
 using System.Security;
 using RunCloud.PowerShell.Auth;
-using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
@@ -160,7 +160,7 @@ namespace RunCloud.PowerShell.Commands
             {
                 try
                 {
-                    Run(ct => new RunCloudService(connection, Log).PingAsync(ct));
+                    Run(ct => connection.CreateService(Log).PingAsync(ct));
                     connection.Validated = true;
                 }
                 catch (RunCloudApiException ex)

@@ -42,7 +42,7 @@ namespace RunCloud.PowerShell.Commands
         {
             if (_service == null || !ReferenceEquals(_serviceConnection, connection))
             {
-                _service = new RunCloudService(connection, Log);
+                _service = connection.CreateService(Log);
                 _serviceConnection = connection;
             }
 
