@@ -62,6 +62,12 @@ namespace RunCloud.Emulator
         /// <summary>Let's Encrypt's duplicate-certificate limit (5 for the exact same names per 7 days); 0 = no limit.</summary>
         public int DuplicateCertificateLimit { get; set; } = 5;
 
+        /// <summary>
+        /// Serve TLS for the emulator's domains on 127.0.0.1 at this port (0 = a free port) with certificates that follow
+        /// the SSL state, issued by a test CA generated in memory; null (the default) = no TLS endpoint.
+        /// </summary>
+        public int? TlsPort { get; set; }
+
         /// <summary>Fault rules active from the start.</summary>
         public IList<FaultRule> Faults { get; } = new List<FaultRule>();
     }

@@ -66,6 +66,12 @@ namespace RunCloud.Emulator
             else if (options.SeedDefaultData)
                 emu.State.SeedDefaults();
             emu.Listen();
+            if (options.TlsPort.HasValue)
+            {
+                if (options.TlsPort.Value < 0 || options.TlsPort.Value > 65535) { emu.Stop(); throw new ArgumentOutOfRangeException(nameof(options), "TlsPort must be 0-65535."); }
+                try { emu.StartTls(options.TlsPort.Value); }
+                catch { emu.Stop(); throw; }
+            }
             return emu;
         }
 
@@ -139,6 +145,7 @@ namespace RunCloud.Emulator
                 try { l.Close(); } catch (ObjectDisposedException) { }
             }
             try { _loop?.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+            StopTls();
         }
 
         public void Dispose() => Stop();
