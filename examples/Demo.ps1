@@ -57,6 +57,18 @@ try {
     Remove-RunCloudDomain -Name 'shop-eu.example.com' -Force -ResetSsl
     Get-RunCloudDomain | Format-Table Id, Name, Type | Out-Host
 
+    Step 'Let''s Encrypt HTTP-01: a domain mapped before its DNS points at the server blocks the whole certificate'
+    Set-RunCloudEmulatorDns -Name 'early.example.com' -Unpointed
+    Add-RunCloudDomain -Name 'early.example.com' -ResetSsl -ErrorAction SilentlyContinue -ErrorVariable refused
+    Write-Host "Redeploy refused: $($refused[-1].Exception.Message)"
+    Resolve-RunCloudEmulatorDns 'shop.example.com', 'early.example.com' | Format-Table Name, Status, Addresses | Out-Host
+    Step 'The customer points it at the server: the next redeploy covers it'
+    Set-RunCloudEmulatorDns -Name 'early.example.com' -Address ([RunCloud.Emulator.EmulatorDefaults]::ServerIpAddress)
+    Reset-RunCloudSsl -Confirm:$false
+    $uncovered = $emulator.GetUncoveredDomains($serverId, $webAppId)
+    if ($uncovered.Count -gt 0) { throw "Not covered by the certificate: $($uncovered -join ', ')" }
+    Write-Host 'Uncovered domains: none'
+
     Step 'What was sent to the API'
     Get-RunCloudEmulatorRequest | Format-Table Method, Path, Query, StatusCode, AuthScheme | Out-Host
     Write-Host "`nDemo finished: add -> one SSL redeploy -> every domain covered -> remove." -ForegroundColor Green

@@ -116,7 +116,7 @@ namespace RunCloud.Emulator
                     var f = new AcmeFailure($"Let's Encrypt could not validate {failures.Count} of {set.Count} names with HTTP-01, so the whole order failed and no certificate was issued: "
                         + string.Join("; ", failures.Take(10).Select(x => $"{x.Item1} ({x.Item2})")) + (failures.Count > 10 ? $"; and {failures.Count - 10} more" : "")
                         + ". Point them at the server, or remove them, then try again.");
-                    foreach (var (n, why) in failures) f.Errors.Add((n, $"{n}: {why}."));
+                    foreach (var (n, why) in failures) f.Errors.Add((n, $"HTTP-01 validation failed: {why}."));
                     return f;
                 }
             }
