@@ -25,9 +25,11 @@ try
             case "--tls-port": options.TlsPort = int.Parse(Next()); break;
             case "--max-names-per-certificate": options.MaxNamesPerCertificate = int.Parse(Next()); break;
             case "--duplicate-certificate-limit": options.DuplicateCertificateLimit = int.Parse(Next()); break;
+            case "--new-orders-limit": options.NewOrdersLimit = int.Parse(Next()); break;
+            case "--failed-validation-limit": options.FailedValidationLimit = int.Parse(Next()); break;
             case "--write-example": writeExample = Next(); break;
             case "-h": case "--help":
-                Console.WriteLine("RunCloud.Emulator.Server [--port N] [--state file.json] [--rate-limit N] [--rate-window-seconds N] [--domain-limit N] [--no-ssl-status CODE] [--no-default-data] [--save-on-exit] [--write-example file.json] [--tls-port N] [--max-names-per-certificate N] [--duplicate-certificate-limit N]");
+                Console.WriteLine("RunCloud.Emulator.Server [--port N] [--state file.json] [--rate-limit N] [--rate-window-seconds N] [--domain-limit N] [--no-ssl-status CODE] [--no-default-data] [--save-on-exit] [--write-example file.json] [--tls-port N] [--max-names-per-certificate N] [--duplicate-certificate-limit N] [--new-orders-limit N] [--failed-validation-limit N]");
                 return 0;
             default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
         }

@@ -53,6 +53,8 @@ namespace RunCloud.Emulator
             if (options.Clock != null) State.Clock = options.Clock;
             State.MaxNamesPerCertificate = options.MaxNamesPerCertificate;
             State.DuplicateCertificateLimit = options.DuplicateCertificateLimit;
+            State.NewOrdersLimit = options.NewOrdersLimit;
+            State.FailedValidationLimit = options.FailedValidationLimit;
         }
 
         /// <summary>Seeds the state (StatePath if it exists, else the default data unless SeedDefaultData is false) and starts listening.</summary>

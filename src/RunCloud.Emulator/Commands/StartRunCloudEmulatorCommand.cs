@@ -18,6 +18,10 @@ namespace RunCloud.Emulator.Commands
         [Parameter] [ValidateRange(0, int.MaxValue)] public int MaxNamesPerCertificate { get; set; } = 100;
         /// <summary>Let's Encrypt's duplicate-certificate limit (5 per 7 days); 0 = none.</summary>
         [Parameter] [ValidateRange(0, int.MaxValue)] public int DuplicateCertificateLimit { get; set; } = 5;
+        /// <summary>Let's Encrypt's new-orders limit (300 per 3 hours, failed orders included); 0 = none.</summary>
+        [Parameter] [ValidateRange(0, int.MaxValue)] public int NewOrdersLimit { get; set; } = 300;
+        /// <summary>Let's Encrypt's failed-validation limit (5 per host name per hour); 0 = none.</summary>
+        [Parameter] [ValidateRange(0, int.MaxValue)] public int FailedValidationLimit { get; set; } = 5;
         /// <summary>Serve TLS for the emulator's domains on this loopback port (0 = a free one); not given = no TLS endpoint.</summary>
         [Parameter] [ValidateRange(0, 65535)] public int TlsPort { get; set; }
 
@@ -35,6 +39,8 @@ namespace RunCloud.Emulator.Commands
                 SeedDefaultData = !NoDefaultData.IsPresent,
                 MaxNamesPerCertificate = MaxNamesPerCertificate,
                 DuplicateCertificateLimit = DuplicateCertificateLimit,
+                NewOrdersLimit = NewOrdersLimit,
+                FailedValidationLimit = FailedValidationLimit,
                 TlsPort = MyInvocation.BoundParameters.ContainsKey(nameof(TlsPort)) ? TlsPort : (int?)null,
             };
             RunCloudEmulator emulator;
