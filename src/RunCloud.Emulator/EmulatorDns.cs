@@ -108,6 +108,20 @@ namespace RunCloud.Emulator
             lock (_lock) _table.Clear();
         }
 
+        /// <summary>Replaces the whole table (state files).</summary>
+        internal void Replace(IEnumerable<DnsRecord> records)
+        {
+            lock (_lock)
+            {
+                _table.Clear();
+                foreach (var r in records)
+                {
+                    var n = Normalise(r.Name);
+                    _table[n] = new DnsRecord { Name = n, Addresses = new List<string>(r.Addresses ?? new List<string>()), CName = string.IsNullOrEmpty(r.CName) ? null : Normalise(r.CName), Proxied = r.Proxied };
+                }
+            }
+        }
+
         /// <summary>The table's entries (copies), by name.</summary>
         public IReadOnlyList<DnsRecord> GetRecords()
         {
