@@ -74,6 +74,12 @@ namespace RunCloud.Emulator
         /// </summary>
         public int? TlsPort { get; set; }
 
+        /// <summary>
+        /// Answer DNS (UDP, RFC 1035) from the emulator's DNS table on 127.0.0.1 at this port (0 = a free port), so a client's
+        /// resolver can be pointed at it; null (the default) = no DNS responder.
+        /// </summary>
+        public int? DnsPort { get; set; }
+
         /// <summary>Fault rules active from the start.</summary>
         public IList<FaultRule> Faults { get; } = new List<FaultRule>();
     }

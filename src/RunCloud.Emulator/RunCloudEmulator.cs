@@ -74,6 +74,12 @@ namespace RunCloud.Emulator
                 try { emu.StartTls(options.TlsPort.Value); }
                 catch { emu.Stop(); throw; }
             }
+            if (options.DnsPort.HasValue)
+            {
+                if (options.DnsPort.Value < 0 || options.DnsPort.Value > 65535) { emu.Stop(); throw new ArgumentOutOfRangeException(nameof(options), "DnsPort must be 0-65535."); }
+                try { emu.StartDns(options.DnsPort.Value); }
+                catch { emu.Stop(); throw; }
+            }
             return emu;
         }
 
@@ -148,6 +154,7 @@ namespace RunCloud.Emulator
             }
             try { _loop?.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
             StopTls();
+            StopDns();
         }
 
         public void Dispose() => Stop();
