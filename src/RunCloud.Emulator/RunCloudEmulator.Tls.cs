@@ -158,7 +158,14 @@ namespace RunCloud.Emulator
 
         private void StartTls(int port)
         {
-            EnsureCertificateAuthority();
+            try
+            {
+                EnsureCertificateAuthority();
+            }
+            catch (PlatformNotSupportedException ex)
+            {
+                throw new InvalidOperationException("The RunCloud emulator cannot serve TLS on this runtime: " + ex.Message, ex);
+            }
             var listener = new TcpListener(IPAddress.Loopback, port);
             try
             {

@@ -136,7 +136,15 @@ namespace RunCloud.Emulator.Tls
             var type = FindType(CertificateRequestType);
             var ctor = type.GetConstructor(new[] { typeof(X500DistinguishedName), typeof(RSA), typeof(HashAlgorithmName), typeof(RSASignaturePadding) })
                 ?? throw new PlatformNotSupportedException("CertificateRequest(X500DistinguishedName, RSA, ...) was not found.");
-            return ctor.Invoke(new object[] { new X500DistinguishedName(subject), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1 });
+            try
+            {
+                return ctor.Invoke(new object[] { new X500DistinguishedName(subject), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1 });
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is PlatformNotSupportedException || ex.InnerException is NotImplementedException)
+            {
+                // Mono declares CertificateRequest but does not implement it.
+                throw new PlatformNotSupportedException("CertificateRequest is not implemented on this runtime (Mono): the emulator's TLS endpoint needs .NET Framework 4.7.2+ or .NET Core 2.0+.", ex.InnerException);
+            }
         }
 
         private static Collection<X509Extension> Extensions(object request) =>
