@@ -99,6 +99,7 @@ namespace RunCloud.PowerShell.Client
 
         private static HttpMessageHandler CreateTransport(IWebProxy? proxy)
         {
+            OfferTls12();
             var handler = new HttpClientHandler
             {
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
@@ -112,6 +113,20 @@ namespace RunCloud.PowerShell.Client
             }
 
             return handler;
+        }
+
+        /// <summary>
+        /// On .NET Framework (Windows PowerShell 5.1) HttpClient takes its protocols from ServicePointManager, which in
+        /// many processes offers TLS 1.0 only; RunCloud wants TLS 1.2. Adds it, keeping what the process set. The
+        /// default "SystemDefault" (0, the OS decides) and .NET (which ignores the setting) are left alone.
+        /// </summary>
+        private static void OfferTls12()
+        {
+            SecurityProtocolType protocols = ServicePointManager.SecurityProtocol;
+            if ((int)protocols != 0 && (protocols & SecurityProtocolType.Tls12) == 0)
+            {
+                ServicePointManager.SecurityProtocol = protocols | SecurityProtocolType.Tls12;
+            }
         }
 
         /// <summary>
