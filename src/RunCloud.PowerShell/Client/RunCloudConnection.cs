@@ -21,18 +21,19 @@ namespace RunCloud.PowerShell.Client
         private long? _webAppId;
 
         internal RunCloudConnection(Uri baseUri, string apiVersion, RunCloudCredential credential, string credentialSource,
-            RetryPolicy retry, int rateLimit, TimeSpan rateLimitWindow, IWebProxy? proxy, HttpMessageHandler? transport = null)
+            RetryPolicy retry, int rateLimit, TimeSpan rateLimitWindow, IWebProxy? proxy, HttpMessageHandler? transport = null,
+            Clock? clock = null)
         {
             BaseUri = baseUri;
             ApiVersion = apiVersion;
             _credential = credential;
             CredentialSource = credentialSource;
             RetryPolicy = retry;
-            _limiter = new RateLimiter(rateLimit, rateLimitWindow);
+            _limiter = new RateLimiter(rateLimit, rateLimitWindow, clock);
             Proxy = (proxy as WebProxy)?.Address;
 
             HttpMessageHandler inner = transport ?? CreateTransport(proxy);
-            var chain = new RetryHandler(retry, _limiter)
+            var chain = new RetryHandler(retry, _limiter, clock)
             {
                 InnerHandler = new RateLimitHandler(_limiter)
                 {
