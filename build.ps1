@@ -89,6 +89,26 @@ function Task-Clean {
         Remove-Item -Recurse -Force
 }
 
+#region Dependency isolation (issue 11)
+# The module folder keeps RunCloud.*.dll, the psd1/psm1, format files and help at its root; every third-party
+# assembly goes to bin/, with RunCloud.PowerShell.Loader.dll (net8.0). On PowerShell 7 the psm1 has the loader put
+# RunCloud.PowerShell.dll into the module's own AssemblyLoadContext, which resolves bin/ first; on Windows PowerShell
+# the dll's DependencyResolver resolves bin/ on AssemblyResolve. So nothing the module ships sits where another
+# module's or PowerShell's copy could be taken instead, or could be taken instead of theirs.
+function Set-ModuleDependencyLayout([string] $ModuleFolder, [string] $MainAssembly) {
+    $bin = Join-Path $ModuleFolder 'bin'
+    New-Item -ItemType Directory -Force -Path $bin | Out-Null
+    Get-ChildItem $ModuleFolder -Filter *.dll -File | Where-Object { $_.Name -notlike 'RunCloud.*' } | Move-Item -Destination $bin -Force
+
+    $loaderOut = Join-Path $Out 'obj/publish-loader'
+    if (Test-Path $loaderOut) { Remove-Item -Recurse -Force $loaderOut }
+    Invoke-Dotnet publish (Join-Path $Root 'src/RunCloud.PowerShell.Loader') -c $Configuration -o $loaderOut --nologo -v quiet
+    Copy-Item (Join-Path $loaderOut 'RunCloud.PowerShell.Loader.dll') $bin
+    Copy-Item (Join-Path $Root 'module/*.psm1') $ModuleFolder
+    if (-not (Test-Path (Join-Path $ModuleFolder $MainAssembly))) { throw "$MainAssembly is not in $ModuleFolder." }
+}
+#endregion
+
 function Task-Build {
     $version = Get-ProjectVersion
     $publish = Join-Path $Out 'obj/publish'
@@ -105,6 +125,7 @@ function Task-Build {
         Copy-Item -Destination $ModuleOut
     Copy-Item (Join-Path $Root 'module/*.ps1xml') $ModuleOut
     Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut -ErrorAction SilentlyContinue
+    Set-ModuleDependencyLayout -ModuleFolder $ModuleOut -MainAssembly "$ModuleName.dll"
 
     # Stamp the version (Directory.Build.props is its one home) into the manifest.
     $manifest = Get-Content -Raw (Join-Path $Root "module/$ModuleName.psd1")
