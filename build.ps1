@@ -174,7 +174,7 @@ function Invoke-NetFxLane {
 
     foreach ($project in $projects) {
         $name = $project.BaseName
-        & dotnet build $project.FullName -c $Configuration --nologo -v quiet
+        & dotnet build $project.FullName -c $Configuration --nologo -v quiet | Out-Host  # to the host: this function returns only $result
         if ($LASTEXITCODE -ne 0) { $result.Problems += "dotnet build $name (net472) exited $LASTEXITCODE"; continue }
         $dll = Get-ChildItem (Join-Path $project.DirectoryName "bin/$Configuration/net472") -Filter *.Tests.dll | Select-Object -First 1
         $xml = Join-Path $TestResults "$name.xml"
@@ -187,7 +187,8 @@ function Invoke-NetFxLane {
         if ($p + $f + $s -eq 0) { $result.Problems += "the net472 lane ($name) ran no test" }
         if ($code -ne 0 -and $f -eq 0) { $result.Problems += "mono xunit.console $name exited $code" }
         $result.Passed += $p; $result.Failed += $f; $result.Skipped += $s
-        Write-Host ("xunit {0} (net472 on {1}): {2} passed, {3} failed, {4} skipped" -f $name, (& $mono.Source --version | Select-Object -First 1), $p, $f, $s)
+        $monoVersion = (& $mono.Source --version | Select-Object -First 1) -replace '^Mono JIT compiler version (\S+).*', 'Mono $1'
+        Write-Host ("xunit {0} (net472 on {1}): {2} passed, {3} failed, {4} skipped" -f $name, $monoVersion, $p, $f, $s)
     }
     $result
 }
