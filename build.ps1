@@ -163,12 +163,13 @@ function Get-XunitConsole {
 }
 
 function Invoke-NetFxLane {
-    $result = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Problems = @() }
+    $result = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Problems = @(); Note = $null }
     $projects = @(Get-ChildItem (Join-Path $Root 'tests') -Filter *.csproj -Recurse | Where-Object { Test-NetFxLaneProject $_ })
     if (-not $projects) { return $result }
     $mono = Get-Command mono -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
     if (-not $mono) {
-        Write-Host 'net472 lane: SKIPPED, mono is not on PATH (apt-get install -y mono-complete; .ci/run installs it).' -ForegroundColor Yellow
+        $result.Note = 'net472 lane: SKIPPED, mono is not on PATH (apt-get install -y mono-complete; .ci/run installs it).'
+        Write-Host $result.Note -ForegroundColor Yellow
         return $result
     }
 
@@ -234,6 +235,7 @@ function Task-Test {
     }
 
     foreach ($problem in $problems) { Write-Host "ERROR: $problem" -ForegroundColor Red }
+    if ($lane.Note) { Write-Host $lane.Note -ForegroundColor Yellow }  # once more beside the totals, so nobody misses it
     Write-Host ''
     # The closing line CI reads: exactly "N passed, N failed, N skipped", alone on its line.
     Write-Host ("{0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)
