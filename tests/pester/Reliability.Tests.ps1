@@ -70,6 +70,16 @@ BeforeAll {
         @($e.GetUncoveredDomains($S, $W)) | Should -BeNullOrEmpty -Because 'the certificate covers every domain'
     }
 
+    # A request held by a Latency fault is logged only when it lands on the server, after its client gave up on it:
+    # wait for every hit of $Rule to be in the log (a condition to reach, not a guessed sleep a loaded machine outruns).
+    function Wait-FaultLanded($e, $Rule) {
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        while (@($e.GetRequests() | Where-Object Fault).Count -lt $Rule.Hits) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "$(@($e.GetRequests() | Where-Object Fault).Count) of $($Rule.Hits) faulted requests landed within 15 s" }
+            Start-Sleep -Milliseconds 20
+        }
+    }
+
     # The first error a command raises (terminating or not), with every error kept from the screen.
     function Get-BadInputError([scriptblock] $Command) {
         $Error.Clear()
@@ -94,7 +104,7 @@ Describe 'Sync under faults at every step' -Tag Reliability {
             $sslFailed = [bool]($first -and @($first.Failed | Where-Object Action -EQ 'RedeploySsl').Count)
 
             $sc.Emulator.Faults.Clear()
-            if ($Kind -eq 'Latency') { Start-Sleep -Milliseconds 2200 } # let the delayed request land before checking
+            if ($Kind -eq 'Latency') { Wait-FaultLanded $sc.Emulator $rule } # let the delayed request land before checking
             $result = Invoke-Sync $sc -ResetSsl:$sslFailed
             $result.Success | Should -BeTrue -Because ($result.Failed | Out-String)
             if ($sslFailed) { $result.SslRedeployed | Should -BeTrue -Because 'the re-run finishes the redeploy that failed' }
@@ -216,7 +226,7 @@ Describe 'Cancellation' -Tag Reliability {
         $sc = New-Scenario
         $ps = $null
         try {
-            $null = $sc.Emulator.Faults.Add([RunCloud.Emulator.FaultRule]@{ Kind = 'Latency'; Latency = [TimeSpan]::FromMilliseconds(400); Count = 0; Method = 'POST'; PathPattern = 'servers/*/webapps/*/domains' })
+            $rule = $sc.Emulator.Faults.Add([RunCloud.Emulator.FaultRule]@{ Kind = 'Latency'; Latency = [TimeSpan]::FromMilliseconds(400); Count = 0; Method = 'POST'; PathPattern = 'servers/*/webapps/*/domains' })
             $ps = [powershell]::Create()
             $null = $ps.AddCommand('Import-Module').AddArgument($script:ModulePath).AddStatement().
                 AddCommand('Sync-RunCloudDomain').AddParameter('Domain', $sc.Desired).AddParameter('Prune').AddParameter('Force').AddParameter('Connection', (Get-RunCloudConnection))
@@ -236,7 +246,7 @@ Describe 'Cancellation' -Tag Reliability {
             @($sc.Emulator.GetRequests() | Where-Object Method -EQ 'POST').Count | Should -BeLessThan 6 -Because 'the sync was stopped before its last add'
 
             $sc.Emulator.Faults.Clear()
-            Start-Sleep -Milliseconds 500 # a POST cut off mid-latency still lands on the server: the re-run must cope
+            Wait-FaultLanded $sc.Emulator $rule # a POST cut off mid-latency still lands on the server: the re-run must cope
             $result = Invoke-Sync $sc
             $result.Success | Should -BeTrue -Because ($result.Failed | Out-String)
             Assert-Converged $sc
@@ -252,7 +262,7 @@ Describe 'Cancellation' -Tag Reliability {
         $ps = $null
         try {
             $names = 1..30 | ForEach-Object { 'pipe{0:d2}.rel.example.com' -f $_ }
-            $null = $sc.Emulator.Faults.Add([RunCloud.Emulator.FaultRule]@{ Kind = 'Latency'; Latency = [TimeSpan]::FromMilliseconds(300); Count = 0; Method = 'POST'; PathPattern = 'servers/*/webapps/*/domains' })
+            $rule = $sc.Emulator.Faults.Add([RunCloud.Emulator.FaultRule]@{ Kind = 'Latency'; Latency = [TimeSpan]::FromMilliseconds(300); Count = 0; Method = 'POST'; PathPattern = 'servers/*/webapps/*/domains' })
             $ps = [powershell]::Create()
             $null = $ps.AddCommand('Import-Module').AddArgument($script:ModulePath).AddStatement().
                 AddCommand('Add-RunCloudDomain').AddParameter('Connection', (Get-RunCloudConnection))
@@ -270,7 +280,7 @@ Describe 'Cancellation' -Tag Reliability {
             @($sc.Emulator.GetRequests() | Where-Object Method -EQ 'POST').Count | Should -BeLessThan 30
 
             $sc.Emulator.Faults.Clear()
-            Start-Sleep -Milliseconds 400
+            Wait-FaultLanded $sc.Emulator $rule
             $present = @($sc.Emulator.State.GetDomains($S, $W) | ForEach-Object Name)
             $null = Add-RunCloudDomain -Name ($names | Where-Object { $_ -notin $present }) -ErrorAction Stop
             $now = @($sc.Emulator.State.GetDomains($S, $W) | ForEach-Object Name)
