@@ -38,7 +38,7 @@ namespace RunCloud.PowerShell.Client
         {
             _policy = policy;
             _limiter = limiter;
-            _clock = clock ?? Clock.System;
+            _clock = clock ?? Clock.Real;
         }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ namespace RunCloud.PowerShell.Client
 
         public RateLimiter(int limit, TimeSpan window, Clock? clock = null)
         {
-            _clock = clock ?? Clock.System;
+            _clock = clock ?? Clock.Real;
             if (limit < 0) throw new ArgumentOutOfRangeException(nameof(limit), "The rate limit cannot be negative; use 0 to turn it off.");
             if (window <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(window), "The rate-limit window must be longer than zero.");
             Limit = limit;
