@@ -4,7 +4,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
 using System.Text;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Tests
 {
@@ -33,7 +36,7 @@ namespace RunCloud.PowerShell.Tests
                 ? RunCloudCredential.ForApiKey(ApiKey, SecureText.FromPlain(ApiSecret))
                 : RunCloudCredential.ForToken(SecureText.FromPlain(Token));
             return new RunCloudConnection(BaseUri, basic ? "v2" : "v3", credential, "test", retry ?? FastRetry(), rateLimit,
-                window ?? TimeSpan.FromMinutes(1), null, transport, clock);
+                window ?? TimeSpan.FromMinutes(1), null, transport, clock: clock);
         }
 
         public static HttpResponseMessage Json(HttpStatusCode status, string json, params (string Name, string Value)[] headers)

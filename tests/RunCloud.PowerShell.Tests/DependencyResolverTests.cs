@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Reflection;
+using RunCloud.PowerShell.Commands;
 using Xunit;
 
 namespace RunCloud.PowerShell.Tests

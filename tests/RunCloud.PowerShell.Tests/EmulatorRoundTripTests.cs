@@ -3,7 +3,10 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using RunCloud.Emulator;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Session;
 using Xunit;
 
 namespace RunCloud.PowerShell.Tests
@@ -37,7 +40,7 @@ namespace RunCloud.PowerShell.Tests
             _emulator.State.AddDomains(Server, WebApp, Enumerable.Range(1, 45).Select(i => $"rt{i:d2}.example.com"));
             int expected = _emulator.State.GetDomains(Server, WebApp).Count;
             using var connection = Connect();
-            var service = new RunCloudService(connection);
+            var service = connection.CreateService();
 
             int pages = 0;
             var all = await service.ListDomainsAsync(Server, WebApp, CancellationToken.None, (p, t) => pages++);

@@ -1,8 +1,8 @@
 using System.Linq;
 using System.Management.Automation;
-using RunCloud.PowerShell.Client;
-using RunCloud.PowerShell.Commands;
 using Xunit;
+using RunCloud.PowerShell.Commands;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Tests
 {

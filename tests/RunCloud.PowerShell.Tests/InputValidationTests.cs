@@ -1,8 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using RunCloud.PowerShell.Client;
 using Xunit;
+using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Input;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Tests
 {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Http;
 
 namespace RunCloud.PowerShell.Tests
 {

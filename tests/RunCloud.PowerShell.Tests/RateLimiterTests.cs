@@ -3,8 +3,10 @@ using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using RichardSzalay.MockHttp;
-using RunCloud.PowerShell.Client;
 using Xunit;
+using RunCloud.PowerShell.Commands;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Tests
 {

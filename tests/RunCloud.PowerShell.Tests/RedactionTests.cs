@@ -7,8 +7,12 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using RichardSzalay.MockHttp;
-using RunCloud.PowerShell.Client;
 using Xunit;
+using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Commands;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Tests
 {
@@ -64,7 +68,7 @@ namespace RunCloud.PowerShell.Tests
             });
             using var connection = ClientFactory.Create(mock, basic: basic);
             var log = new PipelineLog(verbose: true, debug: true);
-            PipelineLog.Current = log;
+            RunCloudLog.Current = log;
             try
             {
                 await connection.Api.SendAsync(HttpMethod.Post, "servers/1/webapps/2/ssl",
@@ -73,7 +77,7 @@ namespace RunCloud.PowerShell.Tests
             }
             finally
             {
-                PipelineLog.Current = null;
+                RunCloudLog.Current = null;
             }
 
             var lines = log.Drain().Select(m => m.Text).ToList();

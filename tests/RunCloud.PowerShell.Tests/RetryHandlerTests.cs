@@ -7,8 +7,9 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using RichardSzalay.MockHttp;
-using RunCloud.PowerShell.Client;
 using Xunit;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Tests
 {

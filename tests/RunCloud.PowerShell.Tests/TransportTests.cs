@@ -1,6 +1,8 @@
 using System;
 using System.Net;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Session;
 using Xunit;
 
 namespace RunCloud.PowerShell.Tests

@@ -122,7 +122,8 @@ Describe 'Help example of <Command>' -ForEach @($script:Examples | Group-Object 
             Set-ItResult -Skipped -Because $SkipReason
             return
         }
-        Get-Command -Name $Command -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty -Because "$Command must be exported by the built module"
+        Get-Command -Name $Command -Module RunCloud.PowerShell, RunCloud.PowerShell.Emulator -ErrorAction SilentlyContinue |
+            Should -Not -BeNullOrEmpty -Because "$Command must be exported by the built modules"
         $Code | Should -Not -BeNullOrEmpty -Because 'every example has a ```powershell block'
 
         # A fresh directory, emulator, connection and environment for every example.

@@ -61,7 +61,7 @@ Describe 'No secret in any stream, error record or transcript' {
                 if ($item -is [System.Management.Automation.ErrorRecord]) {
                     $texts.Add($item.Exception.ToString())
                     $texts.Add("$($item.ErrorDetails) $($item.ErrorDetails.RecommendedAction) $($item.TargetObject | Out-String) $($item.CategoryInfo)")
-                    if ($item.Exception -is [RunCloud.PowerShell.Client.RunCloudApiException]) {
+                    if ($item.Exception -is [RunCloud.PowerShell.Http.RunCloudApiException]) {
                         $texts.Add(($item.Exception | Format-List * -Force | Out-String -Width 4096))
                     }
                 }

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
-using RunCloud.PowerShell.Client;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {

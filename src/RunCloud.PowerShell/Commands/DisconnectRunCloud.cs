@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -26,7 +26,9 @@ namespace RunCloud.PowerShell.Commands
                 RunCloudSession.Exchange(null);
             }
 
-            target.Dispose();
+            // Closing never breaks a request in flight: those finish, new ones are refused. A default connection that
+            // another runspace still uses is left open for it.
+            if (Connection != null || !RunCloudSession.IsDefaultElsewhere(target)) target.Dispose();
             WriteVerbose($"RunCloud: disconnected from {target.BaseUri}.");
         }
     }

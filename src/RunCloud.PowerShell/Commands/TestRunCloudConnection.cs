@@ -1,26 +1,12 @@
 using System;
 using System.Diagnostics;
 using System.Management.Automation;
-using RunCloud.PowerShell.Client;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
-    /// <summary>The outcome of Test-RunCloudConnection -Detailed.</summary>
-    public sealed class RunCloudConnectionTest
-    {
-        public bool Success { get; set; }
-        public Uri? BaseUri { get; set; }
-        public string? ApiVersion { get; set; }
-        public RunCloudAuthenticationKind? AuthenticationKind { get; set; }
-        public string? KeyId { get; set; }
-        public int? StatusCode { get; set; }
-        public string? ErrorId { get; set; }
-        public string Message { get; set; } = string.Empty;
-        public TimeSpan Duration { get; set; }
-        public int? ServerRateLimit { get; set; }
-        public int? ServerRateLimitRemaining { get; set; }
-    }
-
     /// <summary>Calls GET ping with the connection's credentials: $true when RunCloud accepts them.</summary>
     [Cmdlet(VerbsDiagnostic.Test, "RunCloudConnection")]
     [OutputType(typeof(bool), typeof(RunCloudConnectionTest))]
@@ -51,10 +37,10 @@ namespace RunCloud.PowerShell.Commands
             var clock = Stopwatch.StartNew();
             try
             {
-                var answer = Run(ct => connection.Api.GetAsync("ping", ct));
+                string message = Run(ct => connection.CreateService(Log).PingAsync(ct));
                 result.Success = true;
                 result.StatusCode = 200;
-                result.Message = (string?)answer["message"] ?? "OK";
+                result.Message = message;
             }
             catch (RunCloudApiException ex)
             {

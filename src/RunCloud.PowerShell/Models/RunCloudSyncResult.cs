@@ -44,31 +44,4 @@ namespace RunCloud.PowerShell.Models
             $"web app {WebAppId}: {Added.Length} added, {Removed.Length} removed, {Unchanged.Length} unchanged, {Skipped.Length} skipped, {Failed.Length} failed"
             + (WhatIf ? " (what if)" : string.Empty);
     }
-
-    /// <summary>A name Sync-RunCloudDomain did not act on, and why.</summary>
-    public sealed class RunCloudSyncSkip
-    {
-        public RunCloudSyncSkip(string name, string reason) { Name = name; Reason = reason; }
-        public string Name { get; }
-        public string Reason { get; }
-        public override string ToString() => $"{Name}: {Reason}";
-    }
-
-    /// <summary>A change Sync-RunCloudDomain tried and RunCloud refused or failed.</summary>
-    public sealed class RunCloudSyncFailure
-    {
-        public RunCloudSyncFailure(string name, string action, string errorId, string message)
-        {
-            Name = name; Action = action; ErrorId = errorId; Message = message;
-        }
-
-        public string Name { get; }
-
-        /// <summary>Add, Remove or RedeploySsl.</summary>
-        public string Action { get; }
-
-        public string ErrorId { get; }
-        public string Message { get; }
-        public override string ToString() => $"{Action} {Name}: {Message}";
-    }
 }

@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using RunCloud.PowerShell.Http;
+
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>
+    /// Messages produced off the pipeline thread (by HTTP handlers), queued for the cmdlet to write on its own
+    /// thread. It is set as <see cref="RunCloudLog.Current"/>, which flows with the async execution context of the work a cmdlet runs.
+    /// One event wakes the pipeline thread, for a new message or for the end of the work: the fewest thread
+    /// wake-ups per request, which is most of a cmdlet's cost over a raw HttpClient call.
+    /// </summary>
+    internal sealed class PipelineLog : IRunCloudLog, IDisposable
+    {
+        private readonly ConcurrentQueue<PipelineMessage> _messages = new ConcurrentQueue<PipelineMessage>();
+        private readonly ManualResetEventSlim _signal = new ManualResetEventSlim(false);
+
+        public PipelineLog(bool verbose, bool debug)
+        {
+            VerboseEnabled = verbose;
+            DebugEnabled = debug;
+        }
+
+        public bool VerboseEnabled { get; }
+        public bool DebugEnabled { get; }
+
+        public void Verbose(string text) { if (VerboseEnabled) Add(PipelineMessageKind.Verbose, text); }
+        public void Debug(string text) { if (DebugEnabled) Add(PipelineMessageKind.Debug, text); }
+
+        /// <summary>Wakes the pipeline thread (the work has ended).</summary>
+        public void Signal() => _signal.Set();
+
+        /// <summary>
+        /// Runs on the pipeline thread until <paramref name="isDone"/> is true, handing every queued message to
+        /// <paramref name="emit"/> as it arrives, and once more after the end so none is lost.
+        /// </summary>
+        public void Pump(Func<bool> isDone, Action<PipelineMessage> emit)
+        {
+            while (true)
+            {
+                _signal.Reset(); // before looking: a Set from now on is seen by the Wait below
+                while (_messages.TryDequeue(out PipelineMessage message)) emit(message);
+                if (isDone())
+                {
+                    while (_messages.TryDequeue(out PipelineMessage message)) emit(message);
+                    return;
+                }
+
+                _signal.Wait();
+            }
+        }
+
+        /// <summary>Takes every queued message (tests read the log this way).</summary>
+        internal System.Collections.Generic.List<PipelineMessage> Drain()
+        {
+            var taken = new System.Collections.Generic.List<PipelineMessage>();
+            while (_messages.TryDequeue(out PipelineMessage message)) taken.Add(message);
+            return taken;
+        }
+
+        /// <summary>Waits until a message arrives or the timeout passes; false on timeout.</summary>
+        internal bool WaitForMessage(TimeSpan timeout) => !_messages.IsEmpty || _signal.Wait(timeout);
+
+        private void Add(PipelineMessageKind kind, string text)
+        {
+            _messages.Enqueue(new PipelineMessage(kind, text));
+            _signal.Set();
+        }
+
+        public void Dispose() => _signal.Dispose();
+    }
+}

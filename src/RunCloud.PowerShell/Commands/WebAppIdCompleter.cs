@@ -1,0 +1,24 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Newtonsoft.Json.Linq;
+using RunCloud.PowerShell.Session;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>Completes -WebAppId with the web apps of -ServerId (or the connection's default server).</summary>
+    public sealed class WebAppIdCompleter : RunCloudIdCompleter
+    {
+        private protected override bool TryGetScope(RunCloudConnection connection, IDictionary? bound, out long? serverId)
+        {
+            serverId = BoundLong(bound, "ServerId") ?? connection.ServerId;
+            return serverId.HasValue;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Text;
+
+namespace RunCloud.PowerShell.Http
+{
+    /// <summary>The ErrorIds the module writes; each names one cause.</summary>
+    public static class ErrorIds
+    {
+        public const string AuthenticationFailed = "RunCloudAuthenticationFailed";
+        public const string Forbidden = "RunCloudForbidden";
+        public const string NotFound = "RunCloudNotFound";
+        public const string ValidationFailed = "RunCloudValidationFailed";
+        public const string RateLimited = "RunCloudRateLimited";
+        public const string ServerError = "RunCloudServerError";
+        public const string NotConnected = "RunCloudNotConnected";
+        public const string TransportError = "RunCloudTransportError";
+        public const string InvalidResponse = "RunCloudInvalidResponse";
+        public const string UnexpectedResponse = "RunCloudUnexpectedResponse";
+        public const string CredentialsNotFound = "RunCloudCredentialsNotFound";
+        public const string InvalidBaseUri = "RunCloudInvalidBaseUri";
+        public const string InvalidWpConfig = "RunCloudInvalidWpConfig";
+        public const string InvalidDomainName = "RunCloudInvalidDomainName";
+        public const string DomainNotFound = "RunCloudDomainNotFound";
+        public const string DomainAlreadyExists = "RunCloudDomainAlreadyExists";
+        public const string PrimaryDomainProtected = "RunCloudPrimaryDomainProtected";
+        public const string MissingServerId = "RunCloudServerIdRequired";
+        public const string MissingWebAppId = "RunCloudWebAppIdRequired";
+        public const string InvalidInput = "RunCloudInvalidInput";
+        public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
+        public const string SyncFailed = "RunCloudSyncFailed";
+    }
+}

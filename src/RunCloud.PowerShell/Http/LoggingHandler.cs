@@ -1,0 +1,65 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Security;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace RunCloud.PowerShell.Http
+{
+    /// <summary>
+    /// Innermost handler: one verbose line per attempt (method, URL, status, time, attempt) and, at -Debug,
+    /// the request and response bodies with secrets redacted. The Authorization header is never written.
+    /// </summary>
+    internal sealed class LoggingHandler : DelegatingHandler
+    {
+        private readonly Action _onRequest;
+
+        public LoggingHandler(Action onRequest) => _onRequest = onRequest;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            _onRequest();
+            IRunCloudLog? log = RunCloudLog.Current;
+            int attempt = RequestProperties.GetAttempt(request);
+            if (log != null && log.DebugEnabled && request.Content != null)
+            {
+                string body = await request.Content.ReadAsStringAsync().ConfigureAwait(false);
+                log.Debug($"RunCloud request body: {Redactor.RedactJson(body)}");
+            }
+
+            var clock = Stopwatch.StartNew();
+            HttpResponseMessage response;
+            try
+            {
+                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested && !(log?.VerboseEnabled ?? false)))
+            {
+                log?.Verbose(string.Format(CultureInfo.InvariantCulture, "RunCloud: {0} {1} failed after {2} ms (attempt {3}): {4}",
+                    request.Method.Method, request.RequestUri, clock.ElapsedMilliseconds, attempt, ex.Message));
+                throw;
+            }
+
+            if (log != null)
+            {
+                log.Verbose(string.Format(CultureInfo.InvariantCulture, "RunCloud: {0} {1} -> {2} {3} in {4} ms (attempt {5})",
+                    request.Method.Method, request.RequestUri, (int)response.StatusCode, response.ReasonPhrase, clock.ElapsedMilliseconds, attempt));
+                if (log.DebugEnabled && response.Content != null)
+                {
+                    await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
+                    string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                    log.Debug($"RunCloud response body: {Redactor.RedactJson(body)}");
+                }
+            }
+
+            return response;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Text;
+
+namespace RunCloud.PowerShell.Http
+{
+    /// <summary>
+    /// A failed RunCloud call: the HTTP status, RunCloud's own <c>message</c> and validation messages, a hint that
+    /// says what to check, and the ErrorId and category the Commands layer puts on its error record. It carries the server and web app ids
+    /// the failed request used (<see cref="ServerId"/>, <see cref="WebAppId"/>), never a connection default.
+    /// </summary>
+    public class RunCloudApiException : Exception
+    {
+        public RunCloudApiException(string errorId, ErrorCategory category, string message, string? hint = null,
+            int? statusCode = null, string? apiMessage = null, IReadOnlyDictionary<string, string[]>? validationErrors = null,
+            string? method = null, string? path = null, bool mayHaveBeenApplied = false, TimeSpan? retryAfter = null,
+            Exception? inner = null, long? serverId = null, long? webAppId = null)
+            : base(message, inner)
+        {
+            ErrorId = errorId;
+            Category = category;
+            Hint = hint;
+            StatusCode = statusCode;
+            ApiMessage = apiMessage;
+            ValidationErrors = validationErrors ?? new Dictionary<string, string[]>();
+            Method = method;
+            Path = path;
+            MayHaveBeenApplied = mayHaveBeenApplied;
+            RetryAfter = retryAfter;
+            ServerId = serverId;
+            WebAppId = webAppId;
+        }
+
+        public string ErrorId { get; }
+        public ErrorCategory Category { get; }
+        public string? Hint { get; }
+        public int? StatusCode { get; }
+        public string? ApiMessage { get; }
+        public IReadOnlyDictionary<string, string[]> ValidationErrors { get; }
+        public string? Method { get; }
+        public string? Path { get; }
+        public TimeSpan? RetryAfter { get; }
+
+        /// <summary>The server id the failed request named, if any.</summary>
+        public long? ServerId { get; }
+
+        /// <summary>The web app id the failed request named, if any.</summary>
+        public long? WebAppId { get; }
+
+        /// <summary>
+        /// True when a non-idempotent request (POST, PATCH) failed in a way that does not tell whether RunCloud
+        /// applied it (timeout, connection reset, 502/503/504, an unreadable answer). Such a request is never
+        /// re-sent blindly: the caller checks the resulting state first.
+        /// </summary>
+        public bool MayHaveBeenApplied { get; }
+
+        internal static RunCloudApiException FromResponse(int status, string reason, string method, string path,
+            string? apiMessage, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter, long? serverId, long? webAppId)
+        {
+            string errorId;
+            ErrorCategory category;
+            string hint;
+            switch (status)
+            {
+                case 401:
+                    errorId = ErrorIds.AuthenticationFailed;
+                    category = ErrorCategory.AuthenticationError;
+                    hint = "Check the API key and API secret (or the API token) and that they belong to this RunCloud account "
+                         + "(RunCloud > Settings > API Management), then run Connect-RunCloud again.";
+                    break;
+                case 403:
+                    errorId = ErrorIds.Forbidden;
+                    category = ErrorCategory.PermissionDenied;
+                    hint = "The account's plan or the key's permissions do not allow this. API access needs a Business or Enterprise "
+                         + "plan, and a plan may limit how many domains a web app can have.";
+                    break;
+                case 404:
+                    errorId = ErrorIds.NotFound;
+                    category = ErrorCategory.ObjectNotFound;
+                    hint = "Check the server id" + (serverId.HasValue ? $" ({serverId})" : string.Empty)
+                         + " and web app id" + (webAppId.HasValue ? $" ({webAppId})" : string.Empty)
+                         + ": they are in the dashboard URL /servers/{SERVER_ID}/apps/{APP_ID}; Get-RunCloudServer and Get-RunCloudWebApp list them.";
+                    break;
+                case 422:
+                    errorId = ErrorIds.ValidationFailed;
+                    category = ErrorCategory.InvalidData;
+                    hint = "RunCloud refused the input: correct the field named in the message and try again.";
+                    break;
+                case 429:
+                    errorId = ErrorIds.RateLimited;
+                    category = ErrorCategory.LimitsExceeded;
+                    hint = "RunCloud's rate limit was exceeded and retries ran out: lower -RateLimit on Connect-RunCloud, "
+                         + "raise -MaxRetryDuration, or run again later.";
+                    break;
+                default:
+                    if (status >= 500)
+                    {
+                        errorId = ErrorIds.ServerError;
+                        category = ErrorCategory.ResourceUnavailable;
+                        hint = "RunCloud failed on its side; run the command again later.";
+                    }
+                    else
+                    {
+                        errorId = ErrorIds.UnexpectedResponse;
+                        category = ErrorCategory.InvalidResult;
+                        hint = "RunCloud answered with an unexpected status; check the request with -Debug.";
+                    }
+
+                    break;
+            }
+
+            var text = new StringBuilder();
+            text.Append("RunCloud answered ").Append(status).Append(' ').Append(reason)
+                .Append(" to ").Append(method).Append(' ').Append(path);
+            if (!string.IsNullOrWhiteSpace(apiMessage))
+            {
+                text.Append(": ").Append(apiMessage!.Trim());
+            }
+
+            if (errors != null && errors.Count > 0)
+            {
+                text.Append(" (").Append(string.Join("; ", errors.Select(e => e.Key + ": " + string.Join(" ", e.Value)))).Append(')');
+            }
+
+            if (!text.ToString().EndsWith(".", StringComparison.Ordinal)) text.Append('.');
+            text.Append(' ').Append(hint);
+            return new RunCloudApiException(errorId, category, text.ToString(), hint, status, apiMessage, errors, method, path,
+                mayHaveBeenApplied: status >= 502 && status <= 504 && !HttpMethods.IsIdempotent(method),
+                retryAfter: retryAfter, serverId: serverId, webAppId: webAppId);
+        }
+    }
+}
