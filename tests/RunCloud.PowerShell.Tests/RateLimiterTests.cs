@@ -7,6 +7,7 @@ using Xunit;
 using RunCloud.PowerShell.Commands;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Tests
 {
@@ -149,6 +150,25 @@ namespace RunCloud.PowerShell.Tests
             await Clock.Real.Delay(Ms(50), CancellationToken.None);
             Assert.True(Clock.Real.Elapsed - before >= Ms(45), $"{(Clock.Real.Elapsed - before).TotalMilliseconds} ms");
             Assert.True(watch.Elapsed >= Ms(45));
+        }
+
+        [Fact]
+        public async Task AnAccountsSharedLimiterPacesByTheClockItWasCreatedWith()
+        {
+            var clock = new ManualClock();
+            var uri = new Uri("https://rc.test/api/v3/");
+            RateLimiter limiter = AccountRateLimiters.For(uri, "id-shared-clock", 1, TimeSpan.FromSeconds(10), clock);
+            Assert.Same(limiter, AccountRateLimiters.For(uri, "id-shared-clock", 1, TimeSpan.FromSeconds(10), clock));
+            Assert.NotSame(limiter, AccountRateLimiters.For(uri, "id-shared-clock", 1, TimeSpan.FromSeconds(10)));
+            Assert.Same(clock, limiter.Clock);
+
+            await Within10s(limiter.WaitAsync(CancellationToken.None));
+            Task second = limiter.WaitAsync(CancellationToken.None);
+            clock.WaitForPendingWaits(1);
+            Assert.False(second.IsCompleted);
+            clock.Advance(TimeSpan.FromSeconds(10));
+            await Within10s(second);
+            Assert.Equal(TimeSpan.FromSeconds(10), clock.Elapsed);
         }
 
         [Fact]
