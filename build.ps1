@@ -99,15 +99,20 @@ function Task-Clean {
 # assembly goes to bin/, with RunCloud.PowerShell.Loader.dll (net8.0). On PowerShell 7 the psm1 has the loader put
 # RunCloud.PowerShell.dll into the module's own AssemblyLoadContext, which resolves bin/ first; on Windows PowerShell
 # the dll's DependencyResolver resolves bin/ on AssemblyResolve. So nothing the module ships sits where another
-# module's or PowerShell's copy could be taken instead, or could be taken instead of theirs.
+# module's or PowerShell's copy could be taken instead, or could be taken instead of theirs. The emulator module gets
+# the same layout (its own context, RunCloud.Emulator; EmulatorDependencyResolver on Windows PowerShell).
+$script:LoaderPublished = $false
 function Set-ModuleDependencyLayout([string] $ModuleFolder, [string] $ModuleName, [string] $MainAssembly) {
     $bin = Join-Path $ModuleFolder 'bin'
     New-Item -ItemType Directory -Force -Path $bin | Out-Null
     Get-ChildItem $ModuleFolder -Filter *.dll -File | Where-Object { $_.Name -notlike 'RunCloud.*' } | Move-Item -Destination $bin -Force
 
     $loaderOut = Join-Path $Out 'obj/publish-loader'
-    if (Test-Path $loaderOut) { Remove-Item -Recurse -Force $loaderOut }
-    Invoke-Dotnet publish (Join-Path $Root 'src/RunCloud.PowerShell.Loader') -c $Configuration -o $loaderOut --nologo -v quiet
+    if (-not $script:LoaderPublished) {  # once per build: both modules ship the same loader
+        if (Test-Path $loaderOut) { Remove-Item -Recurse -Force $loaderOut }
+        Invoke-Dotnet publish (Join-Path $Root 'src/RunCloud.PowerShell.Loader') -c $Configuration -o $loaderOut --nologo -v quiet
+        $script:LoaderPublished = $true
+    }
     Copy-Item (Join-Path $loaderOut 'RunCloud.PowerShell.Loader.dll') $bin
     Copy-Item (Join-Path $Root "module/$ModuleName.psm1") $ModuleFolder
     if (-not (Test-Path (Join-Path $ModuleFolder $MainAssembly))) { throw "$MainAssembly is not in $ModuleFolder." }
@@ -118,10 +123,10 @@ function Task-Build {
     $version = Get-ProjectVersion
     $modules = @(
         # DependencyLayout: third-party dlls in bin/, the psm1 root and the load-context loader (issue 11).
-        @{ Name = $ModuleName; Project = 'src/RunCloud.PowerShell'; Out = $ModuleOut; DependencyLayout = $true
+        @{ Name = $ModuleName; Project = 'src/RunCloud.PowerShell'; Out = $ModuleOut; MainAssembly = 'RunCloud.PowerShell.dll'; DependencyLayout = $true
             # The emulator's help pages belong to the emulator module.
             HelpArgs = @('-Exclude', '*-RunCloudEmulator*') }
-        @{ Name = $EmulatorModuleName; Project = 'src/RunCloud.Emulator'; Out = $EmulatorModuleOut; DependencyLayout = $false
+        @{ Name = $EmulatorModuleName; Project = 'src/RunCloud.Emulator'; Out = $EmulatorModuleOut; MainAssembly = 'RunCloud.Emulator.dll'; DependencyLayout = $true
             HelpArgs = @('-Include', '*-RunCloudEmulator*') }
     )
     foreach ($m in $modules) {
@@ -140,7 +145,7 @@ function Task-Build {
             Copy-Item (Join-Path $Root "module/$format") $m.Out
         }
         Copy-Item (Join-Path $Root 'LICENSE') $m.Out -ErrorAction SilentlyContinue
-        if ($m.DependencyLayout) { Set-ModuleDependencyLayout -ModuleFolder $m.Out -ModuleName $m.Name -MainAssembly "$($m.Name).dll" }
+        if ($m.DependencyLayout) { Set-ModuleDependencyLayout -ModuleFolder $m.Out -ModuleName $m.Name -MainAssembly $m.MainAssembly }
 
         # Stamp the version (Directory.Build.props is its one home) into the manifest.
         $manifest = Get-Content -Raw (Join-Path $Root "module/$($m.Name).psd1")

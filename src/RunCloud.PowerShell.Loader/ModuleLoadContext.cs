@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
 using System.Runtime.Loader;
@@ -16,14 +17,14 @@ namespace RunCloud.PowerShell.Loader
     public sealed class ModuleLoadContext : AssemblyLoadContext
     {
         private static readonly object s_gate = new object();
-        private static ModuleLoadContext? s_instance;
+        private static readonly Dictionary<string, ModuleLoadContext> s_instances = new Dictionary<string, ModuleLoadContext>(StringComparer.Ordinal);
 
         private readonly string _dependencyDirectory;
         private readonly string _mainAssemblyPath;
         private readonly string _mainAssemblyName;
 
         private ModuleLoadContext(string mainAssemblyPath, string dependencyDirectory)
-            : base("RunCloud.PowerShell", isCollectible: false)
+            : base(Path.GetFileNameWithoutExtension(mainAssemblyPath), isCollectible: false)
         {
             _mainAssemblyPath = mainAssemblyPath;
             _mainAssemblyName = Path.GetFileNameWithoutExtension(mainAssemblyPath);
@@ -35,17 +36,25 @@ namespace RunCloud.PowerShell.Loader
         public Assembly MainAssembly { get; }
 
         /// <summary>
-        /// The one context of this process (a module's assemblies cannot be unloaded, and a second copy of the cmdlets
-        /// would split the session state they share); a re-import gets the same assembly back.
+        /// The one context of this process for that main assembly (a module's assemblies cannot be unloaded, and a
+        /// second copy of the cmdlets would split the session state they share); a re-import gets the same assembly
+        /// back. Each module that uses this loader (RunCloud.PowerShell, RunCloud.PowerShell.Emulator) gets a context
+        /// of its own, named after its main assembly.
         /// </summary>
         public static Assembly Initialize(string mainAssemblyPath, string dependencyDirectory)
         {
             if (mainAssemblyPath == null) throw new ArgumentNullException(nameof(mainAssemblyPath));
             if (dependencyDirectory == null) throw new ArgumentNullException(nameof(dependencyDirectory));
+            string main = Path.GetFullPath(mainAssemblyPath);
             lock (s_gate)
             {
-                s_instance ??= new ModuleLoadContext(Path.GetFullPath(mainAssemblyPath), Path.GetFullPath(dependencyDirectory));
-                return s_instance.MainAssembly;
+                if (!s_instances.TryGetValue(main, out ModuleLoadContext? context))
+                {
+                    context = new ModuleLoadContext(main, Path.GetFullPath(dependencyDirectory));
+                    s_instances.Add(main, context);
+                }
+
+                return context.MainAssembly;
             }
         }
 

@@ -84,3 +84,43 @@ Describe 'Newtonsoft.Json isolation on PowerShell 7' {
         @($r.Loaded | Where-Object { $_ -like "* in $($r.RunCloudContext)" }) | Should -HaveCount 1
     }
 }
+
+Describe 'The emulator module''s isolation on PowerShell 7' {
+    It 'loads RunCloud.Emulator into a context of its own that binds to the emulator module''s bin/ Newtonsoft.Json' {
+        $script = @(
+            '$ErrorActionPreference = "Stop"'
+            "Import-Module '$script:ModulePath'; Import-Module '$script:EmulatorModulePath'"
+            '$e = Start-RunCloudEmulator -RateLimitPerMinute 0'
+            'Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -RateLimit 0'
+            '$names = @(Get-RunCloudDomain -ServerId 1001 -WebAppId 2001 | ForEach-Object Name)'
+            'Disconnect-RunCloud; Stop-RunCloudEmulator'
+            '$report = foreach ($command in "Start-RunCloudEmulator", "Get-RunCloudDomain") {'
+            '    $assembly = (Get-Command $command).ImplementingType.Assembly'
+            '    $alc = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly)'
+            '    $nj = $alc.LoadFromAssemblyName(($assembly.GetReferencedAssemblies() | Where-Object Name -EQ "Newtonsoft.Json"))'
+            '    [pscustomobject]@{ Command = $command; Context = $alc.Name; Json = $nj.Location }'
+            '}'
+            '@{ Names = $names; Report = @($report) } | ConvertTo-Json -Depth 4 -Compress'
+        ) -join "`n"
+        $file = Join-Path $TestDrive 'emulator-isolation.ps1'
+        Set-Content -Path $file -Value $script
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $text = & $exe @rest -NoProfile -NonInteractive -File $file
+        $LASTEXITCODE | Should -Be 0
+        $r = ($text -join "`n") | ConvertFrom-Json
+        $r.Names | Should -Contain 'shop.example.com'
+        $emulator = $r.Report | Where-Object Command -EQ 'Start-RunCloudEmulator'
+        $client = $r.Report | Where-Object Command -EQ 'Get-RunCloudDomain'
+        $emulator.Context | Should -Be 'RunCloud.Emulator'
+        $client.Context | Should -Be 'RunCloud.PowerShell'
+        $emulator.Json | Should -Be (Join-Path (Resolve-Path $script:EmulatorModulePath).Path 'bin/Newtonsoft.Json.dll')
+        $client.Json | Should -Be (Join-Path (Resolve-Path $script:ModulePath).Path 'bin/Newtonsoft.Json.dll')
+    }
+
+    It 'ships only RunCloud assemblies at the module root; Newtonsoft.Json and the loader are in bin/' {
+        @(Get-ChildItem $script:EmulatorModulePath -Filter *.dll -File | Where-Object Name -NotLike 'RunCloud.*') | Should -HaveCount 0
+        Test-Path (Join-Path $script:EmulatorModulePath 'bin/Newtonsoft.Json.dll') | Should -BeTrue
+        Test-Path (Join-Path $script:EmulatorModulePath 'bin/RunCloud.PowerShell.Loader.dll') | Should -BeTrue
+    }
+}
