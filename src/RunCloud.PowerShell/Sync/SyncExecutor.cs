@@ -244,7 +244,7 @@ namespace RunCloud.PowerShell.Sync
             if (journal.PendingAdds.Count > 0) parts.Add("adds not confirmed: " + string.Join(", ", journal.PendingAdds));
             if (journal.PendingRemovals.Count > 0) parts.Add("removals not confirmed: " + string.Join(", ", journal.PendingRemovals.Select(r => r.Name)));
             if (journal.SslRedeployPending) parts.Add("SSL redeploy owed (" + journal.SslReason + ")");
-            if (journal.SslDomains.Count > 0) parts.Add("per-domain certificates owed: " + string.Join(", ", journal.SslDomains.Select(r => r.Name)));
+            if (journal.SslDomains.Count > 0) parts.Add("added names the certificate must cover: " + string.Join(", ", journal.SslDomains.Select(r => r.Name)));
             if (journal.SslReinstall != null) parts.Add("a certificate reinstall owed (the app was left without one)");
             return parts.Count == 0 ? "nothing" : string.Join("; ", parts);
         }
