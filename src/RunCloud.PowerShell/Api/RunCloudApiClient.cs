@@ -39,11 +39,14 @@ namespace RunCloud.PowerShell.Api
         public Task<JToken> GetAsync(string path, CancellationToken ct, IDictionary<string, string>? query = null) =>
             SendAsync(HttpMethod.Get, path, null, ct, query);
 
+        /// <param name="nonRepeatable">The request has a costly effect (add domain, SSL install or redeploy): never re-sent
+        /// after an ambiguous failure (see <see cref="RequestProperties.NonRepeatable"/>).</param>
         public async Task<JToken> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct,
-            IDictionary<string, string>? query = null)
+            IDictionary<string, string>? query = null, bool nonRepeatable = false)
         {
             Uri uri = BuildUri(path, query);
             using var request = new HttpRequestMessage(method, uri);
+            if (nonRepeatable) request.Properties[RequestProperties.NonRepeatable] = true;
             request.Headers.Accept.ParseAdd("application/json");
             if (body != null)
             {
@@ -63,7 +66,7 @@ namespace RunCloud.PowerShell.Api
                         $"RunCloud answered {status} to {method.Method} {uri.AbsolutePath} with a body that is not valid JSON.",
                         "Run the command again; if it persists, RunCloud (or a proxy in between) is returning something other than the API's JSON.",
                         status, method: method.Method, path: uri.AbsolutePath,
-                        mayHaveBeenApplied: !HttpMethods.IsIdempotent(method.Method));
+                        mayHaveBeenApplied: nonRepeatable || !HttpMethods.IsIdempotent(method.Method));
                 }
 
                 return parsed;

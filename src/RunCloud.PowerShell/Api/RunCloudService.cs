@@ -64,7 +64,7 @@ namespace RunCloud.PowerShell.Api
             {
                 try
                 {
-                    JToken answer = await _api.SendAsync(HttpMethod.Post, ApiPaths.Domains(s, w), request.ToBody(), ct).ConfigureAwait(false);
+                    JToken answer = await _api.SendAsync(HttpMethod.Post, ApiPaths.Domains(s, w), request.ToBody(), ct, nonRepeatable: true).ConfigureAwait(false);
                     JObject? obj = Unwrap(answer);
                     RunCloudDomain? domain = obj != null && obj["id"] != null ? RunCloudDomain.FromJson(obj, s, w) : null;
                     return new AddResult(attempt == 1 ? AddOutcome.Added : AddOutcome.Recovered, domain);
@@ -126,12 +126,13 @@ namespace RunCloud.PowerShell.Api
             return (Json.Bool(o, "advancedSSL"), Json.Bool(o, "autoSSL"));
         }
 
+        /// <summary>PUT .../ssl/{id}: a certificate issuance, so never re-sent after an ambiguous failure (see SslRedeployer).</summary>
         public Task RedeploySslAsync(long s, long w, long sslId, CancellationToken ct) =>
-            _api.SendAsync(HttpMethod.Put, ApiPaths.Ssl(s, w, sslId), null, ct);
+            _api.SendAsync(HttpMethod.Put, ApiPaths.Ssl(s, w, sslId), null, ct, nonRepeatable: true);
 
         public async Task<RunCloudSsl> InstallSslAsync(long s, long w, SslInstallRequest request, CancellationToken ct)
         {
-            JToken answer = await _api.SendAsync(HttpMethod.Post, ApiPaths.Ssl(s, w), request.ToBody(), ct).ConfigureAwait(false);
+            JToken answer = await _api.SendAsync(HttpMethod.Post, ApiPaths.Ssl(s, w), request.ToBody(), ct, nonRepeatable: true).ConfigureAwait(false);
             return RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w);
         }
 
@@ -158,10 +159,10 @@ namespace RunCloud.PowerShell.Api
         }
 
         public Task InstallDomainSslAsync(RunCloudDomain domain, SslInstallRequest request, CancellationToken ct) =>
-            _api.SendAsync(HttpMethod.Post, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id), request.ToBody(advanced: true), ct);
+            _api.SendAsync(HttpMethod.Post, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id), request.ToBody(advanced: true), ct, nonRepeatable: true);
 
         public Task RedeployDomainSslAsync(RunCloudDomain domain, long sslId, CancellationToken ct) =>
-            _api.SendAsync(HttpMethod.Put, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), null, ct);
+            _api.SendAsync(HttpMethod.Put, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), null, ct, nonRepeatable: true);
 
         public async Task<RunCloudServer> GetServerAsync(long s, CancellationToken ct) =>
             RunCloudServer.FromJson(Unwrap(await _api.GetAsync(ApiPaths.Server(s), ct).ConfigureAwait(false)) ?? new JObject());
