@@ -11,6 +11,14 @@ $script:TestStatePath = Join-Path ([IO.Path]::GetTempPath()) ("runcloud-pester-s
 $null = New-Item -ItemType Directory -Path $script:TestStatePath -Force
 $env:RUNCLOUD_STATE_PATH = $script:TestStatePath
 
+# The RunCloud API emulator is a module of its own (RunCloud.PowerShell.Emulator), imported explicitly as a user's
+# tests would: by default the folder build.ps1 writes beside the main module.
+$script:EmulatorModulePath = if ($env:RUNCLOUD_TEST_EMULATOR_MODULE_PATH) { $env:RUNCLOUD_TEST_EMULATOR_MODULE_PATH } else { Join-Path (Split-Path -Parent $script:ModulePath) 'RunCloud.PowerShell.Emulator' }
+if (-not (Test-Path (Join-Path $script:EmulatorModulePath 'RunCloud.PowerShell.Emulator.psd1'))) {
+    throw "The built emulator module is not at $script:EmulatorModulePath: run 'dotnet pwsh ./build.ps1 -Task Build' first."
+}
+Import-Module $script:EmulatorModulePath -Force -ErrorAction Stop
+
 # The command line of this pwsh, to start child processes with the very same PowerShell.
 function Get-TestPwshCommand {
     $process = [Environment]::ProcessPath
