@@ -19,8 +19,20 @@ namespace RunCloud.PowerShell.Api
     internal sealed class RunCloudService
     {
         private readonly RunCloudApiClient _api;
+        private readonly RunCloudConnection _connection;
 
-        public RunCloudService(RunCloudConnection connection) => _api = connection.Api;
+        public RunCloudService(RunCloudConnection connection)
+        {
+            _connection = connection;
+            _api = connection.Api;
+        }
+
+        /// <summary>Every object this service returns remembers the connection it came through.</summary>
+        private T Bind<T>(T value) where T : IConnectionBound
+        {
+            value.Connection = _connection;
+            return value;
+        }
 
         public RunCloudApiClient Api => _api;
 
@@ -31,7 +43,7 @@ namespace RunCloud.PowerShell.Api
             for (int page = 1; ; page++)
             {
                 ApiPage p = await _api.GetPageAsync(ApiPaths.Domains(s, w), page, RunCloudApiClient.MaxPerPage, ct).ConfigureAwait(false);
-                all.AddRange(p.Data.OfType<JObject>().Select(o => RunCloudDomain.FromJson(o, s, w)));
+                all.AddRange(p.Data.OfType<JObject>().Select(o => Bind(RunCloudDomain.FromJson(o, s, w))));
                 onPage?.Invoke(page, p.TotalPages);
                 if (!p.HasMore) return all;
             }
@@ -46,7 +58,7 @@ namespace RunCloud.PowerShell.Api
                 ApiPage p = await _api.GetPageAsync(ApiPaths.Domains(s, w), page, RunCloudApiClient.MaxPerPage, ct, query).ConfigureAwait(false);
                 foreach (JObject o in p.Data.OfType<JObject>())
                 {
-                    if (string.Equals((string?)o["name"], name, StringComparison.OrdinalIgnoreCase)) return RunCloudDomain.FromJson(o, s, w);
+                    if (string.Equals((string?)o["name"], name, StringComparison.OrdinalIgnoreCase)) return Bind(RunCloudDomain.FromJson(o, s, w));
                 }
 
                 if (!p.HasMore) return null;
@@ -66,7 +78,7 @@ namespace RunCloud.PowerShell.Api
                 {
                     JToken answer = await _api.SendAsync(HttpMethod.Post, ApiPaths.Domains(s, w), request.ToBody(), ct, nonRepeatable: true).ConfigureAwait(false);
                     JObject? obj = Unwrap(answer);
-                    RunCloudDomain? domain = obj != null && obj["id"] != null ? RunCloudDomain.FromJson(obj, s, w) : null;
+                    RunCloudDomain? domain = obj != null && obj["id"] != null ? Bind(RunCloudDomain.FromJson(obj, s, w)) : null;
                     return new AddResult(attempt == 1 ? AddOutcome.Added : AddOutcome.Recovered, domain);
                 }
                 catch (RunCloudApiException ex) when (IsAlreadyTaken(ex))
@@ -111,11 +123,11 @@ namespace RunCloud.PowerShell.Api
             try
             {
                 JToken answer = await _api.GetAsync(ApiPaths.Ssl(s, w), ct).ConfigureAwait(false);
-                return RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w);
+                return Bind(RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w));
             }
             catch (RunCloudApiException ex) when (ex.StatusCode == 404 && IsNoSslMessage(ex.ApiMessage))
             {
-                return new RunCloudSsl { ServerId = s, WebAppId = w, Installed = false, Message = ex.ApiMessage };
+                return Bind(new RunCloudSsl { ServerId = s, WebAppId = w, Installed = false, Message = ex.ApiMessage });
             }
         }
 
@@ -133,7 +145,7 @@ namespace RunCloud.PowerShell.Api
         public async Task<RunCloudSsl> InstallSslAsync(long s, long w, SslInstallRequest request, CancellationToken ct)
         {
             JToken answer = await _api.SendAsync(HttpMethod.Post, ApiPaths.Ssl(s, w), request.ToBody(), ct, nonRepeatable: true).ConfigureAwait(false);
-            return RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w);
+            return Bind(RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w));
         }
 
         public Task UninstallSslAsync(long s, long w, long sslId, CancellationToken ct) =>
@@ -155,7 +167,7 @@ namespace RunCloud.PowerShell.Api
             ssl.Mode = "Advanced";
             ssl.DomainId = domain.Id;
             ssl.DomainName = domain.Name;
-            return ssl;
+            return Bind(ssl);
         }
 
         public Task InstallDomainSslAsync(RunCloudDomain domain, SslInstallRequest request, CancellationToken ct) =>
@@ -165,13 +177,13 @@ namespace RunCloud.PowerShell.Api
             _api.SendAsync(HttpMethod.Put, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), null, ct, nonRepeatable: true);
 
         public async Task<RunCloudServer> GetServerAsync(long s, CancellationToken ct) =>
-            RunCloudServer.FromJson(Unwrap(await _api.GetAsync(ApiPaths.Server(s), ct).ConfigureAwait(false)) ?? new JObject());
+            Bind(RunCloudServer.FromJson(Unwrap(await _api.GetAsync(ApiPaths.Server(s), ct).ConfigureAwait(false)) ?? new JObject()));
 
         public async Task<RunCloudWebApp> GetWebAppAsync(long s, long w, CancellationToken ct) =>
-            RunCloudWebApp.FromJson(Unwrap(await _api.GetAsync(ApiPaths.WebApp(s, w), ct).ConfigureAwait(false)) ?? new JObject(), s);
+            Bind(RunCloudWebApp.FromJson(Unwrap(await _api.GetAsync(ApiPaths.WebApp(s, w), ct).ConfigureAwait(false)) ?? new JObject(), s));
 
         public async Task<RunCloudDomain> GetDomainAsync(long s, long w, long d, CancellationToken ct) =>
-            RunCloudDomain.FromJson(Unwrap(await _api.GetAsync(ApiPaths.Domain(s, w, d), ct).ConfigureAwait(false)) ?? new JObject(), s, w);
+            Bind(RunCloudDomain.FromJson(Unwrap(await _api.GetAsync(ApiPaths.Domain(s, w, d), ct).ConfigureAwait(false)) ?? new JObject(), s, w));
 
         /// <summary>Single resources may come bare or wrapped in {"data": {...}}: accept both.</summary>
         internal static JObject? Unwrap(JToken token) =>

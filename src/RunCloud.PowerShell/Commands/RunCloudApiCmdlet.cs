@@ -17,6 +17,22 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public RunCloudConnection? Connection { get; set; }
 
+        /// <summary>
+        /// The connection for an object that came down the pipeline: its own, unless -Connection names another
+        /// account, which is an error before any request (it would act on a same-named item of the wrong account).
+        /// </summary>
+        private protected RunCloudConnection ResolveConnectionFor(IConnectionBound item, object target)
+        {
+            if (item.Connection != null && Connection != null && !ReferenceEquals(item.Connection, Connection))
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.ConnectionMismatch,
+                    $"The piped object {target} was read through the connection {item.Connection}, but -Connection is {Connection}. Nothing was sent. "
+                    + "Drop -Connection (the object's own connection is used), or read the object through the connection you mean.", target));
+            }
+
+            return item.Connection ?? ResolveConnection();
+        }
+
         private protected RunCloudConnection ResolveConnection()
         {
             RunCloudConnection? connection = Connection ?? RunCloudSession.Current;
@@ -46,6 +62,23 @@ namespace RunCloud.PowerShell.Commands
             }
 
             return id!.Value;
+        }
+
+        /// <summary>
+        /// The web app id: the given one, else the connection's default, which belongs to the connection's default
+        /// server; with another server (e.g. a piped server object) that default would name a pair that does not exist,
+        /// so it is an error before any request.
+        /// </summary>
+        private protected long ResolveWebAppId(RunCloudConnection connection, long? webAppId, long serverId)
+        {
+            if (!webAppId.HasValue && connection.WebAppId.HasValue && connection.ServerId.HasValue && connection.ServerId.Value != serverId)
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.MissingWebAppId,
+                    $"No web app id for server {serverId}: the connection's default web app {connection.WebAppId} is on server {connection.ServerId}, not {serverId}, so it was not used and nothing was sent. "
+                    + $"Pass -WebAppId for a web app on server {serverId} (Get-RunCloudWebApp -ServerId {serverId} lists them), or pipe web app objects instead of server objects.", serverId));
+            }
+
+            return ResolveWebAppId(connection, webAppId);
         }
 
         private protected long ResolveWebAppId(RunCloudConnection connection, long? webAppId)
@@ -107,6 +140,7 @@ namespace RunCloud.PowerShell.Commands
                     foreach (JObject item in result.Data.OfType<JObject>())
                     {
                         T value = map(item);
+                        if (value is IConnectionBound bound) bound.Connection = connection;
                         if (filter != null && !filter(value)) continue;
                         if (seen++ < skip) continue;
                         WriteObject(value);

@@ -24,7 +24,8 @@ namespace RunCloud.PowerShell.Commands
         private protected (RunCloudConnection Connection, long ServerId, long WebAppId) ResolveWebApp()
         {
             RunCloudConnection connection = ResolveConnection();
-            return (connection, ResolveServerId(connection, ServerId), ResolveWebAppId(connection, WebAppId));
+            long serverId = ResolveServerId(connection, ServerId);
+            return (connection, serverId, ResolveWebAppId(connection, WebAppId, serverId));
         }
     }
 }

@@ -200,7 +200,7 @@ namespace RunCloud.PowerShell.Commands
             var clock = Stopwatch.StartNew();
             RunCloudConnection connection = ResolveConnection();
             long serverId = ResolveServerId(connection, ServerId);
-            long webAppId = ResolveWebAppId(connection, WebAppId);
+            long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
             long requestsBefore = connection.RequestCount;
             var service = new RunCloudService(connection);
             string app = $"web app {webAppId} (server {serverId})";

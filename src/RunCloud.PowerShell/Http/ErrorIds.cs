@@ -33,5 +33,6 @@ namespace RunCloud.PowerShell.Http
         public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
         public const string SyncFailed = "RunCloudSyncFailed";
         public const string DnsLookupFailed = "RunCloudDnsLookupFailed";
+        public const string ConnectionMismatch = "RunCloudConnectionMismatch";
     }
 }

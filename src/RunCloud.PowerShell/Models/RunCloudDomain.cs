@@ -4,8 +4,13 @@ using Newtonsoft.Json.Linq;
 namespace RunCloud.PowerShell.Models
 {
     /// <summary>A domain name attached to a RunCloud web application.</summary>
-    public sealed class RunCloudDomain
+    public sealed class RunCloudDomain : IConnectionBound
     {
+        /// <summary>The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.</summary>
+        public RunCloud.PowerShell.Session.RunCloudConnection? Connection { get; internal set; }
+
+        RunCloud.PowerShell.Session.RunCloudConnection? IConnectionBound.Connection { get => Connection; set => Connection = value; }
+
         public long Id { get; set; }
         public long ServerId { get; set; }
         public long WebAppId { get; set; }
