@@ -47,7 +47,7 @@ namespace RunCloud.PowerShell.Tests
             var fake = new FlakySsl(applies: false);
             using RunCloudConnection connection = ClientFactory.Create(fake, ClientFactory.FastRetry(5));
             var ex = await Assert.ThrowsAsync<RunCloudApiException>(() =>
-                SslRedeployer.RedeployAsync(new RunCloudService(connection), 1, 2, Array.Empty<RunCloudDomain>(), CancellationToken.None));
+                SslRedeployer.RedeployAsync(connection.CreateService(), 1, 2, Array.Empty<RunCloudDomain>(), CancellationToken.None));
             Assert.True(ex.MayHaveBeenApplied);
             Assert.Single(fake.Requests, r => r.StartsWith("PUT", StringComparison.Ordinal));
         }
@@ -57,7 +57,7 @@ namespace RunCloud.PowerShell.Tests
         {
             var fake = new FlakySsl(applies: true);
             using RunCloudConnection connection = ClientFactory.Create(fake, ClientFactory.FastRetry(5));
-            RedeployOutcome outcome = await SslRedeployer.RedeployAsync(new RunCloudService(connection), 1, 2, Array.Empty<RunCloudDomain>(), CancellationToken.None);
+            RedeployOutcome outcome = await SslRedeployer.RedeployAsync(connection.CreateService(), 1, 2, Array.Empty<RunCloudDomain>(), CancellationToken.None);
             Assert.Equal(RedeployOutcome.Redeployed, outcome);
             Assert.Single(fake.Requests, r => r.StartsWith("PUT", StringComparison.Ordinal));
             Assert.Equal(new[] { "GET servers/1/webapps/2/ssl", "PUT servers/1/webapps/2/ssl/5", "GET servers/1/webapps/2/ssl" }, fake.Requests.ToArray());

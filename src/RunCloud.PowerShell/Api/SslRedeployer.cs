@@ -14,6 +14,20 @@ namespace RunCloud.PowerShell.Api
     /// </summary>
     internal static class SslRedeployer
     {
+        /// <summary>
+        /// The one home of the per-domain rule (advanced SSL mode), used by -ResetSsl/Sync and by Reset-RunCloudSsl:
+        /// a domain with a certificate gets it redeployed, one without (or with <paramref name="reinstall"/>) gets one installed.
+        /// </summary>
+        public static DomainSslAction DecideForDomain(RunCloudSsl current, bool reinstall) =>
+            current.Installed && current.Id.HasValue && !reinstall ? DomainSslAction.Redeploy : DomainSslAction.Install;
+
+        /// <summary>Carries out <paramref name="action"/> for one domain whose current state is <paramref name="current"/>.</summary>
+        public static Task ApplyToDomainAsync(RunCloudService service, RunCloudDomain domain, RunCloudSsl current, DomainSslAction action,
+            SslInstallRequest request, CancellationToken ct) =>
+            action == DomainSslAction.Redeploy
+                ? service.RedeployDomainSslAsync(domain, current.Id!.Value, ct)
+                : service.InstallDomainSslAsync(domain, request, ct);
+
         public static async Task<RedeployOutcome> RedeployAsync(RunCloudService service, long s, long w,
             IReadOnlyCollection<RunCloudDomain> addedDomains, CancellationToken ct)
         {
@@ -30,7 +44,7 @@ namespace RunCloud.PowerShell.Api
                     RunCloudSsl after = await service.GetSslAsync(s, w, ct).ConfigureAwait(false);
                     if (after.Installed && after.Id == ssl.Id && (after.ValidUntil != ssl.ValidUntil || after.RenewalDate != ssl.RenewalDate))
                     {
-                        PipelineLog.Current?.Verbose($"RunCloud: the SSL redeploy of web app {w} failed ambiguously ({ex.Message}), but the certificate was re-issued; not sending it again.");
+                        service.Log?.Verbose($"RunCloud: the SSL redeploy of web app {w} failed ambiguously ({ex.Message}), but the certificate was re-issued; not sending it again.");
                         return RedeployOutcome.Redeployed;
                     }
 
@@ -46,14 +60,7 @@ namespace RunCloud.PowerShell.Api
             foreach (RunCloudDomain domain in addedDomains)
             {
                 RunCloudSsl perDomain = await service.GetDomainSslAsync(domain, ct).ConfigureAwait(false);
-                if (perDomain.Installed && perDomain.Id.HasValue)
-                {
-                    await service.RedeployDomainSslAsync(domain, perDomain.Id.Value, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    await service.InstallDomainSslAsync(domain, new SslInstallRequest(), ct).ConfigureAwait(false);
-                }
+                await ApplyToDomainAsync(service, domain, perDomain, DecideForDomain(perDomain, reinstall: false), new SslInstallRequest(), ct).ConfigureAwait(false);
             }
 
             return RedeployOutcome.PerDomain;

@@ -4,6 +4,7 @@ using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -42,10 +43,8 @@ namespace RunCloud.PowerShell.Commands
         private const string Command = "Add-RunCloudDomain";
         private readonly ChangedApps _changed = new ChangedApps();
 
-        protected override void ProcessRecord()
+        private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
         {
-            var (connection, serverId, webAppId) = ResolveWebApp();
-            var service = new RunCloudService(connection);
             if (ResetSsl && !IsWhatIf())
             {
                 _changed.Touch(connection, serverId, webAppId);

@@ -5,6 +5,7 @@ using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Sync;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -25,10 +26,8 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
         {
-            var (connection, serverId, webAppId) = ResolveWebApp();
-            var service = new RunCloudService(connection);
             try
             {
                 if (ParameterSetName == IdSet)
@@ -51,7 +50,7 @@ namespace RunCloud.PowerShell.Commands
                 // RunCloud's search compares raw text: only a plain lower-case ASCII pattern can narrow the listing safely.
                 bool plain = Name != null && Name.Length == 1 && string.Equals(Name[0].Trim(), patterns![0].Text, StringComparison.Ordinal)
                     && Name[0].All(c => c < 128 && !char.IsUpper(c));
-                WritePaged(connection, ApiPaths.Domains(serverId, webAppId), plain ? SearchQuery(Name) : null, o => RunCloudDomain.FromJson(o, serverId, webAppId),
+                WritePaged(first => service.DomainPages(serverId, webAppId, plain ? SearchText(Name) : null, first), o => RunCloudDomain.FromJson(o, serverId, webAppId),
                     patterns == null ? null : new Func<RunCloudDomain, bool>(d => patterns.Any(p => p.IsMatch(SyncPlanner.Normalized(d)))), "Listing RunCloud domains");
             }
             catch (RunCloudApiException ex)

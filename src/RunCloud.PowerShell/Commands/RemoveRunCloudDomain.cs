@@ -66,6 +66,7 @@ namespace RunCloud.PowerShell.Commands
         private const string Command = "Remove-RunCloudDomain";
         private readonly ChangedApps _changed = new ChangedApps();
 
+        /// <summary>A piped domain object is removed through its own connection (the default one is not needed, nor consulted).</summary>
         protected override void ProcessRecord()
         {
             if (ParameterSetName == InputObjectSet)
@@ -80,14 +81,17 @@ namespace RunCloud.PowerShell.Commands
                         continue;
                     }
 
-                    Remove(own, new RunCloudService(own), domain);
+                    Remove(own, ServiceFor(own), domain);
                 }
 
                 return;
             }
 
-            RunCloudConnection connection = ResolveConnection();
-            var service = new RunCloudService(connection);
+            base.ProcessRecord();
+        }
+
+        private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
+        {
             switch (ParameterSetName)
             {
                 case IdSet:

@@ -32,11 +32,45 @@ namespace RunCloud.PowerShell.Commands
                     + "Drop -Connection (the object's own connection is used), or read the object through the connection you mean.", target));
             }
 
-            return item.Connection ?? ResolveConnection();
+            return item.Connection as RunCloudConnection ?? ResolveConnection();
         }
 
+        private RunCloudConnection? _resolved;
+        private RunCloudService? _service;
+        private RunCloudConnection? _serviceConnection;
+
+        /// <summary>
+        /// The one step every API cmdlet shares (PSOpenAD's ProcessRecordWithSession pattern): resolve the connection
+        /// once per invocation, then hand it and its Api service on. Cmdlets override
+        /// <see cref="ProcessRecordWithConnection"/> instead of repeating the lookup in each ProcessRecord.
+        /// </summary>
+        protected override void ProcessRecord()
+        {
+            RunCloudConnection connection = ResolveConnection();
+            ProcessRecordWithConnection(connection, ServiceFor(connection));
+        }
+
+        /// <summary>Per input record, with the resolved connection and its Api service.</summary>
+        private protected virtual void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
+        {
+        }
+
+        /// <summary>The Api service of the resolved connection, made once per invocation.</summary>
+        private protected RunCloudService ServiceFor(RunCloudConnection connection)
+        {
+            if (_service == null || !ReferenceEquals(_serviceConnection, connection))
+            {
+                _service = connection.CreateService(Log);
+                _serviceConnection = connection;
+            }
+
+            return _service;
+        }
+
+        /// <summary>-Connection, else this runspace's default; resolved once per invocation. Not connected stops the command.</summary>
         private protected RunCloudConnection ResolveConnection()
         {
+            if (_resolved != null) return _resolved;
             RunCloudConnection? connection = Connection ?? RunCloudSession.Current;
             if (connection == null)
             {
@@ -51,7 +85,7 @@ namespace RunCloud.PowerShell.Commands
                 });
             }
 
-            return connection!;
+            return _resolved = connection!;
         }
 
         private protected long ResolveServerId(RunCloudConnection connection, long? serverId)
@@ -96,61 +130,59 @@ namespace RunCloud.PowerShell.Commands
         }
 
         /// <summary>
-        /// Streams a list to the pipeline page by page (perPage 40), honouring -First and -Skip without fetching more
-        /// pages than needed, and showing progress when the list spans more than one page.
+        /// Streams a list to the pipeline page by page through the Api layer's page iterator (perPage 40), honouring
+        /// -First and -Skip without fetching more pages than needed, and showing progress when the list spans more than
+        /// one page. <paramref name="open"/> opens the listing at a given first page.
         /// </summary>
-        private protected void WritePaged<T>(RunCloudConnection connection, string path, IDictionary<string, string>? query,
-            Func<JObject, T> map, Func<T, bool>? filter, string activity)
+        private protected void WritePaged<T>(Func<int, PageIterator> open, Func<JObject, T> map, Func<T, bool>? filter, string activity)
         {
             ulong skip = PagingParameters?.Skip ?? 0;
             ulong first = PagingParameters?.First ?? ulong.MaxValue;
             if (first == 0) return;
             int perPage = RunCloudApiClient.MaxPerPage;
-            int page = 1;
+            int startPage = 1;
             ulong seen = 0;
             ulong written = 0;
             if (filter == null && skip >= (ulong)perPage)
             {
-                page = (int)(skip / (ulong)perPage) + 1; // jump straight to the page holding the first wanted item
-                seen = (ulong)(page - 1) * (ulong)perPage;
+                startPage = (int)(skip / (ulong)perPage) + 1; // jump straight to the page holding the first wanted item
+                seen = (ulong)(startPage - 1) * (ulong)perPage;
             }
 
+            PageIterator pages = open(startPage);
             var progress = new ProgressRecord(Math.Abs(activity.GetHashCode() % 100000) + 1, activity, "Reading page 1");
             bool showedProgress = false;
             try
             {
-                while (true)
+                IReadOnlyList<JObject>? items;
+                while ((items = Run(ct => pages.NextAsync(ct))) != null)
                 {
-                    int current = page;
-                    ApiPage result = Run(ct => connection.Api.GetPageAsync(path, current, perPage, ct, query));
-                    if (result.TotalPages > 1)
+                    int current = pages.Page;
+                    if (pages.TotalPages > 1)
                     {
                         // A new record each time: hosts may keep the object, so reusing one would rewrite history.
-                        progress = new ProgressRecord(progress.ActivityId, activity, $"Page {current} of {result.TotalPages}")
+                        progress = new ProgressRecord(progress.ActivityId, activity, $"Page {current} of {pages.TotalPages}")
                         {
-                            PercentComplete = Math.Min(100, current * 100 / result.TotalPages.Value),
+                            PercentComplete = Math.Min(100, current * 100 / pages.TotalPages.Value),
                         };
                         WriteProgress(progress);
                         showedProgress = true;
                     }
 
-                    if (PagingParameters != null && PagingParameters.IncludeTotalCount && current == page && page == 1 && filter == null)
+                    if (PagingParameters != null && PagingParameters.IncludeTotalCount && current == 1 && filter == null)
                     {
-                        WriteObject(PagingParameters.NewTotalCount((ulong)(result.Total ?? result.Data.Count), 1.0));
+                        WriteObject(PagingParameters.NewTotalCount((ulong)(pages.Total ?? items.Count), 1.0));
                     }
 
-                    foreach (JObject item in result.Data.OfType<JObject>())
+                    foreach (JObject item in items)
                     {
                         T value = map(item);
-                        if (value is IConnectionBound bound) bound.Connection = connection;
+                        if (value is IConnectionBound bound) bound.Connection = ResolveConnection();
                         if (filter != null && !filter(value)) continue;
                         if (seen++ < skip) continue;
                         WriteObject(value);
                         if (++written >= first) return;
                     }
-
-                    if (!result.HasMore) return;
-                    page++;
                 }
             }
             finally
@@ -162,16 +194,8 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        /// <summary>A wildcard filter on a name, or null for none.</summary>
-        private protected static Func<string, bool>? NameFilter(string[]? patterns)
-        {
-            if (patterns == null || patterns.Length == 0) return null;
-            WildcardPattern[] compiled = patterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
-            return name => compiled.Any(p => p.IsMatch(name));
-        }
-
         /// <summary>RunCloud's server-side search narrows a listing when a single name pattern has a literal part.</summary>
-        private protected static IDictionary<string, string>? SearchQuery(string[]? patterns)
+        private protected static string? SearchText(string[]? patterns)
         {
             if (patterns == null || patterns.Length != 1) return null;
             string literal = new string(patterns[0].TakeWhile(c => c != '*' && c != '?' && c != '[' && c != '`').ToArray());
@@ -181,7 +205,15 @@ namespace RunCloud.PowerShell.Commands
                 literal = patterns[0].Split('*', '?', '[', ']').OrderByDescending(x => x.Length).First();
             }
 
-            return literal.Length >= 2 ? new Dictionary<string, string> { ["search"] = literal } : null;
+            return literal.Length >= 2 ? literal : null;
+        }
+
+        /// <summary>A wildcard filter on a name, or null for none.</summary>
+        private protected static Func<string, bool>? NameFilter(string[]? patterns)
+        {
+            if (patterns == null || patterns.Length == 0) return null;
+            WildcardPattern[] compiled = patterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
+            return name => compiled.Any(p => p.IsMatch(name));
         }
 
         /// <summary>True under -WhatIf or $WhatIfPreference.</summary>
@@ -221,7 +253,7 @@ namespace RunCloud.PowerShell.Commands
             AppJournal? pending;
             try
             {
-                pending = AppRuns(command).Enter(connection, serverId, webAppId);
+                pending = AppRuns(command).Enter(StateKeys.For(connection, serverId, webAppId), connection.BaseUri.AbsoluteUri);
             }
             catch (StateException ex)
             {
@@ -249,7 +281,7 @@ namespace RunCloud.PowerShell.Commands
         {
             try
             {
-                AppRuns(command).OweSsl(connection, serverId, webAppId, reason, domain);
+                AppRuns(command).OweSsl(StateKeys.For(connection, serverId, webAppId), reason, domain);
             }
             catch (StateException ex)
             {
@@ -266,19 +298,20 @@ namespace RunCloud.PowerShell.Commands
         {
             foreach (ChangedApp app in changed.Apps)
             {
-                AppJournal? journal = AppRuns(command).Journal(app.Connection, app.ServerId, app.WebAppId);
+                AppStateKey key = StateKeys.For(app.Connection, app.ServerId, app.WebAppId);
+                AppJournal? journal = AppRuns(command).Journal(key);
                 bool owedBefore = app.PreviouslyOwed;
                 if (!app.Changed && !owedBefore)
                 {
                     // This command owed a redeploy for changes it did not make after all: nothing is owed.
-                    try { AppRuns(command).SslDone(app.Connection, app.ServerId, app.WebAppId); }
+                    try { AppRuns(command).SslDone(key); }
                     catch (StateException ex) { WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ResourceUnavailable, app.WebAppId) { ErrorDetails = new ErrorDetails(ex.Message) }); }
                     continue;
                 }
 
                 string target = $"web app {app.WebAppId} on server {app.ServerId}";
                 if (!ShouldProcessOrForce(force, target, "Redeploy the SSL certificate")) continue;
-                var service = new RunCloudService(app.Connection);
+                RunCloudService service = ServiceFor(app.Connection);
                 var domains = new List<RunCloudDomain>(app.Added);
                 if (journal != null)
                 {
@@ -301,11 +334,11 @@ namespace RunCloud.PowerShell.Commands
                     }
 
                     if (owedBefore) WriteWarning($"RunCloud: {target}: finished the SSL redeploy a previous run left owed ({journal!.SslReason}).");
-                    AppRuns(command).SslDone(app.Connection, app.ServerId, app.WebAppId);
+                    AppRuns(command).SslDone(key);
                 }
                 catch (RunCloudApiException ex)
                 {
-                    ErrorRecord record = ex.ToErrorRecord(target);
+                    ErrorRecord record = ErrorRecords.FromApi(ex, target);
                     record.ErrorDetails = new ErrorDetails(ex.Message + " The certificate may not cover the app's names; the redeploy stays owed in the journal, and the next "
                         + "Sync-RunCloudDomain, Add-/Remove-RunCloudDomain -ResetSsl or Reset-RunCloudSsl on this app finishes it.");
                     WriteError(record);
@@ -321,9 +354,9 @@ namespace RunCloud.PowerShell.Commands
             new ErrorRecord(new ArgumentException(message), errorId, category, target);
 
         /// <summary>Writes an API failure as a non-terminating error for one item, with its ErrorId, category and target.</summary>
-        private protected void WriteApiError(RunCloudApiException ex, object? target) => WriteError(ex.ToErrorRecord(target));
+        private protected void WriteApiError(RunCloudApiException ex, object? target) => WriteError(ErrorRecords.FromApi(ex, target));
 
         /// <summary>For a bad invocation (wrong credentials, unknown server/app): the API error stops the command.</summary>
-        private protected void ThrowApiError(RunCloudApiException ex, object? target) => ThrowTerminatingError(ex.ToErrorRecord(target));
+        private protected void ThrowApiError(RunCloudApiException ex, object? target) => ThrowTerminatingError(ErrorRecords.FromApi(ex, target));
     }
 }

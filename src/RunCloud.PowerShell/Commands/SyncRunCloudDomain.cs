@@ -57,12 +57,16 @@ namespace RunCloud.PowerShell.Commands
         [AllowEmptyCollection]
         public string[]? Site { get; set; }
 
+        // Not inherited from RunCloudWebAppCmdlet on purpose: there they bind by property name from the pipeline, and
+        // here piped objects are desired names (a piped domain of another app must not retarget the sync).
         [Parameter]
+        [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? ServerId { get; set; }
 
         [Parameter]
         [Alias("AppId")]
+        [ArgumentCompleter(typeof(WebAppIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? WebAppId { get; set; }
 
@@ -202,7 +206,7 @@ namespace RunCloud.PowerShell.Commands
             long serverId = ResolveServerId(connection, ServerId);
             long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
             long requestsBefore = connection.RequestCount;
-            var service = new RunCloudService(connection);
+            RunCloudService service = ServiceFor(connection);
             string app = $"web app {webAppId} (server {serverId})";
             bool whatIf = IsWhatIf();
 
@@ -239,7 +243,7 @@ namespace RunCloud.PowerShell.Commands
 
             // One run per app at a time, across processes; the journal of unfinished work lives beside the lock.
             JournalStore store;
-            AppStateKey key = connection.StateKey(serverId, webAppId);
+            AppStateKey key = StateKeys.For(connection, serverId, webAppId);
             AppLock? appLock = null;
             try
             {

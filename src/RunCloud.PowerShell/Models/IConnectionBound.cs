@@ -1,5 +1,3 @@
-using RunCloud.PowerShell.Session;
-
 namespace RunCloud.PowerShell.Models
 {
     /// <summary>
@@ -8,6 +6,6 @@ namespace RunCloud.PowerShell.Models
     /// </summary>
     internal interface IConnectionBound
     {
-        RunCloudConnection? Connection { get; set; }
+        IRunCloudConnection? Connection { get; set; }
     }
 }

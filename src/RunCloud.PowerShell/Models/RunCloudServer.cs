@@ -7,9 +7,9 @@ namespace RunCloud.PowerShell.Models
     public sealed class RunCloudServer : IConnectionBound
     {
         /// <summary>The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.</summary>
-        public RunCloud.PowerShell.Session.RunCloudConnection? Connection { get; internal set; }
+        public IRunCloudConnection? Connection { get; internal set; }
 
-        RunCloud.PowerShell.Session.RunCloudConnection? IConnectionBound.Connection { get => Connection; set => Connection = value; }
+        IRunCloudConnection? IConnectionBound.Connection { get => Connection; set => Connection = value; }
 
         public long Id { get; set; }
 

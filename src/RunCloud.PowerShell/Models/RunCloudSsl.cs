@@ -1,6 +1,5 @@
 using System;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Input;
 
 namespace RunCloud.PowerShell.Models
 {
@@ -11,9 +10,9 @@ namespace RunCloud.PowerShell.Models
     public sealed class RunCloudSsl : IConnectionBound
     {
         /// <summary>The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.</summary>
-        public RunCloud.PowerShell.Session.RunCloudConnection? Connection { get; internal set; }
+        public IRunCloudConnection? Connection { get; internal set; }
 
-        RunCloud.PowerShell.Session.RunCloudConnection? IConnectionBound.Connection { get => Connection; set => Connection = value; }
+        IRunCloudConnection? IConnectionBound.Connection { get => Connection; set => Connection = value; }
 
         public long ServerId { get; set; }
         public long WebAppId { get; set; }

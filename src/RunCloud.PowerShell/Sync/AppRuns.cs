@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using RunCloud.PowerShell.Models;
-using RunCloud.PowerShell.Session;
 using RunCloud.PowerShell.State;
 
 namespace RunCloud.PowerShell.Sync
@@ -30,9 +29,10 @@ namespace RunCloud.PowerShell.Sync
         }
 
         /// <summary>Locks the app (first time only) and returns what a previous run left owed, or null (also on later calls).</summary>
-        public AppJournal? Enter(RunCloudConnection connection, long serverId, long webAppId)
+        /// <param name="key">The app (StateKeys.For in the Commands layer).</param>
+        /// <param name="baseUri">The API root, recorded in a new journal for a human reader.</param>
+        public AppJournal? Enter(AppStateKey key, string baseUri)
         {
-            AppStateKey key = connection.StateKey(serverId, webAppId);
             if (_apps.ContainsKey(key)) return null;
             AppLock appLock = _store.Lock(key, _timeout, _ct, _command);
             AppJournal? journal;
@@ -46,19 +46,17 @@ namespace RunCloud.PowerShell.Sync
                 throw;
             }
 
-            _apps[key] = new Entry(appLock, journal, connection.BaseUri.AbsoluteUri);
+            _apps[key] = new Entry(appLock, journal, baseUri);
             return journal != null && !journal.IsEmpty ? journal : null;
         }
 
         /// <summary>The app's current journal (after <see cref="Enter"/>), or null when nothing is owed.</summary>
-        public AppJournal? Journal(RunCloudConnection connection, long serverId, long webAppId) =>
-            _apps.TryGetValue(connection.StateKey(serverId, webAppId), out Entry? e) ? e.Journal : null;
+        public AppJournal? Journal(AppStateKey key) => _apps.TryGetValue(key, out Entry? e) ? e.Journal : null;
 
         /// <summary>Before a change: the certificate will need a redeploy (and, when known, must cover <paramref name="domain"/>).</summary>
-        public void OweSsl(RunCloudConnection connection, long serverId, long webAppId, string reason, RunCloudDomain? domain = null)
+        public void OweSsl(AppStateKey key, string reason, RunCloudDomain? domain = null)
         {
-            Entry e = Require(connection, serverId, webAppId);
-            AppStateKey key = connection.StateKey(serverId, webAppId);
+            Entry e = Require(key);
             e.Journal ??= AppJournal.For(key, e.BaseUri, DateTime.UtcNow);
             e.Journal.WrittenBy = _command;
             e.Journal.OweSslRedeploy(reason);
@@ -71,10 +69,9 @@ namespace RunCloud.PowerShell.Sync
         }
 
         /// <summary>A certificate reinstall is owed (the app was left without one): <paramref name="settings"/> are the install's non-secret settings.</summary>
-        public void OweReinstall(RunCloudConnection connection, long serverId, long webAppId, Newtonsoft.Json.Linq.JObject? settings)
+        public void OweReinstall(AppStateKey key, Newtonsoft.Json.Linq.JObject? settings)
         {
-            Entry e = Require(connection, serverId, webAppId);
-            AppStateKey key = connection.StateKey(serverId, webAppId);
+            Entry e = Require(key);
             e.Journal ??= AppJournal.For(key, e.BaseUri, DateTime.UtcNow);
             e.Journal.WrittenBy = _command;
             e.Journal.SslReinstall = settings ?? new Newtonsoft.Json.Linq.JObject();
@@ -82,15 +79,15 @@ namespace RunCloud.PowerShell.Sync
         }
 
         /// <summary>The certificate covers the app again: clears the owed redeploy/reinstall.</summary>
-        public void SslDone(RunCloudConnection connection, long serverId, long webAppId)
+        public void SslDone(AppStateKey key)
         {
-            Entry e = Require(connection, serverId, webAppId);
+            Entry e = Require(key);
             if (e.Journal == null) return;
             e.Journal.SslRedeployPending = false;
             e.Journal.SslReason = null;
             e.Journal.SslDomains.Clear();
             e.Journal.SslReinstall = null;
-            _store.Save(connection.StateKey(serverId, webAppId), e.Journal, DateTime.UtcNow);
+            _store.Save(key, e.Journal, DateTime.UtcNow);
             if (e.Journal.IsEmpty) e.Journal = null;
         }
 
@@ -100,11 +97,8 @@ namespace RunCloud.PowerShell.Sync
             _apps.Clear();
         }
 
-        private Entry Require(RunCloudConnection connection, long serverId, long webAppId)
-        {
-            Enter(connection, serverId, webAppId);
-            return _apps[connection.StateKey(serverId, webAppId)];
-        }
+        private Entry Require(AppStateKey key) =>
+            _apps.TryGetValue(key, out Entry? e) ? e : throw new InvalidOperationException("AppRuns: Enter the app before recording work on it.");
 
         private sealed class Entry
         {
