@@ -43,6 +43,20 @@ Describe 'Piped objects act where they came from' {
         Get-Names $script:b | Should -Contain 'same.example.com'
     }
 
+    It 'a web app read through -Connection $b takes Get-/Add-RunCloudDomain and Reset-RunCloudSsl to $b, never the default account' {
+        $app = Get-RunCloudWebApp -Connection $script:cb -ServerId 1001 | Where-Object Id -EQ 2001
+        $script:a.ClearRequests()
+        @($app | Get-RunCloudDomain).Name | Should -Contain 'same.example.com'
+        $app | Add-RunCloudDomain -Name 'only-b.example.com'
+        $app | Reset-RunCloudSsl -Confirm:$false
+        Get-Names $script:b | Should -Contain 'only-b.example.com'
+        Get-Names $script:a | Should -Not -Contain 'only-b.example.com'
+        @($script:a.GetRequests()) | Should -BeNullOrEmpty
+        (Get-RunCloudDomain -Connection $script:cb -Name 'only-b.example.com').Connection | Should -Be $script:cb
+        { $app | Add-RunCloudDomain -Name 'x.example.com' -Connection $script:ca } | Should -Throw -ErrorId 'RunCloudConnectionMismatch,*'
+        @($script:a.GetRequests()) | Should -BeNullOrEmpty
+    }
+
     It 'a piped server with the default web app id of another server is an error before any request' {
         $server = Get-RunCloudServer | Where-Object Id -EQ 1002
         $script:a.ClearRequests()

@@ -23,7 +23,7 @@ namespace RunCloud.PowerShell.Commands
         /// The connection for an object that came down the pipeline: its own, unless -Connection names another
         /// account, which is an error before any request (it would act on a same-named item of the wrong account).
         /// </summary>
-        private protected RunCloudConnection ResolveConnectionFor(IConnectionBound item, object target)
+        private protected RunCloudConnection ResolveConnectionFor(IRunCloudObject item, object target)
         {
             if (item.Connection != null && Connection != null && !ReferenceEquals(item.Connection, Connection))
             {
@@ -177,7 +177,7 @@ namespace RunCloud.PowerShell.Commands
                     foreach (JObject item in items)
                     {
                         T value = map(item);
-                        if (value is IConnectionBound bound) bound.Connection = ResolveConnection();
+                        if (value is IConnectionBound bound) bound.Connection = _serviceConnection ?? ResolveConnection();
                         if (filter != null && !filter(value)) continue;
                         if (seen++ < skip) continue;
                         WriteObject(value);

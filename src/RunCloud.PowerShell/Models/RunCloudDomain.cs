@@ -4,7 +4,7 @@ using Newtonsoft.Json.Linq;
 namespace RunCloud.PowerShell.Models
 {
     /// <summary>A domain name attached to a RunCloud web application.</summary>
-    public sealed class RunCloudDomain : IConnectionBound
+    public sealed class RunCloudDomain : IConnectionBound, IRunCloudObject
     {
         /// <summary>The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.</summary>
         public IRunCloudConnection? Connection { get; internal set; }
