@@ -98,7 +98,7 @@ namespace RunCloud.PowerShell.Tests
             using (RunCloudConnection connection = ClientFactory.Create(failing, ClientFactory.FastRetry(1)))
             {
                 SyncOutcome first = new SyncExecutor(connection.CreateService(), 1, 2, store, key, null, new Host()).Execute(Plan(), new SyncRunOptions());
-                Assert.Contains(first.Failed, f => f.Action == "RedeploySsl" && f.Message.Contains("journal", StringComparison.Ordinal));
+                Assert.Contains(first.Failed, f => f.Action == "RedeploySsl" && f.Message.IndexOf("journal", StringComparison.Ordinal) >= 0);
             }
 
             AppJournal owed = store.Load(key)!;
@@ -116,7 +116,7 @@ namespace RunCloud.PowerShell.Tests
             SyncOutcome second = new SyncExecutor(again.CreateService(), 1, 2, store, key, null, host).Execute(nothing, new SyncRunOptions());
             Assert.True(second.SslRedeployed);
             Assert.NotEmpty(second.FinishedPending);
-            Assert.Contains(host.Warnings, w => w.Contains("left work unfinished", StringComparison.Ordinal));
+            Assert.Contains(host.Warnings, w => w.IndexOf("left work unfinished", StringComparison.Ordinal) >= 0);
             Assert.Equal(new[] { "PUT servers/1/webapps/2/ssl/5" }, ok.Changes.Select(c => c.Request));
             Assert.Null(store.Load(key));
         }
