@@ -206,7 +206,7 @@ namespace RunCloud.PowerShell.Commands
                         return new ResolvedCredential(RunCloudCredential.ForToken(Token!), "the -Token parameter");
                     case WpConfigSet:
                         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WpConfigPath);
-                        return CredentialResolver.FromWpConfig(path);
+                        return CredentialResolver.FromWpConfig(path, ServerId.HasValue, WebAppId.HasValue);
                     default:
                         return CredentialResolver.FromEnvironment(Environment.GetEnvironmentVariable);
                 }

@@ -31,5 +31,6 @@ namespace RunCloud.PowerShell.Http
         public const string InvalidInput = "RunCloudInvalidInput";
         public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
         public const string SyncFailed = "RunCloudSyncFailed";
+        public const string ConnectionMismatch = "RunCloudConnectionMismatch";
     }
 }
