@@ -51,7 +51,8 @@ namespace RunCloud.PowerShell.Api
                 request.Content = new StringContent(json, Encoding.UTF8, "application/json");
             }
 
-            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            // ResponseHeadersRead: the body is already buffered, bounded in time and size, inside the handler chain (ExchangeHandler).
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             string text = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             int status = (int)response.StatusCode;
             JToken? parsed = TryParse(text);
@@ -71,7 +72,7 @@ namespace RunCloud.PowerShell.Api
 
             string? message = parsed?["message"]?.Type == JTokenType.String ? (string?)parsed["message"] : null;
             throw RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
-                message, ReadValidationErrors(parsed), RetryHandler.RetryAfter(response), _serverId(), _webAppId());
+                message, ReadValidationErrors(parsed), RetryHandler.RetryAfter(response), _serverId(), _webAppId(), response.Headers.Location);
         }
 
         /// <summary>Reads one list page; a GET that answers malformed JSON is read again once (GET is safe to repeat).</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
@@ -61,7 +62,8 @@ namespace RunCloud.PowerShell.Http
         }
 
         internal static RunCloudApiException FromResponse(int status, string reason, string method, string path,
-            string? apiMessage, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter, long? serverId, long? webAppId)
+            string? apiMessage, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter, long? serverId, long? webAppId,
+            Uri? location = null, DateTime? now = null)
         {
             string errorId;
             ErrorCategory category;
@@ -97,6 +99,15 @@ namespace RunCloud.PowerShell.Http
                     category = ErrorCategory.LimitsExceeded;
                     hint = "RunCloud's rate limit was exceeded and retries ran out: lower -RateLimit on Connect-RunCloud, "
                          + "raise -MaxRetryDuration, or run again later.";
+                    if (retryAfter.HasValue)
+                    {
+                        DateTime until = (now ?? DateTime.UtcNow) + retryAfter.Value;
+                        hint = string.Format(CultureInfo.InvariantCulture,
+                            "RunCloud asked to wait {0:0.###} s (Retry-After), until {1:yyyy-MM-dd HH:mm:ss} UTC, longer than -MaxRetryDuration allows: "
+                            + "run again after that time, or raise -MaxRetryDuration on Connect-RunCloud to wait it out.",
+                            retryAfter.Value.TotalSeconds, until);
+                    }
+
                     break;
                 default:
                     if (status >= 500)
@@ -104,6 +115,14 @@ namespace RunCloud.PowerShell.Http
                         errorId = ErrorIds.ServerError;
                         category = ErrorCategory.ResourceUnavailable;
                         hint = "RunCloud failed on its side; run the command again later.";
+                    }
+                    else if (status >= 300 && status < 400)
+                    {
+                        errorId = ErrorIds.UnexpectedResponse;
+                        category = ErrorCategory.InvalidResult;
+                        hint = "RunCloud's API does not redirect, so redirects are not followed (they would carry the credentials "
+                             + "elsewhere): it pointed to " + (location?.ToString() ?? "no Location")
+                             + ". Check -BaseUri (e.g. https://manage.runcloud.io/) and any proxy in between.";
                     }
                     else
                     {

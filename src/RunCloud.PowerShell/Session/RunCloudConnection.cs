@@ -41,7 +41,10 @@ namespace RunCloud.PowerShell.Session
                 {
                     InnerHandler = new AuthenticationHandler(credential)
                     {
-                        InnerHandler = new LoggingHandler(() => Interlocked.Increment(ref _requestCount)) { InnerHandler = inner },
+                        InnerHandler = new LoggingHandler(() => Interlocked.Increment(ref _requestCount))
+                        {
+                            InnerHandler = new ExchangeHandler(retry, () => MaxResponseSize) { InnerHandler = inner },
+                        },
                     },
                 },
             };
@@ -82,6 +85,12 @@ namespace RunCloud.PowerShell.Session
         public long RequestCount => Interlocked.Read(ref _requestCount);
 
         public RetryPolicy RetryPolicy { get; }
+
+        /// <summary>The default cap on one answer's body: RunCloud's largest list page is a few kilobytes.</summary>
+        public const long DefaultMaxResponseSize = 4L * 1024 * 1024;
+
+        /// <summary>Largest answer body accepted, in bytes (Connect-RunCloud -MaxResponseSize); past it the call fails with RunCloudInvalidResponse.</summary>
+        public long MaxResponseSize { get; internal set; } = DefaultMaxResponseSize;
         public Uri? Proxy { get; }
         public DateTime ConnectedAt { get; }
 
