@@ -98,8 +98,9 @@ namespace RunCloud.PowerShell.Api
                     method: "GET", path: path);
             }
 
-            JToken? pagination = obj["meta"]?["pagination"];
-            return new ApiPage(data, page, perPage, (int?)pagination?["total"], (int?)pagination?["total_pages"]);
+            JObject? pagination = Json.ObjectOrNull(Json.ObjectOrNull(obj, "meta", "meta"), "pagination", "meta.pagination");
+            return new ApiPage(data, page, perPage, Json.IntOrNull(pagination?["total"], "meta.pagination.total"),
+                Json.IntOrNull(pagination?["total_pages"], "meta.pagination.total_pages"));
         }
 
         private Uri BuildUri(string path, IDictionary<string, string>? query)

@@ -77,7 +77,7 @@ namespace RunCloud.PowerShell.Commands
                 for (int page = 1; page <= 5; page++)
                 {
                     ApiPage result = connection.Api.GetPageAsync(path, page, RunCloudApiClient.MaxPerPage, timeout.Token).GetAwaiter().GetResult();
-                    items.AddRange(result.Data.OfType<JObject>().Select(o => ((long)(o["id"] ?? 0), (string?)o["name"] ?? string.Empty)));
+                    items.AddRange(result.Data.OfType<JObject>().Select(o => (Json.Long(o, "id"), ServerText.Escape(Json.Str(o, "name")))));
                     if (!result.HasMore) break;
                 }
             }

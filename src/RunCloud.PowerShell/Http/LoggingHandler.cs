@@ -10,6 +10,7 @@ using System.Security;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Http
 {
@@ -31,7 +32,7 @@ namespace RunCloud.PowerShell.Http
             if (log != null && log.DebugEnabled && request.Content != null)
             {
                 string body = await request.Content.ReadAsStringAsync().ConfigureAwait(false);
-                log.Debug($"RunCloud request body: {Redactor.RedactJson(body)}");
+                log.Debug($"RunCloud request body: {ServerText.Escape(Redactor.RedactJson(body))}");
             }
 
             var clock = Stopwatch.StartNew();
@@ -55,7 +56,7 @@ namespace RunCloud.PowerShell.Http
                 {
                     await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
                     string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                    log.Debug($"RunCloud response body: {Redactor.RedactJson(body)}");
+                    log.Debug($"RunCloud response body: {ServerText.Escape(Redactor.RedactJson(body))}");
                 }
             }
 

@@ -139,12 +139,12 @@ namespace RunCloud.PowerShell.Http
                 .Append(" to ").Append(method).Append(' ').Append(path);
             if (!string.IsNullOrWhiteSpace(apiMessage))
             {
-                text.Append(": ").Append(apiMessage!.Trim());
+                text.Append(": ").Append(ServerText.Escape(apiMessage!.Trim()));
             }
 
             if (errors != null && errors.Count > 0)
             {
-                text.Append(" (").Append(string.Join("; ", errors.Select(e => e.Key + ": " + string.Join(" ", e.Value)))).Append(')');
+                text.Append(" (").Append(string.Join("; ", errors.Select(e => ServerText.Escape(e.Key) + ": " + ServerText.Escape(string.Join(" ", e.Value))))).Append(')');
             }
 
             if (!text.ToString().EndsWith(".", StringComparison.Ordinal)) text.Append('.');
