@@ -33,6 +33,7 @@ namespace RunCloud.PowerShell.Commands
                 });
             }
 
+            RedactSecretsOf(connection!);
             return connection!;
         }
 

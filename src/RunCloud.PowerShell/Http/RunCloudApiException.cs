@@ -49,6 +49,33 @@ namespace RunCloud.PowerShell.Http
         /// </summary>
         public bool MayHaveBeenApplied { get; }
 
+        /// <summary>
+        /// This exception with every secret value in its texts (message, hint, RunCloud's message and validation messages)
+        /// masked and control characters escaped; the same instance when there is nothing to clean. An inner exception
+        /// whose text holds a secret is dropped (its message is already part of this one's).
+        /// </summary>
+        internal RunCloudApiException Redact(IReadOnlyCollection<string> secrets)
+        {
+            bool dirty = Redactor.NeedsCleaning(Message, secrets) || Redactor.NeedsCleaning(Hint, secrets) || Redactor.NeedsCleaning(ApiMessage, secrets)
+                || ValidationErrors.Any(e => Redactor.NeedsCleaning(e.Key, secrets) || e.Value.Any(v => Redactor.NeedsCleaning(v, secrets)))
+                || InnerHolds(InnerException, secrets);
+            if (!dirty) return this;
+            var errors = ValidationErrors.ToDictionary(e => Redactor.Clean(e.Key, secrets), e => e.Value.Select(v => Redactor.Clean(v, secrets)).ToArray());
+            return new RunCloudApiException(ErrorId, Category, Redactor.Clean(Message, secrets), Hint == null ? null : Redactor.Clean(Hint, secrets),
+                StatusCode, ApiMessage == null ? null : Redactor.Clean(ApiMessage, secrets), errors, Method, Path, MayHaveBeenApplied, RetryAfter,
+                InnerHolds(InnerException, secrets) ? null : InnerException);
+        }
+
+        private static bool InnerHolds(Exception? inner, IReadOnlyCollection<string> secrets)
+        {
+            for (Exception? e = inner; e != null; e = e.InnerException)
+            {
+                if (Redactor.NeedsCleaning(e.Message, secrets)) return true;
+            }
+
+            return false;
+        }
+
         /// <summary>Builds the error record a cmdlet writes: ErrorId, category, target, and the hint as the recommended action.</summary>
         public ErrorRecord ToErrorRecord(object? target)
         {

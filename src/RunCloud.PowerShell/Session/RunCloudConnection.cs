@@ -32,9 +32,9 @@ namespace RunCloud.PowerShell.Session
             CredentialSource = credentialSource;
             RetryPolicy = retry;
             _limiter = new RateLimiter(rateLimit, rateLimitWindow);
-            Proxy = (proxy as WebProxy)?.Address;
+            Proxy = WithoutUserInfo((proxy as WebProxy)?.Address);
 
-            HttpMessageHandler inner = transport ?? CreateTransport(proxy);
+            HttpMessageHandler inner = transport ?? CreateTransport(proxy, baseUri);
             var chain = new RetryHandler(retry, _limiter)
             {
                 InnerHandler = new RateLimitHandler(_limiter)
@@ -99,7 +99,25 @@ namespace RunCloud.PowerShell.Session
 
         internal RunCloudApiClient Api { get; }
 
-        internal string[] SecretsForRedaction() => _credential.SecretsForRedaction();
+        /// <summary>
+        /// The proxy's credential, kept as the API secret is (the password as a SecureString), and internal: never a
+        /// property that Format-List *, Export-Clixml or ConvertTo-Json would show.
+        /// </summary>
+        internal NetworkCredential? ProxyCredential { get; set; }
+
+        /// <summary>Every secret value of this connection, in every form it may appear in text: what the module masks.</summary>
+        internal string[] SecretsForRedaction()
+        {
+            var secrets = new System.Collections.Generic.List<string>(_credential.SecretsForRedaction());
+            if (ProxyCredential?.SecurePassword is System.Security.SecureString proxyPassword && proxyPassword.Length > 0)
+            {
+                string password = SecureText.ToPlain(proxyPassword);
+                secrets.Add(password);
+                secrets.Add(ProxyCredential.UserName + ":" + password);
+            }
+
+            return Redactor.Variants(secrets);
+        }
 
         public override string ToString() => $"{BaseUri} ({ApiVersion}, {AuthenticationKind} {KeyId})";
 
@@ -109,7 +127,19 @@ namespace RunCloud.PowerShell.Session
             typeof(RunCloudConnection).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
             ?? "0.0.0";
 
-        private static HttpMessageHandler CreateTransport(IWebProxy? proxy)
+        /// <summary>A proxy address as shown: scheme, host and port, never a user name or password.</summary>
+        internal static Uri? WithoutUserInfo(Uri? address)
+        {
+            if (address == null || string.IsNullOrEmpty(address.UserInfo)) return address;
+            return new UriBuilder(address) { UserName = string.Empty, Password = string.Empty }.Uri;
+        }
+
+        /// <summary>
+        /// The socket-level handler. A loopback -BaseUri (the emulator) bypasses every proxy, the one given with -Proxy and
+        /// the one from HTTP_PROXY/HTTPS_PROXY alike: plain http is allowed only because the bytes never leave the machine,
+        /// and a proxy would carry the credentials in clear to somewhere else.
+        /// </summary>
+        private static HttpMessageHandler CreateTransport(IWebProxy? proxy, Uri baseUri)
         {
             var handler = new HttpClientHandler
             {
@@ -117,7 +147,11 @@ namespace RunCloud.PowerShell.Session
                 UseCookies = false,
                 AllowAutoRedirect = false,
             };
-            if (proxy != null)
+            if (IsLoopback(baseUri))
+            {
+                handler.UseProxy = false;
+            }
+            else if (proxy != null)
             {
                 handler.UseProxy = true;
                 handler.Proxy = proxy;
