@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -181,7 +182,19 @@ namespace RunCloud.PowerShell.Tests
             "{\"id\":" + id.ToString(CultureInfo.InvariantCulture) + ",\"name\":" + Quote(name) + ",\"type\":\"" + type
             + "\",\"www\":0,\"redirection\":\"none\",\"wildcard\":0,\"dns_integration\":\"none\",\"status\":null,\"created_at\":\"2024-07-18 01:31:10\"}";
 
-        private static string Quote(string s) => Newtonsoft.Json.JsonConvert.ToString(s);
+        /// <summary>A JSON string literal (no Newtonsoft here: the file is also compiled by Add-Type in pwsh).</summary>
+        private static string Quote(string s)
+        {
+            var sb = new StringBuilder("\"");
+            foreach (char c in s)
+            {
+                if (c == '"' || c == '\\') sb.Append('\\').Append(c);
+                else if (c < ' ' || (c >= '\u007f' && c <= '\u009f')) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                else sb.Append(c);
+            }
+
+            return sb.Append('"').ToString();
+        }
 
         private static string Page(IEnumerable<string> items, int count, int page, int totalPages) =>
             "{\"data\":[" + string.Join(",", items) + "],\"meta\":{\"pagination\":{\"total\":" + (totalPages * 40).ToString(CultureInfo.InvariantCulture)
@@ -199,7 +212,8 @@ namespace RunCloud.PowerShell.Tests
 
             if (Regex.IsMatch(path, @"/domains$") && method == "POST")
             {
-                string name = Newtonsoft.Json.Linq.JObject.Parse(body).Value<string>("name") ?? "x.example.com";
+                Match named = Regex.Match(body, "\"name\"\\s*:\\s*\"(?<n>[^\"]*)\"");
+                string name = named.Success ? named.Groups["n"].Value : "x.example.com";
                 return (200, Domain(10, name));
             }
 
@@ -371,5 +385,48 @@ namespace RunCloud.PowerShell.Tests
 
             _stop.Dispose();
         }
+    }
+}
+
+namespace RunCloud.PowerShell.Tests
+{
+    /// <summary>Samples the managed heap every 10 ms on a background thread: the peak growth over a baseline.</summary>
+    public sealed class MemorySampler : IDisposable
+    {
+        private readonly long _baseline;
+        private readonly Thread _thread;
+        private volatile bool _stop;
+        private long _peak;
+
+        public MemorySampler()
+        {
+            GC.Collect();
+            _baseline = GC.GetTotalMemory(true);
+            _peak = _baseline;
+            _thread = new Thread(Sample) { IsBackground = true, Name = "MemorySampler" };
+            _thread.Start();
+        }
+
+        /// <summary>Bytes the heap grew by at its highest since the start.</summary>
+        public long PeakGrowth => Math.Max(0, Interlocked.Read(ref _peak) - _baseline);
+
+        private void Sample()
+        {
+            while (!_stop)
+            {
+                long now = GC.GetTotalMemory(false);
+                if (now > Interlocked.Read(ref _peak)) Interlocked.Exchange(ref _peak, now);
+                Thread.Sleep(10);
+            }
+        }
+
+        public long Stop()
+        {
+            _stop = true;
+            _thread.Join();
+            return PeakGrowth;
+        }
+
+        public void Dispose() => Stop();
     }
 }

@@ -127,27 +127,12 @@ namespace RunCloud.PowerShell.Tests
             ps.AddScript("$VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $ErrorActionPreference = 'Continue'; "
                 + "$global:hostileOut = $null; try { $global:hostileOut = @(" + Script(operation) + ") } catch { $_ }");
 
-            GC.Collect();
-            long baseline = GC.GetTotalMemory(true);
-            long peak = baseline;
-            using var sampling = new CancellationTokenSource();
-            var sampler = new Thread(() =>
-            {
-                while (!sampling.IsCancellationRequested)
-                {
-                    long now = GC.GetTotalMemory(false);
-                    if (now > Interlocked.Read(ref peak)) Interlocked.Exchange(ref peak, now);
-                    Thread.Sleep(10);
-                }
-            }) { IsBackground = true };
-            sampler.Start();
+            var memory = new MemorySampler();
             var clock = Stopwatch.StartNew();
             IAsyncResult handle = ps.BeginInvoke();
             bool ended = handle.AsyncWaitHandle.WaitOne(Budget + TimeSpan.FromSeconds(10));
             result.Elapsed = clock.Elapsed;
-            sampling.Cancel();
-            sampler.Join();
-            result.PeakHeapGrowth = Math.Max(0, peak - baseline);
+            result.PeakHeapGrowth = memory.Stop();
             if (!ended)
             {
                 ps.Stop();
@@ -176,14 +161,7 @@ namespace RunCloud.PowerShell.Tests
             streamLines.AddRange(ps.Streams.Information.Select(v => v.ToString() ?? string.Empty));
             streamLines.AddRange(ps.Streams.Progress.SelectMany(p => new[] { p.Activity, p.StatusDescription, p.CurrentOperation ?? string.Empty }));
 
-            // What a terminal or transcript would show: the output through the module's format views, the errors as PowerShell prints them.
-            using (var render = System.Management.Automation.PowerShell.Create())
-            {
-                render.Runspace = runspace;
-                render.AddScript("$global:hostileOut | Format-Table | Out-String -Width 500; $global:hostileOut | Format-List | Out-String -Width 500");
-                foreach (PSObject o in render.Invoke()) text.AppendLine(o?.ToString());
-            }
-
+            // The format views and the transcript are checked where the Utility cmdlets exist: tests/pester/HostileServer.Tests.ps1.
             foreach (string line in streamLines) text.AppendLine(line);
             result.Text = text.ToString();
             result.Requests = server.Requests.Count;
