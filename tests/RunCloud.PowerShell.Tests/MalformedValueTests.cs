@@ -23,7 +23,9 @@ namespace RunCloud.PowerShell.Tests
         [InlineData("{\"id\":1,\"name\":\"c1\\u009b31m.example.com\"}", "'name'")]
         public void AMalformedDomainIsAnInvalidResponseNamingTheField(string json, string field)
         {
-            var ex = Assert.Throws<RunCloudApiException>(() => RunCloudDomain.FromJson(JObject.Parse(json), 1, 2));
+            var data = Assert.Throws<InvalidResponseDataException>(() => RunCloudDomain.FromJson(JObject.Parse(json), 1, 2));
+            Assert.Equal(field.Trim('\''), data.Field);
+            RunCloudApiException ex = RunCloudApiException.InvalidData(data, "GET", "servers/1/webapps/2/domains");
             Assert.Equal(ErrorIds.InvalidResponse, ex.ErrorId);
             Assert.Contains(field, ex.Message);
             Assert.DoesNotContain('\u001b', ex.Message);

@@ -7,6 +7,7 @@ using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
 using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Commands;
 using RunCloud.PowerShell.Http;
 using Xunit;
 

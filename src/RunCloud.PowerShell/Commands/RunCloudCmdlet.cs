@@ -15,6 +15,8 @@ namespace RunCloud.PowerShell.Commands
     public abstract class RunCloudCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private PipelineLog? _activeLog;
+        private CmdletLog? _log;
         private bool _disposed;
 
         private Session.RunCloudConnection? _secretsOf;
@@ -79,6 +81,9 @@ namespace RunCloud.PowerShell.Commands
             return copy;
         }
 
+        /// <summary>The sink this cmdlet hands to the Api layer: lines go to the pipeline log of the Run in progress.</summary>
+        internal IRunCloudLog Log => _log ??= new CmdletLog(this);
+
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
         protected CancellationToken CancelToken => _stopping.Token;
 
@@ -99,19 +104,20 @@ namespace RunCloud.PowerShell.Commands
             using PipelineLog? log = verbose || debug ? new PipelineLog(verbose, debug) : null;
             var token = CancelToken;
             Task<T> task;
-            PipelineLog? previousLog = PipelineLog.Current;
+            IRunCloudLog? previousLog = RunCloudLog.Current;
             SynchronizationContext? previousContext = SynchronizationContext.Current;
             try
             {
                 // Started inline (no thread-pool hop); with no SynchronizationContext, every continuation runs on the
                 // thread pool, so the pipeline thread blocking below can never deadlock the work, whatever the host.
                 SynchronizationContext.SetSynchronizationContext(null);
-                PipelineLog.Current = log; // captured by the work's execution context, so handlers see it
+                RunCloudLog.Current = log; // captured by the work's execution context, so handlers see it
+                _activeLog = log;
                 task = work(token);
             }
             finally
             {
-                PipelineLog.Current = previousLog;
+                RunCloudLog.Current = previousLog;
                 SynchronizationContext.SetSynchronizationContext(previousContext);
             }
 
@@ -129,6 +135,7 @@ namespace RunCloud.PowerShell.Commands
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
+                    _activeLog = null;
                     throw new PipelineStoppedException();
                 }
             }
@@ -141,6 +148,7 @@ namespace RunCloud.PowerShell.Commands
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
+                    _activeLog = null;
                     throw new PipelineStoppedException();
                 }
                 catch (AggregateException)
@@ -160,6 +168,10 @@ namespace RunCloud.PowerShell.Commands
             {
                 throw new PipelineStoppedException();
             }
+            catch (Models.InvalidResponseDataException ex)
+            {
+                throw RunCloudApiException.InvalidData(ex, null, null).Redact(Secrets);
+            }
             catch (RunCloudApiException ex)
             {
                 // An answer may echo a secret (RunCloud's message, a proxy's error): the exception a caller sees,
@@ -168,10 +180,29 @@ namespace RunCloud.PowerShell.Commands
                 if (ReferenceEquals(clean, ex)) throw;
                 throw clean;
             }
+            finally
+            {
+                _activeLog = null; // disposed with this Run: later lines of a stray task are dropped, not queued
+            }
         }
 
         internal void Run(Func<CancellationToken, Task> work) =>
             Run<bool>(async ct => { await work(ct).ConfigureAwait(false); return true; });
+
+        private sealed class CmdletLog : IRunCloudLog
+        {
+            private readonly RunCloudCmdlet _owner;
+
+            public CmdletLog(RunCloudCmdlet owner) => _owner = owner;
+
+            public bool VerboseEnabled => _owner._activeLog?.VerboseEnabled ?? false;
+
+            public bool DebugEnabled => _owner._activeLog?.DebugEnabled ?? false;
+
+            public void Verbose(string text) => _owner._activeLog?.Verbose(text);
+
+            public void Debug(string text) => _owner._activeLog?.Debug(text);
+        }
 
         private void Emit(PipelineMessage message)
         {

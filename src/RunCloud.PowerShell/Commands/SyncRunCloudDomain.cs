@@ -52,12 +52,16 @@ namespace RunCloud.PowerShell.Commands
         [AllowEmptyCollection]
         public string[]? Site { get; set; }
 
+        // Not inherited from RunCloudWebAppCmdlet on purpose: there they bind by property name from the pipeline, and
+        // here piped objects are desired names (a piped domain of another app must not retarget the sync).
         [Parameter]
+        [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? ServerId { get; set; }
 
         [Parameter]
         [Alias("AppId")]
+        [ArgumentCompleter(typeof(WebAppIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? WebAppId { get; set; }
 
@@ -184,7 +188,7 @@ namespace RunCloud.PowerShell.Commands
             long serverId = ResolveServerId(connection, ServerId);
             long webAppId = ResolveWebAppId(connection, WebAppId);
             long requestsBefore = connection.RequestCount;
-            var service = new RunCloudService(connection);
+            RunCloudService service = ServiceFor(connection);
             string app = $"web app {webAppId} (server {serverId})";
 
             // 1. The desired names, validated and de-duplicated; nothing invalid is ever sent.

@@ -10,14 +10,15 @@ namespace RunCloud.PowerShell.Http
 {
     /// <summary>
     /// A failed RunCloud call: the HTTP status, RunCloud's own <c>message</c> and validation messages, a hint that
-    /// says what to check, and the ErrorId and category the cmdlets put on the <see cref="ErrorRecord"/>.
+    /// says what to check, and the ErrorId and category the Commands layer puts on its error record. It carries the server and web app ids
+    /// the failed request used (<see cref="ServerId"/>, <see cref="WebAppId"/>), never a connection default.
     /// </summary>
     public class RunCloudApiException : Exception
     {
         public RunCloudApiException(string errorId, ErrorCategory category, string message, string? hint = null,
             int? statusCode = null, string? apiMessage = null, IReadOnlyDictionary<string, string[]>? validationErrors = null,
             string? method = null, string? path = null, bool mayHaveBeenApplied = false, TimeSpan? retryAfter = null,
-            Exception? inner = null)
+            Exception? inner = null, long? serverId = null, long? webAppId = null)
             : base(message, inner)
         {
             ErrorId = errorId;
@@ -30,6 +31,8 @@ namespace RunCloud.PowerShell.Http
             Path = path;
             MayHaveBeenApplied = mayHaveBeenApplied;
             RetryAfter = retryAfter;
+            ServerId = serverId;
+            WebAppId = webAppId;
         }
 
         public string ErrorId { get; }
@@ -41,6 +44,12 @@ namespace RunCloud.PowerShell.Http
         public string? Method { get; }
         public string? Path { get; }
         public TimeSpan? RetryAfter { get; }
+
+        /// <summary>The server id the failed request named, if any.</summary>
+        public long? ServerId { get; }
+
+        /// <summary>The web app id the failed request named, if any.</summary>
+        public long? WebAppId { get; }
 
         /// <summary>
         /// True when a non-idempotent request (POST, PATCH) failed in a way that does not tell whether RunCloud
@@ -63,7 +72,7 @@ namespace RunCloud.PowerShell.Http
             var errors = ValidationErrors.ToDictionary(e => Redactor.Clean(e.Key, secrets), e => e.Value.Select(v => Redactor.Clean(v, secrets)).ToArray());
             return new RunCloudApiException(ErrorId, Category, Redactor.Clean(Message, secrets), Hint == null ? null : Redactor.Clean(Hint, secrets),
                 StatusCode, ApiMessage == null ? null : Redactor.Clean(ApiMessage, secrets), errors, Method, Path, MayHaveBeenApplied, RetryAfter,
-                InnerHolds(InnerException, secrets) ? null : InnerException);
+                InnerHolds(InnerException, secrets) ? null : InnerException, ServerId, WebAppId);
         }
 
         private static bool InnerHolds(Exception? inner, IReadOnlyCollection<string> secrets)
@@ -76,17 +85,13 @@ namespace RunCloud.PowerShell.Http
             return false;
         }
 
-        /// <summary>Builds the error record a cmdlet writes: ErrorId, category, target, and the hint as the recommended action.</summary>
-        public ErrorRecord ToErrorRecord(object? target)
-        {
-            var record = new ErrorRecord(this, ErrorId, Category, target);
-            if (!string.IsNullOrEmpty(Hint))
-            {
-                record.ErrorDetails = new ErrorDetails(Message) { RecommendedAction = Hint };
-            }
-
-            return record;
-        }
+        /// <summary>RunCloudInvalidResponse for a malformed value in the answer to <paramref name="method"/> <paramref name="path"/>.</summary>
+        internal static RunCloudApiException InvalidData(InvalidResponseDataException ex, string? method, string? path, long? serverId = null, long? webAppId = null) =>
+            new RunCloudApiException(ErrorIds.InvalidResponse, ErrorCategory.InvalidResult,
+                ex.Message + (method != null ? $" ({method} {path})" : string.Empty),
+                "Run the command again; if it persists, RunCloud (or something between it and you, see -BaseUri and -Proxy) is sending "
+                + "data the API contract does not allow. Nothing was changed because of it.",
+                method: method, path: path, inner: ex, serverId: serverId, webAppId: webAppId);
 
         internal static RunCloudApiException FromResponse(int status, string reason, string method, string path,
             string? apiMessage, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter, long? serverId, long? webAppId,
@@ -178,7 +183,7 @@ namespace RunCloud.PowerShell.Http
             text.Append(' ').Append(hint);
             return new RunCloudApiException(errorId, category, text.ToString(), hint, status, apiMessage, errors, method, path,
                 mayHaveBeenApplied: status >= 502 && status <= 504 && !HttpMethods.IsIdempotent(method),
-                retryAfter: retryAfter);
+                retryAfter: retryAfter, serverId: serverId, webAppId: webAppId);
         }
     }
 }

@@ -1,15 +1,13 @@
 using System;
 using System.Globalization;
-using System.Management.Automation;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Http;
 
 namespace RunCloud.PowerShell.Models
 {
     /// <summary>
     /// The one place RunCloud's JSON values are read. Tolerant of the shapes RunCloud really sends (booleans as
     /// true/false or 0/1, numbers as strings, dates as "yyyy-MM-dd HH:mm:ss" UTC), strict about everything else: a value
-    /// of the wrong type or out of range is a <see cref="ErrorIds.InvalidResponse"/> that names the field, never a
+    /// of the wrong type or out of range is an <see cref="InvalidResponseDataException"/> naming the field (RunCloudInvalidResponse for the caller), never a
     /// FormatException, OverflowException or InvalidOperationException from deep inside a cmdlet.
     /// </summary>
     internal static class Json
@@ -103,14 +101,11 @@ namespace RunCloud.PowerShell.Models
             return t as JObject ?? throw Invalid(field, t, "is not an object");
         }
 
-        public static RunCloudApiException Invalid(string field, JToken value, string problem)
+        public static InvalidResponseDataException Invalid(string field, JToken value, string problem)
         {
             string shown = value.ToString(Newtonsoft.Json.Formatting.None);
             if (shown.Length > 80) shown = shown.Substring(0, 77) + "...";
-            return new RunCloudApiException(ErrorIds.InvalidResponse, ErrorCategory.InvalidResult,
-                $"RunCloud's answer has a malformed '{field}': {ServerText.Escape(shown)} {problem}.",
-                "Run the command again; if it persists, RunCloud (or something between it and you, see -BaseUri and -Proxy) is sending "
-                + "data the API contract does not allow. Nothing was changed because of it.");
+            return new InvalidResponseDataException(field, $"RunCloud's answer has a malformed '{field}': {ServerText.Escape(shown)} {problem}.");
         }
     }
 }
