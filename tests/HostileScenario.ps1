@@ -99,5 +99,6 @@ function Get-HostileExpectedErrorId([string] $Mode, [string] $Operation) {
         'ControlCharacters' { if ($Operation -eq 'Add') { 'RunCloudValidationFailed' } else { 'RunCloudInvalidResponse' } }
         'RetryAfterDay' { 'RunCloudRateLimited' }
         'Redirect' { 'RunCloudUnexpectedResponse' }
+        'CutOnDelete' { switch ($Operation) { 'Remove' { 'RunCloudTransportError' } 'Sync' { 'RunCloudSyncFailed' } default { $null } } }
     }
 }

@@ -39,6 +39,8 @@ namespace RunCloud.PowerShell.Tests
         ResetMidBody,
         /// <summary>302 to another host.</summary>
         Redirect,
+        /// <summary>Well-behaved, except that every DELETE's answer is cut mid-body: a sync has added before it fails.</summary>
+        CutOnDelete,
     }
 
     /// <summary>
@@ -231,7 +233,8 @@ namespace RunCloud.PowerShell.Tests
             bool listing = method == "GET" && path.EndsWith("/domains", StringComparison.Ordinal);
             (int status, string json) = Normal(method, path, page, body);
             string? extraHeaders = null;
-            switch (Mode)
+            HostileMode mode = Mode == HostileMode.CutOnDelete ? (method == "DELETE" ? HostileMode.Truncate : HostileMode.Normal) : Mode;
+            switch (mode)
             {
                 case HostileMode.Drip:
                     await WriteHead(stream, 200, "application/json", 100000, null).ConfigureAwait(false);
@@ -249,7 +252,7 @@ namespace RunCloud.PowerShell.Tests
                     await WriteHead(stream, status, "application/json", bytes.Length, null).ConfigureAwait(false);
                     await stream.WriteAsync(bytes, 0, bytes.Length / 10, _stop.Token).ConfigureAwait(false);
                     await stream.FlushAsync(_stop.Token).ConfigureAwait(false);
-                    if (Mode == HostileMode.ResetMidBody) client.Client.LingerState = new LingerOption(true, 0); // close = RST
+                    if (mode == HostileMode.ResetMidBody) client.Client.LingerState = new LingerOption(true, 0); // close = RST
                     else client.Client.Shutdown(SocketShutdown.Send);
                     return;
                 }

@@ -27,6 +27,9 @@ namespace RunCloud.PowerShell.Tests
         /// <summary>Managed heap growth allowed during one run; the size cap is 1 MB, an unbounded read grows by gigabytes.</summary>
         public const long MemoryCeiling = 64L * 1024 * 1024;
 
+        /// <summary>A sync that made some changes and failed others: a non-terminating error beside its result.</summary>
+        public const string SyncFailed = "RunCloudSyncFailed";
+
         public static readonly string[] Operations = { "List", "Add", "Remove", "Sync" };
 
         private static string Script(string operation) => operation switch
@@ -53,6 +56,7 @@ namespace RunCloud.PowerShell.Tests
             HostileMode.ControlCharacters => operation == "Add" ? ErrorIds.ValidationFailed : ErrorIds.InvalidResponse,
             HostileMode.RetryAfterDay => ErrorIds.RateLimited,
             HostileMode.Redirect => ErrorIds.UnexpectedResponse,
+            HostileMode.CutOnDelete => operation == "Remove" ? ErrorIds.TransportError : operation == "Sync" ? SyncFailed : null,
             _ => throw new ArgumentOutOfRangeException(nameof(mode)),
         };
 
@@ -71,6 +75,31 @@ namespace RunCloud.PowerShell.Tests
             if (expected == null) Assert.True(ids.Length == 0, $"{mode}/{operation}: unexpected errors {string.Join(", ", ids)}:\n{result.Text}");
             else Assert.True(ids.Length == 1 && ids[0] == expected, $"{mode}/{operation}: expected only {expected}, got [{string.Join(", ", ids)}]:\n{result.Text}");
             Assert.True(result.Leaks.Count == 0, $"{mode}/{operation} leaked: {string.Join("; ", result.Leaks)}");
+        }
+
+        [Fact]
+        public void ASyncWhoseRemovalAnswerIsCutStillReportsTheDomainItAdded()
+        {
+            using var server = new HostileServer(HostileMode.Normal);
+            using Runspace runspace = OpenRunspace();
+            using (var connect = System.Management.Automation.PowerShell.Create())
+            {
+                connect.Runspace = runspace;
+                connect.AddScript("Connect-RunCloud -Token $args[0] -BaseUri $args[1] -ServerId 1 -WebAppId 2 -SkipValidation -TimeoutSec 2 -MaxAttempts 2 -RateLimit 0")
+                    .AddArgument(RunCloud.PowerShell.Auth.SecureText.FromPlain(HostileServer.Secret)).AddArgument(server.BaseUri.AbsoluteUri);
+                connect.Invoke();
+            }
+
+            server.Mode = HostileMode.CutOnDelete;
+            Environment.SetEnvironmentVariable("RUNCLOUD_STATE_PATH", Path.Combine(Path.GetTempPath(), "rc-cut-" + Guid.NewGuid().ToString("N")));
+            using var ps = System.Management.Automation.PowerShell.Create();
+            ps.Runspace = runspace;
+            ps.AddScript("Sync-RunCloudDomain -Domain example.com, new.example.com -Prune -Force -NoSslReset -Confirm:$false");
+            var output = ps.Invoke(); // a terminating error would throw here: "stopped before any change" would be a lie
+            var result = Assert.IsType<RunCloud.PowerShell.Models.RunCloudSyncResult>(Assert.Single(output).BaseObject);
+            Assert.Contains("new.example.com", result.Added);
+            Assert.Contains(result.Failed, f => f.Name == "old.example.com" && f.ErrorId == ErrorIds.TransportError);
+            Assert.Contains(ps.Streams.Error, e => e.FullyQualifiedErrorId.StartsWith(SyncFailed, StringComparison.Ordinal));
         }
 
         /// <summary>One scenario's outcome; also what bench/Invoke-HostileServer.ps1 reports.</summary>
