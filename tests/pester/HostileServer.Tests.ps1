@@ -25,3 +25,47 @@ Describe 'A hostile RunCloud' {
         @($r.Leaks) | Should -BeNullOrEmpty
     }
 }
+
+Describe 'examples/Sync-RunCloudDomains.ps1 against a hostile RunCloud: its log holds no secret and no forged line' {
+    BeforeAll {
+        $script:Example = Join-Path $PSScriptRoot '../../examples/Sync-RunCloudDomains.ps1'
+        $bin = Join-Path $TestDrive 'bin'
+        New-Item -ItemType Directory -Force -Path $bin | Out-Null
+        $wp = Join-Path $bin 'wp'
+        Set-Content -Path $wp -Value "#!/usr/bin/env bash`ncat `"`$FAKE_WP_OUTPUT`"`n" -NoNewline
+        chmod +x $wp
+        $script:SavedEnv = @{}
+        foreach ($name in 'PATH', 'RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID', 'FAKE_WP_OUTPUT', 'RUNCLOUD_STATE_PATH') {
+            $script:SavedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
+        }
+        $env:PATH = $bin + [IO.Path]::PathSeparator + $env:PATH
+        $env:FAKE_WP_OUTPUT = Join-Path $TestDrive 'wp-output.txt'
+        Set-Content -Path $env:FAKE_WP_OUTPUT -Value '[{"blog_id":"1","url":"https://example.com/","archived":"0","spam":"0","deleted":"0"},{"blog_id":"2","url":"https://new.example.com/","archived":"0","spam":"0","deleted":"0"}]'
+        $env:RUNCLOUD_API_TOKEN = [RunCloud.PowerShell.Tests.HostileServer]::Secret
+        $env:WU_RUNCLOUD_SERVER_ID = '1'
+        $env:WU_RUNCLOUD_APP_ID = '2'
+        $env:RUNCLOUD_STATE_PATH = Join-Path $TestDrive 'state'
+    }
+
+    AfterAll {
+        foreach ($pair in $script:SavedEnv.GetEnumerator()) { [Environment]::SetEnvironmentVariable($pair.Key, $pair.Value) }
+    }
+
+    It '<Mode>: the log and the output are clean' -ForEach @(@{ Mode = 'EchoSecret' }, @{ Mode = 'ControlCharacters' }, @{ Mode = 'CutOnDelete' }) {
+        $server = [RunCloud.PowerShell.Tests.HostileServer]::new($Mode)
+        try {
+            $log = Join-Path $TestDrive "$Mode.log"
+            $pwsh = Get-TestPwshCommand
+            $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+            $output = & $exe @rest -NoProfile -NonInteractive -File $script:Example -BaseUri $server.BaseUri.AbsoluteUri `
+                -ModulePath $script:ModulePath -LogPath $log -RateLimit 0 -WordPressPath /srv/network -Prune 2>&1
+            $text = (Get-Content -Raw $log) + "`n" + ($output -join "`n")
+            $text | Should -Not -BeNullOrEmpty
+            $text.Contains([RunCloud.PowerShell.Tests.HostileServer]::Secret) | Should -BeFalse -Because $text
+            $text | Should -Not -Match '[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]'
+            @($text -split "`n" | Where-Object { $_ -match '^\s*(\[ERROR\] )?FORGED' }) | Should -BeNullOrEmpty
+            if ($Mode -eq 'CutOnDelete') { Get-Content -Raw $log | Should -Match 'added new\.example\.com' }
+        }
+        finally { $server.Dispose() }
+    }
+}
