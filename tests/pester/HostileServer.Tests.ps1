@@ -69,3 +69,28 @@ Describe 'examples/Sync-RunCloudDomains.ps1 against a hostile RunCloud: its log 
         finally { $server.Dispose() }
     }
 }
+
+Describe 'Proxy credentials (issue 13 item 8)' {
+    It 'a password in -Proxy is in none of Format-List *, Export-Clixml, ConvertTo-Json or the error of a failed proxy' {
+        $password = 'Pr0xy-PASS-w0rd'
+        $token = [System.Security.SecureString]::new(); foreach ($c in 'tok-proxy-pester-123456'.ToCharArray()) { $token.AppendChar($c) }
+        $c = Connect-RunCloud -Token $token -BaseUri https://rc.invalid/ -Proxy "http://proxyuser:$password@127.0.0.1:9/" -SkipValidation -PassThru -TimeoutSec 2 -MaxAttempts 1
+        try {
+            $xml = Join-Path $TestDrive 'connection.xml'
+            $c | Export-Clixml -Path $xml
+            $failure = try { Get-RunCloudDomain -Connection $c -ServerId 1 -WebAppId 2 -ErrorAction Stop } catch { $_ }
+            $text = @(
+                ($c | Format-List * | Out-String -Width 400)
+                ($c | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue)
+                (Get-Content -Raw $xml)
+                ($failure | Out-String -Width 400)
+                $failure.Exception.ToString()
+            ) -join "`n"
+            $failure.FullyQualifiedErrorId | Should -BeLike 'RunCloudTransportError*'
+            $text | Should -Match '127\.0\.0\.1:9'
+            $text | Should -Not -Match ([regex]::Escape($password))
+            $text | Should -Not -Match 'proxyuser:'
+        }
+        finally { Disconnect-RunCloud -Connection $c -ErrorAction SilentlyContinue }
+    }
+}
