@@ -48,6 +48,17 @@ namespace RunCloud.PowerShell.Tests
         }
 
         [Fact]
+        public async Task FindingADomainAmongMalformedNamesIsAnInvalidResponseNotAnArgumentException()
+        {
+            var mock = new MockHttpMessageHandler();
+            mock.When("*").Respond(_ => ClientFactory.Json(HttpStatusCode.OK,
+                "{\"data\":[{\"id\":1,\"name\":[1,2]}],\"meta\":{\"pagination\":{\"total\":1,\"total_pages\":1}}}"));
+            using var connection = ClientFactory.Create(mock);
+            var ex = await Assert.ThrowsAsync<InvalidResponseDataException>(() => connection.CreateService().FindDomainAsync(1, 2, "a.example.com", CancellationToken.None));
+            Assert.Equal("name", ex.Field);
+        }
+
+        [Fact]
         public void ServerTextEscapesEveryControlCharacterVisibly()
         {
             Assert.Equal("a\\x1B[2J\\x0D\\x0Ab\\x9B\\x07\\x09\\x7F", ServerText.Escape("a\u001b[2J\r\nb\u009b\u0007\t\u007f"));

@@ -70,7 +70,7 @@ namespace RunCloud.PowerShell.Api
             {
                 foreach (JObject o in page)
                 {
-                    if (string.Equals((string?)o["name"], name, StringComparison.OrdinalIgnoreCase)) return RunCloudDomain.FromJson(o, s, w);
+                    if (string.Equals(Json.Str(o, "name"), name, StringComparison.OrdinalIgnoreCase)) return RunCloudDomain.FromJson(o, s, w);
                 }
             }
 
@@ -85,7 +85,7 @@ namespace RunCloud.PowerShell.Api
             IReadOnlyList<JObject>? page;
             for (int read = 0; read < maxPages && (page = await pages.NextAsync(ct).ConfigureAwait(false)) != null; read++)
             {
-                items.AddRange(page.Select(o => (Json.LongOrNull(o, "id") ?? 0, (string?)o["name"] ?? string.Empty)));
+                items.AddRange(page.Select(o => (Json.LongOrNull(o, "id") ?? 0, ServerText.Escape(Json.Str(o, "name")))));
             }
 
             return items;
