@@ -43,6 +43,26 @@ $rows = foreach ($mode in [enum]::GetNames([RunCloud.PowerShell.Tests.HostileMod
 }
 Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
 
+# Ctrl+C: a listing whose body drips, stopped 300 ms after its request reached the server, under each preference.
+$stops = foreach ($preference in 'none', 'Verbose', 'Debug') {
+    $server = [RunCloud.PowerShell.Tests.HostileServer]::new('Drip')
+    $ps = [powershell]::Create()
+    try {
+        $secure = [System.Security.SecureString]::new(); foreach ($c in [RunCloud.PowerShell.Tests.HostileServer]::Secret.ToCharArray()) { $secure.AppendChar($c) }
+        $null = $ps.AddScript('param($m, $u, $t, $p) Import-Module $m; Connect-RunCloud -Token $t -BaseUri $u -ServerId 1 -WebAppId 2 -SkipValidation -RateLimit 0 -TimeoutSec 60
+            if ($p -eq "Verbose") { $VerbosePreference = "Continue" } elseif ($p -eq "Debug") { $DebugPreference = "Continue" }
+            Get-RunCloudDomain').AddArgument((Resolve-Path $ModulePath).Path).AddArgument($server.BaseUri.AbsoluteUri).AddArgument($secure).AddArgument($preference)
+        $handle = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        while ($server.Requests.Count -lt 1 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        Start-Sleep -Milliseconds 300
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        [pscustomobject]@{ Preference = $preference; StopMs = [math]::Round($clock.Elapsed.TotalMilliseconds, 0); State = "$($ps.InvocationStateInfo.State)" }
+    }
+    finally { $ps.Dispose(); $server.Dispose() }
+}
+
 $rows | Format-Table Mode, Operation, Seconds, HeapMB, Requests, @{ n = 'ErrorIds'; e = { $_.ErrorIds -join ',' } }, Survived, @{ n = 'Leaks'; e = { @($_.Leaks).Count } } -AutoSize | Out-Host
 $failing = @($rows | Where-Object { $_.Expected })
 $slowest = $failing | Sort-Object Seconds -Descending | Select-Object -First 1
@@ -56,6 +76,7 @@ $summary = [pscustomobject]@{
     PeakHeapGrowthMB      = ($rows | Measure-Object HeapMB -Maximum).Maximum
     PeakWorkingSetMB      = [math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB, 0)
     Leaks                 = @($rows | ForEach-Object { $_.Leaks }).Count
+    CtrlCStopMs           = ($stops | ForEach-Object { "$($_.Preference) $($_.StopMs) ms ($($_.State))" }) -join ', '
 }
 $summary | Format-List | Out-Host
 $rows | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $OutputPath 'hostile-server.json')
