@@ -59,6 +59,15 @@ namespace RunCloud.PowerShell.Tests
         }
 
         [Fact]
+        public void EveryOtherServerStringIsKeptEscapedSoNoViewOrLogShowsItRaw()
+        {
+            RunCloudDomain d = RunCloudDomain.FromJson(JObject.Parse(
+                "{\"id\":4,\"name\":\"ok.example.com\",\"status\":\"\u001b]0;pwned\u0007\u009b31m\",\"dns_integration\":\"a\r\nFORGED\"}"), 1, 2);
+            Assert.Equal("\\x1B]0;pwned\\x07\\x9B31m", d.Status);
+            Assert.Equal("a\\x0D\\x0AFORGED", d.DnsIntegration);
+        }
+
+        [Fact]
         public void ServerTextEscapesEveryControlCharacterVisibly()
         {
             Assert.Equal("a\\x1B[2J\\x0D\\x0Ab\\x9B\\x07\\x09\\x7F", ServerText.Escape("a\u001b[2J\r\nb\u009b\u0007\t\u007f"));

@@ -31,7 +31,7 @@ namespace RunCloud.PowerShell.Api
         public async Task<string> PingAsync(CancellationToken ct)
         {
             JToken answer = await _api.GetAsync(ApiPaths.Ping, ct).ConfigureAwait(false);
-            return (answer as JObject)?["message"]?.Type == JTokenType.String ? (string)answer["message"]! : "OK";
+            return (answer as JObject)?["message"]?.Type == JTokenType.String ? ServerText.Escape((string)answer["message"]!) : "OK";
         }
 
         /// <summary>The account's servers, page by page from <paramref name="firstPage"/>; <paramref name="search"/> narrows on RunCloud's side.</summary>

@@ -41,7 +41,17 @@ namespace RunCloud.PowerShell.Models
             return (int?)value;
         }
 
+        /// <summary>
+        /// A text value, with every control character escaped (\x1B): what the server sent can then be shown by any format
+        /// view, logged or written to a transcript without moving the cursor or forging a line.
+        /// </summary>
         public static string? Str(JObject o, string name)
+        {
+            string? raw = RawStr(o, name);
+            return raw == null ? null : ServerText.Escape(raw);
+        }
+
+        private static string? RawStr(JObject o, string name)
         {
             JToken? t = o[name];
             if (t == null || t.Type == JTokenType.Null) return null;
@@ -52,7 +62,7 @@ namespace RunCloud.PowerShell.Models
         /// <summary>A domain name from the server: text without any control character, or the item is invalid.</summary>
         public static string? DomainName(JObject o, string name)
         {
-            string? value = Str(o, name);
+            string? value = RawStr(o, name);
             if (ServerText.HasControl(value))
             {
                 throw Invalid(name, o[name]!, "contains control characters, which no domain name has");

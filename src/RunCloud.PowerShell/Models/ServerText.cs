@@ -6,7 +6,8 @@ namespace RunCloud.PowerShell.Models
     /// <summary>
     /// Text that came from the server, made safe to show: every control character (C0 including TAB, CR, LF and ESC,
     /// DEL, and C1) becomes a visible escape such as \x1B, so no answer can move the cursor, recolour the terminal,
-    /// set its title or forge a line in a log. The format views and every string the module writes go through it.
+    /// set its title or forge a line in a log. Json.Str reads every server string through it (so objects, hence format
+    /// views and scripts, hold the escaped text), and so does every string the module writes.
     /// </summary>
     public static class ServerText
     {
@@ -34,9 +35,6 @@ namespace RunCloud.PowerShell.Models
 
             return sb.ToString();
         }
-
-        /// <summary>For the format views: strings are escaped, any other value is shown as it is.</summary>
-        public static object? Show(object? value) => value is string s ? Escape(s) : value;
 
         private static bool IsControl(char c) => c < 0x20 || (c >= 0x7F && c <= 0x9F);
     }
