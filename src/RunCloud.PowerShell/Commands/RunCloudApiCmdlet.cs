@@ -85,6 +85,7 @@ namespace RunCloud.PowerShell.Commands
                 });
             }
 
+            RedactSecretsOf(connection!);
             return _resolved = connection!;
         }
 
@@ -176,7 +177,19 @@ namespace RunCloud.PowerShell.Commands
 
                     foreach (JObject item in items)
                     {
-                        T value = map(item);
+                        T value;
+                        try
+                        {
+                            value = map(item);
+                        }
+                        catch (InvalidResponseDataException ex)
+                        {
+                            // One malformed item (a control character in a name, an id that is not a number) is an
+                            // invalid item: reported with its id, the rest of the listing still written.
+                            WriteApiError(RunCloudApiException.InvalidData(ex, "GET", null), ServerText.Escape(item["id"]?.ToString()));
+                            continue;
+                        }
+
                         if (value is IConnectionBound bound) bound.Connection = _serviceConnection ?? ResolveConnection();
                         if (filter != null && !filter(value)) continue;
                         if (seen++ < skip) continue;

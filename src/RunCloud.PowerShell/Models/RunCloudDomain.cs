@@ -80,7 +80,7 @@ namespace RunCloud.PowerShell.Models
             Id = Json.Long(o, "id"),
             ServerId = serverId,
             WebAppId = webAppId,
-            Name = Json.Str(o, "name") ?? string.Empty,
+            Name = Json.DomainName(o, "name") ?? string.Empty,
             Type = Json.Str(o, "type") ?? "alias",
             Www = Json.Bool(o, "www"),
             Redirection = Json.Str(o, "redirection") ?? "none",
