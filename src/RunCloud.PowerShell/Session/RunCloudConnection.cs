@@ -41,7 +41,7 @@ namespace RunCloud.PowerShell.Session
                 {
                     InnerHandler = new AuthenticationHandler(credential)
                     {
-                        InnerHandler = new LoggingHandler(() => Interlocked.Increment(ref _requestCount)) { InnerHandler = inner },
+                        InnerHandler = new LoggingHandler(() => { Interlocked.Increment(ref _requestCount); CallCounter.Count(); }) { InnerHandler = inner },
                     },
                 },
             };
@@ -50,6 +50,9 @@ namespace RunCloud.PowerShell.Session
             Api = new RunCloudApiClient(http, baseUri, () => ServerId, () => WebAppId);
             ConnectedAt = DateTime.UtcNow;
         }
+
+        /// <summary>The name given with Connect-RunCloud -Name, or null for the default connection.</summary>
+        public string? Name { get; internal set; }
 
         /// <summary>The API root requests are sent to, e.g. https://manage.runcloud.io/api/v3/.</summary>
         public Uri BaseUri { get; }
@@ -92,7 +95,7 @@ namespace RunCloud.PowerShell.Session
 
         internal string[] SecretsForRedaction() => _credential.SecretsForRedaction();
 
-        public override string ToString() => $"{BaseUri} ({ApiVersion}, {AuthenticationKind} {KeyId})";
+        public override string ToString() => (Name != null ? Name + ": " : string.Empty) + $"{BaseUri} ({ApiVersion}, {AuthenticationKind} {KeyId})";
 
         public void Dispose() => Api.Dispose();
 
