@@ -27,6 +27,8 @@
         'Reset-RunCloudSsl'
         'Test-RunCloudDomainDns'
         'Sync-RunCloudDomain'
+        'New-RunCloudSyncPlan'
+        'Invoke-RunCloudSyncPlan'
         'Start-RunCloudEmulator'
         'Stop-RunCloudEmulator'
         'Get-RunCloudEmulatorRequest'

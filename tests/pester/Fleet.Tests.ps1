@@ -99,3 +99,198 @@ Describe 'Connect-RunCloud -Vault' {
             Should -Throw -ExpectedMessage '*DateTime*cannot use*Store the API token*'
     }
 }
+
+Describe 'Fleet manifest: plan, review, apply across accounts' {
+    BeforeAll {
+        function script:Reset-Fleet {
+            Disconnect-RunCloud -All
+            foreach ($e in $script:emuA, $script:emuB) {
+                $e.State.Clear(); $e.State.SeedDefaults(); $e.ClearRequests(); $e.Faults.Clear()
+            }
+            Connect-RunCloud -Name clientA -Token $script:TokenA -BaseUri $script:emuA.BaseUri -RateLimit 0
+            Connect-RunCloud -Name clientB -Token $script:TokenB -BaseUri $script:emuB.BaseUri -RateLimit 0
+            $script:emuA.ClearRequests(); $script:emuB.ClearRequests()
+        }
+        function script:Write-Manifest([object] $Manifest, [string] $Name = 'fleet.json') {
+            $path = Join-Path $TestDrive $Name
+            $Manifest | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $path -Encoding utf8
+            $path
+        }
+        function script:Names($emu, [long] $app) { @($emu.State.GetDomains(1001, $app).Name) }
+        $script:Fleet = @{
+            targets = @(
+                @{ connection = 'clientA'; serverId = 1001; webAppId = 2001; domains = @('shop.example.com', 'a1.example.com', 'a2.example.com'); prune = $true }
+                @{ connection = 'clientA'; serverId = 1001; webAppId = 2002; domains = @('blog.example.com', 'b1.example.com') }
+                @{ connection = 'clientB'; serverId = 1001; webAppId = 2001; domains = @('shop.example.com', 'c1.example.com'); prune = $true }
+            )
+        }
+    }
+    BeforeEach { Reset-Fleet }
+
+    It 'Sync-RunCloudDomain -Manifest syncs two accounts in one run; one result per target and a summary with calls per account' {
+        $out = Sync-RunCloudDomain -Manifest (Write-Manifest $script:Fleet) -ThrottleLimit 3 -Force
+        $results = $out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] }
+        $summary = $out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetSummary] }
+        $results.Count | Should -Be 3
+        $results.Status | Should -Be @('Applied', 'Applied', 'Applied')
+        $summary.Success | Should -BeTrue
+        $summary.Added | Should -Be 4
+        Names $script:emuA 2001 | Should -Contain 'a2.example.com'
+        Names $script:emuA 2002 | Should -Contain 'b1.example.com'
+        Names $script:emuB 2001 | Should -Contain 'c1.example.com'
+        Names $script:emuB 2001 | Should -Not -Contain 'a1.example.com'
+        $summary.Accounts.Account | Should -Be @('clientA', 'clientB')
+        ($summary.Accounts | Where-Object Account -eq 'clientA').ApiCalls | Should -Be $script:emuA.GetRequests().Count
+        ($summary.Accounts | Where-Object Account -eq 'clientB').ApiCalls | Should -Be $script:emuB.GetRequests().Count
+    }
+
+    It 'a .psd1 manifest with the same keys works the same' {
+        $psd1 = Join-Path $TestDrive 'fleet.psd1'
+        "@{ targets = @( @{ connection = 'clientB'; serverId = 1001; webAppId = 2002; domains = @('blog.example.com', 'p1.example.com') } ) }" | Set-Content -LiteralPath $psd1
+        $r = Sync-RunCloudDomain -Manifest $psd1 -Force | Select-Object -First 1
+        $r.Status | Should -Be 'Applied'
+        Names $script:emuB 2002 | Should -Contain 'p1.example.com'
+    }
+
+    It 'the plan file holds per target the adds, removals, SSL action, guards, calls and fingerprint; applying sends exactly the predicted calls' {
+        $planPath = Join-Path $TestDrive 'plan.json'
+        $script:emuA.State.AddDomain(1001, 2001, 'old.example.com') | Out-Null
+        $plans = New-RunCloudSyncPlan -Manifest (Write-Manifest $script:Fleet) -OutFile $planPath
+        $plans.Count | Should -Be 3
+        $doc = Get-Content -Raw $planPath | ConvertFrom-Json
+        $t1 = $doc.targets[0]
+        $t1.add | Should -Be @('a1.example.com', 'a2.example.com')
+        $t1.remove.name | Should -Be @('old.example.com')
+        $t1.ssl.action | Should -Be 'Redeploy'
+        ($t1.guards | Where-Object name -eq 'MaxRemove').verdict | Should -Be 'Pass'
+        $t1.fingerprint | Should -Match '^sha256:[0-9a-f]{64}$'
+        $doc.targets[1].ssl.action | Should -Be 'NoCertificate'
+        (Get-Content -Raw $planPath) | Should -Not -Match ([regex]::Escape($script:emuA.Token))
+        Names $script:emuA 2001 | Should -Not -Contain 'a1.example.com'   # planning changes nothing
+
+        $script:emuA.ClearRequests(); $script:emuB.ClearRequests()
+        $out = Invoke-RunCloudSyncPlan -Path $planPath -ThrottleLimit 3 -Force
+        $results = @($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] })
+        $results.Status | Should -Be @('Applied', 'Applied', 'Applied')
+        foreach ($r in $results) {
+            $r.ApiCalls | Should -Be ($doc.targets | Where-Object index -eq $r.Index).plannedCalls -Because "target $($r.Index) must send exactly its planned calls"
+        }
+        $script:emuA.GetRequests().Count + $script:emuB.GetRequests().Count | Should -Be $doc.summary.plannedCalls
+        Names $script:emuA 2001 | Should -Not -Contain 'old.example.com'
+    }
+
+    It 'a drifted target is refused with what changed, while the others apply' {
+        $planPath = Join-Path $TestDrive 'plan.json'
+        New-RunCloudSyncPlan -Manifest (Write-Manifest $script:Fleet) -OutFile $planPath | Out-Null
+        $script:emuA.State.AddDomain(1001, 2002, 'drift.example.com') | Out-Null
+        $out = Invoke-RunCloudSyncPlan -Path $planPath -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+        $results = @($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] })
+        $results.Status | Should -Be @('Applied', 'Refused', 'Applied')
+        $results[1].Message | Should -BeLike '*changed since the plan*now also drift.example.com*make a new plan*'
+        Names $script:emuA 2002 | Should -Not -Contain 'b1.example.com'
+        Names $script:emuA 2001 | Should -Contain 'a1.example.com'
+        Names $script:emuB 2001 | Should -Contain 'c1.example.com'
+        $errs.FullyQualifiedErrorId | Should -Contain 'RunCloudFleetTargetRefused,RunCloud.PowerShell.Commands.InvokeRunCloudSyncPlanCommand'
+        ($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetSummary] }).Refused | Should -Be 1
+    }
+
+    It 'a malformed manifest is an error naming the target and field, before any request' {
+        $bad = @{ targets = @(
+                @{ connection = 'clientA'; serverId = 1001; webAppId = 2001; domains = @('a.example.com') }
+                @{ connection = 'clientB'; serverId = 1001; webAppId = 2002; domains = @('b.example.com'); maxRemove = 'ten' }
+            ) }
+        { Sync-RunCloudDomain -Manifest (Write-Manifest $bad) -Force } |
+            Should -Throw -ExpectedMessage "*target 2 (connection clientB, server 1001, web app 2002)*field 'maxRemove'*whole number*"
+        { New-RunCloudSyncPlan -Manifest (Write-Manifest @{ targets = @(@{ connection = 'clientA'; serverId = 1001; webAppId = 2001; domains = @(); apiToken = 'x' }) }) } |
+            Should -Throw -ExpectedMessage "*field 'apiToken' looks like a credential*"
+        { Sync-RunCloudDomain -Manifest (Write-Manifest @{ targets = @(@{ connection = 'clientC'; serverId = 1001; webAppId = 2001; domains = @() }) }) -Force } |
+            Should -Throw -ExpectedMessage "*target 1*connection 'clientC', which is not open*"
+        $script:emuA.GetRequests().Count + $script:emuB.GetRequests().Count | Should -Be 0
+    }
+
+    It 'a guard blocks only its own target; -MaxCalls refuses a plan over the cap before any change' {
+        $script:emuA.State.AddDomains(1001, 2002, [string[]](1..3 | ForEach-Object { "x$_.example.com" })) | Out-Null
+        $guarded = @{ targets = @(
+                @{ connection = 'clientA'; serverId = 1001; webAppId = 2002; domains = @('blog.example.com'); prune = $true; maxRemove = 2 }
+                @{ connection = 'clientB'; serverId = 1001; webAppId = 2001; domains = @('shop.example.com', 'c1.example.com') }
+            ) }
+        $path = Write-Manifest $guarded
+        { Sync-RunCloudDomain -Manifest $path -MaxCalls 3 -Force } | Should -Throw -ExpectedMessage '*needs * API calls*more than -MaxCalls 3*Nothing was changed*'
+        Names $script:emuB 2001 | Should -Not -Contain 'c1.example.com'
+        $out = Sync-RunCloudDomain -Manifest $path -Force -ErrorAction SilentlyContinue
+        ($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] }).Status | Should -Be @('Blocked', 'Applied')
+        Names $script:emuA 2002 | Should -Contain 'x1.example.com'
+    }
+
+    It '-WhatIf applies nothing and sends no change' {
+        $planPath = Join-Path $TestDrive 'plan.json'
+        New-RunCloudSyncPlan -Manifest (Write-Manifest $script:Fleet) -OutFile $planPath | Out-Null
+        $script:emuA.ClearRequests(); $script:emuB.ClearRequests()
+        $out = Invoke-RunCloudSyncPlan -Path $planPath -WhatIf
+        ($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] }).Status | Should -Be @('WhatIf', 'WhatIf', 'WhatIf')
+        $script:emuA.GetRequests().Count + $script:emuB.GetRequests().Count | Should -Be 0
+    }
+
+    It 'an edited plan whose call count no longer follows from its actions is refused' {
+        $planPath = Join-Path $TestDrive 'plan.json'
+        New-RunCloudSyncPlan -Manifest (Write-Manifest $script:Fleet) -OutFile $planPath | Out-Null
+        $doc = Get-Content -Raw $planPath | ConvertFrom-Json
+        $doc.targets[0].add = @('a1.example.com')
+        $doc | ConvertTo-Json -Depth 8 | Set-Content -LiteralPath $planPath
+        { Invoke-RunCloudSyncPlan -Path $planPath -Force } | Should -Throw -ExpectedMessage "*target 1*'plannedCalls' says*correct plannedCalls*"
+    }
+
+    It 'one web app with Sync''s parameters: New-RunCloudSyncPlan | Invoke-RunCloudSyncPlan' {
+        $plan = New-RunCloudSyncPlan -Connection clientB -ServerId 1001 -WebAppId 2002 -Domain blog.example.com, solo.example.com
+        $plan.Add | Should -Be @('solo.example.com')
+        $r = $plan | Invoke-RunCloudSyncPlan -Force | Select-Object -First 1
+        $r.Status | Should -Be 'Applied'
+        $r.ApiCalls | Should -Be $plan.PlannedCalls
+        Names $script:emuB 2002 | Should -Contain 'solo.example.com'
+    }
+}
+
+Describe 'One rate limiter per account, shared across runspaces' {
+    It 'parallel targets and runspaces of one account never exceed its limit; another account proceeds beside it' {
+        Disconnect-RunCloud -All
+        $limited = Start-RunCloudEmulator -RateLimitPerMinute 6 -RateLimitWindowSeconds 2
+        try {
+            $token = ConvertTo-SecureString $limited.Token -AsPlainText -Force
+            Connect-RunCloud -Name limited -Token $token -BaseUri $limited.BaseUri -RateLimit 6 -RateLimitWindow 00:00:02 -SkipValidation
+            Connect-RunCloud -Name free -Token $script:TokenB -BaseUri $script:emuB.BaseUri -RateLimit 0
+            foreach ($i in 1..3) { $limited.State.AddWebApp(1001, "app$i") | Out-Null }
+            $apps = @($limited.State.GetWebApps(1001).Id)
+            $manifest = @{ targets = @(
+                    foreach ($app in $apps) { @{ connection = 'limited'; serverId = 1001; webAppId = $app; domains = @("l$app-1.example.com", "l$app-2.example.com") } }
+                    @{ connection = 'free'; serverId = 1001; webAppId = 2002; domains = @('blog.example.com', 'f1.example.com') }
+                ) }
+            $path = Join-Path $TestDrive 'limited.json'
+            $manifest | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $path
+            $module = (Get-Module RunCloud.PowerShell).Path
+            # Two more runspaces read through the same named connection while the fleet runs with -ThrottleLimit 4.
+            $readers = 1..2 | ForEach-Object {
+                $ps = [powershell]::Create()
+                $null = $ps.AddScript({ param($m) Import-Module $m; 1..4 | ForEach-Object { Get-RunCloudServer -Connection limited } }).AddArgument($module)
+                @{ PS = $ps; Handle = $ps.BeginInvoke() }
+            }
+            $out = Sync-RunCloudDomain -Manifest $path -ThrottleLimit 4 -Force
+            foreach ($r in $readers) { $null = $r.PS.EndInvoke($r.Handle); $r.PS.HadErrors | Should -BeFalse; $r.PS.Dispose() }
+
+            ($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] }).Status | Should -Be (@('Applied') * ($apps.Count + 1))
+            $log = @($limited.GetRequests() | Sort-Object Time)
+            $log.Count | Should -BeGreaterThan 12
+            @($log | Where-Object StatusCode -eq 429).Count | Should -Be 0
+            # The emulator's own fixed windows (each starts at the first request after the previous one ended).
+            $start = $null; $count = 0; $max = 0
+            foreach ($q in $log) {
+                if ($null -eq $start -or ($q.Time - $start).TotalSeconds -ge 2) { $start = $q.Time; $count = 0 }
+                $count++; $max = [Math]::Max($max, $count)
+            }
+            $max | Should -BeLessOrEqual 6
+        }
+        finally {
+            Disconnect-RunCloud -All
+            $limited | Stop-RunCloudEmulator
+        }
+    }
+}
