@@ -165,7 +165,7 @@ namespace RunCloud.PowerShell.Tests
                 Assert.Contains("The www field must be true or false.", ex.Message);
             }
 
-            var record = ex.ToErrorRecord("target-object");
+            var record = RunCloud.PowerShell.Commands.ErrorRecords.FromApi(ex, "target-object");
             Assert.Equal(errorId, record.FullyQualifiedErrorId);
             Assert.Equal(category, record.CategoryInfo.Category);
             Assert.Equal("target-object", record.TargetObject);

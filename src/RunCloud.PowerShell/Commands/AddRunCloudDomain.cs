@@ -44,7 +44,7 @@ namespace RunCloud.PowerShell.Commands
         protected override void ProcessRecord()
         {
             var (connection, serverId, webAppId) = ResolveWebApp();
-            var service = new RunCloudService(connection);
+            var service = new RunCloudService(connection, Log);
             foreach (string raw in Name)
             {
                 if (!DomainName.TryNormalize(raw, out string name, out string problem))

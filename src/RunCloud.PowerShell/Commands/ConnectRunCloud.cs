@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http;
 using System.Security;
 using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Session;
 
@@ -11,7 +12,7 @@ namespace RunCloud.PowerShell.Commands
 {
     /// <summary>
     /// Opens a connection to RunCloud, checks the credentials with GET ping, and makes it the default for every
-    /// later cmdlet in the process.
+    /// later cmdlet in this runspace, closing the default it replaces.
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "RunCloud", DefaultParameterSetName = EnvironmentSet)]
     [OutputType(typeof(RunCloudConnection))]
@@ -171,7 +172,9 @@ namespace RunCloud.PowerShell.Commands
                 MaxRetryDuration = MaxRetryDuration,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
             };
-            var connection = new RunCloudConnection(baseUri, version!, resolved.Credential, resolved.Source, retry, RateLimit, RateLimitWindow, proxy)
+            RateLimiter limiter = AccountRateLimiters.For(baseUri, resolved.Credential.Identity, RateLimit, RateLimitWindow);
+            var connection = new RunCloudConnection(baseUri, version!, resolved.Credential, resolved.Source, retry, RateLimit, RateLimitWindow, proxy,
+                limiter: limiter)
             {
                 ServerId = ServerId ?? resolved.ServerId,
                 WebAppId = WebAppId ?? resolved.WebAppId,
@@ -182,33 +185,40 @@ namespace RunCloud.PowerShell.Commands
             {
                 try
                 {
-                    Run(ct => connection.Api.GetAsync("ping", ct));
+                    Run(ct => new RunCloudService(connection, Log).PingAsync(ct));
                     connection.Validated = true;
                 }
                 catch (RunCloudApiException ex)
                 {
                     connection.Dispose();
-                    ThrowTerminatingError(ex.ToErrorRecord(connection.BaseUri));
+                    ThrowTerminatingError(ErrorRecords.FromApi(ex, connection.BaseUri));
                 }
             }
 
             if (Name != null)
             {
+                // A named connection sits beside the default one; connecting again under the name replaces (and closes) it.
                 connection.Name = Name;
                 RunCloudConnection? replaced = ConnectionRegistry.Register(Name, connection);
-                if (replaced != null && !ReferenceEquals(replaced, RunCloudSession.Current))
+                if (replaced != null && !replaced.HeldByCaller && !ReferenceEquals(replaced, RunCloudSession.Current) && !RunCloudSession.IsDefaultElsewhere(replaced))
                 {
-                    replaced.Dispose();
+                    replaced.Dispose(); // its requests in flight still finish
                     WriteVerbose($"RunCloud: the connection named {Name} was replaced; the old one is closed.");
                 }
             }
             else
             {
-                RunCloudSession.Exchange(connection);
+                RunCloudConnection? replaced = RunCloudSession.Exchange(connection);
+                if (replaced != null && !replaced.HeldByCaller && replaced.Name == null && !RunCloudSession.IsDefaultElsewhere(replaced))
+                {
+                    replaced.Dispose(); // its requests in flight still finish
+                    WriteVerbose($"RunCloud: closed the previous connection to {replaced.BaseUri}.");
+                }
             }
 
             if (PassThru)
             {
+                connection.HeldByCaller = true;
                 WriteObject(connection);
             }
         }

@@ -41,8 +41,10 @@ namespace RunCloud.PowerShell.Commands
                 RunCloudSession.Exchange(null);
             }
 
+            // Closing never breaks a request in flight: those finish, new ones are refused. A default connection that
+            // another runspace still uses is left open for it.
             ConnectionRegistry.Forget(target);
-            target.Dispose();
+            if (Connection != null || !RunCloudSession.IsDefaultElsewhere(target)) target.Dispose();
             WriteVerbose($"RunCloud: disconnected from {target.BaseUri}.");
         }
     }

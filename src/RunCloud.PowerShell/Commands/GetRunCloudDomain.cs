@@ -26,7 +26,7 @@ namespace RunCloud.PowerShell.Commands
         protected override void ProcessRecord()
         {
             var (connection, serverId, webAppId) = ResolveWebApp();
-            var service = new RunCloudService(connection);
+            var service = new RunCloudService(connection, Log);
             try
             {
                 if (ParameterSetName == IdSet)
@@ -36,7 +36,7 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 Func<string, bool>? byName = NameFilter(Name);
-                WritePaged(connection, ApiPaths.Domains(serverId, webAppId), SearchQuery(Name), o => RunCloudDomain.FromJson(o, serverId, webAppId),
+                WritePaged(first => service.DomainPages(serverId, webAppId, SearchText(Name), first), o => RunCloudDomain.FromJson(o, serverId, webAppId),
                     byName == null ? null : new Func<RunCloudDomain, bool>(d => byName(d.Name)), "Listing RunCloud domains");
             }
             catch (RunCloudApiException ex)

@@ -27,7 +27,7 @@ namespace RunCloud.PowerShell.Commands
         protected override void ProcessRecord()
         {
             RunCloudConnection connection = ResolveConnection();
-            var service = new RunCloudService(connection);
+            var service = new RunCloudService(connection, Log);
             try
             {
                 if (ParameterSetName == IdSet)
@@ -37,7 +37,7 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 Func<string, bool>? byName = NameFilter(Name);
-                WritePaged(connection, ApiPaths.Servers, SearchQuery(Name), RunCloudServer.FromJson,
+                WritePaged(first => service.ServerPages(SearchText(Name), first), RunCloudServer.FromJson,
                     byName == null ? null : new Func<RunCloudServer, bool>(s => byName(s.Name)), "Listing RunCloud servers");
             }
             catch (RunCloudApiException ex)

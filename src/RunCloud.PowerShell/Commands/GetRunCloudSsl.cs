@@ -24,7 +24,7 @@ namespace RunCloud.PowerShell.Commands
         protected override void ProcessRecord()
         {
             var (connection, serverId, webAppId) = ResolveWebApp();
-            var service = new RunCloudService(connection);
+            var service = new RunCloudService(connection, Log);
             try
             {
                 RunCloudSsl ssl = Run(ct => service.GetSslAsync(serverId, webAppId, ct));

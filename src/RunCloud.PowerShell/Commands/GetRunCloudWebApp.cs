@@ -34,7 +34,7 @@ namespace RunCloud.PowerShell.Commands
         {
             RunCloudConnection connection = ResolveConnection();
             long serverId = ResolveServerId(connection, ServerId);
-            var service = new RunCloudService(connection);
+            var service = new RunCloudService(connection, Log);
             try
             {
                 if (ParameterSetName == IdSet)
@@ -44,7 +44,7 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 Func<string, bool>? byName = NameFilter(Name);
-                WritePaged(connection, ApiPaths.WebApps(serverId), SearchQuery(Name), o => RunCloudWebApp.FromJson(o, serverId),
+                WritePaged(first => service.WebAppPages(serverId, SearchText(Name), first), o => RunCloudWebApp.FromJson(o, serverId),
                     byName == null ? null : new Func<RunCloudWebApp, bool>(a => byName(a.Name)), "Listing RunCloud web apps");
             }
             catch (RunCloudApiException ex)

@@ -63,7 +63,7 @@ namespace RunCloud.PowerShell.Commands
         protected override void ProcessRecord()
         {
             RunCloudConnection connection = ResolveConnection();
-            var service = new RunCloudService(connection);
+            var service = new RunCloudService(connection, Log);
             switch (ParameterSetName)
             {
                 case InputObjectSet:

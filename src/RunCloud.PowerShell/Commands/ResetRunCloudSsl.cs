@@ -81,7 +81,7 @@ namespace RunCloud.PowerShell.Commands
         protected override void ProcessRecord()
         {
             var (connection, serverId, webAppId) = ResolveWebApp();
-            var service = new RunCloudService(connection);
+            var service = new RunCloudService(connection, Log);
             string target = $"web app {webAppId} on server {serverId}";
             try
             {

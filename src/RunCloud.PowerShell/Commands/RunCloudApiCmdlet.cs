@@ -68,50 +68,51 @@ namespace RunCloud.PowerShell.Commands
         }
 
         /// <summary>
-        /// Streams a list to the pipeline page by page (perPage 40), honouring -First and -Skip without fetching more
-        /// pages than needed, and showing progress when the list spans more than one page.
+        /// Streams a list to the pipeline page by page through the Api layer's page iterator (perPage 40), honouring
+        /// -First and -Skip without fetching more pages than needed, and showing progress when the list spans more than
+        /// one page. <paramref name="open"/> opens the listing at a given first page.
         /// </summary>
-        private protected void WritePaged<T>(RunCloudConnection connection, string path, IDictionary<string, string>? query,
-            Func<JObject, T> map, Func<T, bool>? filter, string activity)
+        private protected void WritePaged<T>(Func<int, PageIterator> open, Func<JObject, T> map, Func<T, bool>? filter, string activity)
         {
             ulong skip = PagingParameters?.Skip ?? 0;
             ulong first = PagingParameters?.First ?? ulong.MaxValue;
             if (first == 0) return;
             int perPage = RunCloudApiClient.MaxPerPage;
-            int page = 1;
+            int startPage = 1;
             ulong seen = 0;
             ulong written = 0;
             if (filter == null && skip >= (ulong)perPage)
             {
-                page = (int)(skip / (ulong)perPage) + 1; // jump straight to the page holding the first wanted item
-                seen = (ulong)(page - 1) * (ulong)perPage;
+                startPage = (int)(skip / (ulong)perPage) + 1; // jump straight to the page holding the first wanted item
+                seen = (ulong)(startPage - 1) * (ulong)perPage;
             }
 
+            PageIterator pages = open(startPage);
             var progress = new ProgressRecord(Math.Abs(activity.GetHashCode() % 100000) + 1, activity, "Reading page 1");
             bool showedProgress = false;
             try
             {
-                while (true)
+                IReadOnlyList<JObject>? items;
+                while ((items = Run(ct => pages.NextAsync(ct))) != null)
                 {
-                    int current = page;
-                    ApiPage result = Run(ct => connection.Api.GetPageAsync(path, current, perPage, ct, query));
-                    if (result.TotalPages > 1)
+                    int current = pages.Page;
+                    if (pages.TotalPages > 1)
                     {
                         // A new record each time: hosts may keep the object, so reusing one would rewrite history.
-                        progress = new ProgressRecord(progress.ActivityId, activity, $"Page {current} of {result.TotalPages}")
+                        progress = new ProgressRecord(progress.ActivityId, activity, $"Page {current} of {pages.TotalPages}")
                         {
-                            PercentComplete = Math.Min(100, current * 100 / result.TotalPages.Value),
+                            PercentComplete = Math.Min(100, current * 100 / pages.TotalPages.Value),
                         };
                         WriteProgress(progress);
                         showedProgress = true;
                     }
 
-                    if (PagingParameters != null && PagingParameters.IncludeTotalCount && current == page && page == 1 && filter == null)
+                    if (PagingParameters != null && PagingParameters.IncludeTotalCount && current == 1 && filter == null)
                     {
-                        WriteObject(PagingParameters.NewTotalCount((ulong)(result.Total ?? result.Data.Count), 1.0));
+                        WriteObject(PagingParameters.NewTotalCount((ulong)(pages.Total ?? items.Count), 1.0));
                     }
 
-                    foreach (JObject item in result.Data.OfType<JObject>())
+                    foreach (JObject item in items)
                     {
                         T value = map(item);
                         if (filter != null && !filter(value)) continue;
@@ -119,9 +120,6 @@ namespace RunCloud.PowerShell.Commands
                         WriteObject(value);
                         if (++written >= first) return;
                     }
-
-                    if (!result.HasMore) return;
-                    page++;
                 }
             }
             finally
@@ -133,16 +131,8 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        /// <summary>A wildcard filter on a name, or null for none.</summary>
-        private protected static Func<string, bool>? NameFilter(string[]? patterns)
-        {
-            if (patterns == null || patterns.Length == 0) return null;
-            WildcardPattern[] compiled = patterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
-            return name => compiled.Any(p => p.IsMatch(name));
-        }
-
         /// <summary>RunCloud's server-side search narrows a listing when a single name pattern has a literal part.</summary>
-        private protected static IDictionary<string, string>? SearchQuery(string[]? patterns)
+        private protected static string? SearchText(string[]? patterns)
         {
             if (patterns == null || patterns.Length != 1) return null;
             string literal = new string(patterns[0].TakeWhile(c => c != '*' && c != '?' && c != '[' && c != '`').ToArray());
@@ -152,7 +142,15 @@ namespace RunCloud.PowerShell.Commands
                 literal = patterns[0].Split('*', '?', '[', ']').OrderByDescending(x => x.Length).First();
             }
 
-            return literal.Length >= 2 ? new Dictionary<string, string> { ["search"] = literal } : null;
+            return literal.Length >= 2 ? literal : null;
+        }
+
+        /// <summary>A wildcard filter on a name, or null for none.</summary>
+        private protected static Func<string, bool>? NameFilter(string[]? patterns)
+        {
+            if (patterns == null || patterns.Length == 0) return null;
+            WildcardPattern[] compiled = patterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
+            return name => compiled.Any(p => p.IsMatch(name));
         }
 
         /// <summary>True under -WhatIf or $WhatIfPreference.</summary>
@@ -178,7 +176,7 @@ namespace RunCloud.PowerShell.Commands
         private protected void RedeployChangedApps(ChangedApps changed, bool force)
         {
             if (changed.Connection == null) return;
-            var service = new RunCloudService(changed.Connection);
+            var service = new RunCloudService(changed.Connection, Log);
             foreach (KeyValuePair<(long ServerId, long WebAppId), List<RunCloud.PowerShell.Models.RunCloudDomain>> app in changed.Apps)
             {
                 string target = $"web app {app.Key.WebAppId} on server {app.Key.ServerId}";
@@ -206,9 +204,9 @@ namespace RunCloud.PowerShell.Commands
             new ErrorRecord(new ArgumentException(message), errorId, category, target);
 
         /// <summary>Writes an API failure as a non-terminating error for one item, with its ErrorId, category and target.</summary>
-        private protected void WriteApiError(RunCloudApiException ex, object? target) => WriteError(ex.ToErrorRecord(target));
+        private protected void WriteApiError(RunCloudApiException ex, object? target) => WriteError(ErrorRecords.FromApi(ex, target));
 
         /// <summary>For a bad invocation (wrong credentials, unknown server/app): the API error stops the command.</summary>
-        private protected void ThrowApiError(RunCloudApiException ex, object? target) => ThrowTerminatingError(ex.ToErrorRecord(target));
+        private protected void ThrowApiError(RunCloudApiException ex, object? target) => ThrowTerminatingError(ErrorRecords.FromApi(ex, target));
     }
 }

@@ -17,6 +17,10 @@ namespace RunCloud.PowerShell.Commands
     /// <summary>Completes -ServerId with the account's servers.</summary>
     public sealed class ServerIdCompleter : RunCloudIdCompleter
     {
-        private protected override string? PathFor(RunCloudConnection connection, IDictionary? bound) => ApiPaths.Servers;
+        private protected override bool TryGetScope(RunCloudConnection connection, IDictionary? bound, out long? serverId)
+        {
+            serverId = null;
+            return true;
+        }
     }
 }

@@ -228,7 +228,7 @@ namespace RunCloud.PowerShell.Commands
             long serverId = ResolveServerId(connection, ServerId);
             long webAppId = ResolveWebAppId(connection, WebAppId);
             long requestsBefore = connection.RequestCount;
-            var service = new RunCloudService(connection);
+            var service = new RunCloudService(connection, Log);
             string app = $"web app {webAppId} (server {serverId})";
 
             // 1. The desired names, validated and de-duplicated; nothing invalid is ever sent.

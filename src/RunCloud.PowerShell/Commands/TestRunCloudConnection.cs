@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Management.Automation;
+using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
@@ -38,10 +39,10 @@ namespace RunCloud.PowerShell.Commands
             var clock = Stopwatch.StartNew();
             try
             {
-                var answer = Run(ct => connection.Api.GetAsync("ping", ct));
+                string message = Run(ct => new RunCloudService(connection, Log).PingAsync(ct));
                 result.Success = true;
                 result.StatusCode = 200;
-                result.Message = (string?)answer["message"] ?? "OK";
+                result.Message = message;
             }
             catch (RunCloudApiException ex)
             {

@@ -100,7 +100,7 @@ namespace RunCloud.PowerShell.Commands
             RunCloudConnection connection = ResolveConnection();
             long serverId = ResolveServerId(connection, ServerId);
             if (_serverAddresses.TryGetValue(serverId, out string? known)) return known;
-            var service = new RunCloudService(connection);
+            var service = new RunCloudService(connection, Log);
             try
             {
                 string? address = Run(ct => service.GetServerAsync(serverId, ct)).IpAddress;

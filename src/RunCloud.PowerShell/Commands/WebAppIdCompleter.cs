@@ -17,10 +17,10 @@ namespace RunCloud.PowerShell.Commands
     /// <summary>Completes -WebAppId with the web apps of -ServerId (or the connection's default server).</summary>
     public sealed class WebAppIdCompleter : RunCloudIdCompleter
     {
-        private protected override string? PathFor(RunCloudConnection connection, IDictionary? bound)
+        private protected override bool TryGetScope(RunCloudConnection connection, IDictionary? bound, out long? serverId)
         {
-            long? server = BoundLong(bound, "ServerId") ?? connection.ServerId;
-            return server.HasValue ? ApiPaths.WebApps(server.Value) : null;
+            serverId = BoundLong(bound, "ServerId") ?? connection.ServerId;
+            return serverId.HasValue;
         }
     }
 }

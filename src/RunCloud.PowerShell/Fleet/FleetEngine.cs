@@ -74,7 +74,7 @@ namespace RunCloud.PowerShell.Fleet
             plan.BaseUri = input.Connection.BaseUri.AbsoluteUri;
             plan.KeyId = input.Connection.KeyId;
             plan.PlanningCalls = counter.Calls;
-            PipelineLog.Current?.Verbose($"RunCloud: planned target {t.Index}: {plan}.");
+            RunCloudLog.Current?.Verbose($"RunCloud: planned target {t.Index}: {plan}.");
             return plan;
         }
 
