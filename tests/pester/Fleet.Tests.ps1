@@ -134,6 +134,7 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
         $summary = $out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetSummary] }
         $results.Count | Should -Be 3
         $results.Status | Should -Be @('Applied', 'Applied', 'Applied')
+        foreach ($r in $results) { $r.ApiCalls | Should -Be $r.PlannedCalls -Because "target $($r.Index) sends exactly its predicted calls" }
         $summary.Success | Should -BeTrue
         $summary.Added | Should -Be 4
         Names $script:emuA 2001 | Should -Contain 'a2.example.com'

@@ -219,7 +219,7 @@ namespace RunCloud.PowerShell.Commands
                 work.Add((plan, connection, refusal));
             }
 
-            int planned = work.Where(w => w.Refusal == null).Sum(w => Math.Max(0, w.Plan.PlannedCalls - (verify ? 0 : Math.Min(w.Plan.PlannedCalls, w.Plan.VerifyCalls))));
+            int planned = work.Where(w => w.Refusal == null).Sum(w => w.Plan.CallsToApply(verify));
             if (maxCalls > 0 && planned + callsAlreadySpent > maxCalls)
             {
                 string spent = callsAlreadySpent > 0 ? $" (plus the {callsAlreadySpent} the planning already sent)" : string.Empty;

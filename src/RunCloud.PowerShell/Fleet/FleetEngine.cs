@@ -37,7 +37,7 @@ namespace RunCloud.PowerShell.Fleet
     internal static class FleetEngine
     {
         public static Task<RunCloudSyncPlan[]> PlanAllAsync(IReadOnlyList<TargetInput> inputs, int throttleLimit, CancellationToken ct) =>
-            ForEachAsync(inputs, throttleLimit, PlanAsync, ct);
+            ForEachAsync(inputs, throttleLimit, PlanAsync, ct, i => i.Target.Connection);
 
         public static async Task<RunCloudSyncPlan> PlanAsync(TargetInput input, CancellationToken ct)
         {
@@ -80,7 +80,7 @@ namespace RunCloud.PowerShell.Fleet
 
         public static Task<RunCloudFleetResult[]> ApplyAllAsync(IReadOnlyList<(RunCloudSyncPlan Plan, RunCloudConnection? Connection, string? Refusal)> work,
             int throttleLimit, bool verify, CancellationToken ct) =>
-            ForEachAsync(work, throttleLimit, (w, token) => ApplyAsync(w.Plan, w.Connection, w.Refusal, verify, token), ct);
+            ForEachAsync(work, throttleLimit, (w, token) => ApplyAsync(w.Plan, w.Connection, w.Refusal, verify, token), ct, w => w.Plan.Connection);
 
         /// <summary>
         /// Applies one plan: re-reads the live list and refuses when its fingerprint changed (unless <paramref name="verify"/>
@@ -93,7 +93,7 @@ namespace RunCloud.PowerShell.Fleet
             var result = new RunCloudFleetResult
             {
                 Index = plan.Index, Connection = plan.Connection, ServerId = plan.ServerId, WebAppId = plan.WebAppId,
-                PlannedCalls = plan.PlannedCalls - (verify ? 0 : Math.Min(plan.PlannedCalls, plan.VerifyCalls)),
+                PlannedCalls = plan.CallsToApply(verify),
             };
             string app = plan.Target;
             try
@@ -176,12 +176,30 @@ namespace RunCloud.PowerShell.Fleet
                     }
                 }
 
-                if (!plan.NoSslReset && plan.SslAction != "None" && changed)
+                if (!plan.NoSslReset && plan.SslAction != "None" && changed && (verify || plan.SslAction != "NoCertificate"))
                 {
                     try
                     {
-                        RedeployOutcome outcome = await SslRedeployer.RedeployAsync(service, plan.ServerId, plan.WebAppId, addedDomains, ct).ConfigureAwait(false);
-                        result.SslRedeployed = outcome == RedeployOutcome.Redeployed || (outcome == RedeployOutcome.PerDomain && addedDomains.Count > 0);
+                        if (plan.SslAction == "Redeploy" && plan.SslId.HasValue)
+                        {
+                            try
+                            {
+                                await service.RedeploySslAsync(plan.ServerId, plan.WebAppId, plan.SslId.Value, ct).ConfigureAwait(false);
+                                result.SslRedeployed = true;
+                            }
+                            catch (RunCloudApiException ex) when (ex.StatusCode == 404)
+                            {
+                                // The certificate was replaced since the plan: find the current one.
+                                RunCloudLog.Current?.Verbose($"RunCloud: certificate {plan.SslId} of {app} is gone; looking up the current one.");
+                                RedeployOutcome again = await SslRedeployer.RedeployAsync(service, plan.ServerId, plan.WebAppId, addedDomains, ct).ConfigureAwait(false);
+                                result.SslRedeployed = again == RedeployOutcome.Redeployed || (again == RedeployOutcome.PerDomain && addedDomains.Count > 0);
+                            }
+                        }
+                        else
+                        {
+                            RedeployOutcome outcome = await SslRedeployer.RedeployAsync(service, plan.ServerId, plan.WebAppId, addedDomains, ct).ConfigureAwait(false);
+                            result.SslRedeployed = outcome == RedeployOutcome.Redeployed || (outcome == RedeployOutcome.PerDomain && addedDomains.Count > 0);
+                        }
                     }
                     catch (RunCloudApiException ex)
                     {
@@ -212,13 +230,39 @@ namespace RunCloud.PowerShell.Fleet
             }
         }
 
-        /// <summary>Runs <paramref name="work"/> for every item, at most <paramref name="throttleLimit"/> at once; results keep the items' order.</summary>
-        internal static async Task<TOut[]> ForEachAsync<TIn, TOut>(IReadOnlyList<TIn> items, int throttleLimit, Func<TIn, CancellationToken, Task<TOut>> work, CancellationToken ct)
+        /// <summary>
+        /// The order targets start in: round-robin over accounts (first target of each account, then the second, ...), so a
+        /// manifest listed account by account still keeps every account busy instead of queueing B behind A's rate limit.
+        /// </summary>
+        internal static int[] Interleave<T>(IReadOnlyList<T> items, Func<T, string?> account)
+        {
+            var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            var firstSeen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            var keyed = new List<(int Rank, int Account, int Index)>(items.Count);
+            for (int i = 0; i < items.Count; i++)
+            {
+                string key = account(items[i]) ?? string.Empty;
+                seen.TryGetValue(key, out int rank);
+                seen[key] = rank + 1;
+                if (!firstSeen.ContainsKey(key)) firstSeen[key] = firstSeen.Count;
+                keyed.Add((rank, firstSeen[key], i));
+            }
+
+            return keyed.OrderBy(k => k.Rank).ThenBy(k => k.Account).Select(k => k.Index).ToArray();
+        }
+
+        /// <summary>
+        /// Runs <paramref name="work"/> for every item, at most <paramref name="throttleLimit"/> at once, accounts taking turns
+        /// (<see cref="Interleave{T}"/>); results keep the items' order.
+        /// </summary>
+        internal static async Task<TOut[]> ForEachAsync<TIn, TOut>(IReadOnlyList<TIn> items, int throttleLimit, Func<TIn, CancellationToken, Task<TOut>> work,
+            CancellationToken ct, Func<TIn, string?>? account = null)
         {
             var results = new TOut[items.Count];
             using var gate = new SemaphoreSlim(Math.Max(1, throttleLimit));
             var tasks = new List<Task>(items.Count);
-            for (int i = 0; i < items.Count; i++)
+            int[] order = account == null ? Enumerable.Range(0, items.Count).ToArray() : Interleave(items, account);
+            foreach (int i in order)
             {
                 int index = i;
                 await gate.WaitAsync(ct).ConfigureAwait(false);

@@ -103,8 +103,9 @@ namespace RunCloud.PowerShell.Fleet
         public static bool NeedsSsl(RunCloudSyncPlan plan) => !plan.IsBlocked && plan.HasWork && !plan.NoSslReset;
 
         /// <summary>
-        /// The SSL step and its calls, as <see cref="Api.SslRedeployer"/> makes them: GET ssl, then PUT ssl/{id} when the app has a
-        /// certificate; otherwise GET ssl/advanced, and in advanced mode a GET and a POST per added domain.
+        /// The SSL step and its calls: PUT ssl/{id} with the planned certificate id when the app has one (1 call); otherwise
+        /// <see cref="Api.SslRedeployer"/> checks again (GET ssl, GET ssl/advanced) and, in advanced mode, GETs and POSTs a
+        /// certificate per added domain.
         /// </summary>
         public static void SetSsl(RunCloudSyncPlan plan, RunCloudSsl? ssl, bool advanced)
         {
@@ -117,7 +118,7 @@ namespace RunCloud.PowerShell.Fleet
             {
                 plan.SslAction = "Redeploy";
                 plan.SslId = ssl.Id;
-                plan.SslCalls = 2;
+                plan.SslCalls = 1; // PUT ssl/{id} with the planned id
             }
             else if (advanced)
             {
@@ -134,7 +135,7 @@ namespace RunCloud.PowerShell.Fleet
         /// <summary>Recomputes the SSL calls of a plan read from a file (the action is the reviewed input; the count follows from it).</summary>
         public static int SslCallsFor(string action, int adds) => action switch
         {
-            "Redeploy" => 2,
+            "Redeploy" => 1,
             "PerDomain" => 2 + (2 * adds),
             "NoCertificate" => 2,
             _ => 0,

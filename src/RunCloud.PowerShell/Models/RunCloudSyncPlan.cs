@@ -85,7 +85,19 @@ namespace RunCloud.PowerShell.Models
         public int SslCalls { get; set; }
 
         /// <summary>Exactly the API calls Invoke-RunCloudSyncPlan sends for this target (0 when it is blocked or changes nothing).</summary>
-        public int PlannedCalls => IsBlocked || !HasWork ? 0 : VerifyCalls + ChangeCalls + SslCalls;
+        public int PlannedCalls => CallsToApply(verify: true);
+
+        /// <summary>
+        /// The calls applying sends: with <paramref name="verify"/> (a reviewed plan, maybe hours old) the live list is read
+        /// again and an app planned without a certificate is checked again; without it (Sync-RunCloudDomain -Manifest,
+        /// the plan is seconds old) neither.
+        /// </summary>
+        public int CallsToApply(bool verify)
+        {
+            if (IsBlocked || !HasWork) return 0;
+            int ssl = !verify && SslAction == "NoCertificate" ? 0 : SslCalls;
+            return (verify ? VerifyCalls : 0) + ChangeCalls + ssl;
+        }
 
         /// <summary>Calls the planning itself sent (reading the live list and the SSL state).</summary>
         public int PlanningCalls { get; set; }
