@@ -4,7 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
-using RunCloud.PowerShell.Fleet;
+using RunCloud.PowerShell.Sync;
 
 namespace RunCloud.PowerShell.Tests
 {

@@ -1,6 +1,6 @@
 using System.Collections;
 using Xunit;
-using RunCloud.PowerShell.Fleet;
+using RunCloud.PowerShell.Sync;
 
 namespace RunCloud.PowerShell.Tests
 {

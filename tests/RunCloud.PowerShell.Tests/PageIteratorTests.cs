@@ -61,7 +61,7 @@ namespace RunCloud.PowerShell.Tests
             var requested = new List<int>();
             int[] sizes = { 40, 20, 40 };
             using var connection = ClientFactory.Create(Server(requested, n => Body(Items(sizes.Take(n - 1).Sum() + 1, sizes[n - 1]), n, 3, 100)));
-            var all = await new RunCloudService(connection).ListDomainsAsync(1, 2, CancellationToken.None);
+            var all = await connection.CreateService().ListDomainsAsync(1, 2, CancellationToken.None);
             Assert.Equal(100, all.Count);
             Assert.Equal(new[] { 1, 2, 3 }, requested);
         }
@@ -71,7 +71,7 @@ namespace RunCloud.PowerShell.Tests
         {
             var requested = new List<int>();
             using var connection = ClientFactory.Create(Server(requested, n => Body(n == 1 ? Items(1, 40) : new JArray(), n, 3, 120)));
-            var all = await new RunCloudService(connection).ListDomainsAsync(1, 2, CancellationToken.None);
+            var all = await connection.CreateService().ListDomainsAsync(1, 2, CancellationToken.None);
             Assert.Equal(40, all.Count);
             Assert.Equal(new[] { 1, 2 }, requested);
         }
@@ -81,7 +81,7 @@ namespace RunCloud.PowerShell.Tests
         {
             var requested = new List<int>();
             using var connection = ClientFactory.Create(Server(requested, n => Body(Items(1, 40), n, 3, 120)));
-            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => new RunCloudService(connection).ListDomainsAsync(1, 2, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => connection.CreateService().ListDomainsAsync(1, 2, CancellationToken.None));
             Assert.Equal(ErrorIds.InvalidResponse, ex.ErrorId);
             Assert.Contains("page 2", ex.Message);
             Assert.Contains("repeats page 1", ex.Message);
@@ -93,7 +93,7 @@ namespace RunCloud.PowerShell.Tests
         {
             var requested = new List<int>();
             using var connection = ClientFactory.Create(Server(requested, n => Body(Items(1, 40), n, null)));
-            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => new RunCloudService(connection).FindDomainAsync(1, 2, "nothere.example.com", CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => connection.CreateService().FindDomainAsync(1, 2, "nothere.example.com", CancellationToken.None));
             Assert.Equal(ErrorIds.InvalidResponse, ex.ErrorId);
             Assert.Contains("repeats page 1", ex.Message);
         }
@@ -104,7 +104,7 @@ namespace RunCloud.PowerShell.Tests
             // total_pages that keeps growing: each page announces one more.
             var requested = new List<int>();
             using var connection = ClientFactory.Create(Server(requested, n => Body(Items((n - 1) * 40 + 1, 40), n, n + 1)));
-            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => new RunCloudService(connection).ListDomainsAsync(1, 2, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => connection.CreateService().ListDomainsAsync(1, 2, CancellationToken.None));
             Assert.Equal(ErrorIds.InvalidResponse, ex.ErrorId);
             Assert.Contains("announced 2 page(s)", ex.Message);
             Assert.Equal(new[] { 1, 2 }, requested);
@@ -116,7 +116,7 @@ namespace RunCloud.PowerShell.Tests
             // An item inserted while listing shifts the pages: page 2 starts with the last item of page 1.
             var requested = new List<int>();
             using var connection = ClientFactory.Create(Server(requested, n => Body(n == 1 ? Items(1, 40) : Items(40, 11), n, 2, 50)));
-            var all = await new RunCloudService(connection).ListDomainsAsync(1, 2, CancellationToken.None);
+            var all = await connection.CreateService().ListDomainsAsync(1, 2, CancellationToken.None);
             Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), all.Select(d => d.Id));
         }
 
@@ -126,7 +126,7 @@ namespace RunCloud.PowerShell.Tests
             // No meta and always a full page of new ids: only the cap can end it.
             var requested = new List<int>();
             using var connection = ClientFactory.Create(Server(requested, n => Body(Items((n - 1) * 40 + 1, 40), n, null)));
-            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => new RunCloudService(connection).ListDomainsAsync(1, 2, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => connection.CreateService().ListDomainsAsync(1, 2, CancellationToken.None));
             Assert.Equal(ErrorIds.InvalidResponse, ex.ErrorId);
             Assert.Contains(PageIterator.MaxPages.ToString(System.Globalization.CultureInfo.InvariantCulture) + " pages", ex.Message);
             Assert.Equal(PageIterator.MaxPages, requested.Count);
@@ -137,7 +137,7 @@ namespace RunCloud.PowerShell.Tests
         {
             var requested = new List<int>();
             using var connection = ClientFactory.Create(Server(requested, n => Body(Items((n - 1) * 40 + 1, 40), n, PageIterator.MaxPages + 1)));
-            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => new RunCloudService(connection).ListDomainsAsync(1, 2, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => connection.CreateService().ListDomainsAsync(1, 2, CancellationToken.None));
             Assert.Equal(ErrorIds.InvalidResponse, ex.ErrorId);
             Assert.Equal(new[] { 1 }, requested);
         }

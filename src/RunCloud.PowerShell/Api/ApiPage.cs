@@ -9,7 +9,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Api
 {

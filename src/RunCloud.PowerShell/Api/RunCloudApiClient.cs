@@ -10,7 +10,6 @@ using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Http;
-using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Api
 {

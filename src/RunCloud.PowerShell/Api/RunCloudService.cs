@@ -7,9 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Http;
-using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
-using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Api
 {
@@ -21,10 +19,11 @@ namespace RunCloud.PowerShell.Api
         private readonly RunCloudApiClient _api;
         private readonly IRunCloudLog? _log;
 
+        /// <param name="api">The JSON client of a connection (RunCloudConnection.CreateService passes its own).</param>
         /// <param name="log">Where to report what the operations decide (e.g. a retry after an ambiguous failure); the Commands layer passes its own.</param>
-        public RunCloudService(RunCloudConnection connection, IRunCloudLog? log = null)
+        public RunCloudService(RunCloudApiClient api, IRunCloudLog? log = null)
         {
-            _api = connection.Api;
+            _api = api;
             _log = log;
         }
 

@@ -10,6 +10,7 @@ using System.Security;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Auth
 {

@@ -4,8 +4,8 @@ using System.Net;
 using System.Net.Http;
 using System.Security;
 using RunCloud.PowerShell.Auth;
-using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
@@ -128,7 +128,7 @@ namespace RunCloud.PowerShell.Commands
                 ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput, "-RateLimitWindow must be longer than zero, e.g. 00:01:00.", RateLimitWindow));
             }
 
-            if (Name != null && ConnectionRegistry.ProblemWithName(Name) is string nameProblem)
+            if (Name != null && Input.ConnectionName.Problem(Name) is string nameProblem)
             {
                 ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput, "-Name: " + nameProblem, Name));
             }
@@ -185,7 +185,7 @@ namespace RunCloud.PowerShell.Commands
             {
                 try
                 {
-                    Run(ct => new RunCloudService(connection, Log).PingAsync(ct));
+                    Run(ct => connection.CreateService(Log).PingAsync(ct));
                     connection.Validated = true;
                 }
                 catch (RunCloudApiException ex)

@@ -24,10 +24,8 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
-            RunCloudConnection connection = ResolveConnection();
-            var service = new RunCloudService(connection, Log);
             try
             {
                 if (ParameterSetName == IdSet)

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
-using RunCloud.PowerShell.Fleet;
+using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 
@@ -38,11 +38,13 @@ namespace RunCloud.PowerShell.Commands
         public string? Path { get; set; }
 
         [Parameter(ParameterSetName = WebAppSet)]
+        [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? ServerId { get; set; }
 
         [Parameter(ParameterSetName = WebAppSet)]
         [Alias("AppId")]
+        [ArgumentCompleter(typeof(WebAppIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? WebAppId { get; set; }
 
@@ -160,7 +162,7 @@ namespace RunCloud.PowerShell.Commands
                 problems.AddRange(raw.Select(r => new RunCloudSyncSkip(r.Entry, "Not a domain: " + r.Problem)));
             }
 
-            return new TargetInput(target, connection, names, problems);
+            return new TargetInput(target, ServiceFor(connection), connection.BaseUri.AbsoluteUri, connection.KeyId, names, problems);
         }
     }
 }

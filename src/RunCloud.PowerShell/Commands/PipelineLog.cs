@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Concurrent;
 using System.Threading;
-
 using RunCloud.PowerShell.Http;
+
 
 namespace RunCloud.PowerShell.Commands
 {

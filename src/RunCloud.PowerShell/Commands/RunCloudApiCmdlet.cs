@@ -21,8 +21,42 @@ namespace RunCloud.PowerShell.Commands
         [ConnectionTransformation]
         public RunCloudConnection? Connection { get; set; }
 
+        private RunCloudConnection? _resolved;
+        private RunCloudService? _service;
+        private RunCloudConnection? _serviceConnection;
+
+        /// <summary>
+        /// The one step every API cmdlet shares (PSOpenAD's ProcessRecordWithSession pattern): resolve the connection
+        /// once per invocation, then hand it and its Api service on. Cmdlets override
+        /// <see cref="ProcessRecordWithConnection"/> instead of repeating the lookup in each ProcessRecord.
+        /// </summary>
+        protected override void ProcessRecord()
+        {
+            RunCloudConnection connection = ResolveConnection();
+            ProcessRecordWithConnection(connection, ServiceFor(connection));
+        }
+
+        /// <summary>Per input record, with the resolved connection and its Api service.</summary>
+        private protected virtual void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
+        {
+        }
+
+        /// <summary>The Api service of the resolved connection, made once per invocation.</summary>
+        private protected RunCloudService ServiceFor(RunCloudConnection connection)
+        {
+            if (_service == null || !ReferenceEquals(_serviceConnection, connection))
+            {
+                _service = connection.CreateService(Log);
+                _serviceConnection = connection;
+            }
+
+            return _service;
+        }
+
+        /// <summary>-Connection, else this runspace's default; resolved once per invocation. Not connected stops the command.</summary>
         private protected RunCloudConnection ResolveConnection()
         {
+            if (_resolved != null) return _resolved;
             RunCloudConnection? connection = Connection ?? RunCloudSession.Current;
             if (connection == null)
             {
@@ -40,7 +74,7 @@ namespace RunCloud.PowerShell.Commands
                 });
             }
 
-            return connection!;
+            return _resolved = connection!;
         }
 
         private protected long ResolveServerId(RunCloudConnection connection, long? serverId)
@@ -176,7 +210,7 @@ namespace RunCloud.PowerShell.Commands
         private protected void RedeployChangedApps(ChangedApps changed, bool force)
         {
             if (changed.Connection == null) return;
-            var service = new RunCloudService(changed.Connection, Log);
+            RunCloudService service = ServiceFor(changed.Connection);
             foreach (KeyValuePair<(long ServerId, long WebAppId), List<RunCloud.PowerShell.Models.RunCloudDomain>> app in changed.Apps)
             {
                 string target = $"web app {app.Key.WebAppId} on server {app.Key.ServerId}";

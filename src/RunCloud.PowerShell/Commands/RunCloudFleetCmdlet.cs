@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using RunCloud.PowerShell.Fleet;
+using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
@@ -19,6 +19,11 @@ namespace RunCloud.PowerShell.Commands
     /// </summary>
     public abstract class RunCloudFleetCmdlet : RunCloudApiCmdlet
     {
+        /// <summary>Targets name their own connections: nothing is resolved per record (a default connection is not required).</summary>
+        protected override void ProcessRecord()
+        {
+        }
+
         /// <summary>Reads and validates a manifest (.json or .psd1); a problem stops the command before any request.</summary>
         private protected FleetManifest LoadManifest(string path, out string directory)
         {
@@ -113,7 +118,7 @@ namespace RunCloud.PowerShell.Commands
                         break;
                 }
 
-                inputs.Add(new TargetInput(t, connection!, names, problems));
+                inputs.Add(new TargetInput(t, ServiceFor(connection!), connection!.BaseUri.AbsoluteUri, connection.KeyId, names, problems));
             }
 
             return inputs;
@@ -191,7 +196,7 @@ namespace RunCloud.PowerShell.Commands
         {
             var clock = Stopwatch.StartNew();
             bool whatIf = IsWhatIf();
-            var work = new List<(RunCloudSyncPlan Plan, RunCloudConnection? Connection, string? Refusal)>();
+            var work = new List<(RunCloudSyncPlan Plan, Api.RunCloudService? Service, string? Refusal)>();
             var declined = new Dictionary<int, string>();
             foreach (RunCloudSyncPlan plan in plans)
             {
@@ -216,7 +221,7 @@ namespace RunCloud.PowerShell.Commands
                     }
                 }
 
-                work.Add((plan, connection, refusal));
+                work.Add((plan, connection == null || refusal != null ? null : ServiceFor(connection), refusal));
             }
 
             int planned = work.Where(w => w.Refusal == null).Sum(w => w.Plan.CallsToApply(verify));

@@ -7,8 +7,6 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
@@ -69,7 +67,7 @@ namespace RunCloud.PowerShell.Commands
 
         internal static List<(long Id, string Name)> Read(RunCloudConnection connection, long? serverId)
         {
-            string key = serverId.HasValue ? "webapps:" + serverId.Value.ToString(CultureInfo.InvariantCulture) : "servers";
+            string key = serverId.HasValue ? "apps of " + serverId.Value.ToString(CultureInfo.InvariantCulture) : "account";
             Dictionary<string, (DateTime Read, List<(long Id, string Name)> Items)> perConnection = s_cache.GetOrCreateValue(connection);
             lock (perConnection)
             {
@@ -79,7 +77,7 @@ namespace RunCloud.PowerShell.Commands
             List<(long Id, string Name)> items;
             using (var timeout = new CancellationTokenSource(Timeout))
             {
-                items = new RunCloudService(connection).ListIdsAsync(serverId, maxPages: 5, timeout.Token).GetAwaiter().GetResult();
+                items = connection.CreateService().ListIdsAsync(serverId, maxPages: 5, timeout.Token).GetAwaiter().GetResult();
             }
 
             lock (perConnection)

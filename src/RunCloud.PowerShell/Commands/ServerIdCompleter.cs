@@ -8,8 +8,6 @@ using System.Management.Automation.Language;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands

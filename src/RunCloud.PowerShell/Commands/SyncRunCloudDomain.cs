@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Fleet;
+using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
@@ -72,12 +72,16 @@ namespace RunCloud.PowerShell.Commands
         [AllowEmptyCollection]
         public string[]? Site { get; set; }
 
+        // Not inherited from RunCloudWebAppCmdlet on purpose: there they bind by property name from the pipeline, and
+        // here piped objects are desired names (a piped domain of another app must not retarget the sync).
         [Parameter]
+        [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? ServerId { get; set; }
 
         [Parameter]
         [Alias("AppId")]
+        [ArgumentCompleter(typeof(WebAppIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? WebAppId { get; set; }
 
@@ -228,7 +232,7 @@ namespace RunCloud.PowerShell.Commands
             long serverId = ResolveServerId(connection, ServerId);
             long webAppId = ResolveWebAppId(connection, WebAppId);
             long requestsBefore = connection.RequestCount;
-            var service = new RunCloudService(connection, Log);
+            RunCloudService service = ServiceFor(connection);
             string app = $"web app {webAppId} (server {serverId})";
 
             // 1. The desired names, validated and de-duplicated; nothing invalid is ever sent.

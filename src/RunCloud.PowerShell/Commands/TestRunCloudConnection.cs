@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.Management.Automation;
-using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
@@ -39,7 +38,7 @@ namespace RunCloud.PowerShell.Commands
             var clock = Stopwatch.StartNew();
             try
             {
-                string message = Run(ct => new RunCloudService(connection, Log).PingAsync(ct));
+                string message = Run(ct => connection.CreateService(Log).PingAsync(ct));
                 result.Success = true;
                 result.StatusCode = 200;
                 result.Message = message;

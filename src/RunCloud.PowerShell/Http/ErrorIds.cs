@@ -28,7 +28,6 @@ namespace RunCloud.PowerShell.Http
         public const string PrimaryDomainProtected = "RunCloudPrimaryDomainProtected";
         public const string MissingServerId = "RunCloudServerIdRequired";
         public const string MissingWebAppId = "RunCloudWebAppIdRequired";
-        public const string SslNotInstalled = "RunCloudSslNotInstalled";
         public const string InvalidInput = "RunCloudInvalidInput";
         public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
         public const string SyncFailed = "RunCloudSyncFailed";
@@ -38,6 +37,5 @@ namespace RunCloud.PowerShell.Http
         public const string FleetTargetRefused = "RunCloudFleetTargetRefused";
         public const string FleetTargetBlocked = "RunCloudFleetTargetBlocked";
         public const string FleetTargetFailed = "RunCloudFleetTargetFailed";
-        public const string DnsLookupFailed = "RunCloudDnsLookupFailed";
     }
 }

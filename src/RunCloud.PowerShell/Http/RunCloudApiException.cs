@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
-using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Http
 {

@@ -3,38 +3,6 @@ using System.Linq;
 
 namespace RunCloud.PowerShell.Models
 {
-    /// <summary>One domain of a plan: its id on RunCloud and its name.</summary>
-    public sealed class RunCloudPlannedDomain
-    {
-        public RunCloudPlannedDomain(long id, string name, bool isPrimary = false)
-        {
-            Id = id;
-            Name = name;
-            IsPrimary = isPrimary;
-        }
-
-        public long Id { get; }
-        public string Name { get; }
-        public bool IsPrimary { get; }
-        public override string ToString() => $"{Name} (id {Id})";
-    }
-
-    /// <summary>A guard's verdict on a target: Pass, Warn, or Block (a blocked target is never applied).</summary>
-    public sealed class RunCloudSyncGuard
-    {
-        public RunCloudSyncGuard(string name, string verdict, string message)
-        {
-            Name = name;
-            Verdict = verdict;
-            Message = message;
-        }
-
-        public string Name { get; }
-        public string Verdict { get; }
-        public string Message { get; }
-        public override string ToString() => $"{Name}: {Verdict} ({Message})";
-    }
-
     /// <summary>
     /// What a sync will do to one web app, and what it was planned from: the live list's fingerprint, the adds, the
     /// removals, the SSL action, the guard verdicts, and the exact number of API calls applying it will send.

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 
 namespace RunCloud.PowerShell.Session
 {
@@ -14,13 +13,6 @@ namespace RunCloud.PowerShell.Session
     {
         private static readonly object s_gate = new object();
         private static readonly Dictionary<string, RunCloudConnection> s_byName = new Dictionary<string, RunCloudConnection>(StringComparer.OrdinalIgnoreCase);
-        private static readonly Regex s_validName = new Regex(@"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$", RegexOptions.CultureInvariant);
-
-        /// <summary>Null when <paramref name="name"/> is usable, else why not and how to fix it.</summary>
-        public static string? ProblemWithName(string? name) =>
-            name != null && s_validName.IsMatch(name)
-                ? null
-                : $"The connection name '{name}' is not usable: use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit (e.g. clientA).";
 
         /// <summary>Registers <paramref name="connection"/> under its name and returns the one it replaced (the caller disposes it).</summary>
         public static RunCloudConnection? Register(string name, RunCloudConnection connection)

@@ -6,6 +6,7 @@ using System.Threading;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Auth;
 using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Session
 {
@@ -93,6 +94,9 @@ namespace RunCloud.PowerShell.Session
         public bool Validated { get; internal set; }
 
         internal RunCloudApiClient Api { get; }
+
+        /// <summary>The RunCloud operations over this connection; <paramref name="log"/> receives what they report.</summary>
+        internal RunCloudService CreateService(IRunCloudLog? log = null) => new RunCloudService(Api, log);
 
         /// <summary>The limiter this connection paces against: shared with every connection to the same account when opened by Connect-RunCloud.</summary>
         internal RateLimiter Limiter => _limiter;

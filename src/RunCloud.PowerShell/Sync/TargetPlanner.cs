@@ -5,7 +5,7 @@ using System.Management.Automation;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Fleet
+namespace RunCloud.PowerShell.Sync
 {
     /// <summary>
     /// Pure planning of one web app: from the desired names, the target's options and the live list, the adds, the

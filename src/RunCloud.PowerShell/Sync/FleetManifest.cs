@@ -6,9 +6,9 @@ using System.Linq;
 using System.Management.Automation;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.Input;
 
-namespace RunCloud.PowerShell.Fleet
+namespace RunCloud.PowerShell.Sync
 {
     /// <summary>
     /// The desired state of many web apps across accounts: <c>{ "targets": [ { "connection": "clientA", "serverId": 1001,
@@ -120,7 +120,7 @@ namespace RunCloud.PowerShell.Fleet
             if (Get(o, "connection") is JToken c && c.Type != JTokenType.Null)
             {
                 connection = c.Type == JTokenType.String ? (string?)c : null;
-                if (connection == null || ConnectionRegistry.ProblemWithName(connection) != null)
+                if (connection == null || ConnectionName.Problem(connection) != null)
                 {
                     throw Fail(source, index, null, null, null, "connection",
                         $"must be the name of a connection opened with Connect-RunCloud -Name (letters, digits, '-', '_', '.'), not {Show(c)}; leave it out to use the default connection.");

@@ -6,7 +6,7 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Fleet
+namespace RunCloud.PowerShell.Sync
 {
     /// <summary>
     /// The reviewable plan file: one JSON document with, per target, the adds, removals, SSL action, guard verdicts,
@@ -165,11 +165,5 @@ namespace RunCloud.PowerShell.Fleet
             if (v == null || v.Type == JTokenType.Null) throw new PlanFileException($"field '{name}' is missing. Make a new plan with New-RunCloudSyncPlan -OutFile.");
             return v.ToObject<T>()!;
         }
-    }
-
-    /// <summary>A plan file that cannot be applied as it is.</summary>
-    internal sealed class PlanFileException : Exception
-    {
-        public PlanFileException(string message) : base(message) { }
     }
 }

@@ -1,6 +1,6 @@
 using System;
 
-namespace RunCloud.PowerShell.Fleet
+namespace RunCloud.PowerShell.Sync
 {
     /// <summary>A fleet manifest that cannot be used: the message names the manifest, the target and the field, and the fix.</summary>
     public sealed class ManifestException : Exception

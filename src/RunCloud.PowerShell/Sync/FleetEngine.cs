@@ -7,27 +7,9 @@ using System.Threading.Tasks;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
-using RunCloud.PowerShell.Session;
 
-namespace RunCloud.PowerShell.Fleet
+namespace RunCloud.PowerShell.Sync
 {
-    /// <summary>The desired names of one target, read by the cmdlet (files, WP-CLI) before any request.</summary>
-    internal sealed class TargetInput
-    {
-        public TargetInput(FleetTarget target, RunCloudConnection connection, IReadOnlyList<string> names, IReadOnlyList<RunCloudSyncSkip> problems)
-        {
-            Target = target;
-            Connection = connection;
-            Names = names;
-            Problems = problems;
-        }
-
-        public FleetTarget Target { get; }
-        public RunCloudConnection Connection { get; }
-        public IReadOnlyList<string> Names { get; }
-        public IReadOnlyList<RunCloudSyncSkip> Problems { get; }
-    }
-
     /// <summary>
     /// Plans and applies many targets at once. Up to ThrottleLimit targets run side by side; within one target every call
     /// is sequential (RunCloud rewrites the app's web server configuration on each change). Targets of one account share
@@ -43,7 +25,7 @@ namespace RunCloud.PowerShell.Fleet
         {
             CallCounter counter = CallCounter.Begin();
             FleetTarget t = input.Target;
-            var service = new RunCloudService(input.Connection);
+            RunCloudService service = input.Service;
             RunCloudSyncPlan plan;
             try
             {
@@ -71,22 +53,22 @@ namespace RunCloud.PowerShell.Fleet
                 };
             }
 
-            plan.BaseUri = input.Connection.BaseUri.AbsoluteUri;
-            plan.KeyId = input.Connection.KeyId;
+            plan.BaseUri = input.BaseUri;
+            plan.KeyId = input.KeyId;
             plan.PlanningCalls = counter.Calls;
             RunCloudLog.Current?.Verbose($"RunCloud: planned target {t.Index}: {plan}.");
             return plan;
         }
 
-        public static Task<RunCloudFleetResult[]> ApplyAllAsync(IReadOnlyList<(RunCloudSyncPlan Plan, RunCloudConnection? Connection, string? Refusal)> work,
+        public static Task<RunCloudFleetResult[]> ApplyAllAsync(IReadOnlyList<(RunCloudSyncPlan Plan, RunCloudService? Service, string? Refusal)> work,
             int throttleLimit, bool verify, CancellationToken ct) =>
-            ForEachAsync(work, throttleLimit, (w, token) => ApplyAsync(w.Plan, w.Connection, w.Refusal, verify, token), ct, w => w.Plan.Connection);
+            ForEachAsync(work, throttleLimit, (w, token) => ApplyAsync(w.Plan, w.Service, w.Refusal, verify, token), ct, w => w.Plan.Connection);
 
         /// <summary>
         /// Applies one plan: re-reads the live list and refuses when its fingerprint changed (unless <paramref name="verify"/>
         /// is false, when the plan was made a moment ago in the same run), then adds, removes, and redeploys SSL once.
         /// </summary>
-        public static async Task<RunCloudFleetResult> ApplyAsync(RunCloudSyncPlan plan, RunCloudConnection? connection, string? refusal, bool verify, CancellationToken ct)
+        public static async Task<RunCloudFleetResult> ApplyAsync(RunCloudSyncPlan plan, RunCloudService? service, string? refusal, bool verify, CancellationToken ct)
         {
             CallCounter counter = CallCounter.Begin();
             var clock = Stopwatch.StartNew();
@@ -98,7 +80,7 @@ namespace RunCloud.PowerShell.Fleet
             string app = plan.Target;
             try
             {
-                if (refusal != null || connection == null)
+                if (refusal != null || service == null)
                 {
                     result.Status = "Refused";
                     result.Message = refusal ?? $"No connection for {app}.";
@@ -119,7 +101,6 @@ namespace RunCloud.PowerShell.Fleet
                     return result;
                 }
 
-                var service = new RunCloudService(connection);
                 if (verify)
                 {
                     List<RunCloudDomain> now = await service.ListDomainsAsync(plan.ServerId, plan.WebAppId, ct).ConfigureAwait(false);

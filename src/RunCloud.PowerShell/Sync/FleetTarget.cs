@@ -1,15 +1,7 @@
 using System;
 
-namespace RunCloud.PowerShell.Fleet
+namespace RunCloud.PowerShell.Sync
 {
-    /// <summary>Where a target's desired names come from.</summary>
-    public enum FleetSourceKind
-    {
-        Domains,
-        Path,
-        WordPressPath,
-    }
-
     /// <summary>One web app of a fleet manifest, validated: the desired state of its domains and the guards of its sync.</summary>
     public sealed class FleetTarget
     {

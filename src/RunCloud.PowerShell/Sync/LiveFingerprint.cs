@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Fleet
+namespace RunCloud.PowerShell.Sync
 {
     /// <summary>
     /// The fingerprint of a web app's live domain list: SHA-256 of its "id name" lines, names lower-cased, sorted by
