@@ -38,13 +38,15 @@ namespace RunCloud.PowerShell.Api
         public Task<JToken> GetAsync(string path, CancellationToken ct, IDictionary<string, string>? query = null) =>
             SendAsync(HttpMethod.Get, path, null, ct, query);
 
+        /// <param name="nonRepeatable">The request has a costly effect (add domain, SSL install or redeploy): never re-sent
+        /// after an ambiguous failure (see <see cref="RequestProperties.NonRepeatable"/>).</param>
         public async Task<JToken> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct,
-            IDictionary<string, string>? query = null)
+            IDictionary<string, string>? query = null, bool nonRepeatable = false)
         {
             Enter(method.Method, path);
             try
             {
-                return await SendCoreAsync(method, path, body, ct, query).ConfigureAwait(false);
+                return await SendCoreAsync(method, path, body, ct, query, nonRepeatable).ConfigureAwait(false);
             }
             finally
             {
@@ -53,10 +55,11 @@ namespace RunCloud.PowerShell.Api
         }
 
         private async Task<JToken> SendCoreAsync(HttpMethod method, string path, object? body, CancellationToken ct,
-            IDictionary<string, string>? query)
+            IDictionary<string, string>? query, bool nonRepeatable)
         {
             Uri uri = BuildUri(path, query);
             using var request = new HttpRequestMessage(method, uri);
+            if (nonRepeatable) request.Properties[RequestProperties.NonRepeatable] = true;
             request.Headers.Accept.ParseAdd("application/json");
             if (body != null)
             {
@@ -76,7 +79,7 @@ namespace RunCloud.PowerShell.Api
                         $"RunCloud answered {status} to {method.Method} {uri.AbsolutePath} with a body that is not valid JSON.",
                         "Run the command again; if it persists, RunCloud (or a proxy in between) is returning something other than the API's JSON.",
                         status, method: method.Method, path: uri.AbsolutePath,
-                        mayHaveBeenApplied: !HttpMethods.IsIdempotent(method.Method));
+                        mayHaveBeenApplied: nonRepeatable || !HttpMethods.IsIdempotent(method.Method));
                 }
 
                 return parsed;

@@ -48,6 +48,12 @@ namespace RunCloud.PowerShell.Auth
         }
 
         /// <summary>
+        /// The account identity behind this credential, to be hashed into a state key (AppStateKey.Fingerprint) and
+        /// never stored or shown: the API key (not its secret) for Basic auth, the token for Bearer.
+        /// </summary>
+        internal string IdentityForFingerprint() => _apiKey != null ? "key:" + _apiKey : "token:" + SecureText.ToPlain(_token!);
+
+        /// <summary>
         /// Who this credential is, to share one rate limiter per account: the API key (not secret) for key + secret, a
         /// hash of the token under a random key made once per process for a token. Never the secret itself.
         /// </summary>

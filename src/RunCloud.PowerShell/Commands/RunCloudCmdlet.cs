@@ -126,10 +126,16 @@ namespace RunCloud.PowerShell.Commands
                     && !s.Equals("Ignore", StringComparison.OrdinalIgnoreCase);
         }
 
+        /// <summary>Releases what a command holds beyond one record (e.g. per-app locks); PowerShell calls Dispose even when the pipeline is stopped.</summary>
+        private protected virtual void ReleaseResources()
+        {
+        }
+
         public void Dispose()
         {
             if (_disposed) return;
             _disposed = true;
+            ReleaseResources();
             _stopping.Dispose();
             GC.SuppressFinalize(this);
         }

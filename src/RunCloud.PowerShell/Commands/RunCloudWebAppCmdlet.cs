@@ -21,9 +21,12 @@ namespace RunCloud.PowerShell.Commands
         [ValidateRange(1, long.MaxValue)]
         public long? WebAppId { get; set; }
 
-        /// <summary>Resolves this record's server and web app ids (a missing one stops the command) and hands them on.</summary>
-        private protected sealed override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service) =>
-            ProcessWebApp(connection, service, ResolveServerId(connection, ServerId), ResolveWebAppId(connection, WebAppId));
+        /// <summary>Resolves this record's server and web app ids (a missing one, or another server's default web app, stops the command) and hands them on.</summary>
+        private protected sealed override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
+        {
+            long serverId = ResolveServerId(connection, ServerId);
+            ProcessWebApp(connection, service, serverId, ResolveWebAppId(connection, WebAppId, serverId));
+        }
 
         /// <summary>Per input record: the work on one web app.</summary>
         private protected abstract void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId);

@@ -37,5 +37,6 @@ namespace RunCloud.PowerShell.Http
         public const string FleetTargetRefused = "RunCloudFleetTargetRefused";
         public const string FleetTargetBlocked = "RunCloudFleetTargetBlocked";
         public const string FleetTargetFailed = "RunCloudFleetTargetFailed";
+        public const string ConnectionMismatch = "RunCloudConnectionMismatch";
     }
 }

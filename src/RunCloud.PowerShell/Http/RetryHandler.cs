@@ -16,7 +16,8 @@ namespace RunCloud.PowerShell.Http
     /// <summary>
     /// Retries what is safe to retry. 429 is retried for every method (RunCloud did not act on it), after
     /// Retry-After when given, otherwise after an exponential back-off with jitter. 502/503/504, timeouts and
-    /// transport errors are retried for idempotent methods only (GET, PUT, DELETE); for a POST or PATCH they
+    /// transport errors are retried for idempotent methods only (GET, PUT, DELETE) and never for a request marked
+    /// <see cref="RequestProperties.NonRepeatable"/> (a costly effect such as an SSL redeploy PUT); for those they
     /// surface as an error flagged <see cref="RunCloudApiException.MayHaveBeenApplied"/>, never re-sent blindly.
     /// Every wait is cancelled at once by the cmdlet's stop token.
     /// </summary>
@@ -34,7 +35,7 @@ namespace RunCloud.PowerShell.Http
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             string method = request.Method.Method;
-            bool idempotent = HttpMethods.IsIdempotent(method);
+            bool idempotent = HttpMethods.IsIdempotent(method) && !RequestProperties.IsNonRepeatable(request);
             var clock = Stopwatch.StartNew();
             for (int attempt = 1; ; attempt++)
             {

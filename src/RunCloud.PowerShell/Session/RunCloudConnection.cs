@@ -15,7 +15,7 @@ namespace RunCloud.PowerShell.Session
     /// (retry, rate limit, authentication, logging), the defaults for server and web app, and the rate-limit state.
     /// It never exposes the API secret or token.
     /// </summary>
-    public sealed class RunCloudConnection : IDisposable
+    public sealed class RunCloudConnection : IRunCloudConnection, IDisposable
     {
         public const string DefaultHost = "https://manage.runcloud.io/";
         private readonly RateLimiter _limiter;
@@ -95,8 +95,14 @@ namespace RunCloud.PowerShell.Session
 
         internal RunCloudApiClient Api { get; }
 
+        /// <summary>
+        /// The account identity for the durable per-app state (journal, lock): stable across processes, hashed by
+        /// AppStateKey.Fingerprint before use, never stored or shown.
+        /// </summary>
+        internal string StateIdentity => _credential.IdentityForFingerprint();
+
         /// <summary>The RunCloud operations over this connection; <paramref name="log"/> receives what they report.</summary>
-        internal RunCloudService CreateService(IRunCloudLog? log = null) => new RunCloudService(Api, log);
+        internal RunCloudService CreateService(IRunCloudLog? log = null) => new RunCloudService(Api, log, this);
 
         /// <summary>The limiter this connection paces against: shared with every connection to the same account when opened by Connect-RunCloud.</summary>
         internal RateLimiter Limiter => _limiter;

@@ -22,7 +22,7 @@ namespace RunCloud.PowerShell.Sync
         private static readonly string[] s_targetFields =
         {
             "connection", "serverId", "webAppId", "domains", "path", "wordPressPath", "prune", "exclude", "protectedName",
-            "maxRemove", "www", "redirection", "noSslReset",
+            "maxRemove", "www", "redirection", "noSslReset", "allowEmptySource", "allowInvalidEntries",
         };
 
         private static readonly string[] s_sources = { "domains", "path", "wordPressPath" };
@@ -168,8 +168,21 @@ namespace RunCloud.PowerShell.Sync
             target.Prune = Bool(o, "prune", source, index, where) ?? false;
             target.Www = Bool(o, "www", source, index, where) ?? false;
             target.NoSslReset = Bool(o, "noSslReset", source, index, where) ?? false;
+            target.AllowEmptySource = Bool(o, "allowEmptySource", source, index, where) ?? false;
+            target.AllowInvalidEntries = Bool(o, "allowInvalidEntries", source, index, where) ?? false;
             target.Exclude = Strings(o, "exclude", source, index, where, allowEmpty: true) ?? Array.Empty<string>();
             target.ProtectedName = Strings(o, "protectedName", source, index, where, allowEmpty: true) ?? target.ProtectedName;
+            foreach (string field in new[] { "exclude", "protectedName" })
+            {
+                try
+                {
+                    NamePattern.ParseAll(field == "exclude" ? target.Exclude : target.ProtectedName, field);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new ManifestException($"Manifest {source}: {where}: field {ex.Message}", index, field);
+                }
+            }
             if (Get(o, "maxRemove") is JToken m && m.Type != JTokenType.Null)
             {
                 if (m.Type != JTokenType.Integer || (long)m < 0 || (long)m > int.MaxValue)

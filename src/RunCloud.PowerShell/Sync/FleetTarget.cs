@@ -27,6 +27,10 @@ namespace RunCloud.PowerShell.Sync
         public string Redirection { get; set; } = "none";
         public bool NoSslReset { get; set; }
 
+        /// <summary>Safety overrides (Sync-RunCloudDomain -AllowEmptySource / -AllowInvalidEntries).</summary>
+        public bool AllowEmptySource { get; set; }
+        public bool AllowInvalidEntries { get; set; }
+
         /// <summary>How messages name the target: its index, connection and ids.</summary>
         public string Describe() => Describe(Index, Connection, ServerId, WebAppId);
 

@@ -1,80 +1,62 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Management.Automation;
-using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Sync
 {
     /// <summary>
-    /// Pure planning of one web app: from the desired names, the target's options and the live list, the adds, the
-    /// removals, the skips and the guard verdicts (the same rules as Sync-RunCloudDomain); then, from the SSL state,
-    /// the SSL action and the exact number of calls applying will send. No I/O.
+    /// Pure planning of one fleet target: <see cref="SyncPlanner"/> decides the adds, removals, skips and guard verdicts
+    /// (the very rules of Sync-RunCloudDomain); this adds what a reviewable plan needs on top: the live list and its
+    /// fingerprint, then, from the SSL state, the SSL action and the exact number of calls applying will send. No I/O.
     /// </summary>
     internal static class TargetPlanner
     {
         public static RunCloudSyncPlan Plan(FleetTarget target, IEnumerable<string> rawDesired, IEnumerable<RunCloudSyncSkip> sourceProblems,
             IReadOnlyList<RunCloudDomain> live)
         {
-            var skipped = new List<RunCloudSyncSkip>(sourceProblems);
-            int invalid = skipped.Count;
-            int read = 0;
-            var desired = new List<string>();
-            var desiredSet = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (string raw in rawDesired)
+            // The rules are Sync-RunCloudDomain's own (SyncPlanner): one web app of a fleet is planned exactly like a single sync.
+            IEnumerable<DesiredEntry> entries = rawDesired.Select(r => new DesiredEntry(r))
+                .Concat(sourceProblems.Select(p => new DesiredEntry(p.Name, p.Reason)));
+            var options = new SyncOptions
             {
-                read++;
-                if (string.IsNullOrWhiteSpace(raw)) continue;
-                if (!DomainName.TryNormalize(raw, out string name, out string problem))
-                {
-                    skipped.Add(new RunCloudSyncSkip(raw, problem));
-                    invalid++;
-                    continue;
-                }
-
-                if (desiredSet.Add(name)) desired.Add(name);
-            }
-
-            Func<string, bool> excluded = Matcher(target.Exclude);
-            Func<string, bool> protectedName = Matcher(target.ProtectedName);
-            var liveByName = new HashSet<string>(live.Select(d => d.Name), StringComparer.OrdinalIgnoreCase);
-            var add = new List<string>();
-            var unchanged = new List<string>();
-            foreach (string name in desired)
-            {
-                if (liveByName.Contains(name)) unchanged.Add(name);
-                else if (excluded(name)) skipped.Add(new RunCloudSyncSkip(name, "Excluded by 'exclude'; not added."));
-                else add.Add(name);
-            }
-
-            var remove = new List<RunCloudPlannedDomain>();
-            var kept = new List<string>();
-            foreach (RunCloudDomain d in live.Where(d => !desiredSet.Contains(d.Name)))
-            {
-                if (!target.Prune) kept.Add(d.Name);
-                else if (d.IsPrimary) skipped.Add(new RunCloudSyncSkip(d.Name, "The primary domain of the web app is never removed."));
-                else if (protectedName(d.Name)) skipped.Add(new RunCloudSyncSkip(d.Name, "Created by RunCloud (matches 'protectedName'); never removed."));
-                else if (excluded(d.Name)) skipped.Add(new RunCloudSyncSkip(d.Name, "Excluded by 'exclude'; not removed."));
-                else remove.Add(new RunCloudPlannedDomain(d.Id, d.Name));
-            }
+                Prune = target.Prune,
+                MaxRemove = target.MaxRemove,
+                AllowEmptySource = target.AllowEmptySource,
+                AllowInvalidEntries = target.AllowInvalidEntries,
+                Exclude = NamePattern.ParseAll(target.Exclude, "exclude"),
+                ProtectedName = NamePattern.ParseAll(target.ProtectedName, "protectedName"),
+            };
+            SyncPlan sync = SyncPlanner.Plan(entries, live, options);
 
             var guards = new List<RunCloudSyncGuard>();
-            if (target.Prune && desired.Count == 0 && remove.Count > 0)
+            string manifestHint = " (in a manifest: 'maxRemove', 'allowEmptySource', 'allowInvalidEntries')";
+            switch (sync.Verdict)
             {
-                guards.Add(new RunCloudSyncGuard("EmptySource", "Block",
-                    $"The desired list is empty ({read} entries read, none valid) and 'prune' would remove every removable domain ({remove.Count}). Check the source; to really empty the web app, remove the names with Remove-RunCloudDomain."));
+                case SyncVerdict.EmptySource:
+                    guards.Add(new RunCloudSyncGuard("EmptySource", "Block", sync.VerdictMessage + manifestHint));
+                    break;
+                case SyncVerdict.InvalidResponse:
+                    guards.Add(new RunCloudSyncGuard("LiveState", "Block", sync.VerdictMessage ?? "RunCloud's listing is invalid."));
+                    break;
+                case SyncVerdict.TooManyRemovals:
+                    guards.Add(new RunCloudSyncGuard("MaxRemove", "Block", sync.VerdictMessage + manifestHint));
+                    break;
+                default:
+                    guards.Add(new RunCloudSyncGuard("MaxRemove", "Pass", $"{sync.ToRemove.Count} removal(s), at most {target.MaxRemove} allowed."));
+                    break;
             }
 
-            guards.Add(remove.Count > target.MaxRemove
-                ? new RunCloudSyncGuard("MaxRemove", "Block",
-                    $"The sync would remove {remove.Count} domains, more than maxRemove {target.MaxRemove}. Check the source list; if the removals are intended, set maxRemove to {remove.Count} (manifest) or pass -MaxRemove {remove.Count}.")
-                : new RunCloudSyncGuard("MaxRemove", "Pass", $"{remove.Count} removal(s), at most {target.MaxRemove} allowed."));
-            if (invalid > 0)
+            if (sync.PruneStoppedMessage != null)
             {
-                guards.Add(new RunCloudSyncGuard("InvalidNames", "Warn", $"{invalid} desired entr{(invalid == 1 ? "y is" : "ies are")} not a valid domain name and will not be sent (see Skipped)."));
+                guards.Add(new RunCloudSyncGuard("InvalidEntries", "Warn", sync.PruneStoppedMessage + manifestHint));
+            }
+            else if (sync.InvalidEntries.Count > 0)
+            {
+                guards.Add(new RunCloudSyncGuard("InvalidEntries", "Warn", $"{sync.InvalidEntries.Count} desired entr{(sync.InvalidEntries.Count == 1 ? "y is" : "ies are")} not a valid domain name and will not be sent (see Skipped)."));
             }
 
+            bool blocked = sync.Verdict != SyncVerdict.Proceed;
             var liveDomains = live.Select(d => new RunCloudPlannedDomain(d.Id, d.Name, d.IsPrimary)).ToArray();
             return new RunCloudSyncPlan
             {
@@ -83,13 +65,13 @@ namespace RunCloud.PowerShell.Sync
                 ServerId = target.ServerId,
                 WebAppId = target.WebAppId,
                 CreatedAt = DateTime.UtcNow,
-                Verdict = guards.Any(g => g.Verdict == "Block") ? "Blocked" : "Proceed",
+                Verdict = blocked ? "Blocked" : "Proceed",
                 Guards = guards.ToArray(),
-                Add = add.ToArray(),
-                Remove = remove.ToArray(),
-                Unchanged = unchanged.ToArray(),
-                Kept = kept.ToArray(),
-                Skipped = skipped.ToArray(),
+                Add = blocked ? Array.Empty<string>() : sync.ToAdd.ToArray(),
+                Remove = blocked ? Array.Empty<RunCloudPlannedDomain>() : sync.ToRemove.Select(d => new RunCloudPlannedDomain(d.Id, SyncPlanner.Normalized(d))).ToArray(),
+                Unchanged = sync.Unchanged.ToArray(),
+                Kept = sync.Kept.ToArray(),
+                Skipped = sync.Skipped.ToArray(),
                 Www = target.Www,
                 Redirection = target.Redirection,
                 NoSslReset = target.NoSslReset,
@@ -140,12 +122,5 @@ namespace RunCloud.PowerShell.Sync
             "NoCertificate" => 2,
             _ => 0,
         };
-
-        private static Func<string, bool> Matcher(string[] patterns)
-        {
-            if (patterns.Length == 0) return _ => false;
-            WildcardPattern[] compiled = patterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
-            return name => compiled.Any(p => p.IsMatch(name));
-        }
     }
 }
