@@ -116,3 +116,67 @@ Describe 'The journal makes Add-/Remove-RunCloudDomain -ResetSsl and Reset-RunCl
         @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json) | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Reset-RunCloudSsl -Reinstall never leaves an app silently without a certificate' {
+    BeforeEach {
+        $env:RUNCLOUD_STATE_PATH = Join-Path $script:TestStatePath ([guid]::NewGuid().ToString('N'))
+        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-Emulator $script:e
+        $policy = (Get-RunCloudConnection).RetryPolicy
+        $policy.BaseDelay = [TimeSpan]::FromMilliseconds(20); $policy.MaxDelay = [TimeSpan]::FromMilliseconds(50)
+        $script:e.ClearRequests()
+    }
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e; Disconnect-RunCloud -ErrorAction SilentlyContinue }
+
+    It 'refuses dns-01 without -ExternalApi before any request (RunCloud would refuse it after the uninstall)' {
+        { Reset-RunCloudSsl -Reinstall -AuthorizationMethod dns-01 -Confirm:$false } | Should -Throw -ErrorId 'RunCloudInvalidInput,*'
+        Get-RunCloudEmulatorRequest | Should -BeNullOrEmpty
+        $script:e.State.GetSsl(1001, 2001) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses a custom certificate that is not PEM before any request' {
+        $key = ConvertTo-SecureString 'not a key' -AsPlainText -Force
+        { Reset-RunCloudSsl -Reinstall -Provider custom -Certificate 'junk' -PrivateKey $key -Confirm:$false } | Should -Throw -ErrorId 'RunCloudInvalidInput,*'
+        Get-RunCloudEmulatorRequest | Should -BeNullOrEmpty
+    }
+
+    It 'changes only settings in place with PATCH (and a redeploy), never uninstalling' {
+        Reset-RunCloudSsl -Reinstall -EnableHsts -Confirm:$false
+        @(Get-RunCloudEmulatorRequest | Where-Object Method -NE 'GET' | ForEach-Object Method) | Should -Be @('PATCH', 'PUT')
+        $script:e.State.GetSsl(1001, 2001).EnableHsts | Should -BeTrue
+    }
+
+    It 'retries the install after the uninstall when RunCloud fails, and ends with a certificate' {
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 2 -Method POST -Path 'servers/*/webapps/*/ssl' | Out-Null
+        Reset-RunCloudSsl -Reinstall -Environment staging -Confirm:$false
+        @(Get-RunCloudEmulatorRequest -Method POST).Count | Should -Be 3
+        $script:e.State.GetSsl(1001, 2001) | Should -Not -BeNullOrEmpty
+        @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json) | Should -BeNullOrEmpty
+    }
+
+    It 'when the install keeps failing: an error that says the app has no certificate now, a journal entry, and the next run restores one' {
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 422 -Count 1 -Method POST -Path 'servers/*/webapps/*/ssl' | Out-Null
+        Reset-RunCloudSsl -Reinstall -Environment staging -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslReinstallFailed,*'
+        $err[0].ErrorDetails.Message | Should -BeLike '*has NO SSL certificate now*journal*'
+        $script:e.State.GetSsl(1001, 2001) | Should -BeNullOrEmpty
+        $journal = Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json | Get-Content -Raw | ConvertFrom-Json
+        $journal.sslReinstall.environment | Should -Be 'staging'
+
+        $r = Sync-RunCloudDomain -Domain 'shop.example.com' -WarningAction SilentlyContinue
+        $r.FinishedPending | Should -BeLike '*reinstall*'
+        $script:e.State.GetSsl(1001, 2001) | Should -Not -BeNullOrEmpty
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+        @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json) | Should -BeNullOrEmpty
+    }
+
+    It 'in advanced mode deletes each per-domain certificate before installing the new one' {
+        $null = $script:e.State.UninstallSsl(1001, 2001)
+        $script:e.State.SetSslMode(1001, 2001, $true)
+        Reset-RunCloudSsl -Domain 'shop.example.com' -Confirm:$false
+        $d = Get-RunCloudDomain -Name 'shop.example.com'
+        $script:e.ClearRequests()
+        Reset-RunCloudSsl -Domain 'shop.example.com' -Reinstall -Confirm:$false
+        @(Get-RunCloudEmulatorRequest | Where-Object Method -NE 'GET' | ForEach-Object { "$($_.Method) $($_.Path -replace '/\d+$', '/{ssl}')" }) |
+            Should -Be @("DELETE /api/v3/servers/1001/webapps/2001/domains/$($d.Id)/ssl/{ssl}", "POST /api/v3/servers/1001/webapps/2001/domains/$($d.Id)/ssl")
+    }
+}

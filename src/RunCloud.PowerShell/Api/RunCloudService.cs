@@ -189,6 +189,14 @@ namespace RunCloud.PowerShell.Api
             return Bind(RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w));
         }
 
+        /// <summary>PATCH .../ssl/{id}: changes settings (enableHttp, enableHsts) in place, no uninstall.</summary>
+        public Task UpdateSslSettingsAsync(long s, long w, long sslId, bool enableHttp, bool enableHsts, CancellationToken ct) =>
+            _api.SendAsync(new HttpMethod("PATCH"), ApiPaths.Ssl(s, w, sslId), new Dictionary<string, object?> { ["enableHttp"] = enableHttp, ["enableHsts"] = enableHsts }, ct);
+
+        /// <summary>DELETE .../domains/{d}/ssl/{ssl}: the per-domain certificate (advanced mode), before a reinstall.</summary>
+        public Task UninstallDomainSslAsync(RunCloudDomain domain, long sslId, CancellationToken ct) =>
+            _api.SendAsync(HttpMethod.Delete, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), null, ct);
+
         public Task UninstallSslAsync(long s, long w, long sslId, CancellationToken ct) =>
             _api.SendAsync(HttpMethod.Delete, ApiPaths.Ssl(s, w, sslId), null, ct);
 

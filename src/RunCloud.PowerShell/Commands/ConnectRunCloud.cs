@@ -248,7 +248,7 @@ namespace RunCloud.PowerShell.Commands
                         return ReadVault();
                     case WpConfigSet:
                         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WpConfigPath);
-                        return CredentialResolver.FromWpConfig(path);
+                        return CredentialResolver.FromWpConfig(path, ServerId.HasValue, WebAppId.HasValue);
                     default:
                         return CredentialResolver.FromEnvironment(Environment.GetEnvironmentVariable);
                 }

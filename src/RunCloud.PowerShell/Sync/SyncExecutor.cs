@@ -152,7 +152,7 @@ namespace RunCloud.PowerShell.Sync
                 Save(journal);
             }
 
-            bool owed = journal != null && (journal.SslRedeployPending || journal.SslDomains.Count > 0);
+            bool owed = journal != null && (journal.SslRedeployPending || journal.SslDomains.Count > 0 || journal.SslReinstall != null);
             if (options.NoSslReset)
             {
                 if (owed && !options.WhatIf)
@@ -195,6 +195,25 @@ namespace RunCloud.PowerShell.Sync
             string? reason = journal?.SslReason;
             try
             {
+                if (journal?.SslReinstall != null && !FinishReinstall(journal, outcome))
+                {
+                    outcome.StillPending = $"certificate reinstall of {App}";
+                    return outcome;
+                }
+
+                if (journal?.SslReinstall != null)
+                {
+                    // A fresh certificate covers every current name: no redeploy on top of it.
+                    outcome.SslRedeployed = true;
+                    outcome.FinishedPending.Add("certificate reinstall owed by a previous Reset-RunCloudSsl -Reinstall (the app had none)");
+                    journal.SslRedeployPending = false;
+                    journal.SslReason = null;
+                    journal.SslDomains.Clear();
+                    journal.SslReinstall = null;
+                    Save(journal);
+                    return outcome;
+                }
+
                 RedeployOutcome result = _host.Run(ct => SslRedeployer.RedeployAsync(_service, _serverId, _webAppId, perDomain, ct));
                 outcome.SslRedeployed = result == RedeployOutcome.Redeployed || (result == RedeployOutcome.PerDomain && perDomain.Count > 0);
                 _host.Verbose(result == RedeployOutcome.NoSsl
@@ -219,6 +238,24 @@ namespace RunCloud.PowerShell.Sync
             }
 
             return outcome;
+        }
+
+        /// <summary>A previous -Reinstall left the app without a certificate: install one with the settings it recorded.</summary>
+        private bool FinishReinstall(AppJournal journal, SyncOutcome outcome)
+        {
+            RunCloudSsl now = _host.Run(ct => _service.GetSslAsync(_serverId, _webAppId, ct));
+            if (now.Installed) return true;
+            SslInstallRequest? request = SslInstallRequest.FromSettings(journal.SslReinstall);
+            if (request == null)
+            {
+                outcome.Failed.Add(new RunCloudSyncFailure(App, "InstallSsl", "RunCloudSslReinstallFailed",
+                    $"{App} has no SSL certificate: a previous Reset-RunCloudSsl -Reinstall uninstalled it and could not install the custom certificate, whose key the journal never keeps. "
+                    + "Run Reset-RunCloudSsl -Provider custom -Certificate ... -PrivateKey ... on this app."));
+                return false;
+            }
+
+            _host.Run(ct => _service.InstallSslAsync(_serverId, _webAppId, request, ct));
+            return true;
         }
 
         private void Forget(AppJournal? journal, string name, SyncRunOptions options)
