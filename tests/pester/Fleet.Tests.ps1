@@ -242,6 +242,34 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
         { Invoke-RunCloudSyncPlan -Path $planPath -Force } | Should -Throw -ExpectedMessage "*target 1*'plannedCalls' says*correct plannedCalls*"
     }
 
+    It 'a web app another process is syncing (its lock is held) is refused; the other targets apply' {
+        $planPath = Join-Path $TestDrive 'plan.json'
+        New-RunCloudSyncPlan -Manifest (Write-Manifest $script:Fleet) -OutFile $planPath | Out-Null
+        # The child's add on web app 2002 of account A takes 5 s to answer; meanwhile the child holds that app's lock.
+        $script:emuA.Faults.Add([RunCloud.Emulator.FaultRule]@{ Kind = 'Latency'; Latency = [TimeSpan]::FromSeconds(5); Count = 1; Method = 'POST'; PathPattern = 'servers/1001/webapps/2002/domains' }) | Out-Null
+        $pwsh = Get-TestPwshCommand
+        $child = @"
+Import-Module '$script:ModulePath'
+Connect-RunCloud -BaseUri '$($script:emuA.BaseUri)' -Token (ConvertTo-SecureString '$($script:emuA.Token)' -AsPlainText -Force) -ServerId 1001 -WebAppId 2002 -RateLimit 0
+Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
+"@
+        $script:emuA.ClearRequests()
+        $job = Start-ThreadJob { param($exe, $rest, $child) & $exe @rest -NoProfile -NonInteractive -Command $child 2>&1 } -ArgumentList $pwsh[0], @($pwsh | Select-Object -Skip 1), $child
+        try {
+            # The child lists the app's domains once it holds the lock; its add then hangs for 5 s.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not @($script:emuA.GetRequests() | Where-Object { $_.Method -eq 'GET' -and $_.Path -like '*/webapps/2002/domains' }).Count -and [DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 50
+            }
+            $out = Invoke-RunCloudSyncPlan -Path $planPath -Force -ErrorAction SilentlyContinue
+        }
+        finally { $null = $job | Wait-Job -Timeout 60; $job | Remove-Job -Force }
+        $results = @($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] })
+        $results.Status | Should -Be @('Applied', 'Refused', 'Applied')
+        $results[1].Message | Should -BeLike '*web app 2002*Another run*'
+        Names $script:emuA 2002 | Should -Not -Contain 'b1.example.com'
+    }
+
     It 'one web app with Sync''s parameters: New-RunCloudSyncPlan | Invoke-RunCloudSyncPlan' {
         $plan = New-RunCloudSyncPlan -Connection clientB -ServerId 1001 -WebAppId 2002 -Domain blog.example.com, solo.example.com
         $plan.Add | Should -Be @('solo.example.com')

@@ -9,6 +9,7 @@ using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.State;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -19,6 +20,12 @@ namespace RunCloud.PowerShell.Commands
     /// </summary>
     public abstract class RunCloudFleetCmdlet : RunCloudApiCmdlet
     {
+        /// <summary>
+        /// A target whose web app another run is changing is refused at once (the others go on): waiting for it would
+        /// hold up the whole fleet, and its next run picks it up.
+        /// </summary>
+        private const int LockTimeoutSeconds = 0;
+
         /// <summary>Targets name their own connections: nothing is resolved per record (a default connection is not required).</summary>
         protected override void ProcessRecord()
         {
@@ -235,9 +242,41 @@ namespace RunCloud.PowerShell.Commands
                 });
             }
 
-            RunCloudFleetResult[] applied = work.Count == 0
-                ? Array.Empty<RunCloudFleetResult>()
-                : Run(ct => FleetEngine.ApplyAllAsync(work, throttleLimit, verify, ct));
+            // One run per app at a time, across processes (safety's per-app lock, as Sync-RunCloudDomain takes it): every
+            // target about to change is locked before the first change; one another process holds is refused, the rest go on.
+            var locks = new List<IDisposable>();
+            RunCloudFleetResult[] applied;
+            try
+            {
+                JournalStore? store = null;
+                for (int i = 0; i < work.Count; i++)
+                {
+                    var (plan, service, refusal) = work[i];
+                    if (refusal != null || service == null || plan.IsBlocked || !plan.HasWork) continue;
+                    RunCloudConnection connection = ConnectionFor(plan.Connection, out _)!;
+                    try
+                    {
+                        store ??= JournalStore.Default();
+                        locks.Add(store.Lock(StateKeys.For(connection, plan.ServerId, plan.WebAppId), TimeSpan.FromSeconds(LockTimeoutSeconds), CancelToken, "Invoke-RunCloudSyncPlan"));
+                    }
+                    catch (StateException ex)
+                    {
+                        work[i] = (plan, null, $"{plan.Target}: {ex.Message} Nothing was changed on it.");
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        throw new PipelineStoppedException();
+                    }
+                }
+
+                applied = work.Count == 0
+                    ? Array.Empty<RunCloudFleetResult>()
+                    : Run(ct => FleetEngine.ApplyAllAsync(work, throttleLimit, verify, ct));
+            }
+            finally
+            {
+                foreach (IDisposable l in locks) l.Dispose();
+            }
             var byIndex = applied.ToDictionary(r => r.Index);
             var results = new List<RunCloudFleetResult>();
             foreach (RunCloudSyncPlan plan in plans)
