@@ -270,6 +270,27 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
         Names $script:emuA 2002 | Should -Not -Contain 'b1.example.com'
     }
 
+    It 'a failed SSL redeploy stays owed in the journal, and the next Reset-RunCloudSsl on that app finishes it' {
+        $saved = $env:RUNCLOUD_STATE_PATH
+        $env:RUNCLOUD_STATE_PATH = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        try {
+            $script:emuA.Faults.Add([RunCloud.Emulator.FaultRule]@{ Kind = 'Status'; StatusCode = 500; Count = 1; Method = 'PUT'; PathPattern = 'servers/1001/webapps/2001/ssl/*' }) | Out-Null
+            $out = Sync-RunCloudDomain -Manifest (Write-Manifest $script:Fleet) -Force -ErrorAction SilentlyContinue
+            $r = @($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] })[0]
+            $r.Status | Should -Be 'Failed'
+            $r.Failed.Action | Should -Be @('RedeploySsl')
+            $r.Message | Should -BeLike '*stays owed in the journal*'
+            $script:emuA.GetUncoveredDomains(1001, 2001) | Should -Contain 'a1.example.com'
+            @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json).Count | Should -Be 1   # only the failed one stays owed
+
+            Reset-RunCloudSsl -Connection clientA -ServerId 1001 -WebAppId 2001 -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+            ($warnings -join ' ') | Should -BeLike '*left work unfinished*'
+            $script:emuA.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+            @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json) | Should -BeNullOrEmpty
+        }
+        finally { $env:RUNCLOUD_STATE_PATH = $saved }
+    }
+
     It 'one web app with Sync''s parameters: New-RunCloudSyncPlan | Invoke-RunCloudSyncPlan' {
         $plan = New-RunCloudSyncPlan -Connection clientB -ServerId 1001 -WebAppId 2002 -Domain blog.example.com, solo.example.com
         $plan.Add | Should -Be @('solo.example.com')

@@ -242,22 +242,34 @@ namespace RunCloud.PowerShell.Commands
                 });
             }
 
-            // One run per app at a time, across processes (safety's per-app lock, as Sync-RunCloudDomain takes it): every
-            // target about to change is locked before the first change; one another process holds is refused, the rest go on.
-            var locks = new List<IDisposable>();
+            // One run per app at a time, across processes, and the journal of owed SSL work (safety's AppRuns, as
+            // Sync-RunCloudDomain uses them): every target about to change is locked before the first change (one that
+            // another run holds is refused, the rest go on), and its SSL redeploy is owed in the journal until it is done,
+            // so a crash or a failed redeploy is finished by the next run on that app.
             RunCloudFleetResult[] applied;
-            try
+            var owed = new Dictionary<int, (AppStateKey Key, bool HadPending)>();
+            using (var appRuns = new AppRuns(JournalStore.Default(), MyInvocation.MyCommand.Name, TimeSpan.FromSeconds(LockTimeoutSeconds), CancelToken))
             {
-                JournalStore? store = null;
                 for (int i = 0; i < work.Count; i++)
                 {
                     var (plan, service, refusal) = work[i];
                     if (refusal != null || service == null || plan.IsBlocked || !plan.HasWork) continue;
                     RunCloudConnection connection = ConnectionFor(plan.Connection, out _)!;
+                    AppStateKey key = StateKeys.For(connection, plan.ServerId, plan.WebAppId);
                     try
                     {
-                        store ??= JournalStore.Default();
-                        locks.Add(store.Lock(StateKeys.For(connection, plan.ServerId, plan.WebAppId), TimeSpan.FromSeconds(LockTimeoutSeconds), CancelToken, "Invoke-RunCloudSyncPlan"));
+                        AppJournal? pending = appRuns.Enter(key, connection.BaseUri.AbsoluteUri);
+                        if (pending != null)
+                        {
+                            WriteWarning($"A previous run ({pending.WrittenBy ?? "unknown command"}, {pending.UpdatedAt:u}) left work unfinished on {plan.Target}: "
+                                + SyncExecutor.Describe(pending) + (plan.SslAction == "Redeploy" ? ". This run's redeploy finishes it." : ". Finish it with Reset-RunCloudSsl."));
+                        }
+
+                        if (!plan.NoSslReset && (plan.SslAction == "Redeploy" || plan.SslAction == "PerDomain"))
+                        {
+                            appRuns.OweSsl(key, $"{MyInvocation.MyCommand.Name} changes domains ({plan.Add.Length} to add, {plan.Remove.Length} to remove)");
+                            owed[plan.Index] = (key, pending != null);
+                        }
                     }
                     catch (StateException ex)
                     {
@@ -272,11 +284,28 @@ namespace RunCloud.PowerShell.Commands
                 applied = work.Count == 0
                     ? Array.Empty<RunCloudFleetResult>()
                     : Run(ct => FleetEngine.ApplyAllAsync(work, throttleLimit, verify, ct));
+
+                foreach (RunCloudFleetResult r in applied)
+                {
+                    if (!owed.TryGetValue(r.Index, out var entry)) continue;
+                    try
+                    {
+                        if (r.SslRedeployed || (r.Added.Length == 0 && r.Removed.Length == 0 && !entry.HadPending))
+                        {
+                            appRuns.SslDone(entry.Key);
+                        }
+                        else if (r.Failed.Any(f => f.Action == "RedeploySsl"))
+                        {
+                            r.Message += " The SSL redeploy stays owed in the journal: the next Sync-RunCloudDomain or Reset-RunCloudSsl on this web app finishes it.";
+                        }
+                    }
+                    catch (StateException ex)
+                    {
+                        WriteWarning($"Target {r.Index}: the journal could not be updated: {ex.Message}");
+                    }
+                }
             }
-            finally
-            {
-                foreach (IDisposable l in locks) l.Dispose();
-            }
+
             var byIndex = applied.ToDictionary(r => r.Index);
             var results = new List<RunCloudFleetResult>();
             foreach (RunCloudSyncPlan plan in plans)
