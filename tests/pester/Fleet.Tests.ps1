@@ -291,6 +291,21 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
         finally { $env:RUNCLOUD_STATE_PATH = $saved }
     }
 
+    It 'wordPressPath reads the network''s sites with WP-CLI (a stand-in wp here), path a file relative to the manifest' {
+        function global:wp { if ($args -contains '--field=url' -and $args -contains "--path=$(Join-Path $TestDrive 'network')") { 'https://site1.example.com/', 'http://site2.example.com' } else { $global:LASTEXITCODE = 1 } }
+        try {
+            Set-Content -LiteralPath (Join-Path $TestDrive 'blog.txt') -Value '# one per line', 'blog.example.com', 'fromfile.example.com'
+            $m = @{ targets = @(
+                    @{ connection = 'clientA'; serverId = 1001; webAppId = 2001; wordPressPath = 'network' }
+                    @{ connection = 'clientA'; serverId = 1001; webAppId = 2002; path = 'blog.txt' }
+                ) }
+            $plans = New-RunCloudSyncPlan -Manifest (Write-Manifest $m)
+            $plans[0].Add | Should -Be @('site1.example.com', 'site2.example.com')
+            $plans[1].Add | Should -Be @('fromfile.example.com')
+        }
+        finally { Remove-Item function:global:wp }
+    }
+
     It 'one web app with Sync''s parameters: New-RunCloudSyncPlan | Invoke-RunCloudSyncPlan' {
         $plan = New-RunCloudSyncPlan -Connection clientB -ServerId 1001 -WebAppId 2002 -Domain blog.example.com, solo.example.com
         $plan.Add | Should -Be @('solo.example.com')
