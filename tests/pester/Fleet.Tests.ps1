@@ -303,7 +303,7 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
             $plans[0].Add | Should -Be @('site1.example.com', 'site2.example.com')
             $plans[1].Add | Should -Be @('fromfile.example.com')
         }
-        finally { Remove-Item function:global:wp }
+        finally { Remove-Item -LiteralPath Function:\wp }
     }
 
     It 'one web app with Sync''s parameters: New-RunCloudSyncPlan | Invoke-RunCloudSyncPlan' {
