@@ -43,6 +43,20 @@ Describe 'Piped objects act where they came from' {
         Get-Names $script:b | Should -Contain 'same.example.com'
     }
 
+    It 'a web app read through -Connection $b takes Get-/Add-RunCloudDomain and Reset-RunCloudSsl to $b, never the default account' {
+        $app = Get-RunCloudWebApp -Connection $script:cb -ServerId 1001 | Where-Object Id -EQ 2001
+        $script:a.ClearRequests()
+        @($app | Get-RunCloudDomain).Name | Should -Contain 'same.example.com'
+        $app | Add-RunCloudDomain -Name 'only-b.example.com'
+        $app | Reset-RunCloudSsl -Confirm:$false
+        Get-Names $script:b | Should -Contain 'only-b.example.com'
+        Get-Names $script:a | Should -Not -Contain 'only-b.example.com'
+        @($script:a.GetRequests()) | Should -BeNullOrEmpty
+        (Get-RunCloudDomain -Connection $script:cb -Name 'only-b.example.com').Connection | Should -Be $script:cb
+        { $app | Add-RunCloudDomain -Name 'x.example.com' -Connection $script:ca } | Should -Throw -ErrorId 'RunCloudConnectionMismatch,*'
+        @($script:a.GetRequests()) | Should -BeNullOrEmpty
+    }
+
     It 'a piped server with the default web app id of another server is an error before any request' {
         $server = Get-RunCloudServer | Where-Object Id -EQ 1002
         $script:a.ClearRequests()
@@ -178,5 +192,39 @@ Describe 'Reset-RunCloudSsl -Reinstall never leaves an app silently without a ce
         Reset-RunCloudSsl -Domain 'shop.example.com' -Reinstall -Confirm:$false
         @(Get-RunCloudEmulatorRequest | Where-Object Method -NE 'GET' | ForEach-Object { "$($_.Method) $($_.Path -replace '/\d+$', '/{ssl}')" }) |
             Should -Be @("DELETE /api/v3/servers/1001/webapps/2001/domains/$($d.Id)/ssl/{ssl}", "POST /api/v3/servers/1001/webapps/2001/domains/$($d.Id)/ssl")
+    }
+}
+
+Describe 'A wp-config.php that defines the ids per environment is never guessed' {
+    BeforeAll {
+        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0
+        $script:wp = Join-Path $TestDrive 'wp-config.php'
+        Set-Content -Path $script:wp -Encoding utf8NoBOM -Value @"
+<?php
+define('WU_RUNCLOUD_API_TOKEN', '$($script:e.Token)');
+if (getenv('WP_ENV') === 'staging') {
+    define('WU_RUNCLOUD_APP_ID', 2002);
+} else {
+    define('WU_RUNCLOUD_APP_ID', 2001);
+}
+define('WU_RUNCLOUD_SERVER_ID', 1001);
+"@
+    }
+    AfterAll { Stop-RunCloudEmulator -Emulator $script:e; Disconnect-RunCloud -ErrorAction SilentlyContinue }
+
+    It 'Connect-RunCloud -WpConfigPath stops with RunCloudInvalidWpConfig naming the lines, and sends nothing' {
+        $script:e.ClearRequests()
+        $err = $null
+        try { Connect-RunCloud -WpConfigPath $script:wp -BaseUri $script:e.BaseUri } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'RunCloudInvalidWpConfig,*'
+        $err.Exception.Message | Should -BeLike '*WU_RUNCLOUD_APP_ID*lines 4, 6*-WebAppId*'
+        $err.Exception.Message | Should -Not -BeLike "*$($script:e.Token)*"
+        Get-RunCloudEmulatorRequest | Should -BeNullOrEmpty
+    }
+
+    It 'with the web app id passed explicitly, the file is used for its credentials' {
+        Connect-RunCloud -WpConfigPath $script:wp -BaseUri $script:e.BaseUri -WebAppId 2002
+        (Get-RunCloudConnection).WebAppId | Should -Be 2002
+        (Get-RunCloudConnection).ServerId | Should -Be 1001
     }
 }

@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Api
 {
@@ -67,7 +68,8 @@ namespace RunCloud.PowerShell.Api
                 request.Content = new StringContent(json, Encoding.UTF8, "application/json");
             }
 
-            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            // ResponseHeadersRead: the body is already buffered, bounded in time and size, inside the handler chain (ExchangeHandler).
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             string text = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             int status = (int)response.StatusCode;
             JToken? parsed = TryParse(text);
@@ -89,7 +91,7 @@ namespace RunCloud.PowerShell.Api
             // The ids named in the error are the ones this request used (read back from its path), never a connection default.
             ApiPaths.ReadIds(path, out long? serverId, out long? webAppId);
             throw RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
-                message, ReadValidationErrors(parsed), RetryAfterHeader.Read(response), serverId, webAppId);
+                message, ReadValidationErrors(parsed), RetryAfterHeader.Read(response), serverId, webAppId, response.Headers.Location);
         }
 
         /// <summary>Reads one list page; a GET that answers malformed JSON is read again once (GET is safe to repeat).</summary>
@@ -115,8 +117,17 @@ namespace RunCloud.PowerShell.Api
                     method: "GET", path: path);
             }
 
-            JToken? pagination = obj["meta"]?["pagination"];
-            return new ApiPage(data, page, perPage, (int?)pagination?["total"], (int?)pagination?["total_pages"]);
+            try
+            {
+                JObject? pagination = Json.ObjectOrNull(Json.ObjectOrNull(obj, "meta", "meta"), "pagination", "meta.pagination");
+                return new ApiPage(data, page, perPage, Json.IntOrNull(pagination?["total"], "meta.pagination.total"),
+                    Json.IntOrNull(pagination?["total_pages"], "meta.pagination.total_pages"));
+            }
+            catch (InvalidResponseDataException ex)
+            {
+                ApiPaths.ReadIds(path, out long? serverId, out long? webAppId);
+                throw RunCloudApiException.InvalidData(ex, "GET", path, serverId, webAppId);
+            }
         }
 
         private Uri BuildUri(string path, IDictionary<string, string>? query)

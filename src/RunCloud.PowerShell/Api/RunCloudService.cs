@@ -43,7 +43,7 @@ namespace RunCloud.PowerShell.Api
         public async Task<string> PingAsync(CancellationToken ct)
         {
             JToken answer = await _api.GetAsync(ApiPaths.Ping, ct).ConfigureAwait(false);
-            return (answer as JObject)?["message"]?.Type == JTokenType.String ? (string)answer["message"]! : "OK";
+            return (answer as JObject)?["message"]?.Type == JTokenType.String ? ServerText.Escape((string)answer["message"]!) : "OK";
         }
 
         /// <summary>The account's servers, page by page from <paramref name="firstPage"/>; <paramref name="search"/> narrows on RunCloud's side.</summary>
@@ -82,7 +82,7 @@ namespace RunCloud.PowerShell.Api
             {
                 foreach (JObject o in page)
                 {
-                    if (string.Equals((string?)o["name"], name, StringComparison.OrdinalIgnoreCase)) return Bind(RunCloudDomain.FromJson(o, s, w));
+                    if (string.Equals(Json.Str(o, "name"), name, StringComparison.OrdinalIgnoreCase)) return Bind(RunCloudDomain.FromJson(o, s, w));
                 }
             }
 
@@ -97,7 +97,7 @@ namespace RunCloud.PowerShell.Api
             IReadOnlyList<JObject>? page;
             for (int read = 0; read < maxPages && (page = await pages.NextAsync(ct).ConfigureAwait(false)) != null; read++)
             {
-                items.AddRange(page.Select(o => (Json.LongOrNull(o, "id") ?? 0, (string?)o["name"] ?? string.Empty)));
+                items.AddRange(page.Select(o => (Json.LongOrNull(o, "id") ?? 0, ServerText.Escape(Json.Str(o, "name")))));
             }
 
             return items;

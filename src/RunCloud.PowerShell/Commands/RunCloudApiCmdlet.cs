@@ -27,7 +27,7 @@ namespace RunCloud.PowerShell.Commands
         /// The connection for an object that came down the pipeline: its own, unless -Connection names another
         /// account, which is an error before any request (it would act on a same-named item of the wrong account).
         /// </summary>
-        private protected RunCloudConnection ResolveConnectionFor(IConnectionBound item, object target)
+        private protected RunCloudConnection ResolveConnectionFor(IRunCloudObject item, object target)
         {
             if (item.Connection != null && Connection != null && !ReferenceEquals(item.Connection, Connection))
             {
@@ -92,6 +92,7 @@ namespace RunCloud.PowerShell.Commands
                 });
             }
 
+            RedactSecretsOf(connection!);
             return _resolved = connection!;
         }
 
@@ -183,8 +184,20 @@ namespace RunCloud.PowerShell.Commands
 
                     foreach (JObject item in items)
                     {
-                        T value = map(item);
-                        if (value is IConnectionBound bound) bound.Connection = ResolveConnection();
+                        T value;
+                        try
+                        {
+                            value = map(item);
+                        }
+                        catch (InvalidResponseDataException ex)
+                        {
+                            // One malformed item (a control character in a name, an id that is not a number) is an
+                            // invalid item: reported with its id, the rest of the listing still written.
+                            WriteApiError(RunCloudApiException.InvalidData(ex, "GET", null), ServerText.Escape(item["id"]?.ToString()));
+                            continue;
+                        }
+
+                        if (value is IConnectionBound bound) bound.Connection = _serviceConnection ?? ResolveConnection();
                         if (filter != null && !filter(value)) continue;
                         if (seen++ < skip) continue;
                         WriteObject(value);

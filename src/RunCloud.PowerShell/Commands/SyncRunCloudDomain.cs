@@ -15,10 +15,11 @@ using RunCloud.PowerShell.State;
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>
-    /// Makes a web app's domains match a desired list: plans from one complete listing, adds, then (with -Prune)
-    /// removes, then redeploys SSL once. Built to run unattended from a scheduled task: guards against a truncated
-    /// source (-MaxRemove, empty list), never touches the primary domain, RunCloud-created names or excluded names,
-    /// and a failed name does not stop the others.
+    /// Makes a web app's domains match a desired list. The cmdlet gathers the input, takes the app's cross-process
+    /// lock, reads one complete listing, asks the pure <see cref="SyncPlanner"/> for a plan and its guard verdicts
+    /// (-MaxRemove, empty list, invalid entries, invalid listing items, primary/protected/excluded names), and hands
+    /// the plan to <see cref="SyncExecutor"/>, which journals before the first change, adds, removes and redeploys SSL
+    /// once. -Force only skips confirmation; each rule has its own explicit override. See docs/safety.md.
     /// </summary>
     [Cmdlet(VerbsData.Sync, "RunCloudDomain", DefaultParameterSetName = "Domains", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(RunCloudSyncResult))]

@@ -45,26 +45,23 @@ namespace RunCloud.PowerShell.Http
                 message.Properties[RequestProperties.Attempt] = attempt;
                 HttpResponseMessage? response = null;
                 Exception? failure = null;
-                using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                try
                 {
-                    attemptTimeout.CancelAfter(_policy.Timeout);
-                    try
-                    {
-                        response = await base.SendAsync(message, attemptTimeout.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        failure = new TimeoutException(
-                            $"No answer from RunCloud within {_policy.Timeout.TotalSeconds:0.#} s (-TimeoutSec).", ex);
-                    }
-                    catch (HttpRequestException ex)
-                    {
-                        failure = ex;
-                    }
-                    catch (IOException ex)
-                    {
-                        failure = ex;
-                    }
+                    // The per-attempt timeout lives in the ExchangeHandler below the rate limiter: it times the
+                    // transport (headers and body), never the limiter's wait.
+                    response = await base.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException ex)
+                {
+                    failure = ex;
+                }
+                catch (HttpRequestException ex)
+                {
+                    failure = ex;
+                }
+                catch (IOException ex)
+                {
+                    failure = ex;
                 }
 
                 TimeSpan? wait;
@@ -75,6 +72,13 @@ namespace RunCloud.PowerShell.Http
                     if (status == 429)
                     {
                         TimeSpan? retryAfter = RetryAfterHeader.Read(response);
+                        if (retryAfter.HasValue && _clock.Elapsed - started + retryAfter.Value > _policy.MaxRetryDuration)
+                        {
+                            // Longer than this request may spend retrying: fail now (the caller says how long and until
+                            // when), and do not hold the connection: later calls are the caller's decision.
+                            return response;
+                        }
+
                         wait = retryAfter ?? _policy.BackOff(attempt);
                         _limiter.Hold(wait.Value);
                         reason = "429 Too Many Requests" + (retryAfter.HasValue ? $" (Retry-After {retryAfter.Value.TotalSeconds:0.###} s)" : string.Empty);

@@ -4,7 +4,7 @@ using Newtonsoft.Json.Linq;
 namespace RunCloud.PowerShell.Models
 {
     /// <summary>A domain name attached to a RunCloud web application.</summary>
-    public sealed class RunCloudDomain : IConnectionBound
+    public sealed class RunCloudDomain : IConnectionBound, IRunCloudObject
     {
         /// <summary>The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.</summary>
         public IRunCloudConnection? Connection { get; internal set; }
@@ -80,7 +80,7 @@ namespace RunCloud.PowerShell.Models
             Id = Json.Long(o, "id"),
             ServerId = serverId,
             WebAppId = webAppId,
-            Name = Json.Str(o, "name") ?? string.Empty,
+            Name = Json.DomainName(o, "name") ?? string.Empty,
             Type = Json.Str(o, "type") ?? "alias",
             Www = Json.Bool(o, "www"),
             Redirection = Json.Str(o, "redirection") ?? "none",

@@ -4,7 +4,7 @@ using Newtonsoft.Json.Linq;
 namespace RunCloud.PowerShell.Models
 {
     /// <summary>A server managed by RunCloud.</summary>
-    public sealed class RunCloudServer : IConnectionBound
+    public sealed class RunCloudServer : IConnectionBound, IRunCloudObject
     {
         /// <summary>The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.</summary>
         public IRunCloudConnection? Connection { get; internal set; }

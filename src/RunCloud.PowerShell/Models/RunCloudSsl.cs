@@ -7,7 +7,7 @@ namespace RunCloud.PowerShell.Models
     /// The SSL state of a web application (basic mode: one certificate for the app) or of one domain (advanced mode).
     /// The private key is a secret: it is never read into this object.
     /// </summary>
-    public sealed class RunCloudSsl : IConnectionBound
+    public sealed class RunCloudSsl : IConnectionBound, IRunCloudObject
     {
         /// <summary>The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.</summary>
         public IRunCloudConnection? Connection { get; internal set; }

@@ -4,7 +4,7 @@ using Newtonsoft.Json.Linq;
 namespace RunCloud.PowerShell.Models
 {
     /// <summary>A web application on a RunCloud server. Its git pull keys are secrets and are never kept here.</summary>
-    public sealed class RunCloudWebApp : IConnectionBound
+    public sealed class RunCloudWebApp : IConnectionBound, IRunCloudObject
     {
         /// <summary>The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.</summary>
         public IRunCloudConnection? Connection { get; internal set; }
