@@ -24,6 +24,7 @@ namespace RunCloud.PowerShell.Tests
 
         [Theory]
         [InlineData("{\"name\":\"a.example.com\",\"type\":\"alias\"},{\"name\":\"b.example.com\",\"type\":\"alias\"}", "no id")]
+        [InlineData("{\"id\":\"abc\",\"name\":\"a.example.com\",\"type\":\"alias\"}", "malformed 'id'")]
         [InlineData("{\"id\":5,\"type\":\"alias\"},{\"id\":6,\"type\":\"alias\"},{\"id\":7,\"type\":\"alias\"}", "no name")]
         [InlineData("{\"id\":5,\"name\":\"main2.example.com\"}", "no type")]
         public void InvalidListingItem_ChangesNothing_AndNamesTheItem(string items, string problem)
@@ -32,8 +33,9 @@ namespace RunCloud.PowerShell.Tests
             Assert.Null(result);
             ErrorRecord error = Assert.Single(errors);
             Assert.StartsWith("RunCloudInvalidResponse", error.FullyQualifiedErrorId);
-            Assert.Contains("item 2", error.Exception.Message);
+            // A missing id/name/type is named by its position in the listing; a malformed value by the value itself.
             Assert.Contains(problem, error.Exception.Message);
+            if (!problem.StartsWith("malformed", System.StringComparison.Ordinal)) Assert.Contains("item 2", error.Exception.Message);
             Assert.Empty(fake.Mutations);
         }
 
