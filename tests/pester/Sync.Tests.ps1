@@ -54,7 +54,7 @@ Describe 'Sync-RunCloudDomain: 100 names onto an app with 90 (80 in common)' {
         $r.Success | Should -BeTrue
         $r.SslRedeployed | Should -BeTrue
         $r.WhatIf | Should -BeFalse
-        $r.Duration | Should -BeGreaterThan ([TimeSpan]::Zero)
+        $r.Duration | Should -BeGreaterThan 0
         @($r.Skipped.Name) | Should -Be @($script:Primary, $script:TestDomain)
 
         (Get-Names | Sort-Object) | Should -Be (@($script:Desired) + $script:Primary + $script:TestDomain | Sort-Object)

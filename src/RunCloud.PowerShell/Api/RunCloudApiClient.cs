@@ -70,8 +70,15 @@ namespace RunCloud.PowerShell.Api
             }
 
             string? message = parsed?["message"]?.Type == JTokenType.String ? (string?)parsed["message"] : null;
-            throw RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
+            RunCloudApiException error = RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
                 message, ReadValidationErrors(parsed), RetryHandler.RetryAfter(response), _serverId(), _webAppId());
+            if (response.RequestMessage != null)
+            {
+                error.Attempts = RequestProperties.GetAttempt(response.RequestMessage);
+                error.Elapsed = RequestProperties.GetElapsed(response.RequestMessage);
+            }
+
+            throw error;
         }
 
         /// <summary>Reads one list page; a GET that answers malformed JSON is read again once (GET is safe to repeat).</summary>

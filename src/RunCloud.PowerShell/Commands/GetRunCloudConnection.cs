@@ -4,7 +4,7 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>Gets the current default RunCloud connection; writes nothing when not connected.</summary>
-    [Cmdlet(VerbsCommon.Get, "RunCloudConnection")]
+    [Cmdlet(VerbsCommon.Get, "RunCloudConnection", HelpUri = HelpUris.Base + "Get-RunCloudConnection.md")]
     [OutputType(typeof(RunCloudConnection))]
     public sealed class GetRunCloudConnectionCommand : RunCloudCmdlet
     {

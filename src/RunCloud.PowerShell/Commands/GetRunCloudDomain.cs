@@ -7,7 +7,7 @@ using RunCloud.PowerShell.Models;
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>Gets the domain names of a web application: all (every page), by id, or by name with wildcards.</summary>
-    [Cmdlet(VerbsCommon.Get, "RunCloudDomain", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [Cmdlet(VerbsCommon.Get, "RunCloudDomain", DefaultParameterSetName = ListSet, SupportsPaging = true, HelpUri = HelpUris.Base + "Get-RunCloudDomain.md")]
     [OutputType(typeof(RunCloudDomain))]
     public sealed class GetRunCloudDomainCommand : RunCloudWebAppCmdlet
     {
@@ -19,7 +19,9 @@ namespace RunCloud.PowerShell.Commands
         public long Id { get; set; }
 
         [Parameter(Position = 0, ParameterSetName = ListSet)]
+        [Alias("Domain")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(DomainNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
@@ -35,9 +37,15 @@ namespace RunCloud.PowerShell.Commands
                     return;
                 }
 
-                Func<string, bool>? byName = NameFilter(Name);
-                WritePaged(connection, ApiPaths.Domains(serverId, webAppId), SearchQuery(Name), o => RunCloudDomain.FromJson(o, serverId, webAppId),
-                    byName == null ? null : new Func<RunCloudDomain, bool>(d => byName(d.Name)), "Listing RunCloud domains");
+                var byName = new NameMatcher(Name);
+                if (WritePaged(connection, ApiPaths.Domains(serverId, webAppId), SearchQuery(Name), o => RunCloudDomain.FromJson(o, serverId, webAppId),
+                    byName.For<RunCloudDomain>(d => d.Name), "Listing RunCloud domains"))
+                {
+                    foreach (string missing in byName.Missing)
+                    {
+                        WriteNotFound(ErrorIds.DomainNotFound, $"{missing} is not a domain of web app {webAppId} (server {serverId}). Get-RunCloudDomain lists the app's domains; a wildcard (e.g. -Name '*{missing}') returns nothing instead of an error.", missing);
+                    }
+                }
             }
             catch (RunCloudApiException ex)
             {

@@ -14,7 +14,7 @@ namespace RunCloud.PowerShell.Commands
     /// Makes a web application's certificate cover every current domain: redeploys it (PUT .../ssl/{id}), installs
     /// one when there is none, or with -Reinstall uninstalls and installs afresh. In advanced SSL mode it works per domain.
     /// </summary>
-    [Cmdlet(VerbsCommon.Reset, "RunCloudSsl", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Reset, "RunCloudSsl", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Reset-RunCloudSsl.md")]
     [OutputType(typeof(RunCloudSsl))]
     public sealed class ResetRunCloudSslCommand : RunCloudWebAppCmdlet
     {

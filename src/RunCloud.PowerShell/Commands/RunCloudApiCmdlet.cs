@@ -64,12 +64,13 @@ namespace RunCloud.PowerShell.Commands
         /// Streams a list to the pipeline page by page (perPage 40), honouring -First and -Skip without fetching more
         /// pages than needed, and showing progress when the list spans more than one page.
         /// </summary>
-        private protected void WritePaged<T>(RunCloudConnection connection, string path, IDictionary<string, string>? query,
+        /// <returns>True when every page was read (not cut short by -First), so a name not seen is not there.</returns>
+        private protected bool WritePaged<T>(RunCloudConnection connection, string path, IDictionary<string, string>? query,
             Func<JObject, T> map, Func<T, bool>? filter, string activity)
         {
             ulong skip = PagingParameters?.Skip ?? 0;
             ulong first = PagingParameters?.First ?? ulong.MaxValue;
-            if (first == 0) return;
+            if (first == 0) return false;
             int perPage = RunCloudApiClient.MaxPerPage;
             int page = 1;
             ulong seen = 0;
@@ -110,10 +111,10 @@ namespace RunCloud.PowerShell.Commands
                         if (filter != null && !filter(value)) continue;
                         if (seen++ < skip) continue;
                         WriteObject(value);
-                        if (++written >= first) return;
+                        if (++written >= first) return false; // cut short by -First: unseen names may still be there
                     }
 
-                    if (!result.HasMore) return;
+                    if (!result.HasMore) return true;
                     page++;
                 }
             }
@@ -125,6 +126,41 @@ namespace RunCloud.PowerShell.Commands
                 }
             }
         }
+
+        /// <summary>
+        /// A name filter that also remembers which exact (wildcard-free) names it matched, so the names that matched
+        /// nothing can be reported afterwards, as Get-ChildItem does: an exact name not found is an error, a wildcard
+        /// that matches nothing is silence.
+        /// </summary>
+        private protected sealed class NameMatcher
+        {
+            private readonly Func<string, bool>? _filter;
+            private readonly List<string> _exact;
+            private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+            public NameMatcher(string[]? patterns)
+            {
+                _filter = NameFilter(patterns);
+                _exact = (patterns ?? Array.Empty<string>()).Where(p => !WildcardPattern.ContainsWildcardCharacters(p)).ToList();
+            }
+
+            public Func<T, bool>? For<T>(Func<T, string> name)
+            {
+                if (_filter == null) return null;
+                return item =>
+                {
+                    string n = name(item);
+                    if (!_filter(n)) return false;
+                    _seen.Add(n);
+                    return true;
+                };
+            }
+
+            public IEnumerable<string> Missing => _exact.Where(e => !_seen.Contains(e)).Distinct(StringComparer.OrdinalIgnoreCase);
+        }
+
+        private protected void WriteNotFound(string errorId, string message, object target) =>
+            WriteError(new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, target));
 
         /// <summary>A wildcard filter on a name, or null for none.</summary>
         private protected static Func<string, bool>? NameFilter(string[]? patterns)
@@ -161,7 +197,30 @@ namespace RunCloud.PowerShell.Commands
         {
             bool confirmAsked = MyInvocation.BoundParameters.TryGetValue("Confirm", out object? c) && c is SwitchParameter sp && sp.IsPresent;
             if (force && !confirmAsked && !IsWhatIf()) return true;
-            return ShouldProcess(target, action);
+            return Ask(target, action);
+        }
+
+        /// <summary>
+        /// ShouldProcess, except that a prompt PowerShell cannot show (pwsh -NonInteractive, a scheduled task) stops the
+        /// command with what to pass instead of PowerShell's bare "NonInteractive mode" error.
+        /// </summary>
+        private protected bool Ask(string target, string action)
+        {
+            try
+            {
+                return ShouldProcess(target, action);
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException)
+            {
+                string message = $"{MyInvocation.MyCommand.Name} asks before it does \"{action}\" on {target}, but PowerShell cannot ask here "
+                    + "(it runs non-interactively, e.g. pwsh -NonInteractive or a scheduled task). Nothing was changed. "
+                    + "To go ahead without asking, pass -Confirm:$false (or -Force where the command has it); to see what would happen, pass -WhatIf.";
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message, ex), ErrorIds.ConfirmationRequired, ErrorCategory.InvalidOperation, target)
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"{MyInvocation.MyCommand.Name} ... -Confirm:$false" },
+                });
+                return false;
+            }
         }
 
         /// <summary>
@@ -176,6 +235,7 @@ namespace RunCloud.PowerShell.Commands
             {
                 string target = $"web app {app.Key.WebAppId} on server {app.Key.ServerId}";
                 if (!ShouldProcessOrForce(force, target, "Redeploy the SSL certificate")) continue;
+                if (IsWhatIf()) continue;
                 try
                 {
                     RedeployOutcome outcome = Run(ct => SslRedeployer.RedeployAsync(service, app.Key.ServerId, app.Key.WebAppId, app.Value, ct));
@@ -199,9 +259,28 @@ namespace RunCloud.PowerShell.Commands
             new ErrorRecord(new ArgumentException(message), errorId, category, target);
 
         /// <summary>Writes an API failure as a non-terminating error for one item, with its ErrorId, category and target.</summary>
-        private protected void WriteApiError(RunCloudApiException ex, object? target) => WriteError(ex.ToErrorRecord(target));
+        private protected void WriteApiError(RunCloudApiException ex, object? target) => WriteError(ApiErrorRecord(ex, target));
 
         /// <summary>For a bad invocation (wrong credentials, unknown server/app): the API error stops the command.</summary>
-        private protected void ThrowApiError(RunCloudApiException ex, object? target) => ThrowTerminatingError(ex.ToErrorRecord(target));
+        private protected void ThrowApiError(RunCloudApiException ex, object? target) => ThrowTerminatingError(ApiErrorRecord(ex, target));
+
+        /// <summary>The error record of an API failure; after retries its message says how many attempts over how long.</summary>
+        internal static ErrorRecord ApiErrorRecord(RunCloudApiException ex, object? target)
+        {
+            ErrorRecord record = ex.ToErrorRecord(target);
+            if (ex.Attempts > 1)
+            {
+                record.ErrorDetails = new ErrorDetails(FailureMessage(ex)) { RecommendedAction = ex.Hint };
+            }
+
+            return record;
+        }
+
+        /// <summary>The message of an API failure, with "gave up after N attempts over T s" when it was retried.</summary>
+        internal static string FailureMessage(RunCloudApiException ex) =>
+            ex.Attempts > 1
+                ? ex.Message.TrimEnd() + string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    " Gave up after {0} attempts over {1:0.#} s.", ex.Attempts, ex.Elapsed.TotalSeconds)
+                : ex.Message;
     }
 }

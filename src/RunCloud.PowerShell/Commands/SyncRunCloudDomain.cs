@@ -18,7 +18,7 @@ namespace RunCloud.PowerShell.Commands
     /// source (-MaxRemove, empty list), never touches the primary domain, RunCloud-created names or excluded names,
     /// and a failed name does not stop the others.
     /// </summary>
-    [Cmdlet(VerbsData.Sync, "RunCloudDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsData.Sync, "RunCloudDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Sync-RunCloudDomain.md")]
     [OutputType(typeof(RunCloudSyncResult))]
     public sealed class SyncRunCloudDomainCommand : RunCloudApiCmdlet
     {
@@ -28,10 +28,12 @@ namespace RunCloud.PowerShell.Commands
         private readonly List<string> _raw = new List<string>();
         private readonly List<RunCloudSyncSkip> _inputProblems = new List<RunCloudSyncSkip>();
 
+        /// <summary>The desired domain names. -Domain is an alias: the domain is -Name everywhere.</summary>
         [Parameter(Position = 0)]
+        [Alias("Domain")]
         [AllowEmptyCollection]
         [AllowEmptyString]
-        public string[]? Domain { get; set; }
+        public string[]? Name { get; set; }
 
         /// <summary>Strings, or objects with a Domain/domain or Name property, or a url (its host is taken).</summary>
         [Parameter(ValueFromPipeline = true)]
@@ -109,7 +111,7 @@ namespace RunCloud.PowerShell.Commands
                 ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-ResetSsl and -NoSslReset contradict each other; pass one of them.", null));
             }
 
-            if (Domain != null) _raw.AddRange(Domain);
+            if (Name != null) _raw.AddRange(Name);
             if (Site != null && Site.Length > 0 && SubdomainOf == null)
             {
                 ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-Site needs -SubdomainOf (the parent domain, e.g. -SubdomainOf example.com -Site shop,blog).", Site));
@@ -196,18 +198,26 @@ namespace RunCloud.PowerShell.Commands
                 if (string.IsNullOrWhiteSpace(raw)) continue;
                 if (!DomainName.TryNormalize(raw, out string name, out string problem))
                 {
-                    skipped.Add(new RunCloudSyncSkip(raw, problem));
+                    skipped.Add(new RunCloudSyncSkip(raw, problem, RunCloudSyncSkip.Invalid));
                     continue;
                 }
 
                 if (desiredSet.Add(name)) desired.Add(name);
             }
 
+            bool whatIf = IsWhatIf();
+            string? stoppedBy = null;
             if (desired.Count == 0 && Prune && !Force)
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException($"The desired domain list is empty ({_raw.Count} entries read, none valid), and -Prune would remove every removable domain of {app}. Nothing was changed. If that is really wanted, pass -Force."),
-                    EmptySourceErrorId, ErrorCategory.InvalidData, app));
+                string message = $"The desired domain list is empty ({_raw.Count} entries read, none valid), and -Prune would remove every removable domain of {app}. Nothing was changed. If that is really wanted, pass -Force.";
+                if (!whatIf)
+                {
+                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), EmptySourceErrorId, ErrorCategory.InvalidData, app));
+                }
+
+                // The plan says the real run would stop here (StoppedBy, Success false), and goes on to show the rest.
+                WriteWarning(message);
+                stoppedBy = EmptySourceErrorId;
             }
 
             // 2. One complete listing.
@@ -236,7 +246,7 @@ namespace RunCloud.PowerShell.Commands
             foreach (string name in desired)
             {
                 if (existingByName.ContainsKey(name)) unchanged.Add(name);
-                else if (excluded(name)) skipped.Add(new RunCloudSyncSkip(name, "Excluded by -Exclude; not added."));
+                else if (excluded(name)) skipped.Add(new RunCloudSyncSkip(name, "Excluded by -Exclude; not added.", RunCloudSyncSkip.Excluded));
                 else toAdd.Add(name);
             }
 
@@ -245,9 +255,9 @@ namespace RunCloud.PowerShell.Commands
             foreach (RunCloudDomain d in existing.Where(d => !desiredSet.Contains(d.Name)))
             {
                 if (!Prune) kept.Add(d.Name);
-                else if (d.IsPrimary) skipped.Add(new RunCloudSyncSkip(d.Name, "The primary domain of the web app is never removed."));
-                else if (protectedName(d.Name)) skipped.Add(new RunCloudSyncSkip(d.Name, "Created by RunCloud (matches -ProtectedName); never removed."));
-                else if (excluded(d.Name)) skipped.Add(new RunCloudSyncSkip(d.Name, "Excluded by -Exclude; not removed."));
+                else if (d.IsPrimary) skipped.Add(new RunCloudSyncSkip(d.Name, "The primary domain of the web app is never removed.", RunCloudSyncSkip.Primary));
+                else if (protectedName(d.Name)) skipped.Add(new RunCloudSyncSkip(d.Name, "Created by RunCloud (matches -ProtectedName); never removed.", RunCloudSyncSkip.Protected));
+                else if (excluded(d.Name)) skipped.Add(new RunCloudSyncSkip(d.Name, "Excluded by -Exclude; not removed.", RunCloudSyncSkip.Excluded));
                 else toRemove.Add(d);
             }
 
@@ -255,8 +265,6 @@ namespace RunCloud.PowerShell.Commands
             foreach (string name in toAdd) WriteVerbose("RunCloud: plan: add " + name);
             foreach (RunCloudDomain d in toRemove) WriteVerbose($"RunCloud: plan: remove {d.Name} (id {d.Id})");
             foreach (RunCloudSyncSkip s in skipped) WriteVerbose($"RunCloud: plan: skip {s.Name}: {s.Reason}");
-
-            bool whatIf = IsWhatIf();
 
             // 4. The guard against a truncated or wrong source: before any change.
             if (toRemove.Count > MaxRemove && !Force)
@@ -266,6 +274,7 @@ namespace RunCloud.PowerShell.Commands
                 if (whatIf)
                 {
                     WriteWarning(message);
+                    stoppedBy ??= ErrorIds.TooManyRemovals;
                 }
                 else
                 {
@@ -316,7 +325,7 @@ namespace RunCloud.PowerShell.Commands
                 }
                 catch (RunCloudApiException ex)
                 {
-                    failed.Add(new RunCloudSyncFailure(name, "Add", ex.ErrorId, ex.Message));
+                    failed.Add(new RunCloudSyncFailure(name, "Add", ex.ErrorId, FailureMessage(ex)));
                     WriteVerbose($"RunCloud: adding {name} failed: {ex.Message}");
                 }
             }
@@ -335,7 +344,7 @@ namespace RunCloud.PowerShell.Commands
                 }
                 catch (RunCloudApiException ex)
                 {
-                    failed.Add(new RunCloudSyncFailure(d.Name, "Remove", ex.ErrorId, ex.Message));
+                    failed.Add(new RunCloudSyncFailure(d.Name, "Remove", ex.ErrorId, FailureMessage(ex)));
                     WriteVerbose($"RunCloud: removing {d.Name} failed: {ex.Message}");
                 }
             }
@@ -364,7 +373,7 @@ namespace RunCloud.PowerShell.Commands
                     catch (RunCloudApiException ex)
                     {
                         failed.Add(new RunCloudSyncFailure(app, "RedeploySsl", ex.ErrorId,
-                            ex.Message + " The certificate may not cover the names just added: run again with -ResetSsl (the example script does so by itself), or Reset-RunCloudSsl."));
+                            FailureMessage(ex) + " The certificate may not cover the names just added: run again with -ResetSsl (the example script does so by itself), or Reset-RunCloudSsl."));
                     }
                 }
             }
@@ -382,9 +391,11 @@ namespace RunCloud.PowerShell.Commands
                 Failed = failed.ToArray(),
                 SslRedeployed = sslRedeployed,
                 ApiCalls = (int)(connection.RequestCount - requestsBefore),
-                Duration = clock.Elapsed,
+                Duration = Math.Round(clock.Elapsed.TotalSeconds, 3),
                 WhatIf = whatIf,
-                Success = failed.Count == 0,
+                DesiredCount = desired.Count,
+                StoppedBy = stoppedBy,
+                Success = failed.Count == 0 && stoppedBy == null,
             };
             WriteObject(syncResult);
 

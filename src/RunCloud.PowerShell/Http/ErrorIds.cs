@@ -33,5 +33,9 @@ namespace RunCloud.PowerShell.Http
         public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
         public const string SyncFailed = "RunCloudSyncFailed";
         public const string DnsLookupFailed = "RunCloudDnsLookupFailed";
+        public const string ServerNotFound = "RunCloudServerNotFound";
+        public const string WebAppNotFound = "RunCloudWebAppNotFound";
+        public const string ConfirmationRequired = "RunCloudConfirmationRequired";
+        public const string NothingToSet = "RunCloudNothingToSet";
     }
 }

@@ -17,6 +17,12 @@ namespace RunCloud.PowerShell.Http
     {
         public const string Attempt = "RunCloud.Attempt";
 
+        /// <summary>Set by the retry handler on the request of a final answer that came after retries.</summary>
+        public const string Elapsed = "RunCloud.Elapsed";
+
+        public static TimeSpan GetElapsed(HttpRequestMessage request) =>
+            request.Properties.TryGetValue(Elapsed, out object? value) && value is TimeSpan t ? t : TimeSpan.Zero;
+
         public static int GetAttempt(HttpRequestMessage request) =>
             request.Properties.TryGetValue(Attempt, out object? value) && value is int n ? n : 1;
     }

@@ -104,10 +104,14 @@ namespace RunCloud.PowerShell.Http
                 {
                     if (response != null)
                     {
+                        message.Properties[RequestProperties.Elapsed] = clock.Elapsed;
                         return response; // the caller turns the final status into its error
                     }
 
-                    throw Transport(method, request.RequestUri, failure!, attempt);
+                    RunCloudApiException transport = Transport(method, request.RequestUri, failure!, attempt);
+                    transport.Attempts = attempt;
+                    transport.Elapsed = clock.Elapsed;
+                    throw transport;
                 }
 
                 response?.Dispose();

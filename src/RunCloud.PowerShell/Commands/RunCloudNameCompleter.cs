@@ -1,0 +1,135 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json.Linq;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Session;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>
+    /// Tab completion of -Name with the names of servers, web apps or domains. A completer runs while the user waits at
+    /// the prompt, so it never waits for RunCloud more than <see cref="Wait"/>: a slower answer still lands in the cache
+    /// (per connection and list, for five minutes), and the next Tab offers it. It never throws.
+    /// </summary>
+    public abstract class RunCloudNameCompleter : IArgumentCompleter
+    {
+        /// <summary>The longest a completion waits for RunCloud.</summary>
+        internal static readonly TimeSpan Wait = TimeSpan.FromSeconds(1);
+
+        private static readonly TimeSpan s_lifetime = TimeSpan.FromMinutes(5);
+        private static readonly TimeSpan s_readLimit = TimeSpan.FromSeconds(30);
+        private const int MaxPages = 5;
+
+        private static readonly ConditionalWeakTable<RunCloudConnection, Dictionary<string, (DateTime Started, Task<string[]> Names)>> s_cache =
+            new ConditionalWeakTable<RunCloudConnection, Dictionary<string, (DateTime, Task<string[]>)>>();
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            try
+            {
+                RunCloudConnection? connection = Unwrap(fakeBoundParameters?["Connection"]) as RunCloudConnection ?? RunCloudSession.Current;
+                if (connection == null) return Enumerable.Empty<CompletionResult>();
+                string? path = PathFor(connection, fakeBoundParameters);
+                if (path == null) return Enumerable.Empty<CompletionResult>();
+
+                Task<string[]> names = Names(connection, path);
+                if (!names.Wait(Wait) || names.Status != TaskStatus.RanToCompletion) return Enumerable.Empty<CompletionResult>();
+
+                string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+                var pattern = new WildcardPattern(prefix + "*", WildcardOptions.IgnoreCase);
+                return names.Result
+                    .Where(n => pattern.IsMatch(n))
+                    .Select(n => new CompletionResult(Quote(n), n, CompletionResultType.ParameterValue, n))
+                    .ToList();
+            }
+            catch (Exception)
+            {
+                return Enumerable.Empty<CompletionResult>(); // completion must never throw at the prompt
+            }
+        }
+
+        private protected abstract string? PathFor(RunCloudConnection connection, IDictionary? bound);
+
+        private protected static long? BoundId(IDictionary? bound, string name)
+        {
+            object? value = Unwrap(bound?[name]);
+            return value == null ? (long?)null
+                : long.TryParse(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), out long id) ? id : (long?)null;
+        }
+
+        private static object? Unwrap(object? value) => value is PSObject pso ? pso.BaseObject : value;
+
+        private static string Quote(string name) =>
+            name.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', '(', ')', '{', '}', ';', ',', '&', '|', '@', '#' }) >= 0
+                ? "'" + name.Replace("'", "''") + "'"
+                : name;
+
+        /// <summary>The names at <paramref name="path"/>: a cached read, or one started now (at most one at a time per list).</summary>
+        private static Task<string[]> Names(RunCloudConnection connection, string path)
+        {
+            Dictionary<string, (DateTime Started, Task<string[]> Names)> perConnection = s_cache.GetOrCreateValue(connection);
+            lock (perConnection)
+            {
+                if (perConnection.TryGetValue(path, out var entry)
+                    && !entry.Names.IsFaulted && !entry.Names.IsCanceled
+                    && DateTime.UtcNow - entry.Started < s_lifetime)
+                {
+                    return entry.Names;
+                }
+
+                Task<string[]> read = Task.Run(() => ReadAsync(connection, path));
+                perConnection[path] = (DateTime.UtcNow, read);
+                return read;
+            }
+        }
+
+        private static async Task<string[]> ReadAsync(RunCloudConnection connection, string path)
+        {
+            var names = new List<string>();
+            using var limit = new CancellationTokenSource(s_readLimit);
+            for (int page = 1; page <= MaxPages; page++)
+            {
+                ApiPage result = await connection.Api.GetPageAsync(path, page, RunCloudApiClient.MaxPerPage, limit.Token).ConfigureAwait(false);
+                names.AddRange(result.Data.OfType<JObject>().Select(o => (string?)o["name"]).Where(n => !string.IsNullOrEmpty(n))!);
+                if (!result.HasMore) break;
+            }
+
+            return names.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        }
+    }
+
+    /// <summary>Completes -Name with the account's server names.</summary>
+    public sealed class ServerNameCompleter : RunCloudNameCompleter
+    {
+        private protected override string? PathFor(RunCloudConnection connection, IDictionary? bound) => ApiPaths.Servers;
+    }
+
+    /// <summary>Completes -Name with the web app names of -ServerId (or the connection's default server).</summary>
+    public sealed class WebAppNameCompleter : RunCloudNameCompleter
+    {
+        private protected override string? PathFor(RunCloudConnection connection, IDictionary? bound)
+        {
+            long? server = BoundId(bound, "ServerId") ?? connection.ServerId;
+            return server.HasValue ? ApiPaths.WebApps(server.Value) : null;
+        }
+    }
+
+    /// <summary>Completes -Name with the domain names of -ServerId/-WebAppId (or the connection's defaults).</summary>
+    public sealed class DomainNameCompleter : RunCloudNameCompleter
+    {
+        private protected override string? PathFor(RunCloudConnection connection, IDictionary? bound)
+        {
+            long? server = BoundId(bound, "ServerId") ?? connection.ServerId;
+            long? app = BoundId(bound, "WebAppId") ?? BoundId(bound, "AppId") ?? connection.WebAppId;
+            return server.HasValue && app.HasValue ? ApiPaths.Domains(server.Value, app.Value) : null;
+        }
+    }
+}
