@@ -352,3 +352,116 @@ Describe 'The plan object of Sync-RunCloudDomain -WhatIf' {
         $plan.DesiredCount | Should -Be 1
     }
 }
+
+Describe 'examples/Sync-RunCloudDomains.ps1 as a scheduled task' {
+    BeforeAll {
+        $script:Example = Join-Path $PSScriptRoot '../../examples/Sync-RunCloudDomains.ps1'
+        $bin = Join-Path $TestDrive 'bin'
+        New-Item -ItemType Directory -Force -Path $bin | Out-Null
+        # A fake WP-CLI that prints the file $FAKE_WP_OUTPUT names.
+        $wp = Join-Path $bin 'wp'
+        Set-Content -Path $wp -Value "#!/usr/bin/env bash`ncat `"`$FAKE_WP_OUTPUT`"`n" -NoNewline
+        chmod +x $wp
+        $script:SavedEnv = @{}
+        foreach ($name in 'PATH', 'RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID', 'FAKE_WP_OUTPUT') {
+            $script:SavedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
+        }
+        $env:PATH = $bin + [IO.Path]::PathSeparator + $env:PATH
+        $env:FAKE_WP_OUTPUT = Join-Path $TestDrive 'wp-output.txt'
+        $env:WU_RUNCLOUD_SERVER_ID = '1001'
+        $env:WU_RUNCLOUD_APP_ID = '2001'
+
+        function script:Invoke-Task([string[]] $Arguments, [string] $LogPath = $script:Log) {
+            $pwsh = Get-TestPwshCommand
+            $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+            $script:TaskOutput = & $exe @rest -NoProfile -NonInteractive -File $script:Example -BaseUri $script:emu.BaseUri `
+                -ModulePath $script:ModulePath -LogPath $LogPath -RateLimit 0 @Arguments 2>&1
+            $LASTEXITCODE
+        }
+        function script:Set-WpOutput([string] $Text) { Set-Content -Path $env:FAKE_WP_OUTPUT -Value $Text }
+        function script:Sites([string[]] $Hosts) {
+            $i = 0
+            ConvertTo-Json -Compress @($Hosts | ForEach-Object { $i++; [ordered]@{ blog_id = "$i"; url = "https://$_/"; archived = '0'; spam = '0'; deleted = '0' } })
+        }
+        function script:LogText { Get-Content -Raw $script:Log }
+    }
+
+    AfterAll {
+        foreach ($pair in $script:SavedEnv.GetEnumerator()) { [Environment]::SetEnvironmentVariable($pair.Key, $pair.Value) }
+    }
+
+    BeforeEach {
+        $script:emu = Start-RunCloudEmulator -RateLimitPerMinute 0
+        $env:RUNCLOUD_API_TOKEN = $script:emu.Token
+        $script:Log = Join-Path $TestDrive "logs/$([guid]::NewGuid()).log"
+    }
+
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:emu }
+
+    It '-WhatIf logs the plan, changes nothing and exits 0' {
+        Set-WpOutput (Sites 'shop.example.com', 'one.example.com')
+        Invoke-Task '-WordPressPath', '/srv/network', '-Prune', '-WhatIf' | Should -Be 0 -Because ($script:TaskOutput -join "`n")
+        Mutations $script:emu | Should -BeNullOrEmpty
+        LogText | Should -BeLike '*would be added one.example.com*'
+        LogText | Should -BeLike '*Plan*1 to add*nothing was changed (-WhatIf)*'
+    }
+
+    It '-WhatIf exits 2 when a guard would stop the real run, and says so' {
+        [void]$script:emu.State.AddDomains(1001, 2001, [string[]](1..5 | ForEach-Object { "old$_.example.com" }))
+        Set-WpOutput (Sites 'shop.example.com')
+        Invoke-Task '-WordPressPath', '/srv/network', '-Prune', '-MaxRemove', '2', '-WhatIf' | Should -Be 2 -Because ($script:TaskOutput -join "`n")
+        Mutations $script:emu | Should -BeNullOrEmpty
+        LogText | Should -BeLike '*would stop before any change `[RunCloudSyncTooManyRemovals`]*'
+    }
+
+    It 'a run with nothing to do logs no WARN: expected skips are INFO' {
+        Set-WpOutput (Sites 'shop.example.com')
+        Invoke-Task '-WordPressPath', '/srv/network', '-Prune' | Should -Be 0 -Because ($script:TaskOutput -join "`n")
+        LogText | Should -BeLike '*INFO  skipped shop.k7q2m9x4tb-pz3wq8vn51ra.p.runcloud.link*'
+        LogText | Should -Not -Match '\bWARN\b'
+    }
+
+    It 'a file source logs how many names it read, and warns about entries that are not names' {
+        $file = Join-Path $TestDrive 'domains.txt'
+        Set-Content $file '# the network', 'shop.example.com', 'one.example.com', 'two.example.com', 'not a name'
+        Invoke-Task '-DomainFile', $file | Should -Be 0 -Because ($script:TaskOutput -join "`n")
+        LogText | Should -BeLike "*Read 3 name(s) from $file and 1 entry that are not domain names*"
+        LogText | Should -BeLike '*WARN  skipped not a name*'
+    }
+
+    It 'a PHP notice on WP-CLI''s standard output does not discard the sites' {
+        Set-WpOutput ("PHP Notice:  Undefined index: HTTP_HOST in /srv/network/wp-config.php on line 91`n" + (Sites 'shop.example.com', 'one.example.com'))
+        Invoke-Task '-WordPressPath', '/srv/network' | Should -Be 0 -Because ($script:TaskOutput -join "`n")
+        @($script:emu.State.GetDomains(1001, 2001).Name) | Should -Contain 'one.example.com'
+        LogText | Should -BeLike '*WARN  Ignored a line of WP-CLI*PHP Notice*'
+        LogText | Should -BeLike '*WP-CLI listed 2 site(s)*'
+    }
+
+    It 'a -LogPath that is a directory or cannot be written is a configuration error (exit 1), before any request' {
+        Set-WpOutput (Sites 'one.example.com')
+        $dir = Join-Path $TestDrive 'a-directory'
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        Invoke-Task '-WordPressPath', '/srv/network' -LogPath $dir | Should -Be 1
+        ($script:TaskOutput -join "`n") | Should -BeLike '*-LogPath*is a directory*'
+        $notAFolder = Join-Path $TestDrive 'plain-file'
+        Set-Content $notAFolder 'x'
+        Invoke-Task '-WordPressPath', '/srv/network' -LogPath (Join-Path $notAFolder 'sync.log') | Should -Be 1
+        ($script:TaskOutput -join "`n") | Should -BeLike '*-LogPath*cannot be written*'
+        @($script:emu.GetRequests()) | Should -BeNullOrEmpty
+    }
+
+    It 'distinct exit codes: 1 bad parameter, 4 authentication refused, 3 some names failed' {
+        Set-WpOutput (Sites 'shop.example.com', 'one.example.com')
+        Invoke-Task '-WordPressPath', '/srv/network', '-LogKeep', '0' | Should -Be 1
+
+        $env:RUNCLOUD_API_TOKEN = 'revoked-token'
+        Invoke-Task '-WordPressPath', '/srv/network' | Should -Be 4
+        LogText | Should -BeLike '*refused the credentials*RunCloudAuthenticationFailed*'
+        LogText | Should -Not -BeLike '*revoked-token*'
+
+        $env:RUNCLOUD_API_TOKEN = $script:emu.Token
+        Add-RunCloudEmulatorFault -Emulator $script:emu -Kind Status -StatusCode 500 -Count 1 -Method POST -Path 'servers/*/webapps/*/domains' | Out-Null
+        Invoke-Task '-WordPressPath', '/srv/network' | Should -Be 3
+        Invoke-Task '-WordPressPath', '/srv/network' | Should -Be 0
+    }
+}
