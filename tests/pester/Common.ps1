@@ -5,6 +5,14 @@ if (-not (Test-Path (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1'))) 
 }
 Import-Module $script:ModulePath -Force -ErrorAction Stop
 
+# The RunCloud API emulator is a module of its own (RunCloud.PowerShell.Emulator), imported explicitly as a user's
+# tests would: by default the folder build.ps1 writes beside the main module.
+$script:EmulatorModulePath = if ($env:RUNCLOUD_TEST_EMULATOR_MODULE_PATH) { $env:RUNCLOUD_TEST_EMULATOR_MODULE_PATH } else { Join-Path (Split-Path -Parent $script:ModulePath) 'RunCloud.PowerShell.Emulator' }
+if (-not (Test-Path (Join-Path $script:EmulatorModulePath 'RunCloud.PowerShell.Emulator.psd1'))) {
+    throw "The built emulator module is not at $script:EmulatorModulePath: run 'dotnet pwsh ./build.ps1 -Task Build' first."
+}
+Import-Module $script:EmulatorModulePath -Force -ErrorAction Stop
+
 # The command line of this pwsh, to start child processes with the very same PowerShell.
 function Get-TestPwshCommand {
     $process = [Environment]::ProcessPath
