@@ -275,12 +275,24 @@ Describe 'Output' {
         @{ Type = 'server'; Get = { Get-RunCloudServer }; Headers = @('Name', 'IpAddress') }
         @{ Type = 'web app'; Get = { Get-RunCloudWebApp }; Headers = @('Name', 'PhpVersion') }
         @{ Type = 'SSL'; Get = { Get-RunCloudSsl }; Headers = @('WebAppId', 'Method', 'ValidUntil', 'DaysRemaining') }
+        @{ Type = 'sync result'; Get = { Sync-RunCloudDomain -Name 'x.example.com' -WhatIf 6>$null }; Headers = @('Added', 'Removed', 'Failed', 'Duration', 'Success') }
     ) {
         $lines = @((& $Get | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() })
         $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
         # one header line, then the dashes: a wrapped header would take two
-        $lines[1] | Should -Match '^[- ]+$' -Because ($lines -join "`n")
-        foreach ($h in $Headers) { $lines[0] | Should -Match "\b$h\b" }
+        $dashes = [array]::FindIndex([string[]]$lines, [Predicate[string]] { param($l) $l -match '^[- ]+$' })
+        $dashes | Should -BeGreaterThan 0 -Because ($lines -join "`n")
+        foreach ($h in $Headers) { $lines[$dashes - 1] | Should -Match "\b$h\b" -Because ($lines -join "`n") }
+        # every column of the view made it onto the screen: as many dash groups as the view has columns
+        $view = (Get-FormatData -TypeName (& $Get | Select-Object -First 1).GetType().FullName).FormatViewDefinition |
+            Where-Object { $_.Control -is [System.Management.Automation.TableControl] }
+        @($lines[$dashes] -split '\s+' | Where-Object { $_ }) | Should -HaveCount $view.Control.Headers.Count
+    }
+
+    It 'the domain table groups by web app, so the name column keeps its room' {
+        $text = Get-RunCloudDomain -First 3 | Format-Table | Out-String -Width 80
+        $text | Should -Match 'Web app: 2001 \(server 1001\)'
+        $text | Should -Match ([regex]::Escape('shop.k7q2m9x4tb-pz3wq8vn51ra.p.runcloud.link'))
     }
 
     It 'the SSL view shows days remaining' {
