@@ -13,6 +13,20 @@ namespace RunCloud.PowerShell.Api
     /// </summary>
     internal static class SslRedeployer
     {
+        /// <summary>
+        /// The one home of the per-domain rule (advanced SSL mode), used by -ResetSsl/Sync and by Reset-RunCloudSsl:
+        /// a domain with a certificate gets it redeployed, one without (or with <paramref name="reinstall"/>) gets one installed.
+        /// </summary>
+        public static DomainSslAction DecideForDomain(RunCloudSsl current, bool reinstall) =>
+            current.Installed && current.Id.HasValue && !reinstall ? DomainSslAction.Redeploy : DomainSslAction.Install;
+
+        /// <summary>Carries out <paramref name="action"/> for one domain whose current state is <paramref name="current"/>.</summary>
+        public static Task ApplyToDomainAsync(RunCloudService service, RunCloudDomain domain, RunCloudSsl current, DomainSslAction action,
+            SslInstallRequest request, CancellationToken ct) =>
+            action == DomainSslAction.Redeploy
+                ? service.RedeployDomainSslAsync(domain, current.Id!.Value, ct)
+                : service.InstallDomainSslAsync(domain, request, ct);
+
         public static async Task<RedeployOutcome> RedeployAsync(RunCloudService service, long s, long w,
             IReadOnlyCollection<RunCloudDomain> addedDomains, CancellationToken ct)
         {
@@ -29,14 +43,7 @@ namespace RunCloud.PowerShell.Api
             foreach (RunCloudDomain domain in addedDomains)
             {
                 RunCloudSsl perDomain = await service.GetDomainSslAsync(domain, ct).ConfigureAwait(false);
-                if (perDomain.Installed && perDomain.Id.HasValue)
-                {
-                    await service.RedeployDomainSslAsync(domain, perDomain.Id.Value, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    await service.InstallDomainSslAsync(domain, new SslInstallRequest(), ct).ConfigureAwait(false);
-                }
+                await ApplyToDomainAsync(service, domain, perDomain, DecideForDomain(perDomain, reinstall: false), new SslInstallRequest(), ct).ConfigureAwait(false);
             }
 
             return RedeployOutcome.PerDomain;

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -25,10 +26,8 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
         {
-            var (connection, serverId, webAppId) = ResolveWebApp();
-            var service = new RunCloudService(connection);
             try
             {
                 if (ParameterSetName == IdSet)
@@ -38,7 +37,7 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 var byName = new NameMatcher(Name);
-                if (WritePaged(connection, ApiPaths.Domains(serverId, webAppId), SearchQuery(Name), o => RunCloudDomain.FromJson(o, serverId, webAppId),
+                if (WritePaged(first => service.DomainPages(serverId, webAppId, SearchText(Name), first), o => RunCloudDomain.FromJson(o, serverId, webAppId),
                     byName.For<RunCloudDomain>(d => d.Name), "Listing RunCloud domains"))
                 {
                     foreach (string missing in byName.Missing)

@@ -25,10 +25,8 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
-            RunCloudConnection connection = ResolveConnection();
-            var service = new RunCloudService(connection);
             try
             {
                 if (ParameterSetName == IdSet)
@@ -38,7 +36,7 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 var byName = new NameMatcher(Name);
-                if (WritePaged(connection, ApiPaths.Servers, SearchQuery(Name), RunCloudServer.FromJson,
+                if (WritePaged(first => service.ServerPages(SearchText(Name), first), RunCloudServer.FromJson,
                     byName.For<RunCloudServer>(s => s.Name), "Listing RunCloud servers"))
                 {
                     foreach (string missing in byName.Missing)

@@ -31,11 +31,9 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
-            RunCloudConnection connection = ResolveConnection();
             long serverId = ResolveServerId(connection, ServerId);
-            var service = new RunCloudService(connection);
             try
             {
                 if (ParameterSetName == IdSet)
@@ -45,7 +43,7 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 var byName = new NameMatcher(Name);
-                if (WritePaged(connection, ApiPaths.WebApps(serverId), SearchQuery(Name), o => RunCloudWebApp.FromJson(o, serverId),
+                if (WritePaged(first => service.WebAppPages(serverId, SearchText(Name), first), o => RunCloudWebApp.FromJson(o, serverId),
                     byName.For<RunCloudWebApp>(a => a.Name), "Listing RunCloud web apps"))
                 {
                     foreach (string missing in byName.Missing)

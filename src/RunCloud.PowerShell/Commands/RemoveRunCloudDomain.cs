@@ -63,10 +63,8 @@ namespace RunCloud.PowerShell.Commands
 
         private readonly ChangedApps _changed = new ChangedApps();
 
-        protected override void ProcessRecord()
+        private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
-            RunCloudConnection connection = ResolveConnection();
-            var service = new RunCloudService(connection);
             switch (ParameterSetName)
             {
                 case InputObjectSet:

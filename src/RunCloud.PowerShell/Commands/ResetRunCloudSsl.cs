@@ -7,6 +7,7 @@ using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Auth;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -78,10 +79,8 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
         {
-            var (connection, serverId, webAppId) = ResolveWebApp();
-            var service = new RunCloudService(connection);
             string target = $"web app {webAppId} on server {serverId}";
             try
             {
@@ -146,17 +145,13 @@ namespace RunCloud.PowerShell.Commands
                 try
                 {
                     RunCloudSsl current = Run(ct => service.GetDomainSslAsync(domain, ct));
-                    if (current.Installed && current.Id.HasValue && !Reinstall)
-                    {
-                        if (!ShouldProcess(domain.Name, $"Redeploy the domain's SSL certificate {current.Id}")) continue;
-                        Run(ct => service.RedeployDomainSslAsync(domain, current.Id.Value, ct));
-                    }
-                    else
-                    {
-                        if (!ShouldProcess(domain.Name, $"Install a {Provider} SSL certificate for the domain")) continue;
-                        SslInstallRequest request = BuildRequest();
-                        Run(ct => service.InstallDomainSslAsync(domain, request, ct));
-                    }
+                    DomainSslAction action = SslRedeployer.DecideForDomain(current, Reinstall);
+                    string what = action == DomainSslAction.Redeploy
+                        ? $"Redeploy the domain's SSL certificate {current.Id}"
+                        : $"Install a {Provider} SSL certificate for the domain";
+                    if (!ShouldProcess(domain.Name, what)) continue;
+                    SslInstallRequest request = BuildRequest();
+                    Run(ct => SslRedeployer.ApplyToDomainAsync(service, domain, current, action, request, ct));
 
                     if (PassThru) WriteObject(Run(ct => service.GetDomainSslAsync(domain, ct)));
                 }

@@ -37,10 +37,10 @@ namespace RunCloud.PowerShell.Commands
             {
                 RunCloudConnection? connection = Unwrap(fakeBoundParameters?["Connection"]) as RunCloudConnection ?? RunCloudSession.Current;
                 if (connection == null) return Enumerable.Empty<CompletionResult>();
-                string? path = PathFor(connection, fakeBoundParameters);
-                if (path == null) return Enumerable.Empty<CompletionResult>();
+                string? key = Scope(connection, fakeBoundParameters, out Func<RunCloudService, PageIterator>? open);
+                if (key == null || open == null) return Enumerable.Empty<CompletionResult>();
 
-                Task<string[]> names = Names(connection, path);
+                Task<string[]> names = Names(connection, key, open);
                 if (!names.Wait(Wait) || names.Status != TaskStatus.RanToCompletion) return Enumerable.Empty<CompletionResult>();
 
                 string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
@@ -56,7 +56,8 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        private protected abstract string? PathFor(RunCloudConnection connection, IDictionary? bound);
+        /// <summary>What to list: a cache key and how to open the listing; null for nothing (e.g. no web app id known).</summary>
+        private protected abstract string? Scope(RunCloudConnection connection, IDictionary? bound, out Func<RunCloudService, PageIterator>? open);
 
         private protected static long? BoundId(IDictionary? bound, string name)
         {
@@ -72,34 +73,33 @@ namespace RunCloud.PowerShell.Commands
                 ? "'" + name.Replace("'", "''") + "'"
                 : name;
 
-        /// <summary>The names at <paramref name="path"/>: a cached read, or one started now (at most one at a time per list).</summary>
-        private static Task<string[]> Names(RunCloudConnection connection, string path)
+        /// <summary>The names of one list: a cached read, or one started now (at most one at a time per list).</summary>
+        private static Task<string[]> Names(RunCloudConnection connection, string key, Func<RunCloudService, PageIterator> open)
         {
             Dictionary<string, (DateTime Started, Task<string[]> Names)> perConnection = s_cache.GetOrCreateValue(connection);
             lock (perConnection)
             {
-                if (perConnection.TryGetValue(path, out var entry)
+                if (perConnection.TryGetValue(key, out var entry)
                     && !entry.Names.IsFaulted && !entry.Names.IsCanceled
                     && DateTime.UtcNow - entry.Started < s_lifetime)
                 {
                     return entry.Names;
                 }
 
-                Task<string[]> read = Task.Run(() => ReadAsync(connection, path));
-                perConnection[path] = (DateTime.UtcNow, read);
+                Task<string[]> read = Task.Run(() => ReadAsync(open(connection.CreateService())));
+                perConnection[key] = (DateTime.UtcNow, read);
                 return read;
             }
         }
 
-        private static async Task<string[]> ReadAsync(RunCloudConnection connection, string path)
+        private static async Task<string[]> ReadAsync(PageIterator pages)
         {
             var names = new List<string>();
             using var limit = new CancellationTokenSource(s_readLimit);
-            for (int page = 1; page <= MaxPages; page++)
+            IReadOnlyList<JObject>? page;
+            for (int read = 0; read < MaxPages && (page = await pages.NextAsync(limit.Token).ConfigureAwait(false)) != null; read++)
             {
-                ApiPage result = await connection.Api.GetPageAsync(path, page, RunCloudApiClient.MaxPerPage, limit.Token).ConfigureAwait(false);
-                names.AddRange(result.Data.OfType<JObject>().Select(o => (string?)o["name"]).Where(n => !string.IsNullOrEmpty(n))!);
-                if (!result.HasMore) break;
+                names.AddRange(page.Select(o => (string?)o["name"]).Where(n => !string.IsNullOrEmpty(n))!);
             }
 
             return names.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
@@ -109,27 +109,34 @@ namespace RunCloud.PowerShell.Commands
     /// <summary>Completes -Name with the account's server names.</summary>
     public sealed class ServerNameCompleter : RunCloudNameCompleter
     {
-        private protected override string? PathFor(RunCloudConnection connection, IDictionary? bound) => ApiPaths.Servers;
+        private protected override string? Scope(RunCloudConnection connection, IDictionary? bound, out Func<RunCloudService, PageIterator>? open)
+        {
+            open = service => service.ServerPages();
+            return "servers";
+        }
     }
 
     /// <summary>Completes -Name with the web app names of -ServerId (or the connection's default server).</summary>
     public sealed class WebAppNameCompleter : RunCloudNameCompleter
     {
-        private protected override string? PathFor(RunCloudConnection connection, IDictionary? bound)
+        private protected override string? Scope(RunCloudConnection connection, IDictionary? bound, out Func<RunCloudService, PageIterator>? open)
         {
             long? server = BoundId(bound, "ServerId") ?? connection.ServerId;
-            return server.HasValue ? ApiPaths.WebApps(server.Value) : null;
+            open = server.HasValue ? service => service.WebAppPages(server.Value) : (Func<RunCloudService, PageIterator>?)null;
+            return server.HasValue ? $"web apps of {server}" : null;
         }
     }
 
     /// <summary>Completes -Name with the domain names of -ServerId/-WebAppId (or the connection's defaults).</summary>
     public sealed class DomainNameCompleter : RunCloudNameCompleter
     {
-        private protected override string? PathFor(RunCloudConnection connection, IDictionary? bound)
+        private protected override string? Scope(RunCloudConnection connection, IDictionary? bound, out Func<RunCloudService, PageIterator>? open)
         {
             long? server = BoundId(bound, "ServerId") ?? connection.ServerId;
             long? app = BoundId(bound, "WebAppId") ?? BoundId(bound, "AppId") ?? connection.WebAppId;
-            return server.HasValue && app.HasValue ? ApiPaths.Domains(server.Value, app.Value) : null;
+            bool known = server.HasValue && app.HasValue;
+            open = known ? service => service.DomainPages(server!.Value, app!.Value) : (Func<RunCloudService, PageIterator>?)null;
+            return known ? $"domains of {server}/{app}" : null;
         }
     }
 }

@@ -81,10 +81,8 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
-            RunCloudConnection connection = ResolveConnection();
-            var service = new RunCloudService(connection);
             switch (ParameterSetName)
             {
                 case InputObjectSet:

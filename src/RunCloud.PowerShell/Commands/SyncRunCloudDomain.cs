@@ -54,12 +54,16 @@ namespace RunCloud.PowerShell.Commands
         [AllowEmptyCollection]
         public string[]? Site { get; set; }
 
+        // Not inherited from RunCloudWebAppCmdlet on purpose: there they bind by property name from the pipeline, and
+        // here piped objects are desired names (a piped domain of another app must not retarget the sync).
         [Parameter]
+        [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? ServerId { get; set; }
 
         [Parameter]
         [Alias("AppId")]
+        [ArgumentCompleter(typeof(WebAppIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? WebAppId { get; set; }
 
@@ -186,7 +190,7 @@ namespace RunCloud.PowerShell.Commands
             long serverId = ResolveServerId(connection, ServerId);
             long webAppId = ResolveWebAppId(connection, WebAppId);
             long requestsBefore = connection.RequestCount;
-            var service = new RunCloudService(connection);
+            RunCloudService service = ServiceFor(connection);
             string app = $"web app {webAppId} (server {serverId})";
 
             // 1. The desired names, validated and de-duplicated; nothing invalid is ever sent.
@@ -325,7 +329,7 @@ namespace RunCloud.PowerShell.Commands
                 }
                 catch (RunCloudApiException ex)
                 {
-                    failed.Add(new RunCloudSyncFailure(name, "Add", ex.ErrorId, FailureMessage(ex)));
+                    failed.Add(new RunCloudSyncFailure(name, "Add", ex.ErrorId, ErrorRecords.FailureMessage(ex)));
                     WriteVerbose($"RunCloud: adding {name} failed: {ex.Message}");
                 }
             }
@@ -344,7 +348,7 @@ namespace RunCloud.PowerShell.Commands
                 }
                 catch (RunCloudApiException ex)
                 {
-                    failed.Add(new RunCloudSyncFailure(d.Name, "Remove", ex.ErrorId, FailureMessage(ex)));
+                    failed.Add(new RunCloudSyncFailure(d.Name, "Remove", ex.ErrorId, ErrorRecords.FailureMessage(ex)));
                     WriteVerbose($"RunCloud: removing {d.Name} failed: {ex.Message}");
                 }
             }
@@ -373,7 +377,7 @@ namespace RunCloud.PowerShell.Commands
                     catch (RunCloudApiException ex)
                     {
                         failed.Add(new RunCloudSyncFailure(app, "RedeploySsl", ex.ErrorId,
-                            FailureMessage(ex) + " The certificate may not cover the names just added: run again with -ResetSsl (the example script does so by itself), or Reset-RunCloudSsl."));
+                            ErrorRecords.FailureMessage(ex) + " The certificate may not cover the names just added: run again with -ResetSsl (the example script does so by itself), or Reset-RunCloudSsl."));
                     }
                 }
             }

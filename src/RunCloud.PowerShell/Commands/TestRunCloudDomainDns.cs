@@ -22,9 +22,6 @@ namespace RunCloud.PowerShell.Commands
     [OutputType(typeof(RunCloudDnsCheck))]
     public sealed class TestRunCloudDomainDnsCommand : RunCloudApiCmdlet
     {
-        /// <summary>The resolver; tests replace it.</summary>
-        internal static Func<string, Task<IPAddress[]>> Resolve = host => Dns.GetHostAddressesAsync(host);
-
         private readonly Dictionary<long, string?> _serverAddresses = new Dictionary<long, string?>();
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -71,7 +68,7 @@ namespace RunCloud.PowerShell.Commands
                 {
                     IPAddress[] addresses = Run(async ct =>
                     {
-                        Task<IPAddress[]> lookup = Resolve(host);
+                        Task<IPAddress[]> lookup = Dns.GetHostAddressesAsync(host);
                         Task finished = await Task.WhenAny(lookup, Task.Delay(TimeSpan.FromSeconds(TimeoutSec), ct)).ConfigureAwait(false);
                         ct.ThrowIfCancellationRequested();
                         if (finished != lookup) throw new TimeoutException($"no DNS answer within {TimeoutSec} s");
@@ -100,7 +97,7 @@ namespace RunCloud.PowerShell.Commands
             RunCloudConnection connection = ResolveConnection();
             long serverId = ResolveServerId(connection, ServerId);
             if (_serverAddresses.TryGetValue(serverId, out string? known)) return known;
-            var service = new RunCloudService(connection);
+            RunCloudService service = ServiceFor(connection);
             try
             {
                 string? address = Run(ct => service.GetServerAsync(serverId, ct)).IpAddress;

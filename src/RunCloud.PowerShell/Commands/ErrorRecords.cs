@@ -1,0 +1,31 @@
+using System.Management.Automation;
+using RunCloud.PowerShell.Http;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>The Commands layer is the only one that builds ErrorRecords: lower layers throw typed exceptions.</summary>
+    internal static class ErrorRecords
+    {
+        /// <summary>The error record a cmdlet writes for a failed call: ErrorId, category, target, and the hint as the recommended action.</summary>
+        public static ErrorRecord FromApi(RunCloudApiException ex, object? target)
+        {
+            var record = new ErrorRecord(ex, ex.ErrorId, ex.Category, target);
+            if (!string.IsNullOrEmpty(ex.Hint) || ex.Attempts > 1)
+            {
+                record.ErrorDetails = new ErrorDetails(FailureMessage(ex)) { RecommendedAction = ex.Hint };
+            }
+
+            return record;
+        }
+
+        /// <summary>
+        /// The message of a failed call; after retries it says so, with how many attempts over how long (the retry
+        /// handler counts them, this layer words them).
+        /// </summary>
+        public static string FailureMessage(RunCloudApiException ex) =>
+            ex.Attempts > 1
+                ? ex.Message.TrimEnd() + string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    " Gave up after {0} attempts over {1:0.#} s.", ex.Attempts, ex.Elapsed.TotalSeconds)
+                : ex.Message;
+    }
+}
