@@ -105,38 +105,4 @@ namespace RunCloud.PowerShell.Commands
             return names.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         }
     }
-
-    /// <summary>Completes -Name with the account's server names.</summary>
-    public sealed class ServerNameCompleter : RunCloudNameCompleter
-    {
-        private protected override string? Scope(RunCloudConnection connection, IDictionary? bound, out Func<RunCloudService, PageIterator>? open)
-        {
-            open = service => service.ServerPages();
-            return "servers";
-        }
-    }
-
-    /// <summary>Completes -Name with the web app names of -ServerId (or the connection's default server).</summary>
-    public sealed class WebAppNameCompleter : RunCloudNameCompleter
-    {
-        private protected override string? Scope(RunCloudConnection connection, IDictionary? bound, out Func<RunCloudService, PageIterator>? open)
-        {
-            long? server = BoundId(bound, "ServerId") ?? connection.ServerId;
-            open = server.HasValue ? service => service.WebAppPages(server.Value) : (Func<RunCloudService, PageIterator>?)null;
-            return server.HasValue ? $"web apps of {server}" : null;
-        }
-    }
-
-    /// <summary>Completes -Name with the domain names of -ServerId/-WebAppId (or the connection's defaults).</summary>
-    public sealed class DomainNameCompleter : RunCloudNameCompleter
-    {
-        private protected override string? Scope(RunCloudConnection connection, IDictionary? bound, out Func<RunCloudService, PageIterator>? open)
-        {
-            long? server = BoundId(bound, "ServerId") ?? connection.ServerId;
-            long? app = BoundId(bound, "WebAppId") ?? BoundId(bound, "AppId") ?? connection.WebAppId;
-            bool known = server.HasValue && app.HasValue;
-            open = known ? service => service.DomainPages(server!.Value, app!.Value) : (Func<RunCloudService, PageIterator>?)null;
-            return known ? $"domains of {server}/{app}" : null;
-        }
-    }
 }
