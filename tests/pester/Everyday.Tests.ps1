@@ -205,7 +205,7 @@ Describe 'Parameters and input' {
 
     It 'the domain is -Name everywhere, with a -Domain alias (<Command>)' -ForEach @(
         @{ Command = 'Get-RunCloudDomain' }, @{ Command = 'Add-RunCloudDomain' }, @{ Command = 'Remove-RunCloudDomain' },
-        @{ Command = 'Set-RunCloudDomain' }, @{ Command = 'Get-RunCloudSsl' }, @{ Command = 'Sync-RunCloudDomain' }
+        @{ Command = 'Set-RunCloudDomain' }, @{ Command = 'Get-RunCloudSsl' }, @{ Command = 'Reset-RunCloudSsl' }, @{ Command = 'Sync-RunCloudDomain' }
     ) {
         $p = (Get-Command $Command).Parameters
         $p.Keys | Should -Contain 'Name'
