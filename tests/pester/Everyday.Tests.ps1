@@ -335,6 +335,35 @@ Describe 'Output' {
     }
 }
 
+Describe 'Docs match the behaviour' {
+    It 'README Troubleshooting and the help pages name the new errors' {
+        $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
+        $troubleshooting = ($readme -split '(?m)^## ')[1..99] | Where-Object { $_ -like 'Troubleshooting*' }
+        foreach ($id in 'RunCloudDomainNotFound', 'RunCloudConfirmationRequired') { $troubleshooting | Should -Match $id }
+        $troubleshooting | Should -Match 'Gave up after'
+        $help = @{
+            'Get-RunCloudServer'    = 'RunCloudServerNotFound'
+            'Get-RunCloudWebApp'    = 'RunCloudWebAppNotFound'
+            'Get-RunCloudDomain'    = 'RunCloudDomainNotFound'
+            'Remove-RunCloudDomain' = 'RunCloudConfirmationRequired'
+            'Set-RunCloudDomain'    = 'RunCloudNothingToSet'
+        }
+        foreach ($pair in $help.GetEnumerator()) {
+            Get-Content -Raw (Join-Path $PSScriptRoot "../../docs/help/$($pair.Key).md") | Should -Match $pair.Value -Because $pair.Key
+        }
+    }
+
+    It 'the example script and the README carry the same exit codes' {
+        $script = Get-Content -Raw (Join-Path $PSScriptRoot '../../examples/Sync-RunCloudDomains.ps1')
+        $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
+        foreach ($code in 0..4) {
+            $readme | Should -Match "(?m)^\| $code \|"
+            $script | Should -Match "(?m)^\s+$code\s{2,}\S"
+        }
+        $script | Should -Match '\$ExitConfiguration = 1; \$ExitGuard = 2; \$ExitRetry = 3; \$ExitAuthentication = 4'
+    }
+}
+
 Describe 'The plan object of Sync-RunCloudDomain -WhatIf' {
     BeforeEach { $script:emu = New-EverydayEmulator; Connect-To $script:emu }
     AfterEach { $script:emu | Stop-RunCloudEmulator }
