@@ -192,6 +192,13 @@ Describe 'Parameters and input' {
         $posts[1].type | Should -Be 'alias'
         $posts[2].www | Should -BeTrue
         $posts[2].type | Should -Be 'redirect'
+
+        # a row's settings do not leak into the next object, which has none
+        [pscustomobject]@{ Name = 'obj1.example.com'; Www = 'yes'; Type = 'redirect' }, [pscustomobject]@{ Name = 'obj2.example.com' } | Add-RunCloudDomain
+        $next = @(Mutations $script:emu | Where-Object Method -EQ 'POST' | Select-Object -Last 1 | ForEach-Object { $_.Body | ConvertFrom-Json })
+        $next[0].name | Should -Be 'obj2.example.com'
+        $next[0].www | Should -BeFalse
+        $next[0].type | Should -Be 'alias'
     }
 
     It 'a Www column that is not a yes/no value is a clear error' {
