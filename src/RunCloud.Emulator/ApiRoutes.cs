@@ -373,9 +373,20 @@ namespace RunCloud.Emulator
             var redirection = OneOf(b, "redirection", Redirections, errors, "none")!;
             var type = OneOf(b, "type", DomainTypes, errors, "alias")!;
             if (errors.Count > 0) return Invalid(errors.ToArray());
+            if (www && !name!.StartsWith("www.", StringComparison.Ordinal) && !wildcard && EmulatorState.FindDomainOnServer(server, "www." + name) != null)
+                return Invalid(("www", $"The www. variant www.{name} is already a domain on this server."));
 
             var d = c.Emu.State.AddDomainLocked(w, name!, www, redirection, type, wildcard);
             return Ok(DomainJson(d));
+        }
+
+        /// <summary>The www. name a domain would add when www is turned on, if another domain on the server already has it.</summary>
+        private static string? WwwTakenBy(Call c, DomainRecord d)
+        {
+            if (d.Name.StartsWith("www.", StringComparison.Ordinal) || d.Wildcard) return null;
+            var server = c.Emu.State.FindServer(c.S)!;
+            var other = EmulatorState.FindDomainOnServer(server, "www." + d.Name);
+            return other != null && other != d ? other.Name : null;
         }
 
         private static ApiResult DeleteDomain(Call c)
@@ -395,6 +406,12 @@ namespace RunCloud.Emulator
             var redirection = OneOf(c.Body, "redirection", Redirections, errors, null);
             var type = OneOf(c.Body, "type", DomainTypes, errors, null);
             if (errors.Count > 0) return Invalid(errors.ToArray());
+            // A web app always has a primary domain (as for a delete): another one must be made primary first.
+            if (d.Type == "primary" && type != null && type != "primary")
+                return Invalid(("type", "The primary domain cannot be changed to " + type + ". Make another domain primary first."));
+            // nginx cannot serve a name twice: www. on a domain whose www. name is another domain on the server is refused.
+            if (www == true && !d.Www && WwwTakenBy(c, d) is string taken)
+                return Invalid(("www", $"The www. variant {taken} is already a domain on this server."));
             if (type == "primary")
                 foreach (var other in w.Domains.Where(x => x.Type == "primary" && x != d)) other.Type = "alias";
             if (type != null) d.Type = type;
@@ -465,6 +482,22 @@ namespace RunCloud.Emulator
             return s;
         }
 
+        /// <summary>Let's Encrypt's verdict on an order for these names (see EmulatorState.CheckOrderLocked): a 422, or null to issue.</summary>
+        private static ApiResult? Refused(Call c, IList<string> names, string authorizationMethod)
+        {
+            var server = c.Emu.State.FindServer(c.S)!;
+            var failure = c.Emu.State.CheckOrderLocked(server, names, authorizationMethod);
+            if (failure == null) return null;
+            if (failure.Errors.Count == 0) return Error(422, failure.Message);
+            var map = new JObject();
+            foreach (var (field, message) in failure.Errors)
+            {
+                if (!(map[field] is JArray arr)) map[field] = arr = new JArray();
+                arr.Add(message);
+            }
+            return new ApiResult(422, new JObject { ["message"] = failure.Message, ["errors"] = map });
+        }
+
         private static ApiResult GetSsl(Call c)
         {
             if (!FindApp(c, out var w, out var e)) return e!;
@@ -479,9 +512,12 @@ namespace RunCloud.Emulator
             if (w.AdvancedSsl) return Error(422, "This web application is using advanced SSL. Install SSL on each domain instead.");
             if (w.Ssl != null) return Error(422, "SSL is already installed on this web application.");
             if (w.Domains.Count == 0) return Error(422, "This web application has no domain to issue a certificate for.");
+            var names = w.Domains.SelectMany(d => d.HostNames()).ToList();
+            if (input.Provider == "letsencrypt" && Refused(c, names, input.AuthorizationMethod) is ApiResult refused) return refused;
             var ssl = NewSsl(c, input);
-            ssl.CoveredDomains = w.Domains.SelectMany(d => d.HostNames()).ToList();
+            ssl.CoveredDomains = names;
             w.Ssl = ssl;
+            if (input.Provider == "letsencrypt") c.Emu.State.RecordIssuanceLocked(ssl, names);
             return Ok(SslJson(ssl));
         }
 
@@ -496,7 +532,11 @@ namespace RunCloud.Emulator
         {
             if (!FindAppSsl(c, out var w, out var e)) return e!;
             if (w.Ssl!.Method != "letsencrypt") return Error(422, "Only Let's Encrypt certificates can be redeployed.");
-            EmulatorState.RedeployLocked(w.Ssl, w.Domains.SelectMany(d => d.HostNames()));
+            var names = w.Domains.SelectMany(d => d.HostNames()).ToList();
+            // The order fails as a whole: the certificate (and what it covers) stays as it was.
+            if (Refused(c, names, w.Ssl.AuthorizationMethod) is ApiResult refused) return refused;
+            c.Emu.State.RedeployLocked(w.Ssl, names);
+            c.Emu.State.RecordIssuanceLocked(w.Ssl, names);
             return Ok(SslJson(w.Ssl));
         }
 
@@ -569,9 +609,12 @@ namespace RunCloud.Emulator
             if (errors.Count > 0) return Invalid(errors.ToArray());
             if (!w.AdvancedSsl) return Error(422, "Advanced SSL is not enabled for this web application.");
             if (d.Ssl != null) return Error(422, "SSL is already installed on this domain.");
+            var names = d.HostNames().ToList();
+            if (input.Provider == "letsencrypt" && Refused(c, names, input.AuthorizationMethod) is ApiResult refused) return refused;
             var ssl = NewSsl(c, input);
-            ssl.CoveredDomains = d.HostNames().ToList();
+            ssl.CoveredDomains = names;
             d.Ssl = ssl;
+            if (input.Provider == "letsencrypt") c.Emu.State.RecordIssuanceLocked(ssl, names);
             return Ok(new JObject());
         }
 
@@ -586,13 +629,22 @@ namespace RunCloud.Emulator
         {
             if (!FindDomainSsl(c, out _, out var d, out var e)) return e!;
             if (d.Ssl!.Method != "letsencrypt") return Error(422, "Only Let's Encrypt certificates can be redeployed.");
-            EmulatorState.RedeployLocked(d.Ssl, d.HostNames());
+            var names = d.HostNames().ToList();
+            if (Refused(c, names, d.Ssl.AuthorizationMethod) is ApiResult refused) return refused;
+            c.Emu.State.RedeployLocked(d.Ssl, names);
+            c.Emu.State.RecordIssuanceLocked(d.Ssl, names);
             return Ok(new JObject());
         }
 
         private static ApiResult PatchDomainSsl(Call c)
         {
             if (!FindDomainSsl(c, out _, out var d, out var e)) return e!;
+            // RunCloud's v3 reference shows this call with {"advancedSSL":true,"autoSSL":false} and the answer {}: both are
+            // booleans when present; the settings fields change in place (no issuance).
+            var errors = new List<(string, string)>();
+            OptionalBool(c.Body, "advancedSSL", errors);
+            OptionalBool(c.Body, "autoSSL", errors);
+            if (errors.Count > 0) return Invalid(errors.ToArray());
             return PatchSslFields(c.Body, d.Ssl!) ?? Ok(new JObject());
         }
 

@@ -14,7 +14,7 @@ namespace RunCloud.Emulator
     /// Every object it returns is a copy. Ids are allocated incrementally per kind (servers from 1001, web apps
     /// from 2001, domains from 3001, certificates from 4001).
     /// </summary>
-    public sealed class EmulatorState
+    public sealed partial class EmulatorState
     {
         internal readonly object SyncRoot = new object();
         private List<ServerRecord> _servers = new List<ServerRecord>();
@@ -29,9 +29,13 @@ namespace RunCloud.Emulator
             new SslProtocol { Id = 4, Name = "TLSv1.0 + TLSv1.1 + TLSv1.2 + TLSv1.3" },
         };
 
-        internal static DateTime Now()
+        /// <summary>The emulated time: certificates' dates and the Let's Encrypt windows follow it.</summary>
+        public EmulatorClock Clock { get; set; } = new EmulatorClock();
+
+        /// <summary>Now, to the second (as RunCloud's timestamps).</summary>
+        internal DateTime Now()
         {
-            var n = DateTime.UtcNow;
+            var n = Clock.UtcNow;
             return new DateTime(n.Year, n.Month, n.Day, n.Hour, n.Minute, n.Second, DateTimeKind.Utc);
         }
 
@@ -63,7 +67,9 @@ namespace RunCloud.Emulator
             {
                 _servers = new List<ServerRecord>();
                 _nextServerId = 1001; _nextWebAppId = 2001; _nextDomainId = 3001; _nextSslId = 4001;
+                _issuances.Clear();
             }
+            Dns.Clear();
         }
 
         public ServerRecord AddServer(string name, string ipAddress, string provider = "Emulator")
@@ -261,16 +267,17 @@ namespace RunCloud.Emulator
             return new SslRecord
             {
                 Id = id, Method = provider, EnableHttp = enableHttp, EnableHsts = enableHsts, AuthorizationMethod = authorizationMethod,
-                Staging = staging, ApiId = apiId, CreatedAt = now, ValidUntil = now.AddDays(90), RenewalDate = now.AddDays(60),
+                Staging = staging, ApiId = apiId, CreatedAt = now, IssuedAt = now, ValidUntil = now.AddDays(90), RenewalDate = now.AddDays(60),
                 PrivateKey = privateKey ?? FakePem("PRIVATE KEY", "emulator-private-key-" + id),
                 Certificate = certificate ?? FakePem("CERTIFICATE", "emulator-certificate-" + id),
             };
         }
 
-        internal static void RedeployLocked(SslRecord ssl, IEnumerable<string> hosts)
+        internal void RedeployLocked(SslRecord ssl, IEnumerable<string> hosts)
         {
             var now = Now();
             ssl.CoveredDomains = hosts.ToList();
+            ssl.IssuedAt = now;
             ssl.ValidUntil = now.AddDays(90);
             ssl.RenewalDate = now.AddDays(60);
             ssl.RedeployCount++;
@@ -301,6 +308,10 @@ namespace RunCloud.Emulator
             public long NextDomainId { get; set; }
             public long NextSslId { get; set; }
             public List<ServerRecord> Servers { get; set; } = new List<ServerRecord>();
+            /// <summary>The DNS table's entries (the default needs none).</summary>
+            public List<DnsRecord> Dns { get; set; } = new List<DnsRecord>();
+            /// <summary>The Let's Encrypt issuances (for the duplicate-certificate limit across restarts).</summary>
+            public List<IssuanceRecord> Issuances { get; set; } = new List<IssuanceRecord>();
         }
 
         private static JsonSerializerSettings JsonSettings() => new JsonSerializerSettings
@@ -327,6 +338,8 @@ namespace RunCloud.Emulator
                 {
                     NextServerId = _nextServerId, NextWebAppId = _nextWebAppId, NextDomainId = _nextDomainId, NextSslId = _nextSslId,
                     Servers = _servers,
+                    Dns = Dns.GetRecords().ToList(),
+                    Issuances = _issuances,
                 };
                 return JsonConvert.SerializeObject(doc, JsonSettings());
             }
@@ -352,7 +365,10 @@ namespace RunCloud.Emulator
                 _nextWebAppId = Math.Max(doc.NextWebAppId, apps.Select(w => w.Id + 1).DefaultIfEmpty(2001).Max());
                 _nextDomainId = Math.Max(doc.NextDomainId, domains.Select(d => d.Id + 1).DefaultIfEmpty(3001).Max());
                 _nextSslId = Math.Max(doc.NextSslId, ssls.Select(x => x.Id + 1).DefaultIfEmpty(4001).Max());
+                _issuances.Clear();
+                _issuances.AddRange(doc.Issuances ?? new List<IssuanceRecord>());
             }
+            Dns.Replace(doc.Dns ?? new List<DnsRecord>());
         }
 
         public void Save(string path)

@@ -36,6 +36,10 @@ namespace RunCloud.Emulator
         public EmulatorState State { get; } = new EmulatorState();
         public FaultInjector Faults { get; } = new FaultInjector();
         public EmulatorOptions Options => _options;
+        /// <summary>The emulated clock: certificate dates and Let's Encrypt's windows follow it (Advance, Freeze).</summary>
+        public EmulatorClock Clock => State.Clock;
+        /// <summary>The DNS table that Let's Encrypt's HTTP-01 validation resolves; by default every domain points at its server.</summary>
+        public EmulatorDns Dns => State.Dns;
         /// <summary>Convenience: BaseUri + "api/v2/".</summary>
         public Uri ApiV2Uri => new Uri(BaseUri, "api/v2/");
         /// <summary>Convenience: BaseUri + "api/v3/".</summary>
@@ -46,6 +50,11 @@ namespace RunCloud.Emulator
             _options = options;
             _rate = new RateLimiter(options.RateLimitPerWindow, options.RateLimitWindow);
             foreach (var f in options.Faults) Faults.Add(f);
+            if (options.Clock != null) State.Clock = options.Clock;
+            State.MaxNamesPerCertificate = options.MaxNamesPerCertificate;
+            State.DuplicateCertificateLimit = options.DuplicateCertificateLimit;
+            State.NewOrdersLimit = options.NewOrdersLimit;
+            State.FailedValidationLimit = options.FailedValidationLimit;
         }
 
         /// <summary>Seeds the state (StatePath if it exists, else the default data unless SeedDefaultData is false) and starts listening.</summary>
@@ -59,6 +68,18 @@ namespace RunCloud.Emulator
             else if (options.SeedDefaultData)
                 emu.State.SeedDefaults();
             emu.Listen();
+            if (options.TlsPort.HasValue)
+            {
+                if (options.TlsPort.Value < 0 || options.TlsPort.Value > 65535) { emu.Stop(); throw new ArgumentOutOfRangeException(nameof(options), "TlsPort must be 0-65535."); }
+                try { emu.StartTls(options.TlsPort.Value); }
+                catch { emu.Stop(); throw; }
+            }
+            if (options.DnsPort.HasValue)
+            {
+                if (options.DnsPort.Value < 0 || options.DnsPort.Value > 65535) { emu.Stop(); throw new ArgumentOutOfRangeException(nameof(options), "DnsPort must be 0-65535."); }
+                try { emu.StartDns(options.DnsPort.Value); }
+                catch { emu.Stop(); throw; }
+            }
             return emu;
         }
 
@@ -132,6 +153,8 @@ namespace RunCloud.Emulator
                 try { l.Close(); } catch (ObjectDisposedException) { }
             }
             try { _loop?.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+            StopTls();
+            StopDns();
         }
 
         public void Dispose() => Stop();
