@@ -105,13 +105,13 @@ namespace RunCloud.PowerShell.Http
                 {
                     if (response != null)
                     {
-                        message.Properties[RequestProperties.Elapsed] = clock.Elapsed;
+                        message.Properties[RequestProperties.Elapsed] = _clock.Elapsed - started;
                         return response; // the caller turns the final status into its error
                     }
 
                     RunCloudApiException transport = Transport(method, request.RequestUri, failure!, attempt);
                     transport.Attempts = attempt;
-                    transport.Elapsed = clock.Elapsed;
+                    transport.Elapsed = _clock.Elapsed - started;
                     throw transport;
                 }
 
