@@ -301,20 +301,16 @@ catch {
     exit $code
 }
 
-# 3. Sync. A marker file remembers a failed SSL redeploy, so the next run redeploys even if nothing else changes.
-$sslPending = Join-Path (Split-Path -Parent $LogPath) 'runcloud-sync.ssl-pending'
+# 3. Sync. A redeploy a previous run could not finish (a failure, a crash) is remembered by the module's journal, per
+#    account + server + web app, and finished by this run on its own (it says so in a warning and in FinishedPending).
 $sync = @{ Prune = $Prune; Exclude = $Exclude; MaxRemove = $MaxRemove; NoSslReset = $NoSslReset; Www = $Www; Confirm = $false; WhatIf = $planOnly }
-if ((Test-Path $sslPending) -and -not $NoSslReset) {
-    Write-Log 'The previous run could not redeploy the SSL certificate: redeploying it in this run (-ResetSsl).' 'WARN'
-    $sync.ResetSsl = $true
-}
 $syncErrors = @()
 try {
     if ($syncInput.ContainsKey('Path')) {
-        $result = Sync-RunCloudDomain -Path $syncInput.Path @sync -ErrorAction SilentlyContinue -ErrorVariable syncErrors -WarningAction SilentlyContinue
+        $result = Sync-RunCloudDomain -Path $syncInput.Path @sync -ErrorAction SilentlyContinue -ErrorVariable syncErrors -WarningVariable syncWarnings -WarningAction SilentlyContinue
     }
     else {
-        $result = $syncInput.InputObject | Sync-RunCloudDomain @sync -ErrorAction SilentlyContinue -ErrorVariable syncErrors -WarningAction SilentlyContinue
+        $result = $syncInput.InputObject | Sync-RunCloudDomain @sync -ErrorAction SilentlyContinue -ErrorVariable syncErrors -WarningVariable syncWarnings -WarningAction SilentlyContinue
     }
 }
 catch {
@@ -337,6 +333,9 @@ if ($syncInput.ContainsKey('Path')) {
     $invalid = @($result.Skipped | Where-Object Kind -EQ 'Invalid').Count
     Write-Log ("Read {0} name(s) from {1}{2}." -f $result.DesiredCount, $DomainFile, $(if ($invalid) { " and $invalid entr$(if ($invalid -eq 1) { 'y' } else { 'ies' }) that are not domain names" }))
 }
+# A guard's warning under -WhatIf is reported once, below, as the plan's verdict.
+foreach ($warning in $syncWarnings) { if (-not ($planOnly -and $result.StoppedBy)) { Write-Log "$warning" 'WARN' } }
+foreach ($finished in $result.FinishedPending) { Write-Log "finished what a previous run left owed: $finished" 'WARN' }
 foreach ($name in $result.Added) { Write-Log "$($would)added $name" }
 foreach ($name in $result.Removed) { Write-Log "$($would)removed $name" }
 # The primary domain, RunCloud's own names and -Exclude names are skipped by design: INFO. A bad entry is WARN.
@@ -357,13 +356,6 @@ if ($planOnly) {
 Write-Log ("Sync ended in {0:0.0} s: {1} added, {2} removed, {3} unchanged, {4} skipped, {5} failed; SSL redeployed: {6}; {7} API calls." -f
     ((Get-Date) - $started).TotalSeconds, $result.Added.Count, $result.Removed.Count, $result.Unchanged.Count,
     $result.Skipped.Count, $result.Failed.Count, $result.SslRedeployed, $result.ApiCalls) $(if ($result.Success) { 'INFO' } else { 'ERROR' })
-
-if (@($result.Failed | Where-Object Action -EQ 'RedeploySsl').Count -gt 0) {
-    Set-Content -Path $sslPending -Value (Get-Date -Format o)
-}
-elseif ($sync.ContainsKey('ResetSsl') -and $result.SslRedeployed) {
-    Remove-Item -Path $sslPending -ErrorAction SilentlyContinue
-}
 
 if (-not $result.Success) {
     # A refused credential does not heal by the next run; anything else (a 5xx, a timeout, a 422 on one name) may.

@@ -21,13 +21,14 @@ namespace RunCloud.PowerShell.Tests
         /// <summary>What each folder (namespace) may use. Anything not listed is a wrong-way arrow.</summary>
         private static readonly Dictionary<string, string[]> s_allowed = new Dictionary<string, string[]>
         {
-            ["Commands"] = new[] { "Sync", "Session", "Api", "Http", "Auth", "Input", "Models" },
-            ["Sync"] = new[] { "Api", "Http", "Input", "Models" },
+            ["Commands"] = new[] { "Sync", "Session", "State", "Api", "Http", "Auth", "Input", "Models" },
+            ["Sync"] = new[] { "State", "Api", "Http", "Input", "Models" },
             ["Session"] = new[] { "Api", "Http", "Auth", "Models" },
             ["Api"] = new[] { "Http", "Models" },
             ["Http"] = new[] { "Auth", "Models" },
             ["Auth"] = new[] { "Models" },
             ["Input"] = Array.Empty<string>(),
+            ["State"] = Array.Empty<string>(),
             ["Models"] = Array.Empty<string>(),
         };
 

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Api
@@ -33,7 +34,23 @@ namespace RunCloud.PowerShell.Api
             RunCloudSsl ssl = await service.GetSslAsync(s, w, ct).ConfigureAwait(false);
             if (ssl.Installed && ssl.Id.HasValue)
             {
-                await service.RedeploySslAsync(s, w, ssl.Id.Value, ct).ConfigureAwait(false);
+                try
+                {
+                    await service.RedeploySslAsync(s, w, ssl.Id.Value, ct).ConfigureAwait(false);
+                }
+                catch (RunCloudApiException ex) when (ex.MayHaveBeenApplied)
+                {
+                    // Look before re-sending: a redeploy is a certificate issuance (Let's Encrypt allows 5 duplicates a week).
+                    RunCloudSsl after = await service.GetSslAsync(s, w, ct).ConfigureAwait(false);
+                    if (after.Installed && after.Id == ssl.Id && (after.ValidUntil != ssl.ValidUntil || after.RenewalDate != ssl.RenewalDate))
+                    {
+                        service.Log?.Verbose($"RunCloud: the SSL redeploy of web app {w} failed ambiguously ({ex.Message}), but the certificate was re-issued; not sending it again.");
+                        return RedeployOutcome.Redeployed;
+                    }
+
+                    throw; // not visibly applied: not re-sent now; the journal keeps it owed for the next run
+                }
+
                 return RedeployOutcome.Redeployed;
             }
 

@@ -48,6 +48,12 @@ namespace RunCloud.PowerShell.Auth
         }
 
         /// <summary>
+        /// The account identity behind this credential, to be hashed into a state key (AppStateKey.Fingerprint) and
+        /// never stored or shown: the API key (not its secret) for Basic auth, the token for Bearer.
+        /// </summary>
+        internal string IdentityForFingerprint() => _apiKey != null ? "key:" + _apiKey : "token:" + SecureText.ToPlain(_token!);
+
+        /// <summary>
         /// Who this credential is, to share one rate limiter per account: the API key (not secret) for key + secret, a
         /// hash of the token under a random key made once per process for a token. Never the secret itself.
         /// </summary>
@@ -87,7 +93,14 @@ namespace RunCloud.PowerShell.Auth
         internal string[] SecretsForRedaction()
         {
             var list = new System.Collections.Generic.List<string>(3);
-            if (_secret != null) list.Add(SecureText.ToPlain(_secret));
+            if (_secret != null)
+            {
+                string secret = SecureText.ToPlain(_secret);
+                list.Add(secret);
+                list.Add(_apiKey + ":" + secret);
+                list.Add(Convert.ToBase64String(Encoding.UTF8.GetBytes(_apiKey + ":" + secret))); // the Basic header value
+            }
+
             if (_token != null) list.Add(SecureText.ToPlain(_token));
             return list.Where(s => s.Length >= 4).ToArray();
         }

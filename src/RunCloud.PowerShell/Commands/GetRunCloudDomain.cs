@@ -1,8 +1,10 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
@@ -36,12 +38,40 @@ namespace RunCloud.PowerShell.Commands
                     return;
                 }
 
-                var byName = new NameMatcher(Name);
-                if (WritePaged(first => service.DomainPages(serverId, webAppId, SearchText(Name), first), o => RunCloudDomain.FromJson(o, serverId, webAppId),
-                    byName.For<RunCloudDomain>(d => d.Name), "Listing RunCloud domains"))
+                // Names are normalised like everywhere else (IDN, case, trailing dot), on both sides of the comparison.
+                System.Collections.Generic.IReadOnlyList<NamePattern>? patterns = null;
+                try
                 {
-                    foreach (string missing in byName.Missing)
+                    if (Name != null) patterns = NamePattern.ParseAll(Name, "-Name");
+                }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(Invalid(ErrorIds.InvalidDomainName, ex.Message, Name));
+                }
+
+                // RunCloud's search compares raw text: only a plain lower-case ASCII pattern can narrow the listing safely.
+                bool plain = Name != null && Name.Length == 1 && string.Equals(Name[0].Trim(), patterns![0].Text, StringComparison.Ordinal)
+                    && Name[0].All(c => c < 128 && !char.IsUpper(c));
+                // As Get-ChildItem: an exact name (no wildcard) that matches nothing is an error; a wildcard, silence.
+                var matched = new bool[patterns?.Count ?? 0];
+                Func<RunCloudDomain, bool>? filter = patterns == null ? null : new Func<RunCloudDomain, bool>(d =>
+                {
+                    string normalized = SyncPlanner.Normalized(d);
+                    bool any = false;
+                    for (int i = 0; i < patterns.Count; i++)
                     {
+                        if (patterns[i].IsMatch(normalized)) { matched[i] = true; any = true; }
+                    }
+
+                    return any;
+                });
+                if (WritePaged(first => service.DomainPages(serverId, webAppId, plain ? SearchText(Name) : null, first), o => RunCloudDomain.FromJson(o, serverId, webAppId),
+                    filter, "Listing RunCloud domains") && patterns != null)
+                {
+                    for (int i = 0; i < patterns.Count; i++)
+                    {
+                        string missing = Name![i];
+                        if (matched[i] || WildcardPattern.ContainsWildcardCharacters(missing)) continue;
                         WriteNotFound(ErrorIds.DomainNotFound, $"{missing} is not a domain of web app {webAppId} (server {serverId}). Get-RunCloudDomain lists the app's domains; a wildcard (e.g. -Name '*{missing}') returns nothing instead of an error.", missing);
                     }
                 }

@@ -13,9 +13,10 @@ namespace RunCloud.PowerShell.Commands
     /// <summary>
     /// Removes domain names from a web application, by name (found across every page of the app's domains), by id,
     /// or from domain objects piped from Get-RunCloudDomain. A name that is not there is an error and sends no DELETE.
-    /// The app's primary domain is refused unless -Force.
+    /// A piped domain object binds as an object: removed by its id through its own connection, with no re-listing.
+    /// The app's primary domain is refused unless -IncludePrimary; -Force only skips the confirmation.
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "RunCloudDomain", DefaultParameterSetName = NameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpUris.Base + "Remove-RunCloudDomain.md")]
+    [Cmdlet(VerbsCommon.Remove, "RunCloudDomain", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpUris.Base + "Remove-RunCloudDomain.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveRunCloudDomainCommand : RunCloudApiCmdlet
     {
@@ -53,27 +54,53 @@ namespace RunCloud.PowerShell.Commands
         [ValidateRange(1, long.MaxValue)]
         public long? WebAppId { get; set; }
 
-        /// <summary>Removes without asking, and allows removing the primary domain.</summary>
+        /// <summary>Removes without asking. Lifts no safety rule (see -IncludePrimary).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>Allows removing the web app's primary domain (refused otherwise, with or without -Force).</summary>
+        [Parameter]
+        public SwitchParameter IncludePrimary { get; set; }
 
         /// <summary>After all names are processed, redeploy the web app's SSL certificate once if anything was removed.</summary>
         [Parameter]
         public SwitchParameter ResetSsl { get; set; }
 
+        private const string Command = "Remove-RunCloudDomain";
         private readonly ChangedApps _changed = new ChangedApps();
+
+        /// <summary>A piped domain object is removed through its own connection (the default one is not needed, nor consulted).</summary>
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == InputObjectSet)
+            {
+                // Every object first (a mismatched -Connection stops the command before any request), then the removals.
+                var bound = InputObject.Select(d => (Domain: d, Connection: ResolveConnectionFor(d, d.Name))).ToList();
+                foreach (var (domain, own) in bound)
+                {
+                    if (domain.Id <= 0 || domain.ServerId <= 0 || domain.WebAppId <= 0)
+                    {
+                        WriteError(Invalid(ErrorIds.InvalidInput, $"The domain object '{domain.Name}' has no id, server id or web app id; nothing was removed. Pipe objects from Get-RunCloudDomain, or pass -Name.", domain));
+                        continue;
+                    }
+
+                    Remove(own, ServiceFor(own), domain);
+                }
+
+                return;
+            }
+
+            base.ProcessRecord();
+        }
 
         private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
             switch (ParameterSetName)
             {
-                case InputObjectSet:
-                    foreach (RunCloudDomain domain in InputObject) Remove(connection, service, domain);
-                    break;
                 case IdSet:
                 {
                     long serverId = ResolveServerId(connection, ServerId);
-                    long webAppId = ResolveWebAppId(connection, WebAppId);
+                    long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
                     foreach (long id in Id)
                     {
                         RunCloudDomain domain;
@@ -101,7 +128,7 @@ namespace RunCloud.PowerShell.Commands
                 default:
                 {
                     long serverId = ResolveServerId(connection, ServerId);
-                    long webAppId = ResolveWebAppId(connection, WebAppId);
+                    long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
                     foreach (string raw in Name)
                     {
                         if (raw != null && WildcardPattern.ContainsWildcardCharacters(raw))
@@ -120,7 +147,7 @@ namespace RunCloud.PowerShell.Commands
 
                         List<RunCloudDomain>? listing = Listing(service, serverId, webAppId);
                         if (listing == null) return;
-                        RunCloudDomain? domain = listing.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+                        RunCloudDomain? domain = listing.FirstOrDefault(d => d.Problem == null && string.Equals(RunCloud.PowerShell.Sync.SyncPlanner.Normalized(d), name, StringComparison.Ordinal));
                         if (domain == null)
                         {
                             WriteError(NotFound($"{name} is not a domain of web app {webAppId} (server {serverId}); nothing was removed. Get-RunCloudDomain lists the app's domains.", name));
@@ -167,18 +194,18 @@ namespace RunCloud.PowerShell.Commands
 
         private void Remove(RunCloudConnection connection, RunCloudService service, RunCloudDomain domain)
         {
-            if (domain.IsPrimary && !Force)
+            if (domain.IsPrimary && !IncludePrimary)
             {
                 if (IsWhatIf())
                 {
                     // A plan, not a failure: -WhatIf shows the refusal as one of its lines.
-                    string line = $"Not removing {domain.Name} (id {domain.Id}) from web app {domain.WebAppId} (server {domain.ServerId}): it is the primary domain. Make another domain primary first, or pass -Force.";
+                    string line = $"Not removing {domain.Name} (id {domain.Id}) from web app {domain.WebAppId} (server {domain.ServerId}): it is the primary domain. Make another domain primary first, or pass -IncludePrimary.";
                     ShouldProcess(line, line, "Remove domain");
                     return;
                 }
 
                 WriteError(new ErrorRecord(
-                    new InvalidOperationException($"{domain.Name} is the primary domain of web app {domain.WebAppId}; it was not removed. Make another domain primary first, or pass -Force."),
+                    new InvalidOperationException($"{domain.Name} is the primary domain of web app {domain.WebAppId}; it was not removed. Make another domain primary first, or pass -IncludePrimary (-Force only skips the prompt)."),
                     ErrorIds.PrimaryDomainProtected, ErrorCategory.PermissionDenied, domain));
                 return;
             }
@@ -188,6 +215,13 @@ namespace RunCloud.PowerShell.Commands
                 // Under -WhatIf the plan goes on as if confirmed, so -ResetSsl shows its SSL step too.
                 if (IsWhatIf()) _changed.Record(connection, domain.ServerId, domain.WebAppId, null);
                 return;
+            }
+
+            if (ResetSsl)
+            {
+                _changed.Touch(connection, domain.ServerId, domain.WebAppId);
+                EnterApp(Command, connection, domain.ServerId, domain.WebAppId, _changed);
+                OweSsl(Command, connection, domain.ServerId, domain.WebAppId, $"{Command} removes {domain.Name}");
             }
 
             try
@@ -216,7 +250,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void EndProcessing()
         {
-            if (ResetSsl) RedeployChangedApps(_changed, Force);
+            if (ResetSsl) RedeployChangedApps(Command, _changed, Force);
         }
 
         private static ErrorRecord NotFound(string message, object target) =>

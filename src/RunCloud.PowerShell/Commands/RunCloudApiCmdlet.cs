@@ -7,6 +7,8 @@ using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.State;
+using RunCloud.PowerShell.Sync;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -16,6 +18,22 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>The connection to use instead of the default one from Connect-RunCloud (so one script can use two accounts).</summary>
         [Parameter]
         public RunCloudConnection? Connection { get; set; }
+
+        /// <summary>
+        /// The connection for an object that came down the pipeline: its own, unless -Connection names another
+        /// account, which is an error before any request (it would act on a same-named item of the wrong account).
+        /// </summary>
+        private protected RunCloudConnection ResolveConnectionFor(IRunCloudObject item, object target)
+        {
+            if (item.Connection != null && Connection != null && !ReferenceEquals(item.Connection, Connection))
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.ConnectionMismatch,
+                    $"The piped object {target} was read through the connection {item.Connection}, but -Connection is {Connection}. Nothing was sent. "
+                    + "Drop -Connection (the object's own connection is used), or read the object through the connection you mean.", target));
+            }
+
+            return item.Connection as RunCloudConnection ?? ResolveConnection();
+        }
 
         private RunCloudConnection? _resolved;
         private RunCloudService? _service;
@@ -67,6 +85,7 @@ namespace RunCloud.PowerShell.Commands
                 });
             }
 
+            RedactSecretsOf(connection!);
             return _resolved = connection!;
         }
 
@@ -80,6 +99,23 @@ namespace RunCloud.PowerShell.Commands
             }
 
             return id!.Value;
+        }
+
+        /// <summary>
+        /// The web app id: the given one, else the connection's default, which belongs to the connection's default
+        /// server; with another server (e.g. a piped server object) that default would name a pair that does not exist,
+        /// so it is an error before any request.
+        /// </summary>
+        private protected long ResolveWebAppId(RunCloudConnection connection, long? webAppId, long serverId)
+        {
+            if (!webAppId.HasValue && connection.WebAppId.HasValue && connection.ServerId.HasValue && connection.ServerId.Value != serverId)
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.MissingWebAppId,
+                    $"No web app id for server {serverId}: the connection's default web app {connection.WebAppId} is on server {connection.ServerId}, not {serverId}, so it was not used and nothing was sent. "
+                    + $"Pass -WebAppId for a web app on server {serverId} (Get-RunCloudWebApp -ServerId {serverId} lists them), or pipe web app objects instead of server objects.", serverId));
+            }
+
+            return ResolveWebAppId(connection, webAppId);
         }
 
         private protected long ResolveWebAppId(RunCloudConnection connection, long? webAppId)
@@ -142,7 +178,20 @@ namespace RunCloud.PowerShell.Commands
 
                     foreach (JObject item in items)
                     {
-                        T value = map(item);
+                        T value;
+                        try
+                        {
+                            value = map(item);
+                        }
+                        catch (InvalidResponseDataException ex)
+                        {
+                            // One malformed item (a control character in a name, an id that is not a number) is an
+                            // invalid item: reported with its id, the rest of the listing still written.
+                            WriteApiError(RunCloudApiException.InvalidData(ex, "GET", null), ServerText.Escape(item["id"]?.ToString()));
+                            continue;
+                        }
+
+                        if (value is IConnectionBound bound) bound.Connection = _serviceConnection ?? ResolveConnection();
                         if (filter != null && !filter(value)) continue;
                         if (seen++ < skip) continue;
                         WriteObject(value);
@@ -257,34 +306,120 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        /// <summary>
-        /// -ResetSsl of Add- and Remove-RunCloudDomain: redeploys each changed web app's certificate ONCE, after the
-        /// whole pipeline, and only for apps where a domain really changed.
-        /// </summary>
-        private protected void RedeployChangedApps(ChangedApps changed, bool force)
+        /// <summary>The per-app locks and journals of this command (Add-/Remove-RunCloudDomain -ResetSsl, Reset-RunCloudSsl); released on Dispose.</summary>
+        private AppRuns? _appRuns;
+
+        private protected AppRuns AppRuns(string command) =>
+            _appRuns ??= new AppRuns(JournalStore.Default(), command, TimeSpan.FromSeconds(300), CancelToken);
+
+        private protected override void ReleaseResources()
         {
-            if (changed.Connection == null) return;
-            RunCloudService service = ServiceFor(changed.Connection);
-            foreach (KeyValuePair<(long ServerId, long WebAppId), List<RunCloud.PowerShell.Models.RunCloudDomain>> app in changed.Apps)
+            _appRuns?.Dispose();
+            _appRuns = null;
+        }
+
+        /// <summary>
+        /// Locks the app and, when a previous run left work owed on it, says so (this command finishes it). A lock held
+        /// elsewhere or an unreadable journal stops the command before any change.
+        /// </summary>
+        private protected AppJournal? EnterApp(string command, RunCloudConnection connection, long serverId, long webAppId, ChangedApps? changed = null)
+        {
+            AppJournal? pending;
+            try
             {
-                string target = $"web app {app.Key.WebAppId} on server {app.Key.ServerId}";
+                pending = AppRuns(command).Enter(StateKeys.For(connection, serverId, webAppId), connection.BaseUri.AbsoluteUri);
+            }
+            catch (StateException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex is AppLockedException ? ErrorCategory.ResourceBusy : ErrorCategory.ResourceUnavailable,
+                    $"web app {webAppId} (server {serverId})") { ErrorDetails = new ErrorDetails(ex.Message) });
+                return null;
+            }
+
+            if (pending != null && changed != null)
+            {
+                changed.Touch(connection, serverId, webAppId).PreviouslyOwed = pending.SslRedeployPending || pending.SslDomains.Count > 0;
+            }
+
+            if (pending != null)
+            {
+                WriteWarning($"A previous run ({pending.WrittenBy ?? "unknown command"}, {pending.UpdatedAt:u}) left work unfinished on web app {webAppId} (server {serverId}): "
+                    + SyncExecutor.Describe(pending) + ". This command finishes it.");
+            }
+
+            return pending;
+        }
+
+        /// <summary>Before a change that -ResetSsl will follow with a redeploy: the journal owes it, so a crash cannot lose it.</summary>
+        private protected void OweSsl(string command, RunCloudConnection connection, long serverId, long webAppId, string reason, RunCloudDomain? domain = null)
+        {
+            try
+            {
+                AppRuns(command).OweSsl(StateKeys.For(connection, serverId, webAppId), reason, domain);
+            }
+            catch (StateException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ResourceUnavailable, $"web app {webAppId} (server {serverId})") { ErrorDetails = new ErrorDetails(ex.Message) });
+            }
+        }
+
+        /// <summary>
+        /// -ResetSsl of Add- and Remove-RunCloudDomain: redeploys each touched web app's certificate ONCE, after the
+        /// whole pipeline, when a domain really changed or a previous run left a redeploy owed (the journal); the
+        /// journal is cleared only when the redeploy succeeded.
+        /// </summary>
+        private protected void RedeployChangedApps(string command, ChangedApps changed, bool force)
+        {
+            foreach (ChangedApp app in changed.Apps)
+            {
+                AppStateKey key = StateKeys.For(app.Connection, app.ServerId, app.WebAppId);
+                AppJournal? journal = AppRuns(command).Journal(key);
+                bool owedBefore = app.PreviouslyOwed;
+                if (!app.Changed && !owedBefore)
+                {
+                    // This command owed a redeploy for changes it did not make after all: nothing is owed.
+                    try { AppRuns(command).SslDone(key); }
+                    catch (StateException ex) { WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ResourceUnavailable, app.WebAppId) { ErrorDetails = new ErrorDetails(ex.Message) }); }
+                    continue;
+                }
+
+                string target = $"web app {app.WebAppId} on server {app.ServerId}";
                 if (!ShouldProcessOrForce(force, target, "Redeploy the SSL certificate")) continue;
-                if (IsWhatIf()) continue;
+                RunCloudService service = ServiceFor(app.Connection);
+                var domains = new List<RunCloudDomain>(app.Added);
+                if (journal != null)
+                {
+                    foreach (JournalDomain j in journal.SslDomains)
+                    {
+                        if (!domains.Exists(d => d.Id == j.Id)) domains.Add(new RunCloudDomain { Id = j.Id, Name = j.Name, ServerId = app.ServerId, WebAppId = app.WebAppId, Connection = app.Connection });
+                    }
+                }
+
                 try
                 {
-                    RedeployOutcome outcome = Run(ct => SslRedeployer.RedeployAsync(service, app.Key.ServerId, app.Key.WebAppId, app.Value, ct));
+                    RedeployOutcome outcome = Run(ct => SslRedeployer.RedeployAsync(service, app.ServerId, app.WebAppId, domains, ct));
                     if (outcome == RedeployOutcome.NoSsl)
                     {
-                        WriteWarning($"The {target} has no SSL certificate, so none was redeployed. Install one with Reset-RunCloudSsl -ServerId {app.Key.ServerId} -WebAppId {app.Key.WebAppId}.");
+                        WriteWarning($"The {target} has no SSL certificate, so none was redeployed. Install one with Reset-RunCloudSsl -ServerId {app.ServerId} -WebAppId {app.WebAppId}.");
                     }
                     else
                     {
                         WriteVerbose($"RunCloud: SSL of the {target} redeployed ({outcome}).");
                     }
+
+                    if (owedBefore) WriteWarning($"RunCloud: {target}: finished the SSL redeploy a previous run left owed ({journal!.SslReason}).");
+                    AppRuns(command).SslDone(key);
                 }
                 catch (RunCloudApiException ex)
                 {
-                    WriteApiError(ex, target);
+                    ErrorRecord record = ErrorRecords.FromApi(ex, target);
+                    record.ErrorDetails = new ErrorDetails(ex.Message + " The certificate may not cover the app's names; the redeploy stays owed in the journal, and the next "
+                        + "Sync-RunCloudDomain, Add-/Remove-RunCloudDomain -ResetSsl or Reset-RunCloudSsl on this app finishes it.");
+                    WriteError(record);
+                }
+                catch (StateException ex)
+                {
+                    WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ResourceUnavailable, target) { ErrorDetails = new ErrorDetails(ex.Message) });
                 }
             }
         }

@@ -31,6 +31,7 @@ namespace RunCloud.PowerShell.Http
         public const string InvalidInput = "RunCloudInvalidInput";
         public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
         public const string SyncFailed = "RunCloudSyncFailed";
+        public const string ConnectionMismatch = "RunCloudConnectionMismatch";
         public const string ServerNotFound = "RunCloudServerNotFound";
         public const string WebAppNotFound = "RunCloudWebAppNotFound";
         public const string ConfirmationRequired = "RunCloudConfirmationRequired";

@@ -29,6 +29,12 @@ namespace RunCloud.PowerShell.Models
         /// <summary>True when the certificate was redeployed once after the changes.</summary>
         public bool SslRedeployed { get; set; }
 
+        /// <summary>Work a previous, interrupted run left owed (from the journal) that this run finished.</summary>
+        public string[] FinishedPending { get; set; } = Array.Empty<string>();
+
+        /// <summary>True when invalid desired entries held back every removal (see the RunCloudSyncPruneStopped error).</summary>
+        public bool PruneStopped { get; set; }
+
         /// <summary>HTTP requests the sync sent (retries included).</summary>
         public int ApiCalls { get; set; }
 
@@ -47,7 +53,7 @@ namespace RunCloud.PowerShell.Models
         /// </summary>
         public string? StoppedBy { get; set; }
 
-        /// <summary>True when nothing failed and no guard would stop the run.</summary>
+        /// <summary>True when nothing failed, no safety rule held part of the plan back, and (under -WhatIf) no guard would stop the run.</summary>
         public bool Success { get; set; }
 
         public override string ToString() =>
