@@ -392,7 +392,7 @@ Describe 'The plan object of Sync-RunCloudDomain -WhatIf' {
     }
 
     It 'Duration serialises as a number of seconds, and skips say what kind they are' {
-        $plan = Sync-RunCloudDomain -Name 'shop.example.com', 'bad name' -Prune -Force -WhatIf
+        $plan = Sync-RunCloudDomain -Name 'shop.example.com', 'bad name' -Prune -AllowInvalidEntries -MaxRemove 100 -WhatIf
         $json = $plan | ConvertTo-Json -Depth 4 | ConvertFrom-Json
         $json.Duration | Should -BeOfType ([double])
         $json.Duration | Should -BeGreaterOrEqual 0
