@@ -35,7 +35,7 @@ namespace RunCloud.PowerShell.Commands
         public string Redirection { get; set; } = "none";
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [EmptyAsDefault("alias")]
+        [EmptyAsDefault("alias", Foreign = new[] { "custom", "wordpress" })]
         [ValidateSet("alias", "primary", "redirect", IgnoreCase = true)]
         public string Type { get; set; } = "alias";
 
