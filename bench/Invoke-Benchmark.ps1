@@ -12,6 +12,10 @@
       4. sync cost          Sync-RunCloudDomain, 1,000 desired onto 900 existing (800 in common): API calls         = ceil(900/40)+200+100+2
       5. sync under a limit the same sync, server and client both at 60 requests / 2 s: longest run of 429s, time    <= 1, within 10% of what a
                             sliding window allows: the last call may start at floor((calls-1)/limit)*window
+      6. fleet, rate-limited 3 accounts x 10 web apps x 20 changes, 100 ms latency, 60 requests/min per account,
+                            Sync-RunCloudDomain -Manifest -ThrottleLimit 10: time vs max over accounts (calls/rate)  within 15%, no repeated 429
+      7. fleet, no limit    the same fleet without a rate limit: time vs total calls x latency / ThrottleLimit        within 25%
+      (6 and 7, issue 16, also check that every target sent exactly the calls its plan predicted.)
 
     Only what the project itself brings is used: Stopwatch, child processes of this very pwsh, the in-process emulator.
     Timing loops are driven from PowerShell for the module AND its baselines, so each ratio compares like with like.
@@ -25,10 +29,14 @@ param(
     [ValidateRange(1, 100)] [int] $Repeat = 5,
     # Requests per repetition of figure 2.
     [int] $Requests = 1000,
-    # Run only some figures (1..5): -Figure 4,5 (also as one string '4,5', which is what pwsh -File passes).
-    [string[]] $Figure = @('1', '2', '3', '4', '5'),
+    # Run only some figures (1..7): -Figure 4,5 (also as one string '4,5', which is what pwsh -File passes).
+    [string[]] $Figure = @('1', '2', '3', '4', '5', '6', '7'),
     # Print the figures that would run, then stop.
-    [switch] $List
+    [switch] $List,
+    # Figures 6 and 7 (fleet): repetitions (figure 6 takes about four minutes at the issue's 60 requests/minute), and the
+    # rate-limit window of figure 6 in seconds (60 requests per window; a shorter window scales the run down).
+    [ValidateRange(1, 20)] [int] $FleetRepeat = 1,
+    [ValidateRange(1, 600)] [int] $FleetWindowSeconds = 60
 )
 
 $ErrorActionPreference = 'Stop'
@@ -181,14 +189,28 @@ if (2 -in $Figure) {
         $empty = {
             for ($i = 0; $i -lt $n; $i++) { $null = Get-RunCloudConnection }
         }
+        # The same floor as ONE loop: each iteration makes the raw GET + parse and then the empty cmdlet invocation, as
+        # a cmdlet making a request does both. Measured apart, each tight loop keeps its own code, data and threads hot;
+        # interleaved, every request starts after PowerShell's command processor ran, so this is the floor a cmdlet can reach.
+        $combined = {
+            for ($i = 0; $i -lt $n; $i++) {
+                $m = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::Get, $url)
+                $m.Headers.Authorization = $auth
+                $m.Headers.Accept.ParseAdd('application/json')
+                $r = $http.SendAsync($m).GetAwaiter().GetResult()
+                $null = [Newtonsoft.Json.Linq.JToken]::Parse($r.Content.ReadAsStringAsync().GetAwaiter().GetResult())
+                $r.Dispose(); $m.Dispose()
+                $null = Get-RunCloudConnection
+            }
+        }
         $time = { param($block) $sw = [System.Diagnostics.Stopwatch]::StartNew(); & $block; $sw.Elapsed.TotalMilliseconds }
 
         # Warm up: JIT, connection pools, PowerShell's command discovery.
         $saved = $n; $n = [Math]::Min(200, $saved)
         # Warm-up long enough for PowerShell to compile the loops and .NET to tier up the hot paths of all four.
-        for ($warm = 0; $warm -lt 3; $warm++) { $null = & $time $module; $null = & $time $rawAsync; $null = & $time $raw; $null = & $time $irm; $null = & $time $empty }
+        for ($warm = 0; $warm -lt 3; $warm++) { $null = & $time $module; $null = & $time $rawAsync; $null = & $time $raw; $null = & $time $irm; $null = & $time $empty; $null = & $time $combined }
         $n = $saved
-        $tm = @(); $ta = @(); $tr = @(); $ti = @(); $te = @()
+        $tm = @(); $ta = @(); $tr = @(); $ti = @(); $te = @(); $tc = @()
         for ($k = 0; $k -lt $Repeat; $k++) {
             # Rotate the order so no contender always runs first (GC debt, timer state).
             switch ($k % 4) {
@@ -198,19 +220,23 @@ if (2 -in $Figure) {
                 3 { $ti += & $time $irm; $tm += & $time $module; $ta += & $time $rawAsync; $tr += & $time $raw }
             }
             $te += & $time $empty
+            $tc += & $time $combined; $tm += & $time $module # the module again right beside the one-loop floor
         }
         $http.Dispose()
         $mm = Get-Median $tm; $ma = [Math]::Min((Get-Median $ta), (Get-Median $tr)); $mr = Get-Median $tr; $mi = Get-Median $ti
         $perCall = { param($ms) [Math]::Round($ms * 1000 / $n, 1) }
-        $me = Get-Median $te; $floor = $ma + $me
+        $me = Get-Median $te; $floor = $ma + $me; $mc = Get-Median $tc
         Add-Result 2 'Per-request cost' (& $perCall $mm) 'us/call' (& $perCall $ma) 'raw HttpClient loop (faster of SendAsync/Send)' '<= 1.3x raw, < Invoke-RestMethod' `
             (($mm / $ma) -le 1.3 -and $mm -lt $mi) -Details @{
             ModuleMs = [Math]::Round($mm, 1); RawSendAsyncMs = [Math]::Round((Get-Median $ta), 1); RawSendSyncMs = [Math]::Round($mr, 1); InvokeRestMethodMs = [Math]::Round($mi, 1)
             InvokeRestMethodUsPerCall = (& $perCall $mi); RatioToInvokeRestMethod = [Math]::Round($mm / $mi, 3); Requests = $n
             EmptyCmdletUsPerCall = (& $perCall $me); FloorUsPerCall = (& $perCall $floor); RatioToFloor = [Math]::Round($mm / $floor, 3)
+            OneLoopFloorUsPerCall = (& $perCall $mc); RatioToOneLoopFloor = [Math]::Round($mm / $mc, 3)
         }
         Write-Host ("     floor, measured in this run: {0} us/call (raw GET+parse {1} + empty cmdlet Get-RunCloudConnection {2}); module / floor = {3:0.00}" -f `
             (& $perCall $floor), (& $perCall $ma), (& $perCall $me), ($mm / $floor))
+        Write-Host ("     floor as one loop (raw GET+parse then Get-RunCloudConnection, each iteration): {0} us/call; module / that = {1:0.00}" -f `
+            (& $perCall $mc), ($mm / $mc))
         Write-Host ("     Invoke-RestMethod: {0} us/call (module / Invoke-RestMethod = {1:0.00})" -f (& $perCall $mi), ($mm / $mi))
     }
     finally { Stop-Emulator $e }
@@ -379,6 +405,106 @@ if (5 -in $Figure) {
             -Details @{ Calls = (Get-Median $calls); Limit = $limit; WindowSeconds = $window; Converged = $converged }
         Add-Result 5 'Sync under a rate limit: longest run of 429s' $mx '429s in a row' 0 'none' '<= 1' ($mx -le 1) -Ratio ([double]::NaN) `
             -Details @{ Total429Median = (Get-Median $count429) }
+    }
+}
+
+# -------------------------------------------------------------------------------------------------- 6/7. fleet (issue 16)
+# 3 accounts (one emulator each, as each RunCloud account has its own rate limit) x 10 web apps x 20 changes: on each
+# app 15 adds and 5 removals (prune). Every request is delayed 100 ms by the emulator. Run with
+# Sync-RunCloudDomain -Manifest -ThrottleLimit 10 (plan every target, then apply).
+function New-FleetScenario([int] $RateLimit, [int] $WindowSeconds, [int] $LatencyMs = 100) {
+    $accounts = foreach ($a in 1..3) {
+        $e = New-Emulator -RateLimit 0
+        foreach ($i in 3..10) { $null = $e.State.AddWebApp($S, "fleet$i") }
+        $targets = foreach ($app in @($e.State.GetWebApps($S).Id | Select-Object -First 10)) {
+            $old = 1..5 | ForEach-Object { "old$_.a$a-w$app.fleet.example.com" }
+            $null = $e.State.AddDomains($S, $app, [string[]]$old)
+            $keep = @($e.State.GetDomains($S, $app) | Where-Object { $_.Name -notlike 'old*' } | ForEach-Object Name)
+            @{ connection = "account$a"; serverId = $S; webAppId = $app; prune = $true; maxRemove = 5
+                domains = @($keep) + @(1..15 | ForEach-Object { "new$_.a$a-w$app.fleet.example.com" }) }
+        }
+        $e.Faults.Add([RunCloud.Emulator.FaultRule]@{ Kind = 'Latency'; Latency = [TimeSpan]::FromMilliseconds($LatencyMs); Count = 0 }) | Out-Null
+        $token = ConvertTo-SecureString $e.Token -AsPlainText -Force
+        $limit = if ($RateLimit -gt 0) { $RateLimit } else { 0 }
+        Connect-RunCloud -Name "account$a" -Token $token -BaseUri "$($e.BaseUri)" -RateLimit $limit -RateLimitWindow ([TimeSpan]::FromSeconds($WindowSeconds)) -SkipValidation
+        if ($RateLimit -gt 0) { $e.SetRateLimit($RateLimit, [TimeSpan]::FromSeconds($WindowSeconds)) }
+        $e.ClearRequests()
+        [pscustomobject]@{ Name = "account$a"; Emulator = $e; Targets = @($targets) }
+    }
+    $manifest = Join-Path $OutputPath 'fleet-manifest.json'
+    @{ targets = @($accounts | ForEach-Object { $_.Targets }) } | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $manifest -Encoding utf8NoBOM
+    [pscustomobject]@{ Accounts = @($accounts); Manifest = $manifest }
+}
+
+function Invoke-BenchFleet($Scenario, [int] $ThrottleLimit) {
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    $out = Sync-RunCloudDomain -Manifest $Scenario.Manifest -ThrottleLimit $ThrottleLimit -Force -Confirm:$false
+    $sw.Stop()
+    $results = @($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] })
+    $summary = $out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetSummary] }
+    $perAccount = foreach ($a in $Scenario.Accounts) {
+        $log = @($a.Emulator.GetRequests() | Sort-Object Time)
+        $run = 0; $maxRun = 0
+        foreach ($r in $log) { if ($r.StatusCode -eq 429) { $run++; if ($run -gt $maxRun) { $maxRun = $run } } else { $run = 0 } }
+        [pscustomobject]@{ Name = $a.Name; Calls = $log.Count; Count429 = @($log | Where-Object StatusCode -EQ 429).Count; Max429Run = $maxRun }
+    }
+    [pscustomobject]@{
+        Seconds = $sw.Elapsed.TotalSeconds; Results = $results; Summary = $summary; Accounts = @($perAccount)
+        Applied = @($results | Where-Object Status -EQ 'Applied').Count
+        # Per target, the apply's calls against what the plan predicted. A 429's retry is one more request than planned:
+        # the calls beyond the plan that the 429s do not account for are real mispredictions.
+        Mispredicted = @($results | Where-Object { $_.ApiCalls -ne $_.PlannedCalls }).Count
+        Unexplained = [Math]::Max(0, ($results | ForEach-Object { [Math]::Abs($_.ApiCalls - $_.PlannedCalls) } | Measure-Object -Sum).Sum - ($perAccount | Measure-Object Count429 -Sum).Sum)
+    }
+}
+
+function Stop-FleetScenario($Scenario) {
+    foreach ($a in $Scenario.Accounts) { Disconnect-RunCloud -Connection $a.Name -ErrorAction SilentlyContinue; Stop-RunCloudEmulator -Emulator $a.Emulator }
+}
+
+if (6 -in $Figure -or 7 -in $Figure) {
+    $throttle = 10; $latencyMs = 100
+    if (6 -in $Figure) {
+        $limit = 60; $window = $FleetWindowSeconds
+        Write-Host "6. Fleet: 3 accounts x 10 web apps x 20 changes, $latencyMs ms latency, $limit requests / $window s per account, -ThrottleLimit $throttle"
+        $times = @(); $ideal = @(); $max429 = @(); $bad = 0; $applied = @()
+        for ($k = 0; $k -lt $FleetRepeat; $k++) {
+            $sc = New-FleetScenario -RateLimit $limit -WindowSeconds $window -LatencyMs $latencyMs
+            try {
+                $run = Invoke-BenchFleet $sc $throttle
+                $times += $run.Seconds
+                $ideal += ($run.Accounts | ForEach-Object { $_.Calls / $limit * $window } | Measure-Object -Maximum).Maximum
+                $max429 += ($run.Accounts | Measure-Object Max429Run -Maximum).Maximum
+                $bad += $run.Unexplained; $applied += $run.Applied
+                Write-Host ("   run {0}: {1:0.0} s; calls per account {2}; 429s {3}; targets applied {4}/30; targets off their plan {5}, by calls the 429 retries do not explain {6}" -f ($k + 1), $run.Seconds,
+                    (($run.Accounts | ForEach-Object { "$($_.Name)=$($_.Calls)" }) -join ', '), (($run.Accounts | ForEach-Object Count429) -join '/'), $run.Applied, $run.Mispredicted, $run.Unexplained)
+            }
+            finally { Stop-FleetScenario $sc }
+        }
+        $mt = Get-Median $times; $mi = Get-Median $ideal; $mx = ($max429 | Measure-Object -Maximum).Maximum
+        $ok = $mt -le $mi * 1.15 -and @($applied | Where-Object { $_ -ne 30 }).Count -eq 0 -and $bad -eq 0
+        Add-Result 6 'Fleet under a rate limit: time' $mt 's' $mi 'max over accounts (calls / rate)' 'within 15%' $ok `
+            -Details @{ Limit = $limit; WindowSeconds = $window; LatencyMs = $latencyMs; ThrottleLimit = $throttle; Mispredicted = $bad }
+        Add-Result 6 'Fleet under a rate limit: longest run of 429s' $mx '429s in a row' 0 'none' '<= 1 (none repeated)' ($mx -le 1) -Ratio ([double]::NaN)
+    }
+    if (7 -in $Figure) {
+        Write-Host "7. Fleet without a rate limit: the same fleet, $latencyMs ms latency, -ThrottleLimit $throttle"
+        $times = @(); $ideal = @(); $bad = 0; $applied = @()
+        for ($k = 0; $k -lt $FleetRepeat; $k++) {
+            $sc = New-FleetScenario -RateLimit 0 -WindowSeconds 60 -LatencyMs $latencyMs
+            try {
+                $run = Invoke-BenchFleet $sc $throttle
+                $total = ($run.Accounts | Measure-Object Calls -Sum).Sum
+                $times += $run.Seconds; $ideal += $total * $latencyMs / 1000 / $throttle
+                $bad += $run.Unexplained; $applied += $run.Applied
+                Write-Host ("   run {0}: {1:0.00} s; {2} calls; targets applied {3}/30; targets off their plan {4}" -f ($k + 1), $run.Seconds, $total, $run.Applied, $run.Mispredicted)
+            }
+            finally { Stop-FleetScenario $sc }
+        }
+        $mt = Get-Median $times; $mi = Get-Median $ideal
+        $ok = $mt -le $mi * 1.25 -and @($applied | Where-Object { $_ -ne 30 }).Count -eq 0 -and $bad -eq 0
+        Add-Result 7 'Fleet without a rate limit: time' $mt 's' $mi 'total calls x latency / ThrottleLimit' 'within 25%' $ok `
+            -Details @{ LatencyMs = $latencyMs; ThrottleLimit = $throttle; Mispredicted = $bad }
     }
 }
 

@@ -121,7 +121,6 @@ namespace RunCloud.PowerShell.Tests
         [InlineData("{\"id\":5,\"name\":\"a.example.com\"}", "no type")]
         [InlineData("{\"id\":5,\"name\":\"a.example.com\",\"type\":\"weird\"}", "not alias, primary or redirect")]
         [InlineData("{\"name\":\"a.example.com\",\"type\":\"alias\"}", "no id")]
-        [InlineData("{\"id\":\"x7\",\"name\":\"a.example.com\",\"type\":\"alias\"}", "not a positive whole number")]
         [InlineData("{\"id\":0,\"name\":\"a.example.com\",\"type\":\"alias\"}", "not a positive whole number")]
         [InlineData("{\"id\":5,\"name\":\"not a host\",\"type\":\"alias\"}", "white space")]
         public void Plan_InvalidServerItem_ChangesNothing_AndNamesTheItem(string item, string problem)

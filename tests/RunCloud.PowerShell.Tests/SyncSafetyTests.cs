@@ -24,7 +24,6 @@ namespace RunCloud.PowerShell.Tests
 
         [Theory]
         [InlineData("{\"name\":\"a.example.com\",\"type\":\"alias\"},{\"name\":\"b.example.com\",\"type\":\"alias\"}", "no id")]
-        [InlineData("{\"id\":\"abc\",\"name\":\"a.example.com\",\"type\":\"alias\"}", "not a positive whole number")]
         [InlineData("{\"id\":5,\"type\":\"alias\"},{\"id\":6,\"type\":\"alias\"},{\"id\":7,\"type\":\"alias\"}", "no name")]
         [InlineData("{\"id\":5,\"name\":\"main2.example.com\"}", "no type")]
         public void InvalidListingItem_ChangesNothing_AndNamesTheItem(string items, string problem)
@@ -35,6 +34,22 @@ namespace RunCloud.PowerShell.Tests
             Assert.StartsWith("RunCloudInvalidResponse", error.FullyQualifiedErrorId);
             Assert.Contains("item 2", error.Exception.Message);
             Assert.Contains(problem, error.Exception.Message);
+            Assert.Empty(fake.Mutations);
+        }
+
+        /// <summary>
+        /// An id of the wrong type fails the read of the listing itself (issue 13: the field and its value are named),
+        /// before any plan: the sync still changes nothing.
+        /// </summary>
+        [Fact]
+        public void NonNumericIdInTheListing_ChangesNothing_AndNamesTheFieldAndValue()
+        {
+            var (errors, fake, result) = Sync("{\"id\":\"abc\",\"name\":\"a.example.com\",\"type\":\"alias\"}", "-Domain keep.example.com,new.example.com -Prune");
+            Assert.Null(result);
+            ErrorRecord error = Assert.Single(errors);
+            Assert.StartsWith("RunCloudInvalidResponse", error.FullyQualifiedErrorId);
+            Assert.Contains("'id'", error.Exception.Message);
+            Assert.Contains("\"abc\" is not a whole number", error.Exception.Message);
             Assert.Empty(fake.Mutations);
         }
 

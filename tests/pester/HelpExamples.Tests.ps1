@@ -70,6 +70,9 @@ BeforeAll {
         'Connect-RunCloud/Example 1: Connect to RunCloud with an API token' = { param($Code) $Code -match 'Read-Host' -and $Code -notmatch '-BaseUri' }
         # A whole Pester test file (BeforeAll/It blocks): it needs Invoke-Pester of its own, not a run inside this one.
         'Start-RunCloudEmulator/Example 3: Use the emulator in your own Pester tests' = { param($Code) $Code -match '(?m)^BeforeAll \{' -and $Code -match "(?m)^It '" }
+        # Stores a secret with SecretManagement's Set-Secret in a registered vault (neither is on this project's feeds;
+        # Fleet.Tests.ps1 covers -Vault with a stand-in Get-Secret).
+        'Connect-RunCloud/Example 7: Read the token from a SecretManagement vault' = { param($Code) $Code -match 'Set-Secret -Vault' -and $Code -match 'Read-Host' }
     }
 
     # A fake WP-CLI for the examples that pipe `wp site list --format=json` into the module.

@@ -415,7 +415,9 @@ Describe 'Sync-RunCloudDomain: input forms' {
     }
 
     It 'declares its output type and formats as a table' {
-        (Get-Command Sync-RunCloudDomain).OutputType.Type | Should -Be ([RunCloud.PowerShell.Models.RunCloudSyncResult])
+        # One web app: RunCloudSyncResult; -Manifest (issue 16): a RunCloudFleetResult per target and a summary.
+        ((Get-Command Sync-RunCloudDomain).ParameterSets | Where-Object Name -ne 'Manifest' | Select-Object -First 1) | Should -Not -BeNullOrEmpty
+        (Get-Command Sync-RunCloudDomain).OutputType.Type | Should -Be @([RunCloud.PowerShell.Models.RunCloudSyncResult], [RunCloud.PowerShell.Models.RunCloudFleetResult], [RunCloud.PowerShell.Models.RunCloudFleetSummary])
         $r = Sync-RunCloudDomain -Domain 'a.example.com' -WebAppId 2002
         ($r | Format-Table | Out-String) | Should -BeLike '*Added*Removed*Unchanged*'
         ($r | Format-List | Out-String) | Should -BeLike '*Failed*'

@@ -24,6 +24,26 @@ namespace RunCloud.PowerShell.Commands
         private const string TokenSet = "Token";
         private const string WpConfigSet = "WpConfig";
         private const string EnvironmentSet = "Environment";
+        private const string VaultSet = "Vault";
+
+        /// <summary>
+        /// Keeps this connection under a name, side by side with others (one per account): cmdlets then take
+        /// -Connection &lt;name&gt;, and a fleet manifest's targets name it. A named connection does not replace the default one.
+        /// Connecting again under the same name replaces (and closes) the old connection.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        /// <summary>A SecretManagement vault that holds the credential (read with Get-Secret).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = VaultSet)]
+        [ValidateNotNullOrEmpty]
+        public string Vault { get; set; } = string.Empty;
+
+        /// <summary>The name of the secret in -Vault: an API token (SecureString or string), a PSCredential (API key + secret), or a hashtable with Token or ApiKey/ApiSecret.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = VaultSet)]
+        [ValidateNotNullOrEmpty]
+        public string SecretName { get; set; } = string.Empty;
 
         /// <summary>RunCloud API key (v2 HTTP Basic user name).</summary>
         [Parameter(Mandatory = true, ParameterSetName = ApiKeySet)]
@@ -117,6 +137,11 @@ namespace RunCloud.PowerShell.Commands
                 ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput, "-RateLimitWindow must be longer than zero, e.g. 00:01:00.", RateLimitWindow));
             }
 
+            if (Name != null && Input.ConnectionName.Problem(Name) is string nameProblem)
+            {
+                ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput, "-Name: " + nameProblem, Name));
+            }
+
             ResolvedCredential resolved = ResolveCredential();
             // The summary line below names the credential source; a note that only repeats it ("Using the API token
             // from ...") would print the same fact twice.
@@ -199,12 +224,27 @@ namespace RunCloud.PowerShell.Commands
                 }
             }
 
-            RunCloudConnection? replaced = RunCloudSession.Exchange(connection);
-            if (replaced != null && !replaced.HeldByCaller && !RunCloudSession.IsDefaultElsewhere(replaced))
+            if (Name != null)
             {
-                replaced.Dispose(); // its requests in flight still finish
-                WriteVerbose($"RunCloud: closed the previous connection to {replaced.BaseUri}.");
+                // A named connection sits beside the default one; connecting again under the name replaces (and closes) it.
+                connection.Name = Name;
+                RunCloudConnection? replaced = ConnectionRegistry.Register(Name, connection);
+                if (replaced != null && !replaced.HeldByCaller && !ReferenceEquals(replaced, RunCloudSession.Current) && !RunCloudSession.IsDefaultElsewhere(replaced))
+                {
+                    replaced.Dispose(); // its requests in flight still finish
+                    WriteVerbose($"RunCloud: the connection named {Name} was replaced; the old one is closed.");
+                }
             }
+            else
+            {
+                RunCloudConnection? replaced = RunCloudSession.Exchange(connection);
+                if (replaced != null && !replaced.HeldByCaller && replaced.Name == null && !RunCloudSession.IsDefaultElsewhere(replaced))
+                {
+                    replaced.Dispose(); // its requests in flight still finish
+                    WriteVerbose($"RunCloud: closed the previous connection to {replaced.BaseUri}.");
+                }
+            }
+
             if (PassThru)
             {
                 connection.HeldByCaller = true;
@@ -233,6 +273,8 @@ namespace RunCloud.PowerShell.Commands
                     case TokenSet:
                         RequireNonEmpty(Token!, "-Token");
                         return new ResolvedCredential(RunCloudCredential.ForToken(Token!), "the -Token parameter");
+                    case VaultSet:
+                        return ReadVault();
                     case WpConfigSet:
                         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WpConfigPath);
                         return CredentialResolver.FromWpConfig(path, ServerId.HasValue, WebAppId.HasValue);
@@ -255,6 +297,40 @@ namespace RunCloud.PowerShell.Commands
                 ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidWpConfig, ErrorCategory.InvalidData, WpConfigPath));
                 throw;
             }
+        }
+
+        /// <summary>
+        /// Reads -SecretName from -Vault through the Get-Secret command (SecretManagement's, or any command of that name,
+        /// which is how tests stand in for a vault). Says plainly when Get-Secret is not there.
+        /// </summary>
+        private ResolvedCredential ReadVault()
+        {
+            CommandInfo? getSecret = InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function | CommandTypes.Alias);
+            if (getSecret == null)
+            {
+                throw new CredentialNotFoundException(
+                    $"-Vault needs SecretManagement's Get-Secret, which is not available in this session. Install it with Install-Module Microsoft.PowerShell.SecretManagement "
+                    + "(and a vault such as Microsoft.PowerShell.SecretStore), register the vault with Register-SecretVault, and store the token with Set-Secret; "
+                    + "or connect with -Token, -Credential or -ApiKey instead.");
+            }
+
+            System.Collections.ObjectModel.Collection<PSObject> output;
+            try
+            {
+                output = InvokeCommand.InvokeScript(false,
+                    ScriptBlock.Create("param($c, $n, $v) & $c -Name $n -Vault $v -ErrorAction Stop"), null, getSecret, SecretName, Vault);
+            }
+            catch (Exception ex) when (ex is RuntimeException || ex is InvalidOperationException)
+            {
+                throw new CredentialNotFoundException($"Get-Secret could not read the secret '{SecretName}' from vault '{Vault}': {ex.Message} Check the names with Get-SecretInfo -Vault '{Vault}'.");
+            }
+
+            if (output.Count > 1)
+            {
+                throw new CredentialNotFoundException($"Get-Secret returned {output.Count} values for the secret '{SecretName}' in vault '{Vault}'; expected one. Name a single secret.");
+            }
+
+            return VaultSecret.ToCredential(output.Count == 0 ? null : output[0], Vault, SecretName);
         }
 
         private static void RequireNonEmpty(SecureString value, string name)

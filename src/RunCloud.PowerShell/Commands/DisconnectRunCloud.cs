@@ -8,11 +8,26 @@ namespace RunCloud.PowerShell.Commands
     [OutputType(typeof(void))]
     public sealed class DisconnectRunCloudCommand : RunCloudCmdlet
     {
+        /// <summary>The connection to close: the object, or the name given to Connect-RunCloud -Name.</summary>
         [Parameter(ValueFromPipeline = true)]
+        [ConnectionTransformation]
         public RunCloudConnection? Connection { get; set; }
+
+        /// <summary>Closes every open connection, the default one and all named ones.</summary>
+        [Parameter]
+        public SwitchParameter All { get; set; }
 
         protected override void ProcessRecord()
         {
+            if (All)
+            {
+                foreach (RunCloudConnection named in ConnectionRegistry.All())
+                {
+                    ConnectionRegistry.Forget(named);
+                    named.Dispose();
+                }
+            }
+
             RunCloudConnection? current = RunCloudSession.Current;
             RunCloudConnection? target = Connection ?? current;
             if (target == null)
@@ -28,6 +43,7 @@ namespace RunCloud.PowerShell.Commands
 
             // Closing never breaks a request in flight: those finish, new ones are refused. A default connection that
             // another runspace still uses is left open for it.
+            ConnectionRegistry.Forget(target);
             if (Connection != null || !RunCloudSession.IsDefaultElsewhere(target)) target.Dispose();
             WriteVerbose($"RunCloud: disconnected from {target.BaseUri}.");
         }

@@ -15,8 +15,12 @@ namespace RunCloud.PowerShell.Commands
     /// <summary>Base of every cmdlet that calls RunCloud: the -Connection parameter and the server/web app defaults.</summary>
     public abstract class RunCloudApiCmdlet : RunCloudCmdlet
     {
-        /// <summary>The connection to use instead of the default one from Connect-RunCloud (so one script can use two accounts).</summary>
+        /// <summary>
+        /// The connection to use instead of the default one from Connect-RunCloud (so one script can use two accounts):
+        /// the object, or the name given to Connect-RunCloud -Name.
+        /// </summary>
         [Parameter]
+        [ConnectionTransformation]
         public RunCloudConnection? Connection { get; set; }
 
         /// <summary>
@@ -74,11 +78,14 @@ namespace RunCloud.PowerShell.Commands
             RunCloudConnection? connection = Connection ?? RunCloudSession.Current;
             if (connection == null)
             {
+                var named = ConnectionRegistry.Names();
+                string message = "Not connected to RunCloud. Run Connect-RunCloud first (or pass -Connection)."
+                    + (named.Count > 0 ? $" Named connections are open ({string.Join(", ", named)}): pass -Connection <name>." : string.Empty);
                 ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("Not connected to RunCloud. Run Connect-RunCloud first (or pass -Connection)."),
+                    new InvalidOperationException(message),
                     ErrorIds.NotConnected, ErrorCategory.ConnectionError, null)
                 {
-                    ErrorDetails = new ErrorDetails("Not connected to RunCloud. Run Connect-RunCloud first (or pass -Connection).")
+                    ErrorDetails = new ErrorDetails(message)
                     {
                         RecommendedAction = "Connect-RunCloud -Token (Read-Host -AsSecureString 'API token') -ServerId <id> -WebAppId <id>",
                     },

@@ -5,12 +5,12 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
 using RunCloud.PowerShell.State;
-using RunCloud.PowerShell.Sync;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -21,9 +21,10 @@ namespace RunCloud.PowerShell.Commands
     /// the plan to <see cref="SyncExecutor"/>, which journals before the first change, adds, removes and redeploys SSL
     /// once. -Force only skips confirmation; each rule has its own explicit override. See docs/safety.md.
     /// </summary>
-    [Cmdlet(VerbsData.Sync, "RunCloudDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Sync-RunCloudDomain.md")]
+    [Cmdlet(VerbsData.Sync, "RunCloudDomain", DefaultParameterSetName = "Domains", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Sync-RunCloudDomain.md")]
     [OutputType(typeof(RunCloudSyncResult))]
-    public sealed class SyncRunCloudDomainCommand : RunCloudApiCmdlet
+    [OutputType(typeof(RunCloudFleetResult), typeof(RunCloudFleetSummary), ParameterSetName = new[] { "Manifest" })]
+    public sealed class SyncRunCloudDomainCommand : RunCloudFleetCmdlet
     {
         /// <summary>Error id of the refusal to prune from an empty desired list.</summary>
         public const string EmptySourceErrorId = "RunCloudSyncEmptySource";
@@ -43,6 +44,24 @@ namespace RunCloud.PowerShell.Commands
         [AllowEmptyCollection]
         [AllowEmptyString]
         public string[]? Name { get; set; }
+
+        /// <summary>
+        /// A fleet manifest (.json or .psd1, see docs/fleet.md): plans every target, then applies the plans at once, up to
+        /// -ThrottleLimit targets side by side. Each target's guards come from the manifest.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Manifest")]
+        [ValidateNotNullOrEmpty]
+        public string? Manifest { get; set; }
+
+        /// <summary>With -Manifest: how many targets run at once.</summary>
+        [Parameter(ParameterSetName = "Manifest")]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 5;
+
+        /// <summary>With -Manifest: the most API calls the run may send, planning included (0 = no cap); a plan over it is refused before any change.</summary>
+        [Parameter(ParameterSetName = "Manifest")]
+        [ValidateRange(0, int.MaxValue)]
+        public int MaxCalls { get; set; }
 
         /// <summary>Strings, or objects with a Domain/domain or Name property, or a url (its host is taken).</summary>
         [Parameter(ValueFromPipeline = true)]
@@ -132,6 +151,19 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            if (Manifest != null)
+            {
+                string[] single = new[] { "Domain", "Path", "SubdomainOf", "Site", "ServerId", "WebAppId", "Prune", "Exclude", "ProtectedName", "MaxRemove", "AllowEmptySource", "AllowInvalidEntries", "Www", "Redirection", "NoSslReset", "ResetSsl" }
+                    .Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
+                if (single.Length > 0)
+                {
+                    ThrowTerminatingError(Invalid(ErrorIds.InvalidInput,
+                        $"-Manifest cannot be combined with -{string.Join(", -", single)}: a manifest sets each target's names and guards (see docs/fleet.md). Put them in the manifest, or sync one web app without -Manifest.", Manifest));
+                }
+
+                return;
+            }
+
             if (NoSslReset && ResetSsl)
             {
                 ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-ResetSsl and -NoSslReset contradict each other; pass one of them.", null));
@@ -163,6 +195,11 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
+            if (Manifest != null && InputObject != null)
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-Manifest takes no pipeline input: the manifest lists each target's names.", InputObject));
+            }
+
             if (InputObject == null) return;
             string? name = DesiredDomainSource.FromObject(InputObject, out string? problem);
             if (name != null) _raw.Add(name);
@@ -207,6 +244,12 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void EndProcessing()
         {
+            if (Manifest != null)
+            {
+                SyncManifest(Manifest);
+                return;
+            }
+
             var clock = Stopwatch.StartNew();
             RunCloudConnection connection = ResolveConnection();
             long serverId = ResolveServerId(connection, ServerId);
@@ -409,6 +452,15 @@ namespace RunCloud.PowerShell.Commands
                     + ". The other changes were made; run the sync again to retry.";
                 WriteError(new ErrorRecord(new InvalidOperationException(message), ErrorIds.SyncFailed, ErrorCategory.NotSpecified, syncResult));
             }
+        }
+
+        /// <summary>-Manifest: plan every target, then apply the plans at once (no second listing: the plan is seconds old).</summary>
+        private void SyncManifest(string path)
+        {
+            FleetManifest manifest = LoadManifest(path, out string directory);
+            var inputs = ReadInputs(manifest, directory);
+            RunCloudSyncPlan[] plans = PlanAll(inputs, ThrottleLimit);
+            ApplyAll(plans, verify: false, ThrottleLimit, MaxCalls, Force, callsAlreadySpent: plans.Sum(p => p.PlanningCalls));
         }
 
         private static ErrorRecord StateError(StateException ex, string app) =>

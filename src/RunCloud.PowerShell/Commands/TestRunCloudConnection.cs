@@ -13,6 +13,7 @@ namespace RunCloud.PowerShell.Commands
     public sealed class TestRunCloudConnectionCommand : RunCloudCmdlet
     {
         [Parameter(ValueFromPipeline = true)]
+        [ConnectionTransformation]
         public RunCloudConnection? Connection { get; set; }
 
         [Parameter]

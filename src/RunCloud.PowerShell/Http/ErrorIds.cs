@@ -31,6 +31,12 @@ namespace RunCloud.PowerShell.Http
         public const string InvalidInput = "RunCloudInvalidInput";
         public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
         public const string SyncFailed = "RunCloudSyncFailed";
+        public const string InvalidManifest = "RunCloudInvalidManifest";
+        public const string InvalidPlan = "RunCloudInvalidPlan";
+        public const string TooManyCalls = "RunCloudFleetTooManyCalls";
+        public const string FleetTargetRefused = "RunCloudFleetTargetRefused";
+        public const string FleetTargetBlocked = "RunCloudFleetTargetBlocked";
+        public const string FleetTargetFailed = "RunCloudFleetTargetFailed";
         public const string ConnectionMismatch = "RunCloudConnectionMismatch";
         public const string ServerNotFound = "RunCloudServerNotFound";
         public const string WebAppNotFound = "RunCloudWebAppNotFound";

@@ -44,7 +44,7 @@ namespace RunCloud.PowerShell.Session
                 {
                     InnerHandler = new AuthenticationHandler(credential)
                     {
-                        InnerHandler = new LoggingHandler(() => Interlocked.Increment(ref _requestCount))
+                        InnerHandler = new LoggingHandler(() => { Interlocked.Increment(ref _requestCount); CallCounter.Count(); })
                         {
                             InnerHandler = new ExchangeHandler(retry, () => MaxResponseSize) { InnerHandler = inner },
                         },
@@ -56,6 +56,9 @@ namespace RunCloud.PowerShell.Session
             Api = new RunCloudApiClient(http, baseUri);
             ConnectedAt = DateTime.UtcNow;
         }
+
+        /// <summary>The name given with Connect-RunCloud -Name, or null for the default connection.</summary>
+        public string? Name { get; internal set; }
 
         /// <summary>The API root requests are sent to, e.g. https://manage.runcloud.io/api/v3/.</summary>
         public Uri BaseUri { get; }
@@ -143,7 +146,7 @@ namespace RunCloud.PowerShell.Session
             return Redactor.Variants(secrets);
         }
 
-        public override string ToString() => $"{BaseUri} ({ApiVersion}, {AuthenticationKind} {KeyId})";
+        public override string ToString() => (Name != null ? Name + ": " : string.Empty) + $"{BaseUri} ({ApiVersion}, {AuthenticationKind} {KeyId})";
 
         /// <summary>Closes the connection; a request already in flight (in any runspace) still completes.</summary>
         public void Dispose() => Api.Dispose();

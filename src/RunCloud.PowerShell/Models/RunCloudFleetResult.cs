@@ -1,0 +1,33 @@
+using System;
+using System.Collections.Generic;
+
+namespace RunCloud.PowerShell.Models
+{
+    /// <summary>What applying a plan did to one web app.</summary>
+    public sealed class RunCloudFleetResult
+    {
+        public int Index { get; set; }
+        public string? Connection { get; set; }
+        public long ServerId { get; set; }
+        public long WebAppId { get; set; }
+
+        /// <summary>Applied, NoChange, Refused (live list drifted, or another account), Blocked (a guard), Failed (a change failed), Declined (not confirmed), WhatIf.</summary>
+        public string Status { get; set; } = "Applied";
+
+        public string[] Added { get; set; } = Array.Empty<string>();
+        public string[] Removed { get; set; } = Array.Empty<string>();
+        public RunCloudSyncFailure[] Failed { get; set; } = Array.Empty<RunCloudSyncFailure>();
+        public bool SslRedeployed { get; set; }
+        public int PlannedCalls { get; set; }
+
+        /// <summary>HTTP requests this target sent, retries included.</summary>
+        public int ApiCalls { get; set; }
+        public TimeSpan Duration { get; set; }
+        public string? Message { get; set; }
+
+        public bool Success => Status == "Applied" || Status == "NoChange" || Status == "WhatIf";
+        public string Account => Connection ?? "<default>";
+
+        public override string ToString() => $"target {Index} web app {WebAppId} (server {ServerId}, {Account}): {Status}";
+    }
+}

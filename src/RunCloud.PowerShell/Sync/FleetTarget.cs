@@ -1,0 +1,40 @@
+using System;
+
+namespace RunCloud.PowerShell.Sync
+{
+    /// <summary>One web app of a fleet manifest, validated: the desired state of its domains and the guards of its sync.</summary>
+    public sealed class FleetTarget
+    {
+        /// <summary>Position in the manifest, from 1.</summary>
+        public int Index { get; set; }
+
+        /// <summary>The name of a connection opened with Connect-RunCloud -Name; null = the default connection.</summary>
+        public string? Connection { get; set; }
+
+        public long ServerId { get; set; }
+        public long WebAppId { get; set; }
+        public FleetSourceKind SourceKind { get; set; }
+        public string[] Domains { get; set; } = Array.Empty<string>();
+
+        /// <summary>For Path and WordPressPath: the path as written in the manifest (relative to the manifest's folder).</summary>
+        public string? SourcePath { get; set; }
+
+        public bool Prune { get; set; }
+        public string[] Exclude { get; set; } = Array.Empty<string>();
+        public string[] ProtectedName { get; set; } = { "*.runcloud.link" };
+        public int MaxRemove { get; set; } = 10;
+        public bool Www { get; set; }
+        public string Redirection { get; set; } = "none";
+        public bool NoSslReset { get; set; }
+
+        /// <summary>Safety overrides (Sync-RunCloudDomain -AllowEmptySource / -AllowInvalidEntries).</summary>
+        public bool AllowEmptySource { get; set; }
+        public bool AllowInvalidEntries { get; set; }
+
+        /// <summary>How messages name the target: its index, connection and ids.</summary>
+        public string Describe() => Describe(Index, Connection, ServerId, WebAppId);
+
+        internal static string Describe(int index, string? connection, long? serverId, long? webAppId) =>
+            $"target {index} (connection {connection ?? "<default>"}, server {(serverId.HasValue ? serverId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?")}, web app {(webAppId.HasValue ? webAppId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?")})";
+    }
+}

@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using RunCloud.PowerShell.Models;
+
+namespace RunCloud.PowerShell.Sync
+{
+    /// <summary>
+    /// The reviewable plan file: one JSON document with, per target, the adds, removals, SSL action, guard verdicts,
+    /// exact API calls and the fingerprint of the live list it was made from. Holds no secret. Reading it back checks
+    /// its shape and that its call counts follow from its actions (an edited count is refused, not trusted).
+    /// </summary>
+    internal static class PlanDocument
+    {
+        public const string Kind = "RunCloudSyncPlan";
+
+        public static string Write(IReadOnlyList<RunCloudSyncPlan> plans, string? manifest)
+        {
+            var doc = new JObject
+            {
+                ["kind"] = Kind,
+                ["version"] = 1,
+                ["createdAt"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                ["manifest"] = manifest,
+                ["summary"] = new JObject
+                {
+                    ["targets"] = plans.Count,
+                    ["proceed"] = plans.Count(p => !p.IsBlocked),
+                    ["blocked"] = plans.Count(p => p.IsBlocked),
+                    ["adds"] = plans.Where(p => !p.IsBlocked).Sum(p => p.Add.Length),
+                    ["removals"] = plans.Where(p => !p.IsBlocked).Sum(p => p.Remove.Length),
+                    ["plannedCalls"] = plans.Sum(p => p.PlannedCalls),
+                    ["plannedCallsByAccount"] = new JObject(plans.GroupBy(p => p.Account, StringComparer.OrdinalIgnoreCase)
+                        .Select(g => new JProperty(g.Key, g.Sum(p => p.PlannedCalls)))),
+                },
+                ["targets"] = new JArray(plans.Select(ToJson)),
+            };
+            return doc.ToString(Formatting.Indented);
+        }
+
+        private static JObject ToJson(RunCloudSyncPlan p) => new JObject
+        {
+            ["index"] = p.Index,
+            ["connection"] = p.Connection,
+            ["baseUri"] = p.BaseUri,
+            ["keyId"] = p.KeyId,
+            ["serverId"] = p.ServerId,
+            ["webAppId"] = p.WebAppId,
+            ["createdAt"] = p.CreatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["verdict"] = p.Verdict,
+            ["error"] = p.Error,
+            ["guards"] = new JArray(p.Guards.Select(g => new JObject { ["name"] = g.Name, ["verdict"] = g.Verdict, ["message"] = g.Message })),
+            ["add"] = new JArray(p.Add.Cast<object>().ToArray()),
+            ["remove"] = new JArray(p.Remove.Select(d => new JObject { ["id"] = d.Id, ["name"] = d.Name })),
+            ["ssl"] = new JObject { ["action"] = p.SslAction, ["sslId"] = p.SslId },
+            ["options"] = new JObject { ["www"] = p.Www, ["redirection"] = p.Redirection, ["noSslReset"] = p.NoSslReset },
+            ["plannedCalls"] = p.PlannedCalls,
+            ["calls"] = new JObject { ["verify"] = p.VerifyCalls, ["changes"] = p.ChangeCalls, ["ssl"] = p.SslCalls },
+            ["unchanged"] = new JArray(p.Unchanged.Cast<object>().ToArray()),
+            ["kept"] = new JArray(p.Kept.Cast<object>().ToArray()),
+            ["skipped"] = new JArray(p.Skipped.Select(s => new JObject { ["name"] = s.Name, ["reason"] = s.Reason })),
+            ["fingerprint"] = p.Fingerprint,
+            ["live"] = new JArray(p.Live.Select(d => new JObject { ["id"] = d.Id, ["name"] = d.Name, ["primary"] = d.IsPrimary })),
+        };
+
+        /// <summary>Reads a plan file; a problem is an <see cref="InvalidOperationException"/> naming the target and field.</summary>
+        public static List<RunCloudSyncPlan> Read(string json, string source)
+        {
+            JObject doc;
+            try
+            {
+                using var reader = new JsonTextReader(new System.IO.StringReader(json)) { DateParseHandling = DateParseHandling.None };
+                doc = JToken.ReadFrom(reader) as JObject ?? throw new PlanFileException($"{source} is not a plan file (not a JSON object). Make one with New-RunCloudSyncPlan -OutFile.");
+            }
+            catch (JsonReaderException ex)
+            {
+                throw new PlanFileException($"{source} is not valid JSON (line {ex.LineNumber}): {ex.Message} Make a new plan with New-RunCloudSyncPlan -OutFile.");
+            }
+
+            if ((string?)doc["kind"] != Kind || (doc["version"]?.Type != JTokenType.Integer) || (int)doc["version"]! != 1)
+            {
+                throw new PlanFileException($"{source} is not a version 1 plan file (\"kind\": \"{Kind}\", \"version\": 1). Make one with New-RunCloudSyncPlan -OutFile.");
+            }
+
+            if (!(doc["targets"] is JArray targets) || targets.Count == 0)
+            {
+                throw new PlanFileException($"{source} has no targets. Make a new plan with New-RunCloudSyncPlan -OutFile.");
+            }
+
+            var plans = new List<RunCloudSyncPlan>();
+            for (int i = 0; i < targets.Count; i++)
+            {
+                string where = $"{source}, target {i + 1}";
+                if (!(targets[i] is JObject t)) throw new PlanFileException($"{where} is not an object.");
+                try
+                {
+                    var p = new RunCloudSyncPlan
+                    {
+                        Index = Req<int>(t, "index"),
+                        Connection = (string?)t["connection"],
+                        BaseUri = Req<string>(t, "baseUri"),
+                        KeyId = (string?)t["keyId"],
+                        ServerId = Req<long>(t, "serverId"),
+                        WebAppId = Req<long>(t, "webAppId"),
+                        CreatedAt = DateTime.TryParse((string?)t["createdAt"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime c) ? c : DateTime.MinValue,
+                        Verdict = Req<string>(t, "verdict"),
+                        Error = (string?)t["error"],
+                        Guards = Arr(t, "guards").Select(g => new RunCloudSyncGuard((string?)g["name"] ?? "?", (string?)g["verdict"] ?? "?", (string?)g["message"] ?? string.Empty)).ToArray(),
+                        Add = Arr(t, "add").Select(a => a.Type == JTokenType.String ? (string)a! : throw new PlanFileException("'add' must list names")).ToArray(),
+                        Remove = Arr(t, "remove").Select(r => new RunCloudPlannedDomain(Req<long>((JObject)r, "id"), Req<string>((JObject)r, "name"))).ToArray(),
+                        SslAction = (string?)t["ssl"]?["action"] ?? "None",
+                        SslId = (long?)t["ssl"]?["sslId"],
+                        Www = (bool?)t["options"]?["www"] ?? false,
+                        Redirection = (string?)t["options"]?["redirection"] ?? "none",
+                        NoSslReset = (bool?)t["options"]?["noSslReset"] ?? false,
+                        Unchanged = Arr(t, "unchanged").Select(a => (string)a!).ToArray(),
+                        Kept = Arr(t, "kept").Select(a => (string)a!).ToArray(),
+                        Skipped = Arr(t, "skipped").Select(s => new RunCloudSyncSkip((string?)s["name"] ?? string.Empty, (string?)s["reason"] ?? string.Empty)).ToArray(),
+                        Fingerprint = Req<string>(t, "fingerprint"),
+                        Live = Arr(t, "live").Select(d => new RunCloudPlannedDomain(Req<long>((JObject)d, "id"), Req<string>((JObject)d, "name"), (bool?)d["primary"] ?? false)).ToArray(),
+                    };
+                    p.VerifyCalls = RunCloudSyncPlan.ListingPages(p.Live.Length);
+                    p.SslCalls = p.NoSslReset ? 0 : TargetPlanner.SslCallsFor(p.SslAction, p.Add.Length);
+                    if (!string.Equals(LiveFingerprint.Compute(p.Live), p.Fingerprint, StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new PlanFileException("'live' does not match 'fingerprint': the file was edited there. Make a new plan.");
+                    }
+
+                    int? written = (int?)t["plannedCalls"];
+                    if (written.HasValue && written.Value != p.PlannedCalls)
+                    {
+                        throw new PlanFileException($"'plannedCalls' says {written.Value}, but its actions need {p.PlannedCalls}. If you edited the adds or removals, correct plannedCalls (or make a new plan) so the reviewed cost is the real one.");
+                    }
+
+                    plans.Add(p);
+                }
+                catch (PlanFileException ex)
+                {
+                    throw new PlanFileException($"{where}: {ex.Message}");
+                }
+                catch (Exception ex) when (ex is InvalidCastException || ex is FormatException || ex is OverflowException || ex is ArgumentException)
+                {
+                    throw new PlanFileException($"{where}: a field has the wrong type ({ex.Message}). Make a new plan with New-RunCloudSyncPlan -OutFile.");
+                }
+            }
+
+            return plans;
+        }
+
+        private static IEnumerable<JToken> Arr(JObject t, string name) =>
+            t[name] switch
+            {
+                null => Enumerable.Empty<JToken>(),
+                JArray a => a,
+                JToken other when other.Type == JTokenType.Null => Enumerable.Empty<JToken>(),
+                _ => throw new PlanFileException($"field '{name}' must be a list."),
+            };
+
+        private static T Req<T>(JObject t, string name)
+        {
+            JToken? v = t[name];
+            if (v == null || v.Type == JTokenType.Null) throw new PlanFileException($"field '{name}' is missing. Make a new plan with New-RunCloudSyncPlan -OutFile.");
+            return v.ToObject<T>()!;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using System;
+
+namespace RunCloud.PowerShell.Sync
+{
+    /// <summary>A plan file that cannot be applied as it is.</summary>
+    internal sealed class PlanFileException : Exception
+    {
+        public PlanFileException(string message) : base(message) { }
+    }
+}
