@@ -18,11 +18,30 @@
     Every run appends to -LogPath; when the log is larger than -LogMaxBytes it is rotated (sync.log -> sync.log.1
     -> ... -> sync.log.<LogKeep>, the oldest dropped).
 
-    Exit codes:
-      0  in sync (or nothing to do)
-      1  the sync ran but some names failed (see the log; the next run retries them)
-      2  stopped before any change: a guard (-MaxRemove, empty source), bad input, or no connection
-      3  the desired list could not be read (WP-CLI failed, file missing)
+    -WhatIf logs the plan (what would be added, removed, skipped) and changes nothing; its exit code says whether the
+    real run would go ahead (0) or a guard would stop it (2).
+
+    Exit codes (one table; the task scheduler's "Last Run Result" shows them):
+
+      code  meaning                                   what to do
+      ----  ----------------------------------------  --------------------------------------------------------------
+      0     in sync, or nothing to do (-WhatIf: the    nothing
+            real run would go ahead)
+      1     bad parameters or configuration: a         fix the task's command line or files; a re-run alone will not
+            parameter PowerShell cannot bind (its own  help. The log (or, when -LogPath itself is the problem, the
+            exit code for that), -LogPath a directory  task's standard error) says which
+            or not writable, the domain file missing,
+            WP-CLI failing, the module not found, no
+            credentials, no server or web app id
+      2     a guard stopped the run before any change  check the source list; if the removals are intended, raise
+            (-MaxRemove, an empty source with -Prune)  -MaxRemove for one run
+      3     some names failed, or RunCloud could not   nothing: the next run retries them (see the ERROR lines)
+            be reached
+      4     authentication refused (401/403): a        replace the API token (or key and secret), or check the plan's
+            revoked or wrong token, or no API access   API access; this does not heal by itself
+
+    Expected skips (the web app's primary domain, RunCloud's own *.runcloud.link names, -Exclude names) are logged as
+    INFO: a run with nothing to do logs no WARN line. Entries of the source that are not domain names are WARN.
 
 .PARAMETER WordPressPath
     The WordPress network's root folder, passed to `wp --path`. The sites' URLs give the host names.
@@ -46,6 +65,8 @@
     Wildcards of names never touched.
 .PARAMETER MaxRemove
     Most removals one run may make (default 10); more stop the run with exit code 2.
+.PARAMETER WhatIf
+    Log the plan and change nothing. Exit code 2 when a guard would stop the real run, 0 otherwise.
 .PARAMETER NoSslReset
     Do not redeploy the SSL certificate after a change.
 .PARAMETER Www
@@ -53,7 +74,8 @@
 .PARAMETER RateLimit
     Client-side pace in requests a minute (default 60).
 .PARAMETER LogPath
-    The log file (default: sync.log next to this script's logs folder: ~/.runcloud/sync.log).
+    The log file (default: ~/.runcloud/sync.log). Its folder is created when missing; a path that is a directory, or a
+    file that cannot be written, is a configuration error (exit code 1, reported on standard error).
 .PARAMETER LogKeep
     How many rotated logs to keep (default 5).
 .PARAMETER LogMaxBytes
@@ -80,7 +102,8 @@
         $settings = New-ScheduledTaskSettingsSet -MultipleInstances IgnoreNew -ExecutionTimeLimit (New-TimeSpan -Minutes 30)
         Register-ScheduledTask -TaskName 'RunCloud domain sync' -Action $action -Trigger $trigger -Settings $settings -User 'NT AUTHORITY\NETWORK SERVICE'
 
-    The task's "Last Run Result" shows the exit code (0x1 = some names failed, 0x2 = stopped by a guard).
+    The task's "Last Run Result" shows the exit code (0x1 = configuration, 0x2 = stopped by a guard, 0x3 = some names
+    failed, retried next run, 0x4 = authentication refused).
     Set RUNCLOUD_API_TOKEN for that account (System Properties > Environment Variables) or pass -WpConfigPath.
 
     Linux, systemd (/etc/systemd/system/runcloud-sync.service):
@@ -116,7 +139,7 @@
 
         */10 * * * * flock -n /tmp/runcloud-sync.lock pwsh -NoProfile -NonInteractive -File /opt/runcloud/Sync-RunCloudDomains.ps1 -WordPressPath /home/runcloud/webapps/network -WpConfigPath /home/runcloud/webapps/network/wp-config.php -Prune -LogPath /home/runcloud/logs/runcloud-sync.log
 #>
-[CmdletBinding(DefaultParameterSetName = 'WordPress')]
+[CmdletBinding(DefaultParameterSetName = 'WordPress', SupportsShouldProcess)]
 param(
     [Parameter(Mandatory, ParameterSetName = 'WordPress')] [string] $WordPressPath,
     [Parameter(ParameterSetName = 'WordPress')] [string] $WpCli = 'wp',
@@ -140,24 +163,58 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'   # no progress bars in a task's output
-$ConfirmPreference = 'High'                 # unattended: never prompt (Sync-RunCloudDomain is Medium impact)
+$ConfirmPreference = 'None'                 # unattended: never prompt
+$planOnly = [bool]$WhatIfPreference         # -WhatIf: the sync plans; the script's own files are still written
+$WhatIfPreference = $false
+
+# The exit codes, documented in the help above.
+$ExitSuccess = 0; $ExitConfiguration = 1; $ExitGuard = 2; $ExitRetry = 3; $ExitAuthentication = 4
+
+# ErrorIds that say the configuration is wrong (a re-run will not help), and those that say the credentials are refused.
+$ConfigurationErrors = 'RunCloudCredentialsNotFound', 'RunCloudInvalidWpConfig', 'RunCloudInvalidBaseUri', 'RunCloudInvalidInput',
+    'RunCloudServerIdRequired', 'RunCloudWebAppIdRequired', 'RunCloudInvalidDomainName', 'RunCloudNotFound'
+$AuthenticationErrors = 'RunCloudAuthenticationFailed', 'RunCloudForbidden'
+$GuardErrors = 'RunCloudSyncTooManyRemovals', 'RunCloudSyncEmptySource'
+
+function Get-ExitCode([string] $ErrorId) {
+    $id = ($ErrorId -split ',')[0]
+    if ($id -in $AuthenticationErrors) { return $ExitAuthentication }
+    if ($id -in $GuardErrors) { return $ExitGuard }
+    if ($id -in $ConfigurationErrors) { return $ExitConfiguration }
+    $ExitRetry
+}
+
+# A log that cannot be written is a configuration error, said on standard error (the task's output), not in the log.
+function Stop-BadLog([string] $Why) {
+    [Console]::Error.WriteLine("Sync-RunCloudDomains: -LogPath $LogPath $Why Pass -LogPath with a file in a folder this account can write (exit code $ExitConfiguration).")
+    exit $ExitConfiguration
+}
 
 function Step-Log {
-    $folder = Split-Path -Parent $LogPath
-    if ($folder -and -not (Test-Path $folder)) { New-Item -ItemType Directory -Force -Path $folder | Out-Null }
-    if ((Test-Path $LogPath) -and (Get-Item $LogPath).Length -gt $LogMaxBytes) {
-        for ($i = $LogKeep; $i -ge 1; $i--) {
-            $older = "$LogPath.$i"
-            if ($i -eq $LogKeep) { Remove-Item $older -ErrorAction SilentlyContinue; continue }
-            if (Test-Path $older) { Move-Item $older "$LogPath.$($i + 1)" -Force }
+    if (Test-Path -LiteralPath $LogPath -PathType Container) { Stop-BadLog 'is a directory, not a file.' }
+    try {
+        $folder = Split-Path -Parent $LogPath
+        if ($folder -and -not (Test-Path -LiteralPath $folder)) { New-Item -ItemType Directory -Force -Path $folder | Out-Null }
+        if ((Test-Path -LiteralPath $LogPath) -and (Get-Item -LiteralPath $LogPath).Length -gt $LogMaxBytes) {
+            for ($i = $LogKeep; $i -ge 1; $i--) {
+                $older = "$LogPath.$i"
+                if ($i -eq $LogKeep) { Remove-Item -LiteralPath $older -ErrorAction SilentlyContinue; continue }
+                if (Test-Path -LiteralPath $older) { Move-Item -LiteralPath $older "$LogPath.$($i + 1)" -Force }
+            }
+            Move-Item -LiteralPath $LogPath "$LogPath.1" -Force
         }
-        Move-Item $LogPath "$LogPath.1" -Force
+        # Open for append once, so an unwritable file is found now, before any change.
+        $stream = [System.IO.File]::Open($LogPath, [System.IO.FileMode]::Append, [System.IO.FileAccess]::Write, [System.IO.FileShare]::ReadWrite)
+        $stream.Dispose()
+    }
+    catch {
+        Stop-BadLog "cannot be written: $($_.Exception.Message)"
     }
 }
 
 function Write-Log([string] $Message, [string] $Level = 'INFO') {
     $line = '{0:yyyy-MM-ddTHH:mm:ssK} {1,-5} {2}' -f (Get-Date), $Level, $Message
-    Add-Content -Path $LogPath -Value $line -Encoding utf8
+    Add-Content -LiteralPath $LogPath -Value $line -Encoding utf8
     Write-Information $line -InformationAction Continue
 }
 
@@ -166,30 +223,47 @@ function Get-WordPressDomain {
     # stderr (PHP notices) must not stop the script under Windows PowerShell's 'Stop': read it as text.
     $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
     if ($LASTEXITCODE -ne 0) { throw "$WpCli site list failed (exit code $LASTEXITCODE): $($output -join ' ')" }
-    $text = ($output | Where-Object { $_ -is [string] }) -join "`n"
-    if ($text.TrimStart().StartsWith('[')) {
-        # Archived, spam and deleted sites are not served: they are not desired.
-        $sites = @($text | ConvertFrom-Json)
-        $sites | Where-Object { -not ($_.PSObject.Properties['archived'] -and "$($_.archived)" -eq '1') -and
-                                -not ($_.PSObject.Properties['spam'] -and "$($_.spam)" -eq '1') -and
-                                -not ($_.PSObject.Properties['deleted'] -and "$($_.deleted)" -eq '1') }
+    $lines = @(($output | Where-Object { $_ -is [string] }) -join "`n" -split "`r?`n" | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+    # PHP may print notices and warnings on standard output too (display_errors): take what is valid - the JSON
+    # list, or one URL per line (`wp site list --field=url`) - and warn about the rest instead of losing the sites.
+    $sites = [System.Collections.Generic.List[object]]::new()
+    $ignored = [System.Collections.Generic.List[string]]::new()
+    foreach ($line in $lines) {
+        if ($line.StartsWith('[')) {
+            try {
+                # Archived, spam and deleted sites are not served: they are not desired.
+                foreach ($site in @($line | ConvertFrom-Json)) {
+                    if (($site.PSObject.Properties['archived'] -and "$($site.archived)" -eq '1') -or
+                        ($site.PSObject.Properties['spam'] -and "$($site.spam)" -eq '1') -or
+                        ($site.PSObject.Properties['deleted'] -and "$($site.deleted)" -eq '1')) { continue }
+                    $sites.Add($site)
+                }
+                continue
+            }
+            catch { }
+        }
+        if ($line -match '^https?://\S+$') { $sites.Add([pscustomobject]@{ url = $line }); continue }
+        $ignored.Add($line)
     }
-    else {
-        # `wp site list --field=url` style: one URL per line; the host is the domain.
-        $text -split "`n" | ForEach-Object { $_.Trim() } | Where-Object { $_ } | ForEach-Object { [pscustomobject]@{ url = $_ } }
+    foreach ($line in $ignored) {
+        $shown = if ($line.Length -gt 200) { $line.Substring(0, 200) + '...' } else { $line }
+        Write-Log "Ignored a line of WP-CLI's output that is neither its JSON list nor a URL (a PHP notice?): $shown" 'WARN'
     }
+    if ($sites.Count -eq 0 -and $ignored.Count -gt 0) { throw "$WpCli site list printed no site list, only: $($ignored[0])" }
+    $sites
 }
 
 Step-Log
 $started = Get-Date
-Write-Log ("Sync started: source {0}, prune {1}, max remove {2}." -f $(if ($DomainFile) { "file $DomainFile" } else { "WP-CLI at $WordPressPath" }), $Prune.IsPresent, $MaxRemove)
+Write-Log ("Sync started{0}: source {1}, prune {2}, max remove {3}." -f $(if ($planOnly) { ' (-WhatIf: plan only, nothing is changed)' }),
+    $(if ($DomainFile) { "file $DomainFile" } else { "WP-CLI at $WordPressPath" }), $Prune.IsPresent, $MaxRemove)
 
 try {
     Import-Module $ModulePath -ErrorAction Stop
 }
 catch {
     Write-Log "Cannot load RunCloud.PowerShell from '$ModulePath': $($_.Exception.Message)" 'ERROR'
-    exit 2
+    exit $ExitConfiguration
 }
 
 # 1. The desired names.
@@ -208,7 +282,7 @@ try {
 }
 catch {
     Write-Log "Cannot read the desired names: $($_.Exception.Message)" 'ERROR'
-    exit 3
+    exit $ExitConfiguration
 }
 
 # 2. Connect (wp-config.php, or the environment).
@@ -221,13 +295,15 @@ try {
     Connect-RunCloud @connect
 }
 catch {
-    Write-Log "Cannot connect to RunCloud: $($_.Exception.Message)" 'ERROR'
-    exit 2
+    $code = Get-ExitCode $_.FullyQualifiedErrorId
+    $what = switch ($code) { $ExitAuthentication { 'RunCloud refused the credentials' } $ExitConfiguration { 'The connection is not configured' } default { 'Cannot reach RunCloud' } }
+    Write-Log "$what`: $($_.Exception.Message) [$($_.FullyQualifiedErrorId)]" 'ERROR'
+    exit $code
 }
 
 # 3. Sync. A redeploy a previous run could not finish (a failure, a crash) is remembered by the module's journal, per
 #    account + server + web app, and finished by this run on its own (it says so in a warning and in FinishedPending).
-$sync = @{ Prune = $Prune; Exclude = $Exclude; MaxRemove = $MaxRemove; NoSslReset = $NoSslReset; Www = $Www; Confirm = $false }
+$sync = @{ Prune = $Prune; Exclude = $Exclude; MaxRemove = $MaxRemove; NoSslReset = $NoSslReset; Www = $Www; Confirm = $false; WhatIf = $planOnly }
 $syncErrors = @()
 try {
     if ($syncInput.ContainsKey('Path')) {
@@ -238,9 +314,10 @@ try {
     }
 }
 catch {
+    $code = Get-ExitCode $_.FullyQualifiedErrorId
     Write-Log "Sync stopped before any change: $($_.Exception.Message) [$($_.FullyQualifiedErrorId)]" 'ERROR'
     Disconnect-RunCloud -ErrorAction SilentlyContinue
-    exit 2
+    exit $code
 }
 finally {
     Disconnect-RunCloud -ErrorAction SilentlyContinue
@@ -248,18 +325,41 @@ finally {
 
 if (-not $result) {
     foreach ($e in $syncErrors) { Write-Log "$($e.Exception.Message) [$($e.FullyQualifiedErrorId)]" 'ERROR' }
-    exit 2
+    exit $(if ($syncErrors) { Get-ExitCode $syncErrors[0].FullyQualifiedErrorId } else { $ExitRetry })
 }
 
-foreach ($warning in $syncWarnings) { Write-Log "$warning" 'WARN' }
+$would = if ($planOnly) { 'would be ' } else { '' }
+if ($syncInput.ContainsKey('Path')) {
+    $invalid = @($result.Skipped | Where-Object Kind -EQ 'Invalid').Count
+    Write-Log ("Read {0} name(s) from {1}{2}." -f $result.DesiredCount, $DomainFile, $(if ($invalid) { " and $invalid entr$(if ($invalid -eq 1) { 'y' } else { 'ies' }) that are not domain names" }))
+}
+# A guard's warning under -WhatIf is reported once, below, as the plan's verdict.
+foreach ($warning in $syncWarnings) { if (-not ($planOnly -and $result.StoppedBy)) { Write-Log "$warning" 'WARN' } }
 foreach ($finished in $result.FinishedPending) { Write-Log "finished what a previous run left owed: $finished" 'WARN' }
-foreach ($name in $result.Added) { Write-Log "added $name" }
-foreach ($name in $result.Removed) { Write-Log "removed $name" }
-foreach ($skip in $result.Skipped) { Write-Log "skipped $($skip.Name): $($skip.Reason)" 'WARN' }
+foreach ($name in $result.Added) { Write-Log "$($would)added $name" }
+foreach ($name in $result.Removed) { Write-Log "$($would)removed $name" }
+# The primary domain, RunCloud's own names and -Exclude names are skipped by design: INFO. A bad entry is WARN.
+foreach ($skip in $result.Skipped) { Write-Log "skipped $($skip.Name): $($skip.Reason)" $(if ($skip.Kind -eq 'Invalid') { 'WARN' } else { 'INFO' }) }
 foreach ($failure in $result.Failed) { Write-Log "FAILED $($failure.Action) $($failure.Name) [$($failure.ErrorId)]: $($failure.Message)" 'ERROR' }
+
+if ($planOnly) {
+    if ($result.StoppedBy) {
+        Write-Log ("Plan: the real run would stop before any change [{0}]: {1} name(s) desired, {2} removal(s) planned. Check the source list; if the removals are intended, pass -MaxRemove {2} for one run." -f
+            $result.StoppedBy, $result.DesiredCount, $result.Removed.Count) 'WARN'
+        exit $ExitGuard
+    }
+    Write-Log ("Plan ({0:0.0} s): {1} to add, {2} to remove, {3} unchanged, {4} skipped; nothing was changed (-WhatIf)." -f
+        ((Get-Date) - $started).TotalSeconds, $result.Added.Count, $result.Removed.Count, $result.Unchanged.Count, $result.Skipped.Count)
+    exit $ExitSuccess
+}
+
 Write-Log ("Sync ended in {0:0.0} s: {1} added, {2} removed, {3} unchanged, {4} skipped, {5} failed; SSL redeployed: {6}; {7} API calls." -f
     ((Get-Date) - $started).TotalSeconds, $result.Added.Count, $result.Removed.Count, $result.Unchanged.Count,
     $result.Skipped.Count, $result.Failed.Count, $result.SslRedeployed, $result.ApiCalls) $(if ($result.Success) { 'INFO' } else { 'ERROR' })
 
-if (-not $result.Success) { exit 1 }
-exit 0
+if (-not $result.Success) {
+    # A refused credential does not heal by the next run; anything else (a 5xx, a timeout, a 422 on one name) may.
+    if (@($result.Failed | Where-Object { $_.ErrorId -in $AuthenticationErrors }).Count -gt 0) { exit $ExitAuthentication }
+    exit $ExitRetry
+}
+exit $ExitSuccess

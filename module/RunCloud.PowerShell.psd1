@@ -20,6 +20,7 @@
         'Get-RunCloudWebApp'
         'Get-RunCloudDomain'
         'Add-RunCloudDomain'
+        'Set-RunCloudDomain'
         'Remove-RunCloudDomain'
         'Get-RunCloudSsl'
         'Reset-RunCloudSsl'

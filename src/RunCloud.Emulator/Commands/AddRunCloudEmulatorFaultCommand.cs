@@ -4,7 +4,7 @@ using System.Management.Automation;
 namespace RunCloud.Emulator.Commands
 {
     /// <summary>Adds a fault rule (failed status, reset, latency, malformed JSON, 429) to an emulator and returns it.</summary>
-    [Cmdlet(VerbsCommon.Add, "RunCloudEmulatorFault", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsCommon.Add, "RunCloudEmulatorFault", SupportsShouldProcess = true, HelpUri = "https://github.com/runcloud-powershell/RunCloud.PowerShell/blob/main/docs/help/" + "Add-RunCloudEmulatorFault.md")]
     [OutputType(typeof(FaultRule))]
     public sealed class AddRunCloudEmulatorFaultCommand : EmulatorCmdletBase
     {

@@ -4,7 +4,7 @@ using System.Management.Automation;
 namespace RunCloud.Emulator.Commands
 {
     /// <summary>Returns the emulator's request log (method, path, query, body, auth scheme, status), oldest first.</summary>
-    [Cmdlet(VerbsCommon.Get, "RunCloudEmulatorRequest")]
+    [Cmdlet(VerbsCommon.Get, "RunCloudEmulatorRequest", HelpUri = "https://github.com/runcloud-powershell/RunCloud.PowerShell/blob/main/docs/help/" + "Get-RunCloudEmulatorRequest.md")]
     [OutputType(typeof(RecordedRequest))]
     public sealed class GetRunCloudEmulatorRequestCommand : EmulatorCmdletBase
     {

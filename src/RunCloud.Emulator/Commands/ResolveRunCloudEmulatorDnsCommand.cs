@@ -7,7 +7,7 @@ namespace RunCloud.Emulator.Commands
     /// Resolves names in an emulator's DNS (the table, then the default; CNAMEs followed): the resolver stand-in for
     /// tests of DNS readiness, and what the emulator's Let's Encrypt HTTP-01 validation sees.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Resolve, "RunCloudEmulatorDns")]
+    [Cmdlet(VerbsDiagnostic.Resolve, "RunCloudEmulatorDns", HelpUri = "https://github.com/runcloud-powershell/RunCloud.PowerShell/blob/main/docs/help/" + "Resolve-RunCloudEmulatorDns.md")]
     [OutputType(typeof(DnsAnswer))]
     public sealed class ResolveRunCloudEmulatorDnsCommand : PSCmdlet
     {

@@ -7,7 +7,7 @@ namespace RunCloud.Emulator.Commands
     /// Sets entries of an emulator's DNS table: point names at addresses (optionally behind a proxy), make them CNAMEs,
     /// make them resolve to nothing (not pointed yet), or give them back to the default (every domain points at its server).
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "RunCloudEmulatorDns", SupportsShouldProcess = true, DefaultParameterSetName = AddressSet)]
+    [Cmdlet(VerbsCommon.Set, "RunCloudEmulatorDns", SupportsShouldProcess = true, DefaultParameterSetName = AddressSet, HelpUri = "https://github.com/runcloud-powershell/RunCloud.PowerShell/blob/main/docs/help/" + "Set-RunCloudEmulatorDns.md")]
     [OutputType(typeof(DnsAnswer))]
     public sealed class SetRunCloudEmulatorDnsCommand : PSCmdlet
     {

@@ -4,7 +4,7 @@ using System.Management.Automation;
 namespace RunCloud.Emulator.Commands
 {
     /// <summary>Starts an in-process RunCloud API emulator on 127.0.0.1 and returns it (BaseUri, ApiKey, ApiSecret, Token, Port...).</summary>
-    [Cmdlet(VerbsLifecycle.Start, "RunCloudEmulator", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Start, "RunCloudEmulator", SupportsShouldProcess = true, HelpUri = "https://github.com/runcloud-powershell/RunCloud.PowerShell/blob/main/docs/help/" + "Start-RunCloudEmulator.md")]
     [OutputType(typeof(RunCloudEmulator))]
     public sealed class StartRunCloudEmulatorCommand : PSCmdlet
     {

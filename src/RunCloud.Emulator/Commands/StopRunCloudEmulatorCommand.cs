@@ -4,7 +4,7 @@ using System.Management.Automation;
 namespace RunCloud.Emulator.Commands
 {
     /// <summary>Stops the given emulators, or every emulator started in this session when none is given.</summary>
-    [Cmdlet(VerbsLifecycle.Stop, "RunCloudEmulator", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Stop, "RunCloudEmulator", SupportsShouldProcess = true, HelpUri = "https://github.com/runcloud-powershell/RunCloud.PowerShell/blob/main/docs/help/" + "Stop-RunCloudEmulator.md")]
     [OutputType(typeof(void))]
     public sealed class StopRunCloudEmulatorCommand : PSCmdlet
     {

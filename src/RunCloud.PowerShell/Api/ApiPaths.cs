@@ -19,6 +19,7 @@ namespace RunCloud.PowerShell.Api
         public static string WebApp(long s, long w) => WebApps(s) + "/" + Id(w);
         public static string Domains(long s, long w) => WebApp(s, w) + "/domains";
         public static string Domain(long s, long w, long d) => Domains(s, w) + "/" + Id(d);
+        public static string DomainMeta(long s, long w, long d) => Domain(s, w, d) + "/meta";
         public static string Ssl(long s, long w) => WebApp(s, w) + "/ssl";
         public static string Ssl(long s, long w, long ssl) => Ssl(s, w) + "/" + Id(ssl);
         public static string SslAdvanced(long s, long w) => Ssl(s, w) + "/advanced";

@@ -90,8 +90,15 @@ namespace RunCloud.PowerShell.Api
             string? message = parsed?["message"]?.Type == JTokenType.String ? (string?)parsed["message"] : null;
             // The ids named in the error are the ones this request used (read back from its path), never a connection default.
             ApiPaths.ReadIds(path, out long? serverId, out long? webAppId);
-            throw RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
+            RunCloudApiException error = RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
                 message, ReadValidationErrors(parsed), RetryAfterHeader.Read(response), serverId, webAppId, response.Headers.Location);
+            if (response.RequestMessage != null)
+            {
+                error.Attempts = RequestProperties.GetAttempt(response.RequestMessage);
+                error.Elapsed = RequestProperties.GetElapsed(response.RequestMessage);
+            }
+
+            throw error;
         }
 
         /// <summary>Reads one list page; a GET that answers malformed JSON is read again once (GET is safe to repeat).</summary>

@@ -141,6 +141,14 @@ namespace RunCloud.PowerShell.Api
             && ((ex.ValidationErrors.TryGetValue("name", out string[]? messages) && messages.Any(m => m.IndexOf("already", StringComparison.OrdinalIgnoreCase) >= 0))
                 || (ex.ApiMessage?.IndexOf("already", StringComparison.OrdinalIgnoreCase) ?? -1) >= 0);
 
+        /// <summary>
+        /// PATCH .../domains/{d}/meta: a domain's type, redirection and www in place. The body carries all three (the
+        /// domain's current values for those not changed), as the contract shows.
+        /// </summary>
+        public Task SetDomainMetaAsync(RunCloudDomain domain, string type, string redirection, bool www, CancellationToken ct) =>
+            _api.SendAsync(new HttpMethod("PATCH"), ApiPaths.DomainMeta(domain.ServerId, domain.WebAppId, domain.Id),
+                new Dictionary<string, object> { ["type"] = type, ["redirection"] = redirection, ["www"] = www }, ct);
+
         /// <summary>DELETE .../domains/{d}. A 404 means it is gone already: reported as false, not as an error.</summary>
         public async Task<bool> RemoveDomainAsync(long s, long w, long d, CancellationToken ct)
         {

@@ -12,7 +12,7 @@ namespace RunCloud.PowerShell.Commands
     /// Adds domain names to a web application. Each name is checked and normalised before any call; a name already
     /// on the app is a warning, not an error; -ResetSsl redeploys the certificate once at the end.
     /// </summary>
-    [Cmdlet(VerbsCommon.Add, "RunCloudDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Add, "RunCloudDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Add-RunCloudDomain.md")]
     [OutputType(typeof(RunCloudDomain))]
     public sealed class AddRunCloudDomainCommand : RunCloudWebAppCmdlet
     {
@@ -21,15 +21,21 @@ namespace RunCloud.PowerShell.Commands
         [AllowEmptyString]
         public string[] Name { get; set; } = Array.Empty<string>();
 
-        /// <summary>Serve www.&lt;name&gt; too. Ignored (with a warning) for a name that already starts with www.</summary>
-        [Parameter]
+        /// <summary>
+        /// Serve www.&lt;name&gt; too. Ignored (with a warning) for a name that already starts with www. Binds from a
+        /// Www column of Import-Csv (true/false, 1/0, yes/no), as -Redirection and -Type bind from theirs.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [YesNoTransformation]
         public SwitchParameter Www { get; set; }
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsDefault("none")]
         [ValidateSet("none", "www", "non-www", IgnoreCase = true)]
         public string Redirection { get; set; } = "none";
 
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsDefault("alias", Foreign = new[] { "custom", "wordpress" })]
         [ValidateSet("alias", "primary", "redirect", IgnoreCase = true)]
         public string Type { get; set; } = "alias";
 
@@ -66,7 +72,13 @@ namespace RunCloud.PowerShell.Commands
                     www = false;
                 }
 
-                if (!ShouldProcess($"{name} on web app {webAppId} (server {serverId})", "Add domain")) continue;
+                if (!Ask($"{name} on web app {webAppId} (server {serverId})", "Add domain"))
+                {
+                    // Under -WhatIf the plan goes on as if confirmed, so -ResetSsl shows its SSL step too.
+                    if (IsWhatIf()) _changed.Record(connection, serverId, webAppId, null);
+                    continue;
+                }
+
                 var request = new DomainRequest { Name = name, Www = www, Redirection = Redirection.ToLowerInvariant(), Type = Type.ToLowerInvariant() };
                 if (ResetSsl) OweSsl(Command, connection, serverId, webAppId, $"{Command} adds {name}");
                 try

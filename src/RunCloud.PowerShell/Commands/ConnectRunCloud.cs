@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Net.Http;
@@ -14,7 +15,7 @@ namespace RunCloud.PowerShell.Commands
     /// Opens a connection to RunCloud, checks the credentials with GET ping, and makes it the default for every
     /// later cmdlet in this runspace, closing the default it replaces.
     /// </summary>
-    [Cmdlet(VerbsCommunications.Connect, "RunCloud", DefaultParameterSetName = EnvironmentSet)]
+    [Cmdlet(VerbsCommunications.Connect, "RunCloud", DefaultParameterSetName = EnvironmentSet, HelpUri = HelpUris.Base + "Connect-RunCloud.md")]
     [OutputType(typeof(RunCloudConnection))]
     public sealed class ConnectRunCloudCommand : RunCloudCmdlet
     {
@@ -142,7 +143,9 @@ namespace RunCloud.PowerShell.Commands
             }
 
             ResolvedCredential resolved = ResolveCredential();
-            foreach (string note in resolved.Notes) WriteVerbose(note);
+            // The summary line below names the credential source; a note that only repeats it ("Using the API token
+            // from ...") would print the same fact twice.
+            foreach (string note in resolved.Notes.Where(n => !n.StartsWith("Using the ", StringComparison.Ordinal))) WriteVerbose(note);
             foreach (string warning in resolved.Warnings) WriteWarning(warning);
 
             string? version = ApiVersion?.ToLowerInvariant();

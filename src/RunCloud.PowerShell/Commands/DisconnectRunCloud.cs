@@ -4,7 +4,7 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>Closes a RunCloud connection (the default one unless -Connection is given) and forgets its credentials.</summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "RunCloud")]
+    [Cmdlet(VerbsCommunications.Disconnect, "RunCloud", HelpUri = HelpUris.Base + "Disconnect-RunCloud.md")]
     [OutputType(typeof(void))]
     public sealed class DisconnectRunCloudCommand : RunCloudCmdlet
     {

@@ -10,12 +10,22 @@ namespace RunCloud.PowerShell.Commands
         public static ErrorRecord FromApi(RunCloudApiException ex, object? target)
         {
             var record = new ErrorRecord(ex, ex.ErrorId, ex.Category, target);
-            if (!string.IsNullOrEmpty(ex.Hint))
+            if (!string.IsNullOrEmpty(ex.Hint) || ex.Attempts > 1)
             {
-                record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.Hint };
+                record.ErrorDetails = new ErrorDetails(FailureMessage(ex)) { RecommendedAction = ex.Hint };
             }
 
             return record;
         }
+
+        /// <summary>
+        /// The message of a failed call; after retries it says so, with how many attempts over how long (the retry
+        /// handler counts them, this layer words them).
+        /// </summary>
+        public static string FailureMessage(RunCloudApiException ex) =>
+            ex.Attempts > 1
+                ? ex.Message.TrimEnd() + string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    " Gave up after {0} attempts over {1:0.#} s.", ex.Attempts, ex.Elapsed.TotalSeconds)
+                : ex.Message;
     }
 }

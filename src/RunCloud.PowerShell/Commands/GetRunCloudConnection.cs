@@ -9,7 +9,7 @@ namespace RunCloud.PowerShell.Commands
     /// Gets the current default RunCloud connection (nothing when not connected), a named one (-Name), or every open
     /// connection, default and named (-ListAvailable). A connection object never carries a secret.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "RunCloudConnection", DefaultParameterSetName = CurrentSet)]
+    [Cmdlet(VerbsCommon.Get, "RunCloudConnection", DefaultParameterSetName = CurrentSet, HelpUri = HelpUris.Base + "Get-RunCloudConnection.md")]
     [OutputType(typeof(RunCloudConnection))]
     public sealed class GetRunCloudConnectionCommand : RunCloudCmdlet
     {

@@ -10,7 +10,7 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>Gets the domain names of a web application: all (every page), by id, or by name with wildcards.</summary>
-    [Cmdlet(VerbsCommon.Get, "RunCloudDomain", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [Cmdlet(VerbsCommon.Get, "RunCloudDomain", DefaultParameterSetName = ListSet, SupportsPaging = true, HelpUri = HelpUris.Base + "Get-RunCloudDomain.md")]
     [OutputType(typeof(RunCloudDomain))]
     public sealed class GetRunCloudDomainCommand : RunCloudWebAppCmdlet
     {
@@ -22,7 +22,9 @@ namespace RunCloud.PowerShell.Commands
         public long Id { get; set; }
 
         [Parameter(Position = 0, ParameterSetName = ListSet)]
+        [Alias("Domain")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(DomainNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
@@ -50,8 +52,29 @@ namespace RunCloud.PowerShell.Commands
                 // RunCloud's search compares raw text: only a plain lower-case ASCII pattern can narrow the listing safely.
                 bool plain = Name != null && Name.Length == 1 && string.Equals(Name[0].Trim(), patterns![0].Text, StringComparison.Ordinal)
                     && Name[0].All(c => c < 128 && !char.IsUpper(c));
-                WritePaged(first => service.DomainPages(serverId, webAppId, plain ? SearchText(Name) : null, first), o => RunCloudDomain.FromJson(o, serverId, webAppId),
-                    patterns == null ? null : new Func<RunCloudDomain, bool>(d => patterns.Any(p => p.IsMatch(SyncPlanner.Normalized(d)))), "Listing RunCloud domains");
+                // As Get-ChildItem: an exact name (no wildcard) that matches nothing is an error; a wildcard, silence.
+                var matched = new bool[patterns?.Count ?? 0];
+                Func<RunCloudDomain, bool>? filter = patterns == null ? null : new Func<RunCloudDomain, bool>(d =>
+                {
+                    string normalized = SyncPlanner.Normalized(d);
+                    bool any = false;
+                    for (int i = 0; i < patterns.Count; i++)
+                    {
+                        if (patterns[i].IsMatch(normalized)) { matched[i] = true; any = true; }
+                    }
+
+                    return any;
+                });
+                if (WritePaged(first => service.DomainPages(serverId, webAppId, plain ? SearchText(Name) : null, first), o => RunCloudDomain.FromJson(o, serverId, webAppId),
+                    filter, "Listing RunCloud domains") && patterns != null)
+                {
+                    for (int i = 0; i < patterns.Count; i++)
+                    {
+                        string missing = Name![i];
+                        if (matched[i] || WildcardPattern.ContainsWildcardCharacters(missing)) continue;
+                        WriteNotFound(ErrorIds.DomainNotFound, $"{missing} is not a domain of web app {webAppId} (server {serverId}). Get-RunCloudDomain lists the app's domains; a wildcard (e.g. -Name '*{missing}') returns nothing instead of an error.", missing);
+                    }
+                }
             }
             catch (RunCloudApiException ex)
             {

@@ -8,7 +8,7 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>Gets the servers of the RunCloud account: all of them (every page), by id, or by name with wildcards.</summary>
-    [Cmdlet(VerbsCommon.Get, "RunCloudServer", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [Cmdlet(VerbsCommon.Get, "RunCloudServer", DefaultParameterSetName = ListSet, SupportsPaging = true, HelpUri = HelpUris.Base + "Get-RunCloudServer.md")]
     [OutputType(typeof(RunCloudServer))]
     public sealed class GetRunCloudServerCommand : RunCloudApiCmdlet
     {
@@ -21,6 +21,7 @@ namespace RunCloud.PowerShell.Commands
 
         [Parameter(Position = 0, ParameterSetName = ListSet)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(ServerNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
@@ -34,13 +35,20 @@ namespace RunCloud.PowerShell.Commands
                     return;
                 }
 
-                Func<string, bool>? byName = NameFilter(Name);
-                WritePaged(first => service.ServerPages(SearchText(Name), first), RunCloudServer.FromJson,
-                    byName == null ? null : new Func<RunCloudServer, bool>(s => byName(s.Name)), "Listing RunCloud servers");
+                var byName = new NameMatcher(Name);
+                if (WritePaged(first => service.ServerPages(SearchText(Name), first), RunCloudServer.FromJson,
+                    byName.For<RunCloudServer>(s => s.Name), "Listing RunCloud servers"))
+                {
+                    foreach (string missing in byName.Missing)
+                    {
+                        WriteNotFound(ErrorIds.ServerNotFound, $"No server named {missing} in this RunCloud account. Get-RunCloudServer lists them all; a wildcard (e.g. -Name '{missing}*') returns nothing instead of an error.", missing);
+                    }
+                }
             }
             catch (RunCloudApiException ex)
             {
-                ThrowApiError(ex, ParameterSetName == IdSet ? (object)Id : Name);
+                // Not found is an answer about this item, not a bad invocation: -ErrorAction decides what happens.
+                WriteApiError(ex, ParameterSetName == IdSet ? (object)Id : Name);
             }
         }
     }

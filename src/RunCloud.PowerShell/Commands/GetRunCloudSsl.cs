@@ -11,16 +11,18 @@ namespace RunCloud.PowerShell.Commands
     /// Gets a web application's SSL state: its certificate in basic mode (one object, Installed = $false when there
     /// is none), or, in advanced mode, one object per domain.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "RunCloudSsl")]
+    [Cmdlet(VerbsCommon.Get, "RunCloudSsl", HelpUri = HelpUris.Base + "Get-RunCloudSsl.md")]
     [OutputType(typeof(RunCloudSsl))]
     public sealed class GetRunCloudSslCommand : RunCloudWebAppCmdlet
     {
 
-        /// <summary>In advanced SSL mode, only these domains (wildcards allowed).</summary>
+        /// <summary>In advanced SSL mode, only these domains (wildcards allowed). -Domain is an alias: the domain is -Name everywhere.</summary>
         [Parameter]
+        [Alias("Domain")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(DomainNameCompleter))]
         [ValidateNotNullOrEmpty]
-        public string[]? Domain { get; set; }
+        public string[]? Name { get; set; }
 
         private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
         {
@@ -41,7 +43,7 @@ namespace RunCloud.PowerShell.Commands
                     return;
                 }
 
-                var byName = NameFilter(Domain);
+                var byName = NameFilter(Name);
                 List<RunCloudDomain> domains = Run(ct => service.ListDomainsAsync(serverId, webAppId, ct));
                 foreach (RunCloudDomain domain in domains)
                 {

@@ -8,7 +8,7 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>Gets the web applications of a server: all (every page), by id, or by name with wildcards.</summary>
-    [Cmdlet(VerbsCommon.Get, "RunCloudWebApp", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [Cmdlet(VerbsCommon.Get, "RunCloudWebApp", DefaultParameterSetName = ListSet, SupportsPaging = true, HelpUri = HelpUris.Base + "Get-RunCloudWebApp.md")]
     [OutputType(typeof(RunCloudWebApp))]
     public sealed class GetRunCloudWebAppCommand : RunCloudApiCmdlet
     {
@@ -27,6 +27,7 @@ namespace RunCloud.PowerShell.Commands
 
         [Parameter(Position = 0, ParameterSetName = ListSet)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(WebAppNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
@@ -41,9 +42,15 @@ namespace RunCloud.PowerShell.Commands
                     return;
                 }
 
-                Func<string, bool>? byName = NameFilter(Name);
-                WritePaged(first => service.WebAppPages(serverId, SearchText(Name), first), o => RunCloudWebApp.FromJson(o, serverId),
-                    byName == null ? null : new Func<RunCloudWebApp, bool>(a => byName(a.Name)), "Listing RunCloud web apps");
+                var byName = new NameMatcher(Name);
+                if (WritePaged(first => service.WebAppPages(serverId, SearchText(Name), first), o => RunCloudWebApp.FromJson(o, serverId),
+                    byName.For<RunCloudWebApp>(a => a.Name), "Listing RunCloud web apps"))
+                {
+                    foreach (string missing in byName.Missing)
+                    {
+                        WriteNotFound(ErrorIds.WebAppNotFound, $"No web app named {missing} on server {serverId}. Get-RunCloudWebApp -ServerId {serverId} lists them all; a wildcard returns nothing instead of an error.", missing);
+                    }
+                }
             }
             catch (RunCloudApiException ex)
             {

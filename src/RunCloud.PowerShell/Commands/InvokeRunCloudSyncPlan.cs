@@ -14,7 +14,7 @@ namespace RunCloud.PowerShell.Commands
     /// Each target's live list is read again first; a target whose list no longer matches the plan's fingerprint is
     /// refused with what changed, and the others proceed. Up to -ThrottleLimit targets run at once.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "RunCloudSyncPlan", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Invoke, "RunCloudSyncPlan", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Invoke-RunCloudSyncPlan.md")]
     [OutputType(typeof(RunCloudFleetResult), typeof(RunCloudFleetSummary))]
     public sealed class InvokeRunCloudSyncPlanCommand : RunCloudFleetCmdlet
     {

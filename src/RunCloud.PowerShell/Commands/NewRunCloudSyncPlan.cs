@@ -15,7 +15,7 @@ namespace RunCloud.PowerShell.Commands
     /// manifest, reads the live domains and writes what applying would do, with guard verdicts, the exact API calls and
     /// a fingerprint of the live list. -OutFile writes the reviewable plan document that Invoke-RunCloudSyncPlan applies.
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "RunCloudSyncPlan", DefaultParameterSetName = WebAppSet)]
+    [Cmdlet(VerbsCommon.New, "RunCloudSyncPlan", DefaultParameterSetName = WebAppSet, HelpUri = HelpUris.Base + "New-RunCloudSyncPlan.md")]
     [OutputType(typeof(RunCloudSyncPlan))]
     public sealed class NewRunCloudSyncPlanCommand : RunCloudFleetCmdlet
     {

@@ -16,7 +16,7 @@ namespace RunCloud.PowerShell.Commands
     /// A piped domain object binds as an object: removed by its id through its own connection, with no re-listing.
     /// The app's primary domain is refused unless -IncludePrimary; -Force only skips the confirmation.
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "RunCloudDomain", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "RunCloudDomain", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpUris.Base + "Remove-RunCloudDomain.md")]
     [OutputType(typeof(void))]
     public sealed class RemoveRunCloudDomainCommand : RunCloudApiCmdlet
     {
@@ -25,8 +25,11 @@ namespace RunCloud.PowerShell.Commands
         private const string InputObjectSet = "InputObject";
         private readonly Dictionary<(long, long), List<RunCloudDomain>> _listings = new Dictionary<(long, long), List<RunCloudDomain>>();
 
+        /// <summary>Names to remove; wildcards select every matching domain (each asked for, and each its own -WhatIf line).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Domain", "DomainName")]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(DomainNameCompleter))]
         [AllowEmptyString]
         public string[] Name { get; set; } = Array.Empty<string>();
 
@@ -128,6 +131,14 @@ namespace RunCloud.PowerShell.Commands
                     long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
                     foreach (string raw in Name)
                     {
+                        if (raw != null && WildcardPattern.ContainsWildcardCharacters(raw))
+                        {
+                            List<RunCloudDomain>? all = Listing(service, serverId, webAppId);
+                            if (all == null) return;
+                            foreach (RunCloudDomain match in Matching(all, raw)) Remove(connection, service, match);
+                            continue;
+                        }
+
                         if (!DomainName.TryNormalize(raw, out string name, out string problem))
                         {
                             WriteError(Invalid(ErrorIds.InvalidDomainName, problem, raw));
@@ -151,6 +162,19 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
+        /// <summary>
+        /// The domains a wildcard selects, as Remove-Item does: a domain whose name IS the pattern (RunCloud's wildcard
+        /// domains are named like *.example.com) is taken literally, alone; otherwise every match (none is silence).
+        /// </summary>
+        private static List<RunCloudDomain> Matching(List<RunCloudDomain> all, string pattern)
+        {
+            string literal = pattern.Trim().TrimEnd('.');
+            List<RunCloudDomain> exact = all.Where(d => string.Equals(d.Name, literal, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (exact.Count > 0) return exact;
+            var wildcard = new WildcardPattern(literal, WildcardOptions.IgnoreCase);
+            return all.Where(d => wildcard.IsMatch(d.Name)).ToList(); // a copy: removals change the listing
+        }
+
         /// <summary>One complete listing per web app, read on first need and kept current as domains are removed.</summary>
         private List<RunCloudDomain>? Listing(RunCloudService service, long serverId, long webAppId)
         {
@@ -172,13 +196,27 @@ namespace RunCloud.PowerShell.Commands
         {
             if (domain.IsPrimary && !IncludePrimary)
             {
+                if (IsWhatIf())
+                {
+                    // A plan, not a failure: -WhatIf shows the refusal as one of its lines.
+                    string line = $"Not removing {domain.Name} (id {domain.Id}) from web app {domain.WebAppId} (server {domain.ServerId}): it is the primary domain. Make another domain primary first, or pass -IncludePrimary.";
+                    ShouldProcess(line, line, "Remove domain");
+                    return;
+                }
+
                 WriteError(new ErrorRecord(
                     new InvalidOperationException($"{domain.Name} is the primary domain of web app {domain.WebAppId}; it was not removed. Make another domain primary first, or pass -IncludePrimary (-Force only skips the prompt)."),
                     ErrorIds.PrimaryDomainProtected, ErrorCategory.PermissionDenied, domain));
                 return;
             }
 
-            if (!ShouldProcessOrForce(Force, $"{domain.Name} (id {domain.Id}) on web app {domain.WebAppId} (server {domain.ServerId})", "Remove domain")) return;
+            if (!ShouldProcessOrForce(Force, $"{domain.Name} (id {domain.Id}) on web app {domain.WebAppId} (server {domain.ServerId})", "Remove domain"))
+            {
+                // Under -WhatIf the plan goes on as if confirmed, so -ResetSsl shows its SSL step too.
+                if (IsWhatIf()) _changed.Record(connection, domain.ServerId, domain.WebAppId, null);
+                return;
+            }
+
             if (ResetSsl)
             {
                 _changed.Touch(connection, domain.ServerId, domain.WebAppId);

@@ -17,16 +17,18 @@ namespace RunCloud.PowerShell.Commands
     /// Makes a web application's certificate cover every current domain: redeploys it (PUT .../ssl/{id}), installs
     /// one when there is none, or with -Reinstall uninstalls and installs afresh. In advanced SSL mode it works per domain.
     /// </summary>
-    [Cmdlet(VerbsCommon.Reset, "RunCloudSsl", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Reset, "RunCloudSsl", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Reset-RunCloudSsl.md")]
     [OutputType(typeof(RunCloudSsl))]
     public sealed class ResetRunCloudSslCommand : RunCloudWebAppCmdlet
     {
 
-        /// <summary>Advanced SSL mode: only these domains (wildcards allowed); default all.</summary>
+        /// <summary>Advanced SSL mode: only these domains (wildcards allowed); default all. -Domain is an alias: the domain is -Name everywhere.</summary>
         [Parameter]
+        [Alias("Domain")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(DomainNameCompleter))]
         [ValidateNotNullOrEmpty]
-        public string[]? Domain { get; set; }
+        public string[]? Name { get; set; }
 
         [Parameter]
         [ValidateSet("letsencrypt", "custom", IgnoreCase = true)]
@@ -246,13 +248,13 @@ namespace RunCloud.PowerShell.Commands
         private bool ResetPerDomain(RunCloudService service, long serverId, long webAppId)
         {
             bool allDone = true;
-            Func<string, bool>? byName = NameFilter(Domain);
+            Func<string, bool>? byName = NameFilter(Name);
             List<RunCloudDomain> domains = Run(ct => service.ListDomainsAsync(serverId, webAppId, ct));
             List<RunCloudDomain> chosen = domains.Where(d => byName == null || byName(d.Name)).ToList();
-            if (Domain != null && chosen.Count == 0)
+            if (Name != null && chosen.Count == 0)
             {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No domain of web app {webAppId} matches {string.Join(", ", Domain)}."),
-                    ErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, Domain));
+                WriteError(new ErrorRecord(new ItemNotFoundException($"No domain of web app {webAppId} matches {string.Join(", ", Name)}."),
+                    ErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, Name));
                 return false;
             }
 

@@ -142,11 +142,12 @@ namespace RunCloud.PowerShell.Commands
         /// -First and -Skip without fetching more pages than needed, and showing progress when the list spans more than
         /// one page. <paramref name="open"/> opens the listing at a given first page.
         /// </summary>
-        private protected void WritePaged<T>(Func<int, PageIterator> open, Func<JObject, T> map, Func<T, bool>? filter, string activity)
+        /// <returns>True when every page was read (not cut short by -First), so a name not seen is not there.</returns>
+        private protected bool WritePaged<T>(Func<int, PageIterator> open, Func<JObject, T> map, Func<T, bool>? filter, string activity)
         {
             ulong skip = PagingParameters?.Skip ?? 0;
             ulong first = PagingParameters?.First ?? ulong.MaxValue;
-            if (first == 0) return;
+            if (first == 0) return false;
             int perPage = RunCloudApiClient.MaxPerPage;
             int startPage = 1;
             ulong seen = 0;
@@ -201,9 +202,11 @@ namespace RunCloud.PowerShell.Commands
                         if (filter != null && !filter(value)) continue;
                         if (seen++ < skip) continue;
                         WriteObject(value);
-                        if (++written >= first) return;
+                        if (++written >= first) return false; // cut short by -First: unseen names may still be there
                     }
                 }
+
+                return true;
             }
             finally
             {
@@ -213,6 +216,41 @@ namespace RunCloud.PowerShell.Commands
                 }
             }
         }
+
+        /// <summary>
+        /// A name filter that also remembers which exact (wildcard-free) names it matched, so the names that matched
+        /// nothing can be reported afterwards, as Get-ChildItem does: an exact name not found is an error, a wildcard
+        /// that matches nothing is silence.
+        /// </summary>
+        private protected sealed class NameMatcher
+        {
+            private readonly Func<string, bool>? _filter;
+            private readonly List<string> _exact;
+            private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+            public NameMatcher(string[]? patterns)
+            {
+                _filter = NameFilter(patterns);
+                _exact = (patterns ?? Array.Empty<string>()).Where(p => !WildcardPattern.ContainsWildcardCharacters(p)).ToList();
+            }
+
+            public Func<T, bool>? For<T>(Func<T, string> name)
+            {
+                if (_filter == null) return null;
+                return item =>
+                {
+                    string n = name(item);
+                    if (!_filter(n)) return false;
+                    _seen.Add(n);
+                    return true;
+                };
+            }
+
+            public IEnumerable<string> Missing => _exact.Where(e => !_seen.Contains(e)).Distinct(StringComparer.OrdinalIgnoreCase);
+        }
+
+        private protected void WriteNotFound(string errorId, string message, object target) =>
+            WriteError(new ErrorRecord(new ItemNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, target));
 
         /// <summary>RunCloud's server-side search narrows a listing when a single name pattern has a literal part.</summary>
         private protected static string? SearchText(string[]? patterns)
@@ -249,7 +287,30 @@ namespace RunCloud.PowerShell.Commands
         {
             bool confirmAsked = MyInvocation.BoundParameters.TryGetValue("Confirm", out object? c) && c is SwitchParameter sp && sp.IsPresent;
             if (force && !confirmAsked && !IsWhatIf()) return true;
-            return ShouldProcess(target, action);
+            return Ask(target, action);
+        }
+
+        /// <summary>
+        /// ShouldProcess, except that a prompt PowerShell cannot show (pwsh -NonInteractive, a scheduled task) stops the
+        /// command with what to pass instead of PowerShell's bare "NonInteractive mode" error.
+        /// </summary>
+        private protected bool Ask(string target, string action)
+        {
+            try
+            {
+                return ShouldProcess(target, action);
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException)
+            {
+                string message = $"{MyInvocation.MyCommand.Name} asks before it does \"{action}\" on {target}, but PowerShell cannot ask here "
+                    + "(it runs non-interactively, e.g. pwsh -NonInteractive or a scheduled task). Nothing was changed. "
+                    + "To go ahead without asking, pass -Confirm:$false (or -Force where the command has it); to see what would happen, pass -WhatIf.";
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message, ex), ErrorIds.ConfirmationRequired, ErrorCategory.InvalidOperation, target)
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"{MyInvocation.MyCommand.Name} ... -Confirm:$false" },
+                });
+                return false;
+            }
         }
 
         /// <summary>The per-app locks and journals of this command (Add-/Remove-RunCloudDomain -ResetSsl, Reset-RunCloudSsl); released on Dispose.</summary>

@@ -21,7 +21,7 @@ namespace RunCloud.PowerShell.Commands
     /// the plan to <see cref="SyncExecutor"/>, which journals before the first change, adds, removes and redeploys SSL
     /// once. -Force only skips confirmation; each rule has its own explicit override. See docs/safety.md.
     /// </summary>
-    [Cmdlet(VerbsData.Sync, "RunCloudDomain", DefaultParameterSetName = "Domains", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsData.Sync, "RunCloudDomain", DefaultParameterSetName = "Domains", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Sync-RunCloudDomain.md")]
     [OutputType(typeof(RunCloudSyncResult))]
     [OutputType(typeof(RunCloudFleetResult), typeof(RunCloudFleetSummary), ParameterSetName = new[] { "Manifest" })]
     public sealed class SyncRunCloudDomainCommand : RunCloudFleetCmdlet
@@ -29,16 +29,21 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>Error id of the refusal to prune from an empty desired list.</summary>
         public const string EmptySourceErrorId = "RunCloudSyncEmptySource";
 
+        /// <summary>Under -WhatIf, the ErrorId of the guard that would stop the real run.</summary>
+        private string? _stoppedBy;
+
         /// <summary>Error id of a prune held back because the desired list has invalid entries.</summary>
         public const string PruneStoppedErrorId = "RunCloudSyncPruneStopped";
 
         private readonly List<string> _raw = new List<string>();
         private readonly List<RunCloudSyncSkip> _inputProblems = new List<RunCloudSyncSkip>();
 
+        /// <summary>The desired domain names. -Domain is an alias: the domain is -Name everywhere.</summary>
         [Parameter(Position = 0)]
+        [Alias("Domain")]
         [AllowEmptyCollection]
         [AllowEmptyString]
-        public string[]? Domain { get; set; }
+        public string[]? Name { get; set; }
 
         /// <summary>
         /// A fleet manifest (.json or .psd1, see docs/fleet.md): plans every target, then applies the plans at once, up to
@@ -164,7 +169,7 @@ namespace RunCloud.PowerShell.Commands
                 ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-ResetSsl and -NoSslReset contradict each other; pass one of them.", null));
             }
 
-            if (Domain != null) _raw.AddRange(Domain);
+            if (Name != null) _raw.AddRange(Name);
             if (Site != null && Site.Length > 0 && SubdomainOf == null)
             {
                 ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-Site needs -SubdomainOf (the parent domain, e.g. -SubdomainOf example.com -Site shop,blog).", Site));
@@ -277,7 +282,13 @@ namespace RunCloud.PowerShell.Commands
 
             // Early guard (no request yet): an empty desired list with -Prune.
             SyncPlan early = SyncPlanner.Plan(entries, Array.Empty<RunCloudDomain>(), options);
-            if (early.Verdict == SyncVerdict.EmptySource)
+            if (early.Verdict == SyncVerdict.EmptySource && whatIf)
+            {
+                // The plan says the real run would stop here (StoppedBy, Success false), and goes on to show the rest.
+                WriteWarning($"{app}: {early.VerdictMessage}");
+                _stoppedBy = EmptySourceErrorId;
+            }
+            else if (early.Verdict == SyncVerdict.EmptySource)
             {
                 ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(early.VerdictMessage), EmptySourceErrorId, ErrorCategory.InvalidData, app)
                 {
@@ -350,6 +361,9 @@ namespace RunCloud.PowerShell.Commands
                         ErrorDetails = new ErrorDetails($"{app}: {plan.VerdictMessage}"),
                     });
                     return;
+                case SyncVerdict.EmptySource when whatIf:
+                    _stoppedBy ??= EmptySourceErrorId;
+                    break;
                 case SyncVerdict.EmptySource:
                     CompleteProgress(progress);
                     ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(plan.VerdictMessage), EmptySourceErrorId, ErrorCategory.InvalidData, app)
@@ -362,6 +376,7 @@ namespace RunCloud.PowerShell.Commands
                     if (whatIf)
                     {
                         WriteWarning(message);
+                        _stoppedBy ??= ErrorIds.TooManyRemovals;
                         break;
                     }
 
@@ -412,9 +427,11 @@ namespace RunCloud.PowerShell.Commands
                 FinishedPending = outcome.FinishedPending.ToArray(),
                 PruneStopped = plan.PruneStoppedMessage != null,
                 ApiCalls = (int)(connection.RequestCount - requestsBefore),
-                Duration = clock.Elapsed,
+                Duration = Math.Round(clock.Elapsed.TotalSeconds, 3),
                 WhatIf = whatIf,
-                Success = failed.Count == 0 && plan.PruneStoppedMessage == null,
+                DesiredCount = plan.Desired.Count,
+                StoppedBy = _stoppedBy,
+                Success = failed.Count == 0 && plan.PruneStoppedMessage == null && _stoppedBy == null,
             };
             foreach (string finished in outcome.FinishedPending) WriteWarning($"RunCloud: {app}: finished {finished}.");
             WriteObject(syncResult);

@@ -8,7 +8,7 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>Calls GET ping with the connection's credentials: $true when RunCloud accepts them.</summary>
-    [Cmdlet(VerbsDiagnostic.Test, "RunCloudConnection")]
+    [Cmdlet(VerbsDiagnostic.Test, "RunCloudConnection", HelpUri = HelpUris.Base + "Test-RunCloudConnection.md")]
     [OutputType(typeof(bool), typeof(RunCloudConnectionTest))]
     public sealed class TestRunCloudConnectionCommand : RunCloudCmdlet
     {

@@ -18,7 +18,7 @@ namespace RunCloud.PowerShell.Commands
     /// Resolves each name's A/AAAA records and says whether it points at the RunCloud server's IP address: the seed's
     /// troubleshooting step "check that your domains point at your server's IP" before a certificate is issued.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "RunCloudDomainDns")]
+    [Cmdlet(VerbsDiagnostic.Test, "RunCloudDomainDns", HelpUri = HelpUris.Base + "Test-RunCloudDomainDns.md")]
     [OutputType(typeof(RunCloudDnsCheck))]
     public sealed class TestRunCloudDomainDnsCommand : RunCloudApiCmdlet
     {

@@ -38,5 +38,9 @@ namespace RunCloud.PowerShell.Http
         public const string FleetTargetBlocked = "RunCloudFleetTargetBlocked";
         public const string FleetTargetFailed = "RunCloudFleetTargetFailed";
         public const string ConnectionMismatch = "RunCloudConnectionMismatch";
+        public const string ServerNotFound = "RunCloudServerNotFound";
+        public const string WebAppNotFound = "RunCloudWebAppNotFound";
+        public const string ConfirmationRequired = "RunCloudConfirmationRequired";
+        public const string NothingToSet = "RunCloudNothingToSet";
     }
 }

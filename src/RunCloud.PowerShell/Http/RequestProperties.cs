@@ -17,6 +17,12 @@ namespace RunCloud.PowerShell.Http
     {
         public const string Attempt = "RunCloud.Attempt";
 
+        /// <summary>Set by the retry handler on the request of a final answer that came after retries.</summary>
+        public const string Elapsed = "RunCloud.Elapsed";
+
+        public static TimeSpan GetElapsed(HttpRequestMessage request) =>
+            request.Properties.TryGetValue(Elapsed, out object? value) && value is TimeSpan t ? t : TimeSpan.Zero;
+
         /// <summary>
         /// Set on a request whose effect is costly to repeat (add domain, SSL install, SSL redeploy: each a certificate
         /// issuance against Let's Encrypt's weekly limits): the retry handler treats it as non-idempotent whatever its

@@ -110,10 +110,14 @@ namespace RunCloud.PowerShell.Http
                 {
                     if (response != null)
                     {
+                        message.Properties[RequestProperties.Elapsed] = _clock.Elapsed - started;
                         return response; // the caller turns the final status into its error
                     }
 
-                    throw Transport(method, request.RequestUri, failure!, attempt);
+                    RunCloudApiException transport = Transport(method, request.RequestUri, failure!, attempt);
+                    transport.Attempts = attempt;
+                    transport.Elapsed = _clock.Elapsed - started;
+                    throw transport;
                 }
 
                 response?.Dispose();

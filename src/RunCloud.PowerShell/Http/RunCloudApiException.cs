@@ -51,6 +51,12 @@ namespace RunCloud.PowerShell.Http
         /// <summary>The web app id the failed request named, if any.</summary>
         public long? WebAppId { get; }
 
+        /// <summary>How many times the request was sent before this error (1 when it was not retried).</summary>
+        public int Attempts { get; internal set; } = 1;
+
+        /// <summary>The time from the first attempt to the final failure, retries and back-off included.</summary>
+        public TimeSpan Elapsed { get; internal set; }
+
         /// <summary>
         /// True when a non-idempotent request (POST, PATCH) failed in a way that does not tell whether RunCloud
         /// applied it (timeout, connection reset, 502/503/504, an unreadable answer). Such a request is never

@@ -37,6 +37,11 @@ namespace RunCloud.PowerShell.Models
         public bool EnableHsts { get; set; }
         public DateTime? ValidUntil { get; set; }
         public DateTime? RenewalDate { get; set; }
+
+        /// <summary>Whole days until <see cref="ValidUntil"/> (negative once expired); null without a certificate.</summary>
+        public int? DaysRemaining => ValidUntil.HasValue
+            ? (int)Math.Floor((ValidUntil.Value.ToUniversalTime() - DateTime.UtcNow).TotalDays)
+            : (int?)null;
         public long? ApiId { get; set; }
         public long? SslProtocolId { get; set; }
         public DateTime? CreatedAt { get; set; }

@@ -38,12 +38,22 @@ namespace RunCloud.PowerShell.Models
         /// <summary>HTTP requests the sync sent (retries included).</summary>
         public int ApiCalls { get; set; }
 
-        public TimeSpan Duration { get; set; }
+        /// <summary>How long the sync took, in seconds (a number, so ConvertTo-Json and logs show it as one).</summary>
+        public double Duration { get; set; }
 
         /// <summary>True under -WhatIf: nothing was changed, the lists show the plan.</summary>
         public bool WhatIf { get; set; }
 
-        /// <summary>True when nothing failed and no safety rule held part of the plan back.</summary>
+        /// <summary>How many valid, distinct names the desired list held.</summary>
+        public int DesiredCount { get; set; }
+
+        /// <summary>
+        /// Under -WhatIf, the ErrorId of the guard that would stop the real run before any change
+        /// (RunCloudSyncTooManyRemovals, RunCloudSyncEmptySource); null when the run would go ahead.
+        /// </summary>
+        public string? StoppedBy { get; set; }
+
+        /// <summary>True when nothing failed, no safety rule held part of the plan back, and (under -WhatIf) no guard would stop the run.</summary>
         public bool Success { get; set; }
 
         public override string ToString() =>

@@ -90,7 +90,7 @@ namespace RunCloud.PowerShell.Sync
             foreach (string name in plan.Desired)
             {
                 if (plan.Current.ContainsKey(name)) plan.Unchanged.Add(name);
-                else if (excluded(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Excluded by -Exclude; not added."));
+                else if (excluded(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Excluded by -Exclude; not added.", RunCloudSyncSkip.Excluded));
                 else plan.ToAdd.Add(name);
             }
 
@@ -102,10 +102,10 @@ namespace RunCloud.PowerShell.Sync
             {
                 if (desiredSet.Contains(name) || !seenIds.Add(d.Id)) continue;
                 if (!options.Prune) plan.Kept.Add(name);
-                else if (d.IsPrimary) plan.Skipped.Add(new RunCloudSyncSkip(name, "The primary domain of the web app is never removed."));
-                else if (plan.RecoveredNames.Contains(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Named by an invalid entry of the desired list; never removed. Fix the entry."));
-                else if (protectedName(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Created by RunCloud (matches -ProtectedName); never removed."));
-                else if (excluded(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Excluded by -Exclude; not removed."));
+                else if (d.IsPrimary) plan.Skipped.Add(new RunCloudSyncSkip(name, "The primary domain of the web app is never removed.", RunCloudSyncSkip.Primary));
+                else if (plan.RecoveredNames.Contains(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Named by an invalid entry of the desired list; never removed. Fix the entry.", RunCloudSyncSkip.Invalid));
+                else if (protectedName(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Created by RunCloud (matches -ProtectedName); never removed.", RunCloudSyncSkip.Protected));
+                else if (excluded(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Excluded by -Exclude; not removed.", RunCloudSyncSkip.Excluded));
                 else candidates.Add(d);
             }
 

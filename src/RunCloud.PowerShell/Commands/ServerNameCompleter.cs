@@ -1,0 +1,17 @@
+using System;
+using System.Collections;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Session;
+
+namespace RunCloud.PowerShell.Commands
+{
+    /// <summary>Completes -Name with the account's server names.</summary>
+    public sealed class ServerNameCompleter : RunCloudNameCompleter
+    {
+        private protected override string? Scope(RunCloudConnection connection, IDictionary? bound, out Func<RunCloudService, PageIterator>? open)
+        {
+            open = service => service.ServerPages();
+            return "account server names";
+        }
+    }
+}
