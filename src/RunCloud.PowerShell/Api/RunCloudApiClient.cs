@@ -22,7 +22,7 @@ namespace RunCloud.PowerShell.Api
     internal sealed class RunCloudApiClient : IDisposable
     {
         public const int MaxPerPage = 40;
-        private static readonly JsonSerializerSettings s_json = new JsonSerializerSettings { NullValueHandling = NullValueHandling.Include };
+        private static readonly JsonSerializerSettings s_json = new JsonSerializerSettings { NullValueHandling = NullValueHandling.Ignore };
         private readonly HttpClient _http;
         private readonly Uri _baseUri;
         private readonly Func<long?> _serverId;
@@ -47,7 +47,7 @@ namespace RunCloud.PowerShell.Api
             request.Headers.Accept.ParseAdd("application/json");
             if (body != null)
             {
-                string json = body as string ?? JsonConvert.SerializeObject(body, s_json);
+                string json = body as string ?? SerializeBody(body);
                 request.Content = new StringContent(json, Encoding.UTF8, "application/json");
             }
 
@@ -71,7 +71,38 @@ namespace RunCloud.PowerShell.Api
 
             string? message = parsed?["message"]?.Type == JTokenType.String ? (string?)parsed["message"] : null;
             throw RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
-                message, ReadValidationErrors(parsed), RetryHandler.RetryAfter(response), _serverId(), _webAppId());
+                message, ReadValidationErrors(parsed), RetryHandler.RetryAfter(response), _serverId(), _webAppId(), UsesApiKey);
+        }
+
+        /// <summary>True when the connection authenticates with API key + secret (v2 Basic): a 401 then hints at API tokens.</summary>
+        public bool UsesApiKey { get; set; }
+
+        /// <summary>
+        /// A request body as JSON with every null-valued key left out (at any depth, dictionaries included, which
+        /// NullValueHandling alone does not cover): RunCloud's Laravel validation treats a present null as a value.
+        /// </summary>
+        internal static string SerializeBody(object body)
+        {
+            JToken token = body as JToken ?? JToken.FromObject(body, JsonSerializer.Create(s_json));
+            return DropNulls(token.DeepClone()).ToString(Formatting.None);
+        }
+
+        private static JToken DropNulls(JToken token)
+        {
+            if (token is JObject o)
+            {
+                foreach (JProperty p in o.Properties().ToList())
+                {
+                    if (p.Value.Type == JTokenType.Null) p.Remove();
+                    else DropNulls(p.Value);
+                }
+            }
+            else if (token is JArray a)
+            {
+                foreach (JToken item in a) DropNulls(item);
+            }
+
+            return token;
         }
 
         /// <summary>Reads one list page; a GET that answers malformed JSON is read again once (GET is safe to repeat).</summary>

@@ -37,10 +37,10 @@ namespace RunCloud.PowerShell.Commands
         [ValidateSet("http-01", "dns-01", IgnoreCase = true)]
         public string AuthorizationMethod { get; set; } = "http-01";
 
-        /// <summary>The DNS API integration id for dns-01 validation.</summary>
+        /// <summary>The DNS API integration id for dns-01 validation (an integer, as RunCloud's API takes it).</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ExternalApi { get; set; }
+        [ValidateRange(1, long.MaxValue)]
+        public long? ExternalApi { get; set; }
 
         [Parameter]
         public SwitchParameter EnableHsts { get; set; }

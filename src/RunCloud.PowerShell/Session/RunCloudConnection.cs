@@ -47,7 +47,7 @@ namespace RunCloud.PowerShell.Session
             };
             var http = new HttpClient(chain) { Timeout = Timeout.InfiniteTimeSpan };
             http.DefaultRequestHeaders.UserAgent.ParseAdd("RunCloud.PowerShell/" + ModuleVersion);
-            Api = new RunCloudApiClient(http, baseUri, () => ServerId, () => WebAppId);
+            Api = new RunCloudApiClient(http, baseUri, () => ServerId, () => WebAppId) { UsesApiKey = credential.Kind == RunCloudAuthenticationKind.ApiKey };
             ConnectedAt = DateTime.UtcNow;
         }
 
