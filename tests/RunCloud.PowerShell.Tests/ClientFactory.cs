@@ -32,6 +32,7 @@ namespace RunCloud.PowerShell.Tests
         public static RunCloudConnection Create(HttpMessageHandler transport, RetryPolicy? retry = null, int rateLimit = 0,
             TimeSpan? window = null, bool basic = false)
         {
+            TestStateFolder.EnsureSet();
             RunCloudCredential credential = basic
                 ? RunCloudCredential.ForApiKey(ApiKey, SecureText.FromPlain(ApiSecret))
                 : RunCloudCredential.ForToken(SecureText.FromPlain(Token));

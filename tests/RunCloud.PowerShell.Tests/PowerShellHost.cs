@@ -13,6 +13,7 @@ namespace RunCloud.PowerShell.Tests
 
         public PowerShellHost()
         {
+            TestStateFolder.EnsureSet();
             InitialSessionState state = InitialSessionState.CreateDefault2();
             state.ImportPSModule(new[] { typeof(RunCloudCmdlet).Assembly.Location });
             _runspace = RunspaceFactory.CreateRunspace(state);

@@ -5,6 +5,12 @@ if (-not (Test-Path (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1'))) 
 }
 Import-Module $script:ModulePath -Force -ErrorAction Stop
 
+# The module's durable state (journals, locks) goes to a fresh temporary folder for every test file, and to child
+# processes through the environment: no test ever reads or writes the user's real state folder.
+$script:TestStatePath = Join-Path ([IO.Path]::GetTempPath()) ("runcloud-pester-state-" + [guid]::NewGuid().ToString('N'))
+$null = New-Item -ItemType Directory -Path $script:TestStatePath -Force
+$env:RUNCLOUD_STATE_PATH = $script:TestStatePath
+
 # The command line of this pwsh, to start child processes with the very same PowerShell.
 function Get-TestPwshCommand {
     $process = [Environment]::ProcessPath

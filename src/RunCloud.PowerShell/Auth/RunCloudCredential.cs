@@ -46,6 +46,12 @@ namespace RunCloud.PowerShell.Auth
             }
         }
 
+        /// <summary>
+        /// The account identity behind this credential, to be hashed into a state key (AppStateKey.Fingerprint) and
+        /// never stored or shown: the API key (not its secret) for Basic auth, the token for Bearer.
+        /// </summary>
+        internal string IdentityForFingerprint() => _apiKey != null ? "key:" + _apiKey : "token:" + SecureText.ToPlain(_token!);
+
         public AuthenticationHeaderValue CreateHeader()
         {
             if (_token != null)

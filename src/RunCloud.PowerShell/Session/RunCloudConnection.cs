@@ -90,6 +90,10 @@ namespace RunCloud.PowerShell.Session
 
         internal RunCloudApiClient Api { get; }
 
+        /// <summary>The key of one web app's durable state (journal, lock): a non-secret fingerprint of this account + the ids.</summary>
+        internal State.AppStateKey StateKey(long serverId, long webAppId) =>
+            new State.AppStateKey(State.AppStateKey.Fingerprint(BaseUri, _credential.IdentityForFingerprint()), serverId, webAppId);
+
         internal string[] SecretsForRedaction() => _credential.SecretsForRedaction();
 
         public override string ToString() => $"{BaseUri} ({ApiVersion}, {AuthenticationKind} {KeyId})";

@@ -1,0 +1,134 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Threading;
+
+namespace RunCloud.PowerShell.State
+{
+    /// <summary>
+    /// Serialises runs on one web app across processes (and runspaces): the lock file &lt;stem&gt;.lock opened with
+    /// FileShare.None. The OS releases it when the handle closes, including when the process dies (kill -9, power
+    /// loss), so a crash never leaves the app locked. The file itself stays (deleting it would let two runs lock two
+    /// different files of the same name). Who holds it is written, best effort, to &lt;stem&gt;.lock.owner for the
+    /// message a waiting run shows.
+    /// API: <see cref="JournalStore.Lock"/> (or <see cref="Acquire"/>) → use → Dispose. Waiting longer than the
+    /// timeout throws <see cref="AppLockedException"/> (ErrorId RunCloudAppLocked).
+    /// </summary>
+    public sealed class AppLock : IDisposable
+    {
+        /// <summary>How often a waiting run tries again.</summary>
+        internal static TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+        private FileStream? _stream;
+
+        private AppLock(FileStream stream, string path, AppStateKey key)
+        {
+            _stream = stream;
+            Path = path;
+            Key = key;
+        }
+
+        public string Path { get; }
+
+        public AppStateKey Key { get; }
+
+        /// <param name="folder">Existing folder holding the lock file.</param>
+        /// <param name="path">The lock file.</param>
+        /// <param name="key">The app.</param>
+        /// <param name="timeout">Longest wait; zero tries once.</param>
+        /// <param name="ct">Stops the wait.</param>
+        /// <param name="holder">Who takes it, for the message others see (e.g. "Sync-RunCloudDomain").</param>
+        /// <param name="delay">The wait between attempts (tests inject one that advances a fake clock).</param>
+        /// <param name="elapsed">Time waited so far (tests inject a fake clock).</param>
+        internal static AppLock Acquire(string folder, string path, AppStateKey key, TimeSpan timeout, CancellationToken ct, string? holder,
+            Action<TimeSpan, CancellationToken>? delay = null, Func<TimeSpan>? elapsed = null)
+        {
+            if (elapsed == null)
+            {
+                Stopwatch watch = Stopwatch.StartNew();
+                elapsed = () => watch.Elapsed;
+            }
+
+            delay ??= (span, token) => token.WaitHandle.WaitOne(span);
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                FileStream? stream = TryOpen(path);
+                if (stream != null)
+                {
+                    WriteOwner(path, holder);
+                    return new AppLock(stream, path, key);
+                }
+
+                TimeSpan waited = elapsed();
+                if (waited >= timeout)
+                {
+                    string owner = ReadOwner(path);
+                    throw new AppLockedException(
+                        $"Another run is changing {key} ({owner}); waited {waited.TotalSeconds:0.#} s for it to finish. Nothing was changed. "
+                        + "Run again later, or pass a longer -LockTimeout. If no other run exists, the lock is held by a process that is still alive: "
+                        + $"the lock file is {path}.",
+                        path);
+                }
+
+                TimeSpan left = timeout - waited;
+                delay(left < PollInterval ? left : PollInterval, ct);
+            }
+        }
+
+        public void Dispose()
+        {
+            FileStream? stream = Interlocked.Exchange(ref _stream, null);
+            if (stream == null) return;
+            try { File.Delete(Path + ".owner"); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            stream.Dispose();
+        }
+
+        private static FileStream? TryOpen(string path)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            }
+            catch (DirectoryNotFoundException ex)
+            {
+                throw new StateException($"The state folder of the lock {path} is missing: {ex.Message}", ex, path);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new StateException($"Cannot open the lock file {path}: {ex.Message} Make the state folder writable for this account.", ex, path);
+            }
+            catch (IOException)
+            {
+                return null; // held by someone else (sharing violation / EWOULDBLOCK)
+            }
+        }
+
+        private static void WriteOwner(string path, string? holder)
+        {
+            try
+            {
+                string text = string.Format(CultureInfo.InvariantCulture, "{0} (process {1} on {2}, since {3:u})",
+                    holder ?? "a RunCloud.PowerShell run", Process.GetCurrentProcess().Id, Environment.MachineName, DateTime.UtcNow);
+                File.WriteAllText(path + ".owner", text, Encoding.UTF8);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+
+        private static string ReadOwner(string path)
+        {
+            try
+            {
+                string text = File.ReadAllText(path + ".owner", Encoding.UTF8).Trim();
+                return text.Length == 0 ? "holder unknown" : "held by " + (text.Length > 200 ? text.Substring(0, 200) : text);
+            }
+            catch (IOException) { return "holder unknown"; }
+            catch (UnauthorizedAccessException) { return "holder unknown"; }
+        }
+    }
+}
