@@ -21,6 +21,10 @@ namespace RunCloud.PowerShell.Commands
         [ValidateRange(1, long.MaxValue)]
         public long? ServerId { get; set; }
 
+        /// <summary>Bound from a piped server object: stamped on the web apps so later steps can name the server.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? ServerName { get; set; }
+
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
         [ValidateRange(1, long.MaxValue)]
         public long Id { get; set; }
@@ -39,18 +43,26 @@ namespace RunCloud.PowerShell.Commands
             {
                 if (ParameterSetName == IdSet)
                 {
-                    WriteObject(Run(ct => service.GetWebAppAsync(serverId, Id, ct)));
+                    RunCloudWebApp app = Run(ct => service.GetWebAppAsync(serverId, Id, ct));
+                    app.ServerName = ServerName;
+                    WriteObject(app);
                     return;
                 }
 
                 Func<string, bool>? byName = NameFilter(Name);
-                WritePaged(connection, ApiPaths.WebApps(serverId), SearchQuery(Name), o => RunCloudWebApp.FromJson(o, serverId),
+                WritePaged(connection, ApiPaths.WebApps(serverId), SearchQuery(Name), o => Stamp(RunCloudWebApp.FromJson(o, serverId)),
                     byName == null ? null : new Func<RunCloudWebApp, bool>(a => byName(a.Name)), "Listing RunCloud web apps");
             }
             catch (RunCloudApiException ex)
             {
                 WriteApiError(ex, serverId);
             }
+        }
+
+        private RunCloudWebApp Stamp(RunCloudWebApp app)
+        {
+            app.ServerName = ServerName;
+            return app;
         }
     }
 }
