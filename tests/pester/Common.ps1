@@ -11,6 +11,10 @@ $script:TestStatePath = Join-Path ([IO.Path]::GetTempPath()) ("runcloud-pester-s
 $null = New-Item -ItemType Directory -Path $script:TestStatePath -Force
 $env:RUNCLOUD_STATE_PATH = $script:TestStatePath
 
+# The emulator's names do not resolve to its servers in real DNS: tests check DNS readiness only where they supply the
+# answers themselves (-DnsServer with tests/pester/LoopbackDns.cs), and say so by clearing this for that command.
+$env:RUNCLOUD_SKIP_DNS_CHECK = '1'
+
 # The command line of this pwsh, to start child processes with the very same PowerShell.
 function Get-TestPwshCommand {
     $process = [Environment]::ProcessPath

@@ -1,45 +1,55 @@
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using RunCloud.PowerShell.Api.Ssl;
+using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Api
 {
+    /// <summary>What one SSL step did: the outcome, the strategy's plan (not-ready and deferred names), and per-name failures.</summary>
+    internal sealed class SslRunResult
+    {
+        public SslRunResult(RedeployOutcome outcome, SslPlan plan, List<(SslAction Action, RunCloudApiException Error)> failures)
+        {
+            Outcome = outcome;
+            Plan = plan;
+            Failures = failures;
+        }
+
+        public RedeployOutcome Outcome { get; }
+        public SslPlan Plan { get; }
+        public List<(SslAction Action, RunCloudApiException Error)> Failures { get; }
+    }
+
     /// <summary>
-    /// "Reinstall SSL" after domains changed, with the documented calls (not the Ultimate Multisite v3 integration's
-    /// undocumented PATCH .../ssl/advanced/{id}/redeploy): GET .../ssl, and when it has an id, PUT .../ssl/{id} once.
-    /// Only when the app has no app-wide certificate is the SSL mode read; in advanced mode each changed domain gets
-    /// its own certificate (re)deployed instead.
+    /// "Make the certificate follow the domains" after domains changed, through the <see cref="SslStrategy"/>: in basic
+    /// mode one documented PUT .../ssl/{id} (never the Ultimate Multisite v3 integration's undocumented PATCH
+    /// .../ssl/advanced/{id}/redeploy) once the name count, DNS readiness and Let's Encrypt budget allow it; in advanced
+    /// mode one order per changed domain. A refusal is thrown as <see cref="SslRefusedException"/>.
     /// </summary>
     internal static class SslRedeployer
     {
-        public static async Task<RedeployOutcome> RedeployAsync(RunCloudService service, long s, long w,
-            IReadOnlyCollection<RunCloudDomain> addedDomains, CancellationToken ct)
+        public static async Task<SslRunResult> RedeployAsync(RunCloudService service, RunCloudConnection? connection, long s, long w,
+            IReadOnlyCollection<RunCloudDomain> changedDomains, SslOptions? options, CancellationToken ct)
         {
-            RunCloudSsl ssl = await service.GetSslAsync(s, w, ct).ConfigureAwait(false);
-            if (ssl.Installed && ssl.Id.HasValue)
+            var strategy = new SslStrategy(service, connection, s, w, options);
+            SslPlan plan = await strategy.PlanAsync(changedDomains, null, installIfMissing: false, everyUncovered: false, ct).ConfigureAwait(false);
+            if (!plan.HasSsl)
             {
-                await service.RedeploySslAsync(s, w, ssl.Id.Value, ct).ConfigureAwait(false);
-                return RedeployOutcome.Redeployed;
+                strategy.SaveJournal();
+                return new SslRunResult(RedeployOutcome.NoSsl, plan, new List<(SslAction, RunCloudApiException)>());
             }
 
-            var (advanced, _) = await service.GetSslModeAsync(s, w, ct).ConfigureAwait(false);
-            if (!advanced) return RedeployOutcome.NoSsl;
-
-            foreach (RunCloudDomain domain in addedDomains)
+            if (plan.Refused)
             {
-                RunCloudSsl perDomain = await service.GetDomainSslAsync(domain, ct).ConfigureAwait(false);
-                if (perDomain.Installed && perDomain.Id.HasValue)
-                {
-                    await service.RedeployDomainSslAsync(domain, perDomain.Id.Value, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    await service.InstallDomainSslAsync(domain, new SslInstallRequest(), ct).ConfigureAwait(false);
-                }
+                strategy.SaveJournal();
+                throw SslStrategy.Refusal(plan);
             }
 
-            return RedeployOutcome.PerDomain;
+            var failures = await strategy.ExecuteAsync(plan, null, ct).ConfigureAwait(false);
+            return new SslRunResult(plan.Advanced ? RedeployOutcome.PerDomain : RedeployOutcome.Redeployed, plan, failures);
         }
     }
 }

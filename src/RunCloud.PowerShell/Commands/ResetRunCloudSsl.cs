@@ -4,6 +4,8 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Api.Ssl;
+using RunCloud.PowerShell.State;
 using RunCloud.PowerShell.Auth;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
@@ -65,6 +67,19 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Request certificates without checking that the names point at the server. Also RUNCLOUD_SKIP_DNS_CHECK=1.</summary>
+        [Parameter]
+        public SwitchParameter SkipDnsCheck { get; set; }
+
+        /// <summary>DNS servers (address or address:port) to ask whether the names point at the server.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? DnsServer { get; set; }
+
+        /// <summary>Order a certificate even past Let's Encrypt's 5 duplicates (same names) in 7 days.</summary>
+        [Parameter]
+        public SwitchParameter AllowDuplicateCertificate { get; set; }
+
         protected override void BeginProcessing()
         {
             if (string.Equals(Provider, "custom", StringComparison.OrdinalIgnoreCase) && (Certificate == null || PrivateKey == null))
@@ -85,40 +100,100 @@ namespace RunCloud.PowerShell.Commands
             string target = $"web app {webAppId} on server {serverId}";
             try
             {
-                RunCloudSsl ssl = Run(ct => service.GetSslAsync(serverId, webAppId, ct));
-                if (ssl.Installed && ssl.Id.HasValue)
+                if (Reinstall || string.Equals(Provider, "custom", StringComparison.OrdinalIgnoreCase))
                 {
-                    if (Reinstall)
+                    RunCloudSsl ssl = Run(ct => service.GetSslAsync(serverId, webAppId, ct));
+                    if (ssl.Installed && ssl.Id.HasValue && Reinstall)
                     {
                         if (!ShouldProcess(target, $"Uninstall SSL certificate {ssl.Id} and install a new {Provider} certificate")) return;
                         Run(ct => service.UninstallSslAsync(serverId, webAppId, ssl.Id.Value, ct));
                         Install(service, serverId, webAppId);
-                    }
-                    else
-                    {
-                        if (!ShouldProcess(target, $"Redeploy SSL certificate {ssl.Id} for every current domain")) return;
-                        Run(ct => service.RedeploySslAsync(serverId, webAppId, ssl.Id.Value, ct));
-                        WriteVerbose($"RunCloud: SSL certificate {ssl.Id} of the {target} redeployed.");
-                    }
-                }
-                else
-                {
-                    var (advanced, _) = Run(ct => service.GetSslModeAsync(serverId, webAppId, ct));
-                    if (advanced)
-                    {
-                        ResetPerDomain(service, serverId, webAppId);
+                        if (PassThru) WriteObject(Run(ct => service.GetSslAsync(serverId, webAppId, ct)));
                         return;
                     }
 
-                    if (!ShouldProcess(target, $"Install a {Provider} SSL certificate ({Environment})")) return;
-                    Install(service, serverId, webAppId);
+                    if (!ssl.Installed && !Run(ct => service.GetSslModeAsync(serverId, webAppId, ct)).Advanced)
+                    {
+                        if (!ShouldProcess(target, $"Install a {Provider} SSL certificate ({Environment})")) return;
+                        Install(service, serverId, webAppId);
+                        if (PassThru) WriteObject(Run(ct => service.GetSslAsync(serverId, webAppId, ct)));
+                        return;
+                    }
                 }
 
-                if (PassThru) WriteObject(Run(ct => service.GetSslAsync(serverId, webAppId, ct)));
+                ResetWithStrategy(connection, service, serverId, webAppId, target);
             }
             catch (RunCloudApiException ex)
             {
                 WriteApiError(ex, target);
+            }
+            catch (StateException ex)
+            {
+                WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.WriteError, target));
+            }
+        }
+
+        /// <summary>
+        /// The SSL strategy decides: basic mode, one redeploy (or install) when the names fit in one certificate, are
+        /// DNS-ready and within Let's Encrypt's budget; advanced mode, one order per domain that needs one (the -Domain
+        /// names, else every domain without a certificate), never the whole app.
+        /// </summary>
+        private void ResetWithStrategy(RunCloud.PowerShell.Session.RunCloudConnection connection, RunCloudService service, long serverId, long webAppId, string target)
+        {
+            SslOptions options = BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
+            var strategy = new SslStrategy(service, connection, serverId, webAppId, options);
+            List<RunCloudDomain>? all = null;
+            var chosen = new List<RunCloudDomain>();
+            if (Domain != null)
+            {
+                Func<string, bool> byName = NameFilter(Domain)!;
+                all = Run(ct => service.ListDomainsAsync(serverId, webAppId, ct));
+                chosen = all.Where(d => byName(d.Name)).ToList();
+                if (chosen.Count == 0)
+                {
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"No domain of web app {webAppId} matches {string.Join(", ", Domain)}."),
+                        ErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, Domain));
+                    return;
+                }
+            }
+
+            SslPlan plan = Run(ct => strategy.PlanAsync(chosen, all, installIfMissing: true, everyUncovered: Domain == null, ct));
+            if (plan.Refused)
+            {
+                strategy.SaveJournal();
+                WriteError(SslStrategy.Refusal(plan).ToErrorRecord(target));
+                return;
+            }
+
+            if (Domain != null && !plan.Advanced)
+            {
+                WriteVerbose("RunCloud: -Domain applies to advanced SSL mode only; the web app has one certificate for all its names.");
+            }
+
+            plan.Actions.RemoveAll(a => !ShouldProcess(a.Domain?.Name ?? target, a.ToString()));
+            if (IsWhatIf())
+            {
+                ReportSslRun(new SslRunResult(RedeployOutcome.NoSsl, plan, new List<(SslAction, RunCloudApiException)>()), target);
+                return;
+            }
+
+            var failures = Run(ct => strategy.ExecuteAsync(plan, BuildRequest(), ct));
+            ReportSslRun(new SslRunResult(plan.Advanced ? RedeployOutcome.PerDomain : RedeployOutcome.Redeployed, plan, failures), target);
+            foreach (SslAction done in plan.Actions.Where(a => !failures.Any(f => f.Action == a)))
+            {
+                WriteVerbose($"RunCloud: {done} on the {target}: done.");
+            }
+
+            if (!PassThru) return;
+            if (!plan.Advanced)
+            {
+                WriteObject(Run(ct => service.GetSslAsync(serverId, webAppId, ct)));
+                return;
+            }
+
+            foreach (SslAction done in plan.Actions.Where(a => a.Domain != null && !failures.Any(f => f.Action == a)))
+            {
+                WriteObject(Run(ct => service.GetDomainSslAsync(done.Domain!, ct)));
             }
         }
 
@@ -127,44 +202,6 @@ namespace RunCloud.PowerShell.Commands
             SslInstallRequest request = BuildRequest();
             Run(ct => service.InstallSslAsync(serverId, webAppId, request, ct));
             WriteVerbose($"RunCloud: {Provider} certificate installed on web app {webAppId}.");
-        }
-
-        private void ResetPerDomain(RunCloudService service, long serverId, long webAppId)
-        {
-            Func<string, bool>? byName = NameFilter(Domain);
-            List<RunCloudDomain> domains = Run(ct => service.ListDomainsAsync(serverId, webAppId, ct));
-            List<RunCloudDomain> chosen = domains.Where(d => byName == null || byName(d.Name)).ToList();
-            if (Domain != null && chosen.Count == 0)
-            {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No domain of web app {webAppId} matches {string.Join(", ", Domain)}."),
-                    ErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, Domain));
-                return;
-            }
-
-            foreach (RunCloudDomain domain in chosen)
-            {
-                try
-                {
-                    RunCloudSsl current = Run(ct => service.GetDomainSslAsync(domain, ct));
-                    if (current.Installed && current.Id.HasValue && !Reinstall)
-                    {
-                        if (!ShouldProcess(domain.Name, $"Redeploy the domain's SSL certificate {current.Id}")) continue;
-                        Run(ct => service.RedeployDomainSslAsync(domain, current.Id.Value, ct));
-                    }
-                    else
-                    {
-                        if (!ShouldProcess(domain.Name, $"Install a {Provider} SSL certificate for the domain")) continue;
-                        SslInstallRequest request = BuildRequest();
-                        Run(ct => service.InstallDomainSslAsync(domain, request, ct));
-                    }
-
-                    if (PassThru) WriteObject(Run(ct => service.GetDomainSslAsync(domain, ct)));
-                }
-                catch (RunCloudApiException ex)
-                {
-                    WriteApiError(ex, domain);
-                }
-            }
         }
 
         private SslInstallRequest BuildRequest() => new SslInstallRequest

@@ -3,7 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Newtonsoft.Json.Linq;
+using System.Net;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Api.Ssl;
+using RunCloud.PowerShell.State;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
@@ -165,34 +168,76 @@ namespace RunCloud.PowerShell.Commands
         }
 
         /// <summary>
-        /// -ResetSsl of Add- and Remove-RunCloudDomain: redeploys each changed web app's certificate ONCE, after the
-        /// whole pipeline, and only for apps where a domain really changed.
+        /// -ResetSsl of Add- and Remove-RunCloudDomain: brings each changed web app's certificates up to date ONCE,
+        /// after the whole pipeline, and only for apps where a domain really changed, through the SSL strategy (name
+        /// count, DNS readiness, Let's Encrypt budget; per changed domain in advanced mode).
         /// </summary>
-        private protected void RedeployChangedApps(ChangedApps changed, bool force)
+        private protected void RedeployChangedApps(ChangedApps changed, bool force, SslOptions options)
         {
             if (changed.Connection == null) return;
             var service = new RunCloudService(changed.Connection);
             foreach (KeyValuePair<(long ServerId, long WebAppId), List<RunCloud.PowerShell.Models.RunCloudDomain>> app in changed.Apps)
             {
                 string target = $"web app {app.Key.WebAppId} on server {app.Key.ServerId}";
-                if (!ShouldProcessOrForce(force, target, "Redeploy the SSL certificate")) continue;
+                if (!ShouldProcessOrForce(force, target, "Bring the SSL certificate(s) up to date")) continue;
                 try
                 {
-                    RedeployOutcome outcome = Run(ct => SslRedeployer.RedeployAsync(service, app.Key.ServerId, app.Key.WebAppId, app.Value, ct));
-                    if (outcome == RedeployOutcome.NoSsl)
+                    SslRunResult result = Run(ct => SslRedeployer.RedeployAsync(service, changed.Connection, app.Key.ServerId, app.Key.WebAppId, app.Value, options, ct));
+                    if (result.Outcome == RedeployOutcome.NoSsl)
                     {
                         WriteWarning($"The {target} has no SSL certificate, so none was redeployed. Install one with Reset-RunCloudSsl -ServerId {app.Key.ServerId} -WebAppId {app.Key.WebAppId}.");
                     }
                     else
                     {
-                        WriteVerbose($"RunCloud: SSL of the {target} redeployed ({outcome}).");
+                        WriteVerbose($"RunCloud: SSL of the {target} brought up to date ({result.Outcome}, {result.Plan.Actions.Count} order(s)).");
                     }
+
+                    ReportSslRun(result, target);
                 }
                 catch (RunCloudApiException ex)
                 {
                     WriteApiError(ex, target);
                 }
+                catch (StateException ex)
+                {
+                    WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.WriteError, target));
+                }
             }
+        }
+
+        /// <summary>Warns about names not DNS-ready or deferred by Let's Encrypt's budget, and writes each failed order as an error.</summary>
+        private protected void ReportSslRun(SslRunResult result, object target)
+        {
+            foreach (RunCloud.PowerShell.Models.RunCloudDnsCheck check in result.Plan.NotReady)
+            {
+                WriteWarning($"No certificate requested for {check.Name} yet ({check.Status}): {check.Message} It is remembered and retried by the next run.");
+            }
+
+            foreach (string deferred in result.Plan.Deferred) WriteWarning("Certificate deferred by Let's Encrypt's limits: " + deferred);
+            foreach (var (action, error) in result.Failures) WriteApiError(error, action.Domain ?? target);
+        }
+
+        /// <summary>The SSL strategy's options from the common -SkipDnsCheck / -DnsServer / -AllowDuplicateCertificate parameters.</summary>
+        private protected SslOptions BuildSslOptions(bool skipDnsCheck, string[]? dnsServer, bool allowDuplicate) => new SslOptions
+        {
+            SkipDnsCheck = skipDnsCheck || DnsReadiness.SkippedByEnvironment(),
+            DnsServers = ParseDnsServers(dnsServer),
+            AllowDuplicate = allowDuplicate,
+        };
+
+        /// <summary>-DnsServer values as endpoints; a bad one stops the command with what to give instead.</summary>
+        private protected IReadOnlyList<IPEndPoint>? ParseDnsServers(string[]? servers)
+        {
+            if (servers == null || servers.Length == 0) return null;
+            var result = new List<IPEndPoint>();
+            foreach (string text in servers)
+            {
+                IPEndPoint? endpoint = UdpDnsResolver.ParseServer(text, out string problem);
+                if (endpoint == null) ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, $"-DnsServer: {problem}.", text));
+                result.Add(endpoint!);
+            }
+
+            return result;
         }
 
         internal static ErrorRecord Invalid(string errorId, string message, object? target, ErrorCategory category = ErrorCategory.InvalidArgument) =>

@@ -5,6 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Api.Ssl;
+using RunCloud.PowerShell.State;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
@@ -93,6 +95,19 @@ namespace RunCloud.PowerShell.Commands
         /// </summary>
         [Parameter]
         public SwitchParameter ResetSsl { get; set; }
+
+        /// <summary>Request certificates without checking that the names point at the server. Also RUNCLOUD_SKIP_DNS_CHECK=1.</summary>
+        [Parameter]
+        public SwitchParameter SkipDnsCheck { get; set; }
+
+        /// <summary>DNS servers (address or address:port) to ask whether the names point at the server.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? DnsServer { get; set; }
+
+        /// <summary>Order a certificate even past Let's Encrypt's 5 duplicates (same names) in 7 days.</summary>
+        [Parameter]
+        public SwitchParameter AllowDuplicateCertificate { get; set; }
 
         /// <summary>Added names also serve www.&lt;name&gt; (never for a name that starts with www.).</summary>
         [Parameter]
@@ -321,6 +336,8 @@ namespace RunCloud.PowerShell.Commands
                 }
             }
 
+            var sslModes = new Dictionary<(long, long), bool>();
+            SslOptions sslOptions = BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
             foreach (RunCloudDomain d in toRemove)
             {
                 ShowProgress(progress, ++done, total, $"Removing {d.Name}");
@@ -328,6 +345,7 @@ namespace RunCloud.PowerShell.Commands
                 if (whatIf) { removed.Add(d.Name); continue; }
                 try
                 {
+                    Run(ct => SslStrategy.ReleaseDomainCertificateAsync(service, d, sslModes, ct));
                     bool gone = Run(ct => service.RemoveDomainAsync(serverId, webAppId, d.Id, ct));
                     removed.Add(d.Name);
                     changed |= gone;
@@ -342,6 +360,8 @@ namespace RunCloud.PowerShell.Commands
 
             // 6. One SSL redeploy, when something changed.
             bool sslRedeployed = false;
+            RunCloudDnsCheck[] sslNotReady = Array.Empty<RunCloudDnsCheck>();
+            string[] sslDeferred = Array.Empty<string>();
             bool wouldChange = whatIf && (added.Count > 0 || removed.Count > 0);
             if (!NoSslReset && (changed || wouldChange || ResetSsl))
             {
@@ -355,11 +375,32 @@ namespace RunCloud.PowerShell.Commands
                 {
                     try
                     {
-                        RedeployOutcome outcome = Run(ct => SslRedeployer.RedeployAsync(service, serverId, webAppId, addedDomains, ct));
-                        sslRedeployed = outcome == RedeployOutcome.Redeployed || (outcome == RedeployOutcome.PerDomain && addedDomains.Count > 0);
+                        SslRunResult ssl = Run(ct => SslRedeployer.RedeployAsync(service, connection, serverId, webAppId, addedDomains, sslOptions, ct));
+                        RedeployOutcome outcome = ssl.Outcome;
+                        sslRedeployed = outcome == RedeployOutcome.Redeployed || (outcome == RedeployOutcome.PerDomain && ssl.Plan.Actions.Count > ssl.Failures.Count);
+                        sslNotReady = ssl.Plan.NotReady.ToArray();
+                        sslDeferred = ssl.Plan.Deferred.ToArray();
+                        foreach (var (action, error) in ssl.Failures)
+                        {
+                            failed.Add(new RunCloudSyncFailure(action.Domain?.Name ?? app, "RedeploySsl", error.ErrorId, error.Message));
+                        }
+
+                        foreach (RunCloudDnsCheck check in sslNotReady)
+                        {
+                            WriteWarning($"No certificate requested for {check.Name} yet ({check.Status}): {check.Message} It stays on the app and is retried by the next run.");
+                        }
+
                         WriteVerbose(outcome == RedeployOutcome.NoSsl
                             ? $"RunCloud: {app} has no SSL certificate; none was redeployed."
                             : $"RunCloud: SSL of {app} redeployed ({outcome}).");
+                    }
+                    catch (SslRefusedException ex)
+                    {
+                        failed.Add(new RunCloudSyncFailure(app, "RedeploySsl", ex.ErrorId, ex.Message + " " + ex.Hint));
+                    }
+                    catch (StateException ex)
+                    {
+                        failed.Add(new RunCloudSyncFailure(app, "RedeploySsl", ex.ErrorId, ex.Message));
                     }
                     catch (RunCloudApiException ex)
                     {
@@ -381,6 +422,8 @@ namespace RunCloud.PowerShell.Commands
                 Skipped = skipped.ToArray(),
                 Failed = failed.ToArray(),
                 SslRedeployed = sslRedeployed,
+                SslNotReady = sslNotReady,
+                SslDeferred = sslDeferred,
                 ApiCalls = (int)(connection.RequestCount - requestsBefore),
                 Duration = clock.Elapsed,
                 WhatIf = whatIf,

@@ -1,0 +1,38 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using RunCloud.PowerShell.State;
+
+namespace RunCloud.PowerShell.Api.Ssl
+{
+    /// <summary>How the SSL strategy checks and counts: DNS readiness, Let's Encrypt budget, the journal.</summary>
+    internal sealed class SslOptions
+    {
+        /// <summary>-SkipDnsCheck or RUNCLOUD_SKIP_DNS_CHECK=1: issue without checking where names point.</summary>
+        public bool SkipDnsCheck { get; set; } = DnsReadiness.SkippedByEnvironment();
+
+        /// <summary>-DnsServer; null asks the system's resolver.</summary>
+        public IReadOnlyList<IPEndPoint>? DnsServers { get; set; }
+
+        /// <summary>Replaces the resolver (tests).</summary>
+        public IDnsResolver? Resolver { get; set; }
+
+        public TimeSpan DnsTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>-AllowDuplicateCertificate: order even past Let's Encrypt's 5 duplicates a week.</summary>
+        public bool AllowDuplicate { get; set; }
+
+        /// <summary>The address names must point at; read from the server when null.</summary>
+        public string? ExpectedAddress { get; set; }
+
+        /// <summary>The journal store; the user's state folder when null.</summary>
+        public JournalStore? Store { get; set; }
+
+        /// <summary>The caller's open journal (Sync holds one): the strategy then records into it and does not save.</summary>
+        public AppJournal? Journal { get; set; }
+
+        public Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
+
+        internal DnsReadiness Dns() => new DnsReadiness(Resolver ?? DnsReadiness.ResolverFor(DnsServers, DnsTimeout), DnsTimeout);
+    }
+}
