@@ -8,11 +8,13 @@
 
     Tasks (several may be given; each runs the tasks it needs first):
       Clean     removes out/ and every bin/ and obj/ folder
-      Build     builds the importable module folder out/RunCloud.PowerShell (psd1, dlls, format file, help)
+      Build     builds the importable module folders out/RunCloud.PowerShell (psd1, dlls, format files, help) and,
+                beside it, out/RunCloud.PowerShell.Emulator (the RunCloud API emulator: its own module, for tests)
       Test      Build, then the xunit suites and the Pester suite; results in out/test-results; prints "N passed, N failed, N skipped"
       Demo      Build, then the main job end to end against the RunCloud API emulator
       Bench     Build, then the benchmarks (out/bench/results.json and a table)
-      Package   Build, then out/RunCloud.PowerShell.<version>.nupkg, installable with Install-PSResource from a folder repository
+      Package   Build, then out/RunCloud.PowerShell.<version>.nupkg and out/RunCloud.PowerShell.Emulator.<version>.nupkg,
+                installable with Install-PSResource from a folder repository
       Emulator  Build, then runs the RunCloud API emulator in the foreground on -Port until Ctrl+C
 
     Why plain PowerShell and not Invoke-Build: Invoke-Build is published to the PowerShell Gallery, which is not
@@ -42,6 +44,9 @@ $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleName = 'RunCloud.PowerShell'
 $ModuleOut = Join-Path $Out $ModuleName
+# The emulator is a module of its own: production scripts never load it; tests import it explicitly.
+$EmulatorModuleName = 'RunCloud.PowerShell.Emulator'
+$EmulatorModuleOut = Join-Path $Out $EmulatorModuleName
 $TestResults = Join-Path $Out 'test-results'
 $script:Done = [System.Collections.Generic.HashSet[string]]::new()
 
@@ -91,34 +96,43 @@ function Task-Clean {
 
 function Task-Build {
     $version = Get-ProjectVersion
-    $publish = Join-Path $Out 'obj/publish'
-    if (Test-Path $publish) { Remove-Item -Recurse -Force $publish }
-    foreach ($project in 'src/RunCloud.PowerShell', 'src/RunCloud.Emulator') {
-        if (Test-Path (Join-Path $Root $project)) {
-            Invoke-Dotnet publish (Join-Path $Root $project) -c $Configuration -o $publish --nologo -v quiet
+    $modules = @(
+        @{ Name = $ModuleName; Project = 'src/RunCloud.PowerShell'; Out = $ModuleOut
+            # The emulator's help pages belong to the emulator module.
+            HelpArgs = @('-Exclude', '*-RunCloudEmulator*') }
+        @{ Name = $EmulatorModuleName; Project = 'src/RunCloud.Emulator'; Out = $EmulatorModuleOut
+            HelpArgs = @('-Include', '*-RunCloudEmulator*') }
+    )
+    foreach ($m in $modules) {
+        if (-not (Test-Path (Join-Path $Root $m.Project))) { continue }
+        # One publish folder per module: each module folder holds only its own dlls.
+        $publish = Join-Path $Out "obj/publish/$($m.Name)"
+        if (Test-Path $publish) { Remove-Item -Recurse -Force $publish }
+        Invoke-Dotnet publish (Join-Path $Root $m.Project) -c $Configuration -o $publish --nologo -v quiet
+
+        if (Test-Path $m.Out) { Remove-Item -Recurse -Force $m.Out }
+        New-Item -ItemType Directory -Force -Path $m.Out | Out-Null
+        Get-ChildItem $publish -Filter *.dll | Where-Object { $_.Name -notmatch '^System\.Management\.Automation' } |
+            Copy-Item -Destination $m.Out
+        # The format files each manifest lists (RunCloud.PowerShell.* would also match the emulator's).
+        foreach ($format in @((Import-PowerShellDataFile (Join-Path $Root "module/$($m.Name).psd1")).FormatsToProcess)) {
+            Copy-Item (Join-Path $Root "module/$format") $m.Out
         }
+        Copy-Item (Join-Path $Root 'LICENSE') $m.Out -ErrorAction SilentlyContinue
+
+        # Stamp the version (Directory.Build.props is its one home) into the manifest.
+        $manifest = Get-Content -Raw (Join-Path $Root "module/$($m.Name).psd1")
+        $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
+        Set-Content -Path (Join-Path $m.Out "$($m.Name).psd1") -Value $manifest -Encoding utf8NoBOM
+
+        $helpScript = Join-Path $Root 'tools/New-MamlHelp.ps1'
+        if (Test-Path $helpScript) {
+            $code = Invoke-Pwsh (@('-NoProfile', '-NonInteractive', '-File', $helpScript, '-ModulePath', $m.Out,
+                    '-DocsPath', (Join-Path $Root 'docs/help'), '-OutputPath', (Join-Path $m.Out 'en-US')) + $m.HelpArgs)
+            if ($code -ne 0) { throw "Help generation for $($m.Name) failed (exit code $code)." }
+        }
+        Write-Host "Built $($m.Out) (version $version)"
     }
-
-    if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
-    New-Item -ItemType Directory -Force -Path $ModuleOut | Out-Null
-    Get-ChildItem $publish -Filter *.dll | Where-Object { $_.Name -notmatch '^System\.Management\.Automation' } |
-        Copy-Item -Destination $ModuleOut
-    Copy-Item (Join-Path $Root 'module/*.ps1xml') $ModuleOut
-    Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut -ErrorAction SilentlyContinue
-
-    # Stamp the version (Directory.Build.props is its one home) into the manifest.
-    $manifest = Get-Content -Raw (Join-Path $Root "module/$ModuleName.psd1")
-    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
-    Set-Content -Path (Join-Path $ModuleOut "$ModuleName.psd1") -Value $manifest -Encoding utf8NoBOM
-
-    $helpScript = Join-Path $Root 'tools/New-MamlHelp.ps1'
-    if (Test-Path $helpScript) {
-        $code = Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', $helpScript, '-ModulePath', $ModuleOut,
-            '-DocsPath', (Join-Path $Root 'docs/help'), '-OutputPath', (Join-Path $ModuleOut 'en-US'))
-        if ($code -ne 0) { throw "Help generation failed (exit code $code)." }
-    }
-
-    Write-Host "Built $ModuleOut (version $version)"
 }
 
 function Get-TrxCounts([string] $Path) {
@@ -153,7 +167,7 @@ function Task-Test {
 
     $summary = Join-Path $TestResults 'pester-summary.json'
     $code = Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'),
-        '-ModulePath', $ModuleOut, '-ResultPath', (Join-Path $TestResults 'pester.xml'), '-SummaryPath', $summary)
+        '-ModulePath', $ModuleOut, '-EmulatorModulePath', $EmulatorModuleOut, '-ResultPath', (Join-Path $TestResults 'pester.xml'), '-SummaryPath', $summary)
     if (Test-Path $summary) {
         $p = Get-Content -Raw $summary | ConvertFrom-Json
         $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped
@@ -174,24 +188,26 @@ function Task-Test {
 function Task-Package {
     Invoke-Task Build
     $version = Get-ProjectVersion
-    $nupkg = Join-Path $Out "$ModuleName.$version.nupkg"
-    if (Test-Path $nupkg) { Remove-Item -Force $nupkg }
     Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
-    Compress-PSResource -Path $ModuleOut -DestinationPath $Out
-    if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not produce $nupkg." }
-    Write-Host "Packaged $nupkg"
+    foreach ($m in @(@{ Name = $ModuleName; Out = $ModuleOut }, @{ Name = $EmulatorModuleName; Out = $EmulatorModuleOut })) {
+        $nupkg = Join-Path $Out "$($m.Name).$version.nupkg"
+        if (Test-Path $nupkg) { Remove-Item -Force $nupkg }
+        Compress-PSResource -Path $m.Out -DestinationPath $Out
+        if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not produce $nupkg." }
+        Write-Host "Packaged $nupkg"
+    }
 }
 
 function Task-Demo {
     Invoke-Task Build
-    $code = Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'examples/Demo.ps1'), '-ModulePath', $ModuleOut)
+    $code = Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'examples/Demo.ps1'), '-ModulePath', $ModuleOut, '-EmulatorModulePath', $EmulatorModuleOut)
     if ($code -ne 0) { exit $code }
 }
 
 function Task-Emulator {
     Invoke-Task Build
     $code = Invoke-Pwsh @('-NoProfile', '-Command',
-        "Import-Module '$ModuleOut'; `$e = Start-RunCloudEmulator -Port $Port; `$e | Format-List BaseUri, ApiKey, ApiSecret, Token; Write-Host 'Press Ctrl+C to stop.'; try { while (`$true) { Start-Sleep -Seconds 1 } } finally { Stop-RunCloudEmulator }")
+        "Import-Module '$EmulatorModuleOut'; `$e = Start-RunCloudEmulator -Port $Port; `$e | Format-List BaseUri, ApiKey, ApiSecret, Token; Write-Host 'Press Ctrl+C to stop.'; try { while (`$true) { Start-Sleep -Seconds 1 } } finally { Stop-RunCloudEmulator }")
     exit $code
 }
 
@@ -199,7 +215,7 @@ function Task-Bench {
     Invoke-Task Build
     $script = Join-Path $Root 'bench/Invoke-Benchmark.ps1'
     if (-not (Test-Path $script)) { throw 'The benchmarks arrive with issue 7 (bench/Invoke-Benchmark.ps1 is not there yet).' }
-    $code = Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', $ModuleOut, '-OutputPath', (Join-Path $Out 'bench'), '-Repeat', $Repeat)
+    $code = Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', $ModuleOut, '-EmulatorModulePath', $EmulatorModuleOut, '-OutputPath', (Join-Path $Out 'bench'), '-Repeat', $Repeat)
     if ($code -ne 0) { exit $code }
 }
 

@@ -18,6 +18,8 @@
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
+    # The emulator module; by default the folder beside -ModulePath (build.ps1 writes both).
+    [string] $EmulatorModulePath,
     [string] $OutputPath = (Join-Path $PSScriptRoot '../out/bench'),
     [ValidateRange(1, 100)] [int] $Repeat = 5,
     # Requests per repetition of figure 2.
@@ -32,6 +34,9 @@ $ProgressPreference = 'SilentlyContinue'
 
 $ModulePath = (Resolve-Path $ModulePath).Path
 Import-Module $ModulePath -Force
+# The emulator is its own module (figure 1 times the import of the main module alone, as users load it).
+if (-not $EmulatorModulePath) { $EmulatorModulePath = Join-Path (Split-Path -Parent $ModulePath) 'RunCloud.PowerShell.Emulator' }
+Import-Module (Resolve-Path $EmulatorModulePath).Path -Force
 New-Item -ItemType Directory -Force -Path $OutputPath | Out-Null
 $S = 1001; $W = 2001
 

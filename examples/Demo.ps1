@@ -8,11 +8,17 @@
     module: one POST to add, one GET + one PUT to redeploy the certificate (only because the add really worked),
     and a removal found across every page of the app's domains.
 #>
-param([string] $ModulePath = (Join-Path $PSScriptRoot '../out/RunCloud.PowerShell'))
+param(
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/RunCloud.PowerShell'),
+    # The emulator is a module of its own: only tests and this demo load it.
+    [string] $EmulatorModulePath = (Join-Path (Split-Path -Parent $ModulePath) 'RunCloud.PowerShell.Emulator')
+)
 $ModulePath = (Resolve-Path $ModulePath).Path
+$EmulatorModulePath = (Resolve-Path $EmulatorModulePath).Path
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath -Force
+Import-Module $EmulatorModulePath -Force
 
 function Step([string] $Text) { Write-Host "`n=== $Text" -ForegroundColor Cyan }
 

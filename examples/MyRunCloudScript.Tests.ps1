@@ -1,10 +1,13 @@
 <#
-    An example for users: test YOUR OWN RunCloud script against the emulator that ships with RunCloud.PowerShell,
-    before it touches production. Run it with Pester 5:  Invoke-Pester ./examples/MyRunCloudScript.Tests.ps1
+    An example for users: test YOUR OWN RunCloud script against the RunCloud API emulator (the module
+    RunCloud.PowerShell.Emulator, installed beside RunCloud.PowerShell), before it touches production.
+    Install-PSResource RunCloud.PowerShell.Emulator, then run it with Pester 5:  Invoke-Pester ./examples/MyRunCloudScript.Tests.ps1
 #>
 BeforeAll {
     $modulePath = if ($env:RUNCLOUD_TEST_MODULE_PATH) { $env:RUNCLOUD_TEST_MODULE_PATH } else { 'RunCloud.PowerShell' }
+    $emulatorPath = if ($env:RUNCLOUD_TEST_EMULATOR_MODULE_PATH) { $env:RUNCLOUD_TEST_EMULATOR_MODULE_PATH } else { 'RunCloud.PowerShell.Emulator' }
     Import-Module $modulePath -Force
+    Import-Module $emulatorPath -Force
 
     # The script under test: adds the names a site needs and makes the certificate cover them.
     function Publish-SiteDomains([string[]] $Names) {

@@ -6,11 +6,9 @@
     Author               = 'RunCloud.PowerShell contributors'
     CompanyName          = 'RunCloud.PowerShell contributors'
     Copyright            = '(c) 2026 RunCloud.PowerShell contributors. MIT License.'
-    Description          = 'Manage the domains and SSL certificates of RunCloud web applications from PowerShell scripts and scheduled tasks: connect with an API key/secret or an API token, add and remove domains, redeploy SSL once per change, sync a web app from a list of domains, and test it all against a built-in RunCloud API emulator.'
+    Description          = 'Manage the domains and SSL certificates of RunCloud web applications from PowerShell scripts and scheduled tasks: connect with an API key/secret or an API token, add and remove domains, redeploy SSL once per change, sync a web app from a list of domains. Test it all against the RunCloud API emulator (the RunCloud.PowerShell.Emulator module).'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    # The emulator ships in the same package as a nested binary module: users' Pester tests get it with nothing else installed.
-    NestedModules        = @('RunCloud.Emulator.dll')
     FormatsToProcess     = @('RunCloud.PowerShell.Format.ps1xml', 'RunCloud.PowerShell.Sync.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
@@ -30,11 +28,6 @@
         'Set-RunCloudSsl'
         'Set-RunCloudSslMode'
         'Test-RunCloudCertificate'
-        'Start-RunCloudEmulator'
-        'Stop-RunCloudEmulator'
-        'Get-RunCloudEmulatorRequest'
-        'Add-RunCloudEmulatorFault'
-        'Clear-RunCloudEmulatorFault'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
@@ -43,7 +36,7 @@
             Tags         = @('RunCloud', 'SSL', 'Domain', 'WordPress', 'Multisite', 'LetsEncrypt', 'DevOps', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/runcloud-powershell/RunCloud.PowerShell'
             LicenseUri   = 'https://github.com/runcloud-powershell/RunCloud.PowerShell/blob/main/LICENSE'
-            ReleaseNotes = '0.1.0: first release. Connect with an API key/secret or token (wp-config.php and environment too); add, remove and sync domains with one SSL redeploy per change; redeploy/install SSL; DNS checks; a built-in RunCloud API emulator. See CHANGELOG.md.'
+            ReleaseNotes = '0.1.0: first release. Connect with an API key/secret or token (wp-config.php and environment too); add, remove and sync domains with one SSL redeploy per change; redeploy/install SSL; DNS checks; a RunCloud API emulator in its own module, RunCloud.PowerShell.Emulator. See CHANGELOG.md.'
         }
     }
 }

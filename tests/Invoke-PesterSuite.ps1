@@ -8,6 +8,8 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
+    # The emulator module (its own module since issue 11); by default the folder beside -ModulePath.
+    [string] $EmulatorModulePath,
     [Parameter(Mandatory)] [string] $ResultPath,
     [Parameter(Mandatory)] [string] $SummaryPath,
     [string[]] $Path = (Join-Path $PSScriptRoot 'pester'),
@@ -32,6 +34,8 @@ function Find-Pester {
 
 Import-Module (Find-Pester) -Force
 $env:RUNCLOUD_TEST_MODULE_PATH = (Resolve-Path $ModulePath).Path
+if (-not $EmulatorModulePath) { $EmulatorModulePath = Join-Path (Split-Path -Parent $env:RUNCLOUD_TEST_MODULE_PATH) 'RunCloud.PowerShell.Emulator' }
+$env:RUNCLOUD_TEST_EMULATOR_MODULE_PATH = (Resolve-Path $EmulatorModulePath).Path
 
 $config = New-PesterConfiguration
 # From -File, several paths arrive as one comma-separated string.

@@ -31,6 +31,13 @@
     The MAML file name. By default the HelpFile PowerShell looks for (for a binary module '<Assembly>.dll-Help.xml'),
     or '<ModuleName>-Help.xml' when the commands name none.
 
+.PARAMETER Include
+    Wildcards of the doc files (base names, e.g. '*-RunCloudEmulator*') that belong to this module; the default is
+    every file. Several modules share docs/help: each builds its own pages and about topics from it.
+
+.PARAMETER Exclude
+    Wildcards of the doc files that belong to another module: neither built nor reported as undocumented commands.
+
 .PARAMETER Strict
     Exit 1 when anything is missing from the docs (the warnings are always written).
 
@@ -43,6 +50,8 @@ param(
     [Parameter(Mandatory)] [string] $DocsPath,
     [Parameter(Mandatory)] [string] $OutputPath,
     [string] $HelpFileName,
+    [string[]] $Include = @('*'),
+    [string[]] $Exclude = @(),
     [switch] $Strict
 )
 
@@ -524,6 +533,11 @@ function ConvertTo-AboutText([string] $Path) {
 #endregion
 
 # ---- main ----
+# Whether docs/help/<BaseName>.md belongs to the module being built (-Include, -Exclude).
+function Test-DocSelected([string] $BaseName) {
+    @($Include | Where-Object { $BaseName -like $_ }).Count -gt 0 -and @($Exclude | Where-Object { $BaseName -like $_ }).Count -eq 0
+}
+
 $started = [Diagnostics.Stopwatch]::StartNew()
 $manifest = Get-ChildItem -Path $ModulePath -Filter *.psd1 | Sort-Object { $_.BaseName -ne (Split-Path -Leaf $ModulePath) } | Select-Object -First 1
 if (-not $manifest) { throw "No module manifest (.psd1) in '$ModulePath'." }
@@ -609,6 +623,7 @@ finally {
 if (Test-Path $DocsPath) {
     $names = [System.Collections.Generic.HashSet[string]]::new([string[]]$commands.Name, [StringComparer]::OrdinalIgnoreCase)
     foreach ($md in Get-ChildItem -Path $DocsPath -Filter *.md -File) {
+        if (-not (Test-DocSelected $md.BaseName)) { continue }
         if ($md.BaseName -like 'about_*') {
             $txt = ConvertTo-AboutText $md.FullName
             [System.IO.File]::WriteAllText((Join-Path $OutputPath "$($md.BaseName).help.txt"), $txt, [System.Text.UTF8Encoding]::new($false))

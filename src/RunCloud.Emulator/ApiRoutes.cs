@@ -112,21 +112,16 @@ namespace RunCloud.Emulator
                 return r405;
             }
             route.Match(segs, call.Ids);
-            if (call.Method == "POST" || call.Method == "PUT" || call.Method == "PATCH")
+            // The input as Laravel builds it (see LaravelInput): a JSON body (an object, or "[]" as RunCloud's PHP SDK sends
+            // on calls without data), a form-encoded body, or nothing for any other Content-Type; plus the query string.
+            // A JSON body that does not parse is answered 422 on writes rather than silently ignored, so a client bug shows up.
+            if (!LaravelInput.TryParse(call.ContentType, call.RawBody, call.Query, out var input, out var bodyError))
             {
-                // As in Laravel: without Content-Type: application/json the JSON body is not read, so required fields are
-                // missing (422). Malformed JSON (or a JSON body that is not an object) is answered 422 with an explicit error
-                // rather than silently ignored, so a client bug shows up.
-                var ct = call.ContentType ?? "";
-                if (ct.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && call.RawBody.Trim().Length > 0)
-                {
-                    JToken parsed;
-                    try { parsed = JToken.Parse(call.RawBody); }
-                    catch (JsonException) { return Invalid(("body", "The request body is not valid JSON.")); }
-                    if (!(parsed is JObject obj)) return Invalid(("body", "The request body must be a JSON object."));
-                    call.Body = obj;
-                }
+                if (call.Method == "POST" || call.Method == "PUT" || call.Method == "PATCH")
+                    return Invalid(("body", bodyError!));
+                input = new JObject();
             }
+            call.Body = input;
             lock (State.SyncRoot) return route.Handler(call);
         }
 
@@ -432,9 +427,11 @@ namespace RunCloud.Emulator
             {
                 input.AuthorizationMethod = OneOf(b, "authorizationMethod", new[] { "http-01", "dns-01" }, errors, "http-01")!;
                 input.Staging = OneOf(b, "environment", new[] { "live", "staging" }, errors, "live") == "staging";
+                // externalApi is an integer (the id of a DNS-provider integration): nullable|integer, as in RunCloud's v3 SDK.
+                // Laravel's integer rule also takes a string of digits (what a form body carries); any other string is refused.
                 if (Present(b, "externalApi"))
                 {
-                    if (b["externalApi"]!.Type == JTokenType.Integer) input.ExternalApi = (long)b["externalApi"]!;
+                    if (LaravelInput.TryInteger(b["externalApi"], out var apiId)) input.ExternalApi = apiId;
                     else errors.Add(("externalApi", "The externalApi must be an integer."));
                 }
                 if (input.AuthorizationMethod == "dns-01" && input.ExternalApi == null && !errors.Any(x => x.Item1 == "externalApi"))
@@ -456,8 +453,7 @@ namespace RunCloud.Emulator
         private static int? ReadProtocol(JObject b, List<(string, string)> errors)
         {
             if (!Present(b, "ssl_protocol_id")) return null;
-            var t = b["ssl_protocol_id"]!;
-            if (t.Type == JTokenType.Integer && EmulatorState.SslProtocols.Any(p => p.Id == (int)t)) return (int)t;
+            if (LaravelInput.TryInteger(b["ssl_protocol_id"], out var id) && EmulatorState.SslProtocols.Any(p => p.Id == id)) return (int)id;
             errors.Add(("ssl_protocol_id", "The selected ssl protocol id is invalid."));
             return null;
         }

@@ -18,6 +18,12 @@ namespace RunCloud.Emulator
         /// <summary>The answer's status; 0 when the connection was reset.</summary>
         public int StatusCode { get; set; }
         public string? ContentType { get; set; }
+        /// <summary>
+        /// What the body was: JsonObject (what the contract asks of a client), JsonOther ("[]" and other non-objects),
+        /// MalformedJson, Form (application/x-www-form-urlencoded), Ignored (another Content-Type) or None.
+        /// Lets a test assert that a client sends clean JSON even though the emulator, like RunCloud, accepts more.
+        /// </summary>
+        public RequestBodyKind BodyKind { get; set; }
         /// <summary>v2 or v3 ("" for other paths).</summary>
         public string ApiVersion { get; set; } = "";
         /// <summary>The fault injected into this request, if any (e.g. "Status 503").</summary>

@@ -195,7 +195,12 @@ namespace RunCloud.Emulator
                 }
                 if (changed) t = token.ToString(Formatting.None);
             }
-            catch (JsonException) { /* not JSON: keep the text */ }
+            catch (JsonException)
+            {
+                // not JSON: a form body's privateKey=... is redacted the same way
+                t = System.Text.RegularExpressions.Regex.Replace(t, @"(^|&)(privateKey|private_key)=[^&]*", "$1$2=***",
+                    System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            }
             foreach (var secret in new[] { _options.ApiSecret, _options.Token })
                 if (!string.IsNullOrEmpty(secret)) t = t.Replace(secret, "***");
             return t;
@@ -266,6 +271,7 @@ namespace RunCloud.Emulator
                 Query = Redact(query) ?? "",
                 Body = body.Length == 0 ? null : Redact(body),
                 ContentType = req.ContentType,
+                BodyKind = LaravelInput.Classify(req.ContentType, body),
             };
 
             // Version and path after /api/vN/

@@ -75,6 +75,41 @@ public class SslTests
     }
 
     [Fact]
+    public async Task ExternalApi_is_an_integer_and_a_non_numeric_string_is_refused()
+    {
+        // RunCloud's v3 SDK sends externalApi as the integer id of a DNS-provider integration (nullable|integer).
+        using (var h = new Harness())
+        {
+            var (status, json, _) = await h.Post(Blog + "/ssl", new { provider = "letsencrypt", authorizationMethod = "dns-01", externalApi = 7, environment = "live" });
+            Assert.Equal(200, status);
+            Assert.Equal(7, (long)json["apiId"]!);
+            Assert.Equal("dns-01", (string?)json["authorizationMethod"]);
+        }
+        using (var h = new Harness())
+        {
+            var (status, json, _) = await h.Post(Blog + "/ssl", new { provider = "letsencrypt", authorizationMethod = "dns-01", externalApi = "cloudflare" });
+            Assert.Equal(422, status);
+            Assert.Equal("The externalApi must be an integer.", (string?)json["errors"]!["externalApi"]![0]);
+            Assert.Null(h.Emu.State.GetSsl(1001, 2002));
+        }
+        using (var h = new Harness())
+        {
+            // Laravel's integer rule takes a string of digits (a form body has nothing else).
+            var (status, json, _) = await h.Post(Blog + "/ssl", new { provider = "letsencrypt", authorizationMethod = "dns-01", externalApi = "12" });
+            Assert.Equal(200, status);
+            Assert.Equal(12, (long)json["apiId"]!);
+        }
+        using (var h = new Harness())
+        {
+            // null (and "" turned into null by Laravel's middleware) is fine for http-01, which needs no DNS provider.
+            Assert.Equal(200, (await h.Post(Blog + "/ssl", LetsEncrypt)).status);
+            var (status, json, _) = await h.Post(Blog + "/ssl", new { provider = "letsencrypt", authorizationMethod = "dns-01", externalApi = "" });
+            Assert.Equal(422, status);
+            Assert.Equal("The externalApi field is required when authorizationMethod is dns-01.", (string?)json["errors"]!["externalApi"]![0]);
+        }
+    }
+
+    [Fact]
     public async Task Patch_updates_settings_and_delete_uninstalls()
     {
         using var h = new Harness();

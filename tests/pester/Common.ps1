@@ -5,6 +5,14 @@ if (-not (Test-Path (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1'))) 
 }
 Import-Module $script:ModulePath -Force -ErrorAction Stop
 
+# The RunCloud API emulator is a module of its own (RunCloud.PowerShell.Emulator), imported explicitly as a user's
+# tests would: by default the folder build.ps1 writes beside the main module.
+$script:EmulatorModulePath = if ($env:RUNCLOUD_TEST_EMULATOR_MODULE_PATH) { $env:RUNCLOUD_TEST_EMULATOR_MODULE_PATH } else { Join-Path (Split-Path -Parent $script:ModulePath) 'RunCloud.PowerShell.Emulator' }
+if (-not (Test-Path (Join-Path $script:EmulatorModulePath 'RunCloud.PowerShell.Emulator.psd1'))) {
+    throw "The built emulator module is not at $script:EmulatorModulePath: run 'dotnet pwsh ./build.ps1 -Task Build' first."
+}
+Import-Module $script:EmulatorModulePath -Force -ErrorAction Stop
+
 # The module's durable state (journals, locks) goes to a fresh temporary folder for every test file, and to child
 # processes through the environment: no test ever reads or writes the user's real state folder.
 $script:TestStatePath = Join-Path ([IO.Path]::GetTempPath()) ("runcloud-pester-state-" + [guid]::NewGuid().ToString('N'))

@@ -81,7 +81,9 @@ Describe 'Packaging' {
         New-Item -ItemType Directory $repo, $home2 | Out-Null
         Import-Module Microsoft.PowerShell.PSResourceGet
         Compress-PSResource -Path $script:ModulePath -DestinationPath $repo
+        Compress-PSResource -Path $script:EmulatorModulePath -DestinationPath $repo
         Test-Path (Join-Path $repo "RunCloud.PowerShell.$version.nupkg") | Should -BeTrue
+        Test-Path (Join-Path $repo "RunCloud.PowerShell.Emulator.$version.nupkg") | Should -BeTrue
 
         # A child pwsh with its own HOME: the repository registration and the install stay inside TestDrive.
         $script = @"
@@ -90,6 +92,10 @@ Register-PSResourceRepository -Name RunCloudLocal -Uri '$repo' -Trusted
 Install-PSResource -Name RunCloud.PowerShell -Repository RunCloudLocal -Scope CurrentUser -TrustRepository -Quiet
 `$installed = Get-Module -ListAvailable RunCloud.PowerShell | Select-Object -First 1
 Import-Module RunCloud.PowerShell
+# The emulator is not part of the main package: a user's tests install and import it themselves.
+if (Get-Command Start-RunCloudEmulator -ErrorAction SilentlyContinue) { throw 'RunCloud.PowerShell exports the emulator.' }
+Install-PSResource -Name RunCloud.PowerShell.Emulator -Repository RunCloudLocal -Scope CurrentUser -TrustRepository -Quiet
+Import-Module RunCloud.PowerShell.Emulator
 `$e = Start-RunCloudEmulator -RateLimitPerMinute 0
 Connect-RunCloud -BaseUri `$e.BaseUri -Token (ConvertTo-SecureString `$e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001
 `$names = (Get-RunCloudDomain).Name -join ','

@@ -3,7 +3,8 @@
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $mutatingVerbs = 'Add', 'Remove', 'Reset', 'Set', 'Sync', 'Clear', 'Start', 'Stop'
-    $script:Exported = @(Get-Command -Module RunCloud.PowerShell -CommandType Cmdlet, Function | Sort-Object Name |
+    # Both modules: RunCloud.PowerShell and the emulator, RunCloud.PowerShell.Emulator.
+    $script:Exported = @(Get-Command -Module RunCloud.PowerShell, RunCloud.PowerShell.Emulator -CommandType Cmdlet, Function | Sort-Object Name |
             ForEach-Object { @{ Name = $_.Name; Mutates = ($_.Verb -in $mutatingVerbs) } })
 }
 
@@ -11,12 +12,14 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
 
-    # Every TypeName that a view in the manifest's format files is selected by.
-    $manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
+    # Every TypeName that a view in the manifests' format files is selected by.
     $script:ViewTypes = [System.Collections.Generic.HashSet[string]]::new([StringComparer]::OrdinalIgnoreCase)
-    foreach ($file in @($manifest.FormatsToProcess)) {
-        $xml = [xml](Get-Content -Raw (Join-Path $script:ModulePath $file))
-        foreach ($t in $xml.SelectNodes('//ViewSelectedBy/TypeName')) { [void]$script:ViewTypes.Add($t.InnerText.Trim()) }
+    foreach ($m in @(@{ Path = $script:ModulePath; Name = 'RunCloud.PowerShell' }, @{ Path = $script:EmulatorModulePath; Name = 'RunCloud.PowerShell.Emulator' })) {
+        $manifest = Import-PowerShellDataFile (Join-Path $m.Path "$($m.Name).psd1")
+        foreach ($file in @($manifest.FormatsToProcess)) {
+            $xml = [xml](Get-Content -Raw (Join-Path $m.Path $file))
+            foreach ($t in $xml.SelectNodes('//ViewSelectedBy/TypeName')) { [void]$script:ViewTypes.Add($t.InnerText.Trim()) }
+        }
     }
 }
 

@@ -77,7 +77,7 @@ Describe 'Help example of <Command>' -ForEach @($script:Examples | Group-Object 
             Set-ItResult -Skipped -Because $SkipReason
             return
         }
-        if (-not (Get-Command -Name $Command -Module RunCloud.PowerShell -ErrorAction SilentlyContinue)) {
+        if (-not (Get-Command -Name $Command -Module RunCloud.PowerShell, RunCloud.PowerShell.Emulator -ErrorAction SilentlyContinue)) {
             Set-ItResult -Skipped -Because "$Command is not exported by the built module"
             return
         }

@@ -210,7 +210,25 @@ Describe 'New-MamlHelp on the fixture module' {
 
 Describe 'New-MamlHelp on the built module' {
     It 'finds nothing missing in docs/help (-Strict exits 0)' {
-        $run = Invoke-Generator @('-ModulePath', $script:ModulePath, '-DocsPath', (Join-Path $PSScriptRoot '../../docs/help'), '-OutputPath', (Join-Path $TestDrive 'built'), '-Strict')
+        $run = Invoke-Generator @('-ModulePath', $script:ModulePath, '-DocsPath', (Join-Path $PSScriptRoot '../../docs/help'), '-OutputPath', (Join-Path $TestDrive 'built'), '-Exclude', '*-RunCloudEmulator*', '-Strict')
         $run.ExitCode | Should -Be 0 -Because $run.Text
+    }
+
+    It 'reports the emulator''s pages as documenting commands the main module does not export, unless excluded' {
+        $run = Invoke-Generator @('-ModulePath', $script:ModulePath, '-DocsPath', (Join-Path $PSScriptRoot '../../docs/help'), '-OutputPath', (Join-Path $TestDrive 'built-all'), '-Strict')
+        $run.ExitCode | Should -Be 1
+        $run.Text | Should -Match 'Start-RunCloudEmulator\.md documents Start-RunCloudEmulator, which the module does not export'
+    }
+}
+
+Describe 'New-MamlHelp on the built emulator module' {
+    It 'finds nothing missing for the emulator''s cmdlets (-Include *-RunCloudEmulator*, -Strict exits 0) and writes their MAML' {
+        $out = Join-Path $TestDrive 'built-emu'
+        $run = Invoke-Generator @('-ModulePath', $script:EmulatorModulePath, '-DocsPath', (Join-Path $PSScriptRoot '../../docs/help'), '-OutputPath', $out, '-Include', '*-RunCloudEmulator*', '-Strict')
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $maml = Get-Content -Raw (Join-Path $out 'RunCloud.Emulator.dll-Help.xml')
+        $names = @([regex]::Matches($maml, '<command:name>([^<]+)</command:name>') | ForEach-Object { $_.Groups[1].Value.Trim() })
+        $names | Should -Contain 'Start-RunCloudEmulator'
+        $names | Should -Not -Contain 'Connect-RunCloud'
     }
 }

@@ -22,6 +22,45 @@ Describe 'The built module' {
         $LASTEXITCODE | Should -Be 0
         $names | Should -Contain 'Get-RunCloudConnection'
         $names | Where-Object { $_ -notlike '*-RunCloud*' } | Should -BeNullOrEmpty
+        $names | Where-Object { $_ -like '*-RunCloudEmulator*' } | Should -BeNullOrEmpty -Because 'the emulator is a module of its own'
+        $LASTEXITCODE | Should -Be 0
+    }
+
+    It 'exports no emulator cmdlet, carries no emulator dll and does not load the emulator' {
+        $manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
+        $manifest.CmdletsToExport | Where-Object { $_ -like '*Emulator*' } | Should -BeNullOrEmpty
+        $manifest.ContainsKey('NestedModules') | Should -BeFalse
+        Test-Path (Join-Path $script:ModulePath 'RunCloud.Emulator.dll') | Should -BeFalse
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $loaded = & $exe @rest -NoProfile -NonInteractive -Command "Import-Module '$script:ModulePath'; Get-RunCloudConnection; [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'RunCloud.Emulator'; [bool](Get-Command Start-RunCloudEmulator -ErrorAction SilentlyContinue)"
+        $LASTEXITCODE | Should -Be 0
+        $loaded | Should -Be @('False', 'False')
+    }
+}
+
+Describe 'The built emulator module (RunCloud.PowerShell.Emulator)' {
+    It 'exports exactly the cmdlets its manifest lists, all of them emulator cmdlets' {
+        $manifest = Import-PowerShellDataFile (Join-Path $script:EmulatorModulePath 'RunCloud.PowerShell.Emulator.psd1')
+        $manifest.CmdletsToExport | Should -Contain 'Start-RunCloudEmulator'
+        $exported = (Get-Command -Module RunCloud.PowerShell.Emulator).Name | Sort-Object
+        $exported | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+        $exported | Where-Object { $_ -notlike '*-RunCloudEmulator*' } | Should -BeNullOrEmpty
+    }
+
+    It 'carries the version from Directory.Build.props' {
+        $props = [xml](Get-Content -Raw (Join-Path $PSScriptRoot '../../Directory.Build.props'))
+        $version = @($props.Project.PropertyGroup | ForEach-Object { $_.Version } | Where-Object { $_ })[0]
+        (Get-Module RunCloud.PowerShell.Emulator).Version | Should -Be ([version]$version)
+    }
+
+    It 'imports alone in a fresh pwsh -NoProfile and serves the API' {
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $out = & $exe @rest -NoProfile -NonInteractive -Command "Import-Module '$script:EmulatorModulePath'; `$e = Start-RunCloudEmulator -RateLimitPerMinute 0; (Invoke-RestMethod -Uri (`$e.BaseUri.AbsoluteUri + 'api/v3/ping') -Headers @{ Authorization = 'Bearer ' + `$e.Token }).message; Stop-RunCloudEmulator; (Get-Command -Module RunCloud.PowerShell.Emulator).Count"
+        $LASTEXITCODE | Should -Be 0
+        $out[0] | Should -Be 'pong'
+        [int]$out[-1] | Should -Be (Import-PowerShellDataFile (Join-Path $script:EmulatorModulePath 'RunCloud.PowerShell.Emulator.psd1')).CmdletsToExport.Count
     }
 }
 

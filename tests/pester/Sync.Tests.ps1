@@ -90,6 +90,7 @@ Describe 'Sync-RunCloudDomain: 100 names onto an app with 90 (80 in common)' {
         $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
         $script = @"
 Import-Module '$script:ModulePath'
+Import-Module '$script:EmulatorModulePath'
 `$e = Start-RunCloudEmulator -RateLimitPerMinute 0
 [void]`$e.State.AddDomains(1001, 2001, [string[]]@('old1.example.com', 'old2.example.com'))
 Connect-RunCloud -BaseUri `$e.BaseUri -Token (ConvertTo-SecureString `$e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
