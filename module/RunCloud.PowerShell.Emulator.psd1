@@ -17,6 +17,8 @@
         'Get-RunCloudEmulatorRequest'
         'Add-RunCloudEmulatorFault'
         'Clear-RunCloudEmulatorFault'
+        'Set-RunCloudEmulatorDns'
+        'Resolve-RunCloudEmulatorDns'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -12,7 +12,8 @@ namespace RunCloud.Emulator
         /// <summary>
         /// Loopback-only admin endpoints for out-of-process use (not rate-limited, not logged, no API auth):
         /// GET /_emulator/state, GET|DELETE /_emulator/requests, POST|DELETE /_emulator/faults (GET lists them),
-        /// GET /_emulator/coverage/{s}/{w}.
+        /// GET /_emulator/coverage/{s}/{w}, GET|DELETE /_emulator/dns (the table), GET|PUT|DELETE /_emulator/dns/{name},
+        /// GET /_emulator/dns-query?name=&amp;type= (DNS-over-HTTPS JSON), GET|POST /_emulator/clock, GET /_emulator/issuances.
         /// </summary>
         private void HandleAdmin(HttpListenerContext ctx, string path, string body)
         {
@@ -60,6 +61,39 @@ namespace RunCloud.Emulator
                         var uncovered = State.GetUncoveredDomains(s, w);
                         WriteJson(res, 200, new JObject { ["uncovered"] = new JArray(uncovered), ["allCovered"] = uncovered.Count == 0 });
                         return;
+                    case "dns" when segs.Length == 1 && method == "GET":
+                        WriteJson(res, 200, JArray.FromObject(Dns.GetRecords(), camel));
+                        return;
+                    case "dns" when segs.Length == 1 && method == "DELETE":
+                        Dns.Clear();
+                        WriteJson(res, 200, new JObject { ["message"] = "DNS table cleared: every domain points at its server again." });
+                        return;
+                    case "dns" when segs.Length == 2 && method == "GET":
+                        WriteJson(res, 200, JObject.FromObject(Dns.Resolve(Uri.UnescapeDataString(segs[1])), camel));
+                        return;
+                    case "dns" when segs.Length == 2 && method == "PUT":
+                        SetDnsFromJson(Uri.UnescapeDataString(segs[1]), body);
+                        WriteJson(res, 200, JObject.FromObject(Dns.Resolve(Uri.UnescapeDataString(segs[1])), camel));
+                        return;
+                    case "dns" when segs.Length == 2 && method == "DELETE":
+                        var removed = Dns.Remove(Uri.UnescapeDataString(segs[1]));
+                        WriteJson(res, 200, new JObject { ["removed"] = removed });
+                        return;
+                    case "dns-query" when segs.Length == 1 && method == "GET":
+                        var q = ParseQuery((ctx.Request.Url?.Query ?? "").TrimStart('?'));
+                        q.TryGetValue("type", out var type);
+                        WriteJson(res, 200, DnsQueryJson(q.TryGetValue("name", out var qn) ? qn : "", string.IsNullOrEmpty(type) ? "A" : type));
+                        return;
+                    case "clock" when segs.Length == 1 && method == "GET":
+                        WriteJson(res, 200, new JObject { ["utcNow"] = Clock.UtcNow.ToString("o", CultureInfo.InvariantCulture) });
+                        return;
+                    case "clock" when segs.Length == 1 && method == "POST":
+                        SetClockFromJson(body);
+                        WriteJson(res, 200, new JObject { ["utcNow"] = Clock.UtcNow.ToString("o", CultureInfo.InvariantCulture) });
+                        return;
+                    case "issuances" when segs.Length == 1 && method == "GET":
+                        WriteJson(res, 200, JArray.FromObject(State.GetIssuances(), camel));
+                        return;
                 }
                 WriteJson(res, 404, new JObject { ["message"] = "Unknown emulator admin endpoint." });
             }
@@ -71,6 +105,67 @@ namespace RunCloud.Emulator
             {
                 WriteJson(res, 400, new JObject { ["message"] = ex.Message });
             }
+        }
+
+        /// <summary>PUT /_emulator/dns/{name}: {"addresses":["1.2.3.4"],"proxied":false} | {"cname":"target"} | {"unpointed":true}.</summary>
+        private void SetDnsFromJson(string name, string body)
+        {
+            var o = JObject.Parse(string.IsNullOrWhiteSpace(body) ? "{}" : body);
+            JToken? Get(string n) => o.Properties().FirstOrDefault(p => p.Name.Equals(n, StringComparison.OrdinalIgnoreCase))?.Value;
+            if (Get("unpointed") is JToken u && u.Type == JTokenType.Boolean && (bool)u) Dns.SetUnpointed(name);
+            else if (Get("cname") is JToken c && c.Type == JTokenType.String) Dns.SetCName(name, (string)c!);
+            else if (Get("addresses") is JArray a) Dns.SetAddresses(name, a.Select(x => (string?)x ?? ""), Get("proxied") is JToken p && p.Type == JTokenType.Boolean && (bool)p);
+            else throw new ArgumentException("Give \"addresses\" (with \"proxied\"), \"cname\" or \"unpointed\": true.");
+        }
+
+        /// <summary>POST /_emulator/clock: {"advanceSeconds":86400} | {"freeze":"2026-01-01T00:00:00Z"} | {"resume":true} | {"reset":true}.</summary>
+        private void SetClockFromJson(string body)
+        {
+            var o = JObject.Parse(string.IsNullOrWhiteSpace(body) ? "{}" : body);
+            JToken? Get(string n) => o.Properties().FirstOrDefault(p => p.Name.Equals(n, StringComparison.OrdinalIgnoreCase))?.Value;
+            if (Get("reset") is JToken r && r.Type == JTokenType.Boolean && (bool)r) Clock.Reset();
+            if (Get("freeze") is JToken f) Clock.Freeze(f.Type == JTokenType.Date ? (DateTime)f : DateTime.Parse((string)f!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal));
+            if (Get("advanceSeconds") is JToken s) Clock.Advance(TimeSpan.FromSeconds((double)s));
+            if (Get("resume") is JToken res && res.Type == JTokenType.Boolean && (bool)res) Clock.Resume();
+        }
+
+        /// <summary>
+        /// A DNS answer in the JSON form of DNS-over-HTTPS resolvers (Google's /resolve, Cloudflare's application/dns-json):
+        /// {"Status":0|3,"Question":[{"name":"x.","type":1}],"Answer":[{"name":"x.","type":5|1|28,"TTL":300,"data":"..."}]}.
+        /// type is A (1), AAAA (28) or CNAME (5), by name or number; the CNAME chain is always part of the answer.
+        /// </summary>
+        public JObject DnsQueryJson(string name, string type)
+        {
+            int qtype;
+            switch ((type ?? "A").Trim().ToUpperInvariant())
+            {
+                case "A": case "1": qtype = 1; break;
+                case "AAAA": case "28": qtype = 28; break;
+                case "CNAME": case "5": qtype = 5; break;
+                default: throw new ArgumentException($"Unsupported DNS type '{type}': A, AAAA or CNAME.");
+            }
+            var a = Dns.Resolve(name);
+            var answers = new JArray();
+            var owner = a.Name;
+            foreach (var target in a.CNames)
+            {
+                answers.Add(new JObject { ["name"] = owner + ".", ["type"] = 5, ["TTL"] = 300, ["data"] = target + "." });
+                owner = target;
+            }
+            if (qtype != 5)
+                foreach (var addr in a.Addresses)
+                {
+                    var isV6 = addr.IndexOf(':') >= 0;
+                    if ((qtype == 28) == isV6) answers.Add(new JObject { ["name"] = owner + ".", ["type"] = qtype, ["TTL"] = 300, ["data"] = addr });
+                }
+            var o = new JObject
+            {
+                ["Status"] = a.Status == "NXDomain" ? 3 : 0, ["TC"] = false, ["RD"] = true, ["RA"] = true, ["AD"] = false, ["CD"] = false,
+                ["Question"] = new JArray(new JObject { ["name"] = a.Name + ".", ["type"] = qtype }),
+            };
+            if (answers.Count > 0) o["Answer"] = answers;
+            if (a.Proxied) o["Comment"] = "proxied: HTTP reaches the web app's server through these addresses";
+            return o;
         }
 
         /// <summary>

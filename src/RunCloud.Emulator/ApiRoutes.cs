@@ -465,6 +465,22 @@ namespace RunCloud.Emulator
             return s;
         }
 
+        /// <summary>Let's Encrypt's verdict on an order for these names (see EmulatorState.CheckOrderLocked): a 422, or null to issue.</summary>
+        private static ApiResult? Refused(Call c, IList<string> names, string authorizationMethod)
+        {
+            var server = c.Emu.State.FindServer(c.S)!;
+            var failure = c.Emu.State.CheckOrderLocked(server, names, authorizationMethod);
+            if (failure == null) return null;
+            if (failure.Errors.Count == 0) return Error(422, failure.Message);
+            var map = new JObject();
+            foreach (var (field, message) in failure.Errors)
+            {
+                if (!(map[field] is JArray arr)) map[field] = arr = new JArray();
+                arr.Add(message);
+            }
+            return new ApiResult(422, new JObject { ["message"] = failure.Message, ["errors"] = map });
+        }
+
         private static ApiResult GetSsl(Call c)
         {
             if (!FindApp(c, out var w, out var e)) return e!;
@@ -479,9 +495,12 @@ namespace RunCloud.Emulator
             if (w.AdvancedSsl) return Error(422, "This web application is using advanced SSL. Install SSL on each domain instead.");
             if (w.Ssl != null) return Error(422, "SSL is already installed on this web application.");
             if (w.Domains.Count == 0) return Error(422, "This web application has no domain to issue a certificate for.");
+            var names = w.Domains.SelectMany(d => d.HostNames()).ToList();
+            if (input.Provider == "letsencrypt" && Refused(c, names, input.AuthorizationMethod) is ApiResult refused) return refused;
             var ssl = NewSsl(c, input);
-            ssl.CoveredDomains = w.Domains.SelectMany(d => d.HostNames()).ToList();
+            ssl.CoveredDomains = names;
             w.Ssl = ssl;
+            if (input.Provider == "letsencrypt") c.Emu.State.RecordIssuanceLocked(ssl, names);
             return Ok(SslJson(ssl));
         }
 
@@ -496,7 +515,11 @@ namespace RunCloud.Emulator
         {
             if (!FindAppSsl(c, out var w, out var e)) return e!;
             if (w.Ssl!.Method != "letsencrypt") return Error(422, "Only Let's Encrypt certificates can be redeployed.");
-            EmulatorState.RedeployLocked(w.Ssl, w.Domains.SelectMany(d => d.HostNames()));
+            var names = w.Domains.SelectMany(d => d.HostNames()).ToList();
+            // The order fails as a whole: the certificate (and what it covers) stays as it was.
+            if (Refused(c, names, w.Ssl.AuthorizationMethod) is ApiResult refused) return refused;
+            c.Emu.State.RedeployLocked(w.Ssl, names);
+            c.Emu.State.RecordIssuanceLocked(w.Ssl, names);
             return Ok(SslJson(w.Ssl));
         }
 
@@ -569,9 +592,12 @@ namespace RunCloud.Emulator
             if (errors.Count > 0) return Invalid(errors.ToArray());
             if (!w.AdvancedSsl) return Error(422, "Advanced SSL is not enabled for this web application.");
             if (d.Ssl != null) return Error(422, "SSL is already installed on this domain.");
+            var names = d.HostNames().ToList();
+            if (input.Provider == "letsencrypt" && Refused(c, names, input.AuthorizationMethod) is ApiResult refused) return refused;
             var ssl = NewSsl(c, input);
-            ssl.CoveredDomains = d.HostNames().ToList();
+            ssl.CoveredDomains = names;
             d.Ssl = ssl;
+            if (input.Provider == "letsencrypt") c.Emu.State.RecordIssuanceLocked(ssl, names);
             return Ok(new JObject());
         }
 
@@ -586,7 +612,10 @@ namespace RunCloud.Emulator
         {
             if (!FindDomainSsl(c, out _, out var d, out var e)) return e!;
             if (d.Ssl!.Method != "letsencrypt") return Error(422, "Only Let's Encrypt certificates can be redeployed.");
-            EmulatorState.RedeployLocked(d.Ssl, d.HostNames());
+            var names = d.HostNames().ToList();
+            if (Refused(c, names, d.Ssl.AuthorizationMethod) is ApiResult refused) return refused;
+            c.Emu.State.RedeployLocked(d.Ssl, names);
+            c.Emu.State.RecordIssuanceLocked(d.Ssl, names);
             return Ok(new JObject());
         }
 

@@ -53,6 +53,15 @@ namespace RunCloud.Emulator
         /// </summary>
         public bool LinksKeepQuery { get; set; }
 
+        /// <summary>The emulated clock (certificate dates, Let's Encrypt windows); null = real time, movable with RunCloudEmulator.Clock.</summary>
+        public EmulatorClock? Clock { get; set; }
+
+        /// <summary>Let's Encrypt's limit of names per certificate (100, www. variants included); 0 = no limit.</summary>
+        public int MaxNamesPerCertificate { get; set; } = 100;
+
+        /// <summary>Let's Encrypt's duplicate-certificate limit (5 for the exact same names per 7 days); 0 = no limit.</summary>
+        public int DuplicateCertificateLimit { get; set; } = 5;
+
         /// <summary>Fault rules active from the start.</summary>
         public IList<FaultRule> Faults { get; } = new List<FaultRule>();
     }

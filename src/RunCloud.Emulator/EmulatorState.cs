@@ -14,7 +14,7 @@ namespace RunCloud.Emulator
     /// Every object it returns is a copy. Ids are allocated incrementally per kind (servers from 1001, web apps
     /// from 2001, domains from 3001, certificates from 4001).
     /// </summary>
-    public sealed class EmulatorState
+    public sealed partial class EmulatorState
     {
         internal readonly object SyncRoot = new object();
         private List<ServerRecord> _servers = new List<ServerRecord>();
@@ -29,9 +29,13 @@ namespace RunCloud.Emulator
             new SslProtocol { Id = 4, Name = "TLSv1.0 + TLSv1.1 + TLSv1.2 + TLSv1.3" },
         };
 
-        internal static DateTime Now()
+        /// <summary>The emulated time: certificates' dates and the Let's Encrypt windows follow it.</summary>
+        public EmulatorClock Clock { get; set; } = new EmulatorClock();
+
+        /// <summary>Now, to the second (as RunCloud's timestamps).</summary>
+        internal DateTime Now()
         {
-            var n = DateTime.UtcNow;
+            var n = Clock.UtcNow;
             return new DateTime(n.Year, n.Month, n.Day, n.Hour, n.Minute, n.Second, DateTimeKind.Utc);
         }
 
@@ -63,7 +67,9 @@ namespace RunCloud.Emulator
             {
                 _servers = new List<ServerRecord>();
                 _nextServerId = 1001; _nextWebAppId = 2001; _nextDomainId = 3001; _nextSslId = 4001;
+                _issuances.Clear();
             }
+            Dns.Clear();
         }
 
         public ServerRecord AddServer(string name, string ipAddress, string provider = "Emulator")
@@ -261,16 +267,17 @@ namespace RunCloud.Emulator
             return new SslRecord
             {
                 Id = id, Method = provider, EnableHttp = enableHttp, EnableHsts = enableHsts, AuthorizationMethod = authorizationMethod,
-                Staging = staging, ApiId = apiId, CreatedAt = now, ValidUntil = now.AddDays(90), RenewalDate = now.AddDays(60),
+                Staging = staging, ApiId = apiId, CreatedAt = now, IssuedAt = now, ValidUntil = now.AddDays(90), RenewalDate = now.AddDays(60),
                 PrivateKey = privateKey ?? FakePem("PRIVATE KEY", "emulator-private-key-" + id),
                 Certificate = certificate ?? FakePem("CERTIFICATE", "emulator-certificate-" + id),
             };
         }
 
-        internal static void RedeployLocked(SslRecord ssl, IEnumerable<string> hosts)
+        internal void RedeployLocked(SslRecord ssl, IEnumerable<string> hosts)
         {
             var now = Now();
             ssl.CoveredDomains = hosts.ToList();
+            ssl.IssuedAt = now;
             ssl.ValidUntil = now.AddDays(90);
             ssl.RenewalDate = now.AddDays(60);
             ssl.RedeployCount++;

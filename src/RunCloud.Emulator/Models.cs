@@ -111,6 +111,8 @@ namespace RunCloud.Emulator
         public string Certificate { get; set; } = "";
         public DateTime ValidUntil { get; set; }
         public DateTime RenewalDate { get; set; }
+        /// <summary>When the certificate was last issued (install or redeploy): the served certificate's NotBefore. Not part of the API's JSON.</summary>
+        public DateTime IssuedAt { get; set; }
         public bool EnableHttp { get; set; }
         public bool EnableHsts { get; set; }
         public string AuthorizationMethod { get; set; } = "http-01";

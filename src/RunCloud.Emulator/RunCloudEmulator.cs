@@ -36,6 +36,10 @@ namespace RunCloud.Emulator
         public EmulatorState State { get; } = new EmulatorState();
         public FaultInjector Faults { get; } = new FaultInjector();
         public EmulatorOptions Options => _options;
+        /// <summary>The emulated clock: certificate dates and Let's Encrypt's windows follow it (Advance, Freeze).</summary>
+        public EmulatorClock Clock => State.Clock;
+        /// <summary>The DNS table that Let's Encrypt's HTTP-01 validation resolves; by default every domain points at its server.</summary>
+        public EmulatorDns Dns => State.Dns;
         /// <summary>Convenience: BaseUri + "api/v2/".</summary>
         public Uri ApiV2Uri => new Uri(BaseUri, "api/v2/");
         /// <summary>Convenience: BaseUri + "api/v3/".</summary>
@@ -46,6 +50,9 @@ namespace RunCloud.Emulator
             _options = options;
             _rate = new RateLimiter(options.RateLimitPerWindow, options.RateLimitWindow);
             foreach (var f in options.Faults) Faults.Add(f);
+            if (options.Clock != null) State.Clock = options.Clock;
+            State.MaxNamesPerCertificate = options.MaxNamesPerCertificate;
+            State.DuplicateCertificateLimit = options.DuplicateCertificateLimit;
         }
 
         /// <summary>Seeds the state (StatePath if it exists, else the default data unless SeedDefaultData is false) and starts listening.</summary>

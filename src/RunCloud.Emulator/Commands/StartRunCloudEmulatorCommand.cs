@@ -14,6 +14,10 @@ namespace RunCloud.Emulator.Commands
         [Parameter] [ValidateRange(1, 86400)] public int RateLimitWindowSeconds { get; set; } = 60;
         [Parameter] [ValidateRange(0, int.MaxValue)] public int DomainLimit { get; set; }
         [Parameter] public SwitchParameter NoDefaultData { get; set; }
+        /// <summary>Let's Encrypt's names-per-certificate limit (100); 0 = none.</summary>
+        [Parameter] [ValidateRange(0, int.MaxValue)] public int MaxNamesPerCertificate { get; set; } = 100;
+        /// <summary>Let's Encrypt's duplicate-certificate limit (5 per 7 days); 0 = none.</summary>
+        [Parameter] [ValidateRange(0, int.MaxValue)] public int DuplicateCertificateLimit { get; set; } = 5;
 
         protected override void EndProcessing()
         {
@@ -27,6 +31,8 @@ namespace RunCloud.Emulator.Commands
                 RateLimitWindow = TimeSpan.FromSeconds(RateLimitWindowSeconds),
                 DomainLimit = DomainLimit,
                 SeedDefaultData = !NoDefaultData.IsPresent,
+                MaxNamesPerCertificate = MaxNamesPerCertificate,
+                DuplicateCertificateLimit = DuplicateCertificateLimit,
             };
             RunCloudEmulator emulator;
             try

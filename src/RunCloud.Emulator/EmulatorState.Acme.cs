@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace RunCloud.Emulator
+{
+    /// <summary>One Let's Encrypt certificate the emulator issued (install or redeploy), for the duplicate-certificate limit.</summary>
+    public sealed class IssuanceRecord
+    {
+        public DateTime IssuedAt { get; set; }
+        /// <summary>The certificate's names, lower case, sorted: the "exact set of hostnames" Let's Encrypt counts.</summary>
+        public List<string> Names { get; set; } = new List<string>();
+        public long SslId { get; set; }
+    }
+
+    /// <summary>Why Let's Encrypt refused an order: answered 422 with the message (and the failing names in errors).</summary>
+    internal sealed class AcmeFailure
+    {
+        public AcmeFailure(string message) { Message = message; }
+        public string Message { get; }
+        public List<(string field, string message)> Errors { get; } = new List<(string, string)>();
+    }
+
+    public sealed partial class EmulatorState
+    {
+        private readonly List<IssuanceRecord> _issuances = new List<IssuanceRecord>();
+        private readonly EmulatorDns _dns;
+
+        public EmulatorState() { _dns = new EmulatorDns(this); }
+
+        /// <summary>The emulator's DNS table (see EmulatorDns): what Let's Encrypt's HTTP-01 validation resolves.</summary>
+        public EmulatorDns Dns => _dns;
+
+        /// <summary>Let's Encrypt's limit of names in one certificate (100); www. variants count. 0 = no limit.</summary>
+        public int MaxNamesPerCertificate { get; set; } = 100;
+
+        /// <summary>Let's Encrypt's duplicate-certificate limit: certificates for the exact same set of names per window (5). 0 = no limit.</summary>
+        public int DuplicateCertificateLimit { get; set; } = 5;
+
+        /// <summary>The window of the duplicate-certificate limit (7 days, sliding).</summary>
+        public TimeSpan DuplicateCertificateWindow { get; set; } = TimeSpan.FromDays(7);
+
+        /// <summary>Every Let's Encrypt certificate issued through the API (oldest first).</summary>
+        public IReadOnlyList<IssuanceRecord> GetIssuances()
+        {
+            lock (SyncRoot) return _issuances.Select(i => new IssuanceRecord { IssuedAt = i.IssuedAt, Names = new List<string>(i.Names), SslId = i.SslId }).ToList();
+        }
+
+        /// <summary>Forgets the issuance history (the duplicate-certificate limit starts afresh).</summary>
+        public void ClearIssuances()
+        {
+            lock (SyncRoot) _issuances.Clear();
+        }
+
+        /// <summary>The IP address a name points at by default: the IP of the server whose web app has it (as a domain, its www. variant, or under a wildcard domain).</summary>
+        internal string? DefaultAddressOf(string name)
+        {
+            lock (SyncRoot)
+            {
+                foreach (var s in _servers)
+                    foreach (var w in s.WebApps)
+                        foreach (var d in w.Domains)
+                            if (Covers(d, name)) return string.IsNullOrEmpty(s.IpAddress) ? null : s.IpAddress;
+                return null;
+            }
+        }
+
+        private static bool Covers(DomainRecord d, string name)
+        {
+            if (d.HostNames().Any(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase))) return true;
+            if (d.Name.StartsWith("*.", StringComparison.Ordinal))
+            {
+                var suffix = d.Name.Substring(1); // ".example.com"
+                var rest = name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) ? name.Substring(0, name.Length - suffix.Length) : null;
+                return rest != null && rest.IndexOf('.') < 0;
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// An ACME order as Let's Encrypt would run it, all or nothing: at most MaxNamesPerCertificate names; at most
+        /// DuplicateCertificateLimit certificates for the same set of names in DuplicateCertificateWindow; with HTTP-01,
+        /// every name must resolve (EmulatorDns) to the server's IP. Null when the certificate may be issued; the caller
+        /// then changes the SSL state and calls RecordIssuanceLocked. Call under SyncRoot.
+        /// </summary>
+        internal AcmeFailure? CheckOrderLocked(ServerRecord server, IList<string> names, string authorizationMethod)
+        {
+            var set = NameSet(names);
+            if (MaxNamesPerCertificate > 0 && set.Count > MaxNamesPerCertificate)
+                return new AcmeFailure($"Let's Encrypt refused the order: a certificate can hold at most {MaxNamesPerCertificate} names, and this one needs {set.Count} (the domains and their www. variants). Switch the web application to advanced SSL (one certificate per domain), or remove domains.");
+
+            if (DuplicateCertificateLimit > 0)
+            {
+                var now = Clock.UtcNow;
+                var since = now - DuplicateCertificateWindow;
+                var same = _issuances.Where(i => i.IssuedAt > since && i.Names.SequenceEqual(set, StringComparer.Ordinal)).OrderBy(i => i.IssuedAt).ToList();
+                if (same.Count >= DuplicateCertificateLimit)
+                {
+                    var retryAfter = same[same.Count - DuplicateCertificateLimit].IssuedAt + DuplicateCertificateWindow;
+                    var hours = (int)DuplicateCertificateWindow.TotalHours;
+                    return new AcmeFailure($"Let's Encrypt refused the order: too many certificates ({same.Count}) already issued for this exact set of domains in the last {hours}h0m0s, retry after {retryAfter.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC: see https://letsencrypt.org/docs/rate-limits/#new-certificates-per-exact-set-of-hostnames");
+                }
+            }
+
+            if (string.Equals(authorizationMethod, "http-01", StringComparison.OrdinalIgnoreCase))
+            {
+                var failures = new List<(string, string)>();
+                foreach (var n in set)
+                {
+                    var problem = Dns.Http01Problem(n, server.IpAddress);
+                    if (problem != null) failures.Add((n, problem));
+                }
+                if (failures.Count > 0)
+                {
+                    var f = new AcmeFailure($"Let's Encrypt could not validate {failures.Count} of {set.Count} names with HTTP-01, so the whole order failed and no certificate was issued: "
+                        + string.Join("; ", failures.Take(10).Select(x => $"{x.Item1} ({x.Item2})")) + (failures.Count > 10 ? $"; and {failures.Count - 10} more" : "")
+                        + ". Point them at the server, or remove them, then try again.");
+                    foreach (var (n, why) in failures) f.Errors.Add((n, $"{n}: {why}."));
+                    return f;
+                }
+            }
+            return null;
+        }
+
+        /// <summary>Records a successful issuance for the duplicate-certificate limit. Call under SyncRoot.</summary>
+        internal void RecordIssuanceLocked(SslRecord ssl, IEnumerable<string> names)
+        {
+            _issuances.Add(new IssuanceRecord { IssuedAt = Clock.UtcNow, Names = NameSet(names), SslId = ssl.Id });
+        }
+
+        private static List<string> NameSet(IEnumerable<string> names) =>
+            names.Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal).ToList();
+    }
+}
