@@ -32,10 +32,11 @@ namespace RunCloud.PowerShell.Api
     internal static class SslRedeployer
     {
         public static async Task<SslRunResult> RedeployAsync(RunCloudService service, RunCloudConnection? connection, long s, long w,
-            IReadOnlyCollection<RunCloudDomain> changedDomains, SslOptions? options, CancellationToken ct)
+            IReadOnlyCollection<RunCloudDomain> changedDomains, SslOptions? options, CancellationToken ct,
+            IReadOnlyList<RunCloudDomain>? allDomains = null)
         {
             var strategy = new SslStrategy(service, connection, s, w, options);
-            SslPlan plan = await strategy.PlanAsync(changedDomains, null, installIfMissing: false, everyUncovered: false, ct).ConfigureAwait(false);
+            SslPlan plan = await strategy.PlanAsync(changedDomains, allDomains, installIfMissing: false, everyUncovered: false, ct).ConfigureAwait(false);
             if (!plan.HasSsl)
             {
                 strategy.SaveJournal();

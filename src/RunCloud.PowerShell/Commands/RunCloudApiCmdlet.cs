@@ -225,16 +225,14 @@ namespace RunCloud.PowerShell.Commands
             AllowDuplicate = allowDuplicate,
         };
 
-        /// <summary>-DnsServer values as endpoints; a bad one stops the command with what to give instead.</summary>
-        private protected IReadOnlyList<IPEndPoint>? ParseDnsServers(string[]? servers)
+        /// <summary>-DnsServer values (resolver addresses or DNS-over-HTTPS URLs); a bad one stops the command with what to give instead.</summary>
+        private protected DnsServerList? ParseDnsServers(string[]? servers)
         {
             if (servers == null || servers.Length == 0) return null;
-            var result = new List<IPEndPoint>();
+            var result = new DnsServerList();
             foreach (string text in servers)
             {
-                IPEndPoint? endpoint = UdpDnsResolver.ParseServer(text, out string problem);
-                if (endpoint == null) ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, $"-DnsServer: {problem}.", text));
-                result.Add(endpoint!);
+                if (!result.TryAdd(text, out string problem)) ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, $"-DnsServer: {problem}.", text));
             }
 
             return result;

@@ -55,7 +55,7 @@ namespace RunCloud.PowerShell.Commands
                     RunCloudSsl ssl = Run(ct => service.GetSslAsync(serverId, webAppId, ct));
                     if (ssl.Installed && ssl.Id.HasValue)
                     {
-                        if (!Force)
+                        if (!Force && !IsWhatIf())
                         {
                             WriteError(new ErrorRecord(new InvalidOperationException(
                                 $"The {target} has an app-wide certificate ({ssl.Id}); RunCloud switches to advanced SSL only without one. Nothing was changed. "

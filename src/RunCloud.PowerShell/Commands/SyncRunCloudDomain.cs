@@ -363,7 +363,10 @@ namespace RunCloud.PowerShell.Commands
             RunCloudDnsCheck[] sslNotReady = Array.Empty<RunCloudDnsCheck>();
             string[] sslDeferred = Array.Empty<string>();
             bool wouldChange = whatIf && (added.Count > 0 || removed.Count > 0);
-            if (!NoSslReset && (changed || wouldChange || ResetSsl))
+            // Names an earlier run left without a certificate (DNS not ready yet) are retried even when nothing changed.
+            bool waiting = !NoSslReset && !whatIf && SslStrategy.HasWaitingNames(connection, serverId, webAppId);
+            if (waiting) WriteVerbose($"RunCloud: {app} has names an earlier run could not cover yet (see its journal); checking them again.");
+            if (!NoSslReset && (changed || wouldChange || ResetSsl || waiting))
             {
                 progress.StatusDescription = "Redeploying the SSL certificate";
                 WriteProgress(progress);
@@ -375,7 +378,12 @@ namespace RunCloud.PowerShell.Commands
                 {
                     try
                     {
-                        SslRunResult ssl = Run(ct => SslRedeployer.RedeployAsync(service, connection, serverId, webAppId, addedDomains, sslOptions, ct));
+                        // The app's names after this run, from the one listing and the changes (no second listing); an add whose
+                        // answer carried no domain object leaves the list unknown, and the strategy lists again.
+                        List<RunCloudDomain>? after = addedDomains.Count == added.Count
+                            ? existing.Where(d => !removed.Contains(d.Name, StringComparer.OrdinalIgnoreCase)).Concat(addedDomains).ToList()
+                            : null;
+                        SslRunResult ssl = Run(ct => SslRedeployer.RedeployAsync(service, connection, serverId, webAppId, addedDomains, sslOptions, ct, after));
                         RedeployOutcome outcome = ssl.Outcome;
                         sslRedeployed = outcome == RedeployOutcome.Redeployed || (outcome == RedeployOutcome.PerDomain && ssl.Plan.Actions.Count > ssl.Failures.Count);
                         sslNotReady = ssl.Plan.NotReady.ToArray();

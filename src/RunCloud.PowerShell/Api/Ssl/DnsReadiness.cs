@@ -38,8 +38,8 @@ namespace RunCloud.PowerShell.Api.Ssl
         }
 
         /// <summary>The resolver for -DnsServer (null or empty: the system's).</summary>
-        public static IDnsResolver ResolverFor(IReadOnlyList<IPEndPoint>? servers, TimeSpan timeout) =>
-            servers == null || servers.Count == 0 ? new SystemDnsResolver() : new UdpDnsResolver(servers, timeout);
+        public static IDnsResolver ResolverFor(DnsServerList? servers, TimeSpan timeout) =>
+            servers?.Resolver(timeout) ?? new SystemDnsResolver();
 
         public async Task<RunCloudDnsCheck> CheckAsync(string name, string? expected, CancellationToken ct)
         {

@@ -12,7 +12,7 @@ namespace RunCloud.PowerShell.Api.Ssl
         public bool SkipDnsCheck { get; set; } = DnsReadiness.SkippedByEnvironment();
 
         /// <summary>-DnsServer; null asks the system's resolver.</summary>
-        public IReadOnlyList<IPEndPoint>? DnsServers { get; set; }
+        public DnsServerList? DnsServers { get; set; }
 
         /// <summary>Replaces the resolver (tests).</summary>
         public IDnsResolver? Resolver { get; set; }
@@ -33,6 +33,6 @@ namespace RunCloud.PowerShell.Api.Ssl
 
         public Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
 
-        internal DnsReadiness Dns() => new DnsReadiness(Resolver ?? DnsReadiness.ResolverFor(DnsServers, DnsTimeout), DnsTimeout);
+        internal DnsReadiness Dns() => new DnsReadiness(Resolver ?? DnsServers?.Resolver(DnsTimeout) ?? new SystemDnsResolver(), DnsTimeout);
     }
 }

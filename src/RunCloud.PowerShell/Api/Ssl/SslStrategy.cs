@@ -278,6 +278,13 @@ namespace RunCloud.PowerShell.Api.Ssl
             return true;
         }
 
+        /// <summary>True when the app's journal remembers names not DNS-ready at an earlier run (a later run retries them).</summary>
+        public static bool HasWaitingNames(RunCloudConnection connection, long serverId, long webAppId, JournalStore? store = null)
+        {
+            AppJournal? journal = (store ?? JournalStore.Default()).Load(connection.StateKey(serverId, webAppId));
+            return journal?.GetExtension<SslJournalData>(SslJournalData.Owner)?.NotReady.Count > 0;
+        }
+
         internal static SslRefusedException Refusal(SslPlan plan) =>
             new SslRefusedException(plan.RefusalErrorId!, plan.Message!, plan.Hint ?? string.Empty, plan.PossibleAt);
 
