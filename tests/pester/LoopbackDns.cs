@@ -36,6 +36,9 @@ namespace RunCloud.Tests
 
         public int Queries => _queries;
 
+        /// <summary>The last query that could not be answered, for a test's failure message.</summary>
+        public Exception? LastError { get; private set; }
+
         /// <summary>Points <paramref name="name"/> at these addresses (replacing any CNAME).</summary>
         public void Set(string name, params string[] addresses)
         {
@@ -79,9 +82,9 @@ namespace RunCloud.Tests
                     byte[] answer = Answer(query);
                     _udp.Send(answer, answer.Length, from);
                 }
-                catch (Exception) when (!_stopping)
+                catch (Exception ex)
                 {
-                    // a malformed query gets no answer
+                    LastError = ex; // a malformed query gets no answer; the thread must never die of it
                 }
             }
         }
