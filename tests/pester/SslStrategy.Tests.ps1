@@ -218,3 +218,50 @@ Describe 'The SSL strategy' {
         @(Get-RunCloudEmulatorRequest -Method PUT) | Should -HaveCount 1
     }
 }
+
+Describe 'Done when: a network of 250 mapped domains, 10 not pointed yet' {
+    BeforeAll { Start-SslEmulator; $env:RUNCLOUD_SKIP_DNS_CHECK = $null }
+    AfterAll { $env:RUNCLOUD_SKIP_DNS_CHECK = '1'; Stop-RunCloudEmulator -Emulator $script:e }
+
+    It 'one sync covers every pointed name and reports the 10; after pointing them the next run covers them; no Let''s Encrypt limit is passed' {
+        # Customer domains, each its own registered domain (as in a WordPress network with domain mapping).
+        $names = @(1..250 | ForEach-Object { 'site{0:d3}.customer{0:d3}.com' -f $_ })
+        $late = @($names | Select-Object -Last 10)
+        $late | Set-RunCloudEmulatorDns -Unpointed   # mapped before the customers changed their DNS
+
+        # Basic SSL cannot hold 252 names: the app goes to advanced SSL, its own two names get their certificates.
+        Set-RunCloudSslMode -Mode Advanced -Force
+        Reset-RunCloudSsl -DnsServer $Doh -Confirm:$false
+        $before = $e.State.GetIssuances().Count
+
+        $r = Sync-RunCloudDomain -Domain $names -DnsServer $Doh -WarningVariable warnings -WarningAction SilentlyContinue
+        $r.Added | Should -HaveCount 250
+        (@($r.SslNotReady.Name) | Sort-Object) | Should -Be ($late | Sort-Object)
+        @($r.SslNotReady.Status | Select-Object -Unique) | Should -Be @('NotResolved')
+        $warnings.Count | Should -Be 10
+        $r.Failed | Should -BeNullOrEmpty
+        # Proven by the emulator's state: every pointed name has its certificate, only the 10 have none.
+        (@($e.GetUncoveredDomains(1001, 2001)) | Sort-Object) | Should -Be ($late | Sort-Object)
+        (@((Get-SslJournal).notReady.name) | Sort-Object) | Should -Be ($late | Sort-Object)
+        @(Get-RunCloudEmulatorRequest -Method PUT | Where-Object Path -Match '/webapps/2001/ssl/\d+$') | Should -BeNullOrEmpty -Because 'never a per-app redeploy'
+        $firstRun = $e.State.GetIssuances().Count - $before
+        $firstRun | Should -Be 240
+
+        # The customers point their names: the next scheduled run (nothing else to change) covers them.
+        $late | Set-RunCloudEmulatorDns -Default
+        $e.ClearRequests()
+        $r2 = Sync-RunCloudDomain -Domain $names -DnsServer $Doh
+        $r2.Added | Should -BeNullOrEmpty
+        $r2.SslRedeployed | Should -BeTrue
+        $r2.SslNotReady | Should -BeNullOrEmpty
+        $e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+        (Get-SslJournal).notReady | Should -BeNullOrEmpty
+        @(Get-RunCloudEmulatorRequest -Method POST | Where-Object Path -Match '/domains/\d+/ssl$') | Should -HaveCount 10
+
+        # Let's Encrypt: no name set issued more than once, fewer than 300 orders per run, at most 50 per registered domain.
+        $issued = @($e.State.GetIssuances())
+        @($issued | Group-Object { $_.Names -join ',' } | Where-Object Count -GT 1) | Should -BeNullOrEmpty
+        $firstRun | Should -BeLessThan 300
+        @($issued | ForEach-Object { ($_.Names[0] -split '\.')[-2..-1] -join '.' } | Group-Object | Where-Object Count -GT 50) | Should -BeNullOrEmpty
+    }
+}
