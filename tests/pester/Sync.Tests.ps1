@@ -6,6 +6,7 @@ BeforeAll {
         # 100 desired names plus the app's primary and test domains: past Let's Encrypt's 100 names per certificate, which
         # the emulator enforces unless told not to (these tests are about the sync plan, not the certificate strategy).
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0 -MaxNamesPerCertificate 0
+        $env:RUNCLOUD_MAX_NAMES_PER_CERTIFICATE = '0'   # the module's SSL strategy likewise (tests/pester/SslStrategy.Tests.ps1 covers it)
         Connect-RunCloud -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
         $script:e.ClearRequests()
         $script:e

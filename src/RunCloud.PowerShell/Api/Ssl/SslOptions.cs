@@ -33,6 +33,22 @@ namespace RunCloud.PowerShell.Api.Ssl
 
         public Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
 
+        /// <summary>
+        /// Names one certificate may carry: Let's Encrypt's 100, or RUNCLOUD_MAX_NAMES_PER_CERTIFICATE (0 = no limit) for
+        /// a CA with another limit, or for tests about something else whose emulator has its limit turned off too.
+        /// </summary>
+        public int MaxNamesPerCertificate { get; set; } = MaxNamesFromEnvironment();
+
+        public const string MaxNamesVariable = "RUNCLOUD_MAX_NAMES_PER_CERTIFICATE";
+
+        private static int MaxNamesFromEnvironment()
+        {
+            string? v = Environment.GetEnvironmentVariable(MaxNamesVariable);
+            return int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)
+                ? n
+                : SslNames.MaxNamesPerCertificate;
+        }
+
         internal DnsReadiness Dns() => new DnsReadiness(Resolver ?? DnsServers?.Resolver(DnsTimeout) ?? new SystemDnsResolver(), DnsTimeout);
     }
 }

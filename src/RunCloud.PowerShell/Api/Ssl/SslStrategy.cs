@@ -98,11 +98,12 @@ namespace RunCloud.PowerShell.Api.Ssl
         {
             List<string> names = SslNames.All(all);
             plan.NameCount = names.Count;
-            if (names.Count > SslNames.MaxNamesPerCertificate)
+            int limit = _options.MaxNamesPerCertificate;
+            if (limit > 0 && names.Count > limit)
             {
                 plan.RefusalErrorId = SslRefusedException.TooManyNames;
                 plan.Message = $"The certificate of {App} would need {names.Count} names (www. variants included), and Let's Encrypt puts at most "
-                    + $"{SslNames.MaxNamesPerCertificate} in one certificate, so basic SSL (one certificate for the app) cannot cover it. Nothing was requested. "
+                    + $"{limit} in one certificate, so basic SSL (one certificate for the app) cannot cover it. Nothing was requested. "
                     + "Switch the app to advanced SSL, one certificate per domain, then run again.";
                 plan.Hint = $"Set-RunCloudSslMode -ServerId {_s} -WebAppId {_w} -Mode Advanced";
                 return;
