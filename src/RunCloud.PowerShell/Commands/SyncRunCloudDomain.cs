@@ -337,6 +337,7 @@ namespace RunCloud.PowerShell.Commands
             }
 
             var sslModes = new Dictionary<(long, long), bool>();
+            var appSsls = new Dictionary<(long, long), RunCloudSsl>(); // read once before the removals, reused by the SSL step
             SslOptions sslOptions = BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
             foreach (RunCloudDomain d in toRemove)
             {
@@ -345,7 +346,7 @@ namespace RunCloud.PowerShell.Commands
                 if (whatIf) { removed.Add(d.Name); continue; }
                 try
                 {
-                    Run(ct => SslStrategy.ReleaseDomainCertificateAsync(service, d, sslModes, ct));
+                    Run(ct => SslStrategy.ReleaseDomainCertificateAsync(service, d, sslModes, ct, appSsls));
                     bool gone = Run(ct => service.RemoveDomainAsync(serverId, webAppId, d.Id, ct));
                     removed.Add(d.Name);
                     changed |= gone;
@@ -383,6 +384,7 @@ namespace RunCloud.PowerShell.Commands
                         List<RunCloudDomain>? after = addedDomains.Count == added.Count
                             ? existing.Where(d => !removed.Contains(d.Name, StringComparer.OrdinalIgnoreCase)).Concat(addedDomains).ToList()
                             : null;
+                        if (appSsls.TryGetValue((serverId, webAppId), out RunCloudSsl? knownSsl)) sslOptions.KnownAppSsl = knownSsl;
                         SslRunResult ssl = Run(ct => SslRedeployer.RedeployAsync(service, connection, serverId, webAppId, addedDomains, sslOptions, ct, after));
                         RedeployOutcome outcome = ssl.Outcome;
                         sslRedeployed = outcome == RedeployOutcome.Redeployed || (outcome == RedeployOutcome.PerDomain && ssl.Plan.Actions.Count > ssl.Failures.Count);

@@ -33,6 +33,9 @@ namespace RunCloud.PowerShell.Api.Ssl
 
         public Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
 
+        /// <summary>The app's SSL as the caller already read it in this run (saves a GET); null reads it.</summary>
+        public Models.RunCloudSsl? KnownAppSsl { get; set; }
+
         /// <summary>
         /// Names one certificate may carry: Let's Encrypt's 100, or RUNCLOUD_MAX_NAMES_PER_CERTIFICATE (0 = no limit) for
         /// a CA with another limit, or for tests about something else whose emulator has its limit turned off too.

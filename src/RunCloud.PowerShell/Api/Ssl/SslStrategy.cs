@@ -58,7 +58,7 @@ namespace RunCloud.PowerShell.Api.Ssl
         {
             LoadJournal();
             var plan = new SslPlan { ServerId = _s, WebAppId = _w };
-            RunCloudSsl ssl = await _service.GetSslAsync(_s, _w, ct).ConfigureAwait(false);
+            RunCloudSsl ssl = _options.KnownAppSsl ?? await _service.GetSslAsync(_s, _w, ct).ConfigureAwait(false);
             if (!ssl.Installed)
             {
                 var (advanced, _) = await _service.GetSslModeAsync(_s, _w, ct).ConfigureAwait(false);
@@ -263,11 +263,12 @@ namespace RunCloud.PowerShell.Api.Ssl
         /// orphan certificate is left. Returns true when one was removed. <paramref name="modes"/> caches the app's mode.
         /// </summary>
         public static async Task<bool> ReleaseDomainCertificateAsync(RunCloudService service, RunCloudDomain domain,
-            IDictionary<(long, long), bool> modes, CancellationToken ct)
+            IDictionary<(long, long), bool> modes, CancellationToken ct, IDictionary<(long, long), RunCloudSsl>? appSsls = null)
         {
             if (!modes.TryGetValue((domain.ServerId, domain.WebAppId), out bool advanced))
             {
                 RunCloudSsl appSsl = await service.GetSslAsync(domain.ServerId, domain.WebAppId, ct).ConfigureAwait(false);
+                if (appSsls != null) appSsls[(domain.ServerId, domain.WebAppId)] = appSsl;
                 advanced = !appSsl.Installed && (await service.GetSslModeAsync(domain.ServerId, domain.WebAppId, ct).ConfigureAwait(false)).Advanced;
                 modes[(domain.ServerId, domain.WebAppId)] = advanced;
             }
