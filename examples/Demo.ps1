@@ -23,7 +23,7 @@ Import-Module $EmulatorModulePath -Force
 function Step([string] $Text) { Write-Host "`n=== $Text" -ForegroundColor Cyan }
 
 Step 'Start the RunCloud API emulator (in this process, on a free loopback port)'
-$emulator = Start-RunCloudEmulator
+$emulator = Start-RunCloudEmulator -TlsPort 0
 Write-Host "Emulator at $($emulator.BaseUri) - test token $($emulator.Token.Substring(0, 4))... (the emulator's own test credential)"
 # The emulator's DNS table, asked as a DNS-over-HTTPS client asks Cloudflare: the module checks that each name points at
 # the server before it asks Let's Encrypt for a certificate (real names would be checked with the system's resolver).
@@ -59,6 +59,31 @@ try {
     Step 'Remove it (found by name across every page), then redeploy once'
     Remove-RunCloudDomain -Name 'shop-eu.example.com' -Force -ResetSsl -DnsServer $dns
     Get-RunCloudDomain | Format-Table Id, Name, Type | Out-Host
+
+    Step 'Let''s Encrypt HTTP-01: a domain mapped before its DNS points at the server blocks the whole certificate'
+    Set-RunCloudEmulatorDns -Name 'early.example.com' -Unpointed
+    Add-RunCloudDomain -Name 'early.example.com' -ResetSsl -ErrorAction SilentlyContinue -ErrorVariable refused
+    Write-Host "Redeploy refused: $($refused[-1].Exception.Message)"
+    Resolve-RunCloudEmulatorDns 'shop.example.com', 'early.example.com' | Format-Table Name, Status, Addresses | Out-Host
+    Step 'The customer points it at the server: the next redeploy covers it'
+    Set-RunCloudEmulatorDns -Name 'early.example.com' -Address ([RunCloud.Emulator.EmulatorDefaults]::ServerIpAddress)
+    Reset-RunCloudSsl -Confirm:$false
+    $uncovered = $emulator.GetUncoveredDomains($serverId, $webAppId)
+    if ($uncovered.Count -gt 0) { throw "Not covered by the certificate: $($uncovered -join ', ')" }
+    Write-Host 'Uncovered domains: none'
+
+    Step 'Live check over TLS: connect with SNI to the emulator''s TLS endpoint and read the certificate served'
+    foreach ($name in 'early.example.com', 'blog.example.com') {
+        $tcp = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $emulator.TlsPort)
+        $ssl = [System.Net.Security.SslStream]::new($tcp.GetStream(), $false, { $true })
+        try {
+            $ssl.AuthenticateAsClient($name)
+            $cert = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($ssl.RemoteCertificate)
+            $covered = [RunCloud.Emulator.RunCloudEmulator]::CertificateCovers($cert, $name)
+            Write-Host ("{0,-20} covered: {1,-5} {2} (issuer {3}, until {4:yyyy-MM-dd})" -f $name, $covered, $cert.Subject, $cert.Issuer, $cert.NotAfter)
+        }
+        finally { $ssl.Dispose(); $tcp.Dispose() }
+    }
 
     Step 'What was sent to the API'
     Get-RunCloudEmulatorRequest | Select-Object -Last 15 | Format-Table Method, Path, Query, StatusCode, AuthScheme | Out-Host

@@ -3,6 +3,7 @@ using RunCloud.Emulator;
 // Standalone RunCloud API emulator:
 //   dotnet run --project src/RunCloud.Emulator.Server -- --port 8080 [--state file.json] [--rate-limit 60]
 //       [--rate-window-seconds 60] [--domain-limit N] [--no-default-data] [--save-on-exit] [--write-example file.json]
+//       [--tls-port N] [--max-names-per-certificate 100] [--duplicate-certificate-limit 5]
 var options = new EmulatorOptions();
 bool saveOnExit = false;
 string? writeExample = null;
@@ -21,9 +22,15 @@ try
             case "--no-ssl-status": options.NoSslStatusCode = int.Parse(Next()); break;
             case "--no-default-data": options.SeedDefaultData = false; break;
             case "--save-on-exit": saveOnExit = true; break;
+            case "--tls-port": options.TlsPort = int.Parse(Next()); break;
+            case "--dns-port": options.DnsPort = int.Parse(Next()); break;
+            case "--max-names-per-certificate": options.MaxNamesPerCertificate = int.Parse(Next()); break;
+            case "--duplicate-certificate-limit": options.DuplicateCertificateLimit = int.Parse(Next()); break;
+            case "--new-orders-limit": options.NewOrdersLimit = int.Parse(Next()); break;
+            case "--failed-validation-limit": options.FailedValidationLimit = int.Parse(Next()); break;
             case "--write-example": writeExample = Next(); break;
             case "-h": case "--help":
-                Console.WriteLine("RunCloud.Emulator.Server [--port N] [--state file.json] [--rate-limit N] [--rate-window-seconds N] [--domain-limit N] [--no-ssl-status CODE] [--no-default-data] [--save-on-exit] [--write-example file.json]");
+                Console.WriteLine("RunCloud.Emulator.Server [--port N] [--state file.json] [--rate-limit N] [--rate-window-seconds N] [--domain-limit N] [--no-ssl-status CODE] [--no-default-data] [--save-on-exit] [--write-example file.json] [--tls-port N] [--dns-port N] [--max-names-per-certificate N] [--duplicate-certificate-limit N] [--new-orders-limit N] [--failed-validation-limit N]");
                 return 0;
             default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
         }
@@ -52,7 +59,13 @@ Console.WriteLine($"  API key:    {emulator.ApiKey}");
 Console.WriteLine($"  API secret: {emulator.ApiSecret}");
 Console.WriteLine($"  API token:  {emulator.Token}");
 Console.WriteLine($"  Server {EmulatorDefaults.ServerId}, web app {EmulatorDefaults.WebAppId} ('{EmulatorDefaults.WebAppName}', SSL), {EmulatorDefaults.NoSslWebAppId} ('{EmulatorDefaults.NoSslWebAppName}', no SSL)");
-Console.WriteLine($"  Admin: {emulator.BaseUri}_emulator/state | requests | faults | coverage/{{s}}/{{w}}");
+Console.WriteLine($"  Admin: {emulator.BaseUri}_emulator/state | requests | faults | coverage/{{s}}/{{w}} | dns | dns-query?name= | clock | issuances");
+if (emulator.DnsPort != 0) Console.WriteLine($"  DNS: 127.0.0.1:{emulator.DnsPort}/udp (dig @127.0.0.1 -p {emulator.DnsPort} shop.example.com)");
+if (emulator.TlsPort != 0)
+{
+    Console.WriteLine($"  TLS: 127.0.0.1:{emulator.TlsPort} (SNI = a domain; certificates follow the SSL state). Test CA:");
+    Console.Write(emulator.TlsCertificateAuthorityPem);
+}
 Console.WriteLine("Press Ctrl+C to stop.");
 using var done = new ManualResetEventSlim();
 // Ctrl+C, SIGINT and SIGTERM all end the wait; Main then stops the listener (and saves) before exiting.

@@ -373,9 +373,20 @@ namespace RunCloud.Emulator
             var redirection = OneOf(b, "redirection", Redirections, errors, "none")!;
             var type = OneOf(b, "type", DomainTypes, errors, "alias")!;
             if (errors.Count > 0) return Invalid(errors.ToArray());
+            if (www && !name!.StartsWith("www.", StringComparison.Ordinal) && !wildcard && EmulatorState.FindDomainOnServer(server, "www." + name) != null)
+                return Invalid(("www", $"The www. variant www.{name} is already a domain on this server."));
 
             var d = c.Emu.State.AddDomainLocked(w, name!, www, redirection, type, wildcard);
             return Ok(DomainJson(d));
+        }
+
+        /// <summary>The www. name a domain would add when www is turned on, if another domain on the server already has it.</summary>
+        private static string? WwwTakenBy(Call c, DomainRecord d)
+        {
+            if (d.Name.StartsWith("www.", StringComparison.Ordinal) || d.Wildcard) return null;
+            var server = c.Emu.State.FindServer(c.S)!;
+            var other = EmulatorState.FindDomainOnServer(server, "www." + d.Name);
+            return other != null && other != d ? other.Name : null;
         }
 
         private static ApiResult DeleteDomain(Call c)
@@ -395,6 +406,12 @@ namespace RunCloud.Emulator
             var redirection = OneOf(c.Body, "redirection", Redirections, errors, null);
             var type = OneOf(c.Body, "type", DomainTypes, errors, null);
             if (errors.Count > 0) return Invalid(errors.ToArray());
+            // A web app always has a primary domain (as for a delete): another one must be made primary first.
+            if (d.Type == "primary" && type != null && type != "primary")
+                return Invalid(("type", "The primary domain cannot be changed to " + type + ". Make another domain primary first."));
+            // nginx cannot serve a name twice: www. on a domain whose www. name is another domain on the server is refused.
+            if (www == true && !d.Www && WwwTakenBy(c, d) is string taken)
+                return Invalid(("www", $"The www. variant {taken} is already a domain on this server."));
             if (type == "primary")
                 foreach (var other in w.Domains.Where(x => x.Type == "primary" && x != d)) other.Type = "alias";
             if (type != null) d.Type = type;
@@ -622,6 +639,12 @@ namespace RunCloud.Emulator
         private static ApiResult PatchDomainSsl(Call c)
         {
             if (!FindDomainSsl(c, out _, out var d, out var e)) return e!;
+            // RunCloud's v3 reference shows this call with {"advancedSSL":true,"autoSSL":false} and the answer {}: both are
+            // booleans when present; the settings fields change in place (no issuance).
+            var errors = new List<(string, string)>();
+            OptionalBool(c.Body, "advancedSSL", errors);
+            OptionalBool(c.Body, "autoSSL", errors);
+            if (errors.Count > 0) return Invalid(errors.ToArray());
             return PatchSslFields(c.Body, d.Ssl!) ?? Ok(new JObject());
         }
 

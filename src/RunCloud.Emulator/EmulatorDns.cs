@@ -108,6 +108,20 @@ namespace RunCloud.Emulator
             lock (_lock) _table.Clear();
         }
 
+        /// <summary>Replaces the whole table (state files).</summary>
+        internal void Replace(IEnumerable<DnsRecord> records)
+        {
+            lock (_lock)
+            {
+                _table.Clear();
+                foreach (var r in records)
+                {
+                    var n = Normalise(r.Name);
+                    _table[n] = new DnsRecord { Name = n, Addresses = new List<string>(r.Addresses ?? new List<string>()), CName = string.IsNullOrEmpty(r.CName) ? null : Normalise(r.CName), Proxied = r.Proxied };
+                }
+            }
+        }
+
         /// <summary>The table's entries (copies), by name.</summary>
         public IReadOnlyList<DnsRecord> GetRecords()
         {
@@ -115,7 +129,10 @@ namespace RunCloud.Emulator
         }
 
         /// <summary>Resolves a name: the table first, then the default; CNAMEs are followed (at most 8 hops).</summary>
-        public DnsAnswer Resolve(string name)
+        public DnsAnswer Resolve(string name) => Resolve(name, _state.DefaultAddressOf);
+
+        /// <summary>Resolve with a given default lookup (an order resolves many names against one snapshot of the domains).</summary>
+        internal DnsAnswer Resolve(string name, Func<string, string?> defaultAddressOf)
         {
             var answer = new DnsAnswer { Name = Normalise(name), IsDefault = true };
             var current = answer.Name;
@@ -137,7 +154,7 @@ namespace RunCloud.Emulator
                     answer.Status = rec.Addresses.Count > 0 ? "NoError" : "NXDomain";
                     return answer;
                 }
-                var ip = _state.DefaultAddressOf(current);
+                var ip = defaultAddressOf(current);
                 answer.Status = ip == null ? "NXDomain" : "NoError";
                 if (ip != null) answer.Addresses.Add(ip);
                 return answer;
@@ -150,10 +167,12 @@ namespace RunCloud.Emulator
         /// Whether Let's Encrypt's HTTP-01 validation of the name reaches the server at serverIp: the name resolves to it
         /// (or to a proxy that forwards to it). Null when it does; otherwise why not.
         /// </summary>
-        public string? Http01Problem(string name, string serverIp)
+        public string? Http01Problem(string name, string serverIp) => Http01Problem(name, serverIp, _state.DefaultAddressOf);
+
+        internal string? Http01Problem(string name, string serverIp, Func<string, string?> defaultAddressOf)
         {
             if (name.StartsWith("*.", StringComparison.Ordinal)) return "a wildcard name can only be validated with DNS-01";
-            var a = Resolve(name);
+            var a = Resolve(name, defaultAddressOf);
             if (!a.Resolves) return "no A/AAAA record (NXDOMAIN)";
             if (a.Proxied) return null;
             if (a.Addresses.Any(x => IPAddress.TryParse(x, out var ip) && IPAddress.TryParse(serverIp, out var s) && ip.Equals(s))) return null;

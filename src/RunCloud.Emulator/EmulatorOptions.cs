@@ -62,6 +62,24 @@ namespace RunCloud.Emulator
         /// <summary>Let's Encrypt's duplicate-certificate limit (5 for the exact same names per 7 days); 0 = no limit.</summary>
         public int DuplicateCertificateLimit { get; set; } = 5;
 
+        /// <summary>Let's Encrypt's new-orders limit (300 per account per 3 hours, failed orders included); 0 = no limit.</summary>
+        public int NewOrdersLimit { get; set; } = 300;
+
+        /// <summary>Let's Encrypt's failed-validation limit (5 failures per host name per hour); 0 = no limit.</summary>
+        public int FailedValidationLimit { get; set; } = 5;
+
+        /// <summary>
+        /// Serve TLS for the emulator's domains on 127.0.0.1 at this port (0 = a free port) with certificates that follow
+        /// the SSL state, issued by a test CA generated in memory; null (the default) = no TLS endpoint.
+        /// </summary>
+        public int? TlsPort { get; set; }
+
+        /// <summary>
+        /// Answer DNS (UDP, RFC 1035) from the emulator's DNS table on 127.0.0.1 at this port (0 = a free port), so a client's
+        /// resolver can be pointed at it; null (the default) = no DNS responder.
+        /// </summary>
+        public int? DnsPort { get; set; }
+
         /// <summary>Fault rules active from the start.</summary>
         public IList<FaultRule> Faults { get; } = new List<FaultRule>();
     }

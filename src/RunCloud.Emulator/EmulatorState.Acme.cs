@@ -41,6 +41,21 @@ namespace RunCloud.Emulator
         /// <summary>The window of the duplicate-certificate limit (7 days, sliding).</summary>
         public TimeSpan DuplicateCertificateWindow { get; set; } = TimeSpan.FromDays(7);
 
+        /// <summary>Let's Encrypt's limit of new orders per account in 3 hours (300); an order that fails validation counts too. 0 = no limit.</summary>
+        public int NewOrdersLimit { get; set; } = 300;
+
+        /// <summary>The window of the new-orders limit (3 hours, sliding).</summary>
+        public TimeSpan NewOrdersWindow { get; set; } = TimeSpan.FromHours(3);
+
+        /// <summary>Let's Encrypt's failed-validation limit: failed authorizations per host name per hour (5). 0 = no limit.</summary>
+        public int FailedValidationLimit { get; set; } = 5;
+
+        /// <summary>The window of the failed-validation limit (1 hour, sliding).</summary>
+        public TimeSpan FailedValidationWindow { get; set; } = TimeSpan.FromHours(1);
+
+        private readonly List<DateTime> _orders = new List<DateTime>();
+        private readonly List<(DateTime at, string name)> _failedValidations = new List<(DateTime, string)>();
+
         /// <summary>Every Let's Encrypt certificate issued through the API (oldest first).</summary>
         public IReadOnlyList<IssuanceRecord> GetIssuances()
         {
@@ -50,38 +65,54 @@ namespace RunCloud.Emulator
         /// <summary>Forgets the issuance history (the duplicate-certificate limit starts afresh).</summary>
         public void ClearIssuances()
         {
-            lock (SyncRoot) _issuances.Clear();
+            lock (SyncRoot)
+            {
+                _issuances.Clear();
+                _orders.Clear();
+                _failedValidations.Clear();
+            }
         }
 
         /// <summary>The IP address a name points at by default: the IP of the server whose web app has it (as a domain, its www. variant, or under a wildcard domain).</summary>
         internal string? DefaultAddressOf(string name)
         {
-            lock (SyncRoot)
-            {
-                foreach (var s in _servers)
-                    foreach (var w in s.WebApps)
-                        foreach (var d in w.Domains)
-                            if (Covers(d, name)) return string.IsNullOrEmpty(s.IpAddress) ? null : s.IpAddress;
-                return null;
-            }
+            lock (SyncRoot) return DefaultAddressLookupLocked()(name);
         }
 
-        private static bool Covers(DomainRecord d, string name)
+        /// <summary>
+        /// DefaultAddressOf over one snapshot of the domains, built once: an order of N names against D domains costs
+        /// O(N + D), not O(N x D) (a 1,000-name certificate would otherwise take a noticeable part of a benchmark). Call under SyncRoot.
+        /// </summary>
+        internal Func<string, string?> DefaultAddressLookupLocked()
         {
-            if (d.HostNames().Any(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase))) return true;
-            if (d.Name.StartsWith("*.", StringComparison.Ordinal))
+            var map = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            var wildcards = new List<(string suffix, string? ip)>();
+            foreach (var s in _servers)
             {
-                var suffix = d.Name.Substring(1); // ".example.com"
-                var rest = name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) ? name.Substring(0, name.Length - suffix.Length) : null;
-                return rest != null && rest.IndexOf('.') < 0;
+                var ip = string.IsNullOrEmpty(s.IpAddress) ? null : s.IpAddress;
+                foreach (var w in s.WebApps)
+                    foreach (var d in w.Domains)
+                    {
+                        foreach (var h in d.HostNames())
+                            if (!map.ContainsKey(h)) map[h] = ip;
+                        if (d.Name.StartsWith("*.", StringComparison.Ordinal)) wildcards.Add((d.Name.Substring(1), ip));
+                    }
             }
-            return false;
+            return name =>
+            {
+                if (map.TryGetValue(name, out var ip)) return ip;
+                foreach (var (suffix, wip) in wildcards)
+                    if (name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                        && name.Substring(0, name.Length - suffix.Length).IndexOf('.') < 0) return wip;
+                return null;
+            };
         }
 
         /// <summary>
         /// An ACME order as Let's Encrypt would run it, all or nothing: at most MaxNamesPerCertificate names; at most
-        /// DuplicateCertificateLimit certificates for the same set of names in DuplicateCertificateWindow; with HTTP-01,
-        /// every name must resolve (EmulatorDns) to the server's IP. Null when the certificate may be issued; the caller
+        /// DuplicateCertificateLimit certificates for the same set of names in DuplicateCertificateWindow; at most
+        /// NewOrdersLimit orders in NewOrdersWindow; no name with FailedValidationLimit failed validations in FailedValidationWindow;
+        /// with HTTP-01, every name must resolve (EmulatorDns) to the server's IP. Null when the certificate may be issued; the caller
         /// then changes the SSL state and calls RecordIssuanceLocked. Call under SyncRoot.
         /// </summary>
         internal AcmeFailure? CheckOrderLocked(ServerRecord server, IList<string> names, string authorizationMethod)
@@ -90,25 +121,51 @@ namespace RunCloud.Emulator
             if (MaxNamesPerCertificate > 0 && set.Count > MaxNamesPerCertificate)
                 return new AcmeFailure($"Let's Encrypt refused the order: a certificate can hold at most {MaxNamesPerCertificate} names, and this one needs {set.Count} (the domains and their www. variants). Switch the web application to advanced SSL (one certificate per domain), or remove domains.");
 
+            var orderTime = Clock.UtcNow;
             if (DuplicateCertificateLimit > 0)
             {
-                var now = Clock.UtcNow;
+                var now = orderTime;
                 var since = now - DuplicateCertificateWindow;
                 var same = _issuances.Where(i => i.IssuedAt > since && i.Names.SequenceEqual(set, StringComparer.Ordinal)).OrderBy(i => i.IssuedAt).ToList();
                 if (same.Count >= DuplicateCertificateLimit)
                 {
                     var retryAfter = same[same.Count - DuplicateCertificateLimit].IssuedAt + DuplicateCertificateWindow;
-                    var hours = (int)DuplicateCertificateWindow.TotalHours;
-                    return new AcmeFailure($"Let's Encrypt refused the order: too many certificates ({same.Count}) already issued for this exact set of domains in the last {hours}h0m0s, retry after {retryAfter.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC: see https://letsencrypt.org/docs/rate-limits/#new-certificates-per-exact-set-of-hostnames");
+                    return new AcmeFailure($"Let's Encrypt refused the order: too many certificates ({same.Count}) already issued for this exact set of domains in the last {Window(DuplicateCertificateWindow)}, retry after {Ts(retryAfter)} UTC: see https://letsencrypt.org/docs/rate-limits/#new-certificates-per-exact-set-of-hostnames");
                 }
             }
 
+            if (NewOrdersLimit > 0)
+            {
+                var recent = _orders.Where(t => t > orderTime - NewOrdersWindow).OrderBy(t => t).ToList();
+                if (recent.Count >= NewOrdersLimit)
+                {
+                    var retryAfter = recent[recent.Count - NewOrdersLimit] + NewOrdersWindow;
+                    return new AcmeFailure($"Let's Encrypt refused the order: too many new orders ({recent.Count}) recently, at most {NewOrdersLimit} in {Window(NewOrdersWindow)}, retry after {Ts(retryAfter)} UTC: see https://letsencrypt.org/docs/rate-limits/#new-orders-per-account");
+                }
+            }
+
+            if (FailedValidationLimit > 0)
+            {
+                foreach (var n in set)
+                {
+                    var failed = _failedValidations.Where(f => f.name == n && f.at > orderTime - FailedValidationWindow).Select(f => f.at).OrderBy(t => t).ToList();
+                    if (failed.Count >= FailedValidationLimit)
+                    {
+                        var retryAfter = failed[failed.Count - FailedValidationLimit] + FailedValidationWindow;
+                        return new AcmeFailure($"Let's Encrypt refused the order: too many failed authorizations ({failed.Count}) for \"{n}\" in the last {Window(FailedValidationWindow)}, retry after {Ts(retryAfter)} UTC: see https://letsencrypt.org/docs/failed-validation-limit/");
+                    }
+                }
+            }
+
+            // From here on Let's Encrypt has created the order: it counts toward the new-orders limit, failed or not.
+            _orders.Add(orderTime);
             if (string.Equals(authorizationMethod, "http-01", StringComparison.OrdinalIgnoreCase))
             {
                 var failures = new List<(string, string)>();
+                var lookup = DefaultAddressLookupLocked();
                 foreach (var n in set)
                 {
-                    var problem = Dns.Http01Problem(n, server.IpAddress);
+                    var problem = Dns.Http01Problem(n, server.IpAddress, lookup);
                     if (problem != null) failures.Add((n, problem));
                 }
                 if (failures.Count > 0)
@@ -116,7 +173,11 @@ namespace RunCloud.Emulator
                     var f = new AcmeFailure($"Let's Encrypt could not validate {failures.Count} of {set.Count} names with HTTP-01, so the whole order failed and no certificate was issued: "
                         + string.Join("; ", failures.Take(10).Select(x => $"{x.Item1} ({x.Item2})")) + (failures.Count > 10 ? $"; and {failures.Count - 10} more" : "")
                         + ". Point them at the server, or remove them, then try again.");
-                    foreach (var (n, why) in failures) f.Errors.Add((n, $"{n}: {why}."));
+                    foreach (var (n, why) in failures)
+                    {
+                        f.Errors.Add((n, $"HTTP-01 validation failed: {why}."));
+                        _failedValidations.Add((orderTime, n));
+                    }
                     return f;
                 }
             }
@@ -128,6 +189,11 @@ namespace RunCloud.Emulator
         {
             _issuances.Add(new IssuanceRecord { IssuedAt = Clock.UtcNow, Names = NameSet(names), SslId = ssl.Id });
         }
+
+        /// <summary>A window as Let's Encrypt (Go) prints durations: 168h0m0s, 3h0m0s, 1h0m0s.</summary>
+        private static string Window(TimeSpan t) => $"{(int)t.TotalHours}h{t.Minutes}m{t.Seconds}s";
+
+        private static string Ts(DateTime d) => d.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
         private static List<string> NameSet(IEnumerable<string> names) =>
             names.Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal).ToList();

@@ -308,6 +308,10 @@ namespace RunCloud.Emulator
             public long NextDomainId { get; set; }
             public long NextSslId { get; set; }
             public List<ServerRecord> Servers { get; set; } = new List<ServerRecord>();
+            /// <summary>The DNS table's entries (the default needs none).</summary>
+            public List<DnsRecord> Dns { get; set; } = new List<DnsRecord>();
+            /// <summary>The Let's Encrypt issuances (for the duplicate-certificate limit across restarts).</summary>
+            public List<IssuanceRecord> Issuances { get; set; } = new List<IssuanceRecord>();
         }
 
         private static JsonSerializerSettings JsonSettings() => new JsonSerializerSettings
@@ -334,6 +338,8 @@ namespace RunCloud.Emulator
                 {
                     NextServerId = _nextServerId, NextWebAppId = _nextWebAppId, NextDomainId = _nextDomainId, NextSslId = _nextSslId,
                     Servers = _servers,
+                    Dns = Dns.GetRecords().ToList(),
+                    Issuances = _issuances,
                 };
                 return JsonConvert.SerializeObject(doc, JsonSettings());
             }
@@ -359,7 +365,10 @@ namespace RunCloud.Emulator
                 _nextWebAppId = Math.Max(doc.NextWebAppId, apps.Select(w => w.Id + 1).DefaultIfEmpty(2001).Max());
                 _nextDomainId = Math.Max(doc.NextDomainId, domains.Select(d => d.Id + 1).DefaultIfEmpty(3001).Max());
                 _nextSslId = Math.Max(doc.NextSslId, ssls.Select(x => x.Id + 1).DefaultIfEmpty(4001).Max());
+                _issuances.Clear();
+                _issuances.AddRange(doc.Issuances ?? new List<IssuanceRecord>());
             }
+            Dns.Replace(doc.Dns ?? new List<DnsRecord>());
         }
 
         public void Save(string path)

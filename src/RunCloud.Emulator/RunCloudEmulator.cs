@@ -53,6 +53,8 @@ namespace RunCloud.Emulator
             if (options.Clock != null) State.Clock = options.Clock;
             State.MaxNamesPerCertificate = options.MaxNamesPerCertificate;
             State.DuplicateCertificateLimit = options.DuplicateCertificateLimit;
+            State.NewOrdersLimit = options.NewOrdersLimit;
+            State.FailedValidationLimit = options.FailedValidationLimit;
         }
 
         /// <summary>Seeds the state (StatePath if it exists, else the default data unless SeedDefaultData is false) and starts listening.</summary>
@@ -66,6 +68,18 @@ namespace RunCloud.Emulator
             else if (options.SeedDefaultData)
                 emu.State.SeedDefaults();
             emu.Listen();
+            if (options.TlsPort.HasValue)
+            {
+                if (options.TlsPort.Value < 0 || options.TlsPort.Value > 65535) { emu.Stop(); throw new ArgumentOutOfRangeException(nameof(options), "TlsPort must be 0-65535."); }
+                try { emu.StartTls(options.TlsPort.Value); }
+                catch { emu.Stop(); throw; }
+            }
+            if (options.DnsPort.HasValue)
+            {
+                if (options.DnsPort.Value < 0 || options.DnsPort.Value > 65535) { emu.Stop(); throw new ArgumentOutOfRangeException(nameof(options), "DnsPort must be 0-65535."); }
+                try { emu.StartDns(options.DnsPort.Value); }
+                catch { emu.Stop(); throw; }
+            }
             return emu;
         }
 
@@ -139,6 +153,8 @@ namespace RunCloud.Emulator
                 try { l.Close(); } catch (ObjectDisposedException) { }
             }
             try { _loop?.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+            StopTls();
+            StopDns();
         }
 
         public void Dispose() => Stop();

@@ -56,7 +56,14 @@ public class FaultTests
         using var h = new Harness(timeout: TimeSpan.FromMilliseconds(300));
         h.Emu.Faults.Add(new FaultRule { Kind = FaultKind.Latency, Latency = TimeSpan.FromMilliseconds(800), Method = "POST" });
         await Assert.ThrowsAnyAsync<TaskCanceledException>(() => h.Send("POST", Domains, new { name = "slow.example.com" }));
-        await Task.Delay(900);
+        // The emulator applies the POST once its latency has passed: wait for that to land (bounded), rather than
+        // sleeping a guessed interval that a loaded machine overruns.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (h.Emu.State.GetDomains(1001, 2001).All(d => d.Name != "slow.example.com") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.NotNull(h.Emu.State.GetDomains(1001, 2001).FirstOrDefault(d => d.Name == "slow.example.com"));
     }
 

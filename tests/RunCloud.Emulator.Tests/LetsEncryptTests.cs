@@ -238,6 +238,98 @@ public class LetsEncryptTests
     }
 
     [Fact]
+    public async Task A_name_that_failed_validation_5_times_in_an_hour_is_refused_before_validation_until_the_hour_passes()
+    {
+        var clock = new EmulatorClock();
+        clock.Freeze(new DateTime(2026, 4, 1, 9, 0, 0, DateTimeKind.Utc));
+        using var h = new Harness(o => o.Clock = clock);
+        await h.Post(Domains, new { name = "early.example.com" });
+        h.Emu.Dns.SetUnpointed("early.example.com");
+        for (int i = 0; i < 5; i++)
+        {
+            var (s, j, _) = await h.Call("PUT", SslUrl, new { });
+            Assert.Equal(422, s);
+            Assert.Contains("could not validate", (string)j["message"]!);
+            clock.Advance(TimeSpan.FromMinutes(5));
+        }
+        h.Emu.Dns.Clear(); // pointed now, but Let's Encrypt still refuses the name for a while
+        var (status, json, _) = await h.Call("PUT", SslUrl, new { });
+        Assert.Equal(422, status);
+        Assert.Contains("too many failed authorizations (5) for \"early.example.com\" in the last 1h0m0s, retry after 2026-04-01 10:00:00 UTC", (string)json["message"]!);
+        clock.Freeze(new DateTime(2026, 4, 1, 10, 0, 1, DateTimeKind.Utc));
+        Assert.Equal(200, (await h.Call("PUT", SslUrl, new { })).status);
+        Assert.Empty(h.Emu.GetUncoveredDomains(1001, 2001));
+    }
+
+    [Fact]
+    public async Task More_than_300_new_orders_in_3_hours_are_refused_and_failed_orders_count_too()
+    {
+        var clock = new EmulatorClock();
+        clock.Freeze(new DateTime(2026, 4, 2, 0, 0, 0, DateTimeKind.Utc));
+        using var h = new Harness(o => { o.Clock = clock; o.NewOrdersLimit = 4; });
+        await h.Post(Blog + "/ssl/advanced", new { advancedSSL = true, autoSSL = false });
+        var ids = new List<long>();
+        foreach (var n in Names("o", 5)) ids.Add((long)(await h.Post(Blog + "/domains", new { name = n })).json["id"]!);
+        h.Emu.Dns.SetUnpointed("o1.example.com");
+        Assert.Equal(422, (await h.Post($"{Blog}/domains/{ids[0]}/ssl", Advanced)).status); // created, failed: counts
+        for (int i = 1; i < 4; i++) Assert.Equal(200, (await h.Post($"{Blog}/domains/{ids[i]}/ssl", Advanced)).status);
+        var (status, json, _) = await h.Post($"{Blog}/domains/{ids[4]}/ssl", Advanced);
+        Assert.Equal(422, status);
+        Assert.Contains("too many new orders (4) recently, at most 4 in 3h0m0s, retry after 2026-04-02 03:00:00 UTC", (string)json["message"]!);
+        Assert.Null(h.Emu.State.GetDomain(1001, 2002, ids[4])!.Ssl);
+        clock.Advance(TimeSpan.FromHours(3).Add(TimeSpan.FromSeconds(1)));
+        Assert.Equal(200, (await h.Post($"{Blog}/domains/{ids[4]}/ssl", Advanced)).status);
+        Assert.Equal(300, new EmulatorOptions().NewOrdersLimit);
+    }
+
+    [Fact]
+    public async Task A_network_of_250_domains_with_10_unpointed_is_covered_name_by_name_and_proven_over_tls_within_every_limit()
+    {
+        // Issue 14's scenario, on the emulator's side: too many names for one certificate, 10 mapped before their DNS.
+        using var h = new Harness(o => o.TlsPort = 0);
+        var names = Names("site", 250);
+        h.Emu.State.AddDomains(1001, 2002, names);
+        var unpointed = names.Where((_, i) => i % 25 == 7).ToList();
+        Assert.Equal(10, unpointed.Count);
+        foreach (var n in unpointed) h.Emu.Dns.SetUnpointed(n);
+
+        var (basic, basicJson, _) = await h.Post(Blog + "/ssl", LetsEncrypt);
+        Assert.Equal(422, basic);
+        Assert.Contains("needs 251", (string)basicJson["message"]!);
+
+        Assert.Equal(200, (await h.Post(Blog + "/ssl/advanced", new { advancedSSL = true, autoSSL = false })).status);
+        var domains = h.Emu.State.GetDomains(1001, 2002);
+        var refused = new List<string>();
+        foreach (var d in domains)
+        {
+            var (s, _, _) = await h.Post($"{Blog}/domains/{d.Id}/ssl", Advanced);
+            if (s != 200) { Assert.Equal(422, s); refused.Add(d.Name); }
+        }
+        Assert.Equal(unpointed, refused);
+        Assert.Equal(unpointed, h.Emu.GetUncoveredDomains(1001, 2002));
+        Assert.True(await TlsProbe(h.Emu, names[0]));
+        Assert.False(await TlsProbe(h.Emu, unpointed[0]));
+
+        // The customers point their DNS; the next run covers them.
+        foreach (var n in unpointed) h.Emu.Dns.Remove(n);
+        foreach (var d in domains.Where(d => unpointed.Contains(d.Name)))
+            Assert.Equal(200, (await h.Post($"{Blog}/domains/{d.Id}/ssl", Advanced)).status);
+        Assert.Empty(h.Emu.GetUncoveredDomains(1001, 2002));
+        Assert.True(await TlsProbe(h.Emu, unpointed[0]));
+        Assert.Equal(251, h.Emu.State.GetIssuances().Count); // 251 certificates, 261 orders: under 300 per 3 hours
+    }
+
+    private static async Task<bool> TlsProbe(RunCloudEmulator emu, string name)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", emu.TlsPort);
+        System.Security.Cryptography.X509Certificates.X509Certificate2? cert = null;
+        using var ssl = new System.Net.Security.SslStream(tcp.GetStream(), false, (_, c, _, _) => { cert = new(c!); return true; });
+        await ssl.AuthenticateAsClientAsync(name);
+        return RunCloudEmulator.CertificateCovers(cert!, name);
+    }
+
+    [Fact]
     public async Task Custom_certificates_are_not_lets_encrypt_orders()
     {
         using var h = new Harness();

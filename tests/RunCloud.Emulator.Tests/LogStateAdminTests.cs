@@ -45,6 +45,11 @@ public class LogStateAdminTests
             {
                 var (_, json, _) = await h.Post(Domains, new { name = "kept.example.com", www = true, redirection = "www" });
                 id = (long)json["id"]!;
+                h.Emu.Dns.SetUnpointed("kept.example.com");
+                h.Emu.Dns.SetAddresses("www.kept.example.com", new[] { "198.51.100.4" }, proxied: true);
+                await h.Call("PUT", App + "/ssl/" + EmulatorDefaults.SslId, new { }); // refused: kept is not pointed
+                h.Emu.Dns.SetCName("kept.example.com", "shop.example.com");
+                Assert.Equal(200, (await h.Call("PUT", App + "/ssl/" + EmulatorDefaults.SslId, new { })).status);
                 h.Emu.Save();
             }
             Assert.True(File.Exists(path));
@@ -54,7 +59,10 @@ public class LogStateAdminTests
                 Assert.Equal(200, status);
                 Assert.Equal("kept.example.com", (string?)json["name"]);
                 Assert.Equal(1, (int)json["www"]!);
-                Assert.Equal(new[] { "kept.example.com", "www.kept.example.com" }, h.Emu.GetUncoveredDomains(1001, 2001));
+                Assert.Empty(h.Emu.GetUncoveredDomains(1001, 2001));
+                Assert.Equal(new[] { "shop.example.com" }, h.Emu.Dns.Resolve("kept.example.com").CNames);
+                Assert.True(h.Emu.Dns.Resolve("www.kept.example.com").Proxied);
+                Assert.Single(h.Emu.State.GetIssuances()); // the duplicate-certificate window survives a restart
                 var (_, next, _) = await h.Post(Domains, new { name = "after.example.com" });
                 Assert.Equal(id + 1, (long)next["id"]!);
             }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Xunit;
 using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Session;
 

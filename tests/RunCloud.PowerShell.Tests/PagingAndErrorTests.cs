@@ -56,7 +56,7 @@ namespace RunCloud.PowerShell.Tests
             var requested = new List<int>();
             using var connection = ClientFactory.Create(Pages(requested, withMeta: true, 40, 40, 5));
             var seen = new List<(int, int?)>();
-            var all = await new RunCloudService(connection).ListDomainsAsync(1001, 2001, CancellationToken.None, (p, t) => seen.Add((p, t)));
+            var all = await connection.CreateService().ListDomainsAsync(1001, 2001, CancellationToken.None, (p, t) => seen.Add((p, t)));
             Assert.Equal(85, all.Count);
             Assert.Equal(Enumerable.Range(1, 85).Select(i => (long)i), all.Select(d => d.Id));
             Assert.All(all, d => { Assert.Equal(1001, d.ServerId); Assert.Equal(2001, d.WebAppId); });
@@ -69,7 +69,7 @@ namespace RunCloud.PowerShell.Tests
         {
             var requested = new List<int>();
             using var connection = ClientFactory.Create(Pages(requested, withMeta: false, 40, 40, 7));
-            var all = await new RunCloudService(connection).ListDomainsAsync(1, 2, CancellationToken.None);
+            var all = await connection.CreateService().ListDomainsAsync(1, 2, CancellationToken.None);
             Assert.Equal(87, all.Count);
             Assert.Equal(new[] { 1, 2, 3 }, requested);
         }
@@ -79,7 +79,7 @@ namespace RunCloud.PowerShell.Tests
         {
             var requested = new List<int>();
             using var connection = ClientFactory.Create(Pages(requested, withMeta: false, 40, 40));
-            var all = await new RunCloudService(connection).ListDomainsAsync(1, 2, CancellationToken.None);
+            var all = await connection.CreateService().ListDomainsAsync(1, 2, CancellationToken.None);
             Assert.Equal(80, all.Count);
             Assert.Equal(new[] { 1, 2, 3 }, requested);
         }
@@ -89,7 +89,7 @@ namespace RunCloud.PowerShell.Tests
         {
             var requested = new List<int>();
             using var connection = ClientFactory.Create(Pages(requested, withMeta: true, 40, 40));
-            var all = await new RunCloudService(connection).ListDomainsAsync(1, 2, CancellationToken.None);
+            var all = await connection.CreateService().ListDomainsAsync(1, 2, CancellationToken.None);
             Assert.Equal(80, all.Count);
             Assert.Equal(new[] { 1, 2 }, requested);
         }
@@ -112,7 +112,7 @@ namespace RunCloud.PowerShell.Tests
         {
             var requested = new List<int>();
             using var connection = ClientFactory.Create(Pages(requested, withMeta: true, 40, 40, 5));
-            var found = await new RunCloudService(connection).FindDomainAsync(1, 2, "D83.example.com", CancellationToken.None);
+            var found = await connection.CreateService().FindDomainAsync(1, 2, "D83.example.com", CancellationToken.None);
             Assert.NotNull(found);
             Assert.Equal(83, found!.Id);
             Assert.Equal(new[] { 1, 2, 3 }, requested);
@@ -165,7 +165,7 @@ namespace RunCloud.PowerShell.Tests
                 Assert.Contains("The www field must be true or false.", ex.Message);
             }
 
-            var record = ex.ToErrorRecord("target-object");
+            var record = RunCloud.PowerShell.Commands.ErrorRecords.FromApi(ex, "target-object");
             Assert.Equal(errorId, record.FullyQualifiedErrorId);
             Assert.Equal(category, record.CategoryInfo.Category);
             Assert.Equal("target-object", record.TargetObject);

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using RichardSzalay.MockHttp;
 using Xunit;
+using RunCloud.PowerShell.Commands;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 
@@ -114,9 +115,9 @@ namespace RunCloud.PowerShell.Tests
             using var connection = ClientFactory.Create(mock);
             // The first caller's verbose "retrying" line is written after the hold is set: wait for it, not for a guessed time.
             var pipelineLog = new PipelineLog(verbose: true, debug: false);
-            PipelineLog.Current = pipelineLog;
+            RunCloudLog.Current = pipelineLog;
             var first = connection.Api.GetAsync("ping", CancellationToken.None);
-            PipelineLog.Current = null;
+            RunCloudLog.Current = null;
             var deadline = DateTime.UtcNow.AddSeconds(10);
             while (!pipelineLog.Drain().Any(m => m.Text.Contains("retrying")))
             {

@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using RichardSzalay.MockHttp;
 using Xunit;
 using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Commands;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
@@ -67,7 +68,7 @@ namespace RunCloud.PowerShell.Tests
             });
             using var connection = ClientFactory.Create(mock, basic: basic);
             var log = new PipelineLog(verbose: true, debug: true);
-            PipelineLog.Current = log;
+            RunCloudLog.Current = log;
             try
             {
                 await connection.Api.SendAsync(HttpMethod.Post, "servers/1/webapps/2/ssl",
@@ -76,7 +77,7 @@ namespace RunCloud.PowerShell.Tests
             }
             finally
             {
-                PipelineLog.Current = null;
+                RunCloudLog.Current = null;
             }
 
             var lines = log.Drain().Select(m => m.Text).ToList();

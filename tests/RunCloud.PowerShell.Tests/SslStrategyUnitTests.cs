@@ -8,8 +8,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
-using RunCloud.PowerShell.Api.Ssl;
-using RunCloud.PowerShell.Api.Tls;
+using RunCloud.PowerShell.Api;
+
 using RunCloud.PowerShell.Models;
 using RunCloud.Tests;
 using Xunit;

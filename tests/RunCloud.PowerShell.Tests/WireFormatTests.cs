@@ -32,7 +32,7 @@ namespace RunCloud.PowerShell.Tests
             var (mock, bodies) = Recording();
             using var connection = ClientFactory.Create(mock);
             var request = new SslInstallRequest { AuthorizationMethod = "dns-01", ExternalApi = 42 };
-            await new RunCloudService(connection).InstallSslAsync(1001, 2001, request, CancellationToken.None);
+            await connection.CreateService().InstallSslAsync(1001, 2001, request, CancellationToken.None);
             JObject body = JObject.Parse(Assert.Single(bodies));
             Assert.Equal(JTokenType.Integer, body["externalApi"]!.Type);
             Assert.Equal(42L, (long)body["externalApi"]!);
@@ -43,7 +43,7 @@ namespace RunCloud.PowerShell.Tests
         {
             var (mock, bodies) = Recording();
             using var connection = ClientFactory.Create(mock);
-            await new RunCloudService(connection).InstallSslAsync(1001, 2001, new SslInstallRequest(), CancellationToken.None);
+            await connection.CreateService().InstallSslAsync(1001, 2001, new SslInstallRequest(), CancellationToken.None);
             await connection.Api.SendAsync(HttpMethod.Patch, "servers/1/webapps/2/ssl/3",
                 new Dictionary<string, object?> { ["enableHsts"] = true, ["enableHttp"] = null, ["nested"] = new Dictionary<string, object?> { ["a"] = null, ["b"] = 1 } },
                 CancellationToken.None);

@@ -253,14 +253,19 @@ Describe '-Connection and the shared limiter' {
         Disconnect-RunCloud
     }
 
-    It 'ForEach-Object -Parallel over 20 GETs shares the default connection and its one limiter' {
+    It 'ForEach-Object -Parallel over 20 GETs shares one connection and its one limiter; the default stays per runspace' {
         $c = Connect-RunCloud -Token $script:Token -BaseUri $script:Uri -RateLimit 10 -RateLimitWindow '00:00:01' -PassThru
         $before = $c.RequestCount
         $script:emu.ClearRequests()
         $module = $script:ModulePath
+        $defaults = 1..2 | ForEach-Object -ThrottleLimit 2 -Parallel {
+            Import-Module $using:module
+            @(Get-RunCloudConnection).Count
+        }
+        $defaults | Should -Be @(0, 0)
         $ids = 1..20 | ForEach-Object -ThrottleLimit 10 -Parallel {
             Import-Module $using:module
-            (Get-RunCloudServer -Id 1001).Id
+            (Get-RunCloudServer -Id 1001 -Connection $using:c).Id
         }
         $ids | Should -HaveCount 20
         $c.RequestCount - $before | Should -Be 20

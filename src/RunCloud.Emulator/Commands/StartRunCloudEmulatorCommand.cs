@@ -18,6 +18,14 @@ namespace RunCloud.Emulator.Commands
         [Parameter] [ValidateRange(0, int.MaxValue)] public int MaxNamesPerCertificate { get; set; } = 100;
         /// <summary>Let's Encrypt's duplicate-certificate limit (5 per 7 days); 0 = none.</summary>
         [Parameter] [ValidateRange(0, int.MaxValue)] public int DuplicateCertificateLimit { get; set; } = 5;
+        /// <summary>Let's Encrypt's new-orders limit (300 per 3 hours, failed orders included); 0 = none.</summary>
+        [Parameter] [ValidateRange(0, int.MaxValue)] public int NewOrdersLimit { get; set; } = 300;
+        /// <summary>Let's Encrypt's failed-validation limit (5 per host name per hour); 0 = none.</summary>
+        [Parameter] [ValidateRange(0, int.MaxValue)] public int FailedValidationLimit { get; set; } = 5;
+        /// <summary>Answer DNS (UDP) from the emulator's DNS table on this loopback port (0 = a free one); not given = none.</summary>
+        [Parameter] [ValidateRange(0, 65535)] public int DnsPort { get; set; }
+        /// <summary>Serve TLS for the emulator's domains on this loopback port (0 = a free one); not given = no TLS endpoint.</summary>
+        [Parameter] [ValidateRange(0, 65535)] public int TlsPort { get; set; }
 
         protected override void EndProcessing()
         {
@@ -33,6 +41,10 @@ namespace RunCloud.Emulator.Commands
                 SeedDefaultData = !NoDefaultData.IsPresent,
                 MaxNamesPerCertificate = MaxNamesPerCertificate,
                 DuplicateCertificateLimit = DuplicateCertificateLimit,
+                NewOrdersLimit = NewOrdersLimit,
+                FailedValidationLimit = FailedValidationLimit,
+                TlsPort = MyInvocation.BoundParameters.ContainsKey(nameof(TlsPort)) ? TlsPort : (int?)null,
+                DnsPort = MyInvocation.BoundParameters.ContainsKey(nameof(DnsPort)) ? DnsPort : (int?)null,
             };
             RunCloudEmulator emulator;
             try

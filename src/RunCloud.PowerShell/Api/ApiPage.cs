@@ -9,7 +9,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Api
 {
@@ -31,7 +30,10 @@ namespace RunCloud.PowerShell.Api
         public int? Total { get; }
         public int? TotalPages { get; }
 
-        /// <summary>The contract says not to trust meta alone: a short or empty page also ends the list.</summary>
-        public bool HasMore => Data.Count >= PerPage && Data.Count > 0 && (!TotalPages.HasValue || Page < TotalPages.Value);
+        /// <summary>
+        /// With meta: more while this page is before total_pages and was not empty (a short page does not end the list
+        /// when more are announced: a server may cap perPage). Without meta: a short or empty page ends it.
+        /// </summary>
+        public bool HasMore => Data.Count > 0 && (TotalPages.HasValue ? Page < TotalPages.Value : Data.Count >= PerPage);
     }
 }

@@ -6,7 +6,6 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Api
 {
@@ -25,6 +24,22 @@ namespace RunCloud.PowerShell.Api
         public static string SslAdvanced(long s, long w) => Ssl(s, w) + "/advanced";
         public static string DomainSsl(long s, long w, long d) => Domain(s, w, d) + "/ssl";
         public static string DomainSsl(long s, long w, long d, long ssl) => DomainSsl(s, w, d) + "/" + Id(ssl);
+
+        /// <summary>The server and web app ids a path names (servers/{s}/webapps/{w}/...), for the errors about it.</summary>
+        public static void ReadIds(string path, out long? serverId, out long? webAppId)
+        {
+            serverId = null;
+            webAppId = null;
+            string[] parts = path.Trim('/').Split('/');
+            if (parts.Length >= 2 && parts[0] == Servers && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long s))
+            {
+                serverId = s;
+                if (parts.Length >= 4 && parts[2] == "webapps" && long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out long w))
+                {
+                    webAppId = w;
+                }
+            }
+        }
 
         private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
     }

@@ -10,7 +10,6 @@ using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Http;
-using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Api
 {
@@ -25,15 +24,15 @@ namespace RunCloud.PowerShell.Api
         private static readonly JsonSerializerSettings s_json = new JsonSerializerSettings { NullValueHandling = NullValueHandling.Ignore };
         private readonly HttpClient _http;
         private readonly Uri _baseUri;
-        private readonly Func<long?> _serverId;
-        private readonly Func<long?> _webAppId;
+        private readonly object _gate = new object();
+        private int _inFlight;
+        private bool _closing;
+        private bool _disposed;
 
-        public RunCloudApiClient(HttpClient http, Uri baseUri, Func<long?> serverId, Func<long?> webAppId)
+        public RunCloudApiClient(HttpClient http, Uri baseUri)
         {
             _http = http;
             _baseUri = baseUri;
-            _serverId = serverId;
-            _webAppId = webAppId;
         }
 
         public Task<JToken> GetAsync(string path, CancellationToken ct, IDictionary<string, string>? query = null) =>
@@ -41,6 +40,20 @@ namespace RunCloud.PowerShell.Api
 
         public async Task<JToken> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct,
             IDictionary<string, string>? query = null)
+        {
+            Enter(method.Method, path);
+            try
+            {
+                return await SendCoreAsync(method, path, body, ct, query).ConfigureAwait(false);
+            }
+            finally
+            {
+                Leave();
+            }
+        }
+
+        private async Task<JToken> SendCoreAsync(HttpMethod method, string path, object? body, CancellationToken ct,
+            IDictionary<string, string>? query)
         {
             Uri uri = BuildUri(path, query);
             using var request = new HttpRequestMessage(method, uri);
@@ -70,8 +83,10 @@ namespace RunCloud.PowerShell.Api
             }
 
             string? message = parsed?["message"]?.Type == JTokenType.String ? (string?)parsed["message"] : null;
+            // The ids named in the error are the ones this request used (read back from its path), never a connection default.
+            ApiPaths.ReadIds(path, out long? serverId, out long? webAppId);
             throw RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
-                message, ReadValidationErrors(parsed), RetryHandler.RetryAfter(response), _serverId(), _webAppId(), UsesApiKey);
+                message, ReadValidationErrors(parsed), RetryAfterHeader.Read(response), serverId, webAppId, UsesApiKey);
         }
 
         /// <summary>True when the connection authenticates with API key + secret (v2 Basic): a 401 then hints at API tokens.</summary>
@@ -103,6 +118,7 @@ namespace RunCloud.PowerShell.Api
             }
 
             return token;
+
         }
 
         /// <summary>Reads one list page; a GET that answers malformed JSON is read again once (GET is safe to repeat).</summary>
@@ -171,6 +187,52 @@ namespace RunCloud.PowerShell.Api
             return result;
         }
 
-        public void Dispose() => _http.Dispose();
+        /// <summary>True once the connection was closed: new requests are refused, those in flight finish.</summary>
+        public bool IsClosed
+        {
+            get { lock (_gate) return _closing; }
+        }
+
+        /// <summary>
+        /// Closes the client without breaking a request in flight (another runspace may be using the connection): new
+        /// requests are refused at once, and the HttpClient is disposed when the last request in flight ends.
+        /// </summary>
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                _closing = true;
+                if (_inFlight > 0 || _disposed) return;
+                _disposed = true;
+            }
+
+            _http.Dispose();
+        }
+
+        private void Enter(string method, string path)
+        {
+            lock (_gate)
+            {
+                if (_closing)
+                {
+                    throw new RunCloudApiException(ErrorIds.NotConnected, ErrorCategory.ConnectionError,
+                        $"{method} {path} was not sent: this RunCloud connection was closed (Disconnect-RunCloud, or replaced by a later Connect-RunCloud).",
+                        "Run Connect-RunCloud again, or pass a connection that is still open with -Connection.", method: method, path: path);
+                }
+
+                _inFlight++;
+            }
+        }
+
+        private void Leave()
+        {
+            lock (_gate)
+            {
+                if (--_inFlight > 0 || !_closing || _disposed) return;
+                _disposed = true;
+            }
+
+            _http.Dispose();
+        }
     }
 }

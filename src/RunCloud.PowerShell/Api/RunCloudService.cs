@@ -7,9 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Http;
-using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
-using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Api
 {
@@ -19,39 +17,82 @@ namespace RunCloud.PowerShell.Api
     internal sealed class RunCloudService
     {
         private readonly RunCloudApiClient _api;
+        private readonly IRunCloudLog? _log;
 
-        public RunCloudService(RunCloudConnection connection) => _api = connection.Api;
+        /// <param name="api">The JSON client of a connection (RunCloudConnection.CreateService passes its own).</param>
+        /// <param name="log">Where to report what the operations decide (e.g. a retry after an ambiguous failure); the Commands layer passes its own.</param>
+        public RunCloudService(RunCloudApiClient api, IRunCloudLog? log = null)
+        {
+            _api = api;
+            _log = log;
+        }
 
-        public RunCloudApiClient Api => _api;
+        /// <summary>GET ping: RunCloud's answer message when it accepts the credentials.</summary>
+        public async Task<string> PingAsync(CancellationToken ct)
+        {
+            JToken answer = await _api.GetAsync(ApiPaths.Ping, ct).ConfigureAwait(false);
+            return (answer as JObject)?["message"]?.Type == JTokenType.String ? (string)answer["message"]! : "OK";
+        }
+
+        /// <summary>The account's servers, page by page from <paramref name="firstPage"/>; <paramref name="search"/> narrows on RunCloud's side.</summary>
+        public PageIterator ServerPages(string? search = null, int firstPage = 1) =>
+            new PageIterator(_api, ApiPaths.Servers, Search(search), firstPage);
+
+        /// <summary>A server's web apps, page by page.</summary>
+        public PageIterator WebAppPages(long s, string? search = null, int firstPage = 1) =>
+            new PageIterator(_api, ApiPaths.WebApps(s), Search(search), firstPage);
+
+        /// <summary>A web app's domains, page by page.</summary>
+        public PageIterator DomainPages(long s, long w, string? search = null, int firstPage = 1) =>
+            new PageIterator(_api, ApiPaths.Domains(s, w), Search(search), firstPage);
 
         /// <summary>Reads every page of domains (perPage 40). <paramref name="onPage"/> gets (page, totalPages).</summary>
         public async Task<List<RunCloudDomain>> ListDomainsAsync(long s, long w, CancellationToken ct, Action<int, int?>? onPage = null)
         {
             var all = new List<RunCloudDomain>();
-            for (int page = 1; ; page++)
+            PageIterator pages = DomainPages(s, w);
+            IReadOnlyList<JObject>? page;
+            while ((page = await pages.NextAsync(ct).ConfigureAwait(false)) != null)
             {
-                ApiPage p = await _api.GetPageAsync(ApiPaths.Domains(s, w), page, RunCloudApiClient.MaxPerPage, ct).ConfigureAwait(false);
-                all.AddRange(p.Data.OfType<JObject>().Select(o => RunCloudDomain.FromJson(o, s, w)));
-                onPage?.Invoke(page, p.TotalPages);
-                if (!p.HasMore) return all;
+                all.AddRange(page.Select(o => RunCloudDomain.FromJson(o, s, w)));
+                onPage?.Invoke(pages.Page, pages.TotalPages);
             }
+
+            return all;
         }
 
         /// <summary>Finds one domain by exact name with RunCloud's search (all of its pages), or null.</summary>
         public async Task<RunCloudDomain?> FindDomainAsync(long s, long w, string name, CancellationToken ct)
         {
-            var query = new Dictionary<string, string> { ["search"] = name };
-            for (int page = 1; ; page++)
+            PageIterator pages = DomainPages(s, w, name);
+            IReadOnlyList<JObject>? page;
+            while ((page = await pages.NextAsync(ct).ConfigureAwait(false)) != null)
             {
-                ApiPage p = await _api.GetPageAsync(ApiPaths.Domains(s, w), page, RunCloudApiClient.MaxPerPage, ct, query).ConfigureAwait(false);
-                foreach (JObject o in p.Data.OfType<JObject>())
+                foreach (JObject o in page)
                 {
                     if (string.Equals((string?)o["name"], name, StringComparison.OrdinalIgnoreCase)) return RunCloudDomain.FromJson(o, s, w);
                 }
-
-                if (!p.HasMore) return null;
             }
+
+            return null;
         }
+
+        /// <summary>Ids and names for tab completion: at most <paramref name="maxPages"/> pages of servers (or of a server's web apps).</summary>
+        public async Task<List<(long Id, string Name)>> ListIdsAsync(long? serverId, int maxPages, CancellationToken ct)
+        {
+            PageIterator pages = serverId.HasValue ? WebAppPages(serverId.Value) : ServerPages();
+            var items = new List<(long Id, string Name)>();
+            IReadOnlyList<JObject>? page;
+            for (int read = 0; read < maxPages && (page = await pages.NextAsync(ct).ConfigureAwait(false)) != null; read++)
+            {
+                items.AddRange(page.Select(o => (Json.LongOrNull(o, "id") ?? 0, (string?)o["name"] ?? string.Empty)));
+            }
+
+            return items;
+        }
+
+        private static IDictionary<string, string>? Search(string? text) =>
+            string.IsNullOrEmpty(text) ? null : new Dictionary<string, string> { ["search"] = text! };
 
         /// <summary>
         /// POST .../domains. "Already taken" is an outcome, not an error. When the POST fails ambiguously (timeout,
@@ -76,7 +117,7 @@ namespace RunCloud.PowerShell.Api
                 }
                 catch (RunCloudApiException ex) when (ex.MayHaveBeenApplied && attempt < 3)
                 {
-                    PipelineLog.Current?.Verbose($"RunCloud: adding {request.Name} failed ambiguously ({ex.Message}); checking whether it was added before trying again.");
+                    _log?.Verbose($"RunCloud: adding {request.Name} failed ambiguously ({ex.Message}); checking whether it was added before trying again.");
                     RunCloudDomain? existing = await FindDomainAsync(s, w, request.Name, ct).ConfigureAwait(false);
                     if (existing != null) return new AddResult(AddOutcome.Recovered, existing);
                 }

@@ -1,56 +1,30 @@
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using RunCloud.PowerShell.Api.Ssl;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
-using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Api
 {
-    /// <summary>What one SSL step did: the outcome, the strategy's plan (not-ready and deferred names), and per-name failures.</summary>
-    internal sealed class SslRunResult
-    {
-        public SslRunResult(RedeployOutcome outcome, SslPlan plan, List<(SslAction Action, RunCloudApiException Error)> failures)
-        {
-            Outcome = outcome;
-            Plan = plan;
-            Failures = failures;
-        }
-
-        public RedeployOutcome Outcome { get; }
-        public SslPlan Plan { get; }
-        public List<(SslAction Action, RunCloudApiException Error)> Failures { get; }
-    }
-
     /// <summary>
-    /// "Make the certificate follow the domains" after domains changed, through the <see cref="SslStrategy"/>: in basic
-    /// mode one documented PUT .../ssl/{id} (never the Ultimate Multisite v3 integration's undocumented PATCH
-    /// .../ssl/advanced/{id}/redeploy) once the name count, DNS readiness and Let's Encrypt budget allow it; in advanced
-    /// mode one order per changed domain. A refusal is thrown as <see cref="SslRefusedException"/>.
+    /// The per-domain SSL rule (advanced mode). The decision of what to order, and when, is the SSL strategy's
+    /// (Sync/SslStrategy): it uses the documented PUT .../ssl/{id}, never the Ultimate Multisite v3 integration's
+    /// undocumented PATCH .../ssl/advanced/{id}/redeploy.
     /// </summary>
     internal static class SslRedeployer
     {
-        public static async Task<SslRunResult> RedeployAsync(RunCloudService service, RunCloudConnection? connection, long s, long w,
-            IReadOnlyCollection<RunCloudDomain> changedDomains, SslOptions? options, CancellationToken ct,
-            IReadOnlyList<RunCloudDomain>? allDomains = null)
-        {
-            var strategy = new SslStrategy(service, connection, s, w, options);
-            SslPlan plan = await strategy.PlanAsync(changedDomains, allDomains, installIfMissing: false, everyUncovered: false, ct).ConfigureAwait(false);
-            if (!plan.HasSsl)
-            {
-                strategy.SaveJournal();
-                return new SslRunResult(RedeployOutcome.NoSsl, plan, new List<(SslAction, RunCloudApiException)>());
-            }
+        /// <summary>
+        /// The one home of the per-domain rule (advanced SSL mode), used by -ResetSsl/Sync and by Reset-RunCloudSsl:
+        /// a domain with a certificate gets it redeployed, one without (or with <paramref name="reinstall"/>) gets one installed.
+        /// </summary>
+        public static DomainSslAction DecideForDomain(RunCloudSsl current, bool reinstall) =>
+            current.Installed && current.Id.HasValue && !reinstall ? DomainSslAction.Redeploy : DomainSslAction.Install;
 
-            if (plan.Refused)
-            {
-                strategy.SaveJournal();
-                throw SslStrategy.Refusal(plan);
-            }
-
-            var failures = await strategy.ExecuteAsync(plan, null, ct).ConfigureAwait(false);
-            return new SslRunResult(plan.Advanced ? RedeployOutcome.PerDomain : RedeployOutcome.Redeployed, plan, failures);
-        }
+        /// <summary>Carries out <paramref name="action"/> for one domain whose current state is <paramref name="current"/>.</summary>
+        public static Task ApplyToDomainAsync(RunCloudService service, RunCloudDomain domain, RunCloudSsl current, DomainSslAction action,
+            SslInstallRequest request, CancellationToken ct) =>
+            action == DomainSslAction.Redeploy
+                ? service.RedeployDomainSslAsync(domain, current.Id!.Value, ct)
+                : service.InstallDomainSslAsync(domain, request, ct);
     }
 }

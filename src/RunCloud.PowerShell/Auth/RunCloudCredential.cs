@@ -10,6 +10,7 @@ using System.Security;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Auth
 {
@@ -51,6 +52,31 @@ namespace RunCloud.PowerShell.Auth
         /// never stored or shown: the API key (not its secret) for Basic auth, the token for Bearer.
         /// </summary>
         internal string IdentityForFingerprint() => _apiKey != null ? "key:" + _apiKey : "token:" + SecureText.ToPlain(_token!);
+
+        /// <summary>
+        /// Who this credential is, to share one rate limiter per account: the API key (not secret) for key + secret, a
+        /// hash of the token under a random key made once per process for a token. Never the secret itself.
+        /// </summary>
+        public string Identity
+        {
+            get
+            {
+                if (_apiKey != null) return "key:" + _apiKey;
+                string token = SecureText.ToPlain(_token!);
+                using var hmac = new System.Security.Cryptography.HMACSHA256(s_identityKey);
+                return "token:" + Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(token)));
+            }
+        }
+
+        private static readonly byte[] s_identityKey = NewIdentityKey();
+
+        private static byte[] NewIdentityKey()
+        {
+            var key = new byte[32];
+            using var random = System.Security.Cryptography.RandomNumberGenerator.Create();
+            random.GetBytes(key);
+            return key;
+        }
 
         public AuthenticationHeaderValue CreateHeader()
         {

@@ -5,13 +5,14 @@ using System.Net.Http;
 using System.Security;
 using RunCloud.PowerShell.Auth;
 using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>
     /// Opens a connection to RunCloud, checks the credentials with GET ping, and makes it the default for every
-    /// later cmdlet in the process.
+    /// later cmdlet in this runspace, closing the default it replaces.
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "RunCloud", DefaultParameterSetName = EnvironmentSet)]
     [OutputType(typeof(RunCloudConnection))]
@@ -146,7 +147,9 @@ namespace RunCloud.PowerShell.Commands
                 MaxRetryDuration = MaxRetryDuration,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
             };
-            var connection = new RunCloudConnection(baseUri, version!, resolved.Credential, resolved.Source, retry, RateLimit, RateLimitWindow, proxy)
+            RateLimiter limiter = AccountRateLimiters.For(baseUri, resolved.Credential.Identity, RateLimit, RateLimitWindow);
+            var connection = new RunCloudConnection(baseUri, version!, resolved.Credential, resolved.Source, retry, RateLimit, RateLimitWindow, proxy,
+                limiter: limiter)
             {
                 ServerId = ServerId ?? resolved.ServerId,
                 WebAppId = WebAppId ?? resolved.WebAppId,
@@ -157,19 +160,25 @@ namespace RunCloud.PowerShell.Commands
             {
                 try
                 {
-                    Run(ct => connection.Api.GetAsync("ping", ct));
+                    Run(ct => connection.CreateService(Log).PingAsync(ct));
                     connection.Validated = true;
                 }
                 catch (RunCloudApiException ex)
                 {
                     connection.Dispose();
-                    ThrowTerminatingError(ex.ToErrorRecord(connection.BaseUri));
+                    ThrowTerminatingError(ErrorRecords.FromApi(ex, connection.BaseUri));
                 }
             }
 
-            RunCloudSession.Exchange(connection);
+            RunCloudConnection? replaced = RunCloudSession.Exchange(connection);
+            if (replaced != null && !replaced.HeldByCaller && !RunCloudSession.IsDefaultElsewhere(replaced))
+            {
+                replaced.Dispose(); // its requests in flight still finish
+                WriteVerbose($"RunCloud: closed the previous connection to {replaced.BaseUri}.");
+            }
             if (PassThru)
             {
+                connection.HeldByCaller = true;
                 WriteObject(connection);
             }
         }

@@ -26,7 +26,9 @@ namespace RunCloud.PowerShell.Commands
                 RunCloudSession.Exchange(null);
             }
 
-            target.Dispose();
+            // Closing never breaks a request in flight: those finish, new ones are refused. A default connection that
+            // another runspace still uses is left open for it.
+            if (Connection != null || !RunCloudSession.IsDefaultElsewhere(target)) target.Dispose();
             WriteVerbose($"RunCloud: disconnected from {target.BaseUri}.");
         }
     }

@@ -24,10 +24,8 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
-            RunCloudConnection connection = ResolveConnection();
-            var service = new RunCloudService(connection);
             try
             {
                 if (ParameterSetName == IdSet)
@@ -37,7 +35,7 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 Func<string, bool>? byName = NameFilter(Name);
-                WritePaged(connection, ApiPaths.Servers, SearchQuery(Name), RunCloudServer.FromJson,
+                WritePaged(first => service.ServerPages(SearchText(Name), first), RunCloudServer.FromJson,
                     byName == null ? null : new Func<RunCloudServer, bool>(s => byName(s.Name)), "Listing RunCloud servers");
             }
             catch (RunCloudApiException ex)

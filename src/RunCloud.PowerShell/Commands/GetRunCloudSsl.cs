@@ -3,6 +3,7 @@ using System.Management.Automation;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -41,10 +42,8 @@ namespace RunCloud.PowerShell.Commands
         [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
         public string? WebAppName { get; set; }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
         {
-            var (connection, serverId, webAppId) = ResolveWebApp();
-            var service = new RunCloudService(connection);
             try
             {
                 RunCloudSsl ssl = Run(ct => service.GetSslAsync(serverId, webAppId, ct));

@@ -34,11 +34,9 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
-            RunCloudConnection connection = ResolveConnection();
             long serverId = ResolveServerId(connection, ServerId);
-            var service = new RunCloudService(connection);
             try
             {
                 if (ParameterSetName == IdSet)
@@ -50,7 +48,7 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 Func<string, bool>? byName = NameFilter(Name);
-                WritePaged(connection, ApiPaths.WebApps(serverId), SearchQuery(Name), o => Stamp(RunCloudWebApp.FromJson(o, serverId)),
+                WritePaged(first => service.WebAppPages(serverId, SearchText(Name), first), o => Stamp(RunCloudWebApp.FromJson(o, serverId)),
                     byName == null ? null : new Func<RunCloudWebApp, bool>(a => byName(a.Name)), "Listing RunCloud web apps");
             }
             catch (RunCloudApiException ex)

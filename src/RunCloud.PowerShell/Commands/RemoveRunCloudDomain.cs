@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Api.Ssl;
+using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
@@ -75,10 +75,8 @@ namespace RunCloud.PowerShell.Commands
         private readonly ChangedApps _changed = new ChangedApps();
         private readonly Dictionary<(long, long), bool> _sslModes = new Dictionary<(long, long), bool>();
 
-        protected override void ProcessRecord()
+        private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
-            RunCloudConnection connection = ResolveConnection();
-            var service = new RunCloudService(connection);
             switch (ParameterSetName)
             {
                 case InputObjectSet:

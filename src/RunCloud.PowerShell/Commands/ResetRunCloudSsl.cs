@@ -4,11 +4,12 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Api.Ssl;
+using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.State;
 using RunCloud.PowerShell.Auth;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -93,10 +94,8 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
         {
-            var (connection, serverId, webAppId) = ResolveWebApp();
-            var service = new RunCloudService(connection);
             string target = $"web app {webAppId} on server {serverId}";
             try
             {
@@ -141,7 +140,7 @@ namespace RunCloud.PowerShell.Commands
         private void ResetWithStrategy(RunCloud.PowerShell.Session.RunCloudConnection connection, RunCloudService service, long serverId, long webAppId, string target)
         {
             SslOptions options = BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
-            var strategy = new SslStrategy(service, connection, serverId, webAppId, options);
+            var strategy = new SslStrategy(service, connection.StateKey(serverId, webAppId), connection.BaseUri.AbsoluteUri, serverId, webAppId, options);
             List<RunCloudDomain>? all = null;
             var chosen = new List<RunCloudDomain>();
             if (Domain != null)
@@ -161,7 +160,7 @@ namespace RunCloud.PowerShell.Commands
             if (plan.Refused)
             {
                 strategy.SaveJournal();
-                WriteError(SslStrategy.Refusal(plan).ToErrorRecord(target));
+                WriteApiError(SslStrategy.Refusal(plan), target);
                 return;
             }
 

@@ -5,7 +5,7 @@ using System.Management.Automation;
 using Newtonsoft.Json.Linq;
 using System.Net;
 using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Api.Ssl;
+using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.State;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
@@ -20,8 +20,42 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public RunCloudConnection? Connection { get; set; }
 
+        private RunCloudConnection? _resolved;
+        private RunCloudService? _service;
+        private RunCloudConnection? _serviceConnection;
+
+        /// <summary>
+        /// The one step every API cmdlet shares (PSOpenAD's ProcessRecordWithSession pattern): resolve the connection
+        /// once per invocation, then hand it and its Api service on. Cmdlets override
+        /// <see cref="ProcessRecordWithConnection"/> instead of repeating the lookup in each ProcessRecord.
+        /// </summary>
+        protected override void ProcessRecord()
+        {
+            RunCloudConnection connection = ResolveConnection();
+            ProcessRecordWithConnection(connection, ServiceFor(connection));
+        }
+
+        /// <summary>Per input record, with the resolved connection and its Api service.</summary>
+        private protected virtual void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
+        {
+        }
+
+        /// <summary>The Api service of the resolved connection, made once per invocation.</summary>
+        private protected RunCloudService ServiceFor(RunCloudConnection connection)
+        {
+            if (_service == null || !ReferenceEquals(_serviceConnection, connection))
+            {
+                _service = connection.CreateService(Log);
+                _serviceConnection = connection;
+            }
+
+            return _service;
+        }
+
+        /// <summary>-Connection, else this runspace's default; resolved once per invocation. Not connected stops the command.</summary>
         private protected RunCloudConnection ResolveConnection()
         {
+            if (_resolved != null) return _resolved;
             RunCloudConnection? connection = Connection ?? RunCloudSession.Current;
             if (connection == null)
             {
@@ -36,7 +70,7 @@ namespace RunCloud.PowerShell.Commands
                 });
             }
 
-            return connection!;
+            return _resolved = connection!;
         }
 
         private protected long ResolveServerId(RunCloudConnection connection, long? serverId)
@@ -64,50 +98,51 @@ namespace RunCloud.PowerShell.Commands
         }
 
         /// <summary>
-        /// Streams a list to the pipeline page by page (perPage 40), honouring -First and -Skip without fetching more
-        /// pages than needed, and showing progress when the list spans more than one page.
+        /// Streams a list to the pipeline page by page through the Api layer's page iterator (perPage 40), honouring
+        /// -First and -Skip without fetching more pages than needed, and showing progress when the list spans more than
+        /// one page. <paramref name="open"/> opens the listing at a given first page.
         /// </summary>
-        private protected void WritePaged<T>(RunCloudConnection connection, string path, IDictionary<string, string>? query,
-            Func<JObject, T> map, Func<T, bool>? filter, string activity)
+        private protected void WritePaged<T>(Func<int, PageIterator> open, Func<JObject, T> map, Func<T, bool>? filter, string activity)
         {
             ulong skip = PagingParameters?.Skip ?? 0;
             ulong first = PagingParameters?.First ?? ulong.MaxValue;
             if (first == 0) return;
             int perPage = RunCloudApiClient.MaxPerPage;
-            int page = 1;
+            int startPage = 1;
             ulong seen = 0;
             ulong written = 0;
             if (filter == null && skip >= (ulong)perPage)
             {
-                page = (int)(skip / (ulong)perPage) + 1; // jump straight to the page holding the first wanted item
-                seen = (ulong)(page - 1) * (ulong)perPage;
+                startPage = (int)(skip / (ulong)perPage) + 1; // jump straight to the page holding the first wanted item
+                seen = (ulong)(startPage - 1) * (ulong)perPage;
             }
 
+            PageIterator pages = open(startPage);
             var progress = new ProgressRecord(Math.Abs(activity.GetHashCode() % 100000) + 1, activity, "Reading page 1");
             bool showedProgress = false;
             try
             {
-                while (true)
+                IReadOnlyList<JObject>? items;
+                while ((items = Run(ct => pages.NextAsync(ct))) != null)
                 {
-                    int current = page;
-                    ApiPage result = Run(ct => connection.Api.GetPageAsync(path, current, perPage, ct, query));
-                    if (result.TotalPages > 1)
+                    int current = pages.Page;
+                    if (pages.TotalPages > 1)
                     {
                         // A new record each time: hosts may keep the object, so reusing one would rewrite history.
-                        progress = new ProgressRecord(progress.ActivityId, activity, $"Page {current} of {result.TotalPages}")
+                        progress = new ProgressRecord(progress.ActivityId, activity, $"Page {current} of {pages.TotalPages}")
                         {
-                            PercentComplete = Math.Min(100, current * 100 / result.TotalPages.Value),
+                            PercentComplete = Math.Min(100, current * 100 / pages.TotalPages.Value),
                         };
                         WriteProgress(progress);
                         showedProgress = true;
                     }
 
-                    if (PagingParameters != null && PagingParameters.IncludeTotalCount && current == page && page == 1 && filter == null)
+                    if (PagingParameters != null && PagingParameters.IncludeTotalCount && current == 1 && filter == null)
                     {
-                        WriteObject(PagingParameters.NewTotalCount((ulong)(result.Total ?? result.Data.Count), 1.0));
+                        WriteObject(PagingParameters.NewTotalCount((ulong)(pages.Total ?? items.Count), 1.0));
                     }
 
-                    foreach (JObject item in result.Data.OfType<JObject>())
+                    foreach (JObject item in items)
                     {
                         T value = map(item);
                         if (filter != null && !filter(value)) continue;
@@ -115,9 +150,6 @@ namespace RunCloud.PowerShell.Commands
                         WriteObject(value);
                         if (++written >= first) return;
                     }
-
-                    if (!result.HasMore) return;
-                    page++;
                 }
             }
             finally
@@ -129,16 +161,8 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        /// <summary>A wildcard filter on a name, or null for none.</summary>
-        private protected static Func<string, bool>? NameFilter(string[]? patterns)
-        {
-            if (patterns == null || patterns.Length == 0) return null;
-            WildcardPattern[] compiled = patterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
-            return name => compiled.Any(p => p.IsMatch(name));
-        }
-
         /// <summary>RunCloud's server-side search narrows a listing when a single name pattern has a literal part.</summary>
-        private protected static IDictionary<string, string>? SearchQuery(string[]? patterns)
+        private protected static string? SearchText(string[]? patterns)
         {
             if (patterns == null || patterns.Length != 1) return null;
             string literal = new string(patterns[0].TakeWhile(c => c != '*' && c != '?' && c != '[' && c != '`').ToArray());
@@ -148,7 +172,15 @@ namespace RunCloud.PowerShell.Commands
                 literal = patterns[0].Split('*', '?', '[', ']').OrderByDescending(x => x.Length).First();
             }
 
-            return literal.Length >= 2 ? new Dictionary<string, string> { ["search"] = literal } : null;
+            return literal.Length >= 2 ? literal : null;
+        }
+
+        /// <summary>A wildcard filter on a name, or null for none.</summary>
+        private protected static Func<string, bool>? NameFilter(string[]? patterns)
+        {
+            if (patterns == null || patterns.Length == 0) return null;
+            WildcardPattern[] compiled = patterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToArray();
+            return name => compiled.Any(p => p.IsMatch(name));
         }
 
         /// <summary>True under -WhatIf or $WhatIfPreference.</summary>
@@ -175,14 +207,14 @@ namespace RunCloud.PowerShell.Commands
         private protected void RedeployChangedApps(ChangedApps changed, bool force, SslOptions options)
         {
             if (changed.Connection == null) return;
-            var service = new RunCloudService(changed.Connection);
+            RunCloudService service = ServiceFor(changed.Connection);
             foreach (KeyValuePair<(long ServerId, long WebAppId), List<RunCloud.PowerShell.Models.RunCloudDomain>> app in changed.Apps)
             {
                 string target = $"web app {app.Key.WebAppId} on server {app.Key.ServerId}";
                 if (!ShouldProcessOrForce(force, target, "Bring the SSL certificate(s) up to date")) continue;
                 try
                 {
-                    SslRunResult result = Run(ct => SslRedeployer.RedeployAsync(service, changed.Connection, app.Key.ServerId, app.Key.WebAppId, app.Value, options, ct));
+                    SslRunResult result = Run(ct => SslStrategy.RunAsync(service, changed.Connection.StateKey(app.Key.ServerId, app.Key.WebAppId), changed.Connection.BaseUri.AbsoluteUri, app.Key.ServerId, app.Key.WebAppId, app.Value, options, ct));
                     if (result.Outcome == RedeployOutcome.NoSsl)
                     {
                         WriteWarning($"The {target} has no SSL certificate, so none was redeployed. Install one with Reset-RunCloudSsl -ServerId {app.Key.ServerId} -WebAppId {app.Key.WebAppId}.");
@@ -242,9 +274,9 @@ namespace RunCloud.PowerShell.Commands
             new ErrorRecord(new ArgumentException(message), errorId, category, target);
 
         /// <summary>Writes an API failure as a non-terminating error for one item, with its ErrorId, category and target.</summary>
-        private protected void WriteApiError(RunCloudApiException ex, object? target) => WriteError(ex.ToErrorRecord(target));
+        private protected void WriteApiError(RunCloudApiException ex, object? target) => WriteError(ErrorRecords.FromApi(ex, target));
 
         /// <summary>For a bad invocation (wrong credentials, unknown server/app): the API error stops the command.</summary>
-        private protected void ThrowApiError(RunCloudApiException ex, object? target) => ThrowTerminatingError(ex.ToErrorRecord(target));
+        private protected void ThrowApiError(RunCloudApiException ex, object? target) => ThrowTerminatingError(ErrorRecords.FromApi(ex, target));
     }
 }

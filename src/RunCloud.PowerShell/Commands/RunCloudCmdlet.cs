@@ -15,7 +15,12 @@ namespace RunCloud.PowerShell.Commands
     public abstract class RunCloudCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private PipelineLog? _activeLog;
+        private CmdletLog? _log;
         private bool _disposed;
+
+        /// <summary>The sink this cmdlet hands to the Api layer: lines go to the pipeline log of the Run in progress.</summary>
+        internal IRunCloudLog Log => _log ??= new CmdletLog(this);
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
         protected CancellationToken CancelToken => _stopping.Token;
@@ -37,19 +42,20 @@ namespace RunCloud.PowerShell.Commands
             using PipelineLog? log = verbose || debug ? new PipelineLog(verbose, debug) : null;
             var token = CancelToken;
             Task<T> task;
-            PipelineLog? previousLog = PipelineLog.Current;
+            IRunCloudLog? previousLog = RunCloudLog.Current;
             SynchronizationContext? previousContext = SynchronizationContext.Current;
             try
             {
                 // Started inline (no thread-pool hop); with no SynchronizationContext, every continuation runs on the
                 // thread pool, so the pipeline thread blocking below can never deadlock the work, whatever the host.
                 SynchronizationContext.SetSynchronizationContext(null);
-                PipelineLog.Current = log; // captured by the work's execution context, so handlers see it
+                RunCloudLog.Current = log; // captured by the work's execution context, so handlers see it
+                _activeLog = log;
                 task = work(token);
             }
             finally
             {
-                PipelineLog.Current = previousLog;
+                RunCloudLog.Current = previousLog;
                 SynchronizationContext.SetSynchronizationContext(previousContext);
             }
 
@@ -72,10 +78,29 @@ namespace RunCloud.PowerShell.Commands
             {
                 throw new PipelineStoppedException();
             }
+            finally
+            {
+                _activeLog = null; // disposed with this Run: later lines of a stray task are dropped, not queued
+            }
         }
 
         internal void Run(Func<CancellationToken, Task> work) =>
             Run<bool>(async ct => { await work(ct).ConfigureAwait(false); return true; });
+
+        private sealed class CmdletLog : IRunCloudLog
+        {
+            private readonly RunCloudCmdlet _owner;
+
+            public CmdletLog(RunCloudCmdlet owner) => _owner = owner;
+
+            public bool VerboseEnabled => _owner._activeLog?.VerboseEnabled ?? false;
+
+            public bool DebugEnabled => _owner._activeLog?.DebugEnabled ?? false;
+
+            public void Verbose(string text) => _owner._activeLog?.Verbose(text);
+
+            public void Debug(string text) => _owner._activeLog?.Debug(text);
+        }
 
         private void Emit(PipelineMessage message)
         {

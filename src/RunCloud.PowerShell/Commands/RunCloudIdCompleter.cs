@@ -7,16 +7,15 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>
     /// Tab completion of -ServerId and -WebAppId from the account: the ids, with the names as tooltips. Lists are
-    /// read once per connection (and server) and cached for five minutes, so pressing Tab does not spend API calls.
+    /// read once per connection (and server) through the Api layer and cached for five minutes, so pressing Tab does
+    /// not spend API calls; a read that takes longer than <see cref="Timeout"/> gives no completion rather than a
+    /// frozen prompt.
     /// </summary>
     public abstract class RunCloudIdCompleter : IArgumentCompleter
     {
@@ -24,6 +23,9 @@ namespace RunCloud.PowerShell.Commands
             new ConditionalWeakTable<RunCloudConnection, Dictionary<string, (DateTime, List<(long, string)>)>>();
 
         private static readonly TimeSpan s_lifetime = TimeSpan.FromMinutes(5);
+
+        /// <summary>How long Tab may wait for RunCloud.</summary>
+        internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
 
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
@@ -33,13 +35,12 @@ namespace RunCloud.PowerShell.Commands
                 ?? RunCloudSession.Current;
             if (connection == null) return Enumerable.Empty<CompletionResult>();
 
-            string? path = PathFor(connection, fakeBoundParameters);
-            if (path == null) return Enumerable.Empty<CompletionResult>();
+            if (!TryGetScope(connection, fakeBoundParameters, out long? serverId)) return Enumerable.Empty<CompletionResult>();
 
             List<(long Id, string Name)> items;
             try
             {
-                items = Read(connection, path);
+                items = Read(connection, serverId);
             }
             catch (Exception)
             {
@@ -54,7 +55,8 @@ namespace RunCloud.PowerShell.Commands
                     i.Id.ToString(CultureInfo.InvariantCulture) + " " + i.Name, CompletionResultType.ParameterValue, i.Name));
         }
 
-        private protected abstract string? PathFor(RunCloudConnection connection, IDictionary? bound);
+        /// <summary>What to list: the servers (<paramref name="serverId"/> null) or one server's web apps; false for nothing.</summary>
+        private protected abstract bool TryGetScope(RunCloudConnection connection, IDictionary? bound, out long? serverId);
 
         private protected static long? BoundLong(IDictionary? bound, string name)
         {
@@ -63,28 +65,24 @@ namespace RunCloud.PowerShell.Commands
             return value == null ? (long?)null : long.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), out long id) ? id : (long?)null;
         }
 
-        internal static List<(long Id, string Name)> Read(RunCloudConnection connection, string path)
+        internal static List<(long Id, string Name)> Read(RunCloudConnection connection, long? serverId)
         {
+            string key = serverId.HasValue ? "apps of " + serverId.Value.ToString(CultureInfo.InvariantCulture) : "account";
             Dictionary<string, (DateTime Read, List<(long Id, string Name)> Items)> perConnection = s_cache.GetOrCreateValue(connection);
             lock (perConnection)
             {
-                if (perConnection.TryGetValue(path, out var cached) && DateTime.UtcNow - cached.Read < s_lifetime) return cached.Items;
+                if (perConnection.TryGetValue(key, out var cached) && DateTime.UtcNow - cached.Read < s_lifetime) return cached.Items;
             }
 
-            var items = new List<(long Id, string Name)>();
-            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            List<(long Id, string Name)> items;
+            using (var timeout = new CancellationTokenSource(Timeout))
             {
-                for (int page = 1; page <= 5; page++)
-                {
-                    ApiPage result = connection.Api.GetPageAsync(path, page, RunCloudApiClient.MaxPerPage, timeout.Token).GetAwaiter().GetResult();
-                    items.AddRange(result.Data.OfType<JObject>().Select(o => ((long)(o["id"] ?? 0), (string?)o["name"] ?? string.Empty)));
-                    if (!result.HasMore) break;
-                }
+                items = connection.CreateService().ListIdsAsync(serverId, maxPages: 5, timeout.Token).GetAwaiter().GetResult();
             }
 
             lock (perConnection)
             {
-                perConnection[path] = (DateTime.UtcNow, items);
+                perConnection[key] = (DateTime.UtcNow, items);
             }
 
             return items;

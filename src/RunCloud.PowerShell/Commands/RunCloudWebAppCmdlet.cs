@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
@@ -20,11 +21,11 @@ namespace RunCloud.PowerShell.Commands
         [ValidateRange(1, long.MaxValue)]
         public long? WebAppId { get; set; }
 
-        /// <summary>The connection and the server and web app ids this record works on; a missing id stops the command.</summary>
-        private protected (RunCloudConnection Connection, long ServerId, long WebAppId) ResolveWebApp()
-        {
-            RunCloudConnection connection = ResolveConnection();
-            return (connection, ResolveServerId(connection, ServerId), ResolveWebAppId(connection, WebAppId));
-        }
+        /// <summary>Resolves this record's server and web app ids (a missing one stops the command) and hands them on.</summary>
+        private protected sealed override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service) =>
+            ProcessWebApp(connection, service, ResolveServerId(connection, ServerId), ResolveWebAppId(connection, WebAppId));
+
+        /// <summary>Per input record: the work on one web app.</summary>
+        private protected abstract void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId);
     }
 }

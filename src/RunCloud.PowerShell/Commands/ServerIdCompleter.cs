@@ -8,8 +8,6 @@ using System.Management.Automation.Language;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
@@ -17,6 +15,10 @@ namespace RunCloud.PowerShell.Commands
     /// <summary>Completes -ServerId with the account's servers.</summary>
     public sealed class ServerIdCompleter : RunCloudIdCompleter
     {
-        private protected override string? PathFor(RunCloudConnection connection, IDictionary? bound) => ApiPaths.Servers;
+        private protected override bool TryGetScope(RunCloudConnection connection, IDictionary? bound, out long? serverId)
+        {
+            serverId = null;
+            return true;
+        }
     }
 }

@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Api.Ssl;
+using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.State;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
@@ -54,12 +54,16 @@ namespace RunCloud.PowerShell.Commands
         [AllowEmptyCollection]
         public string[]? Site { get; set; }
 
+        // Not inherited from RunCloudWebAppCmdlet on purpose: there they bind by property name from the pipeline, and
+        // here piped objects are desired names (a piped domain of another app must not retarget the sync).
         [Parameter]
+        [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? ServerId { get; set; }
 
         [Parameter]
         [Alias("AppId")]
+        [ArgumentCompleter(typeof(WebAppIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? WebAppId { get; set; }
 
@@ -199,7 +203,7 @@ namespace RunCloud.PowerShell.Commands
             long serverId = ResolveServerId(connection, ServerId);
             long webAppId = ResolveWebAppId(connection, WebAppId);
             long requestsBefore = connection.RequestCount;
-            var service = new RunCloudService(connection);
+            RunCloudService service = ServiceFor(connection);
             string app = $"web app {webAppId} (server {serverId})";
 
             // 1. The desired names, validated and de-duplicated; nothing invalid is ever sent.
@@ -365,7 +369,7 @@ namespace RunCloud.PowerShell.Commands
             string[] sslDeferred = Array.Empty<string>();
             bool wouldChange = whatIf && (added.Count > 0 || removed.Count > 0);
             // Names an earlier run left without a certificate (DNS not ready yet) are retried even when nothing changed.
-            bool waiting = !NoSslReset && !whatIf && SslStrategy.HasWaitingNames(connection, serverId, webAppId);
+            bool waiting = !NoSslReset && !whatIf && SslStrategy.HasWaitingNames(connection.StateKey(serverId, webAppId));
             if (waiting) WriteVerbose($"RunCloud: {app} has names an earlier run could not cover yet (see its journal); checking them again.");
             if (!NoSslReset && (changed || wouldChange || ResetSsl || waiting))
             {
@@ -385,7 +389,7 @@ namespace RunCloud.PowerShell.Commands
                             ? existing.Where(d => !removed.Contains(d.Name, StringComparer.OrdinalIgnoreCase)).Concat(addedDomains).ToList()
                             : null;
                         if (appSsls.TryGetValue((serverId, webAppId), out RunCloudSsl? knownSsl)) sslOptions.KnownAppSsl = knownSsl;
-                        SslRunResult ssl = Run(ct => SslRedeployer.RedeployAsync(service, connection, serverId, webAppId, addedDomains, sslOptions, ct, after));
+                        SslRunResult ssl = Run(ct => SslStrategy.RunAsync(service, connection.StateKey(serverId, webAppId), connection.BaseUri.AbsoluteUri, serverId, webAppId, addedDomains, sslOptions, ct, after));
                         RedeployOutcome outcome = ssl.Outcome;
                         sslRedeployed = outcome == RedeployOutcome.Redeployed || (outcome == RedeployOutcome.PerDomain && ssl.Plan.Actions.Count > ssl.Failures.Count);
                         sslNotReady = ssl.Plan.NotReady.ToArray();

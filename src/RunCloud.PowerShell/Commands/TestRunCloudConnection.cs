@@ -37,10 +37,10 @@ namespace RunCloud.PowerShell.Commands
             var clock = Stopwatch.StartNew();
             try
             {
-                var answer = Run(ct => connection.Api.GetAsync("ping", ct));
+                string message = Run(ct => connection.CreateService(Log).PingAsync(ct));
                 result.Success = true;
                 result.StatusCode = 200;
-                result.Message = (string?)answer["message"] ?? "OK";
+                result.Message = message;
             }
             catch (RunCloudApiException ex)
             {

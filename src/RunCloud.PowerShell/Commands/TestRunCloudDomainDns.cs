@@ -7,7 +7,6 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Api.Ssl;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
@@ -84,7 +83,7 @@ namespace RunCloud.PowerShell.Commands
             RunCloudConnection connection = ResolveConnection();
             long serverId = ResolveServerId(connection, ServerId);
             if (_serverAddresses.TryGetValue(serverId, out string? known)) return known;
-            var service = new RunCloudService(connection);
+            RunCloudService service = ServiceFor(connection);
             try
             {
                 string? address = Run(ct => service.GetServerAsync(serverId, ct)).IpAddress;

@@ -8,8 +8,6 @@ using System.Management.Automation.Language;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
@@ -17,10 +15,10 @@ namespace RunCloud.PowerShell.Commands
     /// <summary>Completes -WebAppId with the web apps of -ServerId (or the connection's default server).</summary>
     public sealed class WebAppIdCompleter : RunCloudIdCompleter
     {
-        private protected override string? PathFor(RunCloudConnection connection, IDictionary? bound)
+        private protected override bool TryGetScope(RunCloudConnection connection, IDictionary? bound, out long? serverId)
         {
-            long? server = BoundLong(bound, "ServerId") ?? connection.ServerId;
-            return server.HasValue ? ApiPaths.WebApps(server.Value) : null;
+            serverId = BoundLong(bound, "ServerId") ?? connection.ServerId;
+            return serverId.HasValue;
         }
     }
 }

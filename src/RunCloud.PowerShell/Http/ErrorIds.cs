@@ -28,10 +28,9 @@ namespace RunCloud.PowerShell.Http
         public const string PrimaryDomainProtected = "RunCloudPrimaryDomainProtected";
         public const string MissingServerId = "RunCloudServerIdRequired";
         public const string MissingWebAppId = "RunCloudWebAppIdRequired";
-        public const string SslNotInstalled = "RunCloudSslNotInstalled";
         public const string InvalidInput = "RunCloudInvalidInput";
+        public const string SslNotInstalled = "RunCloudSslNotInstalled";
         public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
         public const string SyncFailed = "RunCloudSyncFailed";
-        public const string DnsLookupFailed = "RunCloudDnsLookupFailed";
     }
 }

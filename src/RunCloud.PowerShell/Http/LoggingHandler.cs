@@ -26,7 +26,7 @@ namespace RunCloud.PowerShell.Http
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             _onRequest();
-            PipelineLog? log = PipelineLog.Current;
+            IRunCloudLog? log = RunCloudLog.Current;
             int attempt = RequestProperties.GetAttempt(request);
             if (log != null && log.DebugEnabled && request.Content != null)
             {

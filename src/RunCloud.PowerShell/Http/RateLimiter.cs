@@ -7,7 +7,8 @@ using System.Threading.Tasks;
 namespace RunCloud.PowerShell.Http
 {
     /// <summary>
-    /// Client-side pacing shared by every request of one connection (and so by every runspace using it).
+    /// Client-side pacing shared by every request to one account from this process (every connection and runspace
+    /// with the same base URI, credential and limit: see Session/AccountRateLimiters).
     /// It is a sliding-window log: no more than <see cref="Limit"/> requests are started within any span of
     /// <see cref="Window"/>. Because every fixed window the server counts is such a span, a server limit equal to
     /// ours is never exceeded. It also listens to RunCloud's X-RateLimit-Remaining: when the server says fewer than
@@ -33,7 +34,6 @@ namespace RunCloud.PowerShell.Http
         public TimeSpan Window { get; }
         public int? ServerLimit { get; private set; }
         public int? ServerRemaining { get; private set; }
-        public long Waits { get; private set; }
 
         private static long Now => Stopwatch.GetTimestamp();
         private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
@@ -61,8 +61,6 @@ namespace RunCloud.PowerShell.Http
                         if (Limit > 0) _starts.Enqueue(now);
                         return;
                     }
-
-                    Waits++;
                 }
 
                 var delay = TimeSpan.FromSeconds((double)delayTicks / Stopwatch.Frequency);

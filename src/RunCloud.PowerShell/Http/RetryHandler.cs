@@ -10,7 +10,6 @@ using System.Security;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Http
 {
@@ -72,14 +71,14 @@ namespace RunCloud.PowerShell.Http
                     int status = (int)response.StatusCode;
                     if (status == 429)
                     {
-                        TimeSpan? retryAfter = RetryAfter(response);
+                        TimeSpan? retryAfter = RetryAfterHeader.Read(response);
                         wait = retryAfter ?? _policy.BackOff(attempt);
                         _limiter.Hold(wait.Value);
                         reason = "429 Too Many Requests" + (retryAfter.HasValue ? $" (Retry-After {retryAfter.Value.TotalSeconds:0.###} s)" : string.Empty);
                     }
                     else if ((status == 502 || status == 503 || status == 504) && idempotent)
                     {
-                        wait = RetryAfter(response) ?? _policy.BackOff(attempt);
+                        wait = RetryAfterHeader.Read(response) ?? _policy.BackOff(attempt);
                         reason = status.ToString(CultureInfo.InvariantCulture) + " " + response.ReasonPhrase;
                     }
                     else
@@ -111,25 +110,11 @@ namespace RunCloud.PowerShell.Http
                 }
 
                 response?.Dispose();
-                PipelineLog.Current?.Verbose(string.Format(CultureInfo.InvariantCulture,
+                RunCloudLog.Current?.Verbose(string.Format(CultureInfo.InvariantCulture,
                     "RunCloud: {0} {1}: {2}; retrying in {3:0.###} s (attempt {4} of {5}).",
                     method, request.RequestUri, reason, wait.Value.TotalSeconds, attempt + 1, _policy.MaxAttempts));
                 await Task.Delay(wait.Value, cancellationToken).ConfigureAwait(false);
             }
-        }
-
-        internal static TimeSpan? RetryAfter(HttpResponseMessage response)
-        {
-            RetryConditionHeaderValue? header = response.Headers.RetryAfter;
-            if (header == null) return null;
-            if (header.Delta.HasValue) return header.Delta.Value < TimeSpan.Zero ? TimeSpan.Zero : header.Delta.Value;
-            if (header.Date.HasValue)
-            {
-                TimeSpan delta = header.Date.Value - DateTimeOffset.UtcNow;
-                return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-            }
-
-            return null;
         }
 
         private static RunCloudApiException Ambiguous(string method, Uri? uri, Exception failure) =>

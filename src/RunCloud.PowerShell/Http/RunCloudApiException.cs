@@ -3,20 +3,20 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
-using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Http
 {
     /// <summary>
     /// A failed RunCloud call: the HTTP status, RunCloud's own <c>message</c> and validation messages, a hint that
-    /// says what to check, and the ErrorId and category the cmdlets put on the <see cref="ErrorRecord"/>.
+    /// says what to check, and the ErrorId and category the Commands layer puts on its error record. It carries the server and web app ids
+    /// the failed request used (<see cref="ServerId"/>, <see cref="WebAppId"/>), never a connection default.
     /// </summary>
     public class RunCloudApiException : Exception
     {
         public RunCloudApiException(string errorId, ErrorCategory category, string message, string? hint = null,
             int? statusCode = null, string? apiMessage = null, IReadOnlyDictionary<string, string[]>? validationErrors = null,
             string? method = null, string? path = null, bool mayHaveBeenApplied = false, TimeSpan? retryAfter = null,
-            Exception? inner = null)
+            Exception? inner = null, long? serverId = null, long? webAppId = null)
             : base(message, inner)
         {
             ErrorId = errorId;
@@ -29,6 +29,8 @@ namespace RunCloud.PowerShell.Http
             Path = path;
             MayHaveBeenApplied = mayHaveBeenApplied;
             RetryAfter = retryAfter;
+            ServerId = serverId;
+            WebAppId = webAppId;
         }
 
         public string ErrorId { get; }
@@ -41,24 +43,18 @@ namespace RunCloud.PowerShell.Http
         public string? Path { get; }
         public TimeSpan? RetryAfter { get; }
 
+        /// <summary>The server id the failed request named, if any.</summary>
+        public long? ServerId { get; }
+
+        /// <summary>The web app id the failed request named, if any.</summary>
+        public long? WebAppId { get; }
+
         /// <summary>
         /// True when a non-idempotent request (POST, PATCH) failed in a way that does not tell whether RunCloud
         /// applied it (timeout, connection reset, 502/503/504, an unreadable answer). Such a request is never
         /// re-sent blindly: the caller checks the resulting state first.
         /// </summary>
         public bool MayHaveBeenApplied { get; }
-
-        /// <summary>Builds the error record a cmdlet writes: ErrorId, category, target, and the hint as the recommended action.</summary>
-        public ErrorRecord ToErrorRecord(object? target)
-        {
-            var record = new ErrorRecord(this, ErrorId, Category, target);
-            if (!string.IsNullOrEmpty(Hint))
-            {
-                record.ErrorDetails = new ErrorDetails(Message) { RecommendedAction = Hint };
-            }
-
-            return record;
-        }
 
         internal static RunCloudApiException FromResponse(int status, string reason, string method, string path,
             string? apiMessage, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter, long? serverId, long? webAppId, bool usedApiKey = false)
@@ -136,7 +132,7 @@ namespace RunCloud.PowerShell.Http
             text.Append(' ').Append(hint);
             return new RunCloudApiException(errorId, category, text.ToString(), hint, status, apiMessage, errors, method, path,
                 mayHaveBeenApplied: status >= 502 && status <= 504 && !HttpMethods.IsIdempotent(method),
-                retryAfter: retryAfter);
+                retryAfter: retryAfter, serverId: serverId, webAppId: webAppId);
         }
     }
 }

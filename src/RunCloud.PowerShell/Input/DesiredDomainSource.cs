@@ -7,7 +7,6 @@ using System.Management.Automation;
 using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Input
 {

@@ -99,9 +99,8 @@ namespace RunCloud.PowerShell.Input
             }
             catch (ArgumentException)
             {
-                // IdnMapping also throws for a label over 63 or a name over 253 characters: name that problem, not the characters.
-                error = LengthProblem(body, wildcard, shown)
-                    ?? $"'{shown}' is not a valid host name: only letters, digits and hyphens are allowed in each label (international names are converted to punycode), and no label may start or end with a hyphen.";
+                // Lengths were checked above, so what IdnMapping refuses here is a character (or a punycode label it cannot encode).
+                error = $"'{shown}' is not a valid host name: only letters, digits and hyphens are allowed in each label (international names are converted to punycode), and no label may start or end with a hyphen.";
                 return false;
             }
 
@@ -144,18 +143,6 @@ namespace RunCloud.PowerShell.Input
             normalized = full;
             error = string.Empty;
             return true;
-        }
-
-        private static string? LengthProblem(string body, bool wildcard, string shown)
-        {
-            string? longLabel = body.Split('.').FirstOrDefault(l => l.Length > 63);
-            if (longLabel != null)
-            {
-                return $"'{shown}' has a label of {longLabel.Length} characters; each part between dots may have at most 63.";
-            }
-
-            int length = body.Length + (wildcard ? 2 : 0);
-            return length > 253 ? $"'{shown}' is {length} characters long; a domain name may have at most 253." : null;
         }
 
         private static string TryHost(string text) =>

@@ -1,6 +1,5 @@
 using System;
 using Newtonsoft.Json.Linq;
-using RunCloud.PowerShell.Input;
 
 namespace RunCloud.PowerShell.Models
 {

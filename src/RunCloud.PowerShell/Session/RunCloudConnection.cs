@@ -6,6 +6,7 @@ using System.Threading;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Auth;
 using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Session
 {
@@ -24,14 +25,15 @@ namespace RunCloud.PowerShell.Session
         private long? _webAppId;
 
         internal RunCloudConnection(Uri baseUri, string apiVersion, RunCloudCredential credential, string credentialSource,
-            RetryPolicy retry, int rateLimit, TimeSpan rateLimitWindow, IWebProxy? proxy, HttpMessageHandler? transport = null)
+            RetryPolicy retry, int rateLimit, TimeSpan rateLimitWindow, IWebProxy? proxy, HttpMessageHandler? transport = null,
+            RateLimiter? limiter = null)
         {
             BaseUri = baseUri;
             ApiVersion = apiVersion;
             _credential = credential;
             CredentialSource = credentialSource;
             RetryPolicy = retry;
-            _limiter = new RateLimiter(rateLimit, rateLimitWindow);
+            _limiter = limiter ?? new RateLimiter(rateLimit, rateLimitWindow);
             Proxy = (proxy as WebProxy)?.Address;
 
             HttpMessageHandler inner = transport ?? CreateTransport(proxy);
@@ -47,7 +49,7 @@ namespace RunCloud.PowerShell.Session
             };
             var http = new HttpClient(chain) { Timeout = Timeout.InfiniteTimeSpan };
             http.DefaultRequestHeaders.UserAgent.ParseAdd("RunCloud.PowerShell/" + ModuleVersion);
-            Api = new RunCloudApiClient(http, baseUri, () => ServerId, () => WebAppId) { UsesApiKey = credential.Kind == RunCloudAuthenticationKind.ApiKey };
+            Api = new RunCloudApiClient(http, baseUri) { UsesApiKey = credential.Kind == RunCloudAuthenticationKind.ApiKey };
             ConnectedAt = DateTime.UtcNow;
         }
 
@@ -94,10 +96,26 @@ namespace RunCloud.PowerShell.Session
         internal State.AppStateKey StateKey(long serverId, long webAppId) =>
             new State.AppStateKey(State.AppStateKey.Fingerprint(BaseUri, _credential.IdentityForFingerprint()), serverId, webAppId);
 
+        /// <summary>The RunCloud operations over this connection; <paramref name="log"/> receives what they report.</summary>
+        internal RunCloudService CreateService(IRunCloudLog? log = null) => new RunCloudService(Api, log);
+
+        /// <summary>The limiter this connection paces against: shared with every connection to the same account when opened by Connect-RunCloud.</summary>
+        internal RateLimiter Limiter => _limiter;
+
+        /// <summary>
+        /// True when Connect-RunCloud -PassThru wrote it: the caller holds it for -Connection, so a later Connect-RunCloud
+        /// that replaces it as the default leaves it open (Disconnect-RunCloud -Connection closes it).
+        /// </summary>
+        internal bool HeldByCaller { get; set; }
+
+        /// <summary>True once closed: by Disconnect-RunCloud, or when a later Connect-RunCloud replaced it.</summary>
+        internal bool IsClosed => Api.IsClosed;
+
         internal string[] SecretsForRedaction() => _credential.SecretsForRedaction();
 
         public override string ToString() => $"{BaseUri} ({ApiVersion}, {AuthenticationKind} {KeyId})";
 
+        /// <summary>Closes the connection; a request already in flight (in any runspace) still completes.</summary>
         public void Dispose() => Api.Dispose();
 
         internal static string ModuleVersion =>

@@ -6,10 +6,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
-using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.State;
 
-namespace RunCloud.PowerShell.Api.Ssl
+namespace RunCloud.PowerShell.Sync
 {
     /// <summary>
     /// Decides how a web app's certificates follow its domains, within Let's Encrypt's limits:
@@ -27,7 +27,8 @@ namespace RunCloud.PowerShell.Api.Ssl
     internal sealed class SslStrategy
     {
         private readonly RunCloudService _service;
-        private readonly RunCloudConnection? _connection;
+        private readonly AppStateKey? _appKey;
+        private readonly string? _baseUri;
         private readonly SslOptions _options;
         private readonly long _s, _w;
         private AppJournal? _journal;
@@ -35,10 +36,13 @@ namespace RunCloud.PowerShell.Api.Ssl
         private SslJournalData _data = new SslJournalData();
         private LetsEncryptBudget? _budget;
 
-        public SslStrategy(RunCloudService service, RunCloudConnection? connection, long serverId, long webAppId, SslOptions? options = null)
+        /// <param name="appKey">The app's journal key (null: nothing is remembered, e.g. in a pure test).</param>
+        /// <param name="baseUri">The API root, written into a new journal for a human reader.</param>
+        public SslStrategy(RunCloudService service, AppStateKey? appKey, string? baseUri, long serverId, long webAppId, SslOptions? options = null)
         {
             _service = service;
-            _connection = connection;
+            _appKey = appKey;
+            _baseUri = baseUri;
             _s = serverId;
             _w = webAppId;
             _options = options ?? new SslOptions();
@@ -280,10 +284,37 @@ namespace RunCloud.PowerShell.Api.Ssl
             return true;
         }
 
-        /// <summary>True when the app's journal remembers names not DNS-ready at an earlier run (a later run retries them).</summary>
-        public static bool HasWaitingNames(RunCloudConnection connection, long serverId, long webAppId, JournalStore? store = null)
+        /// <summary>
+        /// "Make the certificates follow the domains" after domains changed (-ResetSsl, Sync): in basic mode one documented
+        /// PUT .../ssl/{id} once the name count, DNS readiness and Let's Encrypt budget allow it; in advanced mode one
+        /// order per changed domain. A refusal is thrown as <see cref="SslRefusedException"/>.
+        /// </summary>
+        public static async Task<SslRunResult> RunAsync(RunCloudService service, AppStateKey? key, string? baseUri, long s, long w,
+            IReadOnlyCollection<RunCloudDomain> changedDomains, SslOptions? options, CancellationToken ct,
+            IReadOnlyList<RunCloudDomain>? allDomains = null)
         {
-            AppJournal? journal = (store ?? JournalStore.Default()).Load(connection.StateKey(serverId, webAppId));
+            var strategy = new SslStrategy(service, key, baseUri, s, w, options);
+            SslPlan plan = await strategy.PlanAsync(changedDomains, allDomains, installIfMissing: false, everyUncovered: false, ct).ConfigureAwait(false);
+            if (!plan.HasSsl)
+            {
+                strategy.SaveJournal();
+                return new SslRunResult(RedeployOutcome.NoSsl, plan, new List<(SslAction, RunCloudApiException)>());
+            }
+
+            if (plan.Refused)
+            {
+                strategy.SaveJournal();
+                throw Refusal(plan);
+            }
+
+            var failures = await strategy.ExecuteAsync(plan, null, ct).ConfigureAwait(false);
+            return new SslRunResult(plan.Advanced ? RedeployOutcome.PerDomain : RedeployOutcome.Redeployed, plan, failures);
+        }
+
+        /// <summary>True when the app's journal remembers names not DNS-ready at an earlier run (a later run retries them).</summary>
+        public static bool HasWaitingNames(AppStateKey key, JournalStore? store = null)
+        {
+            AppJournal? journal = (store ?? JournalStore.Default()).Load(key);
             return journal?.GetExtension<SslJournalData>(SslJournalData.Owner)?.NotReady.Count > 0;
         }
 
@@ -342,11 +373,11 @@ namespace RunCloud.PowerShell.Api.Ssl
             {
                 _journal = _options.Journal;
             }
-            else if (_connection != null)
+            else if (_appKey != null)
             {
-                _key = _connection.StateKey(_s, _w);
+                _key = _appKey;
                 _journal = (_options.Store ?? JournalStore.Default()).Load(_key)
-                    ?? AppJournal.For(_key, _connection.BaseUri.AbsoluteUri, _options.Clock());
+                    ?? AppJournal.For(_key, _baseUri, _options.Clock());
             }
 
             _data = _journal?.GetExtension<SslJournalData>(SslJournalData.Owner) ?? new SslJournalData();

@@ -11,7 +11,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace RunCloud.PowerShell.Auth
+namespace RunCloud.PowerShell.Models
 {
     public enum RunCloudAuthenticationKind
     {

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Threading;
 
-namespace RunCloud.PowerShell.Http
+namespace RunCloud.PowerShell.Commands
 {
     internal readonly struct PipelineMessage
     {

@@ -1,18 +1,19 @@
 using System;
 using System.Collections.Concurrent;
 using System.Threading;
+using RunCloud.PowerShell.Http;
 
-namespace RunCloud.PowerShell.Http
+
+namespace RunCloud.PowerShell.Commands
 {
     /// <summary>
     /// Messages produced off the pipeline thread (by HTTP handlers), queued for the cmdlet to write on its own
-    /// thread. <see cref="Current"/> flows with the async execution context of the work a cmdlet runs.
+    /// thread. It is set as <see cref="RunCloudLog.Current"/>, which flows with the async execution context of the work a cmdlet runs.
     /// One event wakes the pipeline thread, for a new message or for the end of the work: the fewest thread
     /// wake-ups per request, which is most of a cmdlet's cost over a raw HttpClient call.
     /// </summary>
-    internal sealed class PipelineLog : IDisposable
+    internal sealed class PipelineLog : IRunCloudLog, IDisposable
     {
-        private static readonly AsyncLocal<PipelineLog?> s_current = new AsyncLocal<PipelineLog?>();
         private readonly ConcurrentQueue<PipelineMessage> _messages = new ConcurrentQueue<PipelineMessage>();
         private readonly ManualResetEventSlim _signal = new ManualResetEventSlim(false);
 
@@ -20,12 +21,6 @@ namespace RunCloud.PowerShell.Http
         {
             VerboseEnabled = verbose;
             DebugEnabled = debug;
-        }
-
-        public static PipelineLog? Current
-        {
-            get => s_current.Value;
-            set => s_current.Value = value;
         }
 
         public bool VerboseEnabled { get; }

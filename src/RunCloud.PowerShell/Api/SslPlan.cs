@@ -3,49 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Api.Ssl
+namespace RunCloud.PowerShell.Api
 {
-    /// <summary>What one SSL action does.</summary>
-    internal enum SslActionKind
-    {
-        /// <summary>Basic mode: PUT .../ssl/{id}, one certificate for every name of the app.</summary>
-        RedeployApp,
-
-        /// <summary>Basic mode without a certificate: POST .../ssl (Reset-RunCloudSsl).</summary>
-        InstallApp,
-
-        /// <summary>Advanced mode: POST .../domains/{d}/ssl, the domain's own certificate.</summary>
-        InstallDomain,
-
-        /// <summary>Advanced mode: PUT .../domains/{d}/ssl/{ssl}.</summary>
-        RedeployDomain,
-    }
-
-    internal sealed class SslAction
-    {
-        public SslAction(SslActionKind kind, RunCloudDomain? domain, long? sslId, IReadOnlyCollection<string> names)
-        {
-            Kind = kind;
-            Domain = domain;
-            SslId = sslId;
-            Names = names;
-        }
-
-        public SslActionKind Kind { get; }
-        public RunCloudDomain? Domain { get; }
-        public long? SslId { get; }
-
-        /// <summary>The names the certificate will carry (counted against Let's Encrypt's limits).</summary>
-        public IReadOnlyCollection<string> Names { get; }
-
-        public override string ToString() => Kind switch
-        {
-            SslActionKind.RedeployApp => $"Redeploy the web app's SSL certificate {SslId} for its {Names.Count} name(s)",
-            SslActionKind.InstallApp => $"Install a certificate for the web app's {Names.Count} name(s)",
-            SslActionKind.InstallDomain => $"Install a certificate for {Domain!.Name} ({string.Join(", ", Names)})",
-            _ => $"Redeploy the certificate {SslId} of {Domain!.Name}",
-        };
-    }
 
     /// <summary>
     /// The SSL strategy's decision for one web app: the actions to take, the names that are not DNS-ready (not asked

@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Api.Ssl
+namespace RunCloud.PowerShell.Api
 {
     /// <summary>The host names a certificate must carry for a set of domains, counted as Let's Encrypt counts them.</summary>
     internal static class SslNames

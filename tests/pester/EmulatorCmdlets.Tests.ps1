@@ -1,0 +1,93 @@
+# The emulator module's own cmdlets (RunCloud.PowerShell.Emulator): what they change and what they write.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+}
+
+Describe 'Set-RunCloudEmulatorDns and Resolve-RunCloudEmulatorDns' {
+    BeforeEach {
+        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0
+        Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+    }
+    AfterEach {
+        Disconnect-RunCloud
+        $e | Stop-RunCloudEmulator
+    }
+
+    It 'resolves every domain to its server by default, and unknown names to NXDomain' {
+        $answers = @(Get-RunCloudDomain | Resolve-RunCloudEmulatorDns)
+        $answers.Count | Should -Be 2
+        $answers | ForEach-Object { $_.Addresses | Should -Be @('203.0.113.10'); $_.IsDefault | Should -BeTrue }
+        (Resolve-RunCloudEmulatorDns nowhere.example.net).Status | Should -Be 'NXDomain'
+    }
+
+    It 'points, aliases, unpoints and restores names, from parameters and the pipeline' {
+        $r = Set-RunCloudEmulatorDns -Name moved.example.com -Address 198.51.100.7, 2001:db8::7 -PassThru
+        $r.Addresses | Should -Be @('198.51.100.7', '2001:db8::7')
+        Set-RunCloudEmulatorDns -Name www.shop.example.com -CName shop.example.com
+        (Resolve-RunCloudEmulatorDns www.shop.example.com).CNames | Should -Be @('shop.example.com')
+        Get-RunCloudDomain | Set-RunCloudEmulatorDns -Unpointed
+        @(Get-RunCloudDomain | Resolve-RunCloudEmulatorDns | Where-Object Status -EQ 'NXDomain').Count | Should -Be 2
+        Set-RunCloudEmulatorDns -Name shop.example.com -Default
+        (Resolve-RunCloudEmulatorDns shop.example.com).IsDefault | Should -BeTrue
+        (Set-RunCloudEmulatorDns -Name cdn.example.com -Address 104.16.0.1 -Proxied -PassThru).Proxied | Should -BeTrue
+    }
+
+    It 'changes nothing under -WhatIf, and reports a bad address as RunCloudEmulatorInvalidDns' {
+        Set-RunCloudEmulatorDns -Name shop.example.com -Unpointed -WhatIf
+        (Resolve-RunCloudEmulatorDns shop.example.com).Status | Should -Be 'NoError'
+        Set-RunCloudEmulatorDns -Name x.example.com -Address not-an-ip -ErrorAction SilentlyContinue -ErrorVariable bad
+        $bad[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudEmulatorInvalidDns,*'
+        $e.Dns.GetRecords().Count | Should -Be 0
+    }
+
+    It 'makes the module''s redeploy fail as a whole while a name is unpointed, and succeed once it is pointed' {
+        Add-RunCloudDomain -Name early.example.com
+        Set-RunCloudEmulatorDns -Name early.example.com -Unpointed
+        Reset-RunCloudSsl -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failed
+        "$($failed[-1])" | Should -Match 'could not validate 1 of 3 names with HTTP-01'
+        $e.GetUncoveredDomains(1001, 2001) | Should -Be @('early.example.com')
+        Set-RunCloudEmulatorDns -Name early.example.com -Address 203.0.113.10
+        Reset-RunCloudSsl -Confirm:$false
+        $e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Start-RunCloudEmulator Let''s Encrypt, TLS and DNS parameters' {
+    It 'passes -MaxNamesPerCertificate and -DuplicateCertificateLimit to the emulator' {
+        $e = Start-RunCloudEmulator -RateLimitPerMinute 0 -MaxNamesPerCertificate 0 -DuplicateCertificateLimit 0 -NewOrdersLimit 7 -FailedValidationLimit 2
+        try {
+            $e.State.MaxNamesPerCertificate | Should -Be 0
+            $e.State.DuplicateCertificateLimit | Should -Be 0
+            $e.State.NewOrdersLimit | Should -Be 7
+            $e.State.FailedValidationLimit | Should -Be 2
+        }
+        finally { $e | Stop-RunCloudEmulator }
+        $d = Start-RunCloudEmulator -RateLimitPerMinute 0
+        try {
+            $d.State.MaxNamesPerCertificate | Should -Be 100
+            $d.State.DuplicateCertificateLimit | Should -Be 5
+            $d.TlsPort | Should -Be 0
+            $d.DnsPort | Should -Be 0
+        }
+        finally { $d | Stop-RunCloudEmulator }
+    }
+
+    It 'starts a TLS endpoint with -TlsPort 0 that serves the app''s certificate by SNI, and a DNS responder with -DnsPort 0' {
+        $e = Start-RunCloudEmulator -RateLimitPerMinute 0 -TlsPort 0 -DnsPort 0
+        try {
+            $e.TlsPort | Should -BeGreaterThan 0
+            $e.DnsPort | Should -BeGreaterThan 0
+            $tcp = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $e.TlsPort)
+            $ssl = [System.Net.Security.SslStream]::new($tcp.GetStream(), $false, { $true })
+            try {
+                $ssl.AuthenticateAsClient('shop.example.com')
+                $cert = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($ssl.RemoteCertificate)
+            }
+            finally { $ssl.Dispose(); $tcp.Dispose() }
+            $cert.Subject | Should -Be 'CN=shop.example.com'
+            $cert.Issuer | Should -Be $e.TlsCertificateAuthority.Subject
+            [RunCloud.Emulator.RunCloudEmulator]::CertificateCovers($cert, 'shop.example.com') | Should -BeTrue
+        }
+        finally { $e | Stop-RunCloudEmulator }
+    }
+}
