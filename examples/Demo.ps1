@@ -62,12 +62,12 @@ try {
 
     Step 'Let''s Encrypt HTTP-01: a domain mapped before its DNS points at the server blocks the whole certificate'
     Set-RunCloudEmulatorDns -Name 'early.example.com' -Unpointed
-    Add-RunCloudDomain -Name 'early.example.com' -ResetSsl -ErrorAction SilentlyContinue -ErrorVariable refused
+    Add-RunCloudDomain -Name 'early.example.com' -ResetSsl -DnsServer $dns -ErrorAction SilentlyContinue -ErrorVariable refused
     Write-Host "Redeploy refused: $($refused[-1].Exception.Message)"
     Resolve-RunCloudEmulatorDns 'shop.example.com', 'early.example.com' | Format-Table Name, Status, Addresses | Out-Host
     Step 'The customer points it at the server: the next redeploy covers it'
     Set-RunCloudEmulatorDns -Name 'early.example.com' -Address ([RunCloud.Emulator.EmulatorDefaults]::ServerIpAddress)
-    Reset-RunCloudSsl -Confirm:$false
+    Reset-RunCloudSsl -DnsServer $dns -Confirm:$false
     $uncovered = $emulator.GetUncoveredDomains($serverId, $webAppId)
     if ($uncovered.Count -gt 0) { throw "Not covered by the certificate: $($uncovered -join ', ')" }
     Write-Host 'Uncovered domains: none'
@@ -113,9 +113,12 @@ try {
         Format-Table ServerName, WebAppName, DomainName, ValidUntil, DaysRemaining | Out-Host
     Write-Host '(nothing expires within 14 days)'
 
-    Step 'The live check: what the server really serves (here nothing listens on port 9, so: Unreachable)'
-    Get-RunCloudDomain -Name 'site00*' | Test-RunCloudCertificate -Address 127.0.0.1 -Port 9 -TimeoutSec 2 |
-        Format-Table Name, Status, Covered, DaysRemaining | Out-Host
+    Step 'The live check with Test-RunCloudCertificate: TLS + SNI to the emulator''s endpoint, chain checked against its test CA'
+    $live = @($names | Test-RunCloudCertificate -Address 127.0.0.1 -Port $emulator.TlsPort -TrustedRoot $emulator.TlsCertificateAuthority)
+    $live | Select-Object -First 5 | Format-Table Name, Status, Covered, ChainValid, DaysRemaining, Issuer | Out-Host
+    $notCovered = @($live | Where-Object { -not $_.Covered })
+    if ($notCovered) { throw "Not covered live: $($notCovered.Name -join ', ')" }
+    Write-Host "All $($live.Count) names are covered live."
     Write-Host "`nDemo finished: add -> one SSL redeploy -> every domain covered -> remove." -ForegroundColor Green
 }
 finally {

@@ -220,7 +220,7 @@ Describe 'The SSL strategy' {
 }
 
 Describe 'Done when: a network of 250 mapped domains, 10 not pointed yet' {
-    BeforeAll { Start-SslEmulator; $env:RUNCLOUD_SKIP_DNS_CHECK = $null }
+    BeforeAll { Start-SslEmulator @{ TlsPort = 0 }; $env:RUNCLOUD_SKIP_DNS_CHECK = $null }
     AfterAll { $env:RUNCLOUD_SKIP_DNS_CHECK = '1'; Stop-RunCloudEmulator -Emulator $script:e }
 
     It 'one sync covers every pointed name and reports the 10; after pointing them the next run covers them; no Let''s Encrypt limit is passed' {
@@ -246,6 +246,11 @@ Describe 'Done when: a network of 250 mapped domains, 10 not pointed yet' {
         @(Get-RunCloudEmulatorRequest -Method PUT | Where-Object Path -Match '/webapps/2001/ssl/\d+$') | Should -BeNullOrEmpty -Because 'never a per-app redeploy'
         $firstRun = $e.State.GetIssuances().Count - $before
         $firstRun | Should -Be 240
+        # ... and live: TLS + SNI to the emulator's endpoint, whose certificates follow its SSL state, chained to its test CA.
+        $live = @(Get-RunCloudDomain | Test-RunCloudCertificate -Address 127.0.0.1 -Port $e.TlsPort -TrustedRoot $e.TlsCertificateAuthority)
+        $live | Should -HaveCount 252
+        (@($live | Where-Object { -not $_.Covered } | ForEach-Object Name) | Sort-Object) | Should -Be ($late | Sort-Object)
+        @($live | Where-Object Covered | Where-Object { -not $_.ChainValid }) | Should -BeNullOrEmpty
 
         # The customers point their names: the next scheduled run (nothing else to change) covers them.
         $late | Set-RunCloudEmulatorDns -Default
@@ -257,6 +262,9 @@ Describe 'Done when: a network of 250 mapped domains, 10 not pointed yet' {
         $e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
         (Get-SslJournal).notReady | Should -BeNullOrEmpty
         @(Get-RunCloudEmulatorRequest -Method POST | Where-Object Path -Match '/domains/\d+/ssl$') | Should -HaveCount 10
+        $live = @(Get-RunCloudDomain | Test-RunCloudCertificate -Address 127.0.0.1 -Port $e.TlsPort -TrustedRoot $e.TlsCertificateAuthority)
+        @($live | Where-Object { -not $_.Covered }) | Should -BeNullOrEmpty
+        $live | Should -HaveCount 252
 
         # Let's Encrypt: no name set issued more than once, fewer than 300 orders per run, at most 50 per registered domain.
         $issued = @($e.State.GetIssuances())
