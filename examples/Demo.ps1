@@ -23,6 +23,7 @@ Import-Module $EmulatorModulePath -Force
 function Step([string] $Text) { Write-Host "`n=== $Text" -ForegroundColor Cyan }
 
 Step 'Start the RunCloud API emulator (in this process, on a free loopback port)'
+$network = $null
 $emulator = Start-RunCloudEmulator -TlsPort 0
 Write-Host "Emulator at $($emulator.BaseUri) - test token $($emulator.Token.Substring(0, 4))... (the emulator's own test credential)"
 # The emulator's DNS table, asked as a DNS-over-HTTPS client asks Cloudflare: the module checks that each name points at
@@ -89,6 +90,11 @@ try {
     Get-RunCloudEmulatorRequest | Select-Object -Last 15 | Format-Table Method, Path, Query, StatusCode, AuthScheme | Out-Host
 
     Step 'SSL for a whole multisite network: 250 mapped domains, 10 of them not pointed at the server yet'
+    # ~500 calls: a second emulator, and a connection to it, without the 60-a-minute pace of the steps above.
+    $network = Start-RunCloudEmulator -RateLimitPerMinute 0 -TlsPort 0
+    $emulator = $network
+    $dns = "$($network.BaseUri)_emulator/dns-query"
+    Connect-RunCloud -BaseUri $network.BaseUri -Token (ConvertTo-SecureString $network.Token -AsPlainText -Force) -ServerId $serverId -WebAppId $webAppId -RateLimit 0
     $names = @(1..250 | ForEach-Object { 'site{0:d3}.customer{0:d3}.com' -f $_ })
     $late = @($names | Select-Object -Last 10)
     $late | Set-RunCloudEmulatorDns -Unpointed
@@ -123,5 +129,6 @@ try {
 }
 finally {
     Disconnect-RunCloud
-    Stop-RunCloudEmulator
+    if ($network) { Stop-RunCloudEmulator -Emulator $network }
+    Stop-RunCloudEmulator -ErrorAction SilentlyContinue
 }
