@@ -171,14 +171,18 @@ if (2 -in $Figure) {
         $irm = {
             for ($i = 0; $i -lt $n; $i++) { $null = Invoke-RestMethod -Uri $url -Headers $headers }
         }
+        # An empty binary cmdlet invocation: with the raw GET + parse it makes the floor of one cmdlet making one request.
+        $empty = {
+            for ($i = 0; $i -lt $n; $i++) { $null = Get-RunCloudConnection }
+        }
         $time = { param($block) $sw = [System.Diagnostics.Stopwatch]::StartNew(); & $block; $sw.Elapsed.TotalMilliseconds }
 
         # Warm up: JIT, connection pools, PowerShell's command discovery.
         $saved = $n; $n = [Math]::Min(200, $saved)
         # Warm-up long enough for PowerShell to compile the loops and .NET to tier up the hot paths of all four.
-        for ($warm = 0; $warm -lt 3; $warm++) { $null = & $time $module; $null = & $time $rawAsync; $null = & $time $raw; $null = & $time $irm }
+        for ($warm = 0; $warm -lt 3; $warm++) { $null = & $time $module; $null = & $time $rawAsync; $null = & $time $raw; $null = & $time $irm; $null = & $time $empty }
         $n = $saved
-        $tm = @(); $ta = @(); $tr = @(); $ti = @()
+        $tm = @(); $ta = @(); $tr = @(); $ti = @(); $te = @()
         for ($k = 0; $k -lt $Repeat; $k++) {
             # Rotate the order so no contender always runs first (GC debt, timer state).
             switch ($k % 4) {
@@ -187,15 +191,20 @@ if (2 -in $Figure) {
                 2 { $tr += & $time $raw; $ti += & $time $irm; $tm += & $time $module; $ta += & $time $rawAsync }
                 3 { $ti += & $time $irm; $tm += & $time $module; $ta += & $time $rawAsync; $tr += & $time $raw }
             }
+            $te += & $time $empty
         }
         $http.Dispose()
         $mm = Get-Median $tm; $ma = [Math]::Min((Get-Median $ta), (Get-Median $tr)); $mr = Get-Median $tr; $mi = Get-Median $ti
         $perCall = { param($ms) [Math]::Round($ms * 1000 / $n, 1) }
+        $me = Get-Median $te; $floor = $ma + $me
         Add-Result 2 'Per-request cost' (& $perCall $mm) 'us/call' (& $perCall $ma) 'raw HttpClient loop (faster of SendAsync/Send)' '<= 1.3x raw, < Invoke-RestMethod' `
             (($mm / $ma) -le 1.3 -and $mm -lt $mi) -Details @{
             ModuleMs = [Math]::Round($mm, 1); RawSendAsyncMs = [Math]::Round((Get-Median $ta), 1); RawSendSyncMs = [Math]::Round($mr, 1); InvokeRestMethodMs = [Math]::Round($mi, 1)
             InvokeRestMethodUsPerCall = (& $perCall $mi); RatioToInvokeRestMethod = [Math]::Round($mm / $mi, 3); Requests = $n
+            EmptyCmdletUsPerCall = (& $perCall $me); FloorUsPerCall = (& $perCall $floor); RatioToFloor = [Math]::Round($mm / $floor, 3)
         }
+        Write-Host ("     floor, measured in this run: {0} us/call (raw GET+parse {1} + empty cmdlet Get-RunCloudConnection {2}); module / floor = {3:0.00}" -f `
+            (& $perCall $floor), (& $perCall $ma), (& $perCall $me), ($mm / $floor))
         Write-Host ("     Invoke-RestMethod: {0} us/call (module / Invoke-RestMethod = {1:0.00})" -f (& $perCall $mi), ($mm / $mi))
     }
     finally { Stop-Emulator $e }
