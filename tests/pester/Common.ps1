@@ -20,7 +20,7 @@ $null = New-Item -ItemType Directory -Path $script:TestStatePath -Force
 $env:RUNCLOUD_STATE_PATH = $script:TestStatePath
 
 # The emulator's names do not resolve to its servers in real DNS: tests check DNS readiness only where they supply the
-# answers themselves (-DnsServer with tests/pester/LoopbackDns.cs), and say so by clearing this for that command.
+# answers themselves (-DnsServer with the emulator's DNS table, over DNS-over-HTTPS or UDP), clearing this around it.
 $env:RUNCLOUD_SKIP_DNS_CHECK = '1'
 # Let's Encrypt's 100 names per certificate, unless a test file says its emulator turned the limit off.
 $env:RUNCLOUD_MAX_NAMES_PER_CERTIFICATE = $null

@@ -201,6 +201,25 @@ Describe 'The SSL strategy' {
         { Test-RunCloudDomainDns -Name x.example.org -DnsServer 'not-a-server' } | Should -Throw -ErrorId 'RunCloudInvalidInput*'
     }
 
+    It '-DnsServer also asks a resolver over UDP (the emulator''s DNS responder): an unpointed name added with -ResetSsl in advanced mode is added, gets no order, and is reported' {
+        Stop-RunCloudEmulator -Emulator $script:e
+        Start-SslEmulator @{ DnsPort = 0 }
+        $env:RUNCLOUD_SKIP_DNS_CHECK = $null
+        try {
+            Set-RunCloudSslMode -Mode Advanced -Force
+            Set-RunCloudEmulatorDns -Name 'later.example.org' -Unpointed
+            $e.ClearRequests()
+            $added = Add-RunCloudDomain -Name 'later.example.org', 'now.example.org' -ResetSsl -DnsServer "127.0.0.1:$($e.DnsPort)" -PassThru -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue
+            @($added.Name) | Should -Be @('later.example.org', 'now.example.org')
+            @(Get-RunCloudEmulatorRequest -Method POST | Where-Object Path -Match '/domains/\d+/ssl$') | Should -HaveCount 1
+            ($warned -join "`n") | Should -BeLike '*later.example.org*NotResolved*retried*'
+            $e.GetUncoveredDomains(1001, 2001) | Should -Contain 'later.example.org'
+            $e.GetUncoveredDomains(1001, 2001) | Should -Not -Contain 'now.example.org'
+            @((Get-SslJournal).notReady.name) | Should -Contain 'later.example.org'
+        }
+        finally { $env:RUNCLOUD_SKIP_DNS_CHECK = '1' }
+    }
+
     It 'refuses a sixth duplicate certificate in 7 days with the date it becomes possible, unless -AllowDuplicateCertificate' {
         Stop-RunCloudEmulator -Emulator $script:e
         Start-SslEmulator @{ DuplicateCertificateLimit = 0 }   # the client's own budget is under test, not the emulator's

@@ -12,8 +12,8 @@ namespace RunCloud.Tests
 {
     /// <summary>
     /// A DNS table served over UDP on loopback, for tests: A/AAAA answers from the table, a CNAME answered with its
-    /// alias record (the client then asks for the target), NXDOMAIN for unknown names. Used by the Pester suite
-    /// (Add-Type) and the xunit tests (linked source) to supply DNS answers to -DnsServer.
+    /// alias record (the client then asks for the target), NXDOMAIN for unknown names: the answers the UDP DNS
+    /// client's tests supply. (The Pester suite uses the emulator's own DNS table, over DNS-over-HTTPS or UDP.)
     /// </summary>
     public sealed class LoopbackDns : IDisposable
     {
