@@ -94,13 +94,39 @@ function Task-Clean {
         Remove-Item -Recurse -Force
 }
 
+#region Dependency isolation (issue 11)
+# The module folder keeps RunCloud.*.dll, the psd1/psm1, format files and help at its root; every third-party
+# assembly goes to bin/, with RunCloud.PowerShell.Loader.dll (net8.0). On PowerShell 7 the psm1 has the loader put
+# RunCloud.PowerShell.dll into the module's own AssemblyLoadContext, which resolves bin/ first; on Windows PowerShell
+# the dll's DependencyResolver resolves bin/ on AssemblyResolve. So nothing the module ships sits where another
+# module's or PowerShell's copy could be taken instead, or could be taken instead of theirs. The emulator module gets
+# the same layout (its own context, RunCloud.Emulator; EmulatorDependencyResolver on Windows PowerShell).
+$script:LoaderPublished = $false
+function Set-ModuleDependencyLayout([string] $ModuleFolder, [string] $ModuleName, [string] $MainAssembly) {
+    $bin = Join-Path $ModuleFolder 'bin'
+    New-Item -ItemType Directory -Force -Path $bin | Out-Null
+    Get-ChildItem $ModuleFolder -Filter *.dll -File | Where-Object { $_.Name -notlike 'RunCloud.*' } | Move-Item -Destination $bin -Force
+
+    $loaderOut = Join-Path $Out 'obj/publish-loader'
+    if (-not $script:LoaderPublished) {  # once per build: both modules ship the same loader
+        if (Test-Path $loaderOut) { Remove-Item -Recurse -Force $loaderOut }
+        Invoke-Dotnet publish (Join-Path $Root 'src/RunCloud.PowerShell.Loader') -c $Configuration -o $loaderOut --nologo -v quiet
+        $script:LoaderPublished = $true
+    }
+    Copy-Item (Join-Path $loaderOut 'RunCloud.PowerShell.Loader.dll') $bin
+    Copy-Item (Join-Path $Root "module/$ModuleName.psm1") $ModuleFolder
+    if (-not (Test-Path (Join-Path $ModuleFolder $MainAssembly))) { throw "$MainAssembly is not in $ModuleFolder." }
+}
+#endregion
+
 function Task-Build {
     $version = Get-ProjectVersion
     $modules = @(
-        @{ Name = $ModuleName; Project = 'src/RunCloud.PowerShell'; Out = $ModuleOut
+        # DependencyLayout: third-party dlls in bin/, the psm1 root and the load-context loader (issue 11).
+        @{ Name = $ModuleName; Project = 'src/RunCloud.PowerShell'; Out = $ModuleOut; MainAssembly = 'RunCloud.PowerShell.dll'; DependencyLayout = $true
             # The emulator's help pages belong to the emulator module.
             HelpArgs = @('-Exclude', '*-RunCloudEmulator*') }
-        @{ Name = $EmulatorModuleName; Project = 'src/RunCloud.Emulator'; Out = $EmulatorModuleOut
+        @{ Name = $EmulatorModuleName; Project = 'src/RunCloud.Emulator'; Out = $EmulatorModuleOut; MainAssembly = 'RunCloud.Emulator.dll'; DependencyLayout = $true
             HelpArgs = @('-Include', '*-RunCloudEmulator*') }
     )
     foreach ($m in $modules) {
@@ -119,6 +145,7 @@ function Task-Build {
             Copy-Item (Join-Path $Root "module/$format") $m.Out
         }
         Copy-Item (Join-Path $Root 'LICENSE') $m.Out -ErrorAction SilentlyContinue
+        if ($m.DependencyLayout) { Set-ModuleDependencyLayout -ModuleFolder $m.Out -ModuleName $m.Name -MainAssembly $m.MainAssembly }
 
         # Stamp the version (Directory.Build.props is its one home) into the manifest.
         $manifest = Get-Content -Raw (Join-Path $Root "module/$($m.Name).psd1")
@@ -142,13 +169,59 @@ function Get-TrxCounts([string] $Path) {
     [pscustomobject]@{ Passed = & $n 'passed'; Failed = (& $n 'failed') + (& $n 'error') + (& $n 'timeout'); Skipped = & $n 'notExecuted' }
 }
 
+#region .NET Framework lane (issue 11)
+# The client's xunit tests built for net472 (tests/*.NetFx.Tests) and run under Mono with xunit's console runner:
+# the module claims Windows PowerShell 5.1, whose runtime is .NET Framework. `dotnet test` cannot run net472 here,
+# so the Test task leaves these projects to this function.
+function Test-NetFxLaneProject([System.IO.FileInfo] $Project) { $Project.BaseName -like '*.NetFx.Tests' }
+
+function Get-XunitConsole {
+    $cache = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $exe = Join-Path $cache.Trim() 'xunit.runner.console/2.4.1/tools/net472/xunit.console.exe'
+    if (-not (Test-Path $exe)) { throw "xunit.console.exe is not at $exe (the NetFx test project's PackageDownload restores it)." }
+    $exe
+}
+
+function Invoke-NetFxLane {
+    $result = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Problems = @(); Note = $null }
+    $projects = @(Get-ChildItem (Join-Path $Root 'tests') -Filter *.csproj -Recurse | Where-Object { Test-NetFxLaneProject $_ })
+    if (-not $projects) { return $result }
+    $mono = Get-Command mono -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $mono) {
+        $result.Note = 'net472 lane: SKIPPED, mono is not on PATH (apt-get install -y mono-complete; .ci/run installs it).'
+        Write-Host $result.Note -ForegroundColor Yellow
+        return $result
+    }
+
+    foreach ($project in $projects) {
+        $name = $project.BaseName
+        & dotnet build $project.FullName -c $Configuration --nologo -v quiet | Out-Host  # to the host: this function returns only $result
+        if ($LASTEXITCODE -ne 0) { $result.Problems += "dotnet build $name (net472) exited $LASTEXITCODE"; continue }
+        $dll = Get-ChildItem (Join-Path $project.DirectoryName "bin/$Configuration/net472") -Filter *.Tests.dll | Select-Object -First 1
+        $xml = Join-Path $TestResults "$name.xml"
+        & $mono.Source (Get-XunitConsole) $dll.FullName -xml $xml -noshadow -nologo | Out-Host
+        $code = $LASTEXITCODE
+        if (-not (Test-Path $xml)) { $result.Problems += "mono xunit.console $name exited $code without results"; continue }
+        $assembly = ([xml](Get-Content -Raw $xml)).assemblies.assembly
+        $p = [int]$assembly.GetAttribute('passed'); $s = [int]$assembly.GetAttribute('skipped')
+        $f = [int]$assembly.GetAttribute('failed') + [int]$assembly.GetAttribute('errors')
+        if ($p + $f + $s -eq 0) { $result.Problems += "the net472 lane ($name) ran no test" }
+        if ($code -ne 0 -and $f -eq 0) { $result.Problems += "mono xunit.console $name exited $code" }
+        $result.Passed += $p; $result.Failed += $f; $result.Skipped += $s
+        $monoVersion = (& $mono.Source --version | Select-Object -First 1) -replace '^Mono JIT compiler version (\S+).*', 'Mono $1'
+        Write-Host ("xunit {0} (net472 on {1}): {2} passed, {3} failed, {4} skipped" -f $name, $monoVersion, $p, $f, $s)
+    }
+    $result
+}
+#endregion
+
 function Task-Test {
     Invoke-Task Build
     if (Test-Path $TestResults) { Remove-Item -Recurse -Force $TestResults }
     New-Item -ItemType Directory -Force -Path $TestResults | Out-Null
     $passed = 0; $failed = 0; $skipped = 0; $problems = @()
 
-    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter *.csproj -Recurse) {
+    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter *.csproj -Recurse | Where-Object { -not (Test-NetFxLaneProject $_) }) {
         $name = $project.BaseName
         $trx = "$name.trx"
         & dotnet test $project.FullName -c $Configuration --nologo -v quiet "--logger:trx;LogFileName=$trx" --results-directory $TestResults
@@ -165,6 +238,9 @@ function Task-Test {
         }
     }
 
+    $lane = Invoke-NetFxLane
+    $passed += $lane.Passed; $failed += $lane.Failed; $skipped += $lane.Skipped; $problems += $lane.Problems
+
     $summary = Join-Path $TestResults 'pester-summary.json'
     $code = Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'),
         '-ModulePath', $ModuleOut, '-EmulatorModulePath', $EmulatorModuleOut, '-ResultPath', (Join-Path $TestResults 'pester.xml'), '-SummaryPath', $summary)
@@ -179,6 +255,7 @@ function Task-Test {
     }
 
     foreach ($problem in $problems) { Write-Host "ERROR: $problem" -ForegroundColor Red }
+    if ($lane.Note) { Write-Host $lane.Note -ForegroundColor Yellow }  # once more beside the totals, so nobody misses it
     Write-Host ''
     # The closing line CI reads: exactly "N passed, N failed, N skipped", alone on its line.
     Write-Host ("{0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)

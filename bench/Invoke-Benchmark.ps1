@@ -10,7 +10,8 @@
       2. per-request cost   1,000 x Get-RunCloudDomain -Id 3001 vs a raw HttpClient loop and Invoke-RestMethod       <= 1.3x raw, < Invoke-RestMethod
       3. listing scale      Get-RunCloudDomain over 10,000 domains (250 pages) | Measure-Object: time, memory growth  < 50 MB
       4. sync cost          Sync-RunCloudDomain, 1,000 desired onto 900 existing (800 in common): API calls         = ceil(900/40)+200+100+2
-      5. sync under a limit the same sync, server and client both at 60 requests / 2 s: longest run of 429s, time    <= 1, within 10% of calls/limit*window
+      5. sync under a limit the same sync, server and client both at 60 requests / 2 s: longest run of 429s, time    <= 1, within 10% of what a
+                            sliding window allows: the last call may start at floor((calls-1)/limit)*window
 
     Only what the project itself brings is used: Stopwatch, child processes of this very pwsh, the in-process emulator.
     Timing loops are driven from PowerShell for the module AND its baselines, so each ratio compares like with like.
@@ -24,13 +25,18 @@ param(
     [ValidateRange(1, 100)] [int] $Repeat = 5,
     # Requests per repetition of figure 2.
     [int] $Requests = 1000,
-    # Run only some figures (1..5).
-    [int[]] $Figure = @(1, 2, 3, 4, 5)
+    # Run only some figures (1..5): -Figure 4,5 (also as one string '4,5', which is what pwsh -File passes).
+    [string[]] $Figure = @('1', '2', '3', '4', '5'),
+    # Print the figures that would run, then stop.
+    [switch] $List
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $ProgressPreference = 'SilentlyContinue'
+. (Join-Path $PSScriptRoot 'BenchMath.ps1')
+$Figure = ConvertTo-FigureList $Figure
+if ($List) { $Figure; return }
 
 $ModulePath = (Resolve-Path $ModulePath).Path
 Import-Module $ModulePath -Force
@@ -275,7 +281,7 @@ if (3 -in $Figure) {
         $mt = Get-Median $tm; $mr = Get-Median $tr
         $peakMb = Get-Median $peaks; $growthMb = Get-Median $growth; $wsMb = Get-Median $ws; $heldMb = Get-Median $held
         $worst = [Math]::Max($growthMb, $wsMb)
-        Add-Result 3 'Listing 10,000 domains: time' ($mt / 1000) 's' ($mr / 1000) 'HttpClient + ConvertFrom-Json pages' '(informative)' $true `
+        Add-Result 3 'Listing 10,000 domains: time' ($mt / 1000) 's' ($mr / 1000) 'HttpClient + ConvertFrom-Json pages' '<= baseline' ($mt -le $mr) `
             -Details @{ Domains = $count; Pages = [Math]::Ceiling($count / 40) }
         Add-Result 3 'Listing 10,000 domains: memory growth' $worst 'MB' $heldMb 'the list collected into a variable' '< 50 MB' ($worst -lt 50) `
             -Details @{ HeapGrowthAfterGcMB = [Math]::Round($growthMb, 2); HeapPeakWhileStreamingMB = [Math]::Round($peakMb, 2)
@@ -319,18 +325,15 @@ function Invoke-BenchSync($Scenario) {
     }
 }
 
-$haveSync = [bool](Get-Command Sync-RunCloudDomain -ErrorAction SilentlyContinue)
+if ((4 -in $Figure -or 5 -in $Figure) -and -not (Get-Command Sync-RunCloudDomain -ErrorAction SilentlyContinue)) {
+    throw 'Figures 4 and 5 need Sync-RunCloudDomain, which this build does not export.'
+}
 $lowerBound = [Math]::Ceiling(900 / 40) + 200 + 100 + 2
-$seedCalls = 200 * 3 + 100 * 2  # per add: POST + GET ssl + PUT ssl; per removal: GET first page + DELETE
+$seedCalls = Get-SeedIntegrationCalls -Adds 200 -Removals 100  # computed from the seed's algorithm, not measured
 
 if (4 -in $Figure) {
     Write-Host '4. Sync cost (1,000 desired onto 900 existing, 800 in common)'
-    if (-not $haveSync) {
-        Write-Warning 'Sync-RunCloudDomain is not in this build (issue: sync); figure 4 is skipped.'
-        $results.Add([pscustomobject][ordered]@{ Figure = 4; Name = 'Sync cost: API calls'; Value = $null; Unit = 'calls'; Baseline = $lowerBound
-                BaselineName = 'lower bound'; Ratio = $null; Target = "= $lowerBound"; Met = $false; Details = @{ Skipped = 'Sync-RunCloudDomain is not in this build' } })
-    }
-    else {
+    & {
         $calls = @(); $times = @(); $converged = $true; $reported = @()
         for ($k = 0; $k -lt $Repeat; $k++) {
             $sc = New-SyncScenario
@@ -344,21 +347,17 @@ if (4 -in $Figure) {
         }
         $mc = Get-Median $calls
         Add-Result 4 'Sync cost: API calls' $mc 'calls' $lowerBound 'lower bound ceil(900/40)+200+100+2' "= $lowerBound" (($mc -eq $lowerBound) -and $converged) `
-            -Details @{ SeedIntegrationCalls = $seedCalls; RatioToSeed = [Math]::Round($mc / $seedCalls, 3); MedianMs = [Math]::Round((Get-Median $times), 1)
+            -Details @{ SeedIntegrationCallsComputed = $seedCalls; SeedIntegrationCallsSource = "computed from the seed's algorithm, not measured"
+            RatioToSeedComputed = [Math]::Round($mc / $seedCalls, 3); MedianMs = [Math]::Round((Get-Median $times), 1)
             Converged = $converged; ReportedApiCalls = ($reported | Select-Object -First 1) }
-        Write-Host ("     the seed's integration would send {0} calls for the same change ({1:0.00}x the module); converged: {2}; {3:0} ms" -f $seedCalls, ($seedCalls / $mc), $converged, (Get-Median $times))
+        Write-Host ("     the seed's integration would send {0} calls for the same change ({1:0.00}x the module; computed from the seed's algorithm, not measured); converged: {2}; {3:0} ms" -f $seedCalls, ($seedCalls / $mc), $converged, (Get-Median $times))
     }
 }
 
 if (5 -in $Figure) {
     $limit = 60; $window = 2
     Write-Host "5. The same sync under a server limit of $limit requests / $window s, client set to the same"
-    if (-not $haveSync) {
-        Write-Warning 'Sync-RunCloudDomain is not in this build (issue: sync); figure 5 is skipped.'
-        $results.Add([pscustomobject][ordered]@{ Figure = 5; Name = 'Sync under a rate limit'; Value = $null; Unit = 's'; Baseline = $null
-                BaselineName = 'calls/limit*window'; Ratio = $null; Target = '<= 1 429 in a row; within 10%'; Met = $false; Details = @{ Skipped = 'Sync-RunCloudDomain is not in this build' } })
-    }
-    else {
+    & {
         $times = @(); $ideal = @(); $runs429 = @(); $count429 = @(); $calls = @(); $converged = $true
         for ($k = 0; $k -lt $Repeat; $k++) {
             $sc = New-SyncScenario
@@ -369,14 +368,14 @@ if (5 -in $Figure) {
                 Start-Sleep -Milliseconds ($window * 1000 + 50)
                 $run = Invoke-BenchSync $sc
                 $times += $run.Ms / 1000; $calls += $run.Calls; $runs429 += $run.Max429Run; $count429 += $run.Count429
-                $ideal += $run.Calls / $limit * $window
+                $ideal += Get-SlidingWindowIdeal -Calls $run.Calls -Limit $limit -WindowSeconds $window
                 $converged = $converged -and $run.Converged
             }
             finally { Stop-Emulator $sc.Emulator }
         }
         $mt = Get-Median $times; $mi = Get-Median $ideal; $mx = ($runs429 | Measure-Object -Maximum).Maximum
         $within = [Math]::Abs($mt - $mi) / $mi -le 0.10
-        Add-Result 5 'Sync under a rate limit: time' $mt 's' $mi 'calls / limit * window' 'within 10%' ($within -and $converged) `
+        Add-Result 5 'Sync under a rate limit: time' $mt 's' $mi 'sliding window: floor((calls-1)/limit)*window' 'within 10%' ($within -and $converged) `
             -Details @{ Calls = (Get-Median $calls); Limit = $limit; WindowSeconds = $window; Converged = $converged }
         Add-Result 5 'Sync under a rate limit: longest run of 429s' $mx '429s in a row' 0 'none' '<= 1' ($mx -le 1) -Ratio ([double]::NaN) `
             -Details @{ Total429Median = (Get-Median $count429) }

@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'RunCloud.Emulator.dll'
+    RootModule           = 'RunCloud.PowerShell.Emulator.psm1'
     # Stamped by build.ps1 from <Version> in Directory.Build.props, the one place the version lives.
     ModuleVersion        = '0.0.0'
     GUID                 = 'b3d0f6a2-8c41-4e7f-9a35-6f2d1c8e4b90'

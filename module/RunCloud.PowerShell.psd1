@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'RunCloud.PowerShell.dll'
+    RootModule           = 'RunCloud.PowerShell.psm1'
     # Stamped by build.ps1 from <Version> in Directory.Build.props, the one place the version lives.
     ModuleVersion        = '0.0.0'
     GUID                 = '5f1b7c0e-3c5e-4a55-9d59-1d0b6a3e2c71'

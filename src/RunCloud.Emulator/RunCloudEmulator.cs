@@ -403,15 +403,18 @@ namespace RunCloud.Emulator
         /// <summary>
         /// Drops the connection without an answer. On Windows (http.sys) HttpListenerResponse.Abort() does that; the managed
         /// HttpListener (Linux, macOS) still flushes an empty 200 on Abort(), so there the socket is closed first with
-        /// linger 0 (a TCP reset), reached by reflection on its private fields; when they are not found, Abort() is used.
+        /// linger 0 (a TCP reset), reached by reflection on its private fields (.NET's or Mono's names); when they are not
+        /// found, Abort() is used.
         /// </summary>
         private static void ResetConnection(HttpListenerContext ctx)
         {
             try
             {
                 const System.Reflection.BindingFlags Flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
-                var conn = ctx.GetType().GetField("_connection", Flags)?.GetValue(ctx);
-                if (conn?.GetType().GetField("_socket", Flags)?.GetValue(conn) is Socket socket)
+                // .NET's managed listener names them _connection/_socket, Mono's (the net472 lane) cnc/sock.
+                var conn = (ctx.GetType().GetField("_connection", Flags) ?? ctx.GetType().GetField("cnc", Flags))?.GetValue(ctx);
+                var socketField = conn?.GetType().GetField("_socket", Flags) ?? conn?.GetType().GetField("sock", Flags);
+                if (socketField?.GetValue(conn) is Socket socket)
                 {
                     socket.LingerState = new LingerOption(true, 0);
                     socket.Close();

@@ -48,7 +48,10 @@ namespace RunCloud.PowerShell.Tests
                 .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar)
                             && !f.Contains(Path.DirectorySeparatorChar + "bin" + Path.DirectorySeparatorChar));
 
-        private static string Folder(string file) => Path.GetRelativePath(Source, file).Split(Path.DirectorySeparatorChar)[0];
+        /// <summary>The file's path under src/RunCloud.PowerShell (Path.GetRelativePath is not on net472, whose lane compiles this too).</summary>
+        private static string Relative(string file) => file.Substring(Source.Length).TrimStart(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+
+        private static string Folder(string file) => Relative(file).Split(Path.DirectorySeparatorChar)[0];
 
         private static string WithoutComments(string code) =>
             Regex.Replace(Regex.Replace(code, @"/\*.*?\*/", string.Empty, RegexOptions.Singleline), @"//.*", string.Empty);
@@ -78,9 +81,9 @@ namespace RunCloud.PowerShell.Tests
             {
                 string code = WithoutComments(File.ReadAllText(file));
                 string name = Path.GetFileName(file);
-                Assert.False(code.Contains("HttpClient", StringComparison.Ordinal), name + " uses HttpClient");
-                Assert.False(code.Contains("GetPageAsync", StringComparison.Ordinal), name + " reads pages itself");
-                Assert.False(code.Contains("ApiPaths", StringComparison.Ordinal), name + " builds an API path");
+                Assert.False(code.IndexOf("HttpClient", StringComparison.Ordinal) >= 0, name + " uses HttpClient");
+                Assert.False(code.IndexOf("GetPageAsync", StringComparison.Ordinal) >= 0, name + " reads pages itself");
+                Assert.False(code.IndexOf("ApiPaths", StringComparison.Ordinal) >= 0, name + " builds an API path");
                 Assert.False(Regex.IsMatch(code, @"(?<!RunCloud\.PowerShell)\.Api\b"), name + " calls the JSON client directly");
                 Match literal = apiPath.Match(code);
                 Assert.False(literal.Success, $"{name} has a literal API path {literal.Value}");
@@ -111,7 +114,7 @@ namespace RunCloud.PowerShell.Tests
                 {
                     string target = m.Groups[1].Value;
                     if (target == folder || !s_allowed.ContainsKey(target)) continue;
-                    if (!s_allowed[folder].Contains(target)) problems.Add($"{Path.GetRelativePath(Source, file)} -> {target}");
+                    if (!s_allowed[folder].Contains(target)) problems.Add($"{Relative(file)} -> {target}");
                 }
             }
 
@@ -125,8 +128,8 @@ namespace RunCloud.PowerShell.Tests
             foreach (string file in SourceFiles())
             {
                 string code = File.ReadAllText(file);
-                string[] types = declaration.Matches(code).Select(m => m.Groups[1].Value).ToArray();
-                string name = Path.GetRelativePath(Source, file);
+                string[] types = declaration.Matches(code).Cast<Match>().Select(m => m.Groups[1].Value).ToArray();
+                string name = Relative(file);
                 Assert.True(types.Length == 1, $"{name} declares {types.Length} top-level types ({string.Join(", ", types)})");
                 Assert.Equal(Path.GetFileNameWithoutExtension(file), CmdletFileName(types[0]));
                 Assert.Matches(@"(?m)^namespace RunCloud\.PowerShell\." + Folder(file) + @"\s*$", code);
@@ -152,12 +155,18 @@ namespace RunCloud.PowerShell.Tests
             int checkedParameters = 0;
             foreach (Type cmdlet in cmdlets)
             {
-                foreach (var (name, completer) in expected)
+                foreach (KeyValuePair<string, Type> pair in expected)
                 {
+                    string name = pair.Key;
+                    Type completer = pair.Value;
                     PropertyInfo? property = cmdlet.GetProperty(name);
                     if (property?.GetCustomAttributes<ParameterAttribute>().Any() != true) continue;
                     checkedParameters++;
-                    Assert.True(property.GetCustomAttribute<ArgumentCompleterAttribute>()?.Type == completer, $"{cmdlet.Name} -{name} has no {completer.Name}");
+                    // Read from the metadata, not by constructing the attribute: on the net472 lane System.Management.Automation
+                    // is PowerShellStandard.Library's reference assembly, whose attribute constructors store nothing.
+                    Type? declared = property.GetCustomAttributesData()
+                        .FirstOrDefault(a => a.AttributeType == typeof(ArgumentCompleterAttribute))?.ConstructorArguments.FirstOrDefault().Value as Type;
+                    Assert.True(declared == completer, $"{cmdlet.Name} -{name} has no {completer.Name}");
                 }
             }
 

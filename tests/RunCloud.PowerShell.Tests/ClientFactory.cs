@@ -30,14 +30,14 @@ namespace RunCloud.PowerShell.Tests
         };
 
         public static RunCloudConnection Create(HttpMessageHandler transport, RetryPolicy? retry = null, int rateLimit = 0,
-            TimeSpan? window = null, bool basic = false)
+            TimeSpan? window = null, bool basic = false, Clock? clock = null)
         {
             TestStateFolder.EnsureSet();
             RunCloudCredential credential = basic
                 ? RunCloudCredential.ForApiKey(ApiKey, SecureText.FromPlain(ApiSecret))
                 : RunCloudCredential.ForToken(SecureText.FromPlain(Token));
             return new RunCloudConnection(BaseUri, basic ? "v2" : "v3", credential, "test", retry ?? FastRetry(), rateLimit,
-                window ?? TimeSpan.FromMinutes(1), null, transport);
+                window ?? TimeSpan.FromMinutes(1), null, transport, clock: clock);
         }
 
         public static HttpResponseMessage Json(HttpStatusCode status, string json, params (string Name, string Value)[] headers)
@@ -50,10 +50,15 @@ namespace RunCloud.PowerShell.Tests
         public static HttpResponseMessage Pong() => Json(HttpStatusCode.OK, "{\"message\":\"pong\"}");
     }
 
-    /// <summary>Records when each request reached the transport (Stopwatch time), thread-safely.</summary>
+    /// <summary>Records when each request reached the transport (the injected clock's time, else Stopwatch time), thread-safely.</summary>
     internal sealed class StartLog
     {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        private readonly Clock? _clock;
+
+        public StartLog(Clock? clock = null) => _clock = clock;
+
+        private TimeSpan Time => _clock?.Elapsed ?? _watch.Elapsed;
         private readonly List<TimeSpan> _starts = new List<TimeSpan>();
         private readonly List<string> _methods = new List<string>();
 
@@ -61,13 +66,13 @@ namespace RunCloud.PowerShell.Tests
         {
             lock (_starts)
             {
-                _starts.Add(_clock.Elapsed);
+                _starts.Add(Time);
                 _methods.Add(request.Method.Method);
             }
         }
 
         public int Count { get { lock (_starts) return _starts.Count; } }
         public TimeSpan this[int index] { get { lock (_starts) return _starts[index]; } }
-        public TimeSpan Now => _clock.Elapsed;
+        public TimeSpan Now => Time;
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,16 +7,17 @@ using Xunit;
 using RunCloud.PowerShell.Commands;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Tests
 {
     /// <summary>Client-side pacing: the sliding window, X-RateLimit-Remaining, and one limiter per connection.</summary>
     public class RateLimiterTests
     {
-        private static (MockHttpMessageHandler, StartLog) Recording(Func<int, System.Net.Http.HttpResponseMessage>? answer = null)
+        private static (MockHttpMessageHandler, StartLog) Recording(Clock clock, Func<int, System.Net.Http.HttpResponseMessage>? answer = null)
         {
             var mock = new MockHttpMessageHandler();
-            var log = new StartLog();
+            var log = new StartLog(clock);
             int n = 0;
             mock.When("*").Respond(req =>
             {
@@ -28,62 +28,65 @@ namespace RunCloud.PowerShell.Tests
             return (mock, log);
         }
 
-        /// <summary>
-        /// The limiter counts a request when it lets it go; a cold first call (JIT, thread pool start-up on a loaded
-        /// machine) can take long enough between limiter and transport to make the transport-side times meaningless.
-        /// One request on a throw-away connection warms that path first.
-        /// </summary>
-        private static async Task WarmUp()
+        private static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
+
+        /// <summary>Fails the test instead of hanging it when the code under test never finishes.</summary>
+        private static async Task Within10s(Task task)
         {
-            var (mock, _) = Recording();
-            using var warm = ClientFactory.Create(mock, rateLimit: 5, window: TimeSpan.FromMilliseconds(500));
-            await warm.Api.GetAsync("ping", CancellationToken.None);
+            Assert.True(await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(10))) == task, "did not finish within 10 s");
+            await task;
         }
 
         [Fact]
         public async Task SlidingWindowPacesTheEleventhRequest()
         {
-            await WarmUp();
-            var (mock, log) = Recording();
-            using var connection = ClientFactory.Create(mock, rateLimit: 5, window: TimeSpan.FromMilliseconds(500));
+            var clock = new ManualClock { AutoAdvance = true };
+            var (mock, log) = Recording(clock);
+            using var connection = ClientFactory.Create(mock, rateLimit: 5, window: Ms(500), clock: clock);
             for (int i = 0; i < 11; i++) await connection.Api.GetAsync("ping", CancellationToken.None);
             Assert.Equal(11, log.Count);
-            Assert.True(log[4] - log[0] < TimeSpan.FromMilliseconds(400), "the first five should go at once");
-            Assert.True(log[5] - log[0] >= TimeSpan.FromMilliseconds(480), $"6th started {(log[5] - log[0]).TotalMilliseconds} ms after the 1st");
-            Assert.True(log[10] - log[0] >= TimeSpan.FromMilliseconds(980), $"11th started {(log[10] - log[0]).TotalMilliseconds} ms after the 1st");
+            // The clock moves only by the limiter's own waits: the start times are exactly what the window allows.
+            for (int i = 0; i < 5; i++) Assert.Equal(TimeSpan.Zero, log[i]);
+            for (int i = 5; i < 10; i++) Assert.Equal(Ms(500), log[i]);
+            Assert.Equal(Ms(1000), log[10]);
         }
 
         [Fact]
         public async Task TwoConcurrentCallersShareOneLimiter()
         {
-            await WarmUp();
-            var (mock, log) = Recording();
-            using var connection = ClientFactory.Create(mock, rateLimit: 5, window: TimeSpan.FromMilliseconds(600));
+            var clock = new ManualClock();
+            var (mock, log) = Recording(clock);
+            using var connection = ClientFactory.Create(mock, rateLimit: 5, window: Ms(600), clock: clock);
             async Task Caller()
             {
                 for (int i = 0; i < 5; i++) await connection.Api.GetAsync("ping", CancellationToken.None);
             }
 
-            await Task.WhenAll(Task.Run(Caller), Task.Run(Caller));
+            var both = Task.WhenAll(Task.Run(Caller), Task.Run(Caller));
+            // Five go at once, then whoever is next waits on the clock for the window: with a limiter per caller all ten
+            // would go at once and nobody would wait. (Which caller sent how many depends on scheduling; the total does not.)
+            clock.WaitForPendingWaits(1);
+            Assert.Equal(5, log.Count);
+            Assert.False(both.IsCompleted);
+            clock.Advance(Ms(599));
+            Assert.Equal(5, log.Count);
+            clock.Advance(Ms(1));
+            await Within10s(both);
             Assert.Equal(10, log.Count);
-            // With a limiter per caller both would finish inside one window; shared, the 6th..10th wait for the window.
-            Assert.True(log[9] - log[0] >= TimeSpan.FromMilliseconds(580), $"10 requests in {(log[9] - log[0]).TotalMilliseconds} ms");
+            for (int i = 5; i < 10; i++) Assert.Equal(Ms(600), log[i]);
         }
 
         [Fact]
         public async Task LowXRateLimitRemainingSlowsTheNextRequest()
         {
             // server limit 4 per (client) window of 2 s: when 0 remain, requests are spaced 2 s / 4 = 500 ms apart
-            var (mock, log) = Recording(i => ClientFactory.Json(HttpStatusCode.OK, "{}",
+            var clock = new ManualClock { AutoAdvance = true };
+            var (mock, log) = Recording(clock, i => ClientFactory.Json(HttpStatusCode.OK, "{}",
                 ("X-RateLimit-Limit", "4"), ("X-RateLimit-Remaining", "0")));
-            using var connection = ClientFactory.Create(mock, rateLimit: 1000, window: TimeSpan.FromSeconds(2));
+            using var connection = ClientFactory.Create(mock, rateLimit: 1000, window: TimeSpan.FromSeconds(2), clock: clock);
             await connection.Api.GetAsync("ping", CancellationToken.None);
-            TimeSpan firstDone = log.Now;
             await connection.Api.GetAsync("ping", CancellationToken.None);
-            _ = firstDone;
-            // Measured from the first request's start: the spacing is set when its answer is observed, which is after
-            // that start, so this lower bound holds however loaded the machine is.
-            Assert.True(log[1] - log[0] >= TimeSpan.FromMilliseconds(490), $"next request after {(log[1] - log[0]).TotalMilliseconds} ms");
+            Assert.Equal(Ms(500), log[1] - log[0]);
             Assert.Equal(4, connection.ServerRateLimit);
             Assert.Equal(0, connection.ServerRateLimitRemaining);
         }
@@ -91,56 +94,81 @@ namespace RunCloud.PowerShell.Tests
         [Fact]
         public async Task PlentyOfXRateLimitRemainingDoesNotSlowDown()
         {
-            var (mock, log) = Recording(i => ClientFactory.Json(HttpStatusCode.OK, "{}",
+            var clock = new ManualClock { AutoAdvance = true };
+            var (mock, log) = Recording(clock, i => ClientFactory.Json(HttpStatusCode.OK, "{}",
                 ("X-RateLimit-Limit", "4"), ("X-RateLimit-Remaining", "3")));
-            using var connection = ClientFactory.Create(mock, rateLimit: 1000, window: TimeSpan.FromSeconds(2));
+            using var connection = ClientFactory.Create(mock, rateLimit: 1000, window: TimeSpan.FromSeconds(2), clock: clock);
             for (int i = 0; i < 3; i++) await connection.Api.GetAsync("ping", CancellationToken.None);
-            // Paced, the three would take at least 2 x 500 ms; unpaced they take a few ms. 900 ms leaves room for a loaded CI machine.
-            Assert.True(log[2] - log[0] < TimeSpan.FromMilliseconds(900), $"three requests took {(log[2] - log[0]).TotalMilliseconds} ms");
+            Assert.Equal(3, log.Count);
+            Assert.Empty(clock.Delays);
+            Assert.Equal(TimeSpan.Zero, log[2] - log[0]);
         }
 
         [Fact]
         public async Task A429HoldsEveryCallerOfTheConnection()
         {
-            int n = 0;
-            var mock = new MockHttpMessageHandler();
-            var log = new StartLog();
-            mock.When("*").Respond(req =>
-            {
-                log.Add(req);
-                return Interlocked.Increment(ref n) == 1
-                    ? ClientFactory.Json((HttpStatusCode)429, "{\"message\":\"Too Many Attempts.\"}", ("Retry-After", "1"))
-                    : ClientFactory.Pong();
-            });
-            using var connection = ClientFactory.Create(mock);
-            // The first caller's verbose "retrying" line is written after the hold is set: wait for it, not for a guessed time.
-            var pipelineLog = new PipelineLog(verbose: true, debug: false);
-            RunCloudLog.Current = pipelineLog;
-            var first = connection.Api.GetAsync("ping", CancellationToken.None);
-            RunCloudLog.Current = null;
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!pipelineLog.Drain().Any(m => m.Text.Contains("retrying")))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "no 'retrying' verbose line within 10 s");
-                pipelineLog.WaitForMessage(TimeSpan.FromMilliseconds(100));
-            }
-
-            await connection.Api.GetAsync("ping", CancellationToken.None);
-            await first;
+            var clock = new ManualClock();
+            var (mock, log) = Recording(clock, i => i == 1
+                ? ClientFactory.Json((HttpStatusCode)429, "{\"message\":\"Too Many Attempts.\"}", ("Retry-After", "1"))
+                : ClientFactory.Pong());
+            using var connection = ClientFactory.Create(mock, clock: clock);
+            var first = Task.Run(() => connection.Api.GetAsync("ping", CancellationToken.None));
+            clock.WaitForPendingWaits(1); // the first caller waits out Retry-After: 1
+            var second = Task.Run(() => connection.Api.GetAsync("ping", CancellationToken.None));
+            clock.WaitForPendingWaits(2); // the second caller is held by the limiter, not sent
+            Assert.Equal(1, log.Count);
+            clock.Advance(Ms(999));
+            Assert.Equal(1, log.Count);
+            clock.Advance(Ms(1));
+            await Within10s(Task.WhenAll(first, second));
             Assert.Equal(3, log.Count);
-            Assert.True(log[1] - log[0] >= TimeSpan.FromMilliseconds(950) && log[2] - log[0] >= TimeSpan.FromMilliseconds(950),
-                "a second caller went out during the Retry-After hold");
+            Assert.Equal(TimeSpan.FromSeconds(1), log[1]);
+            Assert.Equal(TimeSpan.FromSeconds(1), log[2]);
         }
 
         [Fact]
         public async Task WaitIsCancellable()
         {
-            var limiter = new RateLimiter(1, TimeSpan.FromSeconds(30));
+            var clock = new ManualClock();
+            var limiter = new RateLimiter(1, TimeSpan.FromSeconds(30), clock);
             await limiter.WaitAsync(CancellationToken.None);
-            using var cts = new CancellationTokenSource(100);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => limiter.WaitAsync(cts.Token));
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.ElapsedMilliseconds} ms to cancel");
+            using var cts = new CancellationTokenSource();
+            var waiting = limiter.WaitAsync(cts.Token);
+            clock.WaitForPendingWaits(1);
+            Assert.False(waiting.IsCompleted);
+            cts.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Within10s(waiting));
+            Assert.Equal(TimeSpan.Zero, clock.Elapsed);
+        }
+
+        [Fact]
+        public async Task TheSystemClockReallyWaits()
+        {
+            // The one wall-clock check left: production's clock is not a no-op. Lower bound only, so load cannot break it.
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            TimeSpan before = Clock.Real.Elapsed;
+            await Clock.Real.Delay(Ms(50), CancellationToken.None);
+            Assert.True(Clock.Real.Elapsed - before >= Ms(45), $"{(Clock.Real.Elapsed - before).TotalMilliseconds} ms");
+            Assert.True(watch.Elapsed >= Ms(45));
+        }
+
+        [Fact]
+        public async Task AnAccountsSharedLimiterPacesByTheClockItWasCreatedWith()
+        {
+            var clock = new ManualClock();
+            var uri = new Uri("https://rc.test/api/v3/");
+            RateLimiter limiter = AccountRateLimiters.For(uri, "id-shared-clock", 1, TimeSpan.FromSeconds(10), clock);
+            Assert.Same(limiter, AccountRateLimiters.For(uri, "id-shared-clock", 1, TimeSpan.FromSeconds(10), clock));
+            Assert.NotSame(limiter, AccountRateLimiters.For(uri, "id-shared-clock", 1, TimeSpan.FromSeconds(10)));
+            Assert.Same(clock, limiter.Clock);
+
+            await Within10s(limiter.WaitAsync(CancellationToken.None));
+            Task second = limiter.WaitAsync(CancellationToken.None);
+            clock.WaitForPendingWaits(1);
+            Assert.False(second.IsCompleted);
+            clock.Advance(TimeSpan.FromSeconds(10));
+            await Within10s(second);
+            Assert.Equal(TimeSpan.FromSeconds(10), clock.Elapsed);
         }
 
         [Fact]

@@ -19,17 +19,27 @@ namespace RunCloud.PowerShell.Tests
         /// <summary>Never answers until cancelled: stands in for a server that does not reply in time.</summary>
         private sealed class HangingHandler : HttpMessageHandler
         {
+            private readonly TaskCompletionSource<bool> _entered = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            /// <summary>Completes when a request has reached the transport.</summary>
+            public Task Entered => _entered.Task;
+
             protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
             {
+                _entered.TrySetResult(true);
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
                 throw new InvalidOperationException("unreachable");
             }
         }
 
-        private static (MockHttpMessageHandler Mock, StartLog Log) Sequence(params Func<HttpRequestMessage, HttpResponseMessage>[] answers)
+        private static (MockHttpMessageHandler Mock, StartLog Log) Sequence(params Func<HttpRequestMessage, HttpResponseMessage>[] answers) =>
+            Sequence(null, answers);
+
+        /// <summary>Like <see cref="Sequence(Func{HttpRequestMessage, HttpResponseMessage}[])"/>, timed by <paramref name="clock"/>.</summary>
+        private static (MockHttpMessageHandler Mock, StartLog Log) Sequence(Clock? clock, params Func<HttpRequestMessage, HttpResponseMessage>[] answers)
         {
             var mock = new MockHttpMessageHandler();
-            var log = new StartLog();
+            var log = new StartLog(clock);
             int n = 0;
             mock.When("*").Respond(req =>
             {
@@ -43,30 +53,41 @@ namespace RunCloud.PowerShell.Tests
         private static HttpResponseMessage Status(int code, params (string, string)[] headers) =>
             ClientFactory.Json((HttpStatusCode)code, "{\"message\":\"status " + code + "\"}", headers);
 
+        private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
+
+        /// <summary>Fails the test instead of hanging it when the code under test never finishes.</summary>
+        private static async Task<T> Within10s<T>(Task<T> task)
+        {
+            Assert.True(await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(10))) == task, "did not finish within 10 s");
+            return await task;
+        }
+
         [Fact]
         public async Task Http429WithRetryAfterWaitsThatLongThenSucceeds()
         {
-            var (mock, log) = Sequence(_ => Status(429, ("Retry-After", "1")), _ => ClientFactory.Pong());
-            using var connection = ClientFactory.Create(mock);
+            var clock = new ManualClock { AutoAdvance = true };
+            var (mock, log) = Sequence(clock, _ => Status(429, ("Retry-After", "1")), _ => ClientFactory.Pong());
+            using var connection = ClientFactory.Create(mock, clock: clock);
             var answer = await connection.Api.GetAsync("ping", CancellationToken.None);
             Assert.Equal("pong", (string?)answer["message"]);
             Assert.Equal(2, log.Count);
-            Assert.True(log[1] - log[0] >= TimeSpan.FromMilliseconds(950), $"retried after {(log[1] - log[0]).TotalMilliseconds} ms, before Retry-After: 1");
+            Assert.Equal(TimeSpan.FromSeconds(1), log[1] - log[0]);
         }
 
         [Fact]
         public async Task Http429WithoutRetryAfterBacksOffAndRetriesEvenForPost()
         {
-            var (mock, log) = Sequence(_ => Status(429), _ => Status(429), _ => ClientFactory.Json(HttpStatusCode.OK, "{\"id\":1}"));
+            var clock = new ManualClock { AutoAdvance = true };
+            var (mock, log) = Sequence(clock, _ => Status(429), _ => Status(429), _ => ClientFactory.Json(HttpStatusCode.OK, "{\"id\":1}"));
             var retry = ClientFactory.FastRetry();
             retry.BaseDelay = TimeSpan.FromMilliseconds(100);
             retry.MaxDelay = TimeSpan.FromSeconds(1);
-            using var connection = ClientFactory.Create(mock, retry);
+            using var connection = ClientFactory.Create(mock, retry, clock: clock);
             await connection.Api.SendAsync(HttpMethod.Post, "servers/1/webapps/2/domains", new { name = "a.example.com" }, CancellationToken.None);
             Assert.Equal(3, log.Count);
             // back-off with jitter: attempt 1 waits 50-100 ms, attempt 2 waits 100-200 ms
-            Assert.True(log[1] - log[0] >= TimeSpan.FromMilliseconds(45), $"first back-off too short: {(log[1] - log[0]).TotalMilliseconds} ms");
-            Assert.True(log[2] - log[1] >= TimeSpan.FromMilliseconds(95), $"second back-off did not grow: {(log[2] - log[1]).TotalMilliseconds} ms");
+            Assert.InRange(log[1] - log[0], Ms(50), Ms(100));
+            Assert.InRange(log[2] - log[1], Ms(100), Ms(200));
         }
 
         [Theory]
@@ -198,32 +219,34 @@ namespace RunCloud.PowerShell.Tests
         [Fact]
         public async Task MaxRetryDurationIsRespected()
         {
-            var (mock, log) = Sequence(_ => Status(503));
+            var clock = new ManualClock { AutoAdvance = true };
+            var (mock, log) = Sequence(clock, _ => Status(503));
             var retry = ClientFactory.FastRetry(maxAttempts: 20);
             retry.BaseDelay = TimeSpan.FromMilliseconds(200);
             retry.MaxDelay = TimeSpan.FromSeconds(5);
             retry.MaxRetryDuration = TimeSpan.FromMilliseconds(250);
-            using var connection = ClientFactory.Create(mock, retry);
-            var clock = Stopwatch.StartNew();
+            using var connection = ClientFactory.Create(mock, retry, clock: clock);
             await Assert.ThrowsAsync<RunCloudApiException>(() => connection.Api.GetAsync("ping", CancellationToken.None));
             // wait 1 is 100-200 ms (fits in 250 ms); wait 2 is 200-400 ms after >= 100 ms spent (does not fit)
             Assert.Equal(2, log.Count);
-            Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(600), $"took {clock.ElapsedMilliseconds} ms");
+            TimeSpan onlyWait = Assert.Single(clock.Delays);
+            Assert.InRange(onlyWait, Ms(100), Ms(200));
+            Assert.Equal(onlyWait, clock.Elapsed);
         }
 
         [Fact]
         public async Task RetryAfterLongerThanMaxRetryDurationGivesUpAtOnce()
         {
-            var (mock, log) = Sequence(_ => Status(429, ("Retry-After", "60")), _ => ClientFactory.Pong());
+            var clock = new ManualClock { AutoAdvance = true };
+            var (mock, log) = Sequence(clock, _ => Status(429, ("Retry-After", "60")), _ => ClientFactory.Pong());
             var retry = ClientFactory.FastRetry();
             retry.MaxRetryDuration = TimeSpan.FromSeconds(5);
-            using var connection = ClientFactory.Create(mock, retry);
-            var clock = Stopwatch.StartNew();
+            using var connection = ClientFactory.Create(mock, retry, clock: clock);
             var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => connection.Api.GetAsync("ping", CancellationToken.None));
             Assert.Equal(ErrorIds.RateLimited, ex.ErrorId);
             Assert.Equal(TimeSpan.FromSeconds(60), ex.RetryAfter);
             Assert.Equal(1, log.Count);
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2));
+            Assert.Empty(clock.Delays);
         }
 
         [Theory]
@@ -242,12 +265,16 @@ namespace RunCloud.PowerShell.Tests
         [Fact]
         public async Task CancellationDuringBackOffReturnsPromptly()
         {
-            var (mock, log) = Sequence(_ => Status(503, ("Retry-After", "10")), _ => ClientFactory.Pong());
-            using var connection = ClientFactory.Create(mock);
-            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-            var clock = Stopwatch.StartNew();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.Api.GetAsync("ping", cts.Token));
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.ElapsedMilliseconds} ms to cancel");
+            var clock = new ManualClock();
+            var (mock, log) = Sequence(clock, _ => Status(503, ("Retry-After", "10")), _ => ClientFactory.Pong());
+            using var connection = ClientFactory.Create(mock, clock: clock);
+            using var cts = new CancellationTokenSource();
+            var call = Task.Run(() => connection.Api.GetAsync("ping", cts.Token));
+            clock.WaitForPendingWaits(1); // in the 10 s back-off, which the clock never lets pass
+            cts.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Within10s(call));
+            Assert.Equal(TimeSpan.FromSeconds(10), Assert.Single(clock.Delays));
+            Assert.Equal(TimeSpan.Zero, clock.Elapsed);
             Assert.Equal(1, log.Count);
         }
 
@@ -255,12 +282,15 @@ namespace RunCloud.PowerShell.Tests
         public async Task CancellationDuringARequestInFlightReturnsPromptly()
         {
             var mock = new MockHttpMessageHandler();
-            mock.When("*").Respond(new HangingHandler());
+            var hang = new HangingHandler();
+            mock.When("*").Respond(hang);
             using var connection = ClientFactory.Create(mock);
-            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-            var clock = Stopwatch.StartNew();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.Api.GetAsync("ping", cts.Token));
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.ElapsedMilliseconds} ms to cancel");
+            using var cts = new CancellationTokenSource();
+            var call = Task.Run(() => connection.Api.GetAsync("ping", cts.Token));
+            await hang.Entered;
+            cts.Cancel();
+            // The request would hang for ever (the attempt timeout is 10 s): only the token can end it.
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Within10s(call));
         }
 
         [Fact]

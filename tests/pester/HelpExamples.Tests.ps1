@@ -9,7 +9,13 @@
 # - in the current directory: domains.csv (a Name column) and wp-config.php (WU_RUNCLOUD_API_TOKEN = the emulator's
 #   token, WU_RUNCLOUD_SERVER_ID 1001, WU_RUNCLOUD_APP_ID 2001);
 # - the environment variables WU_RUNCLOUD_API_TOKEN, WU_RUNCLOUD_SERVER_ID and WU_RUNCLOUD_APP_ID set the same way.
-# An example that cannot run here starts with the line '# not run in tests: <reason>' and is reported as skipped.
+# - in the current directory: shop.example.com.crt and shop.example.com.key, a self-signed certificate and its key (PEM);
+# - on PATH: a fake WP-CLI `wp` whose `site list --format=json` lists https://shop.example.com/ and
+#   https://blog.example.net/ as a network's sites.
+# An example that cannot run here starts with the line '# not run in tests: <reason>' AND is listed in $NotRunnable
+# below with a check that it really needs what it says (a prompt and the real RunCloud, a Pester run of its own):
+# only then is it reported as skipped. An unlisted '# not run in tests' example, or a listed one whose check fails,
+# fails; so does an example whose command the built module does not export.
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 
@@ -57,6 +63,42 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    # The only examples that may stay out of the run: '<Command>/<title>' -> what must be true of the code.
+    $script:NotRunnable = @{
+        # Reads a real API token at an interactive prompt and checks it against the real RunCloud (no -BaseUri).
+        'Connect-RunCloud/Example 1: Connect to RunCloud with an API token' = { param($Code) $Code -match 'Read-Host' -and $Code -notmatch '-BaseUri' }
+        # A whole Pester test file (BeforeAll/It blocks): it needs Invoke-Pester of its own, not a run inside this one.
+        'Start-RunCloudEmulator/Example 3: Use the emulator in your own Pester tests' = { param($Code) $Code -match '(?m)^BeforeAll \{' -and $Code -match "(?m)^It '" }
+    }
+
+    # A fake WP-CLI for the examples that pipe `wp site list --format=json` into the module.
+    $script:FakeBin = Join-Path $TestDrive 'fake-bin'
+    New-Item -ItemType Directory -Path $script:FakeBin | Out-Null
+    $sites = '[{"blog_id":"1","url":"https://shop.example.com/","last_updated":"2026-01-01 00:00:00","registered":"2025-01-01 00:00:00"},{"blog_id":"2","url":"https://blog.example.net/","last_updated":"2026-01-01 00:00:00","registered":"2025-01-01 00:00:00"}]'
+    if ($IsWindows) {
+        Set-Content -Path (Join-Path $script:FakeBin 'wp.cmd') -Value "@echo off`r`nif `"%1 %2`"==`"site list`" (echo $sites) else (echo fake wp: unexpected %* 1>&2 & exit /b 1)"
+    }
+    else {
+        $wp = Join-Path $script:FakeBin 'wp'
+        Set-Content -Path $wp -Value "#!/bin/sh`nif [ `"`$1 `$2`" = 'site list' ]; then echo '$sites'; else echo `"fake wp: unexpected `$*`" >&2; exit 1; fi"
+        chmod +x $wp
+    }
+
+    # A self-signed certificate and key for shop.example.com, in PEM, for the custom-certificate examples.
+    function New-TestCertificatePem([string] $Directory) {
+        $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+        try {
+            $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=shop.example.com', $rsa,
+                [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            $cert = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(90))
+            Set-Content -Path (Join-Path $Directory 'shop.example.com.crt') -Value $cert.ExportCertificatePem()
+            Set-Content -Path (Join-Path $Directory 'shop.example.com.key') -Value $rsa.ExportPkcs8PrivateKeyPem()
+            $cert.Dispose()
+        }
+        finally { $rsa.Dispose() }
+    }
+
     $script:EnvNames = 'RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_KEY', 'WU_RUNCLOUD_API_SECRET',
     'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID'
     $script:SavedEnv = @{}
@@ -74,13 +116,14 @@ Describe 'Help example of <Command>' -ForEach @($script:Examples | Group-Object 
 
     It '<Title>' -ForEach $Items {
         if ($SkipReason) {
+            $key = "$Command/$Title"
+            $script:NotRunnable.ContainsKey($key) | Should -BeTrue -Because "'$key' says '# not run in tests' but is not a listed exclusion: make it runnable"
+            (& $script:NotRunnable[$key] $Code) | Should -BeTrue -Because "'$key' is excluded for needing '$SkipReason', which its code no longer shows"
             Set-ItResult -Skipped -Because $SkipReason
             return
         }
-        if (-not (Get-Command -Name $Command -Module RunCloud.PowerShell, RunCloud.PowerShell.Emulator -ErrorAction SilentlyContinue)) {
-            Set-ItResult -Skipped -Because "$Command is not exported by the built module"
-            return
-        }
+        Get-Command -Name $Command -Module RunCloud.PowerShell, RunCloud.PowerShell.Emulator -ErrorAction SilentlyContinue |
+            Should -Not -BeNullOrEmpty -Because "$Command must be exported by the built modules"
         $Code | Should -Not -BeNullOrEmpty -Because 'every example has a ```powershell block'
 
         # A fresh directory, emulator, connection and environment for every example.
@@ -91,6 +134,7 @@ Describe 'Help example of <Command>' -ForEach @($script:Examples | Group-Object 
         try {
             Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
             Set-Content -Path domains.csv -Value 'Name', 'shop.example.net', 'shop-eu.example.net', 'shop.example.org'
+            New-TestCertificatePem $dir
             Set-Content -Path wp-config.php -Value @(
                 '<?php'
                 "define( 'DB_NAME', 'wordpress' );"
@@ -103,6 +147,8 @@ Describe 'Help example of <Command>' -ForEach @($script:Examples | Group-Object 
             $env:WU_RUNCLOUD_API_TOKEN = $e.Token
             $env:WU_RUNCLOUD_SERVER_ID = '1001'
             $env:WU_RUNCLOUD_APP_ID = '2001'
+            $savedPath = $env:PATH
+            $env:PATH = $script:FakeBin + [IO.Path]::PathSeparator + $env:PATH
 
             $example = [scriptblock]::Create($Code)
             $thrown = $null
@@ -124,6 +170,7 @@ Describe 'Help example of <Command>' -ForEach @($script:Examples | Group-Object 
             $errors | Should -BeNullOrEmpty -Because "the example must write no error ($(($errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" }) -join '; '))"
         }
         finally {
+            if ($savedPath) { $env:PATH = $savedPath }
             Pop-Location
             Disconnect-RunCloud
             Stop-RunCloudEmulator

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -19,10 +18,12 @@ namespace RunCloud.PowerShell.Http
     {
         private readonly object _gate = new object();
         private readonly Queue<long> _starts = new Queue<long>();
+        private readonly Clock _clock;
         private long _notBefore;
 
-        public RateLimiter(int limit, TimeSpan window)
+        public RateLimiter(int limit, TimeSpan window, Clock? clock = null)
         {
+            _clock = clock ?? Clock.Real;
             if (limit < 0) throw new ArgumentOutOfRangeException(nameof(limit), "The rate limit cannot be negative; use 0 to turn it off.");
             if (window <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(window), "The rate-limit window must be longer than zero.");
             Limit = limit;
@@ -35,8 +36,11 @@ namespace RunCloud.PowerShell.Http
         public int? ServerLimit { get; private set; }
         public int? ServerRemaining { get; private set; }
 
-        private static long Now => Stopwatch.GetTimestamp();
-        private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+        /// <summary>The clock this limiter paces by; the retry handler of a connection sharing it backs off by the same.</summary>
+        internal Clock Clock => _clock;
+
+        private long Now => _clock.Elapsed.Ticks;
+        private static long Ticks(TimeSpan span) => span.Ticks;
 
         /// <summary>Waits until a request may start, then counts it. Cancellable at once.</summary>
         public async Task WaitAsync(CancellationToken cancellationToken)
@@ -63,8 +67,7 @@ namespace RunCloud.PowerShell.Http
                     }
                 }
 
-                var delay = TimeSpan.FromSeconds((double)delayTicks / Stopwatch.Frequency);
-                await Task.Delay(delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay, cancellationToken).ConfigureAwait(false);
+                await _clock.Delay(TimeSpan.FromTicks(delayTicks), cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -24,18 +24,20 @@ namespace RunCloud.PowerShell.Http
     {
         private readonly RetryPolicy _policy;
         private readonly RateLimiter _limiter;
+        private readonly Clock _clock;
 
-        public RetryHandler(RetryPolicy policy, RateLimiter limiter)
+        public RetryHandler(RetryPolicy policy, RateLimiter limiter, Clock? clock = null)
         {
             _policy = policy;
             _limiter = limiter;
+            _clock = clock ?? Clock.Real;
         }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             string method = request.Method.Method;
             bool idempotent = HttpMethods.IsIdempotent(method);
-            var clock = Stopwatch.StartNew();
+            TimeSpan started = _clock.Elapsed;
             for (int attempt = 1; ; attempt++)
             {
                 HttpRequestMessage message = attempt == 1 ? request : await CloneAsync(request).ConfigureAwait(false);
@@ -98,7 +100,7 @@ namespace RunCloud.PowerShell.Http
                 }
 
                 bool attemptsLeft = attempt < _policy.MaxAttempts;
-                bool timeLeft = clock.Elapsed + wait.Value <= _policy.MaxRetryDuration;
+                bool timeLeft = _clock.Elapsed - started + wait.Value <= _policy.MaxRetryDuration;
                 if (!attemptsLeft || !timeLeft)
                 {
                     if (response != null)
@@ -113,7 +115,7 @@ namespace RunCloud.PowerShell.Http
                 RunCloudLog.Current?.Verbose(string.Format(CultureInfo.InvariantCulture,
                     "RunCloud: {0} {1}: {2}; retrying in {3:0.###} s (attempt {4} of {5}).",
                     method, request.RequestUri, reason, wait.Value.TotalSeconds, attempt + 1, _policy.MaxAttempts));
-                await Task.Delay(wait.Value, cancellationToken).ConfigureAwait(false);
+                await _clock.Delay(wait.Value, cancellationToken).ConfigureAwait(false);
             }
         }
 

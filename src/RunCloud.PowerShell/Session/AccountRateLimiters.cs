@@ -13,13 +13,17 @@ namespace RunCloud.PowerShell.Session
     /// </summary>
     internal static class AccountRateLimiters
     {
-        private static readonly ConcurrentDictionary<string, RateLimiter> s_limiters = new ConcurrentDictionary<string, RateLimiter>(StringComparer.Ordinal);
+        // Keyed by the clock too (by reference): production has one clock, Clock.Real, so one limiter per account; a
+        // test that injects its own clock gets limiters of its own that pace by it and never meet production's.
+        private static readonly ConcurrentDictionary<(Clock Clock, string Key), RateLimiter> s_limiters =
+            new ConcurrentDictionary<(Clock Clock, string Key), RateLimiter>();
 
-        public static RateLimiter For(Uri baseUri, string credentialIdentity, int limit, TimeSpan window)
+        public static RateLimiter For(Uri baseUri, string credentialIdentity, int limit, TimeSpan window, Clock? clock = null)
         {
             string key = string.Join("|", baseUri.AbsoluteUri.ToLowerInvariant(), credentialIdentity,
                 limit.ToString(CultureInfo.InvariantCulture), window.Ticks.ToString(CultureInfo.InvariantCulture));
-            return s_limiters.GetOrAdd(key, _ => new RateLimiter(limit, window));
+            Clock paceBy = clock ?? Clock.Real;
+            return s_limiters.GetOrAdd((paceBy, key), _ => new RateLimiter(limit, window, paceBy));
         }
     }
 }

@@ -26,18 +26,19 @@ namespace RunCloud.PowerShell.Session
 
         internal RunCloudConnection(Uri baseUri, string apiVersion, RunCloudCredential credential, string credentialSource,
             RetryPolicy retry, int rateLimit, TimeSpan rateLimitWindow, IWebProxy? proxy, HttpMessageHandler? transport = null,
-            RateLimiter? limiter = null)
+            RateLimiter? limiter = null, Clock? clock = null)
         {
             BaseUri = baseUri;
             ApiVersion = apiVersion;
             _credential = credential;
             CredentialSource = credentialSource;
             RetryPolicy = retry;
-            _limiter = limiter ?? new RateLimiter(rateLimit, rateLimitWindow);
+            // A shared limiter (Session/AccountRateLimiters) brings its own clock; the retry handler paces by the same one.
+            _limiter = limiter ?? new RateLimiter(rateLimit, rateLimitWindow, clock);
             Proxy = (proxy as WebProxy)?.Address;
 
             HttpMessageHandler inner = transport ?? CreateTransport(proxy);
-            var chain = new RetryHandler(retry, _limiter)
+            var chain = new RetryHandler(retry, _limiter, clock ?? _limiter.Clock)
             {
                 InnerHandler = new RateLimitHandler(_limiter)
                 {
@@ -124,6 +125,7 @@ namespace RunCloud.PowerShell.Session
 
         private static HttpMessageHandler CreateTransport(IWebProxy? proxy)
         {
+            OfferTls12();
             var handler = new HttpClientHandler
             {
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
@@ -137,6 +139,20 @@ namespace RunCloud.PowerShell.Session
             }
 
             return handler;
+        }
+
+        /// <summary>
+        /// On .NET Framework (Windows PowerShell 5.1) HttpClient takes its protocols from ServicePointManager, which in
+        /// many processes offers TLS 1.0 only; RunCloud wants TLS 1.2. Adds it, keeping what the process set. The
+        /// default "SystemDefault" (0, the OS decides) and .NET (which ignores the setting) are left alone.
+        /// </summary>
+        private static void OfferTls12()
+        {
+            SecurityProtocolType protocols = ServicePointManager.SecurityProtocol;
+            if ((int)protocols != 0 && (protocols & SecurityProtocolType.Tls12) == 0)
+            {
+                ServicePointManager.SecurityProtocol = protocols | SecurityProtocolType.Tls12;
+            }
         }
 
         /// <summary>

@@ -1,0 +1,27 @@
+# Pure helpers of bench/Invoke-Benchmark.ps1, dot-sourced by it and by tests/pester/Bench.Tests.ps1.
+
+# -Figure as given: an int array, or one string such as '4,5' (what `pwsh -File ... -Figure 4,5` passes). Every entry
+# must be one of the five figures; anything else is an error rather than a run that silently measures nothing.
+function ConvertTo-FigureList([string[]] $Figure) {
+    $numbers = [System.Collections.Generic.SortedSet[int]]::new()
+    foreach ($token in @($Figure | ForEach-Object { "$_" -split '[,\s]+' } | Where-Object { $_ -ne '' })) {
+        $n = 0
+        if (-not [int]::TryParse($token, [ref] $n) -or $n -lt 1 -or $n -gt 5) {
+            throw "Unknown figure '$token': the figures are 1, 2, 3, 4 and 5 (e.g. -Figure 4,5)."
+        }
+        [void]$numbers.Add($n)
+    }
+    if ($numbers.Count -eq 0) { throw "Unknown figure '$($Figure -join ',')': the figures are 1, 2, 3, 4 and 5 (e.g. -Figure 4,5)." }
+    [int[]]@($numbers)
+}
+
+# Figure 5's ideal: the earliest the last of $Calls requests may start under a client-side sliding window of $Limit
+# requests per $WindowSeconds: the first $Limit go at once, each next $Limit one window later.
+function Get-SlidingWindowIdeal([int] $Calls, [int] $Limit, [double] $WindowSeconds) {
+    if ($Calls -le 0 -or $Limit -le 0) { return 0.0 }
+    [Math]::Floor(($Calls - 1) / $Limit) * $WindowSeconds
+}
+
+# The seed integration's calls for the same change, COMPUTED from its algorithm (it is not run): per add a POST, a GET
+# of the SSL and a PUT redeploy; per removal a GET of the first page (to find the id) and the DELETE.
+function Get-SeedIntegrationCalls([int] $Adds, [int] $Removals) { $Adds * 3 + $Removals * 2 }
