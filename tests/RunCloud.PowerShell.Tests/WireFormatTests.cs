@@ -44,7 +44,7 @@ namespace RunCloud.PowerShell.Tests
             var (mock, bodies) = Recording();
             using var connection = ClientFactory.Create(mock);
             await connection.CreateService().InstallSslAsync(1001, 2001, new SslInstallRequest(), CancellationToken.None);
-            await connection.Api.SendAsync(HttpMethod.Patch, "servers/1/webapps/2/ssl/3",
+            await connection.Api.SendAsync(new HttpMethod("PATCH"), "servers/1/webapps/2/ssl/3",
                 new Dictionary<string, object?> { ["enableHsts"] = true, ["enableHttp"] = null, ["nested"] = new Dictionary<string, object?> { ["a"] = null, ["b"] = 1 } },
                 CancellationToken.None);
             JObject install = JObject.Parse(bodies[0]);
