@@ -225,20 +225,16 @@ catch {
     exit 2
 }
 
-# 3. Sync. A marker file remembers a failed SSL redeploy, so the next run redeploys even if nothing else changes.
-$sslPending = Join-Path (Split-Path -Parent $LogPath) 'runcloud-sync.ssl-pending'
+# 3. Sync. A redeploy a previous run could not finish (a failure, a crash) is remembered by the module's journal, per
+#    account + server + web app, and finished by this run on its own (it says so in a warning and in FinishedPending).
 $sync = @{ Prune = $Prune; Exclude = $Exclude; MaxRemove = $MaxRemove; NoSslReset = $NoSslReset; Www = $Www; Confirm = $false }
-if ((Test-Path $sslPending) -and -not $NoSslReset) {
-    Write-Log 'The previous run could not redeploy the SSL certificate: redeploying it in this run (-ResetSsl).' 'WARN'
-    $sync.ResetSsl = $true
-}
 $syncErrors = @()
 try {
     if ($syncInput.ContainsKey('Path')) {
-        $result = Sync-RunCloudDomain -Path $syncInput.Path @sync -ErrorAction SilentlyContinue -ErrorVariable syncErrors
+        $result = Sync-RunCloudDomain -Path $syncInput.Path @sync -ErrorAction SilentlyContinue -ErrorVariable syncErrors -WarningVariable syncWarnings -WarningAction SilentlyContinue
     }
     else {
-        $result = $syncInput.InputObject | Sync-RunCloudDomain @sync -ErrorAction SilentlyContinue -ErrorVariable syncErrors
+        $result = $syncInput.InputObject | Sync-RunCloudDomain @sync -ErrorAction SilentlyContinue -ErrorVariable syncErrors -WarningVariable syncWarnings -WarningAction SilentlyContinue
     }
 }
 catch {
@@ -255,6 +251,8 @@ if (-not $result) {
     exit 2
 }
 
+foreach ($warning in $syncWarnings) { Write-Log "$warning" 'WARN' }
+foreach ($finished in $result.FinishedPending) { Write-Log "finished what a previous run left owed: $finished" 'WARN' }
 foreach ($name in $result.Added) { Write-Log "added $name" }
 foreach ($name in $result.Removed) { Write-Log "removed $name" }
 foreach ($skip in $result.Skipped) { Write-Log "skipped $($skip.Name): $($skip.Reason)" 'WARN' }
@@ -262,13 +260,6 @@ foreach ($failure in $result.Failed) { Write-Log "FAILED $($failure.Action) $($f
 Write-Log ("Sync ended in {0:0.0} s: {1} added, {2} removed, {3} unchanged, {4} skipped, {5} failed; SSL redeployed: {6}; {7} API calls." -f
     ((Get-Date) - $started).TotalSeconds, $result.Added.Count, $result.Removed.Count, $result.Unchanged.Count,
     $result.Skipped.Count, $result.Failed.Count, $result.SslRedeployed, $result.ApiCalls) $(if ($result.Success) { 'INFO' } else { 'ERROR' })
-
-if (@($result.Failed | Where-Object Action -EQ 'RedeploySsl').Count -gt 0) {
-    Set-Content -Path $sslPending -Value (Get-Date -Format o)
-}
-elseif ($sync.ContainsKey('ResetSsl') -and $result.SslRedeployed) {
-    Remove-Item -Path $sslPending -ErrorAction SilentlyContinue
-}
 
 if (-not $result.Success) { exit 1 }
 exit 0

@@ -198,18 +198,86 @@ require_once ABSPATH . 'wp-settings.php';
             Assert.Throws<CredentialNotFoundException>(() => CredentialResolver.ValidateApiKey(key, "-ApiKey"));
         }
 
+        private static string WriteTemp(string php)
+        {
+            string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "wp-config-" + Guid.NewGuid().ToString("N") + ".php");
+            System.IO.File.WriteAllText(path, php);
+            return path;
+        }
+
+        private const string Creds = "<?php\ndefine('WU_RUNCLOUD_API_TOKEN', 'tok-from-file');\n";
+
+        [Theory]
+        [InlineData("if (getenv('WP_ENV') === 'staging') {\n  define('WU_RUNCLOUD_APP_ID', 2002);\n} else {\n  define('WU_RUNCLOUD_APP_ID', 2001);\n}\n", "lines 4, 6")]
+        [InlineData("if ($_SERVER['HTTP_HOST'] === 'staging.example.com')\n  define('WU_RUNCLOUD_APP_ID', 2002);\n", "line 4")]
+        [InlineData("if (WP_DEBUG):\n  define('WU_RUNCLOUD_APP_ID', 2002);\nendif;\n", "line 4")]
+        [InlineData("define('WU_RUNCLOUD_APP_ID', 2001);\ndefine('WU_RUNCLOUD_APP_ID', 9);\n", "lines 3, 4")]
+        [InlineData("define('WU_RUNCLOUD_APP_ID', getenv('RC_APP'));\n", "getenv('RC_APP')")]
+        [InlineData("define('WU_RUNCLOUD_APP_ID', $staging ? 2002 : 2001);\n", "cannot evaluate")]
+        public void WpConfig_AmbiguousIds_AreAnErrorNamingTheLines_UnlessTheIdsArePassed(string tail, string expected)
+        {
+            string path = WriteTemp(Creds + tail);
+            try
+            {
+                var ex = Assert.Throws<WpConfigException>(() => CredentialResolver.FromWpConfig(path));
+                Assert.Contains("WU_RUNCLOUD_APP_ID", ex.Message);
+                Assert.True(ex.Message.IndexOf(expected, StringComparison.Ordinal) >= 0, ex.Message);
+                Assert.Contains("-WebAppId", ex.Message);
+                Assert.DoesNotContain("tok-from-file", ex.Message);
+
+                var r = CredentialResolver.FromWpConfig(path, serverIdGiven: false, webAppIdGiven: true);
+                Assert.Null(r.WebAppId);
+                Assert.Equal("Bearer tok-from-file", r.Credential.CreateHeader().ToString());
+            }
+            finally
+            {
+                System.IO.File.Delete(path);
+            }
+        }
+
         [Fact]
-        public void WpConfigTokenWinsAndDuplicatesWarn()
+        public void WpConfig_ConstIsRecognised_AndOtherConditionalsDoNotMatter()
+        {
+            string path = WriteTemp(Creds + "const WU_RUNCLOUD_SERVER_ID = 1001;\nconst WU_RUNCLOUD_APP_ID = '2001';\nif (WP_DEBUG) { define('SAVEQUERIES', true); }\n$x = ['a' => '{'];\n");
+            try
+            {
+                var r = CredentialResolver.FromWpConfig(path);
+                Assert.Equal(1001, r.ServerId);
+                Assert.Equal(2001, r.WebAppId);
+            }
+            finally
+            {
+                System.IO.File.Delete(path);
+            }
+        }
+
+        [Fact]
+        public void WpConfig_CredentialFromGetenv_IsRefusedClearly()
+        {
+            string path = WriteTemp("<?php\ndefine('WU_RUNCLOUD_API_TOKEN', getenv('RC_TOKEN'));\n");
+            try
+            {
+                var ex = Assert.Throws<WpConfigException>(() => CredentialResolver.FromWpConfig(path));
+                Assert.Contains("WU_RUNCLOUD_API_TOKEN on line 2 takes its value from getenv('RC_TOKEN')", ex.Message);
+            }
+            finally
+            {
+                System.IO.File.Delete(path);
+            }
+        }
+
+        [Fact]
+        public void WpConfigTokenWinsAndDuplicatesAreRefused()
         {
             string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "wp-config-" + Guid.NewGuid().ToString("N") + ".php");
             System.IO.File.WriteAllText(path, "<?php\ndefine('WU_RUNCLOUD_API_KEY', 'k');\ndefine('WU_RUNCLOUD_API_SECRET', 's');\n" +
                 "define('WU_RUNCLOUD_API_TOKEN', 'tok-from-file');\ndefine('WU_RUNCLOUD_APP_ID', '2001');\ndefine('WU_RUNCLOUD_APP_ID', '9');\n");
             try
             {
-                var r = CredentialResolver.FromWpConfig(path);
+                var ex = Assert.Throws<WpConfigException>(() => CredentialResolver.FromWpConfig(path));
+                Assert.Contains("WU_RUNCLOUD_APP_ID is defined 2 times (lines 5, 6)", ex.Message);
+                var r = CredentialResolver.FromWpConfig(path, webAppIdGiven: true);
                 Assert.Equal("Bearer tok-from-file", r.Credential.CreateHeader().ToString());
-                Assert.Equal(2001, r.WebAppId);
-                Assert.Contains(r.Warnings, w => w.Contains("WU_RUNCLOUD_APP_ID"));
             }
             finally
             {

@@ -52,12 +52,12 @@ namespace RunCloud.PowerShell.Tests
         {
             using RunCloudConnection token = ClientFactory.Create(new HttpStub());
             using RunCloudConnection basic = ClientFactory.Create(new HttpStub(), basic: true);
-            AppStateKey a = token.StateKey(1, 2);
-            Assert.Equal(a, token.StateKey(1, 2));
-            Assert.NotEqual(a, token.StateKey(1, 3));
-            Assert.NotEqual(a, token.StateKey(4, 2));
-            Assert.NotEqual(a.Account, basic.StateKey(1, 2).Account);
-            foreach (string text in new[] { a.FileStem, basic.StateKey(1, 2).FileStem, a.ToString() })
+            AppStateKey a = Commands.StateKeys.For(token, 1, 2);
+            Assert.Equal(a, Commands.StateKeys.For(token, 1, 2));
+            Assert.NotEqual(a, Commands.StateKeys.For(token, 1, 3));
+            Assert.NotEqual(a, Commands.StateKeys.For(token, 4, 2));
+            Assert.NotEqual(a.Account, Commands.StateKeys.For(basic, 1, 2).Account);
+            foreach (string text in new[] { a.FileStem, Commands.StateKeys.For(basic, 1, 2).FileStem, a.ToString() })
             {
                 Assert.DoesNotContain(ClientFactory.Token, text);
                 Assert.DoesNotContain(ClientFactory.ApiSecret, text);

@@ -294,3 +294,38 @@ Describe 'Cancellation' -Tag Reliability {
         }
     }
 }
+
+Describe 'Crash and re-run: the process killed between every pair of steps of a sync' -Tag Reliability {
+    # The scenario's sync has 13 step boundaries: listed, journal written, 6 adds, 4 removals, SSL redeployed.
+    # A child pwsh runs the sync with RUNCLOUD_TEST_CRASH_AT_STEP = N and kills itself (SIGKILL, no cleanup) at the
+    # N-th boundary; the parent then runs the same sync again and checks convergence on the emulator's state.
+    BeforeDiscovery { $script:CrashSteps = 1..13 | ForEach-Object { @{ Step = $_ } } }
+
+    It 'killed at step <Step>, a re-run converges: exact list, nothing wanted removed, the certificate covers every name' -ForEach $script:CrashSteps {
+        $sc = New-Scenario
+        try {
+            $pwsh = Get-TestPwshCommand
+            $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+            $names = ($sc.Desired | ForEach-Object { "'$_'" }) -join ','
+            $child = @"
+Import-Module '$script:ModulePath'
+Connect-RunCloud -BaseUri '$($sc.Emulator.BaseUri)' -Token (ConvertTo-SecureString '$($sc.Emulator.Token)' -AsPlainText -Force) -ServerId $S -WebAppId $W -RateLimit 0
+`$null = Sync-RunCloudDomain -Domain $names -Prune
+"@
+            $env:RUNCLOUD_TEST_CRASH_AT_STEP = "$Step"
+            try { $out = & $exe @rest -NoProfile -NonInteractive -Command $child 2>&1 | ForEach-Object { "$_" } }
+            finally { Remove-Item Env:RUNCLOUD_TEST_CRASH_AT_STEP }
+            $LASTEXITCODE | Should -Not -Be 0 -Because 'the child was killed'
+            ($out -join "`n") | Should -BeLike "*RUNCLOUD-CRASH-POINT ${Step}:*" -Because 'the kill happened at the intended step'
+
+            $again = Sync-RunCloudDomain -Domain $sc.Desired -Prune -WarningAction SilentlyContinue
+            $again.Success | Should -BeTrue -Because ($again.Failed | Out-String)
+            if ($Step -ge 2) {
+                $again.SslRedeployed | Should -BeTrue -Because 'a journal written before the first change makes the re-run finish the redeploy'
+            }
+            Assert-Converged $sc
+            @(Get-OwedJournal) | Should -BeNullOrEmpty -Because 'nothing is owed after the re-run'
+        }
+        finally { Stop-Scenario $sc }
+    }
+}

@@ -55,8 +55,8 @@ Describe 'SSL cmdlets against the emulator' {
         $e.GetUncoveredDomains($Defaults::ServerId, $Defaults::NoSslWebAppId) | Should -BeNullOrEmpty
     }
 
-    It 'Reset-RunCloudSsl -Reinstall uninstalls then installs' {
-        Reset-RunCloudSsl -Reinstall
+    It 'Reset-RunCloudSsl -Reinstall uninstalls then installs (here: a switch to the staging environment)' {
+        Reset-RunCloudSsl -Reinstall -Environment staging
         $mutating = Get-RunCloudEmulatorRequest | Where-Object Method -In 'POST', 'PUT', 'DELETE', 'PATCH'
         ($mutating.Method -join ',') | Should -Be 'DELETE,POST'
         (Get-RunCloudSsl).Installed | Should -BeTrue

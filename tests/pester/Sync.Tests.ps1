@@ -119,7 +119,8 @@ Sync-RunCloudDomain -Domain new1.example.com, new2.example.com, new3.example.com
         { Sync-RunCloudDomain -Domain $half -Prune } | Should -Throw -ErrorId 'RunCloudSyncTooManyRemovals,*'
         try { Sync-RunCloudDomain -Domain $half -Prune } catch { $err = $_ }
         $err.Exception.Message | Should -BeLike '*remove 38 domains*'
-        $err.Exception.Message | Should -BeLike '*-Force*'
+        $err.Exception.Message | Should -BeLike '*-MaxRemove 38*'
+        $err.Exception.Message | Should -Not -BeLike '*-Force*'
         Get-Mutations | Should -BeNullOrEmpty
         (Get-Names).Count | Should -Be 90
 
@@ -127,17 +128,33 @@ Sync-RunCloudDomain -Domain new1.example.com, new2.example.com, new3.example.com
         $r.Removed.Count | Should -Be 38
     }
 
-    It 'lets -Force pass the -MaxRemove guard' {
-        $r = Sync-RunCloudDomain -Domain ($script:Desired | Select-Object -First 50) -Prune -Force
-        $r.Removed.Count | Should -Be 38
-        (Get-Names).Count | Should -Be 52
+    It '-Force only skips the prompt: it does not pass the -MaxRemove guard' {
+        { Sync-RunCloudDomain -Domain ($script:Desired | Select-Object -First 50) -Prune -Force } | Should -Throw -ErrorId 'RunCloudSyncTooManyRemovals,*'
+        Get-Mutations | Should -BeNullOrEmpty
+        (Get-Names).Count | Should -Be 90
     }
 
-    It 'refuses to prune from an empty desired list unless -Force' {
+    It 'refuses to prune from an empty desired list, even with -Force, unless -AllowEmptySource' {
         { Sync-RunCloudDomain -Domain @() -Prune -MaxRemove 1000 } | Should -Throw -ErrorId 'RunCloudSyncEmptySource,*'
-        { @() | Sync-RunCloudDomain -Prune -MaxRemove 1000 } | Should -Throw -ErrorId 'RunCloudSyncEmptySource,*'
+        { @() | Sync-RunCloudDomain -Prune -MaxRemove 1000 -Force } | Should -Throw -ErrorId 'RunCloudSyncEmptySource,*'
         { Sync-RunCloudDomain -Domain 'not a domain', 'https://x.example.com/' -Prune -MaxRemove 1000 } | Should -Throw -ErrorId 'RunCloudSyncEmptySource,*'
         @(Get-RunCloudEmulatorRequest) | Should -BeNullOrEmpty
+        $r = Sync-RunCloudDomain -Domain @() -Prune -MaxRemove 1000 -AllowEmptySource
+        (Get-Names | Sort-Object) | Should -Be (@($script:Primary, $script:TestDomain) | Sort-Object)
+        $r.Removed.Count | Should -Be 88
+    }
+
+    It 'an invalid desired entry stops the prune, and the domain it names is never removed' {
+        $desired = @($script:Desired | Select-Object -First 85 | Where-Object { $_ -ne 's81.example.com' }) + 'https://s81.example.com/'
+        $r = Sync-RunCloudDomain -Domain $desired -Prune -ErrorVariable syncErrors -ErrorAction SilentlyContinue
+        $syncErrors.FullyQualifiedErrorId | Should -Contain 'RunCloudSyncPruneStopped,RunCloud.PowerShell.Commands.SyncRunCloudDomainCommand'
+        $r.Success | Should -BeFalse
+        $r.Removed | Should -BeNullOrEmpty
+        Get-RunCloudEmulatorRequest -Method DELETE | Should -BeNullOrEmpty
+        $r.Added.Count | Should -Be 5   # n1..n5 still added
+        $r2 = Sync-RunCloudDomain -Domain $desired -Prune -AllowInvalidEntries
+        Get-Names | Should -Contain 's81.example.com'
+        @($r2.Removed | Sort-Object) | Should -Be @(82..88 | ForEach-Object { "s$_.example.com" })
     }
 
     It 'never removes excluded names and never adds them' {
@@ -150,8 +167,8 @@ Sync-RunCloudDomain -Domain new1.example.com, new2.example.com, new3.example.com
         @(Get-RunCloudEmulatorRequest -Method POST | Where-Object Body -like '*skip-me*') | Should -BeNullOrEmpty
     }
 
-    It 'keeps the primary domain and the RunCloud test domain, even with -Force' {
-        $r = Sync-RunCloudDomain -Domain 's1.example.com' -Prune -Force
+    It 'keeps the primary domain and the RunCloud test domain, even with -Force and a raised -MaxRemove' {
+        $r = Sync-RunCloudDomain -Domain 's1.example.com' -Prune -Force -MaxRemove 100
         Get-Names | Should -Contain $script:Primary
         Get-Names | Should -Contain $script:TestDomain
         ($r.Skipped | Where-Object Name -eq $script:Primary).Reason | Should -BeLike '*primary*'
@@ -234,6 +251,66 @@ Describe 'Sync-RunCloudDomain: a failed SSL redeploy is finished by -ResetSsl' {
         $again.SslRedeployed | Should -BeTrue
         @(Get-Mutations | ForEach-Object Method) | Should -Be @('PUT')
         $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+    }
+
+    It 'the journal makes the next run finish the redeploy by itself (no -ResetSsl) and say so' {
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 1 -Method PUT -Path 'servers/*/webapps/*/ssl/*'
+        $null = Sync-RunCloudDomain -Domain 'late1.example.com' -ErrorAction SilentlyContinue
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -Contain 'late1.example.com'
+        @(Get-OwedJournal).Count | Should -Be 1
+
+        $script:e.ClearRequests()
+        $again = Sync-RunCloudDomain -Domain 'late1.example.com' -WarningVariable warnings -WarningAction SilentlyContinue
+        $again.Added | Should -BeNullOrEmpty
+        $again.SslRedeployed | Should -BeTrue
+        $again.FinishedPending | Should -Not -BeNullOrEmpty
+        ($warnings -join ' ') | Should -BeLike '*left work unfinished*SSL redeploy owed*'
+        @(Get-Mutations | ForEach-Object Method) | Should -Be @('PUT')
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+        @(Get-OwedJournal) | Should -BeNullOrEmpty
+
+        $script:e.ClearRequests()
+        $null = Sync-RunCloudDomain -Domain 'late1.example.com'
+        Get-Mutations | Should -BeNullOrEmpty
+    }
+
+    It 'the journal is per app: app B never clears app A''s owed redeploy' {
+        $script:e.State.InstallSsl(1001, 2002) | Out-Null
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 1 -Method PUT -Path 'servers/1001/webapps/2001/ssl/*'
+        $null = Sync-RunCloudDomain -Domain 'a1.example.com' -WebAppId 2001 -ErrorAction SilentlyContinue
+        $null = Sync-RunCloudDomain -Domain 'b1.example.com' -WebAppId 2002
+        $script:e.ClearRequests()
+        $again = Sync-RunCloudDomain -Domain 'a1.example.com' -WebAppId 2001 -WarningAction SilentlyContinue
+        $again.SslRedeployed | Should -BeTrue
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+    }
+
+    It 'a second run on the same app (another process) stops with RunCloudAppLocked, having sent nothing' {
+        # The child's add takes 5 s to answer; while it hangs, the child holds the app's lock.
+        Add-RunCloudEmulatorFault -Kind Latency -LatencyMilliseconds 5000 -Count 1 -Method POST -Path 'servers/*/webapps/*/domains' | Out-Null
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $child = @"
+Import-Module '$script:ModulePath'
+Connect-RunCloud -BaseUri '$($script:e.BaseUri)' -Token (ConvertTo-SecureString '$($script:e.Token)' -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
+"@
+        $job = Start-ThreadJob { param($exe, $rest, $child) & $exe @rest -NoProfile -NonInteractive -Command $child 2>&1 } -ArgumentList $exe, $rest, $child
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not @(Get-RunCloudEmulatorRequest -Method GET -Path 'servers/1001/webapps/2001/domains').Count -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $script:e.ClearRequests()
+            $err = $null
+            try { Sync-RunCloudDomain -Domain 'parent.example.com' -LockTimeout 0 } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.FullyQualifiedErrorId | Should -BeLike 'RunCloudAppLocked,*'
+            $err.Exception.Message | Should -BeLike '*Another run is changing*Nothing was changed*'
+            @(Get-RunCloudEmulatorRequest | Where-Object { $_.Body -like '*parent*' -or $_.Method -eq 'GET' }) | Should -BeNullOrEmpty
+        }
+        finally { $null = $job | Wait-Job -Timeout 60; $job | Remove-Job -Force }
+        $r = Sync-RunCloudDomain -Domain 'parent.example.com' -LockTimeout 0
+        $r.Added | Should -Be @('parent.example.com')
+        Get-Names | Should -Contain 'child.example.com'
     }
 
     It 'refuses -ResetSsl together with -NoSslReset before any call' {

@@ -121,7 +121,7 @@ namespace RunCloud.PowerShell.Api
         {
             JToken? id = item["id"];
             if (id == null) return null;
-            if (id.Type == JTokenType.Integer) return (long)id;
+            if (id.Type == JTokenType.Integer) return id is JValue v && v.Value is System.Numerics.BigInteger ? (long?)null : (long)id;
             return long.TryParse((string?)id, NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed) ? parsed : (long?)null;
         }
 

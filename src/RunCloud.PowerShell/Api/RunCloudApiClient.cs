@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Api
 {
@@ -38,13 +39,15 @@ namespace RunCloud.PowerShell.Api
         public Task<JToken> GetAsync(string path, CancellationToken ct, IDictionary<string, string>? query = null) =>
             SendAsync(HttpMethod.Get, path, null, ct, query);
 
+        /// <param name="nonRepeatable">The request has a costly effect (add domain, SSL install or redeploy): never re-sent
+        /// after an ambiguous failure (see <see cref="RequestProperties.NonRepeatable"/>).</param>
         public async Task<JToken> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct,
-            IDictionary<string, string>? query = null)
+            IDictionary<string, string>? query = null, bool nonRepeatable = false)
         {
             Enter(method.Method, path);
             try
             {
-                return await SendCoreAsync(method, path, body, ct, query).ConfigureAwait(false);
+                return await SendCoreAsync(method, path, body, ct, query, nonRepeatable).ConfigureAwait(false);
             }
             finally
             {
@@ -53,10 +56,11 @@ namespace RunCloud.PowerShell.Api
         }
 
         private async Task<JToken> SendCoreAsync(HttpMethod method, string path, object? body, CancellationToken ct,
-            IDictionary<string, string>? query)
+            IDictionary<string, string>? query, bool nonRepeatable)
         {
             Uri uri = BuildUri(path, query);
             using var request = new HttpRequestMessage(method, uri);
+            if (nonRepeatable) request.Properties[RequestProperties.NonRepeatable] = true;
             request.Headers.Accept.ParseAdd("application/json");
             if (body != null)
             {
@@ -64,7 +68,8 @@ namespace RunCloud.PowerShell.Api
                 request.Content = new StringContent(json, Encoding.UTF8, "application/json");
             }
 
-            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            // ResponseHeadersRead: the body is already buffered, bounded in time and size, inside the handler chain (ExchangeHandler).
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             string text = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             int status = (int)response.StatusCode;
             JToken? parsed = TryParse(text);
@@ -76,7 +81,7 @@ namespace RunCloud.PowerShell.Api
                         $"RunCloud answered {status} to {method.Method} {uri.AbsolutePath} with a body that is not valid JSON.",
                         "Run the command again; if it persists, RunCloud (or a proxy in between) is returning something other than the API's JSON.",
                         status, method: method.Method, path: uri.AbsolutePath,
-                        mayHaveBeenApplied: !HttpMethods.IsIdempotent(method.Method));
+                        mayHaveBeenApplied: nonRepeatable || !HttpMethods.IsIdempotent(method.Method));
                 }
 
                 return parsed;
@@ -86,7 +91,7 @@ namespace RunCloud.PowerShell.Api
             // The ids named in the error are the ones this request used (read back from its path), never a connection default.
             ApiPaths.ReadIds(path, out long? serverId, out long? webAppId);
             throw RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
-                message, ReadValidationErrors(parsed), RetryAfterHeader.Read(response), serverId, webAppId, UsesApiKey);
+                message, ReadValidationErrors(parsed), RetryAfterHeader.Read(response), serverId, webAppId, response.Headers.Location, usedApiKey: UsesApiKey);
         }
 
         /// <summary>True when the connection authenticates with API key + secret (v2 Basic): a 401 then hints at API tokens.</summary>
@@ -144,8 +149,17 @@ namespace RunCloud.PowerShell.Api
                     method: "GET", path: path);
             }
 
-            JToken? pagination = obj["meta"]?["pagination"];
-            return new ApiPage(data, page, perPage, (int?)pagination?["total"], (int?)pagination?["total_pages"]);
+            try
+            {
+                JObject? pagination = Json.ObjectOrNull(Json.ObjectOrNull(obj, "meta", "meta"), "pagination", "meta.pagination");
+                return new ApiPage(data, page, perPage, Json.IntOrNull(pagination?["total"], "meta.pagination.total"),
+                    Json.IntOrNull(pagination?["total_pages"], "meta.pagination.total_pages"));
+            }
+            catch (InvalidResponseDataException ex)
+            {
+                ApiPaths.ReadIds(path, out long? serverId, out long? webAppId);
+                throw RunCloudApiException.InvalidData(ex, "GET", path, serverId, webAppId);
+            }
         }
 
         private Uri BuildUri(string path, IDictionary<string, string>? query)

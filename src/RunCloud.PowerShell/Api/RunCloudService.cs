@@ -18,11 +18,23 @@ namespace RunCloud.PowerShell.Api
     {
         private readonly RunCloudApiClient _api;
         private readonly IRunCloudLog? _log;
+        private readonly IRunCloudConnection? _owner;
+
+        /// <summary>Where the operations report what they decide.</summary>
+        public IRunCloudLog? Log => _log;
+
+        /// <summary>Every object this service returns remembers the connection it came through.</summary>
+        private T Bind<T>(T value) where T : IConnectionBound
+        {
+            value.Connection = _owner;
+            return value;
+        }
 
         /// <param name="api">The JSON client of a connection (RunCloudConnection.CreateService passes its own).</param>
         /// <param name="log">Where to report what the operations decide (e.g. a retry after an ambiguous failure); the Commands layer passes its own.</param>
-        public RunCloudService(RunCloudApiClient api, IRunCloudLog? log = null)
+        public RunCloudService(RunCloudApiClient api, IRunCloudLog? log = null, IRunCloudConnection? owner = null)
         {
+            _owner = owner;
             _api = api;
             _log = log;
         }
@@ -31,7 +43,7 @@ namespace RunCloud.PowerShell.Api
         public async Task<string> PingAsync(CancellationToken ct)
         {
             JToken answer = await _api.GetAsync(ApiPaths.Ping, ct).ConfigureAwait(false);
-            return (answer as JObject)?["message"]?.Type == JTokenType.String ? (string)answer["message"]! : "OK";
+            return (answer as JObject)?["message"]?.Type == JTokenType.String ? ServerText.Escape((string)answer["message"]!) : "OK";
         }
 
         /// <summary>The account's servers, page by page from <paramref name="firstPage"/>; <paramref name="search"/> narrows on RunCloud's side.</summary>
@@ -54,7 +66,7 @@ namespace RunCloud.PowerShell.Api
             IReadOnlyList<JObject>? page;
             while ((page = await pages.NextAsync(ct).ConfigureAwait(false)) != null)
             {
-                all.AddRange(page.Select(o => RunCloudDomain.FromJson(o, s, w)));
+                all.AddRange(page.Select(o => Bind(RunCloudDomain.FromJson(o, s, w))));
                 onPage?.Invoke(pages.Page, pages.TotalPages);
             }
 
@@ -70,7 +82,7 @@ namespace RunCloud.PowerShell.Api
             {
                 foreach (JObject o in page)
                 {
-                    if (string.Equals((string?)o["name"], name, StringComparison.OrdinalIgnoreCase)) return RunCloudDomain.FromJson(o, s, w);
+                    if (string.Equals(Json.Str(o, "name"), name, StringComparison.OrdinalIgnoreCase)) return Bind(RunCloudDomain.FromJson(o, s, w));
                 }
             }
 
@@ -85,7 +97,7 @@ namespace RunCloud.PowerShell.Api
             IReadOnlyList<JObject>? page;
             for (int read = 0; read < maxPages && (page = await pages.NextAsync(ct).ConfigureAwait(false)) != null; read++)
             {
-                items.AddRange(page.Select(o => (Json.LongOrNull(o, "id") ?? 0, (string?)o["name"] ?? string.Empty)));
+                items.AddRange(page.Select(o => (Json.LongOrNull(o, "id") ?? 0, ServerText.Escape(Json.Str(o, "name")))));
             }
 
             return items;
@@ -105,9 +117,9 @@ namespace RunCloud.PowerShell.Api
             {
                 try
                 {
-                    JToken answer = await _api.SendAsync(HttpMethod.Post, ApiPaths.Domains(s, w), request.ToBody(), ct).ConfigureAwait(false);
+                    JToken answer = await _api.SendAsync(HttpMethod.Post, ApiPaths.Domains(s, w), request.ToBody(), ct, nonRepeatable: true).ConfigureAwait(false);
                     JObject? obj = Unwrap(answer);
-                    RunCloudDomain? domain = obj != null && obj["id"] != null ? RunCloudDomain.FromJson(obj, s, w) : null;
+                    RunCloudDomain? domain = obj != null && obj["id"] != null ? Bind(RunCloudDomain.FromJson(obj, s, w)) : null;
                     return new AddResult(attempt == 1 ? AddOutcome.Added : AddOutcome.Recovered, domain);
                 }
                 catch (RunCloudApiException ex) when (IsAlreadyTaken(ex))
@@ -152,11 +164,11 @@ namespace RunCloud.PowerShell.Api
             try
             {
                 JToken answer = await _api.GetAsync(ApiPaths.Ssl(s, w), ct).ConfigureAwait(false);
-                return RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w);
+                return Bind(RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w));
             }
             catch (RunCloudApiException ex) when (ex.StatusCode == 404 && IsNoSslMessage(ex.ApiMessage))
             {
-                return new RunCloudSsl { ServerId = s, WebAppId = w, Installed = false, Message = ex.ApiMessage };
+                return Bind(new RunCloudSsl { ServerId = s, WebAppId = w, Installed = false, Message = ex.ApiMessage });
             }
         }
 
@@ -167,14 +179,23 @@ namespace RunCloud.PowerShell.Api
             return (Json.Bool(o, "advancedSSL"), Json.Bool(o, "autoSSL"));
         }
 
+        /// <summary>PUT .../ssl/{id}: a certificate issuance, so never re-sent after an ambiguous failure (see SslRedeployer).</summary>
         public Task RedeploySslAsync(long s, long w, long sslId, CancellationToken ct) =>
-            _api.SendAsync(HttpMethod.Put, ApiPaths.Ssl(s, w, sslId), null, ct);
+            _api.SendAsync(HttpMethod.Put, ApiPaths.Ssl(s, w, sslId), null, ct, nonRepeatable: true);
 
         public async Task<RunCloudSsl> InstallSslAsync(long s, long w, SslInstallRequest request, CancellationToken ct)
         {
-            JToken answer = await _api.SendAsync(HttpMethod.Post, ApiPaths.Ssl(s, w), request.ToBody(), ct).ConfigureAwait(false);
-            return RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w);
+            JToken answer = await _api.SendAsync(HttpMethod.Post, ApiPaths.Ssl(s, w), request.ToBody(), ct, nonRepeatable: true).ConfigureAwait(false);
+            return Bind(RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w));
         }
+
+        /// <summary>PATCH .../ssl/{id}: changes settings (enableHttp, enableHsts) in place, no uninstall.</summary>
+        public Task UpdateSslSettingsAsync(long s, long w, long sslId, bool enableHttp, bool enableHsts, CancellationToken ct) =>
+            _api.SendAsync(new HttpMethod("PATCH"), ApiPaths.Ssl(s, w, sslId), new Dictionary<string, object?> { ["enableHttp"] = enableHttp, ["enableHsts"] = enableHsts }, ct);
+
+        /// <summary>DELETE .../domains/{d}/ssl/{ssl}: the per-domain certificate (advanced mode), before a reinstall.</summary>
+        public Task UninstallDomainSslAsync(RunCloudDomain domain, long sslId, CancellationToken ct) =>
+            _api.SendAsync(HttpMethod.Delete, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), null, ct);
 
         public Task UninstallSslAsync(long s, long w, long sslId, CancellationToken ct) =>
             _api.SendAsync(HttpMethod.Delete, ApiPaths.Ssl(s, w, sslId), null, ct);
@@ -195,17 +216,14 @@ namespace RunCloud.PowerShell.Api
             ssl.Mode = "Advanced";
             ssl.DomainId = domain.Id;
             ssl.DomainName = domain.Name;
-            return ssl;
+            return Bind(ssl);
         }
 
         public Task InstallDomainSslAsync(RunCloudDomain domain, SslInstallRequest request, CancellationToken ct) =>
-            _api.SendAsync(HttpMethod.Post, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id), request.ToBody(advanced: true), ct);
+            _api.SendAsync(HttpMethod.Post, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id), request.ToBody(advanced: true), ct, nonRepeatable: true);
 
         public Task RedeployDomainSslAsync(RunCloudDomain domain, long sslId, CancellationToken ct) =>
-            _api.SendAsync(HttpMethod.Put, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), null, ct);
-
-        public Task UninstallDomainSslAsync(RunCloudDomain domain, long sslId, CancellationToken ct) =>
-            _api.SendAsync(HttpMethod.Delete, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), null, ct);
+            _api.SendAsync(HttpMethod.Put, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), null, ct, nonRepeatable: true);
 
         /// <summary>PATCH .../ssl/{id}: settings in place (enableHttp, enableHsts, ssl_protocol_id), no new issuance.</summary>
         public Task PatchSslAsync(long s, long w, long sslId, IDictionary<string, object?> fields, CancellationToken ct) =>
@@ -228,13 +246,13 @@ namespace RunCloud.PowerShell.Api
         }
 
         public async Task<RunCloudServer> GetServerAsync(long s, CancellationToken ct) =>
-            RunCloudServer.FromJson(Unwrap(await _api.GetAsync(ApiPaths.Server(s), ct).ConfigureAwait(false)) ?? new JObject());
+            Bind(RunCloudServer.FromJson(Unwrap(await _api.GetAsync(ApiPaths.Server(s), ct).ConfigureAwait(false)) ?? new JObject()));
 
         public async Task<RunCloudWebApp> GetWebAppAsync(long s, long w, CancellationToken ct) =>
-            RunCloudWebApp.FromJson(Unwrap(await _api.GetAsync(ApiPaths.WebApp(s, w), ct).ConfigureAwait(false)) ?? new JObject(), s);
+            Bind(RunCloudWebApp.FromJson(Unwrap(await _api.GetAsync(ApiPaths.WebApp(s, w), ct).ConfigureAwait(false)) ?? new JObject(), s));
 
         public async Task<RunCloudDomain> GetDomainAsync(long s, long w, long d, CancellationToken ct) =>
-            RunCloudDomain.FromJson(Unwrap(await _api.GetAsync(ApiPaths.Domain(s, w, d), ct).ConfigureAwait(false)) ?? new JObject(), s, w);
+            Bind(RunCloudDomain.FromJson(Unwrap(await _api.GetAsync(ApiPaths.Domain(s, w, d), ct).ConfigureAwait(false)) ?? new JObject(), s, w));
 
         /// <summary>Single resources may come bare or wrapped in {"data": {...}}: accept both.</summary>
         internal static JObject? Unwrap(JToken token) =>

@@ -22,6 +22,35 @@ namespace RunCloud.PowerShell.Api
         public string? PrivateKey { get; set; }
         public string? Certificate { get; set; }
 
+        /// <summary>The non-secret settings, for the journal (a reinstall owed after an uninstall). Never the private key or certificate.</summary>
+        public JObject ToSettings() => new JObject
+        {
+            ["provider"] = Provider,
+            ["environment"] = Environment,
+            ["authorizationMethod"] = AuthorizationMethod,
+            ["externalApi"] = ExternalApi,
+            ["enableHttp"] = EnableHttp,
+            ["enableHsts"] = EnableHsts,
+        };
+
+        /// <summary>Settings read back from the journal; null when they need secrets the journal never holds (a custom certificate).</summary>
+        public static SslInstallRequest? FromSettings(JObject? settings)
+        {
+            if (settings == null) return new SslInstallRequest();
+            string provider = (string?)settings["provider"] ?? "letsencrypt";
+            if (provider == "custom") return null;
+            return new SslInstallRequest
+            {
+                Provider = provider,
+                Environment = (string?)settings["environment"] ?? "live",
+                AuthorizationMethod = (string?)settings["authorizationMethod"] ?? "http-01",
+                ExternalApi = settings["externalApi"]?.Type == JTokenType.Integer ? (long?)settings["externalApi"]
+                    : settings["externalApi"]?.Type == JTokenType.String && long.TryParse((string?)settings["externalApi"], NumberStyles.None, CultureInfo.InvariantCulture, out long id) ? id : (long?)null,
+                EnableHttp = (bool?)settings["enableHttp"] ?? false,
+                EnableHsts = (bool?)settings["enableHsts"] ?? false,
+            };
+        }
+
         public Dictionary<string, object?> ToBody(bool advanced = false)
         {
             var body = new Dictionary<string, object?>

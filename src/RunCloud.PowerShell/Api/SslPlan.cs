@@ -20,6 +20,9 @@ namespace RunCloud.PowerShell.Api
         /// <summary>False when the app has no certificate at all in basic mode (nothing to redeploy).</summary>
         public bool HasSsl { get; set; }
 
+        /// <summary>The app's certificate as read when planning (a redeploy after an ambiguous failure compares against it).</summary>
+        internal Models.RunCloudSsl? AppSsl { get; set; }
+
         /// <summary>Host names (www. variants included) a basic-mode certificate would carry.</summary>
         public int NameCount { get; set; }
 

@@ -26,5 +26,55 @@ namespace RunCloud.PowerShell.Api
             action == DomainSslAction.Redeploy
                 ? service.RedeployDomainSslAsync(domain, current.Id!.Value, ct)
                 : service.InstallDomainSslAsync(domain, request, ct);
+
+        /// <summary>
+        /// PUT .../ssl/{id} for the app's certificate <paramref name="before"/>. After an ambiguous failure it looks before
+        /// re-sending (a redeploy is a certificate issuance: Let's Encrypt allows 5 duplicates a week): when the certificate
+        /// visibly changed it was applied; otherwise the error is rethrown, not re-sent (the journal keeps it owed).
+        /// </summary>
+        public static async Task RedeployAppAsync(RunCloudService service, long s, long w, RunCloudSsl before, CancellationToken ct)
+        {
+            try
+            {
+                await service.RedeploySslAsync(s, w, before.Id!.Value, ct).ConfigureAwait(false);
+            }
+            catch (RunCloudApiException ex) when (ex.MayHaveBeenApplied)
+            {
+                RunCloudSsl after = await service.GetSslAsync(s, w, ct).ConfigureAwait(false);
+                if (after.Installed && after.Id == before.Id && (after.ValidUntil != before.ValidUntil || after.RenewalDate != before.RenewalDate))
+                {
+                    service.Log?.Verbose($"RunCloud: the SSL redeploy of web app {w} failed ambiguously ({ex.Message}), but the certificate was re-issued; not sending it again.");
+                    return;
+                }
+
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// The plain follow-the-domains redeploy without the strategy's checks (kept for callers and tests of the
+        /// non-repeatable rule; Sync and -ResetSsl go through Sync/SslStrategy).
+        /// </summary>
+        public static async Task<RedeployOutcome> RedeployAsync(RunCloudService service, long s, long w,
+            IReadOnlyCollection<RunCloudDomain> addedDomains, CancellationToken ct)
+        {
+            RunCloudSsl ssl = await service.GetSslAsync(s, w, ct).ConfigureAwait(false);
+            if (ssl.Installed && ssl.Id.HasValue)
+            {
+                await RedeployAppAsync(service, s, w, ssl, ct).ConfigureAwait(false);
+                return RedeployOutcome.Redeployed;
+            }
+
+            var (advanced, _) = await service.GetSslModeAsync(s, w, ct).ConfigureAwait(false);
+            if (!advanced) return RedeployOutcome.NoSsl;
+
+            foreach (RunCloudDomain domain in addedDomains)
+            {
+                RunCloudSsl perDomain = await service.GetDomainSslAsync(domain, ct).ConfigureAwait(false);
+                await ApplyToDomainAsync(service, domain, perDomain, DecideForDomain(perDomain, reinstall: false), new SslInstallRequest(), ct).ConfigureAwait(false);
+            }
+
+            return RedeployOutcome.PerDomain;
+        }
     }
 }

@@ -49,7 +49,9 @@ namespace RunCloud.PowerShell.Auth
             return resolved;
         }
 
-        public static ResolvedCredential FromWpConfig(string path)
+        /// <param name="serverIdGiven">The caller passes the server id explicitly: an ambiguous WU_RUNCLOUD_SERVER_ID is not needed, so not an error.</param>
+        /// <param name="webAppIdGiven">Likewise for WU_RUNCLOUD_APP_ID.</param>
+        public static ResolvedCredential FromWpConfig(string path, bool serverIdGiven = false, bool webAppIdGiven = false)
         {
             string text;
             try
@@ -71,6 +73,32 @@ namespace RunCloud.PowerShell.Auth
                 throw new WpConfigException($"'{path}' cannot be read as PHP: {ex.Message}. Fix the file (php -l checks it) and try again.");
             }
 
+            // A constant PHP may define differently per request (inside if/else, defined twice, from getenv()) is never guessed.
+            var problems = new List<string>();
+            foreach (var group in parsed.Definitions.Where(d => d.Name.StartsWith("WU_RUNCLOUD_", StringComparison.Ordinal)).GroupBy(d => d.Name))
+            {
+                if ((group.Key == WuServer && serverIdGiven) || (group.Key == WuApp && webAppIdGiven)) continue;
+                var list = group.ToList();
+                string lines = string.Join(", ", list.Select(d => d.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                if (list.Count > 1) problems.Add($"{group.Key} is defined {list.Count} times (lines {lines})");
+                foreach (var d in list.Where(d => d.Conditional)) problems.Add($"{group.Key} is defined inside a conditional or block on line {d.Line}");
+                foreach (var d in list.Where(d => d.Expression != null))
+                {
+                    problems.Add(d.Expression!.IndexOf("getenv", StringComparison.OrdinalIgnoreCase) >= 0
+                        ? $"{group.Key} on line {d.Line} takes its value from {d.Expression} (the web server's environment, not this one)"
+                        : $"{group.Key} on line {d.Line} has a value this reader cannot evaluate without PHP ({d.Expression})");
+                }
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new WpConfigException(
+                    $"'{path}' does not define the RunCloud constants unambiguously: {string.Join("; ", problems)}. Nothing was connected: PHP decides such values "
+                    + "per request, and guessing could point a scheduled sync at the wrong web app. Pass the values explicitly instead "
+                    + "(-ServerId and -WebAppId for the ids; -Token, or the WU_RUNCLOUD_API_TOKEN environment variable, for the credentials), "
+                    + "or define each constant once, unconditionally, with a literal value.");
+            }
+
             string? Get(string name) => parsed.Values.TryGetValue(name, out string? v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
             string source = $"wp-config.php at {path}";
             ResolvedCredential? resolved = FromValues(Get(WuToken), WuToken, Get(WuKey), Get(WuSecret), source);
@@ -81,15 +109,10 @@ namespace RunCloud.PowerShell.Auth
                     + $"together with define('{WuSecret}', ...), outside comments. Add them as the Ultimate Multisite RunCloud guide shows.");
             }
 
-            foreach (string duplicate in parsed.Duplicates.Where(d => d.StartsWith("WU_RUNCLOUD_", StringComparison.Ordinal)).Distinct())
-            {
-                resolved.Warnings.Add($"{duplicate} is defined more than once in '{path}'; like PHP, the first definition is used.");
-            }
-
             try
             {
-                resolved.ServerId = ParseId(Get(WuServer), WuServer, source);
-                resolved.WebAppId = ParseId(Get(WuApp), WuApp, source);
+                resolved.ServerId = serverIdGiven ? null : ParseId(Get(WuServer), WuServer, source);
+                resolved.WebAppId = webAppIdGiven ? null : ParseId(Get(WuApp), WuApp, source);
             }
             catch (InvalidIdException ex)
             {

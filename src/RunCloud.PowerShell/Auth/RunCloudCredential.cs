@@ -93,7 +93,14 @@ namespace RunCloud.PowerShell.Auth
         internal string[] SecretsForRedaction()
         {
             var list = new System.Collections.Generic.List<string>(3);
-            if (_secret != null) list.Add(SecureText.ToPlain(_secret));
+            if (_secret != null)
+            {
+                string secret = SecureText.ToPlain(_secret);
+                list.Add(secret);
+                list.Add(_apiKey + ":" + secret);
+                list.Add(Convert.ToBase64String(Encoding.UTF8.GetBytes(_apiKey + ":" + secret))); // the Basic header value
+            }
+
             if (_token != null) list.Add(SecureText.ToPlain(_token));
             return list.Where(s => s.Length >= 4).ToArray();
         }

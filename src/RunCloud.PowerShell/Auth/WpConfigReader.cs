@@ -9,7 +9,10 @@ namespace RunCloud.PowerShell.Auth
     /// <summary>
     /// Reads <c>define('NAME', 'value');</c> constants from a WordPress wp-config.php without running PHP:
     /// single or double quotes, any spacing, numbers, and comments (// # and /* */, so commented-out defines are ignored).
-    /// PHP keeps the first definition of a constant; so does this reader, and it reports the later ones.
+    /// Also <c>const NAME = value;</c>. Every definition is recorded with its line, and flagged when it sits inside a
+    /// conditional (if/else/elseif/switch, braces or the alternative ':' syntax, or a function) or has a value this
+    /// reader cannot evaluate without PHP (getenv(), an expression): the caller refuses such constants rather than
+    /// guess which branch PHP would run. <see cref="Result.Values"/> keeps the first definition, as PHP does.
     /// </summary>
     internal static class WpConfigReader
     {
@@ -17,30 +20,145 @@ namespace RunCloud.PowerShell.Auth
             @"\bdefine\s*\(\s*(?<q>['""])(?<name>[A-Za-z_][A-Za-z0-9_]*)\k<q>\s*,\s*(?:(?<vq>['""])(?<value>(?:\\.|(?!\k<vq>)[^\\])*)\k<vq>|(?<number>-?\d+)|(?<bare>true|false|null))\s*(?:,\s*(?:true|false)\s*)?\)",
             RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline);
 
+        private static readonly Regex s_const = new Regex(
+            @"\bconst\s+(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:(?<vq>['""])(?<value>(?:\\.|(?!\k<vq>)[^\\])*)\k<vq>|(?<number>-?\d+)|(?<bare>true|false|null))\s*;",
+            RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline);
+
+        /// <summary>Any define/const of a name, whatever its value: to find the ones whose value is not a literal.</summary>
+        private static readonly Regex s_anyDefinition = new Regex(
+            @"\bdefine\s*\(\s*(?<q>['""])(?<name>[A-Za-z_][A-Za-z0-9_]*)\k<q>\s*,(?<rest>[^;]*)|\bconst\s+(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*=(?<rest>[^;]*)",
+            RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline);
+
         internal sealed class Result
         {
             public Dictionary<string, string> Values { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
             public List<string> Duplicates { get; } = new List<string>();
+
+            /// <summary>Every definition found, in file order.</summary>
+            public List<Definition> Definitions { get; } = new List<Definition>();
+        }
+
+        /// <summary>One define()/const of a constant: its line, its value when literal, and whether PHP might not run it.</summary>
+        internal sealed class Definition
+        {
+            public string Name { get; set; } = string.Empty;
+            public int Line { get; set; }
+
+            /// <summary>The literal value, or null when the value is an expression (getenv(), a ternary, a variable).</summary>
+            public string? Value { get; set; }
+
+            /// <summary>The value's text when it is not a literal (e.g. "getenv('RC_TOKEN')").</summary>
+            public string? Expression { get; set; }
+
+            /// <summary>Inside an if/else/elseif/switch/loop/function: PHP may or may not run it.</summary>
+            public bool Conditional { get; set; }
         }
 
         /// <exception cref="FormatException">The text cannot be read as PHP (an unterminated string or comment).</exception>
         public static Result Parse(string php)
         {
             string code = StripComments(php);
+            bool[] conditional = ConditionalMap(code);
             var result = new Result();
-            foreach (Match m in s_define.Matches(code))
+            var literal = new Dictionary<int, (string Name, string Value)>();
+            foreach (Regex rx in new[] { s_define, s_const })
             {
-                string name = m.Groups["name"].Value;
-                string value;
-                if (m.Groups["value"].Success) value = Unescape(m.Groups["value"].Value, m.Groups["vq"].Value[0]);
-                else if (m.Groups["number"].Success) value = m.Groups["number"].Value;
-                else value = m.Groups["bare"].Value.ToLowerInvariant() == "null" ? string.Empty : m.Groups["bare"].Value.ToLowerInvariant();
+                foreach (Match m in rx.Matches(code)) literal[m.Index] = (m.Groups["name"].Value, LiteralValue(m));
+            }
 
-                if (result.Values.ContainsKey(name)) result.Duplicates.Add(name);
-                else result.Values[name] = value;
+            foreach (Match m in s_anyDefinition.Matches(code))
+            {
+                var d = new Definition { Name = m.Groups["name"].Value, Line = LineOf(code, m.Index), Conditional = conditional[m.Index] };
+                if (literal.TryGetValue(m.Index, out var lit)) d.Value = lit.Value;
+                else
+                {
+                    string rest = m.Groups["rest"].Value.Trim();
+                    if (m.Value.StartsWith("define", StringComparison.OrdinalIgnoreCase) && rest.EndsWith(")", StringComparison.Ordinal)) rest = rest.Substring(0, rest.Length - 1).Trim();
+                    d.Expression = Shorten(rest);
+                }
+                result.Definitions.Add(d);
+                if (d.Value == null) continue;
+                if (result.Values.ContainsKey(d.Name)) result.Duplicates.Add(d.Name);
+                else result.Values[d.Name] = d.Value;
             }
 
             return result;
+        }
+
+        private static string LiteralValue(Match m)
+        {
+            if (m.Groups["value"].Success) return Unescape(m.Groups["value"].Value, m.Groups["vq"].Value[0]);
+            if (m.Groups["number"].Success) return m.Groups["number"].Value;
+            return m.Groups["bare"].Value.ToLowerInvariant() == "null" ? string.Empty : m.Groups["bare"].Value.ToLowerInvariant();
+        }
+
+        private static int LineOf(string code, int index)
+        {
+            int line = 1;
+            for (int i = 0; i < index && i < code.Length; i++) if (code[i] == '\n') line++;
+            return line;
+        }
+
+        private static string Shorten(string text) => text.Length > 60 ? text.Substring(0, 60) + "…" : text;
+
+        private static readonly Regex s_controlKeyword = new Regex(@"\b(if|else|elseif|switch|case|default|while|for|foreach|do|function)\b",
+            RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+        /// <summary>
+        /// For each position of comment-free code: true when a statement starting there may not run unconditionally
+        /// (inside braces, inside an alternative-syntax if/while/for/foreach/switch block, or the single statement of a
+        /// brace-less if/else). Strings are skipped.
+        /// </summary>
+        internal static bool[] ConditionalMap(string code)
+        {
+            var map = new bool[code.Length + 1];
+            int depth = 0;
+            int altDepth = 0;
+            int statementStart = 0;
+            for (int i = 0; i < code.Length; i++)
+            {
+                char c = code[i];
+                if (c == '\'' || c == '"')
+                {
+                    int j = i + 1;
+                    while (j < code.Length && code[j] != c) j += code[j] == '\\' ? 2 : 1;
+                    for (int k = i; k <= j && k < code.Length; k++) map[k] = depth > 0 || altDepth > 0;
+                    i = j;
+                    continue;
+                }
+
+                string head = code.Substring(statementStart, i - statementStart);
+                map[i] = depth > 0 || altDepth > 0 || s_controlKeyword.IsMatch(head);
+                if (c == '{') { depth++; statementStart = i + 1; }
+                else if (c == '}') { depth = Math.Max(0, depth - 1); statementStart = i + 1; }
+                else if (c == ';')
+                {
+                    if (Regex.IsMatch(head, @"^\s*end(if|while|for|foreach|switch)\b", RegexOptions.IgnoreCase)) altDepth = Math.Max(0, altDepth - 1);
+                    statementStart = i + 1;
+                }
+                else if (c == ':' && (i + 1 >= code.Length || code[i + 1] != ':') && (i == 0 || code[i - 1] != ':')
+                         && Regex.IsMatch(head, @"^\s*(if|elseif|else|while|for|foreach|switch)\b", RegexOptions.IgnoreCase)
+                         && Balanced(head))
+                {
+                    // if (...): ... endif;  (the alternative syntax)
+                    if (!Regex.IsMatch(head, @"^\s*(elseif|else)\b", RegexOptions.IgnoreCase)) altDepth++;
+                    statementStart = i + 1;
+                }
+            }
+
+            return map;
+        }
+
+        private static bool Balanced(string text)
+        {
+            int open = 0;
+            foreach (char ch in text)
+            {
+                if (ch == '(') open++;
+                else if (ch == ')') open--;
+            }
+
+            return open == 0;
         }
 
         /// <summary>Removes PHP comments outside strings; keeps string contents (a '#' in a secret is not a comment).</summary>

@@ -41,6 +41,8 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter ResetSsl { get; set; }
 
+        private const string Command = "Add-RunCloudDomain";
+
         /// <summary>Request certificates without checking that the names point at the server (split-horizon DNS, proxies). Also RUNCLOUD_SKIP_DNS_CHECK=1.</summary>
         [Parameter]
         public SwitchParameter SkipDnsCheck { get; set; }
@@ -58,6 +60,12 @@ namespace RunCloud.PowerShell.Commands
 
         private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
         {
+            if (ResetSsl && !IsWhatIf())
+            {
+                _changed.Touch(connection, serverId, webAppId);
+                EnterApp(Command, connection, serverId, webAppId, _changed);
+            }
+
             foreach (string raw in Name)
             {
                 if (!DomainName.TryNormalize(raw, out string name, out string problem))
@@ -75,9 +83,10 @@ namespace RunCloud.PowerShell.Commands
 
                 if (!ShouldProcess($"{name} on web app {webAppId} (server {serverId})", "Add domain")) continue;
                 var request = new DomainRequest { Name = name, Www = www, Redirection = Redirection.ToLowerInvariant(), Type = Type.ToLowerInvariant() };
+                if (ResetSsl) OweSsl(Command, connection, serverId, webAppId, $"{Command} adds {name}");
                 try
                 {
-                    AddResult result = Run(ct => service.AddDomainAsync(serverId, webAppId, request, ct, lookUpExisting: PassThru));
+                    AddResult result = Run(ct => service.AddDomainAsync(serverId, webAppId, request, ct, lookUpExisting: PassThru || ResetSsl));
                     if (result.Outcome == AddOutcome.AlreadyExists)
                     {
                         WriteWarning($"{name} is already on web app {webAppId}; nothing was added.");
@@ -85,6 +94,7 @@ namespace RunCloud.PowerShell.Commands
                     else
                     {
                         _changed.Record(connection, serverId, webAppId, result.Domain ?? new RunCloudDomain { Name = name, ServerId = serverId, WebAppId = webAppId });
+                        if (ResetSsl && result.Domain != null) OweSsl(Command, connection, serverId, webAppId, $"{Command} adds {name}", result.Domain);
                         WriteVerbose($"RunCloud: added {name} to web app {webAppId}" + (result.Outcome == AddOutcome.Recovered ? " (confirmed after an ambiguous failure)." : "."));
                     }
 
@@ -99,7 +109,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void EndProcessing()
         {
-            if (ResetSsl) RedeployChangedApps(_changed, force: false, BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate));
+            if (ResetSsl) RedeployChangedApps(Command, _changed, force: false, BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate));
         }
     }
 }

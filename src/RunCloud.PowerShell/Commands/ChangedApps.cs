@@ -5,25 +5,34 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>
-    /// The web apps whose domains a pipeline really changed, with the domains it added: what -ResetSsl redeploys,
-    /// once per app, after the whole pipeline.
+    /// The web apps a pipeline touched (each with the connection it was reached through), whether their domains
+    /// really changed, and the domains it added: what -ResetSsl redeploys, once per app, after the whole pipeline.
     /// </summary>
     internal sealed class ChangedApps
     {
-        public RunCloudConnection? Connection { get; private set; }
+        private readonly List<ChangedApp> _apps = new List<ChangedApp>();
 
-        public Dictionary<(long ServerId, long WebAppId), List<RunCloudDomain>> Apps { get; } =
-            new Dictionary<(long, long), List<RunCloudDomain>>();
+        public IReadOnlyList<ChangedApp> Apps => _apps;
 
-        public void Record(RunCloudConnection connection, long serverId, long webAppId, RunCloudDomain? added)
+        /// <summary>The app, recorded as touched (no change yet).</summary>
+        public ChangedApp Touch(RunCloudConnection connection, long serverId, long webAppId)
         {
-            Connection = connection;
-            if (!Apps.TryGetValue((serverId, webAppId), out List<RunCloudDomain>? list))
+            foreach (ChangedApp app in _apps)
             {
-                Apps[(serverId, webAppId)] = list = new List<RunCloudDomain>();
+                if (ReferenceEquals(app.Connection, connection) && app.ServerId == serverId && app.WebAppId == webAppId) return app;
             }
 
-            if (added != null) list.Add(added);
+            var added = new ChangedApp(connection, serverId, webAppId);
+            _apps.Add(added);
+            return added;
+        }
+
+        /// <summary>A domain of the app really changed (<paramref name="added"/>: the domain added, if any).</summary>
+        public void Record(RunCloudConnection connection, long serverId, long webAppId, RunCloudDomain? added)
+        {
+            ChangedApp app = Touch(connection, serverId, webAppId);
+            app.Changed = true;
+            if (added != null) app.Added.Add(added);
         }
     }
 }

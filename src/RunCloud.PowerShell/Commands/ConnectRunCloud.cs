@@ -88,6 +88,14 @@ namespace RunCloud.PowerShell.Commands
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 100;
 
+        /// <summary>
+        /// Largest answer body accepted, in bytes (default 4 MB; RunCloud's answers are a few KB). A larger answer is not
+        /// read further and fails with RunCloudInvalidResponse, so a broken or hostile server cannot exhaust memory.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1024L, 1073741824L)]
+        public long MaxResponseSize { get; set; } = RunCloudConnection.DefaultMaxResponseSize;
+
         [Parameter]
         public Uri? Proxy { get; set; }
 
@@ -136,9 +144,24 @@ namespace RunCloud.PowerShell.Commands
             }
 
             IWebProxy? proxy = null;
+            NetworkCredential? proxyCredential = null;
             if (Proxy != null)
             {
-                proxy = new WebProxy(Proxy) { Credentials = ProxyCredential?.GetNetworkCredential() };
+                // Credentials in the URL (http://user:pass@host) are taken out of it at once and kept like -ProxyCredential:
+                // the password as a SecureString, the address without user info, so neither the connection object nor an
+                // error text ever holds them.
+                proxyCredential = ProxyCredential != null ? new NetworkCredential(ProxyCredential.UserName, ProxyCredential.Password) : null;
+                if (!string.IsNullOrEmpty(Proxy.UserInfo))
+                {
+                    string[] parts = Proxy.UserInfo.Split(new[] { ':' }, 2);
+                    if (proxyCredential == null)
+                    {
+                        proxyCredential = new NetworkCredential(Uri.UnescapeDataString(parts[0]),
+                            Auth.SecureText.FromPlain(parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty));
+                    }
+                }
+
+                proxy = new WebProxy(RunCloudConnection.WithoutUserInfo(Proxy)) { Credentials = proxyCredential };
             }
 
             var retry = new RetryPolicy
@@ -153,7 +176,10 @@ namespace RunCloud.PowerShell.Commands
             {
                 ServerId = ServerId ?? resolved.ServerId,
                 WebAppId = WebAppId ?? resolved.WebAppId,
+                ProxyCredential = proxyCredential,
+                MaxResponseSize = MaxResponseSize,
             };
+            RedactSecretsOf(connection);
             WriteVerbose($"RunCloud: credentials from {resolved.Source}; {connection.AuthenticationKind} {connection.KeyId}; API {connection.ApiVersion} at {connection.BaseUri}.");
 
             if (!SkipValidation)
@@ -206,7 +232,7 @@ namespace RunCloud.PowerShell.Commands
                         return new ResolvedCredential(RunCloudCredential.ForToken(Token!), "the -Token parameter");
                     case WpConfigSet:
                         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WpConfigPath);
-                        return CredentialResolver.FromWpConfig(path);
+                        return CredentialResolver.FromWpConfig(path, ServerId.HasValue, WebAppId.HasValue);
                     default:
                         return CredentialResolver.FromEnvironment(Environment.GetEnvironmentVariable);
                 }

@@ -1,8 +1,10 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
@@ -34,9 +36,22 @@ namespace RunCloud.PowerShell.Commands
                     return;
                 }
 
-                Func<string, bool>? byName = NameFilter(Name);
-                WritePaged(first => service.DomainPages(serverId, webAppId, SearchText(Name), first), o => RunCloudDomain.FromJson(o, serverId, webAppId),
-                    byName == null ? null : new Func<RunCloudDomain, bool>(d => byName(d.Name)), "Listing RunCloud domains");
+                // Names are normalised like everywhere else (IDN, case, trailing dot), on both sides of the comparison.
+                System.Collections.Generic.IReadOnlyList<NamePattern>? patterns = null;
+                try
+                {
+                    if (Name != null) patterns = NamePattern.ParseAll(Name, "-Name");
+                }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(Invalid(ErrorIds.InvalidDomainName, ex.Message, Name));
+                }
+
+                // RunCloud's search compares raw text: only a plain lower-case ASCII pattern can narrow the listing safely.
+                bool plain = Name != null && Name.Length == 1 && string.Equals(Name[0].Trim(), patterns![0].Text, StringComparison.Ordinal)
+                    && Name[0].All(c => c < 128 && !char.IsUpper(c));
+                WritePaged(first => service.DomainPages(serverId, webAppId, plain ? SearchText(Name) : null, first), o => RunCloudDomain.FromJson(o, serverId, webAppId),
+                    patterns == null ? null : new Func<RunCloudDomain, bool>(d => patterns.Any(p => p.IsMatch(SyncPlanner.Normalized(d)))), "Listing RunCloud domains");
             }
             catch (RunCloudApiException ex)
             {

@@ -36,19 +36,28 @@ namespace RunCloud.PowerShell.Commands
         /// Runs on the pipeline thread until <paramref name="isDone"/> is true, handing every queued message to
         /// <paramref name="emit"/> as it arrives, and once more after the end so none is lost.
         /// </summary>
-        public void Pump(Func<bool> isDone, Action<PipelineMessage> emit)
+        /// <remarks>
+        /// Stopping (<paramref name="cancellationToken"/>) ends the pump at once with an
+        /// <see cref="OperationCanceledException"/>, whether or not the work has noticed yet: Ctrl+C never waits for it.
+        /// </remarks>
+        public void Pump(Func<bool> isDone, Action<PipelineMessage> emit, CancellationToken cancellationToken = default)
         {
             while (true)
             {
                 _signal.Reset(); // before looking: a Set from now on is seen by the Wait below
-                while (_messages.TryDequeue(out PipelineMessage message)) emit(message);
+                while (_messages.TryDequeue(out PipelineMessage message))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    emit(message);
+                }
+
                 if (isDone())
                 {
                     while (_messages.TryDequeue(out PipelineMessage message)) emit(message);
                     return;
                 }
 
-                _signal.Wait();
+                _signal.Wait(cancellationToken);
             }
         }
 

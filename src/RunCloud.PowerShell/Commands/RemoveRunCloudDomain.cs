@@ -14,9 +14,10 @@ namespace RunCloud.PowerShell.Commands
     /// <summary>
     /// Removes domain names from a web application, by name (found across every page of the app's domains), by id,
     /// or from domain objects piped from Get-RunCloudDomain. A name that is not there is an error and sends no DELETE.
-    /// The app's primary domain is refused unless -Force.
+    /// A piped domain object binds as an object: removed by its id through its own connection, with no re-listing.
+    /// The app's primary domain is refused unless -IncludePrimary; -Force only skips the confirmation.
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "RunCloudDomain", DefaultParameterSetName = NameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "RunCloudDomain", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(void))]
     public sealed class RemoveRunCloudDomainCommand : RunCloudApiCmdlet
     {
@@ -51,13 +52,19 @@ namespace RunCloud.PowerShell.Commands
         [ValidateRange(1, long.MaxValue)]
         public long? WebAppId { get; set; }
 
-        /// <summary>Removes without asking, and allows removing the primary domain.</summary>
+        /// <summary>Removes without asking. Lifts no safety rule (see -IncludePrimary).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>Allows removing the web app's primary domain (refused otherwise, with or without -Force).</summary>
+        [Parameter]
+        public SwitchParameter IncludePrimary { get; set; }
 
         /// <summary>After all names are processed, redeploy the web app's SSL certificate once if anything was removed.</summary>
         [Parameter]
         public SwitchParameter ResetSsl { get; set; }
+
+        private const string Command = "Remove-RunCloudDomain";
 
         /// <summary>Request certificates without checking that the names point at the server (split-horizon DNS, proxies). Also RUNCLOUD_SKIP_DNS_CHECK=1.</summary>
         [Parameter]
@@ -75,17 +82,38 @@ namespace RunCloud.PowerShell.Commands
         private readonly ChangedApps _changed = new ChangedApps();
         private readonly Dictionary<(long, long), bool> _sslModes = new Dictionary<(long, long), bool>();
 
+        /// <summary>A piped domain object is removed through its own connection (the default one is not needed, nor consulted).</summary>
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == InputObjectSet)
+            {
+                // Every object first (a mismatched -Connection stops the command before any request), then the removals.
+                var bound = InputObject.Select(d => (Domain: d, Connection: ResolveConnectionFor(d, d.Name))).ToList();
+                foreach (var (domain, own) in bound)
+                {
+                    if (domain.Id <= 0 || domain.ServerId <= 0 || domain.WebAppId <= 0)
+                    {
+                        WriteError(Invalid(ErrorIds.InvalidInput, $"The domain object '{domain.Name}' has no id, server id or web app id; nothing was removed. Pipe objects from Get-RunCloudDomain, or pass -Name.", domain));
+                        continue;
+                    }
+
+                    Remove(own, ServiceFor(own), domain);
+                }
+
+                return;
+            }
+
+            base.ProcessRecord();
+        }
+
         private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
             switch (ParameterSetName)
             {
-                case InputObjectSet:
-                    foreach (RunCloudDomain domain in InputObject) Remove(connection, service, domain);
-                    break;
                 case IdSet:
                 {
                     long serverId = ResolveServerId(connection, ServerId);
-                    long webAppId = ResolveWebAppId(connection, WebAppId);
+                    long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
                     foreach (long id in Id)
                     {
                         RunCloudDomain domain;
@@ -113,7 +141,7 @@ namespace RunCloud.PowerShell.Commands
                 default:
                 {
                     long serverId = ResolveServerId(connection, ServerId);
-                    long webAppId = ResolveWebAppId(connection, WebAppId);
+                    long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
                     foreach (string raw in Name)
                     {
                         if (!DomainName.TryNormalize(raw, out string name, out string problem))
@@ -124,7 +152,7 @@ namespace RunCloud.PowerShell.Commands
 
                         List<RunCloudDomain>? listing = Listing(service, serverId, webAppId);
                         if (listing == null) return;
-                        RunCloudDomain? domain = listing.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+                        RunCloudDomain? domain = listing.FirstOrDefault(d => d.Problem == null && string.Equals(RunCloud.PowerShell.Sync.SyncPlanner.Normalized(d), name, StringComparison.Ordinal));
                         if (domain == null)
                         {
                             WriteError(NotFound($"{name} is not a domain of web app {webAppId} (server {serverId}); nothing was removed. Get-RunCloudDomain lists the app's domains.", name));
@@ -158,15 +186,22 @@ namespace RunCloud.PowerShell.Commands
 
         private void Remove(RunCloudConnection connection, RunCloudService service, RunCloudDomain domain)
         {
-            if (domain.IsPrimary && !Force)
+            if (domain.IsPrimary && !IncludePrimary)
             {
                 WriteError(new ErrorRecord(
-                    new InvalidOperationException($"{domain.Name} is the primary domain of web app {domain.WebAppId}; it was not removed. Make another domain primary first, or pass -Force."),
+                    new InvalidOperationException($"{domain.Name} is the primary domain of web app {domain.WebAppId}; it was not removed. Make another domain primary first, or pass -IncludePrimary (-Force only skips the prompt)."),
                     ErrorIds.PrimaryDomainProtected, ErrorCategory.PermissionDenied, domain));
                 return;
             }
 
             if (!ShouldProcessOrForce(Force, $"{domain.Name} (id {domain.Id}) on web app {domain.WebAppId} (server {domain.ServerId})", "Remove domain")) return;
+            if (ResetSsl)
+            {
+                _changed.Touch(connection, domain.ServerId, domain.WebAppId);
+                EnterApp(Command, connection, domain.ServerId, domain.WebAppId, _changed);
+                OweSsl(Command, connection, domain.ServerId, domain.WebAppId, $"{Command} removes {domain.Name}");
+            }
+
             try
             {
                 // Advanced SSL: the domain's own certificate goes first (DELETE .../domains/{d}/ssl/{ssl}), so none is orphaned.
@@ -199,7 +234,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void EndProcessing()
         {
-            if (ResetSsl) RedeployChangedApps(_changed, Force, BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate));
+            if (ResetSsl) RedeployChangedApps(Command, _changed, Force, BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate));
         }
 
         private static ErrorRecord NotFound(string message, object target) =>

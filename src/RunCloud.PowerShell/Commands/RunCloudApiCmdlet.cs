@@ -5,11 +5,11 @@ using System.Management.Automation;
 using Newtonsoft.Json.Linq;
 using System.Net;
 using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Sync;
-using RunCloud.PowerShell.State;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.State;
+using RunCloud.PowerShell.Sync;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -19,6 +19,22 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>The connection to use instead of the default one from Connect-RunCloud (so one script can use two accounts).</summary>
         [Parameter]
         public RunCloudConnection? Connection { get; set; }
+
+        /// <summary>
+        /// The connection for an object that came down the pipeline: its own, unless -Connection names another
+        /// account, which is an error before any request (it would act on a same-named item of the wrong account).
+        /// </summary>
+        private protected RunCloudConnection ResolveConnectionFor(IRunCloudObject item, object target)
+        {
+            if (item.Connection != null && Connection != null && !ReferenceEquals(item.Connection, Connection))
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.ConnectionMismatch,
+                    $"The piped object {target} was read through the connection {item.Connection}, but -Connection is {Connection}. Nothing was sent. "
+                    + "Drop -Connection (the object's own connection is used), or read the object through the connection you mean.", target));
+            }
+
+            return item.Connection as RunCloudConnection ?? ResolveConnection();
+        }
 
         private RunCloudConnection? _resolved;
         private RunCloudService? _service;
@@ -70,6 +86,7 @@ namespace RunCloud.PowerShell.Commands
                 });
             }
 
+            RedactSecretsOf(connection!);
             return _resolved = connection!;
         }
 
@@ -83,6 +100,23 @@ namespace RunCloud.PowerShell.Commands
             }
 
             return id!.Value;
+        }
+
+        /// <summary>
+        /// The web app id: the given one, else the connection's default, which belongs to the connection's default
+        /// server; with another server (e.g. a piped server object) that default would name a pair that does not exist,
+        /// so it is an error before any request.
+        /// </summary>
+        private protected long ResolveWebAppId(RunCloudConnection connection, long? webAppId, long serverId)
+        {
+            if (!webAppId.HasValue && connection.WebAppId.HasValue && connection.ServerId.HasValue && connection.ServerId.Value != serverId)
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.MissingWebAppId,
+                    $"No web app id for server {serverId}: the connection's default web app {connection.WebAppId} is on server {connection.ServerId}, not {serverId}, so it was not used and nothing was sent. "
+                    + $"Pass -WebAppId for a web app on server {serverId} (Get-RunCloudWebApp -ServerId {serverId} lists them), or pipe web app objects instead of server objects.", serverId));
+            }
+
+            return ResolveWebAppId(connection, webAppId);
         }
 
         private protected long ResolveWebAppId(RunCloudConnection connection, long? webAppId)
@@ -144,7 +178,20 @@ namespace RunCloud.PowerShell.Commands
 
                     foreach (JObject item in items)
                     {
-                        T value = map(item);
+                        T value;
+                        try
+                        {
+                            value = map(item);
+                        }
+                        catch (InvalidResponseDataException ex)
+                        {
+                            // One malformed item (a control character in a name, an id that is not a number) is an
+                            // invalid item: reported with its id, the rest of the listing still written.
+                            WriteApiError(RunCloudApiException.InvalidData(ex, "GET", null), ServerText.Escape(item["id"]?.ToString()));
+                            continue;
+                        }
+
+                        if (value is IConnectionBound bound) bound.Connection = _serviceConnection ?? ResolveConnection();
                         if (filter != null && !filter(value)) continue;
                         if (seen++ < skip) continue;
                         WriteObject(value);
@@ -199,46 +246,147 @@ namespace RunCloud.PowerShell.Commands
             return ShouldProcess(target, action);
         }
 
-        /// <summary>
-        /// -ResetSsl of Add- and Remove-RunCloudDomain: brings each changed web app's certificates up to date ONCE,
-        /// after the whole pipeline, and only for apps where a domain really changed, through the SSL strategy (name
-        /// count, DNS readiness, Let's Encrypt budget; per changed domain in advanced mode).
-        /// </summary>
-        private protected void RedeployChangedApps(ChangedApps changed, bool force, SslOptions options)
+        /// <summary>The per-app locks and journals of this command (Add-/Remove-RunCloudDomain -ResetSsl, Reset-RunCloudSsl); released on Dispose.</summary>
+        private AppRuns? _appRuns;
+
+        private protected AppRuns AppRuns(string command) =>
+            _appRuns ??= new AppRuns(JournalStore.Default(), command, TimeSpan.FromSeconds(300), CancelToken);
+
+        private protected override void ReleaseResources()
         {
-            if (changed.Connection == null) return;
-            RunCloudService service = ServiceFor(changed.Connection);
-            foreach (KeyValuePair<(long ServerId, long WebAppId), List<RunCloud.PowerShell.Models.RunCloudDomain>> app in changed.Apps)
+            _appRuns?.Dispose();
+            _appRuns = null;
+        }
+
+        /// <summary>
+        /// Locks the app and, when a previous run left work owed on it, says so (this command finishes it). A lock held
+        /// elsewhere or an unreadable journal stops the command before any change.
+        /// </summary>
+        private protected AppJournal? EnterApp(string command, RunCloudConnection connection, long serverId, long webAppId, ChangedApps? changed = null)
+        {
+            AppJournal? pending;
+            try
             {
-                string target = $"web app {app.Key.WebAppId} on server {app.Key.ServerId}";
-                if (!ShouldProcessOrForce(force, target, "Bring the SSL certificate(s) up to date")) continue;
+                pending = AppRuns(command).Enter(StateKeys.For(connection, serverId, webAppId), connection.BaseUri.AbsoluteUri);
+            }
+            catch (StateException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex is AppLockedException ? ErrorCategory.ResourceBusy : ErrorCategory.ResourceUnavailable,
+                    $"web app {webAppId} (server {serverId})") { ErrorDetails = new ErrorDetails(ex.Message) });
+                return null;
+            }
+
+            if (pending != null && changed != null)
+            {
+                changed.Touch(connection, serverId, webAppId).PreviouslyOwed = pending.SslRedeployPending || pending.SslDomains.Count > 0;
+            }
+
+            if (pending != null)
+            {
+                WriteWarning($"A previous run ({pending.WrittenBy ?? "unknown command"}, {pending.UpdatedAt:u}) left work unfinished on web app {webAppId} (server {serverId}): "
+                    + SyncExecutor.Describe(pending) + ". This command finishes it.");
+            }
+
+            return pending;
+        }
+
+        /// <summary>Before a change that -ResetSsl will follow with a redeploy: the journal owes it, so a crash cannot lose it.</summary>
+        private protected void OweSsl(string command, RunCloudConnection connection, long serverId, long webAppId, string reason, RunCloudDomain? domain = null)
+        {
+            try
+            {
+                AppRuns(command).OweSsl(StateKeys.For(connection, serverId, webAppId), reason, domain);
+            }
+            catch (StateException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ResourceUnavailable, $"web app {webAppId} (server {serverId})") { ErrorDetails = new ErrorDetails(ex.Message) });
+            }
+        }
+
+        /// <summary>
+        /// -ResetSsl of Add- and Remove-RunCloudDomain: redeploys each touched web app's certificate ONCE, after the
+        /// whole pipeline, when a domain really changed or a previous run left a redeploy owed (the journal); the
+        /// journal is cleared only when the redeploy succeeded.
+        /// </summary>
+        private protected void RedeployChangedApps(string command, ChangedApps changed, bool force, SslOptions? options = null)
+        {
+            options ??= new SslOptions();
+            foreach (ChangedApp app in changed.Apps)
+            {
+                AppStateKey key = StateKeys.For(app.Connection, app.ServerId, app.WebAppId);
+                AppJournal? journal = AppRuns(command).Journal(key);
+                bool owedBefore = app.PreviouslyOwed;
+                if (!app.Changed && !owedBefore)
+                {
+                    // This command owed a redeploy for changes it did not make after all: nothing is owed.
+                    try { AppRuns(command).SslDone(key); }
+                    catch (StateException ex) { WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ResourceUnavailable, app.WebAppId) { ErrorDetails = new ErrorDetails(ex.Message) }); }
+                    continue;
+                }
+
+                string target = $"web app {app.WebAppId} on server {app.ServerId}";
+                if (!ShouldProcessOrForce(force, target, "Redeploy the SSL certificate")) continue;
+                RunCloudService service = ServiceFor(app.Connection);
+                var domains = new List<RunCloudDomain>(app.Added);
+                if (journal != null)
+                {
+                    foreach (JournalDomain j in journal.SslDomains)
+                    {
+                        if (!domains.Exists(d => d.Id == j.Id)) domains.Add(new RunCloudDomain { Id = j.Id, Name = j.Name, ServerId = app.ServerId, WebAppId = app.WebAppId, Connection = app.Connection });
+                    }
+                }
+
                 try
                 {
-                    SslRunResult result = Run(ct => SslStrategy.RunAsync(service, changed.Connection.StateKey(app.Key.ServerId, app.Key.WebAppId), changed.Connection.BaseUri.AbsoluteUri, app.Key.ServerId, app.Key.WebAppId, app.Value, options, ct));
+                    // Through the SSL strategy (name count, DNS readiness, Let's Encrypt budget; per changed domain in advanced
+                    // mode), recording into this app's journal (its "ssl" extension), which AppRuns saves.
+                    options.Journal = AppRuns(command).OpenJournal(key);
+                    options.KnownAppSsl = null;
+                    SslRunResult result;
+                    try
+                    {
+                        result = Run(ct => SslStrategy.RunAsync(service, key, app.Connection.BaseUri.AbsoluteUri, app.ServerId, app.WebAppId, domains, options, ct));
+                    }
+                    finally
+                    {
+                        AppRuns(command).Save(key);
+                    }
+
                     if (result.Outcome == RedeployOutcome.NoSsl)
                     {
-                        WriteWarning($"The {target} has no SSL certificate, so none was redeployed. Install one with Reset-RunCloudSsl -ServerId {app.Key.ServerId} -WebAppId {app.Key.WebAppId}.");
+                        WriteWarning($"The {target} has no SSL certificate, so none was redeployed. Install one with Reset-RunCloudSsl -ServerId {app.ServerId} -WebAppId {app.WebAppId}.");
                     }
                     else
                     {
                         WriteVerbose($"RunCloud: SSL of the {target} brought up to date ({result.Outcome}, {result.Plan.Actions.Count} order(s)).");
                     }
 
-                    ReportSslRun(result, target);
+                    ReportSslRun(result, target, owedInJournal: true);
+                    if (result.Failures.Count > 0) continue; // what failed stays owed in the journal for the next run
+                    if (owedBefore) WriteWarning($"RunCloud: {target}: finished the SSL redeploy a previous run left owed ({journal?.SslReason}).");
+                    AppRuns(command).SslDone(key);
+                }
+                catch (SslRefusedException ex)
+                {
+                    // Refused before any order (too many names, nothing to cover): the redeploy stays owed.
+                    WriteApiError(ex, target);
                 }
                 catch (RunCloudApiException ex)
                 {
-                    WriteApiError(ex, target);
+                    ErrorRecord record = ErrorRecords.FromApi(ex, target);
+                    record.ErrorDetails = new ErrorDetails(ex.Message + " The certificate may not cover the app's names; the redeploy stays owed in the journal, and the next "
+                        + "Sync-RunCloudDomain, Add-/Remove-RunCloudDomain -ResetSsl or Reset-RunCloudSsl on this app finishes it.");
+                    WriteError(record);
                 }
                 catch (StateException ex)
                 {
-                    WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.WriteError, target));
+                    WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ResourceUnavailable, target) { ErrorDetails = new ErrorDetails(ex.Message) });
                 }
             }
         }
 
         /// <summary>Warns about names not DNS-ready or deferred by Let's Encrypt's budget, and writes each failed order as an error.</summary>
-        private protected void ReportSslRun(SslRunResult result, object target)
+        private protected void ReportSslRun(SslRunResult result, object target, bool owedInJournal = false)
         {
             foreach (RunCloud.PowerShell.Models.RunCloudDnsCheck check in result.Plan.NotReady)
             {
@@ -246,7 +394,17 @@ namespace RunCloud.PowerShell.Commands
             }
 
             foreach (string deferred in result.Plan.Deferred) WriteWarning("Certificate deferred by Let's Encrypt's limits: " + deferred);
-            foreach (var (action, error) in result.Failures) WriteApiError(error, action.Domain ?? target);
+            foreach (var (action, error) in result.Failures)
+            {
+                ErrorRecord record = ErrorRecords.FromApi(error, action.Domain ?? target);
+                if (owedInJournal)
+                {
+                    record.ErrorDetails = new ErrorDetails(error.Message + " The certificate may not cover the app's names; the order stays owed in the journal, and the next "
+                        + "Sync-RunCloudDomain, Add-/Remove-RunCloudDomain -ResetSsl or Reset-RunCloudSsl on this app finishes it.") { RecommendedAction = error.Hint };
+                }
+
+                WriteError(record);
+            }
         }
 
         /// <summary>The SSL strategy's options from the common -SkipDnsCheck / -DnsServer / -AllowDuplicateCertificate parameters.</summary>

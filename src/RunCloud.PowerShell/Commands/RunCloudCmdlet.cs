@@ -19,6 +19,68 @@ namespace RunCloud.PowerShell.Commands
         private CmdletLog? _log;
         private bool _disposed;
 
+        private Session.RunCloudConnection? _secretsOf;
+        private string[]? _secrets;
+
+        /// <summary>
+        /// From now on every string this cmdlet writes (verbose, debug, warning, progress, error, terminating error and the
+        /// API exceptions that reach it) is filtered for <paramref name="connection"/>'s secret values: token, API secret,
+        /// the Basic header value, proxy password. Called by the connection step of every cmdlet that talks to RunCloud.
+        /// </summary>
+        private protected void RedactSecretsOf(Session.RunCloudConnection connection)
+        {
+            if (ReferenceEquals(connection, _secretsOf)) return;
+            _secretsOf = connection;
+            _secrets = null;
+        }
+
+        private string[] Secrets => _secrets ??= _secretsOf?.SecretsForRedaction() ?? Array.Empty<string>();
+
+        /// <summary>Secrets masked, control characters escaped.</summary>
+        internal string Clean(string? text) => Redactor.Clean(text, Secrets);
+
+        public new void WriteVerbose(string text) => base.WriteVerbose(Clean(text));
+
+        public new void WriteDebug(string text) => base.WriteDebug(Clean(text));
+
+        public new void WriteWarning(string text) => base.WriteWarning(Clean(text));
+
+        public new void WriteProgress(ProgressRecord progressRecord)
+        {
+            progressRecord.Activity = Clean(progressRecord.Activity);
+            progressRecord.StatusDescription = Clean(progressRecord.StatusDescription);
+            if (progressRecord.CurrentOperation != null) progressRecord.CurrentOperation = Clean(progressRecord.CurrentOperation);
+            base.WriteProgress(progressRecord);
+        }
+
+        public new void WriteError(ErrorRecord errorRecord) => base.WriteError(CleanRecord(errorRecord));
+
+        public new void ThrowTerminatingError(ErrorRecord errorRecord) => base.ThrowTerminatingError(CleanRecord(errorRecord));
+
+        /// <summary>The record itself when it holds nothing to clean; otherwise a copy with the same ErrorId, category and target.</summary>
+        internal ErrorRecord CleanRecord(ErrorRecord record)
+        {
+            string[] secrets = Secrets;
+            Exception ex = record.Exception;
+            bool dirtyDetails = Redactor.NeedsCleaning(record.ErrorDetails?.Message, secrets)
+                || Redactor.NeedsCleaning(record.ErrorDetails?.RecommendedAction, secrets);
+            Exception clean = ex is RunCloudApiException api ? api.Redact(secrets)
+                : Redactor.NeedsCleaning(ex.Message, secrets) || (ex.InnerException != null && Redactor.NeedsCleaning(ex.InnerException.Message, secrets))
+                    ? new InvalidOperationException(Clean(ex.Message))
+                    : ex;
+            if (ReferenceEquals(clean, ex) && !dirtyDetails) return record;
+            var copy = new ErrorRecord(clean, record.FullyQualifiedErrorId, record.CategoryInfo.Category, record.TargetObject);
+            if (record.ErrorDetails != null)
+            {
+                copy.ErrorDetails = new ErrorDetails(Clean(record.ErrorDetails.Message))
+                {
+                    RecommendedAction = Clean(record.ErrorDetails.RecommendedAction),
+                };
+            }
+
+            return copy;
+        }
+
         /// <summary>The sink this cmdlet hands to the Api layer: lines go to the pipeline log of the Run in progress.</summary>
         internal IRunCloudLog Log => _log ??= new CmdletLog(this);
 
@@ -67,16 +129,56 @@ namespace RunCloud.PowerShell.Commands
                         TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
 
-                log.Pump(() => task.IsCompleted, Emit);
+                try
+                {
+                    log.Pump(() => task.IsCompleted, Emit, token);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    _activeLog = null;
+                    throw new PipelineStoppedException();
+                }
+            }
+            else if (!task.IsCompleted)
+            {
+                // Wait for the work or for Ctrl+C, whichever comes first: a stop never waits on work that is slow to notice.
+                try
+                {
+                    task.Wait(token);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    _activeLog = null;
+                    throw new PipelineStoppedException();
+                }
+                catch (AggregateException)
+                {
+                    // the work failed: GetResult below rethrows its own exception
+                }
             }
 
             try
             {
-                return task.GetAwaiter().GetResult();
+                T result = task.GetAwaiter().GetResult();
+                // Work that ended as the user stopped is not reported as a success.
+                if (token.IsCancellationRequested) throw new PipelineStoppedException();
+                return result;
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+            catch (Models.InvalidResponseDataException ex)
+            {
+                throw RunCloudApiException.InvalidData(ex, null, null).Redact(Secrets);
+            }
+            catch (RunCloudApiException ex)
+            {
+                // An answer may echo a secret (RunCloud's message, a proxy's error): the exception a caller sees,
+                // catches or logs (the sync log, $Error) is already masked.
+                RunCloudApiException clean = ex.Redact(Secrets);
+                if (ReferenceEquals(clean, ex)) throw;
+                throw clean;
             }
             finally
             {
@@ -126,10 +228,16 @@ namespace RunCloud.PowerShell.Commands
                     && !s.Equals("Ignore", StringComparison.OrdinalIgnoreCase);
         }
 
+        /// <summary>Releases what a command holds beyond one record (e.g. per-app locks); PowerShell calls Dispose even when the pipeline is stopped.</summary>
+        private protected virtual void ReleaseResources()
+        {
+        }
+
         public void Dispose()
         {
             if (_disposed) return;
             _disposed = true;
+            ReleaseResources();
             _stopping.Dispose();
             GC.SuppressFinalize(this);
         }

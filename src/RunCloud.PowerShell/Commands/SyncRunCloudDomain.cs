@@ -5,20 +5,21 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Sync;
-using RunCloud.PowerShell.State;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.State;
+using RunCloud.PowerShell.Sync;
 
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>
-    /// Makes a web app's domains match a desired list: plans from one complete listing, adds, then (with -Prune)
-    /// removes, then redeploys SSL once. Built to run unattended from a scheduled task: guards against a truncated
-    /// source (-MaxRemove, empty list), never touches the primary domain, RunCloud-created names or excluded names,
-    /// and a failed name does not stop the others.
+    /// Makes a web app's domains match a desired list. The cmdlet gathers the input, takes the app's cross-process
+    /// lock, reads one complete listing, asks the pure <see cref="SyncPlanner"/> for a plan and its guard verdicts
+    /// (-MaxRemove, empty list, invalid entries, invalid listing items, primary/protected/excluded names), and hands
+    /// the plan to <see cref="SyncExecutor"/>, which journals before the first change, adds, removes and redeploys SSL
+    /// once. -Force only skips confirmation; each rule has its own explicit override. See docs/safety.md.
     /// </summary>
     [Cmdlet(VerbsData.Sync, "RunCloudDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(RunCloudSyncResult))]
@@ -26,6 +27,9 @@ namespace RunCloud.PowerShell.Commands
     {
         /// <summary>Error id of the refusal to prune from an empty desired list.</summary>
         public const string EmptySourceErrorId = "RunCloudSyncEmptySource";
+
+        /// <summary>Error id of a prune held back because the desired list has invalid entries.</summary>
+        public const string PruneStoppedErrorId = "RunCloudSyncPruneStopped";
 
         private readonly List<string> _raw = new List<string>();
         private readonly List<RunCloudSyncSkip> _inputProblems = new List<RunCloudSyncSkip>();
@@ -81,12 +85,25 @@ namespace RunCloud.PowerShell.Commands
         [AllowEmptyCollection]
         public string[] ProtectedName { get; set; } = { "*.runcloud.link" };
 
-        /// <summary>More removals than this stop the whole sync before any change, unless -Force.</summary>
+        /// <summary>More removals than this stop the whole sync before any change; raise it to allow more.</summary>
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
         public int MaxRemove { get; set; } = 10;
 
-        /// <summary>No confirmation prompt; allows more removals than -MaxRemove and pruning from an empty list.</summary>
+        /// <summary>With -Prune, allow an empty desired list (every removable domain goes).</summary>
+        [Parameter]
+        public SwitchParameter AllowEmptySource { get; set; }
+
+        /// <summary>With -Prune, prune even when some desired entries are invalid (names recoverable from them are still never removed).</summary>
+        [Parameter]
+        public SwitchParameter AllowInvalidEntries { get; set; }
+
+        /// <summary>Seconds to wait for another run on the same web app to finish (runs are serialised per app across processes).</summary>
+        [Parameter]
+        [ValidateRange(0, 86400)]
+        public int LockTimeout { get; set; } = 300;
+
+        /// <summary>No confirmation prompt. Lifts no safety rule: see -MaxRemove, -AllowEmptySource, -AllowInvalidEntries.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -201,35 +218,76 @@ namespace RunCloud.PowerShell.Commands
             var clock = Stopwatch.StartNew();
             RunCloudConnection connection = ResolveConnection();
             long serverId = ResolveServerId(connection, ServerId);
-            long webAppId = ResolveWebAppId(connection, WebAppId);
+            long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
             long requestsBefore = connection.RequestCount;
             RunCloudService service = ServiceFor(connection);
             string app = $"web app {webAppId} (server {serverId})";
+            bool whatIf = IsWhatIf();
 
-            // 1. The desired names, validated and de-duplicated; nothing invalid is ever sent.
-            var skipped = new List<RunCloudSyncSkip>(_inputProblems);
-            var desired = new List<string>();
-            var desiredSet = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (string raw in _raw)
+            SyncOptions options;
+            try
             {
-                if (string.IsNullOrWhiteSpace(raw)) continue;
-                if (!DomainName.TryNormalize(raw, out string name, out string problem))
+                options = new SyncOptions
                 {
-                    skipped.Add(new RunCloudSyncSkip(raw, problem));
-                    continue;
-                }
-
-                if (desiredSet.Add(name)) desired.Add(name);
+                    Prune = Prune,
+                    MaxRemove = MaxRemove,
+                    AllowEmptySource = AllowEmptySource,
+                    AllowInvalidEntries = AllowInvalidEntries,
+                    Exclude = NamePattern.ParseAll(Exclude, "-Exclude"),
+                    ProtectedName = NamePattern.ParseAll(ProtectedName, "-ProtectedName"),
+                };
             }
-
-            if (desired.Count == 0 && Prune && !Force)
+            catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException($"The desired domain list is empty ({_raw.Count} entries read, none valid), and -Prune would remove every removable domain of {app}. Nothing was changed. If that is really wanted, pass -Force."),
-                    EmptySourceErrorId, ErrorCategory.InvalidData, app));
+                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, ex.Message + " Nothing was changed.", null));
+                return;
             }
 
-            // 2. One complete listing.
+            var entries = _inputProblems.Select(p => new DesiredEntry(p.Name, p.Reason)).Concat(_raw.Select(r => new DesiredEntry(r))).ToList();
+
+            // Early guard (no request yet): an empty desired list with -Prune.
+            SyncPlan early = SyncPlanner.Plan(entries, Array.Empty<RunCloudDomain>(), options);
+            if (early.Verdict == SyncVerdict.EmptySource)
+            {
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(early.VerdictMessage), EmptySourceErrorId, ErrorCategory.InvalidData, app)
+                {
+                    ErrorDetails = new ErrorDetails($"{app}: {early.VerdictMessage}") { RecommendedAction = "Sync-RunCloudDomain ... -Prune -AllowEmptySource" },
+                });
+            }
+
+            // One run per app at a time, across processes; the journal of unfinished work lives beside the lock.
+            JournalStore store;
+            AppStateKey key = StateKeys.For(connection, serverId, webAppId);
+            AppLock? appLock = null;
+            try
+            {
+                store = JournalStore.Default();
+                if (!whatIf) appLock = store.Lock(key, TimeSpan.FromSeconds(LockTimeout), CancelToken, "Sync-RunCloudDomain");
+            }
+            catch (StateException ex)
+            {
+                ThrowTerminatingError(StateError(ex, app));
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            try
+            {
+                Sync(connection, service, serverId, webAppId, app, whatIf, options, entries, store, key, clock, requestsBefore);
+            }
+            finally
+            {
+                appLock?.Dispose();
+            }
+        }
+
+        private void Sync(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId, string app, bool whatIf,
+            SyncOptions options, List<DesiredEntry> entries, JournalStore store, AppStateKey key, Stopwatch clock, long requestsBefore)
+        {
+            // 1. One complete listing.
             var progress = new ProgressRecord(0x5C0D, "Sync-RunCloudDomain", $"Reading the domains of {app}");
             WriteProgress(progress);
             List<RunCloudDomain> existing;
@@ -244,206 +302,104 @@ namespace RunCloud.PowerShell.Commands
                 return;
             }
 
-            // 3. The plan.
-            Func<string, bool> excluded = NameFilter(Exclude) ?? (_ => false);
-            Func<string, bool> protectedName = NameFilter(ProtectedName) ?? (_ => false);
-            var existingByName = new Dictionary<string, RunCloudDomain>(StringComparer.OrdinalIgnoreCase);
-            foreach (RunCloudDomain d in existing) existingByName[d.Name] = d;
+            CrashPoint.Reached("listed");
 
-            var toAdd = new List<string>();
-            var unchanged = new List<string>();
-            foreach (string name in desired)
+            // 2. The plan and its guards, before any change.
+            SyncPlan plan = SyncPlanner.Plan(entries, existing, options);
+            WriteVerbose($"RunCloud: plan for {app}: {existing.Count} on the app, {plan.Desired.Count} desired; {plan.ToAdd.Count} to add, {plan.ToRemove.Count} to remove, {plan.Unchanged.Count} unchanged, {plan.Kept.Count} kept, {plan.Skipped.Count} skipped.");
+            foreach (string name in plan.ToAdd) WriteVerbose("RunCloud: plan: add " + name);
+            foreach (RunCloudDomain d in plan.ToRemove) WriteVerbose($"RunCloud: plan: remove {d.Name} (id {d.Id})");
+            foreach (RunCloudSyncSkip s in plan.Skipped) WriteVerbose($"RunCloud: plan: skip {s.Name}: {s.Reason}");
+
+            switch (plan.Verdict)
             {
-                if (existingByName.ContainsKey(name)) unchanged.Add(name);
-                else if (excluded(name)) skipped.Add(new RunCloudSyncSkip(name, "Excluded by -Exclude; not added."));
-                else toAdd.Add(name);
-            }
+                case SyncVerdict.InvalidResponse:
+                    CompleteProgress(progress);
+                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(plan.VerdictMessage), ErrorIds.InvalidResponse, ErrorCategory.InvalidResult, app)
+                    {
+                        ErrorDetails = new ErrorDetails($"{app}: {plan.VerdictMessage}"),
+                    });
+                    return;
+                case SyncVerdict.EmptySource:
+                    CompleteProgress(progress);
+                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(plan.VerdictMessage), EmptySourceErrorId, ErrorCategory.InvalidData, app)
+                    {
+                        ErrorDetails = new ErrorDetails($"{app}: {plan.VerdictMessage}") { RecommendedAction = "Sync-RunCloudDomain ... -Prune -AllowEmptySource" },
+                    });
+                    return;
+                case SyncVerdict.TooManyRemovals:
+                    string message = $"{app}: {plan.VerdictMessage}";
+                    if (whatIf)
+                    {
+                        WriteWarning(message);
+                        break;
+                    }
 
-            var toRemove = new List<RunCloudDomain>();
-            var kept = new List<string>();
-            foreach (RunCloudDomain d in existing.Where(d => !desiredSet.Contains(d.Name)))
-            {
-                if (!Prune) kept.Add(d.Name);
-                else if (d.IsPrimary) skipped.Add(new RunCloudSyncSkip(d.Name, "The primary domain of the web app is never removed."));
-                else if (protectedName(d.Name)) skipped.Add(new RunCloudSyncSkip(d.Name, "Created by RunCloud (matches -ProtectedName); never removed."));
-                else if (excluded(d.Name)) skipped.Add(new RunCloudSyncSkip(d.Name, "Excluded by -Exclude; not removed."));
-                else toRemove.Add(d);
-            }
-
-            WriteVerbose($"RunCloud: plan for {app}: {existing.Count} on the app, {desired.Count} desired; {toAdd.Count} to add, {toRemove.Count} to remove, {unchanged.Count} unchanged, {kept.Count} kept (no -Prune), {skipped.Count} skipped.");
-            foreach (string name in toAdd) WriteVerbose("RunCloud: plan: add " + name);
-            foreach (RunCloudDomain d in toRemove) WriteVerbose($"RunCloud: plan: remove {d.Name} (id {d.Id})");
-            foreach (RunCloudSyncSkip s in skipped) WriteVerbose($"RunCloud: plan: skip {s.Name}: {s.Reason}");
-
-            bool whatIf = IsWhatIf();
-
-            // 4. The guard against a truncated or wrong source: before any change.
-            if (toRemove.Count > MaxRemove && !Force)
-            {
-                string message = $"The sync would remove {toRemove.Count} domains from {app}, more than -MaxRemove {MaxRemove}. Nothing was changed. "
-                    + $"Check the source list; if the removals are intended, pass -MaxRemove {toRemove.Count} or -Force.";
-                if (whatIf)
-                {
-                    WriteWarning(message);
-                }
-                else
-                {
                     CompleteProgress(progress);
                     ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), ErrorIds.TooManyRemovals, ErrorCategory.LimitsExceeded, app)
                     {
-                        ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"Sync-RunCloudDomain ... -MaxRemove {toRemove.Count}  (or -Force)" },
+                        ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"Sync-RunCloudDomain ... -MaxRemove {plan.ToRemove.Count}" },
                     });
-                }
+                    return;
             }
 
-            // 5. Adds, then removals.
-            var added = new List<string>();
-            var addedDomains = new List<RunCloudDomain>();
-            var removed = new List<string>();
-            var failed = new List<RunCloudSyncFailure>();
-            bool changed = false;
-            int total = toAdd.Count + toRemove.Count;
-            int done = 0;
-            string redirection = Redirection.ToLowerInvariant();
-
-            foreach (string name in toAdd)
+            // 3. Apply it, journalled.
+            var host = new CmdletSyncHost(this, progress);
+            var executor = new SyncExecutor(service, serverId, webAppId, store, key, connection.BaseUri.AbsoluteUri, host);
+            SyncOutcome outcome;
+            try
             {
-                ShowProgress(progress, ++done, total, $"Adding {name}");
-                if (!Confirmed($"{name} on {app}", "Add domain")) continue;
-                if (whatIf) { added.Add(name); continue; }
-                var request = new DomainRequest { Name = name, Www = Www && !name.StartsWith("www.", StringComparison.Ordinal), Redirection = redirection };
-                try
+                outcome = executor.Execute(plan, new SyncRunOptions
                 {
-                    AddResult result = Run(ct => service.AddDomainAsync(serverId, webAppId, request, ct, lookUpExisting: true));
-                    if (result.Outcome == AddOutcome.AlreadyExists && result.Domain == null)
-                    {
-                        failed.Add(new RunCloudSyncFailure(name, "Add", ErrorIds.DomainAlreadyExists,
-                            $"RunCloud says {name} is already taken, but it is not on {app}: another web app on the server probably serves it. Remove it there first."));
-                        continue;
-                    }
-
-                    if (result.Outcome == AddOutcome.AlreadyExists)
-                    {
-                        unchanged.Add(name); // added by someone else since the listing
-                        continue;
-                    }
-
-                    added.Add(name);
-                    changed = true;
-                    if (result.Domain != null) addedDomains.Add(result.Domain);
-                    WriteVerbose($"RunCloud: added {name} to {app}.");
-                }
-                catch (RunCloudApiException ex)
-                {
-                    failed.Add(new RunCloudSyncFailure(name, "Add", ex.ErrorId, ex.Message));
-                    WriteVerbose($"RunCloud: adding {name} failed: {ex.Message}");
-                }
+                    WhatIf = whatIf,
+                    Www = Www,
+                    Redirection = Redirection.ToLowerInvariant(),
+                    NoSslReset = NoSslReset,
+                    ResetSsl = ResetSsl,
+                    Command = "Sync-RunCloudDomain",
+                    Ssl = BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate),
+                    Existing = existing,
+                });
             }
-
-            var sslModes = new Dictionary<(long, long), bool>();
-            var appSsls = new Dictionary<(long, long), RunCloudSsl>(); // read once before the removals, reused by the SSL step
-            SslOptions sslOptions = BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
-            foreach (RunCloudDomain d in toRemove)
+            catch (StateException ex)
             {
-                ShowProgress(progress, ++done, total, $"Removing {d.Name}");
-                if (!Confirmed($"{d.Name} (id {d.Id}) on {app}", "Remove domain")) continue;
-                if (whatIf) { removed.Add(d.Name); continue; }
-                try
-                {
-                    Run(ct => SslStrategy.ReleaseDomainCertificateAsync(service, d, sslModes, ct, appSsls));
-                    bool gone = Run(ct => service.RemoveDomainAsync(serverId, webAppId, d.Id, ct));
-                    removed.Add(d.Name);
-                    changed |= gone;
-                    WriteVerbose(gone ? $"RunCloud: removed {d.Name} from {app}." : $"RunCloud: {d.Name} was already gone from {app}.");
-                }
-                catch (RunCloudApiException ex)
-                {
-                    failed.Add(new RunCloudSyncFailure(d.Name, "Remove", ex.ErrorId, ex.Message));
-                    WriteVerbose($"RunCloud: removing {d.Name} failed: {ex.Message}");
-                }
-            }
-
-            // 6. One SSL redeploy, when something changed.
-            bool sslRedeployed = false;
-            RunCloudDnsCheck[] sslNotReady = Array.Empty<RunCloudDnsCheck>();
-            string[] sslDeferred = Array.Empty<string>();
-            bool wouldChange = whatIf && (added.Count > 0 || removed.Count > 0);
-            // Names an earlier run left without a certificate (DNS not ready yet) are retried even when nothing changed.
-            bool waiting = !NoSslReset && !whatIf && SslStrategy.HasWaitingNames(connection.StateKey(serverId, webAppId));
-            if (waiting) WriteVerbose($"RunCloud: {app} has names an earlier run could not cover yet (see its journal); checking them again.");
-            if (!NoSslReset && (changed || wouldChange || ResetSsl || waiting))
-            {
-                progress.StatusDescription = "Redeploying the SSL certificate";
-                WriteProgress(progress);
-                if (whatIf)
-                {
-                    ShouldProcess(app, "Redeploy the SSL certificate once (if the web app has one)");
-                }
-                else if (Confirmed(app, "Redeploy the SSL certificate"))
-                {
-                    try
-                    {
-                        // The app's names after this run, from the one listing and the changes (no second listing); an add whose
-                        // answer carried no domain object leaves the list unknown, and the strategy lists again.
-                        List<RunCloudDomain>? after = addedDomains.Count == added.Count
-                            ? existing.Where(d => !removed.Contains(d.Name, StringComparer.OrdinalIgnoreCase)).Concat(addedDomains).ToList()
-                            : null;
-                        if (appSsls.TryGetValue((serverId, webAppId), out RunCloudSsl? knownSsl)) sslOptions.KnownAppSsl = knownSsl;
-                        SslRunResult ssl = Run(ct => SslStrategy.RunAsync(service, connection.StateKey(serverId, webAppId), connection.BaseUri.AbsoluteUri, serverId, webAppId, addedDomains, sslOptions, ct, after));
-                        RedeployOutcome outcome = ssl.Outcome;
-                        sslRedeployed = outcome == RedeployOutcome.Redeployed || (outcome == RedeployOutcome.PerDomain && ssl.Plan.Actions.Count > ssl.Failures.Count);
-                        sslNotReady = ssl.Plan.NotReady.ToArray();
-                        sslDeferred = ssl.Plan.Deferred.ToArray();
-                        foreach (var (action, error) in ssl.Failures)
-                        {
-                            failed.Add(new RunCloudSyncFailure(action.Domain?.Name ?? app, "RedeploySsl", error.ErrorId, error.Message));
-                        }
-
-                        foreach (RunCloudDnsCheck check in sslNotReady)
-                        {
-                            WriteWarning($"No certificate requested for {check.Name} yet ({check.Status}): {check.Message} It stays on the app and is retried by the next run.");
-                        }
-
-                        WriteVerbose(outcome == RedeployOutcome.NoSsl
-                            ? $"RunCloud: {app} has no SSL certificate; none was redeployed."
-                            : $"RunCloud: SSL of {app} redeployed ({outcome}).");
-                    }
-                    catch (SslRefusedException ex)
-                    {
-                        failed.Add(new RunCloudSyncFailure(app, "RedeploySsl", ex.ErrorId, ex.Message + " " + ex.Hint));
-                    }
-                    catch (StateException ex)
-                    {
-                        failed.Add(new RunCloudSyncFailure(app, "RedeploySsl", ex.ErrorId, ex.Message));
-                    }
-                    catch (RunCloudApiException ex)
-                    {
-                        failed.Add(new RunCloudSyncFailure(app, "RedeploySsl", ex.ErrorId,
-                            ex.Message + " The certificate may not cover the names just added: run again with -ResetSsl (the example script does so by itself), or Reset-RunCloudSsl."));
-                    }
-                }
+                CompleteProgress(progress);
+                ThrowTerminatingError(StateError(ex, app));
+                return;
             }
 
             CompleteProgress(progress);
+            var failed = outcome.Failed;
             var syncResult = new RunCloudSyncResult
             {
                 ServerId = serverId,
                 WebAppId = webAppId,
-                Added = added.ToArray(),
-                Removed = removed.ToArray(),
-                Unchanged = unchanged.ToArray(),
-                Kept = kept.ToArray(),
-                Skipped = skipped.ToArray(),
+                Added = outcome.Added.ToArray(),
+                Removed = outcome.Removed.ToArray(),
+                Unchanged = plan.Unchanged.Concat(outcome.AlsoUnchanged).ToArray(),
+                Kept = plan.Kept.ToArray(),
+                Skipped = plan.Skipped.ToArray(),
                 Failed = failed.ToArray(),
-                SslRedeployed = sslRedeployed,
-                SslNotReady = sslNotReady,
-                SslDeferred = sslDeferred,
+                SslRedeployed = outcome.SslRedeployed,
+                SslNotReady = outcome.SslNotReady.ToArray(),
+                SslDeferred = outcome.SslDeferred.ToArray(),
+                FinishedPending = outcome.FinishedPending.ToArray(),
+                PruneStopped = plan.PruneStoppedMessage != null,
                 ApiCalls = (int)(connection.RequestCount - requestsBefore),
                 Duration = clock.Elapsed,
                 WhatIf = whatIf,
-                Success = failed.Count == 0,
+                Success = failed.Count == 0 && plan.PruneStoppedMessage == null,
             };
+            foreach (string finished in outcome.FinishedPending) WriteWarning($"RunCloud: {app}: finished {finished}.");
             WriteObject(syncResult);
+
+            if (plan.PruneStoppedMessage != null)
+            {
+                WriteError(new ErrorRecord(new InvalidOperationException($"{app}: {plan.PruneStoppedMessage}"), PruneStoppedErrorId, ErrorCategory.InvalidData, syncResult)
+                {
+                    ErrorDetails = new ErrorDetails($"{app}: {plan.PruneStoppedMessage}") { RecommendedAction = "Fix the invalid entries, or pass -AllowInvalidEntries." },
+                });
+            }
 
             if (failed.Count > 0)
             {
@@ -455,7 +411,36 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        private void ShowProgress(ProgressRecord progress, int done, int total, string status)
+        private static ErrorRecord StateError(StateException ex, string app) =>
+            new ErrorRecord(ex, ex.ErrorId, ex is AppLockedException ? ErrorCategory.ResourceBusy : ErrorCategory.ResourceUnavailable, app)
+            {
+                ErrorDetails = new ErrorDetails(ex.Message),
+            };
+
+        /// <summary>The executor's view of this cmdlet: Run, ShouldProcess (-Force skips the prompt), Write*.</summary>
+        private sealed class CmdletSyncHost : ISyncHost
+        {
+            private readonly SyncRunCloudDomainCommand _cmdlet;
+            private readonly ProgressRecord _progress;
+
+            public CmdletSyncHost(SyncRunCloudDomainCommand cmdlet, ProgressRecord progress)
+            {
+                _cmdlet = cmdlet;
+                _progress = progress;
+            }
+
+            public T Run<T>(Func<System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> work) => _cmdlet.Run(work);
+
+            public bool Confirm(string target, string action) => _cmdlet.Confirmed(target, action);
+
+            public void Verbose(string text) => _cmdlet.WriteVerbose(text);
+
+            public void Warning(string text) => _cmdlet.WriteWarning(text);
+
+            public void Progress(string status, int done, int total) => _cmdlet.ShowProgress(_progress, done, total, status);
+        }
+
+        internal void ShowProgress(ProgressRecord progress, int done, int total, string status)
         {
             progress.StatusDescription = $"{status} ({done} of {total})";
             progress.PercentComplete = total == 0 ? 100 : Math.Min(100, done * 100 / total);
@@ -469,7 +454,7 @@ namespace RunCloud.PowerShell.Commands
         }
 
         /// <summary>Under -WhatIf a step is part of the plan, not sent: the plan goes on as if it had been confirmed.</summary>
-        private bool Confirmed(string target, string action) => ShouldProcessOrForce(Force, target, action) || IsWhatIf();
+        internal bool Confirmed(string target, string action) => ShouldProcessOrForce(Force, target, action) || IsWhatIf();
 
         private static string Show(PSObject value)
         {

@@ -32,5 +32,6 @@ namespace RunCloud.PowerShell.Http
         public const string SslNotInstalled = "RunCloudSslNotInstalled";
         public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
         public const string SyncFailed = "RunCloudSyncFailed";
+        public const string ConnectionMismatch = "RunCloudConnectionMismatch";
     }
 }

@@ -10,11 +10,12 @@ using System.Security;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Http
 {
     /// <summary>
-    /// Innermost handler: one verbose line per attempt (method, URL, status, time, attempt) and, at -Debug,
+    /// Just above the ExchangeHandler (which reads each attempt off the wire): one verbose line per attempt (method, URL, status, time, attempt) and, at -Debug,
     /// the request and response bodies with secrets redacted. The Authorization header is never written.
     /// </summary>
     internal sealed class LoggingHandler : DelegatingHandler
@@ -31,7 +32,7 @@ namespace RunCloud.PowerShell.Http
             if (log != null && log.DebugEnabled && request.Content != null)
             {
                 string body = await request.Content.ReadAsStringAsync().ConfigureAwait(false);
-                log.Debug($"RunCloud request body: {Redactor.RedactJson(body)}");
+                log.Debug($"RunCloud request body: {ServerText.Escape(Redactor.RedactJson(body))}");
             }
 
             var clock = Stopwatch.StartNew();
@@ -53,9 +54,10 @@ namespace RunCloud.PowerShell.Http
                     request.Method.Method, request.RequestUri, (int)response.StatusCode, response.ReasonPhrase, clock.ElapsedMilliseconds, attempt));
                 if (log.DebugEnabled && response.Content != null)
                 {
-                    await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
+                    // Already buffered, bounded in time and size, by the ExchangeHandler below: nothing here reads the wire.
+                    cancellationToken.ThrowIfCancellationRequested();
                     string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                    log.Debug($"RunCloud response body: {Redactor.RedactJson(body)}");
+                    log.Debug($"RunCloud response body: {ServerText.Escape(Redactor.RedactJson(body))}");
                 }
             }
 

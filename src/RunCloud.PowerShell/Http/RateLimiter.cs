@@ -20,6 +20,7 @@ namespace RunCloud.PowerShell.Http
         private readonly Queue<long> _starts = new Queue<long>();
         private readonly Clock _clock;
         private long _notBefore;
+        private Task _tail = Task.CompletedTask;
 
         public RateLimiter(int limit, TimeSpan window, Clock? clock = null)
         {
@@ -42,8 +43,45 @@ namespace RunCloud.PowerShell.Http
         private long Now => _clock.Elapsed.Ticks;
         private static long Ticks(TimeSpan span) => span.Ticks;
 
-        /// <summary>Waits until a request may start, then counts it. Cancellable at once.</summary>
+        /// <summary>
+        /// Waits until a request may start, then counts it. First in, first out: each caller queues behind the one
+        /// before it (a chain of tasks), so a request that has waited longest leaves first. Cancellable at once; a
+        /// cancelled caller hands its turn on when its predecessor's turn ends, so nobody behind it is stuck.
+        /// </summary>
         public async Task WaitAsync(CancellationToken cancellationToken)
+        {
+            Task previous;
+            var mine = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                previous = _tail;
+                _tail = mine.Task;
+            }
+
+            try
+            {
+                if (!previous.IsCompleted)
+                {
+                    var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    using (cancellationToken.Register(state => ((TaskCompletionSource<bool>)state!).TrySetResult(true), cancelled))
+                    {
+                        await Task.WhenAny(previous, cancelled.Task).ConfigureAwait(false);
+                    }
+
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                await WaitTurnAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (previous.IsCompleted) mine.TrySetResult(true);
+                else _ = previous.ContinueWith((_, state) => ((TaskCompletionSource<bool>)state!).TrySetResult(true), mine,
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+
+        private async Task WaitTurnAsync(CancellationToken cancellationToken)
         {
             while (true)
             {

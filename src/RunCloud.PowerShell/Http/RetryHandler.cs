@@ -16,7 +16,8 @@ namespace RunCloud.PowerShell.Http
     /// <summary>
     /// Retries what is safe to retry. 429 is retried for every method (RunCloud did not act on it), after
     /// Retry-After when given, otherwise after an exponential back-off with jitter. 502/503/504, timeouts and
-    /// transport errors are retried for idempotent methods only (GET, PUT, DELETE); for a POST or PATCH they
+    /// transport errors are retried for idempotent methods only (GET, PUT, DELETE) and never for a request marked
+    /// <see cref="RequestProperties.NonRepeatable"/> (a costly effect such as an SSL redeploy PUT); for those they
     /// surface as an error flagged <see cref="RunCloudApiException.MayHaveBeenApplied"/>, never re-sent blindly.
     /// Every wait is cancelled at once by the cmdlet's stop token.
     /// </summary>
@@ -36,7 +37,7 @@ namespace RunCloud.PowerShell.Http
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             string method = request.Method.Method;
-            bool idempotent = HttpMethods.IsIdempotent(method);
+            bool idempotent = HttpMethods.IsIdempotent(method) && !RequestProperties.IsNonRepeatable(request);
             TimeSpan started = _clock.Elapsed;
             for (int attempt = 1; ; attempt++)
             {
@@ -44,26 +45,23 @@ namespace RunCloud.PowerShell.Http
                 message.Properties[RequestProperties.Attempt] = attempt;
                 HttpResponseMessage? response = null;
                 Exception? failure = null;
-                using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                try
                 {
-                    attemptTimeout.CancelAfter(_policy.Timeout);
-                    try
-                    {
-                        response = await base.SendAsync(message, attemptTimeout.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        failure = new TimeoutException(
-                            $"No answer from RunCloud within {_policy.Timeout.TotalSeconds:0.#} s (-TimeoutSec).", ex);
-                    }
-                    catch (HttpRequestException ex)
-                    {
-                        failure = ex;
-                    }
-                    catch (IOException ex)
-                    {
-                        failure = ex;
-                    }
+                    // The per-attempt timeout lives in the ExchangeHandler below the rate limiter: it times the
+                    // transport (headers and body), never the limiter's wait.
+                    response = await base.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException ex)
+                {
+                    failure = ex;
+                }
+                catch (HttpRequestException ex)
+                {
+                    failure = ex;
+                }
+                catch (IOException ex)
+                {
+                    failure = ex;
                 }
 
                 TimeSpan? wait;
@@ -74,6 +72,13 @@ namespace RunCloud.PowerShell.Http
                     if (status == 429)
                     {
                         TimeSpan? retryAfter = RetryAfterHeader.Read(response);
+                        if (retryAfter.HasValue && _clock.Elapsed - started + retryAfter.Value > _policy.MaxRetryDuration)
+                        {
+                            // Longer than this request may spend retrying: fail now (the caller says how long and until
+                            // when), and do not hold the connection: later calls are the caller's decision.
+                            return response;
+                        }
+
                         wait = retryAfter ?? _policy.BackOff(attempt);
                         _limiter.Hold(wait.Value);
                         reason = "429 Too Many Requests" + (retryAfter.HasValue ? $" (Retry-After {retryAfter.Value.TotalSeconds:0.###} s)" : string.Empty);

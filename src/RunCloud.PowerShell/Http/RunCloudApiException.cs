@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
+using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Http
 {
@@ -56,8 +58,44 @@ namespace RunCloud.PowerShell.Http
         /// </summary>
         public bool MayHaveBeenApplied { get; }
 
+        /// <summary>
+        /// This exception with every secret value in its texts (message, hint, RunCloud's message and validation messages)
+        /// masked and control characters escaped; the same instance when there is nothing to clean. An inner exception
+        /// whose text holds a secret is dropped (its message is already part of this one's).
+        /// </summary>
+        internal RunCloudApiException Redact(IReadOnlyCollection<string> secrets)
+        {
+            bool dirty = Redactor.NeedsCleaning(Message, secrets) || Redactor.NeedsCleaning(Hint, secrets) || Redactor.NeedsCleaning(ApiMessage, secrets)
+                || ValidationErrors.Any(e => Redactor.NeedsCleaning(e.Key, secrets) || e.Value.Any(v => Redactor.NeedsCleaning(v, secrets)))
+                || InnerHolds(InnerException, secrets);
+            if (!dirty) return this;
+            var errors = ValidationErrors.ToDictionary(e => Redactor.Clean(e.Key, secrets), e => e.Value.Select(v => Redactor.Clean(v, secrets)).ToArray());
+            return new RunCloudApiException(ErrorId, Category, Redactor.Clean(Message, secrets), Hint == null ? null : Redactor.Clean(Hint, secrets),
+                StatusCode, ApiMessage == null ? null : Redactor.Clean(ApiMessage, secrets), errors, Method, Path, MayHaveBeenApplied, RetryAfter,
+                InnerHolds(InnerException, secrets) ? null : InnerException, ServerId, WebAppId);
+        }
+
+        private static bool InnerHolds(Exception? inner, IReadOnlyCollection<string> secrets)
+        {
+            for (Exception? e = inner; e != null; e = e.InnerException)
+            {
+                if (Redactor.NeedsCleaning(e.Message, secrets)) return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>RunCloudInvalidResponse for a malformed value in the answer to <paramref name="method"/> <paramref name="path"/>.</summary>
+        internal static RunCloudApiException InvalidData(InvalidResponseDataException ex, string? method, string? path, long? serverId = null, long? webAppId = null) =>
+            new RunCloudApiException(ErrorIds.InvalidResponse, ErrorCategory.InvalidResult,
+                ex.Message + (method != null ? $" ({method} {path})" : string.Empty),
+                "Run the command again; if it persists, RunCloud (or something between it and you, see -BaseUri and -Proxy) is sending "
+                + "data the API contract does not allow. Nothing was changed because of it.",
+                method: method, path: path, inner: ex, serverId: serverId, webAppId: webAppId);
+
         internal static RunCloudApiException FromResponse(int status, string reason, string method, string path,
-            string? apiMessage, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter, long? serverId, long? webAppId, bool usedApiKey = false)
+            string? apiMessage, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter, long? serverId, long? webAppId,
+            Uri? location = null, DateTime? now = null, bool usedApiKey = false)
         {
             string errorId;
             ErrorCategory category;
@@ -97,6 +135,15 @@ namespace RunCloud.PowerShell.Http
                     category = ErrorCategory.LimitsExceeded;
                     hint = "RunCloud's rate limit was exceeded and retries ran out: lower -RateLimit on Connect-RunCloud, "
                          + "raise -MaxRetryDuration, or run again later.";
+                    if (retryAfter.HasValue)
+                    {
+                        DateTime until = (now ?? DateTime.UtcNow) + retryAfter.Value;
+                        hint = string.Format(CultureInfo.InvariantCulture,
+                            "RunCloud asked to wait {0:0.###} s (Retry-After), until {1:yyyy-MM-dd HH:mm:ss} UTC, longer than -MaxRetryDuration allows: "
+                            + "run again after that time, or raise -MaxRetryDuration on Connect-RunCloud to wait it out.",
+                            retryAfter.Value.TotalSeconds, until);
+                    }
+
                     break;
                 default:
                     if (status >= 500)
@@ -104,6 +151,14 @@ namespace RunCloud.PowerShell.Http
                         errorId = ErrorIds.ServerError;
                         category = ErrorCategory.ResourceUnavailable;
                         hint = "RunCloud failed on its side; run the command again later.";
+                    }
+                    else if (status >= 300 && status < 400)
+                    {
+                        errorId = ErrorIds.UnexpectedResponse;
+                        category = ErrorCategory.InvalidResult;
+                        hint = "RunCloud's API does not redirect, so redirects are not followed (they would carry the credentials "
+                             + "elsewhere): it pointed to " + (location?.ToString() ?? "no Location")
+                             + ". Check -BaseUri (e.g. https://manage.runcloud.io/) and any proxy in between.";
                     }
                     else
                     {
@@ -120,12 +175,12 @@ namespace RunCloud.PowerShell.Http
                 .Append(" to ").Append(method).Append(' ').Append(path);
             if (!string.IsNullOrWhiteSpace(apiMessage))
             {
-                text.Append(": ").Append(apiMessage!.Trim());
+                text.Append(": ").Append(ServerText.Escape(apiMessage!.Trim()));
             }
 
             if (errors != null && errors.Count > 0)
             {
-                text.Append(" (").Append(string.Join("; ", errors.Select(e => e.Key + ": " + string.Join(" ", e.Value)))).Append(')');
+                text.Append(" (").Append(string.Join("; ", errors.Select(e => ServerText.Escape(e.Key) + ": " + ServerText.Escape(string.Join(" ", e.Value))))).Append(')');
             }
 
             if (!text.ToString().EndsWith(".", StringComparison.Ordinal)) text.Append('.');

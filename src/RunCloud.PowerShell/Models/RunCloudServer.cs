@@ -4,8 +4,13 @@ using Newtonsoft.Json.Linq;
 namespace RunCloud.PowerShell.Models
 {
     /// <summary>A server managed by RunCloud.</summary>
-    public sealed class RunCloudServer
+    public sealed class RunCloudServer : IConnectionBound, IRunCloudObject
     {
+        /// <summary>The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.</summary>
+        public IRunCloudConnection? Connection { get; internal set; }
+
+        IRunCloudConnection? IConnectionBound.Connection { get => Connection; set => Connection = value; }
+
         public long Id { get; set; }
 
         /// <summary>Same as <see cref="Id"/>; lets a server piped to Get-RunCloudWebApp bind -ServerId by property name.</summary>

@@ -7,8 +7,13 @@ namespace RunCloud.PowerShell.Models
     /// The SSL state of a web application (basic mode: one certificate for the app) or of one domain (advanced mode).
     /// The private key is a secret: it is never read into this object.
     /// </summary>
-    public sealed class RunCloudSsl
+    public sealed class RunCloudSsl : IConnectionBound, IRunCloudObject
     {
+        /// <summary>The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.</summary>
+        public IRunCloudConnection? Connection { get; internal set; }
+
+        IRunCloudConnection? IConnectionBound.Connection { get => Connection; set => Connection = value; }
+
         public long ServerId { get; set; }
 
         /// <summary>The server's name, so a fleet-wide expiry report reads without ids.</summary>

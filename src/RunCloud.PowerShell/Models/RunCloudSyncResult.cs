@@ -35,6 +35,12 @@ namespace RunCloud.PowerShell.Models
         /// <summary>Certificate orders Let's Encrypt's limits did not allow in this run, with the date they become possible.</summary>
         public string[] SslDeferred { get; set; } = Array.Empty<string>();
 
+        /// <summary>Work a previous, interrupted run left owed (from the journal) that this run finished.</summary>
+        public string[] FinishedPending { get; set; } = Array.Empty<string>();
+
+        /// <summary>True when invalid desired entries held back every removal (see the RunCloudSyncPruneStopped error).</summary>
+        public bool PruneStopped { get; set; }
+
         /// <summary>HTTP requests the sync sent (retries included).</summary>
         public int ApiCalls { get; set; }
 
@@ -43,7 +49,7 @@ namespace RunCloud.PowerShell.Models
         /// <summary>True under -WhatIf: nothing was changed, the lists show the plan.</summary>
         public bool WhatIf { get; set; }
 
-        /// <summary>True when nothing failed.</summary>
+        /// <summary>True when nothing failed and no safety rule held part of the plan back.</summary>
         public bool Success { get; set; }
 
         public override string ToString() =>

@@ -4,8 +4,13 @@ using Newtonsoft.Json.Linq;
 namespace RunCloud.PowerShell.Models
 {
     /// <summary>A web application on a RunCloud server. Its git pull keys are secrets and are never kept here.</summary>
-    public sealed class RunCloudWebApp
+    public sealed class RunCloudWebApp : IConnectionBound, IRunCloudObject
     {
+        /// <summary>The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.</summary>
+        public IRunCloudConnection? Connection { get; internal set; }
+
+        IRunCloudConnection? IConnectionBound.Connection { get => Connection; set => Connection = value; }
+
         public long Id { get; set; }
 
         /// <summary>Same as <see cref="Id"/>; lets a web app piped to Get-RunCloudDomain bind -WebAppId by property name.</summary>

@@ -15,7 +15,7 @@ namespace RunCloud.PowerShell.Session
     /// (retry, rate limit, authentication, logging), the defaults for server and web app, and the rate-limit state.
     /// It never exposes the API secret or token.
     /// </summary>
-    public sealed class RunCloudConnection : IDisposable
+    public sealed class RunCloudConnection : IRunCloudConnection, IDisposable
     {
         public const string DefaultHost = "https://manage.runcloud.io/";
         private readonly RateLimiter _limiter;
@@ -35,16 +35,19 @@ namespace RunCloud.PowerShell.Session
             RetryPolicy = retry;
             // A shared limiter (Session/AccountRateLimiters) brings its own clock; the retry handler paces by the same one.
             _limiter = limiter ?? new RateLimiter(rateLimit, rateLimitWindow, clock);
-            Proxy = (proxy as WebProxy)?.Address;
+            Proxy = WithoutUserInfo((proxy as WebProxy)?.Address);
 
-            HttpMessageHandler inner = transport ?? CreateTransport(proxy);
+            HttpMessageHandler inner = transport ?? CreateTransport(proxy, baseUri);
             var chain = new RetryHandler(retry, _limiter, clock ?? _limiter.Clock)
             {
                 InnerHandler = new RateLimitHandler(_limiter)
                 {
                     InnerHandler = new AuthenticationHandler(credential)
                     {
-                        InnerHandler = new LoggingHandler(() => Interlocked.Increment(ref _requestCount)) { InnerHandler = inner },
+                        InnerHandler = new LoggingHandler(() => Interlocked.Increment(ref _requestCount))
+                        {
+                            InnerHandler = new ExchangeHandler(retry, () => MaxResponseSize) { InnerHandler = inner },
+                        },
                     },
                 },
             };
@@ -85,6 +88,12 @@ namespace RunCloud.PowerShell.Session
         public long RequestCount => Interlocked.Read(ref _requestCount);
 
         public RetryPolicy RetryPolicy { get; }
+
+        /// <summary>The default cap on one answer's body: RunCloud's largest list page is a few kilobytes.</summary>
+        public const long DefaultMaxResponseSize = 4L * 1024 * 1024;
+
+        /// <summary>Largest answer body accepted, in bytes (Connect-RunCloud -MaxResponseSize); past it the call fails with RunCloudInvalidResponse.</summary>
+        public long MaxResponseSize { get; internal set; } = DefaultMaxResponseSize;
         public Uri? Proxy { get; }
         public DateTime ConnectedAt { get; }
 
@@ -93,12 +102,18 @@ namespace RunCloud.PowerShell.Session
 
         internal RunCloudApiClient Api { get; }
 
+        /// <summary>
+        /// The account identity for the durable per-app state (journal, lock): stable across processes, hashed by
+        /// AppStateKey.Fingerprint before use, never stored or shown.
+        /// </summary>
+        internal string StateIdentity => _credential.IdentityForFingerprint();
+
         /// <summary>The key of one web app's durable state (journal, lock): a non-secret fingerprint of this account + the ids.</summary>
         internal State.AppStateKey StateKey(long serverId, long webAppId) =>
-            new State.AppStateKey(State.AppStateKey.Fingerprint(BaseUri, _credential.IdentityForFingerprint()), serverId, webAppId);
+            new State.AppStateKey(State.AppStateKey.Fingerprint(BaseUri, StateIdentity), serverId, webAppId);
 
         /// <summary>The RunCloud operations over this connection; <paramref name="log"/> receives what they report.</summary>
-        internal RunCloudService CreateService(IRunCloudLog? log = null) => new RunCloudService(Api, log);
+        internal RunCloudService CreateService(IRunCloudLog? log = null) => new RunCloudService(Api, log, this);
 
         /// <summary>The limiter this connection paces against: shared with every connection to the same account when opened by Connect-RunCloud.</summary>
         internal RateLimiter Limiter => _limiter;
@@ -112,7 +127,25 @@ namespace RunCloud.PowerShell.Session
         /// <summary>True once closed: by Disconnect-RunCloud, or when a later Connect-RunCloud replaced it.</summary>
         internal bool IsClosed => Api.IsClosed;
 
-        internal string[] SecretsForRedaction() => _credential.SecretsForRedaction();
+        /// <summary>
+        /// The proxy's credential, kept as the API secret is (the password as a SecureString), and internal: never a
+        /// property that Format-List *, Export-Clixml or ConvertTo-Json would show.
+        /// </summary>
+        internal NetworkCredential? ProxyCredential { get; set; }
+
+        /// <summary>Every secret value of this connection, in every form it may appear in text: what the module masks.</summary>
+        internal string[] SecretsForRedaction()
+        {
+            var secrets = new System.Collections.Generic.List<string>(_credential.SecretsForRedaction());
+            if (ProxyCredential?.SecurePassword is System.Security.SecureString proxyPassword && proxyPassword.Length > 0)
+            {
+                string password = SecureText.ToPlain(proxyPassword);
+                secrets.Add(password);
+                secrets.Add(ProxyCredential.UserName + ":" + password);
+            }
+
+            return Redactor.Variants(secrets);
+        }
 
         public override string ToString() => $"{BaseUri} ({ApiVersion}, {AuthenticationKind} {KeyId})";
 
@@ -123,7 +156,19 @@ namespace RunCloud.PowerShell.Session
             typeof(RunCloudConnection).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
             ?? "0.0.0";
 
-        private static HttpMessageHandler CreateTransport(IWebProxy? proxy)
+        /// <summary>A proxy address as shown: scheme, host and port, never a user name or password.</summary>
+        internal static Uri? WithoutUserInfo(Uri? address)
+        {
+            if (address == null || string.IsNullOrEmpty(address.UserInfo)) return address;
+            return new UriBuilder(address) { UserName = string.Empty, Password = string.Empty }.Uri;
+        }
+
+        /// <summary>
+        /// The socket-level handler. A loopback -BaseUri (the emulator) bypasses every proxy, the one given with -Proxy and
+        /// the one from HTTP_PROXY/HTTPS_PROXY alike: plain http is allowed only because the bytes never leave the machine,
+        /// and a proxy would carry the credentials in clear to somewhere else.
+        /// </summary>
+        private static HttpMessageHandler CreateTransport(IWebProxy? proxy, Uri baseUri)
         {
             OfferTls12();
             var handler = new HttpClientHandler
@@ -132,7 +177,11 @@ namespace RunCloud.PowerShell.Session
                 UseCookies = false,
                 AllowAutoRedirect = false,
             };
-            if (proxy != null)
+            if (IsLoopback(baseUri))
+            {
+                handler.UseProxy = false;
+            }
+            else if (proxy != null)
             {
                 handler.UseProxy = true;
                 handler.Proxy = proxy;

@@ -63,6 +63,7 @@ namespace RunCloud.PowerShell.Sync
             LoadJournal();
             var plan = new SslPlan { ServerId = _s, WebAppId = _w };
             RunCloudSsl ssl = _options.KnownAppSsl ?? await _service.GetSslAsync(_s, _w, ct).ConfigureAwait(false);
+            plan.AppSsl = ssl;
             if (!ssl.Installed)
             {
                 var (advanced, _) = await _service.GetSslModeAsync(_s, _w, ct).ConfigureAwait(false);
@@ -221,7 +222,10 @@ namespace RunCloud.PowerShell.Sync
                         switch (action.Kind)
                         {
                             case SslActionKind.RedeployApp:
-                                await _service.RedeploySslAsync(_s, _w, action.SslId!.Value, ct).ConfigureAwait(false);
+                                if (plan.AppSsl != null && plan.AppSsl.Id == action.SslId)
+                                    await SslRedeployer.RedeployAppAsync(_service, _s, _w, plan.AppSsl, ct).ConfigureAwait(false);
+                                else
+                                    await _service.RedeploySslAsync(_s, _w, action.SslId!.Value, ct).ConfigureAwait(false);
                                 Budget().Record(action.Names);
                                 break;
                             case SslActionKind.InstallApp:

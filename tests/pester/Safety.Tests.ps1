@@ -1,0 +1,231 @@
+# Issue 12: destructive operations can never remove the wrong thing or leave a certificate short.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    function Connect-Emulator($e, [switch] $PassThru) {
+        Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0 -PassThru:$PassThru
+    }
+
+    function Get-Names($e, [long] $App = 2001) { @($e.State.GetDomains(1001, $App) | ForEach-Object Name) }
+}
+
+Describe 'Piped objects act where they came from' {
+    BeforeEach {
+        $script:a = Start-RunCloudEmulator -RateLimitPerMinute 0
+        $script:b = Start-RunCloudEmulator -RateLimitPerMinute 0
+        $null = $script:a.State.AddDomain(1001, 2001, 'same.example.com')
+        $null = $script:b.State.AddDomain(1001, 2001, 'same.example.com')
+        $script:cb = Connect-Emulator $script:b -PassThru
+        $script:ca = Connect-Emulator $script:a -PassThru    # connected last: the default connection
+    }
+    AfterEach {
+        Stop-RunCloudEmulator -Emulator $script:a
+        Stop-RunCloudEmulator -Emulator $script:b
+        Disconnect-RunCloud -ErrorAction SilentlyContinue
+    }
+
+    It 'a domain read through -Connection $b is removed on $b, by id, with no re-listing; the default account is untouched' {
+        $d = Get-RunCloudDomain -Connection $script:cb -Name 'same.example.com'
+        $d.Connection | Should -Be $script:cb
+        $script:a.ClearRequests(); $script:b.ClearRequests()
+        $d | Remove-RunCloudDomain -Force
+        Get-Names $script:b | Should -Not -Contain 'same.example.com'
+        Get-Names $script:a | Should -Contain 'same.example.com'
+        @($script:a.GetRequests()) | Should -BeNullOrEmpty
+        # Issue 14 (merge): the SSL mode is read first (advanced mode releases the domain's own certificate); still no re-listing.
+        @($script:b.GetRequests() | ForEach-Object { "$($_.Method) $($_.Path)" }) | Should -Be @('GET /api/v3/servers/1001/webapps/2001/ssl', "DELETE /api/v3/servers/1001/webapps/2001/domains/$($d.Id)")
+    }
+
+    It 'a piped object and a different -Connection is an error before any request' {
+        $d = Get-RunCloudDomain -Connection $script:cb -Name 'same.example.com'
+        $script:a.ClearRequests(); $script:b.ClearRequests()
+        { $d | Remove-RunCloudDomain -Connection $script:ca -Force } | Should -Throw -ErrorId 'RunCloudConnectionMismatch,*'
+        @($script:a.GetRequests()) + @($script:b.GetRequests()) | Should -BeNullOrEmpty
+        Get-Names $script:b | Should -Contain 'same.example.com'
+    }
+
+    It 'a web app read through -Connection $b takes Get-/Add-RunCloudDomain and Reset-RunCloudSsl to $b, never the default account' {
+        $app = Get-RunCloudWebApp -Connection $script:cb -ServerId 1001 | Where-Object Id -EQ 2001
+        $script:a.ClearRequests()
+        @($app | Get-RunCloudDomain).Name | Should -Contain 'same.example.com'
+        $app | Add-RunCloudDomain -Name 'only-b.example.com'
+        $app | Reset-RunCloudSsl -Confirm:$false
+        Get-Names $script:b | Should -Contain 'only-b.example.com'
+        Get-Names $script:a | Should -Not -Contain 'only-b.example.com'
+        @($script:a.GetRequests()) | Should -BeNullOrEmpty
+        (Get-RunCloudDomain -Connection $script:cb -Name 'only-b.example.com').Connection | Should -Be $script:cb
+        { $app | Add-RunCloudDomain -Name 'x.example.com' -Connection $script:ca } | Should -Throw -ErrorId 'RunCloudConnectionMismatch,*'
+        @($script:a.GetRequests()) | Should -BeNullOrEmpty
+    }
+
+    It 'a piped server with the default web app id of another server is an error before any request' {
+        $server = Get-RunCloudServer | Where-Object Id -EQ 1002
+        $script:a.ClearRequests()
+        { $server | Get-RunCloudDomain } | Should -Throw -ErrorId 'RunCloudWebAppIdRequired,*'
+        { $server | Add-RunCloudDomain -Name 'x.example.com' } | Should -Throw -ErrorId 'RunCloudWebAppIdRequired,*'
+        @($script:a.GetRequests()) | Should -BeNullOrEmpty
+    }
+}
+
+Describe '-Force only skips the prompt' {
+    BeforeEach { $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-Emulator $script:e }
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e; Disconnect-RunCloud -ErrorAction SilentlyContinue }
+
+    It 'Remove-RunCloudDomain -Force keeps the primary domain; -IncludePrimary is the explicit override' {
+        $primary = Get-RunCloudDomain | Where-Object Type -EQ 'primary'
+        $primary | Remove-RunCloudDomain -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudPrimaryDomainProtected,*'
+        $err[0].Exception.Message | Should -BeLike '*-IncludePrimary*'
+        Get-Names $script:e | Should -Contain $primary.Name
+        Get-RunCloudEmulatorRequest -Method DELETE | Should -BeNullOrEmpty
+        # -IncludePrimary lets the request through; RunCloud itself then refuses while the app has no other primary.
+        $primary | Remove-RunCloudDomain -Force -IncludePrimary -ErrorVariable err2 -ErrorAction SilentlyContinue
+        @(Get-RunCloudEmulatorRequest -Method DELETE).Count | Should -Be 1
+        $err2[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudValidationFailed,*'
+    }
+}
+
+Describe 'Names are normalised on both sides' {
+    BeforeEach { $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-Emulator $script:e; $null = $script:e.State.AddDomain(1001, 2001, 'xn--bcher-kva.example.com') }
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e; Disconnect-RunCloud -ErrorAction SilentlyContinue }
+
+    It 'Get-RunCloudDomain -Name <Name> finds the punycode domain' -ForEach @(@{ Name = 'bücher.example.com' }, @{ Name = 'BÜCHER.Example.com.' }, @{ Name = 'xn--bcher-kva.example.com' }, @{ Name = 'bü*' }) {
+        (Get-RunCloudDomain -Name $Name).Name | Should -Be 'xn--bcher-kva.example.com'
+    }
+
+    It 'Sync -Exclude in Unicode protects the punycode domain from -Prune' {
+        $r = Sync-RunCloudDomain -Domain 'shop.example.com' -Prune -Exclude 'bücher.example.com' -NoSslReset
+        $r.Removed | Should -Not -Contain 'xn--bcher-kva.example.com'
+        Get-Names $script:e | Should -Contain 'xn--bcher-kva.example.com'
+    }
+}
+
+Describe 'The journal makes Add-/Remove-RunCloudDomain -ResetSsl and Reset-RunCloudSsl finish an owed redeploy' {
+    BeforeEach {
+        $env:RUNCLOUD_STATE_PATH = Join-Path $script:TestStatePath ([guid]::NewGuid().ToString('N'))
+        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-Emulator $script:e
+    }
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e; Disconnect-RunCloud -ErrorAction SilentlyContinue }
+
+    It 'a failed redeploy after Add-RunCloudDomain -ResetSsl is finished by Reset-RunCloudSsl, which says so' {
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 1 -Method PUT -Path 'servers/*/webapps/*/ssl/*' | Out-Null
+        Add-RunCloudDomain -Name 'late.example.com' -ResetSsl -ErrorAction SilentlyContinue -ErrorVariable err
+        $err.Exception.Message -join ' ' | Should -Not -BeNullOrEmpty
+        ($err | ForEach-Object { "$($_.ErrorDetails.Message)" }) -join ' ' | Should -BeLike '*stays owed in the journal*'
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -Contain 'late.example.com'
+        @(Get-OwedJournal).Count | Should -Be 1
+
+        Reset-RunCloudSsl -WarningVariable warnings -WarningAction SilentlyContinue
+        ($warnings -join ' ') | Should -BeLike '*left work unfinished*late.example.com*'
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+        @(Get-OwedJournal) | Should -BeNullOrEmpty
+    }
+
+    It 'Remove-RunCloudDomain -ResetSsl finishes a redeploy an earlier Add left owed, even when it removes nothing new of its own' {
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 1 -Method PUT -Path 'servers/*/webapps/*/ssl/*' | Out-Null
+        Add-RunCloudDomain -Name 'late.example.com', 'gone.example.com' -ResetSsl -ErrorAction SilentlyContinue
+        $script:e.ClearRequests()
+        Remove-RunCloudDomain -Name 'gone.example.com' -Force -ResetSsl -WarningAction SilentlyContinue
+        @(Get-RunCloudEmulatorRequest -Method PUT).Count | Should -Be 1
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+        @(Get-OwedJournal) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Reset-RunCloudSsl -Reinstall never leaves an app silently without a certificate' {
+    BeforeEach {
+        $env:RUNCLOUD_STATE_PATH = Join-Path $script:TestStatePath ([guid]::NewGuid().ToString('N'))
+        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-Emulator $script:e
+        $policy = (Get-RunCloudConnection).RetryPolicy
+        $policy.BaseDelay = [TimeSpan]::FromMilliseconds(20); $policy.MaxDelay = [TimeSpan]::FromMilliseconds(50)
+        $script:e.ClearRequests()
+    }
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e; Disconnect-RunCloud -ErrorAction SilentlyContinue }
+
+    It 'refuses dns-01 without -ExternalApi before any request (RunCloud would refuse it after the uninstall)' {
+        { Reset-RunCloudSsl -Reinstall -AuthorizationMethod dns-01 -Confirm:$false } | Should -Throw -ErrorId 'RunCloudInvalidInput,*'
+        Get-RunCloudEmulatorRequest | Should -BeNullOrEmpty
+        $script:e.State.GetSsl(1001, 2001) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses a custom certificate that is not PEM before any request' {
+        $key = ConvertTo-SecureString 'not a key' -AsPlainText -Force
+        { Reset-RunCloudSsl -Reinstall -Provider custom -Certificate 'junk' -PrivateKey $key -Confirm:$false } | Should -Throw -ErrorId 'RunCloudInvalidInput,*'
+        Get-RunCloudEmulatorRequest | Should -BeNullOrEmpty
+    }
+
+    It 'changes only settings in place with PATCH (and a redeploy), never uninstalling' {
+        Reset-RunCloudSsl -Reinstall -EnableHsts -Confirm:$false
+        @(Get-RunCloudEmulatorRequest | Where-Object Method -NE 'GET' | ForEach-Object Method) | Should -Be @('PATCH', 'PUT')
+        $script:e.State.GetSsl(1001, 2001).EnableHsts | Should -BeTrue
+    }
+
+    It 'retries the install after the uninstall when RunCloud fails, and ends with a certificate' {
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 2 -Method POST -Path 'servers/*/webapps/*/ssl' | Out-Null
+        Reset-RunCloudSsl -Reinstall -Environment staging -Confirm:$false
+        @(Get-RunCloudEmulatorRequest -Method POST).Count | Should -Be 3
+        $script:e.State.GetSsl(1001, 2001) | Should -Not -BeNullOrEmpty
+        @(Get-OwedJournal) | Should -BeNullOrEmpty
+    }
+
+    It 'when the install keeps failing: an error that says the app has no certificate now, a journal entry, and the next run restores one' {
+        Add-RunCloudEmulatorFault -Kind Status -StatusCode 422 -Count 1 -Method POST -Path 'servers/*/webapps/*/ssl' | Out-Null
+        Reset-RunCloudSsl -Reinstall -Environment staging -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslReinstallFailed,*'
+        $err[0].ErrorDetails.Message | Should -BeLike '*has NO SSL certificate now*journal*'
+        $script:e.State.GetSsl(1001, 2001) | Should -BeNullOrEmpty
+        $journal = Get-OwedJournal | Get-Content -Raw | ConvertFrom-Json
+        $journal.sslReinstall.environment | Should -Be 'staging'
+
+        $r = Sync-RunCloudDomain -Domain 'shop.example.com' -WarningAction SilentlyContinue
+        $r.FinishedPending | Should -BeLike '*reinstall*'
+        $script:e.State.GetSsl(1001, 2001) | Should -Not -BeNullOrEmpty
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+        @(Get-OwedJournal) | Should -BeNullOrEmpty
+    }
+
+    It 'in advanced mode deletes each per-domain certificate before installing the new one' {
+        $null = $script:e.State.UninstallSsl(1001, 2001)
+        $script:e.State.SetSslMode(1001, 2001, $true)
+        Reset-RunCloudSsl -Domain 'shop.example.com' -Confirm:$false
+        $d = Get-RunCloudDomain -Name 'shop.example.com'
+        $script:e.ClearRequests()
+        Reset-RunCloudSsl -Domain 'shop.example.com' -Reinstall -Confirm:$false
+        @(Get-RunCloudEmulatorRequest | Where-Object Method -NE 'GET' | ForEach-Object { "$($_.Method) $($_.Path -replace '/\d+$', '/{ssl}')" }) |
+            Should -Be @("DELETE /api/v3/servers/1001/webapps/2001/domains/$($d.Id)/ssl/{ssl}", "POST /api/v3/servers/1001/webapps/2001/domains/$($d.Id)/ssl")
+    }
+}
+
+Describe 'A wp-config.php that defines the ids per environment is never guessed' {
+    BeforeAll {
+        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0
+        $script:wp = Join-Path $TestDrive 'wp-config.php'
+        Set-Content -Path $script:wp -Encoding utf8NoBOM -Value @"
+<?php
+define('WU_RUNCLOUD_API_TOKEN', '$($script:e.Token)');
+if (getenv('WP_ENV') === 'staging') {
+    define('WU_RUNCLOUD_APP_ID', 2002);
+} else {
+    define('WU_RUNCLOUD_APP_ID', 2001);
+}
+define('WU_RUNCLOUD_SERVER_ID', 1001);
+"@
+    }
+    AfterAll { Stop-RunCloudEmulator -Emulator $script:e; Disconnect-RunCloud -ErrorAction SilentlyContinue }
+
+    It 'Connect-RunCloud -WpConfigPath stops with RunCloudInvalidWpConfig naming the lines, and sends nothing' {
+        $script:e.ClearRequests()
+        $err = $null
+        try { Connect-RunCloud -WpConfigPath $script:wp -BaseUri $script:e.BaseUri } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'RunCloudInvalidWpConfig,*'
+        $err.Exception.Message | Should -BeLike '*WU_RUNCLOUD_APP_ID*lines 4, 6*-WebAppId*'
+        $err.Exception.Message | Should -Not -BeLike "*$($script:e.Token)*"
+        Get-RunCloudEmulatorRequest | Should -BeNullOrEmpty
+    }
+
+    It 'with the web app id passed explicitly, the file is used for its credentials' {
+        Connect-RunCloud -WpConfigPath $script:wp -BaseUri $script:e.BaseUri -WebAppId 2002
+        (Get-RunCloudConnection).WebAppId | Should -Be 2002
+        (Get-RunCloudConnection).ServerId | Should -Be 1001
+    }
+}
