@@ -23,8 +23,12 @@ Import-Module $EmulatorModulePath -Force
 function Step([string] $Text) { Write-Host "`n=== $Text" -ForegroundColor Cyan }
 
 Step 'Start the RunCloud API emulator (in this process, on a free loopback port)'
+$network = $null
 $emulator = Start-RunCloudEmulator -TlsPort 0
 Write-Host "Emulator at $($emulator.BaseUri) - test token $($emulator.Token.Substring(0, 4))... (the emulator's own test credential)"
+# The emulator's DNS table, asked as a DNS-over-HTTPS client asks Cloudflare: the module checks that each name points at
+# the server before it asks Let's Encrypt for a certificate (real names would be checked with the system's resolver).
+$dns = "$($emulator.BaseUri)_emulator/dns-query"
 $serverId = [RunCloud.Emulator.EmulatorDefaults]::ServerId
 $webAppId = [RunCloud.Emulator.EmulatorDefaults]::WebAppId
 try {
@@ -41,7 +45,7 @@ try {
     Get-RunCloudDomain | Format-Table Id, Name, Type, Www, Redirection | Out-Host
 
     Step 'Add shop-eu.example.com and redeploy the certificate once (-ResetSsl)'
-    $added = Add-RunCloudDomain -Name 'shop-eu.example.com' -ResetSsl -PassThru
+    $added = Add-RunCloudDomain -Name 'shop-eu.example.com' -ResetSsl -DnsServer $dns -PassThru
     $added | Format-Table Id, Name, Type, CreatedAt | Out-Host
 
     Step 'The certificate now covers every domain'
@@ -54,17 +58,17 @@ try {
     Add-RunCloudDomain -Name 'shop-eu.example.com'
 
     Step 'Remove it (found by name across every page), then redeploy once'
-    Remove-RunCloudDomain -Name 'shop-eu.example.com' -Force -ResetSsl
+    Remove-RunCloudDomain -Name 'shop-eu.example.com' -Force -ResetSsl -DnsServer $dns
     Get-RunCloudDomain | Format-Table Id, Name, Type | Out-Host
 
     Step 'Let''s Encrypt HTTP-01: a domain mapped before its DNS points at the server blocks the whole certificate'
     Set-RunCloudEmulatorDns -Name 'early.example.com' -Unpointed
-    Add-RunCloudDomain -Name 'early.example.com' -ResetSsl -ErrorAction SilentlyContinue -ErrorVariable refused
+    Add-RunCloudDomain -Name 'early.example.com' -ResetSsl -DnsServer $dns -ErrorAction SilentlyContinue -ErrorVariable refused
     Write-Host "Redeploy refused: $($refused[-1].Exception.Message)"
     Resolve-RunCloudEmulatorDns 'shop.example.com', 'early.example.com' | Format-Table Name, Status, Addresses | Out-Host
     Step 'The customer points it at the server: the next redeploy covers it'
     Set-RunCloudEmulatorDns -Name 'early.example.com' -Address ([RunCloud.Emulator.EmulatorDefaults]::ServerIpAddress)
-    Reset-RunCloudSsl -Confirm:$false
+    Reset-RunCloudSsl -DnsServer $dns -Confirm:$false
     $uncovered = $emulator.GetUncoveredDomains($serverId, $webAppId)
     if ($uncovered.Count -gt 0) { throw "Not covered by the certificate: $($uncovered -join ', ')" }
     Write-Host 'Uncovered domains: none'
@@ -83,10 +87,48 @@ try {
     }
 
     Step 'What was sent to the API'
-    Get-RunCloudEmulatorRequest | Format-Table Method, Path, Query, StatusCode, AuthScheme | Out-Host
+    Get-RunCloudEmulatorRequest | Select-Object -Last 15 | Format-Table Method, Path, Query, StatusCode, AuthScheme | Out-Host
+
+    Step 'SSL for a whole multisite network: 250 mapped domains, 10 of them not pointed at the server yet'
+    # ~500 calls: a second emulator, and a connection to it, without the 60-a-minute pace of the steps above.
+    $network = Start-RunCloudEmulator -RateLimitPerMinute 0 -TlsPort 0
+    $emulator = $network
+    $dns = "$($network.BaseUri)_emulator/dns-query"
+    Connect-RunCloud -BaseUri $network.BaseUri -Token (ConvertTo-SecureString $network.Token -AsPlainText -Force) -ServerId $serverId -WebAppId $webAppId -RateLimit 0
+    $names = @(1..250 | ForEach-Object { 'site{0:d3}.customer{0:d3}.com' -f $_ })
+    $late = @($names | Select-Object -Last 10)
+    $late | Set-RunCloudEmulatorDns -Unpointed
+    Write-Host 'Basic SSL holds at most 100 names in one certificate: switch the app to one certificate per domain.'
+    Set-RunCloudSslMode -Mode Advanced -Force
+    Reset-RunCloudSsl -DnsServer $dns
+    $run = Sync-RunCloudDomain -Domain $names -DnsServer $dns -WarningAction SilentlyContinue
+    Write-Host ("First run: {0} added, {1} names not pointed yet (no certificate asked for them):" -f $run.Added.Count, $run.SslNotReady.Count)
+    $run.SslNotReady | Format-Table Name, Status | Out-Host
+    $uncovered = @($emulator.GetUncoveredDomains($serverId, $webAppId))
+    if (Compare-Object ($uncovered | Sort-Object) ($late | Sort-Object)) { throw "Expected only the 10 unpointed names uncovered, got: $($uncovered -join ', ')" }
+
+    Write-Host 'The customers point their DNS; the next scheduled run covers them.'
+    $late | Set-RunCloudEmulatorDns -Default
+    $run = Sync-RunCloudDomain -Domain $names -DnsServer $dns
+    $uncovered = @($emulator.GetUncoveredDomains($serverId, $webAppId))
+    if ($uncovered.Count -gt 0) { throw "Still not covered: $($uncovered -join ', ')" }
+    Write-Host "Every one of the $($names.Count + 2) names has its certificate; orders in total: $($emulator.State.GetIssuances().Count) (Let's Encrypt allows 300 per 3 hours)."
+
+    Step 'The expiry report across the fleet'
+    Get-RunCloudServer | Get-RunCloudWebApp | Get-RunCloudSsl -ExpiringWithin 14 |
+        Format-Table ServerName, WebAppName, DomainName, ValidUntil, DaysRemaining | Out-Host
+    Write-Host '(nothing expires within 14 days)'
+
+    Step 'The live check with Test-RunCloudCertificate: TLS + SNI to the emulator''s endpoint, chain checked against its test CA'
+    $live = @($names | Test-RunCloudCertificate -Address 127.0.0.1 -Port $emulator.TlsPort -TrustedRoot $emulator.TlsCertificateAuthority)
+    $live | Select-Object -First 5 | Format-Table Name, Status, Covered, ChainValid, DaysRemaining, Issuer | Out-Host
+    $notCovered = @($live | Where-Object { -not $_.Covered })
+    if ($notCovered) { throw "Not covered live: $($notCovered.Name -join ', ')" }
+    Write-Host "All $($live.Count) names are covered live."
     Write-Host "`nDemo finished: add -> one SSL redeploy -> every domain covered -> remove." -ForegroundColor Green
 }
 finally {
     Disconnect-RunCloud
-    Stop-RunCloudEmulator
+    if ($network) { Stop-RunCloudEmulator -Emulator $network }
+    Stop-RunCloudEmulator -ErrorAction SilentlyContinue
 }

@@ -28,6 +28,9 @@
         'Sync-RunCloudDomain'
         'New-RunCloudSyncPlan'
         'Invoke-RunCloudSyncPlan'
+        'Set-RunCloudSsl'
+        'Set-RunCloudSslMode'
+        'Test-RunCloudCertificate'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

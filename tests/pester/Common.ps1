@@ -19,6 +19,22 @@ if (-not (Test-Path (Join-Path $script:EmulatorModulePath 'RunCloud.PowerShell.E
 }
 Import-Module $script:EmulatorModulePath -Force -ErrorAction Stop
 
+# The emulator's names do not resolve to its servers in real DNS: tests check DNS readiness only where they supply the
+# answers themselves (-DnsServer with the emulator's DNS table, over DNS-over-HTTPS or UDP), clearing this around it.
+$env:RUNCLOUD_SKIP_DNS_CHECK = '1'
+# Let's Encrypt's 100 names per certificate, unless a test file says its emulator turned the limit off.
+$env:RUNCLOUD_MAX_NAMES_PER_CERTIFICATE = $null
+
+# The journals that hold owed work (adds, removals, an SSL redeploy or reinstall). Since issue 14 a journal may also
+# stay for the SSL strategy's own record (extensions.ssl: Let's Encrypt order counts, names waiting for DNS), which is
+# not unfinished work: the safety tests' "nothing is owed" checks look at these files only.
+function Get-OwedJournal {
+    foreach ($file in @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json -ErrorAction SilentlyContinue)) {
+        $j = Get-Content -Raw $file.FullName | ConvertFrom-Json
+        if (@($j.pendingAdds).Count -gt 0 -or @($j.pendingRemovals).Count -gt 0 -or $j.sslRedeployPending -or @($j.sslDomains).Count -gt 0 -or $null -ne $j.sslReinstall) { $file }
+    }
+}
+
 # The command line of this pwsh, to start child processes with the very same PowerShell.
 function Get-TestPwshCommand {
     $process = [Environment]::ProcessPath

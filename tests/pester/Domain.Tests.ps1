@@ -6,6 +6,7 @@ BeforeAll {
         # 122 names in one basic certificate: past Let's Encrypt's 100, which the emulator enforces unless told not to
         # (these tests are about listing, adding and removing, not about the certificate strategy).
         $e = Start-RunCloudEmulator -RateLimitPerMinute 0 -MaxNamesPerCertificate 0
+        $env:RUNCLOUD_MAX_NAMES_PER_CERTIFICATE = '0'   # the module's SSL strategy likewise (tests/pester/SslStrategy.Tests.ps1 covers it)
         # 120 seeded domains after the app's 2 defaults: 122 in all, 4 pages of 40; six *.old.example.com names spread out
         $names = 1..120 | ForEach-Object { if ($_ % 20 -eq 0) { 'site{0:d3}.old.example.com' -f $_ } else { 'site{0:d3}.example.net' -f $_ } }
         [void]$e.State.AddDomains(1001, 2001, [string[]]$names)

@@ -85,7 +85,8 @@ Describe 'Help for <Name>' -ForEach $script:Exported {
             else { $command.Parameters.ContainsKey('WhatIf') }
             $supports | Should -BeTrue -Because "$Name changes state"
             $command.Parameters.ContainsKey('WhatIf') | Should -BeTrue
-            $text | Should -Match '\[-WhatIf\]'
+            # A long syntax line is wrapped at any character by Out-String: join the lines before looking for it.
+            ($text -replace '\r?\n\s*', '') | Should -Match '\[-WhatIf\]'
         }
     }
 }

@@ -324,7 +324,7 @@ Connect-RunCloud -BaseUri '$($sc.Emulator.BaseUri)' -Token (ConvertTo-SecureStri
                 $again.SslRedeployed | Should -BeTrue -Because 'a journal written before the first change makes the re-run finish the redeploy'
             }
             Assert-Converged $sc
-            @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json) | Should -BeNullOrEmpty -Because 'nothing is owed after the re-run'
+            @(Get-OwedJournal) | Should -BeNullOrEmpty -Because 'nothing is owed after the re-run'
         }
         finally { Stop-Scenario $sc }
     }

@@ -32,7 +32,8 @@ Describe 'Piped objects act where they came from' {
         Get-Names $script:b | Should -Not -Contain 'same.example.com'
         Get-Names $script:a | Should -Contain 'same.example.com'
         @($script:a.GetRequests()) | Should -BeNullOrEmpty
-        @($script:b.GetRequests() | ForEach-Object { "$($_.Method) $($_.Path)" }) | Should -Be @("DELETE /api/v3/servers/1001/webapps/2001/domains/$($d.Id)")
+        # Issue 14 (merge): the SSL mode is read first (advanced mode releases the domain's own certificate); still no re-listing.
+        @($script:b.GetRequests() | ForEach-Object { "$($_.Method) $($_.Path)" }) | Should -Be @('GET /api/v3/servers/1001/webapps/2001/ssl', "DELETE /api/v3/servers/1001/webapps/2001/domains/$($d.Id)")
     }
 
     It 'a piped object and a different -Connection is an error before any request' {
@@ -112,12 +113,12 @@ Describe 'The journal makes Add-/Remove-RunCloudDomain -ResetSsl and Reset-RunCl
         $err.Exception.Message -join ' ' | Should -Not -BeNullOrEmpty
         ($err | ForEach-Object { "$($_.ErrorDetails.Message)" }) -join ' ' | Should -BeLike '*stays owed in the journal*'
         $script:e.GetUncoveredDomains(1001, 2001) | Should -Contain 'late.example.com'
-        @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json).Count | Should -Be 1
+        @(Get-OwedJournal).Count | Should -Be 1
 
         Reset-RunCloudSsl -WarningVariable warnings -WarningAction SilentlyContinue
         ($warnings -join ' ') | Should -BeLike '*left work unfinished*late.example.com*'
         $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
-        @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json) | Should -BeNullOrEmpty
+        @(Get-OwedJournal) | Should -BeNullOrEmpty
     }
 
     It 'Remove-RunCloudDomain -ResetSsl finishes a redeploy an earlier Add left owed, even when it removes nothing new of its own' {
@@ -127,7 +128,7 @@ Describe 'The journal makes Add-/Remove-RunCloudDomain -ResetSsl and Reset-RunCl
         Remove-RunCloudDomain -Name 'gone.example.com' -Force -ResetSsl -WarningAction SilentlyContinue
         @(Get-RunCloudEmulatorRequest -Method PUT).Count | Should -Be 1
         $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
-        @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json) | Should -BeNullOrEmpty
+        @(Get-OwedJournal) | Should -BeNullOrEmpty
     }
 }
 
@@ -164,7 +165,7 @@ Describe 'Reset-RunCloudSsl -Reinstall never leaves an app silently without a ce
         Reset-RunCloudSsl -Reinstall -Environment staging -Confirm:$false
         @(Get-RunCloudEmulatorRequest -Method POST).Count | Should -Be 3
         $script:e.State.GetSsl(1001, 2001) | Should -Not -BeNullOrEmpty
-        @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json) | Should -BeNullOrEmpty
+        @(Get-OwedJournal) | Should -BeNullOrEmpty
     }
 
     It 'when the install keeps failing: an error that says the app has no certificate now, a journal entry, and the next run restores one' {
@@ -173,14 +174,14 @@ Describe 'Reset-RunCloudSsl -Reinstall never leaves an app silently without a ce
         $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslReinstallFailed,*'
         $err[0].ErrorDetails.Message | Should -BeLike '*has NO SSL certificate now*journal*'
         $script:e.State.GetSsl(1001, 2001) | Should -BeNullOrEmpty
-        $journal = Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json | Get-Content -Raw | ConvertFrom-Json
+        $journal = Get-OwedJournal | Get-Content -Raw | ConvertFrom-Json
         $journal.sslReinstall.environment | Should -Be 'staging'
 
         $r = Sync-RunCloudDomain -Domain 'shop.example.com' -WarningAction SilentlyContinue
         $r.FinishedPending | Should -BeLike '*reinstall*'
         $script:e.State.GetSsl(1001, 2001) | Should -Not -BeNullOrEmpty
         $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
-        @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json) | Should -BeNullOrEmpty
+        @(Get-OwedJournal) | Should -BeNullOrEmpty
     }
 
     It 'in advanced mode deletes each per-domain certificate before installing the new one' {

@@ -6,6 +6,7 @@ BeforeAll {
         # 100 desired names plus the app's primary and test domains: past Let's Encrypt's 100 names per certificate, which
         # the emulator enforces unless told not to (these tests are about the sync plan, not the certificate strategy).
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0 -MaxNamesPerCertificate 0
+        $env:RUNCLOUD_MAX_NAMES_PER_CERTIFICATE = '0'   # the module's SSL strategy likewise (tests/pester/SslStrategy.Tests.ps1 covers it)
         Connect-RunCloud -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
         $script:e.ClearRequests()
         $script:e
@@ -256,7 +257,7 @@ Describe 'Sync-RunCloudDomain: a failed SSL redeploy is finished by -ResetSsl' {
         Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 1 -Method PUT -Path 'servers/*/webapps/*/ssl/*'
         $null = Sync-RunCloudDomain -Domain 'late1.example.com' -ErrorAction SilentlyContinue
         $script:e.GetUncoveredDomains(1001, 2001) | Should -Contain 'late1.example.com'
-        @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json).Count | Should -Be 1
+        @(Get-OwedJournal).Count | Should -Be 1
 
         $script:e.ClearRequests()
         $again = Sync-RunCloudDomain -Domain 'late1.example.com' -WarningVariable warnings -WarningAction SilentlyContinue
@@ -266,7 +267,7 @@ Describe 'Sync-RunCloudDomain: a failed SSL redeploy is finished by -ResetSsl' {
         ($warnings -join ' ') | Should -BeLike '*left work unfinished*SSL redeploy owed*'
         @(Get-Mutations | ForEach-Object Method) | Should -Be @('PUT')
         $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
-        @(Get-ChildItem $env:RUNCLOUD_STATE_PATH -Filter *.json) | Should -BeNullOrEmpty
+        @(Get-OwedJournal) | Should -BeNullOrEmpty
 
         $script:e.ClearRequests()
         $null = Sync-RunCloudDomain -Domain 'late1.example.com'

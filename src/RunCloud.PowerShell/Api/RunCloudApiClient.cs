@@ -22,7 +22,7 @@ namespace RunCloud.PowerShell.Api
     internal sealed class RunCloudApiClient : IDisposable
     {
         public const int MaxPerPage = 40;
-        private static readonly JsonSerializerSettings s_json = new JsonSerializerSettings { NullValueHandling = NullValueHandling.Include };
+        private static readonly JsonSerializerSettings s_json = new JsonSerializerSettings { NullValueHandling = NullValueHandling.Ignore };
         private readonly HttpClient _http;
         private readonly Uri _baseUri;
         private readonly object _gate = new object();
@@ -64,7 +64,7 @@ namespace RunCloud.PowerShell.Api
             request.Headers.Accept.ParseAdd("application/json");
             if (body != null)
             {
-                string json = body as string ?? JsonConvert.SerializeObject(body, s_json);
+                string json = body as string ?? SerializeBody(body);
                 request.Content = new StringContent(json, Encoding.UTF8, "application/json");
             }
 
@@ -91,7 +91,7 @@ namespace RunCloud.PowerShell.Api
             // The ids named in the error are the ones this request used (read back from its path), never a connection default.
             ApiPaths.ReadIds(path, out long? serverId, out long? webAppId);
             RunCloudApiException error = RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
-                message, ReadValidationErrors(parsed), RetryAfterHeader.Read(response), serverId, webAppId, response.Headers.Location);
+                message, ReadValidationErrors(parsed), RetryAfterHeader.Read(response), serverId, webAppId, response.Headers.Location, usedApiKey: UsesApiKey);
             if (response.RequestMessage != null)
             {
                 error.Attempts = RequestProperties.GetAttempt(response.RequestMessage);
@@ -99,6 +99,38 @@ namespace RunCloud.PowerShell.Api
             }
 
             throw error;
+        }
+
+        /// <summary>True when the connection authenticates with API key + secret (v2 Basic): a 401 then hints at API tokens.</summary>
+        public bool UsesApiKey { get; set; }
+
+        /// <summary>
+        /// A request body as JSON with every null-valued key left out (at any depth, dictionaries included, which
+        /// NullValueHandling alone does not cover): RunCloud's Laravel validation treats a present null as a value.
+        /// </summary>
+        internal static string SerializeBody(object body)
+        {
+            JToken token = body as JToken ?? JToken.FromObject(body, JsonSerializer.Create(s_json));
+            return DropNulls(token.DeepClone()).ToString(Formatting.None);
+        }
+
+        private static JToken DropNulls(JToken token)
+        {
+            if (token is JObject o)
+            {
+                foreach (JProperty p in o.Properties().ToList())
+                {
+                    if (p.Value.Type == JTokenType.Null) p.Remove();
+                    else DropNulls(p.Value);
+                }
+            }
+            else if (token is JArray a)
+            {
+                foreach (JToken item in a) DropNulls(item);
+            }
+
+            return token;
+
         }
 
         /// <summary>Reads one list page; a GET that answers malformed JSON is read again once (GET is safe to repeat).</summary>

@@ -233,6 +233,26 @@ namespace RunCloud.PowerShell.Api
         public Task RedeployDomainSslAsync(RunCloudDomain domain, long sslId, CancellationToken ct) =>
             _api.SendAsync(HttpMethod.Put, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), null, ct, nonRepeatable: true);
 
+        /// <summary>PATCH .../ssl/{id}: settings in place (enableHttp, enableHsts, ssl_protocol_id), no new issuance.</summary>
+        public Task PatchSslAsync(long s, long w, long sslId, IDictionary<string, object?> fields, CancellationToken ct) =>
+            _api.SendAsync(new HttpMethod("PATCH"), ApiPaths.Ssl(s, w, sslId), fields, ct);
+
+        /// <summary>PATCH .../domains/{d}/ssl/{ssl}: the per-domain form (advanced mode).</summary>
+        public Task PatchDomainSslAsync(RunCloudDomain domain, long sslId, IDictionary<string, object?> fields, CancellationToken ct) =>
+            _api.SendAsync(new HttpMethod("PATCH"), ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), fields, ct);
+
+        /// <summary>POST .../ssl/advanced: basic (one certificate for the app) or advanced (one per domain).</summary>
+        public Task SetSslModeAsync(long s, long w, bool advanced, bool autoSsl, CancellationToken ct) =>
+            _api.SendAsync(HttpMethod.Post, ApiPaths.SslAdvanced(s, w), new Dictionary<string, object?> { ["advancedSSL"] = advanced, ["autoSSL"] = autoSsl }, ct);
+
+        /// <summary>GET static/ssl/protocols: the valid ssl_protocol_id values (a bare list or {"data": [...]}).</summary>
+        public async Task<List<(long Id, string Name)>> GetSslProtocolsAsync(CancellationToken ct)
+        {
+            JToken answer = await _api.GetAsync("static/ssl/protocols", ct).ConfigureAwait(false);
+            JArray list = answer as JArray ?? (answer["data"] as JArray) ?? new JArray();
+            return list.OfType<JObject>().Select(o => (Json.Long(o, "id"), Json.Str(o, "name") ?? Json.Str(o, "protocol") ?? string.Empty)).ToList();
+        }
+
         public async Task<RunCloudServer> GetServerAsync(long s, CancellationToken ct) =>
             Bind(RunCloudServer.FromJson(Unwrap(await _api.GetAsync(ApiPaths.Server(s), ct).ConfigureAwait(false)) ?? new JObject()));
 

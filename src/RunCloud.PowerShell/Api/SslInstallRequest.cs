@@ -16,7 +16,8 @@ namespace RunCloud.PowerShell.Api
         public bool EnableHttp { get; set; }
         public bool EnableHsts { get; set; }
         public string AuthorizationMethod { get; set; } = "http-01";
-        public string? ExternalApi { get; set; }
+        /// <summary>The id of the DNS integration for dns-01: an integer in RunCloud's API (a string is refused with a 422).</summary>
+        public long? ExternalApi { get; set; }
         public string Environment { get; set; } = "live";
         public string? PrivateKey { get; set; }
         public string? Certificate { get; set; }
@@ -43,7 +44,8 @@ namespace RunCloud.PowerShell.Api
                 Provider = provider,
                 Environment = (string?)settings["environment"] ?? "live",
                 AuthorizationMethod = (string?)settings["authorizationMethod"] ?? "http-01",
-                ExternalApi = settings["externalApi"]?.Type == JTokenType.String ? (string?)settings["externalApi"] : null,
+                ExternalApi = settings["externalApi"]?.Type == JTokenType.Integer ? (long?)settings["externalApi"]
+                    : settings["externalApi"]?.Type == JTokenType.String && long.TryParse((string?)settings["externalApi"], NumberStyles.None, CultureInfo.InvariantCulture, out long id) ? id : (long?)null,
                 EnableHttp = (bool?)settings["enableHttp"] ?? false,
                 EnableHsts = (bool?)settings["enableHsts"] ?? false,
             };
@@ -57,9 +59,11 @@ namespace RunCloud.PowerShell.Api
                 ["enableHttp"] = EnableHttp,
                 ["enableHsts"] = EnableHsts,
                 ["authorizationMethod"] = AuthorizationMethod,
-                ["externalApi"] = ExternalApi,
                 ["environment"] = Environment,
             };
+
+            // Keys without a value are left out, as RunCloud's own SDK does: Laravel reads a present null as "given".
+            if (ExternalApi.HasValue) body["externalApi"] = ExternalApi.Value;
             if (Provider == "custom")
             {
                 body["privateKey"] = PrivateKey;

@@ -7,10 +7,9 @@ using RunCloud.PowerShell.Models;
 namespace RunCloud.PowerShell.Api
 {
     /// <summary>
-    /// "Reinstall SSL" after domains changed, with the documented calls (not the Ultimate Multisite v3 integration's
-    /// undocumented PATCH .../ssl/advanced/{id}/redeploy): GET .../ssl, and when it has an id, PUT .../ssl/{id} once.
-    /// Only when the app has no app-wide certificate is the SSL mode read; in advanced mode each changed domain gets
-    /// its own certificate (re)deployed instead.
+    /// The per-domain SSL rule (advanced mode). The decision of what to order, and when, is the SSL strategy's
+    /// (Sync/SslStrategy): it uses the documented PUT .../ssl/{id}, never the Ultimate Multisite v3 integration's
+    /// undocumented PATCH .../ssl/advanced/{id}/redeploy.
     /// </summary>
     internal static class SslRedeployer
     {
@@ -28,29 +27,41 @@ namespace RunCloud.PowerShell.Api
                 ? service.RedeployDomainSslAsync(domain, current.Id!.Value, ct)
                 : service.InstallDomainSslAsync(domain, request, ct);
 
+        /// <summary>
+        /// PUT .../ssl/{id} for the app's certificate <paramref name="before"/>. After an ambiguous failure it looks before
+        /// re-sending (a redeploy is a certificate issuance: Let's Encrypt allows 5 duplicates a week): when the certificate
+        /// visibly changed it was applied; otherwise the error is rethrown, not re-sent (the journal keeps it owed).
+        /// </summary>
+        public static async Task RedeployAppAsync(RunCloudService service, long s, long w, RunCloudSsl before, CancellationToken ct)
+        {
+            try
+            {
+                await service.RedeploySslAsync(s, w, before.Id!.Value, ct).ConfigureAwait(false);
+            }
+            catch (RunCloudApiException ex) when (ex.MayHaveBeenApplied)
+            {
+                RunCloudSsl after = await service.GetSslAsync(s, w, ct).ConfigureAwait(false);
+                if (after.Installed && after.Id == before.Id && (after.ValidUntil != before.ValidUntil || after.RenewalDate != before.RenewalDate))
+                {
+                    service.Log?.Verbose($"RunCloud: the SSL redeploy of web app {w} failed ambiguously ({ex.Message}), but the certificate was re-issued; not sending it again.");
+                    return;
+                }
+
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// The plain follow-the-domains redeploy without the strategy's checks (kept for callers and tests of the
+        /// non-repeatable rule; Sync and -ResetSsl go through Sync/SslStrategy).
+        /// </summary>
         public static async Task<RedeployOutcome> RedeployAsync(RunCloudService service, long s, long w,
             IReadOnlyCollection<RunCloudDomain> addedDomains, CancellationToken ct)
         {
             RunCloudSsl ssl = await service.GetSslAsync(s, w, ct).ConfigureAwait(false);
             if (ssl.Installed && ssl.Id.HasValue)
             {
-                try
-                {
-                    await service.RedeploySslAsync(s, w, ssl.Id.Value, ct).ConfigureAwait(false);
-                }
-                catch (RunCloudApiException ex) when (ex.MayHaveBeenApplied)
-                {
-                    // Look before re-sending: a redeploy is a certificate issuance (Let's Encrypt allows 5 duplicates a week).
-                    RunCloudSsl after = await service.GetSslAsync(s, w, ct).ConfigureAwait(false);
-                    if (after.Installed && after.Id == ssl.Id && (after.ValidUntil != ssl.ValidUntil || after.RenewalDate != ssl.RenewalDate))
-                    {
-                        service.Log?.Verbose($"RunCloud: the SSL redeploy of web app {w} failed ambiguously ({ex.Message}), but the certificate was re-issued; not sending it again.");
-                        return RedeployOutcome.Redeployed;
-                    }
-
-                    throw; // not visibly applied: not re-sent now; the journal keeps it owed for the next run
-                }
-
+                await RedeployAppAsync(service, s, w, ssl, ct).ConfigureAwait(false);
                 return RedeployOutcome.Redeployed;
             }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
@@ -47,6 +48,20 @@ namespace RunCloud.PowerShell.Commands
         public SwitchParameter ResetSsl { get; set; }
 
         private const string Command = "Add-RunCloudDomain";
+
+        /// <summary>Request certificates without checking that the names point at the server (split-horizon DNS, proxies). Also RUNCLOUD_SKIP_DNS_CHECK=1.</summary>
+        [Parameter]
+        public SwitchParameter SkipDnsCheck { get; set; }
+
+        /// <summary>DNS servers (address or address:port) to ask whether the names point at the server, instead of the system's resolver.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? DnsServer { get; set; }
+
+        /// <summary>Order a certificate even past Let's Encrypt's 5 duplicates (same names) in 7 days.</summary>
+        [Parameter]
+        public SwitchParameter AllowDuplicateCertificate { get; set; }
+
         private readonly ChangedApps _changed = new ChangedApps();
 
         private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
@@ -106,7 +121,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void EndProcessing()
         {
-            if (ResetSsl) RedeployChangedApps(Command, _changed, force: false);
+            if (ResetSsl) RedeployChangedApps(Command, _changed, force: false, BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate));
         }
     }
 }

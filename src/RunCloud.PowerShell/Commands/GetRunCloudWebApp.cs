@@ -21,6 +21,10 @@ namespace RunCloud.PowerShell.Commands
         [ValidateRange(1, long.MaxValue)]
         public long? ServerId { get; set; }
 
+        /// <summary>Bound from a piped server object: stamped on the web apps so later steps can name the server.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? ServerName { get; set; }
+
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
         [ValidateRange(1, long.MaxValue)]
         public long Id { get; set; }
@@ -38,12 +42,14 @@ namespace RunCloud.PowerShell.Commands
             {
                 if (ParameterSetName == IdSet)
                 {
-                    WriteObject(Run(ct => service.GetWebAppAsync(serverId, Id, ct)));
+                    RunCloudWebApp app = Run(ct => service.GetWebAppAsync(serverId, Id, ct));
+                    app.ServerName = ServerName;
+                    WriteObject(app);
                     return;
                 }
 
                 var byName = new NameMatcher(Name);
-                if (WritePaged(first => service.WebAppPages(serverId, SearchText(Name), first), o => RunCloudWebApp.FromJson(o, serverId),
+                if (WritePaged(first => service.WebAppPages(serverId, SearchText(Name), first), o => Stamp(RunCloudWebApp.FromJson(o, serverId)),
                     byName.For<RunCloudWebApp>(a => a.Name), "Listing RunCloud web apps"))
                 {
                     foreach (string missing in byName.Missing)
@@ -56,6 +62,12 @@ namespace RunCloud.PowerShell.Commands
             {
                 WriteApiError(ex, serverId);
             }
+        }
+
+        private RunCloudWebApp Stamp(RunCloudWebApp app)
+        {
+            app.ServerName = ServerName;
+            return app;
         }
     }
 }

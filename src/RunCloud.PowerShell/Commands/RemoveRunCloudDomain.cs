@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
@@ -67,7 +68,22 @@ namespace RunCloud.PowerShell.Commands
         public SwitchParameter ResetSsl { get; set; }
 
         private const string Command = "Remove-RunCloudDomain";
+
+        /// <summary>Request certificates without checking that the names point at the server (split-horizon DNS, proxies). Also RUNCLOUD_SKIP_DNS_CHECK=1.</summary>
+        [Parameter]
+        public SwitchParameter SkipDnsCheck { get; set; }
+
+        /// <summary>DNS servers (address or address:port) to ask whether the names point at the server, instead of the system's resolver.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? DnsServer { get; set; }
+
+        /// <summary>Order a certificate even past Let's Encrypt's 5 duplicates (same names) in 7 days.</summary>
+        [Parameter]
+        public SwitchParameter AllowDuplicateCertificate { get; set; }
+
         private readonly ChangedApps _changed = new ChangedApps();
+        private readonly Dictionary<(long, long), bool> _sslModes = new Dictionary<(long, long), bool>();
 
         /// <summary>A piped domain object is removed through its own connection (the default one is not needed, nor consulted).</summary>
         protected override void ProcessRecord()
@@ -226,6 +242,12 @@ namespace RunCloud.PowerShell.Commands
 
             try
             {
+                // Advanced SSL: the domain's own certificate goes first (DELETE .../domains/{d}/ssl/{ssl}), so none is orphaned.
+                if (Run(ct => SslStrategy.ReleaseDomainCertificateAsync(service, domain, _sslModes, ct)))
+                {
+                    WriteVerbose($"RunCloud: removed the certificate of {domain.Name} (advanced SSL).");
+                }
+
                 bool removed = Run(ct => service.RemoveDomainAsync(domain.ServerId, domain.WebAppId, domain.Id, ct));
                 if (removed)
                 {
@@ -250,7 +272,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void EndProcessing()
         {
-            if (ResetSsl) RedeployChangedApps(Command, _changed, Force);
+            if (ResetSsl) RedeployChangedApps(Command, _changed, Force, BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate));
         }
 
         private static ErrorRecord NotFound(string message, object target) =>

@@ -4,11 +4,11 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Sync;
+using RunCloud.PowerShell.State;
 using RunCloud.PowerShell.Auth;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
-using RunCloud.PowerShell.State;
-using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
@@ -42,10 +42,10 @@ namespace RunCloud.PowerShell.Commands
         [ValidateSet("http-01", "dns-01", IgnoreCase = true)]
         public string AuthorizationMethod { get; set; } = "http-01";
 
-        /// <summary>The DNS API integration id for dns-01 validation.</summary>
+        /// <summary>The DNS API integration id for dns-01 validation (an integer, as RunCloud's API takes it).</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ExternalApi { get; set; }
+        [ValidateRange(1, long.MaxValue)]
+        public long? ExternalApi { get; set; }
 
         [Parameter]
         public SwitchParameter EnableHsts { get; set; }
@@ -69,6 +69,19 @@ namespace RunCloud.PowerShell.Commands
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
+
+        /// <summary>Request certificates without checking that the names point at the server. Also RUNCLOUD_SKIP_DNS_CHECK=1.</summary>
+        [Parameter]
+        public SwitchParameter SkipDnsCheck { get; set; }
+
+        /// <summary>DNS servers (address or address:port) to ask whether the names point at the server.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? DnsServer { get; set; }
+
+        /// <summary>Order a certificate even past Let's Encrypt's 5 duplicates (same names) in 7 days.</summary>
+        [Parameter]
+        public SwitchParameter AllowDuplicateCertificate { get; set; }
 
         /// <summary>Error id: a reinstall uninstalled the certificate and could not install a new one; the app has none now.</summary>
         public const string ReinstallFailedErrorId = "RunCloudSslReinstallFailed";
@@ -124,10 +137,13 @@ namespace RunCloud.PowerShell.Commands
             try
             {
                 RunCloudSsl ssl = Run(ct => service.GetSslAsync(serverId, webAppId, ct));
+                bool custom = string.Equals(Provider, "custom", StringComparison.OrdinalIgnoreCase);
+                bool advanced = !ssl.Installed && (Reinstall || custom) && Run(ct => service.GetSslModeAsync(serverId, webAppId, ct)).Advanced;
                 bool done;
-                if (ssl.Installed && ssl.Id.HasValue)
+                bool passThruDone = false;
+                if (ssl.Installed && ssl.Id.HasValue && Reinstall)
                 {
-                    if (Reinstall && OnlySettingsDiffer(ssl))
+                    if (OnlySettingsDiffer(ssl))
                     {
                         // Same provider and validation: change the settings in place, then re-issue; never uninstall.
                         if (!ShouldProcess(target, $"Change the settings of SSL certificate {ssl.Id} in place (PATCH) and redeploy it")) return;
@@ -136,7 +152,7 @@ namespace RunCloud.PowerShell.Commands
                         Run(ct => service.RedeploySslAsync(serverId, webAppId, ssl.Id.Value, ct));
                         done = true;
                     }
-                    else if (Reinstall)
+                    else
                     {
                         if (!ShouldProcess(target, $"Uninstall SSL certificate {ssl.Id} and install a new {Provider} certificate")) return;
                         SslInstallRequest request = BuildRequest();
@@ -144,27 +160,24 @@ namespace RunCloud.PowerShell.Commands
                         Run(ct => service.UninstallSslAsync(serverId, webAppId, ssl.Id.Value, ct));
                         done = InstallAfterUninstall(connection, service, serverId, webAppId, request, target);
                     }
-                    else
-                    {
-                        if (!ShouldProcess(target, $"Redeploy SSL certificate {ssl.Id} for every current domain")) return;
-                        AppRuns(Command).OweSsl(key, $"{Command} redeploys");
-                        Run(ct => service.RedeploySslAsync(serverId, webAppId, ssl.Id.Value, ct));
-                        WriteVerbose($"RunCloud: SSL certificate {ssl.Id} of the {target} redeployed.");
-                        done = true;
-                    }
+                }
+                else if (!ssl.Installed && (Reinstall || custom) && !advanced)
+                {
+                    // Basic mode without a certificate, an explicit provider choice: install it directly.
+                    if (!ShouldProcess(target, $"Install a {Provider} SSL certificate ({Environment})")) return;
+                    done = InstallAfterUninstall(connection, service, serverId, webAppId, BuildRequest(), target, uninstalled: false);
+                }
+                else if (advanced && Reinstall)
+                {
+                    // Advanced mode -Reinstall: each chosen domain's certificate is replaced (uninstalled first, 422 otherwise).
+                    done = ResetPerDomain(service, serverId, webAppId);
+                    passThruDone = true;
                 }
                 else
                 {
-                    var (advanced, _) = Run(ct => service.GetSslModeAsync(serverId, webAppId, ct));
-                    if (advanced)
-                    {
-                        done = ResetPerDomain(service, serverId, webAppId);
-                    }
-                    else
-                    {
-                        if (!ShouldProcess(target, $"Install a {Provider} SSL certificate ({Environment})")) return;
-                        done = InstallAfterUninstall(connection, service, serverId, webAppId, BuildRequest(), target, uninstalled: false);
-                    }
+                    // The SSL strategy (issue 14): name count, DNS readiness, Let's Encrypt budget; per domain in advanced mode.
+                    done = ResetWithStrategy(connection, service, serverId, webAppId, target, key, ssl, whatIf);
+                    passThruDone = true;
                 }
 
                 if (done && !whatIf)
@@ -173,7 +186,7 @@ namespace RunCloud.PowerShell.Commands
                     if (pending != null) WriteWarning($"RunCloud: {target}: finished what a previous run left owed ({SyncExecutor.Describe(pending)}).");
                 }
 
-                if (PassThru && done) WriteObject(Run(ct => service.GetSslAsync(serverId, webAppId, ct)));
+                if (PassThru && done && !passThruDone) WriteObject(Run(ct => service.GetSslAsync(serverId, webAppId, ct)));
             }
             catch (RunCloudApiException ex)
             {
@@ -190,6 +203,93 @@ namespace RunCloud.PowerShell.Commands
             {
                 WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ResourceUnavailable, target) { ErrorDetails = new ErrorDetails(ex.Message) });
             }
+        }
+
+        /// <summary>
+        /// The SSL strategy decides: basic mode, one redeploy (or install) when the names fit in one certificate, are
+        /// DNS-ready and within Let's Encrypt's budget; advanced mode, one order per domain that needs one (the -Domain
+        /// names, else every domain without a certificate), never the whole app.
+        /// </summary>
+        /// <returns>True when every planned order was sent and succeeded (then nothing stays owed in the journal).</returns>
+        private bool ResetWithStrategy(RunCloud.PowerShell.Session.RunCloudConnection connection, RunCloudService service, long serverId, long webAppId, string target,
+            AppStateKey key, RunCloudSsl appSsl, bool whatIf)
+        {
+            SslOptions options = BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
+            options.KnownAppSsl = appSsl;
+            // The strategy records its "ssl" extension into the journal this command holds (under the app's lock), saved below.
+            if (!whatIf) options.Journal = AppRuns(Command).OpenJournal(key);
+            try
+            {
+                return ResetWithStrategy(service, serverId, webAppId, target, key, options, connection);
+            }
+            finally
+            {
+                if (!whatIf) AppRuns(Command).Save(key);
+            }
+        }
+
+        private bool ResetWithStrategy(RunCloudService service, long serverId, long webAppId, string target, AppStateKey key, SslOptions options,
+            RunCloud.PowerShell.Session.RunCloudConnection connection)
+        {
+            var strategy = new SslStrategy(service, connection.StateKey(serverId, webAppId), connection.BaseUri.AbsoluteUri, serverId, webAppId, options);
+            List<RunCloudDomain>? all = null;
+            var chosen = new List<RunCloudDomain>();
+            if (Name != null)
+            {
+                Func<string, bool> byName = NameFilter(Name)!;
+                all = Run(ct => service.ListDomainsAsync(serverId, webAppId, ct));
+                chosen = all.Where(d => byName(d.Name)).ToList();
+                if (chosen.Count == 0)
+                {
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"No domain of web app {webAppId} matches {string.Join(", ", Name)}."),
+                        ErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, Name));
+                    return false;
+                }
+            }
+
+            SslPlan plan = Run(ct => strategy.PlanAsync(chosen, all, installIfMissing: true, everyUncovered: Name == null, ct));
+            if (plan.Refused)
+            {
+                strategy.SaveJournal();
+                WriteApiError(SslStrategy.Refusal(plan), target);
+                return false;
+            }
+
+            if (Name != null && !plan.Advanced)
+            {
+                WriteVerbose("RunCloud: -Domain applies to advanced SSL mode only; the web app has one certificate for all its names.");
+            }
+
+            int declined = plan.Actions.RemoveAll(a => !ShouldProcess(a.Domain?.Name ?? target, a.ToString()));
+            if (IsWhatIf())
+            {
+                ReportSslRun(new SslRunResult(RedeployOutcome.NoSsl, plan, new List<(SslAction, RunCloudApiException)>()), target);
+                return false;
+            }
+
+            if (!plan.Advanced && plan.Actions.Count > 0) AppRuns(Command).OweSsl(key, $"{Command} redeploys"); // before the order: a crash cannot lose it
+
+            var failures = Run(ct => strategy.ExecuteAsync(plan, BuildRequest(), ct));
+            ReportSslRun(new SslRunResult(plan.Advanced ? RedeployOutcome.PerDomain : RedeployOutcome.Redeployed, plan, failures), target, owedInJournal: !plan.Advanced);
+            foreach (SslAction ok in plan.Actions.Where(a => !failures.Any(f => f.Action == a)))
+            {
+                WriteVerbose($"RunCloud: {ok} on the {target}: done.");
+            }
+
+            bool done = failures.Count == 0 && declined == 0;
+            if (!PassThru) return done;
+            if (!plan.Advanced)
+            {
+                WriteObject(Run(ct => service.GetSslAsync(serverId, webAppId, ct)));
+                return done;
+            }
+
+            foreach (SslAction ok in plan.Actions.Where(a => a.Domain != null && !failures.Any(f => f.Action == a)))
+            {
+                WriteObject(Run(ct => service.GetDomainSslAsync(ok.Domain!, ct)));
+            }
+
+            return done;
         }
 
         /// <summary>A reinstall with the same provider and validation only changes settings: PATCH them in place instead.</summary>

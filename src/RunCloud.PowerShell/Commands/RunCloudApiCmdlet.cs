@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Newtonsoft.Json.Linq;
+using System.Net;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
@@ -375,8 +376,9 @@ namespace RunCloud.PowerShell.Commands
         /// whole pipeline, when a domain really changed or a previous run left a redeploy owed (the journal); the
         /// journal is cleared only when the redeploy succeeded.
         /// </summary>
-        private protected void RedeployChangedApps(string command, ChangedApps changed, bool force)
+        private protected void RedeployChangedApps(string command, ChangedApps changed, bool force, SslOptions? options = null)
         {
+            options ??= new SslOptions();
             foreach (ChangedApp app in changed.Apps)
             {
                 AppStateKey key = StateKeys.For(app.Connection, app.ServerId, app.WebAppId);
@@ -404,18 +406,38 @@ namespace RunCloud.PowerShell.Commands
 
                 try
                 {
-                    RedeployOutcome outcome = Run(ct => SslRedeployer.RedeployAsync(service, app.ServerId, app.WebAppId, domains, ct));
-                    if (outcome == RedeployOutcome.NoSsl)
+                    // Through the SSL strategy (name count, DNS readiness, Let's Encrypt budget; per changed domain in advanced
+                    // mode), recording into this app's journal (its "ssl" extension), which AppRuns saves.
+                    options.Journal = AppRuns(command).OpenJournal(key);
+                    options.KnownAppSsl = null;
+                    SslRunResult result;
+                    try
+                    {
+                        result = Run(ct => SslStrategy.RunAsync(service, key, app.Connection.BaseUri.AbsoluteUri, app.ServerId, app.WebAppId, domains, options, ct));
+                    }
+                    finally
+                    {
+                        AppRuns(command).Save(key);
+                    }
+
+                    if (result.Outcome == RedeployOutcome.NoSsl)
                     {
                         WriteWarning($"The {target} has no SSL certificate, so none was redeployed. Install one with Reset-RunCloudSsl -ServerId {app.ServerId} -WebAppId {app.WebAppId}.");
                     }
                     else
                     {
-                        WriteVerbose($"RunCloud: SSL of the {target} redeployed ({outcome}).");
+                        WriteVerbose($"RunCloud: SSL of the {target} brought up to date ({result.Outcome}, {result.Plan.Actions.Count} order(s)).");
                     }
 
-                    if (owedBefore) WriteWarning($"RunCloud: {target}: finished the SSL redeploy a previous run left owed ({journal!.SslReason}).");
+                    ReportSslRun(result, target, owedInJournal: true);
+                    if (result.Failures.Count > 0) continue; // what failed stays owed in the journal for the next run
+                    if (owedBefore) WriteWarning($"RunCloud: {target}: finished the SSL redeploy a previous run left owed ({journal?.SslReason}).");
                     AppRuns(command).SslDone(key);
+                }
+                catch (SslRefusedException ex)
+                {
+                    // Refused before any order (too many names, nothing to cover): the redeploy stays owed.
+                    WriteApiError(ex, target);
                 }
                 catch (RunCloudApiException ex)
                 {
@@ -429,6 +451,49 @@ namespace RunCloud.PowerShell.Commands
                     WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ResourceUnavailable, target) { ErrorDetails = new ErrorDetails(ex.Message) });
                 }
             }
+        }
+
+        /// <summary>Warns about names not DNS-ready or deferred by Let's Encrypt's budget, and writes each failed order as an error.</summary>
+        private protected void ReportSslRun(SslRunResult result, object target, bool owedInJournal = false)
+        {
+            foreach (RunCloud.PowerShell.Models.RunCloudDnsCheck check in result.Plan.NotReady)
+            {
+                WriteWarning($"No certificate requested for {check.Name} yet ({check.Status}): {check.Message} It is remembered and retried by the next run.");
+            }
+
+            foreach (string deferred in result.Plan.Deferred) WriteWarning("Certificate deferred by Let's Encrypt's limits: " + deferred);
+            foreach (var (action, error) in result.Failures)
+            {
+                ErrorRecord record = ErrorRecords.FromApi(error, action.Domain ?? target);
+                if (owedInJournal)
+                {
+                    record.ErrorDetails = new ErrorDetails(error.Message + " The certificate may not cover the app's names; the order stays owed in the journal, and the next "
+                        + "Sync-RunCloudDomain, Add-/Remove-RunCloudDomain -ResetSsl or Reset-RunCloudSsl on this app finishes it.") { RecommendedAction = error.Hint };
+                }
+
+                WriteError(record);
+            }
+        }
+
+        /// <summary>The SSL strategy's options from the common -SkipDnsCheck / -DnsServer / -AllowDuplicateCertificate parameters.</summary>
+        private protected SslOptions BuildSslOptions(bool skipDnsCheck, string[]? dnsServer, bool allowDuplicate) => new SslOptions
+        {
+            SkipDnsCheck = skipDnsCheck || DnsReadiness.SkippedByEnvironment(),
+            DnsServers = ParseDnsServers(dnsServer),
+            AllowDuplicate = allowDuplicate,
+        };
+
+        /// <summary>-DnsServer values (resolver addresses or DNS-over-HTTPS URLs); a bad one stops the command with what to give instead.</summary>
+        private protected DnsServerList? ParseDnsServers(string[]? servers)
+        {
+            if (servers == null || servers.Length == 0) return null;
+            var result = new DnsServerList();
+            foreach (string text in servers)
+            {
+                if (!result.TryAdd(text, out string problem)) ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, $"-DnsServer: {problem}.", text));
+            }
+
+            return result;
         }
 
         internal static ErrorRecord Invalid(string errorId, string message, object? target, ErrorCategory category = ErrorCategory.InvalidArgument) =>

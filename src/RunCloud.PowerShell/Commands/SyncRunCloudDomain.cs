@@ -141,6 +141,19 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter ResetSsl { get; set; }
 
+        /// <summary>Request certificates without checking that the names point at the server. Also RUNCLOUD_SKIP_DNS_CHECK=1.</summary>
+        [Parameter]
+        public SwitchParameter SkipDnsCheck { get; set; }
+
+        /// <summary>DNS servers (address or address:port) to ask whether the names point at the server.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? DnsServer { get; set; }
+
+        /// <summary>Order a certificate even past Let's Encrypt's 5 duplicates (same names) in 7 days.</summary>
+        [Parameter]
+        public SwitchParameter AllowDuplicateCertificate { get; set; }
+
         /// <summary>Added names also serve www.&lt;name&gt; (never for a name that starts with www.).</summary>
         [Parameter]
         public SwitchParameter Www { get; set; }
@@ -402,6 +415,8 @@ namespace RunCloud.PowerShell.Commands
                     NoSslReset = NoSslReset,
                     ResetSsl = ResetSsl,
                     Command = "Sync-RunCloudDomain",
+                    Ssl = BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate),
+                    Existing = existing,
                 });
             }
             catch (StateException ex)
@@ -424,6 +439,8 @@ namespace RunCloud.PowerShell.Commands
                 Skipped = plan.Skipped.ToArray(),
                 Failed = failed.ToArray(),
                 SslRedeployed = outcome.SslRedeployed,
+                SslNotReady = outcome.SslNotReady.ToArray(),
+                SslDeferred = outcome.SslDeferred.ToArray(),
                 FinishedPending = outcome.FinishedPending.ToArray(),
                 PruneStopped = plan.PruneStoppedMessage != null,
                 ApiCalls = (int)(connection.RequestCount - requestsBefore),

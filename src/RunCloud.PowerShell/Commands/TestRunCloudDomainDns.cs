@@ -43,12 +43,21 @@ namespace RunCloud.PowerShell.Commands
         [ValidateRange(1, 120)]
         public int TimeoutSec { get; set; } = 10;
 
+        /// <summary>Ask these DNS servers (address or address:port) instead of the system's resolver.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? DnsServer { get; set; }
+
+        private DnsReadiness? _dns;
+
         protected override void BeginProcessing()
         {
             if (IpAddress != null && !IPAddress.TryParse(IpAddress, out _))
             {
                 ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, $"-IpAddress '{IpAddress}' is not an IPv4 or IPv6 address.", IpAddress));
             }
+
+            _dns = new DnsReadiness(DnsReadiness.ResolverFor(ParseDnsServers(DnsServer), TimeSpan.FromSeconds(TimeoutSec)), TimeSpan.FromSeconds(TimeoutSec));
         }
 
         protected override void ProcessRecord()
@@ -62,31 +71,8 @@ namespace RunCloud.PowerShell.Commands
                     continue;
                 }
 
-                string host = name.StartsWith("*.", StringComparison.Ordinal) ? "runcloud-dns-probe" + name.Substring(1) : name;
-                var check = new RunCloudDnsCheck { Name = name, LookedUp = host, ServerId = IpAddress == null ? ServerId ?? ResolveConnection().ServerId : null, ExpectedAddress = expected };
-                try
-                {
-                    IPAddress[] addresses = Run(async ct =>
-                    {
-                        Task<IPAddress[]> lookup = Dns.GetHostAddressesAsync(host);
-                        Task finished = await Task.WhenAny(lookup, Task.Delay(TimeSpan.FromSeconds(TimeoutSec), ct)).ConfigureAwait(false);
-                        ct.ThrowIfCancellationRequested();
-                        if (finished != lookup) throw new TimeoutException($"no DNS answer within {TimeoutSec} s");
-                        return await lookup.ConfigureAwait(false);
-                    });
-                    check.Addresses = addresses.Select(a => a.ToString()).Distinct().ToArray();
-                    check.PointsToServer = expected != null && addresses.Any(a => SameAddress(a, expected));
-                    check.Status = check.PointsToServer ? "OK" : "WrongAddress";
-                    check.Message = check.PointsToServer
-                        ? $"{host} points at {expected}."
-                        : $"{host} resolves to {string.Join(", ", check.Addresses)}, not to the server's {expected}. Point its A record at {expected} before issuing a certificate.";
-                }
-                catch (Exception ex) when (ex is SocketException || ex is TimeoutException || ex is ArgumentException)
-                {
-                    check.Status = "NotResolved";
-                    check.Message = $"{host} does not resolve ({ex.Message}). Create an A record pointing at {expected ?? "the server's IP address"}.";
-                }
-
+                RunCloudDnsCheck check = Run(ct => _dns!.CheckAsync(name, expected, ct));
+                check.ServerId = IpAddress == null ? ServerId ?? ResolveConnection().ServerId : null;
                 WriteObject(check);
             }
         }
@@ -109,14 +95,6 @@ namespace RunCloud.PowerShell.Commands
                 ThrowApiError(ex, serverId);
                 return null;
             }
-        }
-
-        private static bool SameAddress(IPAddress address, string expected)
-        {
-            if (!IPAddress.TryParse(expected, out IPAddress? wanted)) return false;
-            if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-            if (wanted.IsIPv4MappedToIPv6) wanted = wanted.MapToIPv4();
-            return address.Equals(wanted);
         }
     }
 }

@@ -29,6 +29,7 @@ namespace RunCloud.PowerShell.Http
         public const string MissingServerId = "RunCloudServerIdRequired";
         public const string MissingWebAppId = "RunCloudWebAppIdRequired";
         public const string InvalidInput = "RunCloudInvalidInput";
+        public const string SslNotInstalled = "RunCloudSslNotInstalled";
         public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
         public const string SyncFailed = "RunCloudSyncFailed";
         public const string InvalidManifest = "RunCloudInvalidManifest";

@@ -101,7 +101,7 @@ namespace RunCloud.PowerShell.Http
 
         internal static RunCloudApiException FromResponse(int status, string reason, string method, string path,
             string? apiMessage, IReadOnlyDictionary<string, string[]>? errors, TimeSpan? retryAfter, long? serverId, long? webAppId,
-            Uri? location = null, DateTime? now = null)
+            Uri? location = null, DateTime? now = null, bool usedApiKey = false)
         {
             string errorId;
             ErrorCategory category;
@@ -111,8 +111,12 @@ namespace RunCloud.PowerShell.Http
                 case 401:
                     errorId = ErrorIds.AuthenticationFailed;
                     category = ErrorCategory.AuthenticationError;
-                    hint = "Check the API key and API secret (or the API token) and that they belong to this RunCloud account "
-                         + "(RunCloud > Settings > API Management), then run Connect-RunCloud again.";
+                    hint = usedApiKey
+                        ? "RunCloud now issues API tokens (API v3, sent as Bearer): an API key + secret (v2) works only for legacy accounts. "
+                          + "Create a token in RunCloud > Workspace > Settings > API Management and connect with Connect-RunCloud -Token "
+                          + "(or WU_RUNCLOUD_API_TOKEN); if this is a legacy account, check the API key and secret."
+                        : "Check the API token (or API key and secret) and that it belongs to this RunCloud account "
+                          + "(RunCloud > Workspace > Settings > API Management), then run Connect-RunCloud again.";
                     break;
                 case 403:
                     errorId = ErrorIds.Forbidden;

@@ -15,7 +15,13 @@ namespace RunCloud.PowerShell.Models
         /// <summary>True when one of the name's A/AAAA records is the server's address.</summary>
         public bool PointsToServer { get; set; }
 
-        /// <summary>OK, WrongAddress, NotResolved or Invalid.</summary>
+        /// <summary>The CNAME chain followed to the addresses (empty with the system resolver, which hides it).</summary>
+        public string[] Cnames { get; set; } = System.Array.Empty<string>();
+
+        /// <summary>True when the name resolves into Cloudflare's published proxy ranges (and not to the server).</summary>
+        public bool CloudflareProxied { get; set; }
+
+        /// <summary>OK, WrongAddress, NotResolved or CloudflareProxied.</summary>
         public string Status { get; set; } = string.Empty;
 
         public string Message { get; set; } = string.Empty;

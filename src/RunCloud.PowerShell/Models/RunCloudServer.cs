@@ -17,6 +17,9 @@ namespace RunCloud.PowerShell.Models
         public long ServerId => Id;
 
         public string Name { get; set; } = string.Empty;
+
+        /// <summary>Same as <see cref="Name"/>; lets a piped server name the web apps and certificates listed under it.</summary>
+        public string ServerName => Name;
         public string? Provider { get; set; }
         public string? IpAddress { get; set; }
         public string? CountryIsoCode { get; set; }

@@ -15,7 +15,14 @@ namespace RunCloud.PowerShell.Models
         IRunCloudConnection? IConnectionBound.Connection { get => Connection; set => Connection = value; }
 
         public long ServerId { get; set; }
+
+        /// <summary>The server's name, so a fleet-wide expiry report reads without ids.</summary>
+        public string? ServerName { get; set; }
+
         public long WebAppId { get; set; }
+
+        /// <summary>The web application's name.</summary>
+        public string? WebAppName { get; set; }
 
         /// <summary>Set for a per-domain certificate (advanced SSL mode).</summary>
         public long? DomainId { get; set; }
@@ -38,10 +45,8 @@ namespace RunCloud.PowerShell.Models
         public DateTime? ValidUntil { get; set; }
         public DateTime? RenewalDate { get; set; }
 
-        /// <summary>Whole days until <see cref="ValidUntil"/> (negative once expired); null without a certificate.</summary>
-        public int? DaysRemaining => ValidUntil.HasValue
-            ? (int)Math.Floor((ValidUntil.Value.ToUniversalTime() - DateTime.UtcNow).TotalDays)
-            : (int?)null;
+        /// <summary>Whole days until <see cref="ValidUntil"/> (negative once expired), as of when the object was read; null without a certificate.</summary>
+        public int? DaysRemaining { get; set; }
         public long? ApiId { get; set; }
         public long? SslProtocolId { get; set; }
         public DateTime? CreatedAt { get; set; }
@@ -49,10 +54,15 @@ namespace RunCloud.PowerShell.Models
         /// <summary>RunCloud's message when it reported no certificate.</summary>
         public string? Message { get; set; }
 
+        /// <summary>Whole days from <paramref name="now"/> to <paramref name="validUntil"/>, rounded down (an expired certificate is negative).</summary>
+        internal static int? DaysUntil(DateTime? validUntil, DateTime now) =>
+            validUntil.HasValue ? (int)Math.Floor((validUntil.Value - now).TotalDays) : (int?)null;
+
         internal static RunCloudSsl FromJson(JObject o, long serverId, long webAppId)
         {
             // The contract: a body without an id means "no SSL", whatever the status.
             bool installed = o["id"] != null && o["id"]!.Type != JTokenType.Null;
+            DateTime? validUntil = Json.Date(o, "validUntil");
             return new RunCloudSsl
             {
                 ServerId = serverId,
@@ -64,7 +74,8 @@ namespace RunCloud.PowerShell.Models
                 Staging = Json.Bool(o, "staging"),
                 EnableHttp = Json.Bool(o, "enableHttp"),
                 EnableHsts = Json.Bool(o, "enableHsts"),
-                ValidUntil = Json.Date(o, "validUntil"),
+                ValidUntil = validUntil,
+                DaysRemaining = installed ? DaysUntil(validUntil, DateTime.UtcNow) : null,
                 RenewalDate = Json.Date(o, "renewalDate"),
                 ApiId = Json.LongOrNull(o, "apiId"),
                 SslProtocolId = Json.LongOrNull(o, "ssl_protocol_id"),

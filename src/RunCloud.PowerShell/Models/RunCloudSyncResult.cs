@@ -29,6 +29,12 @@ namespace RunCloud.PowerShell.Models
         /// <summary>True when the certificate was redeployed once after the changes.</summary>
         public bool SslRedeployed { get; set; }
 
+        /// <summary>Names not DNS-ready: added, but no certificate requested for them yet (remembered and retried by the next run).</summary>
+        public RunCloudDnsCheck[] SslNotReady { get; set; } = Array.Empty<RunCloudDnsCheck>();
+
+        /// <summary>Certificate orders Let's Encrypt's limits did not allow in this run, with the date they become possible.</summary>
+        public string[] SslDeferred { get; set; } = Array.Empty<string>();
+
         /// <summary>Work a previous, interrupted run left owed (from the journal) that this run finished.</summary>
         public string[] FinishedPending { get; set; } = Array.Empty<string>();
 

@@ -17,8 +17,14 @@ namespace RunCloud.PowerShell.Models
         public long WebAppId => Id;
 
         public long ServerId { get; set; }
+
+        /// <summary>The server's name when known (set when the web app was listed from a piped server object).</summary>
+        public string? ServerName { get; set; }
         public long? ServerUserId { get; set; }
         public string Name { get; set; } = string.Empty;
+
+        /// <summary>Same as <see cref="Name"/>; lets a web app piped to Get-RunCloudSsl name the app on its certificates.</summary>
+        public string WebAppName => Name;
         public string? RootPath { get; set; }
         public string? PublicPath { get; set; }
         public string? PhpVersion { get; set; }

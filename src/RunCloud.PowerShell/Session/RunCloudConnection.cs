@@ -53,7 +53,7 @@ namespace RunCloud.PowerShell.Session
             };
             var http = new HttpClient(chain) { Timeout = Timeout.InfiniteTimeSpan };
             http.DefaultRequestHeaders.UserAgent.ParseAdd("RunCloud.PowerShell/" + ModuleVersion);
-            Api = new RunCloudApiClient(http, baseUri);
+            Api = new RunCloudApiClient(http, baseUri) { UsesApiKey = credential.Kind == RunCloudAuthenticationKind.ApiKey };
             ConnectedAt = DateTime.UtcNow;
         }
 
@@ -110,6 +110,10 @@ namespace RunCloud.PowerShell.Session
         /// AppStateKey.Fingerprint before use, never stored or shown.
         /// </summary>
         internal string StateIdentity => _credential.IdentityForFingerprint();
+
+        /// <summary>The key of one web app's durable state (journal, lock): a non-secret fingerprint of this account + the ids.</summary>
+        internal State.AppStateKey StateKey(long serverId, long webAppId) =>
+            new State.AppStateKey(State.AppStateKey.Fingerprint(BaseUri, StateIdentity), serverId, webAppId);
 
         /// <summary>The RunCloud operations over this connection; <paramref name="log"/> receives what they report.</summary>
         internal RunCloudService CreateService(IRunCloudLog? log = null) => new RunCloudService(Api, log, this);

@@ -84,6 +84,14 @@ namespace RunCloud.PowerShell.State
         [JsonExtensionData]
         public IDictionary<string, JToken> Unknown { get; set; } = new Dictionary<string, JToken>();
 
+        /// <summary>
+        /// Work a run left owed (adds, removals, an SSL redeploy or reinstall); other owners' extensions (the SSL
+        /// strategy's Let's Encrypt counts, names waiting for DNS) are records, not unfinished work.
+        /// </summary>
+        [JsonIgnore]
+        public bool HasOwedWork =>
+            PendingAdds.Count > 0 || PendingRemovals.Count > 0 || SslRedeployPending || SslDomains.Count > 0 || SslReinstall != null;
+
         /// <summary>Nothing is owed: the journal can be deleted (extensions count as owed work while present).</summary>
         [JsonIgnore]
         public bool IsEmpty =>

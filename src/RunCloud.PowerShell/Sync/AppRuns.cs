@@ -47,11 +47,27 @@ namespace RunCloud.PowerShell.Sync
             }
 
             _apps[key] = new Entry(appLock, journal, baseUri);
-            return journal != null && !journal.IsEmpty ? journal : null;
+            return journal != null && journal.HasOwedWork ? journal : null;
         }
 
         /// <summary>The app's current journal (after <see cref="Enter"/>), or null when nothing is owed.</summary>
         public AppJournal? Journal(AppStateKey key) => _apps.TryGetValue(key, out Entry? e) ? e.Journal : null;
+
+        /// <summary>The app's journal, created (not yet saved) when none exists: the SSL strategy records its "ssl" extension into it.</summary>
+        public AppJournal OpenJournal(AppStateKey key)
+        {
+            Entry e = Require(key);
+            return e.Journal ??= AppJournal.For(key, e.BaseUri, DateTime.UtcNow);
+        }
+
+        /// <summary>Saves the app's journal as it is (deleted when empty).</summary>
+        public void Save(AppStateKey key)
+        {
+            Entry e = Require(key);
+            if (e.Journal == null) return;
+            _store.Save(key, e.Journal, DateTime.UtcNow);
+            if (e.Journal.IsEmpty) e.Journal = null;
+        }
 
         /// <summary>Before a change: the certificate will need a redeploy (and, when known, must cover <paramref name="domain"/>).</summary>
         public void OweSsl(AppStateKey key, string reason, RunCloudDomain? domain = null)

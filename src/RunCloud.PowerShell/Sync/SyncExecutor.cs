@@ -48,7 +48,7 @@ namespace RunCloud.PowerShell.Sync
             var outcome = new SyncOutcome();
             AppJournal? journal = _store.Load(_key);
             bool owedBefore = journal != null && (journal.SslRedeployPending || journal.SslDomains.Count > 0);
-            if (journal != null && !journal.IsEmpty)
+            if (journal != null && journal.HasOwedWork)
             {
                 _host.Warning($"A previous run ({journal.WrittenBy ?? "unknown command"}, {journal.UpdatedAt:u}) left work unfinished on {App}: "
                     + Describe(journal) + ". This run finishes it.");
@@ -114,6 +114,8 @@ namespace RunCloud.PowerShell.Sync
                 CrashPoint.Reached("added " + name);
             }
 
+            var sslModes = new Dictionary<(long, long), bool>();
+            var appSsls = new Dictionary<(long, long), RunCloudSsl>(); // read once before the removals, reused by the SSL step
             foreach (RunCloudDomain d in plan.ToRemove)
             {
                 string name = SyncPlanner.Normalized(d);
@@ -122,6 +124,8 @@ namespace RunCloud.PowerShell.Sync
                 if (options.WhatIf) { outcome.Removed.Add(name); continue; }
                 try
                 {
+                    // Advanced SSL: the domain's own certificate goes first, so no orphan certificate is left (issue 14).
+                    _host.Run(ct => SslStrategy.ReleaseDomainCertificateAsync(_service, d, sslModes, ct, appSsls));
                     bool gone = _host.Run(ct => _service.RemoveDomainAsync(_serverId, _webAppId, d.Id, ct));
                     if (gone)
                     {
@@ -165,7 +169,10 @@ namespace RunCloud.PowerShell.Sync
                 return outcome;
             }
 
-            if (!(owed || wouldChange || options.ResetSsl)) return outcome;
+            // Names an earlier run left without a certificate (DNS not ready yet) are retried even when nothing else is to do.
+            bool waiting = !options.WhatIf && SslStrategy.HasWaitingNames(_key, _store);
+            if (waiting) _host.Verbose($"RunCloud: {App} has names an earlier run could not cover yet (see its journal); checking them again.");
+            if (!(owed || wouldChange || options.ResetSsl || waiting)) return outcome;
             _host.Progress("Redeploying the SSL certificate", total, total);
             if (options.WhatIf)
             {
@@ -214,13 +221,69 @@ namespace RunCloud.PowerShell.Sync
                     return outcome;
                 }
 
-                RedeployOutcome result = _host.Run(ct => SslRedeployer.RedeployAsync(_service, _serverId, _webAppId, perDomain, ct));
-                outcome.SslRedeployed = result == RedeployOutcome.Redeployed || (result == RedeployOutcome.PerDomain && perDomain.Count > 0);
+                // The SSL strategy (issue 14): DNS readiness, Let's Encrypt budget, names per certificate. It records into
+                // this run's journal (its "ssl" extension), which the executor saves.
+                journal ??= AppJournal.For(_key, _baseUri, _utcNow());
+                SslOptions sslOptions = options.Ssl ?? new SslOptions();
+                sslOptions.Journal = journal;
+                sslOptions.Store = _store;
+                sslOptions.Clock = _utcNow;
+                if (appSsls.TryGetValue((_serverId, _webAppId), out RunCloudSsl? knownSsl)) sslOptions.KnownAppSsl = knownSsl;
+                // The app's names after this run, from the listing and the changes (no second listing); an add whose answer
+                // carried no domain object leaves the list unknown, and the strategy lists again.
+                IEnumerable<RunCloudDomain> before = options.Existing ?? (IEnumerable<RunCloudDomain>)plan.Current.Values;
+                List<RunCloudDomain>? after = addedDomains.Count == outcome.Added.Count
+                    ? before.Where(d => !outcome.Removed.Contains(SyncPlanner.Normalized(d), StringComparer.OrdinalIgnoreCase)).Concat(addedDomains).ToList()
+                    : null;
+                SslRunResult ssl;
+                try
+                {
+                    ssl = _host.Run(ct => SslStrategy.RunAsync(_service, _key, _baseUri, _serverId, _webAppId, perDomain, sslOptions, ct, after));
+                }
+                catch (SslRefusedException ex)
+                {
+                    Save(journal);
+                    outcome.StillPending = $"SSL redeploy of {App} (refused: {ex.ErrorId})";
+                    outcome.Failed.Add(new RunCloudSyncFailure(App, "RedeploySsl", ex.ErrorId, ex.Message + (ex.Hint == null ? string.Empty : " " + ex.Hint)));
+                    return outcome;
+                }
+
+                RedeployOutcome result = ssl.Outcome;
+                outcome.SslRedeployed = result == RedeployOutcome.Redeployed || (result == RedeployOutcome.PerDomain && ssl.Plan.Actions.Count > ssl.Failures.Count);
+                outcome.SslNotReady.AddRange(ssl.Plan.NotReady);
+                outcome.SslDeferred.AddRange(ssl.Plan.Deferred);
+                foreach (var (action, error) in ssl.Failures)
+                {
+                    outcome.Failed.Add(new RunCloudSyncFailure(action.Domain?.Name ?? App, "RedeploySsl", error.ErrorId,
+                        error.Message + " The certificate may not cover the web app's names; the journal keeps the order owed, and the next Sync-RunCloudDomain, "
+                        + "Add-/Remove-RunCloudDomain -ResetSsl or Reset-RunCloudSsl on this app finishes it."));
+                }
+
+                foreach (RunCloudDnsCheck check in ssl.Plan.NotReady)
+                {
+                    _host.Warning($"No certificate requested for {check.Name} yet ({check.Status}): {check.Message} It stays on the app and is retried by the next run.");
+                }
+
                 _host.Verbose(result == RedeployOutcome.NoSsl
                     ? $"RunCloud: {App} has no SSL certificate; none was redeployed."
                     : $"RunCloud: SSL of {App} redeployed ({result}).");
                 CrashPoint.Reached("ssl redeployed");
-                if (journal != null)
+                if (ssl.Failures.Count > 0)
+                {
+                    // What failed stays owed: the failed domains' orders (advanced) or the app's redeploy (basic).
+                    var failedIds = new HashSet<long>(ssl.Failures.Where(f => f.Action.Domain != null).Select(f => f.Action.Domain!.Id));
+                    bool appLevel = ssl.Failures.Any(f => f.Action.Domain == null);
+                    if (!appLevel) journal.SslDomains.RemoveAll(j => !failedIds.Contains(j.Id));
+                    foreach (RunCloudDomain d in ssl.Failures.Select(f => f.Action.Domain).Where(d => d != null)!)
+                    {
+                        if (!journal.SslDomains.Any(j => j.Id == d!.Id)) journal.SslDomains.Add(new JournalDomain { Id = d!.Id, Name = d.Name });
+                    }
+
+                    if (appLevel) journal.OweSslRedeploy(journal.SslReason ?? $"{options.Command}: the SSL redeploy failed");
+                    Save(journal);
+                    outcome.StillPending = $"SSL redeploy of {App}";
+                }
+                else
                 {
                     if (previous) outcome.FinishedPending.Add($"SSL redeploy owed by a previous run ({reason})");
                     journal.SslRedeployPending = false;

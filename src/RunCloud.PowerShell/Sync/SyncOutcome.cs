@@ -17,6 +17,12 @@ namespace RunCloud.PowerShell.Sync
 
         public bool SslRedeployed { get; set; }
 
+        /// <summary>Names not DNS-ready: no certificate requested for them yet (remembered in the journal's ssl extension, retried later).</summary>
+        public List<RunCloudDnsCheck> SslNotReady { get; } = new List<RunCloudDnsCheck>();
+
+        /// <summary>Certificate orders Let's Encrypt's limits did not allow in this run.</summary>
+        public List<string> SslDeferred { get; } = new List<string>();
+
         /// <summary>Work a previous run left unfinished (from the journal) that this run finished.</summary>
         public List<string> FinishedPending { get; } = new List<string>();
 

@@ -18,5 +18,11 @@ namespace RunCloud.PowerShell.Sync
 
         /// <summary>The command, recorded in the journal.</summary>
         public string Command { get; set; } = "Sync-RunCloudDomain";
+
+        /// <summary>The SSL strategy's checks (DNS readiness, Let's Encrypt budget); defaults when null.</summary>
+        public SslOptions? Ssl { get; set; }
+
+        /// <summary>The app's domains as listed before the plan (the SSL step derives the names after the run from it; null lists again).</summary>
+        public System.Collections.Generic.IReadOnlyList<Models.RunCloudDomain>? Existing { get; set; }
     }
 }

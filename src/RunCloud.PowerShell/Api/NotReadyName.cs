@@ -1,0 +1,26 @@
+using System;
+using System.Collections.Generic;
+using Newtonsoft.Json;
+
+namespace RunCloud.PowerShell.Api
+{
+
+    internal sealed class NotReadyName
+    {
+        [JsonProperty("name")]
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>WrongAddress, NotResolved or CloudflareProxied.</summary>
+        [JsonProperty("status")]
+        public string Status { get; set; } = string.Empty;
+
+        [JsonProperty("message")]
+        public string Message { get; set; } = string.Empty;
+
+        [JsonProperty("firstSeen")]
+        public DateTime FirstSeen { get; set; }
+
+        [JsonProperty("lastChecked")]
+        public DateTime LastChecked { get; set; }
+    }
+}
