@@ -99,7 +99,7 @@ try {
     $late = @($names | Select-Object -Last 10)
     $late | Set-RunCloudEmulatorDns -Unpointed
     Write-Host 'Basic SSL holds at most 100 names in one certificate: switch the app to one certificate per domain.'
-    Set-RunCloudSslMode -Mode Advanced -Force
+    Set-RunCloudSslMode -Mode Advanced -UninstallAppCertificate -Force
     Reset-RunCloudSsl -DnsServer $dns
     $run = Sync-RunCloudDomain -Domain $names -DnsServer $dns -WarningAction SilentlyContinue
     Write-Host ("First run: {0} added, {1} names not pointed yet (no certificate asked for them):" -f $run.Added.Count, $run.SslNotReady.Count)

@@ -92,7 +92,7 @@ Describe 'Set-RunCloudSsl and Set-RunCloudSslMode' {
         Set-RunCloudSsl -EnableHttp $false -WhatIf
         Get-RunCloudEmulatorRequest -Method PATCH | Should -BeNullOrEmpty
 
-        Set-RunCloudSslMode -Mode Advanced -Force
+        Set-RunCloudSslMode -Mode Advanced -UninstallAppCertificate -Force
         Reset-RunCloudSsl -Domain $Defaults::PrimaryDomainName -Confirm:$false
         $e.ClearRequests()
         Set-RunCloudSsl -Domain $Defaults::PrimaryDomainName -EnableHsts $true -Confirm:$false
@@ -102,7 +102,7 @@ Describe 'Set-RunCloudSsl and Set-RunCloudSslMode' {
         (Get-RunCloudSsl -Domain $Defaults::PrimaryDomainName).EnableHsts | Should -BeTrue
     }
 
-    It 'Set-RunCloudSslMode refuses while the app-wide certificate is installed, and -Force uninstalls it first' {
+    It 'Set-RunCloudSslMode refuses while the app-wide certificate is installed, -Force alone changes nothing, and -UninstallAppCertificate uninstalls it first' {
         Set-RunCloudSslMode -Mode Advanced -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslModeCertificateInstalled*'
         Get-Mutations | Should -BeNullOrEmpty
@@ -110,7 +110,12 @@ Describe 'Set-RunCloudSsl and Set-RunCloudSslMode' {
         Set-RunCloudSslMode -Mode Advanced -WhatIf
         Get-Mutations | Should -BeNullOrEmpty
 
-        $mode = Set-RunCloudSslMode -Mode Advanced -Force -PassThru
+        # -Force only skips the prompt (issue 12): it does not uninstall the certificate in the way.
+        Set-RunCloudSslMode -Mode Advanced -Force -ErrorVariable err2 -ErrorAction SilentlyContinue
+        $err2[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslModeCertificateInstalled*'
+        Get-Mutations | Should -BeNullOrEmpty
+
+        $mode = Set-RunCloudSslMode -Mode Advanced -UninstallAppCertificate -Force -PassThru
         $mode.Mode | Should -Be 'Advanced'
         $mode.Changed | Should -BeTrue
         (Get-Mutations | ForEach-Object { "$($_.Method) $($_.Path -replace '^.*/webapps/2001/', '')" }) | Should -Be @("DELETE ssl/$($Defaults::SslId)", 'POST ssl/advanced')
@@ -136,7 +141,7 @@ Describe 'The SSL strategy' {
     }
 
     It 'advanced mode: an added domain gets its own certificate, a removed one loses it, never a per-app redeploy' {
-        Set-RunCloudSslMode -Mode Advanced -Force
+        Set-RunCloudSslMode -Mode Advanced -UninstallAppCertificate -Force
         $e.ClearRequests()
         Add-RunCloudDomain -Name 'new.example.org' -ResetSsl -Confirm:$false
         $m = @(Get-Mutations)
@@ -206,7 +211,7 @@ Describe 'The SSL strategy' {
         Start-SslEmulator @{ DnsPort = 0 }
         $env:RUNCLOUD_SKIP_DNS_CHECK = $null
         try {
-            Set-RunCloudSslMode -Mode Advanced -Force
+            Set-RunCloudSslMode -Mode Advanced -UninstallAppCertificate -Force
             Set-RunCloudEmulatorDns -Name 'later.example.org' -Unpointed
             $e.ClearRequests()
             $added = Add-RunCloudDomain -Name 'later.example.org', 'now.example.org' -ResetSsl -DnsServer "127.0.0.1:$($e.DnsPort)" -PassThru -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue
@@ -249,7 +254,7 @@ Describe 'Done when: a network of 250 mapped domains, 10 not pointed yet' {
         $late | Set-RunCloudEmulatorDns -Unpointed   # mapped before the customers changed their DNS
 
         # Basic SSL cannot hold 252 names: the app goes to advanced SSL, its own two names get their certificates.
-        Set-RunCloudSslMode -Mode Advanced -Force
+        Set-RunCloudSslMode -Mode Advanced -UninstallAppCertificate -Force
         Reset-RunCloudSsl -DnsServer $Doh -Confirm:$false
         $before = $e.State.GetIssuances().Count
 

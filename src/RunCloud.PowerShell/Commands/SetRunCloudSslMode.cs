@@ -28,7 +28,14 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter AutoSsl { get; set; }
 
-        /// <summary>Uninstall the app-wide certificate first when switching to advanced (and do not ask).</summary>
+        /// <summary>
+        /// Uninstall the app-wide certificate first when switching to advanced: its names are without a certificate
+        /// until per-domain ones are issued. The safety rule has its own switch; -Force only skips the prompt.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter UninstallAppCertificate { get; set; }
+
+        /// <summary>Do not ask for confirmation. Lifts no safety rule (see -UninstallAppCertificate).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -55,11 +62,11 @@ namespace RunCloud.PowerShell.Commands
                     RunCloudSsl ssl = Run(ct => service.GetSslAsync(serverId, webAppId, ct));
                     if (ssl.Installed && ssl.Id.HasValue)
                     {
-                        if (!Force && !IsWhatIf())
+                        if (!UninstallAppCertificate && !IsWhatIf())
                         {
                             WriteError(new ErrorRecord(new InvalidOperationException(
                                 $"The {target} has an app-wide certificate ({ssl.Id}); RunCloud switches to advanced SSL only without one. Nothing was changed. "
-                                + "Pass -Force to uninstall it first; its names are then without a certificate until Reset-RunCloudSsl (or the next sync) issues one per domain."),
+                                + "Pass -UninstallAppCertificate to uninstall it first (-Force only skips the prompt); its names are then without a certificate until Reset-RunCloudSsl (or the next sync) issues one per domain."),
                                 CertificateInTheWayErrorId, ErrorCategory.ResourceExists, target));
                             return;
                         }
