@@ -281,7 +281,7 @@ Describe 'Output' {
         @{ Type = 'domain'; Get = { Get-RunCloudDomain -First 5 }; Headers = @('Name', 'Type', 'Www', 'Redirection') }
         @{ Type = 'server'; Get = { Get-RunCloudServer }; Headers = @('Name', 'IpAddress') }
         @{ Type = 'web app'; Get = { Get-RunCloudWebApp }; Headers = @('Name', 'PhpVersion') }
-        @{ Type = 'SSL'; Get = { Get-RunCloudSsl }; Headers = @('WebAppId', 'Method', 'ValidUntil', 'DaysRemaining') }
+        @{ Type = 'SSL'; Get = { Get-RunCloudSsl }; Headers = @('WebApp', 'Method', 'ValidUntil', 'DaysRemaining') }
         @{ Type = 'DNS check'; Get = { Get-RunCloudDomain | Test-RunCloudDomainDns }; Headers = @('Status', 'PointsToServer', 'Name') }
         @{ Type = 'sync result'; Get = { Sync-RunCloudDomain -Name 'x.example.com' -WhatIf 6>$null }; Headers = @('Added', 'Removed', 'Failed', 'Duration', 'Success') }
     ) {
