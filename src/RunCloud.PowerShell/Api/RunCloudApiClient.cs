@@ -47,58 +47,52 @@ namespace RunCloud.PowerShell.Api
             Enter(method.Method, path);
             try
             {
-                return await SendCoreAsync(method, path, body, ct, query, nonRepeatable).ConfigureAwait(false);
+                Uri uri = BuildUri(path, query);
+                using var request = new HttpRequestMessage(method, uri);
+                if (nonRepeatable) request.Properties[RequestProperties.NonRepeatable] = true;
+                request.Headers.Accept.ParseAdd("application/json");
+                if (body != null)
+                {
+                    string json = body as string ?? SerializeBody(body);
+                    request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+                }
+
+                // ResponseHeadersRead: the body is already buffered, bounded in time and size, inside the handler chain (ExchangeHandler).
+                using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                string text = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                int status = (int)response.StatusCode;
+                JToken? parsed = TryParse(text);
+                if (status >= 200 && status < 300)
+                {
+                    if (parsed == null)
+                    {
+                        throw new RunCloudApiException(ErrorIds.InvalidResponse, ErrorCategory.InvalidResult,
+                            $"RunCloud answered {status} to {method.Method} {uri.AbsolutePath} with a body that is not valid JSON.",
+                            "Run the command again; if it persists, RunCloud (or a proxy in between) is returning something other than the API's JSON.",
+                            status, method: method.Method, path: uri.AbsolutePath,
+                            mayHaveBeenApplied: nonRepeatable || !HttpMethods.IsIdempotent(method.Method));
+                    }
+
+                    return parsed;
+                }
+
+                string? message = parsed?["message"]?.Type == JTokenType.String ? (string?)parsed["message"] : null;
+                // The ids named in the error are the ones this request used (read back from its path), never a connection default.
+                ApiPaths.ReadIds(path, out long? serverId, out long? webAppId);
+                RunCloudApiException error = RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
+                    message, ReadValidationErrors(parsed), RetryAfterHeader.Read(response), serverId, webAppId, response.Headers.Location, usedApiKey: UsesApiKey);
+                if (response.RequestMessage != null)
+                {
+                    error.Attempts = RequestProperties.GetAttempt(response.RequestMessage);
+                    error.Elapsed = RequestProperties.GetElapsed(response.RequestMessage);
+                }
+
+                throw error;
             }
             finally
             {
                 Leave();
             }
-        }
-
-        private async Task<JToken> SendCoreAsync(HttpMethod method, string path, object? body, CancellationToken ct,
-            IDictionary<string, string>? query, bool nonRepeatable)
-        {
-            Uri uri = BuildUri(path, query);
-            using var request = new HttpRequestMessage(method, uri);
-            if (nonRepeatable) request.Properties[RequestProperties.NonRepeatable] = true;
-            request.Headers.Accept.ParseAdd("application/json");
-            if (body != null)
-            {
-                string json = body as string ?? SerializeBody(body);
-                request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-            }
-
-            // ResponseHeadersRead: the body is already buffered, bounded in time and size, inside the handler chain (ExchangeHandler).
-            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-            string text = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            int status = (int)response.StatusCode;
-            JToken? parsed = TryParse(text);
-            if (status >= 200 && status < 300)
-            {
-                if (parsed == null)
-                {
-                    throw new RunCloudApiException(ErrorIds.InvalidResponse, ErrorCategory.InvalidResult,
-                        $"RunCloud answered {status} to {method.Method} {uri.AbsolutePath} with a body that is not valid JSON.",
-                        "Run the command again; if it persists, RunCloud (or a proxy in between) is returning something other than the API's JSON.",
-                        status, method: method.Method, path: uri.AbsolutePath,
-                        mayHaveBeenApplied: nonRepeatable || !HttpMethods.IsIdempotent(method.Method));
-                }
-
-                return parsed;
-            }
-
-            string? message = parsed?["message"]?.Type == JTokenType.String ? (string?)parsed["message"] : null;
-            // The ids named in the error are the ones this request used (read back from its path), never a connection default.
-            ApiPaths.ReadIds(path, out long? serverId, out long? webAppId);
-            RunCloudApiException error = RunCloudApiException.FromResponse(status, response.ReasonPhrase ?? string.Empty, method.Method, uri.AbsolutePath,
-                message, ReadValidationErrors(parsed), RetryAfterHeader.Read(response), serverId, webAppId, response.Headers.Location, usedApiKey: UsesApiKey);
-            if (response.RequestMessage != null)
-            {
-                error.Attempts = RequestProperties.GetAttempt(response.RequestMessage);
-                error.Elapsed = RequestProperties.GetElapsed(response.RequestMessage);
-            }
-
-            throw error;
         }
 
         /// <summary>True when the connection authenticates with API key + secret (v2 Basic): a 401 then hints at API tokens.</summary>

@@ -15,7 +15,7 @@ namespace RunCloud.PowerShell.Http
     /// </summary>
     internal sealed class ExchangeHandler : DelegatingHandler
     {
-        private const int ChunkSize = 16 * 1024;
+        private const int ChunkSize = 8 * 1024;
         private readonly RetryPolicy _policy;
         private readonly Func<long> _maxResponseSize;
 
@@ -67,34 +67,56 @@ namespace RunCloud.PowerShell.Http
             long? announced = content.Headers.ContentLength;
             if (announced > cap) throw TooLarge(request, response, cap, announced);
 
-            var buffer = new MemoryStream(announced.HasValue ? (int)Math.Min(announced.Value, ChunkSize * 4) : ChunkSize);
+            byte[] body;
+            int length;
             using (Stream stream = await content.ReadAsStreamAsync().ConfigureAwait(false))
             {
-                var chunk = new byte[ChunkSize];
-                while (true)
+                if (announced.HasValue)
                 {
-                    int n = await stream.ReadAsync(chunk, 0, chunk.Length, token).ConfigureAwait(false);
-                    if (n == 0) break;
-                    if (buffer.Length + n > cap) throw TooLarge(request, response, cap, null);
-                    buffer.Write(chunk, 0, n);
+                    // The usual answer: its length is announced, so it is read straight into an array of that size.
+                    body = new byte[announced.Value];
+                    length = 0;
+                    while (length < body.Length)
+                    {
+                        int n = await stream.ReadAsync(body, length, body.Length - length, token).ConfigureAwait(false);
+                        if (n == 0) break;
+                        length += n;
+                    }
+
+                    if (length == body.Length && await stream.ReadAsync(new byte[1], 0, 1, token).ConfigureAwait(false) > 0)
+                    {
+                        // More than announced (a transport that does not stop at Content-Length) is as wrong as less.
+                        throw new IOException(string.Format(CultureInfo.InvariantCulture,
+                            "the answer went on past the {0} bytes it announced", announced.Value));
+                    }
+                }
+                else
+                {
+                    var buffer = new MemoryStream(ChunkSize);
+                    var chunk = new byte[ChunkSize];
+                    while (true)
+                    {
+                        int n = await stream.ReadAsync(chunk, 0, chunk.Length, token).ConfigureAwait(false);
+                        if (n == 0) break;
+                        if (buffer.Length + n > cap) throw TooLarge(request, response, cap, null);
+                        buffer.Write(chunk, 0, n);
+                    }
+
+                    body = buffer.GetBuffer();
+                    length = (int)buffer.Length;
                 }
             }
 
-            if (announced.HasValue && buffer.Length != announced.Value)
+            if (announced.HasValue && length != announced.Value)
             {
                 throw new IOException(string.Format(CultureInfo.InvariantCulture,
-                    "the answer ended after {0} of the {1} bytes it announced", buffer.Length, announced.Value));
+                    "the answer ended after {0} of the {1} bytes it announced", length, announced.Value));
             }
 
-            var buffered = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
-            foreach (var header in content.Headers)
-            {
-                if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
-                {
-                    buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
-                }
-            }
-
+            // Only Content-Type (its charset decodes the text) is carried over: copying every content header would parse
+            // them all on each answer, and nothing above reads the others.
+            var buffered = new ByteArrayContent(body, 0, length);
+            buffered.Headers.ContentType = content.Headers.ContentType;
             content.Dispose();
             return buffered;
         }

@@ -35,7 +35,7 @@ namespace RunCloud.PowerShell.Http
                 log.Debug($"RunCloud request body: {ServerText.Escape(Redactor.RedactJson(body))}");
             }
 
-            var clock = Stopwatch.StartNew();
+            long started = Stopwatch.GetTimestamp();
             HttpResponseMessage response;
             try
             {
@@ -44,14 +44,14 @@ namespace RunCloud.PowerShell.Http
             catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested && !(log?.VerboseEnabled ?? false)))
             {
                 log?.Verbose(string.Format(CultureInfo.InvariantCulture, "RunCloud: {0} {1} failed after {2} ms (attempt {3}): {4}",
-                    request.Method.Method, request.RequestUri, clock.ElapsedMilliseconds, attempt, ex.Message));
+                    request.Method.Method, request.RequestUri, ElapsedMilliseconds(started), attempt, ex.Message));
                 throw;
             }
 
             if (log != null)
             {
                 log.Verbose(string.Format(CultureInfo.InvariantCulture, "RunCloud: {0} {1} -> {2} {3} in {4} ms (attempt {5})",
-                    request.Method.Method, request.RequestUri, (int)response.StatusCode, response.ReasonPhrase, clock.ElapsedMilliseconds, attempt));
+                    request.Method.Method, request.RequestUri, (int)response.StatusCode, response.ReasonPhrase, ElapsedMilliseconds(started), attempt));
                 if (log.DebugEnabled && response.Content != null)
                 {
                     // Already buffered, bounded in time and size, by the ExchangeHandler below: nothing here reads the wire.
@@ -63,5 +63,7 @@ namespace RunCloud.PowerShell.Http
 
             return response;
         }
+
+        private static long ElapsedMilliseconds(long started) => (Stopwatch.GetTimestamp() - started) * 1000 / Stopwatch.Frequency;
     }
 }

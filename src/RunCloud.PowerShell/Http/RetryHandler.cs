@@ -42,7 +42,7 @@ namespace RunCloud.PowerShell.Http
             for (int attempt = 1; ; attempt++)
             {
                 HttpRequestMessage message = attempt == 1 ? request : await CloneAsync(request).ConfigureAwait(false);
-                message.Properties[RequestProperties.Attempt] = attempt;
+                if (attempt > 1) message.Properties[RequestProperties.Attempt] = attempt; // absent means the first
                 HttpResponseMessage? response = null;
                 Exception? failure = null;
                 try
