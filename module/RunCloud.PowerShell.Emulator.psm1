@@ -5,27 +5,28 @@
 #   (named RunCloud.Emulator), which resolves bin/ first.
 # - Windows PowerShell 5.1: the dll is imported as usual and its EmulatorDependencyResolver resolves bin/ on
 #   AppDomain.AssemblyResolve.
-$importModule = Get-Command -Name Import-Module -Module Microsoft.PowerShell.Core
-$mainPath = Join-Path $PSScriptRoot 'RunCloud.Emulator.dll'
-$binPath = Join-Path $PSScriptRoot 'bin'
-
-if ($PSVersionTable.PSEdition -eq 'Core') {
+# The import must stay under 150 ms (issue 7), so only .NET calls and plain strings here: the first use of Get-Command,
+# Join-Path or Add-Type in a session costs 20 to 50 ms each, the first read of $PSVersionTable 15 ms ($PSEdition is
+# free). "/" separates paths on Windows too. Import-Module is called module-qualified: the real one, whatever proxies
+# the session defines.
+if ($PSEdition -eq 'Core') {
     if (-not ('RunCloud.PowerShell.Loader.ModuleLoadContext' -as [type])) {
-        Add-Type -Path (Join-Path $binPath 'RunCloud.PowerShell.Loader.dll')
+        $null = [System.Reflection.Assembly]::LoadFrom("$PSScriptRoot/bin/RunCloud.PowerShell.Loader.dll")
     }
-    $assembly = [RunCloud.PowerShell.Loader.ModuleLoadContext]::Initialize($mainPath, $binPath)
-    $inner = & $importModule -Assembly $assembly -PassThru -ErrorAction Stop
+    $assembly = [RunCloud.PowerShell.Loader.ModuleLoadContext]::Initialize("$PSScriptRoot/RunCloud.Emulator.dll", "$PSScriptRoot/bin")
+    $inner = Microsoft.PowerShell.Core\Import-Module -Assembly $assembly -PassThru -ErrorAction Stop
+    # A re-import (Import-Module -Force) gets PowerShell's cached binary module back without its cmdlets being added to
+    # this new script module's exports (PowerShell/PowerShell#20710): the loader adds them, so the manifest's
+    # CmdletsToExport finds them either way.
+    $null = [RunCloud.PowerShell.Loader.ModuleLoadContext]::ExportCmdlets($ExecutionContext.SessionState.Module, $inner)
 }
 else {
-    $inner = & $importModule -Name $mainPath -PassThru -ErrorAction Stop
-}
-
-# A re-import (Import-Module -Force) gets PowerShell's cached binary module back without its cmdlets being added to
-# this new script module's exports (PowerShell/PowerShell#20710): add them, so the manifest's CmdletsToExport
-# finds them either way.
-$addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
-if ($addExportedCmdlet) {
-    foreach ($cmdlet in $inner.ExportedCmdlets.Values) {
-        $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
+    $inner = Microsoft.PowerShell.Core\Import-Module -Name "$PSScriptRoot/RunCloud.Emulator.dll" -PassThru -ErrorAction Stop
+    # The same re-import fix as above, in script (no loader on Windows PowerShell).
+    $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
+    if ($addExportedCmdlet) {
+        foreach ($cmdlet in $inner.ExportedCmdlets.Values) {
+            $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
+        }
     }
 }

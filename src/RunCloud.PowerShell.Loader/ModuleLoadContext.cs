@@ -58,6 +58,35 @@ namespace RunCloud.PowerShell.Loader
             }
         }
 
+        /// <summary>
+        /// Adds the cmdlets of <paramref name="innerModule"/> (the binary module the psm1 imported) to the exports of
+        /// <paramref name="outerModule"/> (the psm1's own module). A re-import (Import-Module -Force) gets PowerShell's
+        /// cached binary module back without its cmdlets being added to the new script module (PowerShell/PowerShell#20710),
+        /// so the manifest's CmdletsToExport would find none. Done here rather than in a psm1 loop, whose reflection calls
+        /// cost about 17 ms of the import (issue 7's budget is 150 ms). Both are PSModuleInfo objects, passed untyped: this
+        /// assembly does not reference PowerShell.
+        /// </summary>
+        /// <returns>How many cmdlets were added (0 when PowerShell no longer has the internal method).</returns>
+        public static int ExportCmdlets(object outerModule, object innerModule)
+        {
+            if (outerModule == null) throw new ArgumentNullException(nameof(outerModule));
+            if (innerModule == null) throw new ArgumentNullException(nameof(innerModule));
+            MethodInfo? add = outerModule.GetType().GetMethod("AddExportedCmdlet", BindingFlags.Instance | BindingFlags.NonPublic);
+            if (add == null || !(innerModule.GetType().GetProperty("ExportedCmdlets")?.GetValue(innerModule) is System.Collections.IDictionary cmdlets))
+            {
+                return 0;
+            }
+
+            int count = 0;
+            foreach (object? cmdlet in cmdlets.Values)
+            {
+                add.Invoke(outerModule, new[] { cmdlet });
+                count++;
+            }
+
+            return count;
+        }
+
         protected override Assembly? Load(AssemblyName assemblyName)
         {
             if (string.Equals(assemblyName.Name, _mainAssemblyName, StringComparison.OrdinalIgnoreCase))

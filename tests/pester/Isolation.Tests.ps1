@@ -124,3 +124,33 @@ Describe 'The emulator module''s isolation on PowerShell 7' {
         Test-Path (Join-Path $script:EmulatorModulePath 'bin/RunCloud.PowerShell.Loader.dll') | Should -BeTrue
     }
 }
+
+Describe 'Re-import (PowerShell/PowerShell#20710)' {
+    It 'Import-Module -Force keeps every cmdlet of both modules exported and working, the loader adding them back' {
+        $script = @(
+            '$ErrorActionPreference = "Stop"'
+            "`$counts = foreach (`$round in 1..3) { Import-Module '$script:ModulePath' -Force; Import-Module '$script:EmulatorModulePath' -Force; (Get-Command -Module RunCloud.PowerShell).Count; (Get-Command -Module RunCloud.PowerShell.Emulator).Count }"
+            '$e = Start-RunCloudEmulator -RateLimitPerMinute 0'
+            'Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -RateLimit 0'
+            '$names = @(Get-RunCloudDomain -ServerId 1001 -WebAppId 2001 | ForEach-Object Name)'
+            'Disconnect-RunCloud; Stop-RunCloudEmulator'
+            '$manifest = (Import-PowerShellDataFile (Join-Path (Get-Module RunCloud.PowerShell).ModuleBase "RunCloud.PowerShell.psd1")).CmdletsToExport.Count'
+            '@{ Counts = @($counts); Names = $names; Manifest = $manifest } | ConvertTo-Json -Depth 4 -Compress'
+        ) -join "`n"
+        $file = Join-Path $TestDrive 'reimport.ps1'
+        Set-Content -Path $file -Value $script
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $text = & $exe @rest -NoProfile -NonInteractive -File $file
+        $LASTEXITCODE | Should -Be 0
+        $r = ($text -join "`n") | ConvertFrom-Json
+        $r.Manifest | Should -BeGreaterThan 10
+        $r.Counts | Should -HaveCount 6
+        for ($i = 0; $i -lt 6; $i += 2) {
+            $r.Counts[$i] | Should -Be $r.Manifest -Because "round $($i / 2 + 1) of Import-Module -Force"
+            $r.Counts[$i + 1] | Should -BeGreaterThan 0
+            $r.Counts[$i + 1] | Should -Be $r.Counts[1]
+        }
+        $r.Names | Should -Contain 'shop.example.com'
+    }
+}
