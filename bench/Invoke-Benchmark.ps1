@@ -56,6 +56,19 @@ Import-Module (Resolve-Path $EmulatorModulePath).Path -Force
 New-Item -ItemType Directory -Force -Path $OutputPath | Out-Null
 $S = 1001; $W = 2001
 
+# The sync figures put 1,000 names in one basic certificate on an emulator whose Let's Encrypt limits are off (they
+# measure the module's API economy, not the certificate strategy, which refuses past 100 names): the client's name limit
+# and DNS readiness check are turned off to match. Durable state (journals, locks, Let's Encrypt counts) goes to a
+# temporary folder of this run, never the user's state folder. All three are restored at the end.
+$savedEnvironment = @{}
+foreach ($name in 'RUNCLOUD_MAX_NAMES_PER_CERTIFICATE', 'RUNCLOUD_SKIP_DNS_CHECK', 'RUNCLOUD_STATE_PATH') {
+    $savedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name)
+}
+$benchState = Join-Path ([System.IO.Path]::GetTempPath()) ('runcloud-bench-' + [guid]::NewGuid().ToString('n'))
+$env:RUNCLOUD_MAX_NAMES_PER_CERTIFICATE = '0'
+$env:RUNCLOUD_SKIP_DNS_CHECK = '1'
+$env:RUNCLOUD_STATE_PATH = $benchState
+
 function Get-Median([double[]] $Values) {
     $sorted = @($Values | Sort-Object)
     $n = $sorted.Count
@@ -571,3 +584,6 @@ $md = @('| # | Figure | Value | Baseline | Ratio | Target | Met |', '|---|---|--
 $md += $table | ForEach-Object { "| $($_.'#') | $($_.Figure) | $($_.Value) | $($_.Baseline) | $($_.Ratio) | $($_.Target) | $($_.Met) |" }
 $md | Set-Content -Path (Join-Path $OutputPath 'results.md') -Encoding utf8NoBOM
 Write-Host "Results: $json"
+
+foreach ($name in $savedEnvironment.Keys) { [Environment]::SetEnvironmentVariable($name, $savedEnvironment[$name]) }
+Remove-Item -LiteralPath $benchState -Recurse -Force -ErrorAction SilentlyContinue

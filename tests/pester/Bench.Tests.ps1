@@ -35,6 +35,32 @@ Describe 'Invoke-Benchmark -Figure' {
     }
 }
 
+Describe 'Figure 4 runs end to end' {
+    # Figure 4 was broken for a day without a test noticing: after the SSL strategy started refusing more than 100 names
+    # in one certificate, the bench's 1,000-name sync failed. One repetition, in a child pwsh whose HOME and
+    # XDG_STATE_HOME are empty temp folders: the bench keeps its durable state out of the user's state folder.
+    It 'measures the sync''s 325 calls, converges, and leaves the user''s state folder untouched' {
+        $home2 = Join-Path $TestDrive 'home'; $xdg = Join-Path $TestDrive 'xdg-state'; $out = Join-Path $TestDrive 'bench-out'
+        New-Item -ItemType Directory -Path $home2, $xdg | Out-Null
+        $saved = @{ HOME = $env:HOME; XDG_STATE_HOME = $env:XDG_STATE_HOME; RUNCLOUD_STATE_PATH = $env:RUNCLOUD_STATE_PATH }
+        try {
+            $env:HOME = $home2; $env:XDG_STATE_HOME = $xdg; $env:RUNCLOUD_STATE_PATH = $null
+            $r = Invoke-Bench '-Figure', '4', '-Repeat', '1', '-OutputPath', $out, '-EmulatorModulePath', $script:EmulatorModulePath
+        }
+        finally {
+            foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+        }
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+        $result = (Get-Content (Join-Path $out 'results.json') -Raw | ConvertFrom-Json).Figures | Where-Object Figure -EQ 4
+        $result.Value | Should -Be 325
+        $result.Details.Converged | Should -BeTrue
+        $result.Met | Should -BeTrue
+        # (pwsh itself writes its caches under HOME: only the state folders are the module's.)
+        @(Get-ChildItem -LiteralPath $xdg -Recurse -Force) | Should -HaveCount 0 -Because 'no journal or lock may land in the user''s state folder'
+        Join-Path $home2 '.local/state' | Should -Not -Exist
+    }
+}
+
 Describe 'Bench arithmetic' {
     It 'figure 5''s ideal is when a sliding window of <Limit> per <Window> s lets the last of <Calls> calls start' -ForEach @(
         @{ Calls = 325; Limit = 60; Window = 2; Ideal = 10 }   # 6 full windows of waiting: calls 301..325 start at 10 s
