@@ -42,5 +42,36 @@ namespace RunCloud.PowerShell.Tests
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
             Assert.True(await Task.WhenAny(behind, Task.Delay(TimeSpan.FromSeconds(20))) == behind, "the waiter behind a cancelled one never left");
         }
+    
+        /// <summary>
+        /// Issue 11's fast path (no queue entry when nobody waits and a turn is free) must not let a newcomer overtake a
+        /// waiter whose turn has come but who has not run yet: with the window full again, the newcomer waits a window more.
+        /// </summary>
+        [Fact]
+        public async Task ANewcomerNeverOvertakesAWaiterWhoseTurnCame()
+        {
+            var clock = new ManualClock();
+            var limiter = new RateLimiter(1, TimeSpan.FromSeconds(10), clock);
+            Assert.True(limiter.WaitAsync(CancellationToken.None).IsCompleted, "the first request of an empty window starts at once");
+            Task waiter = limiter.WaitAsync(CancellationToken.None);
+            clock.WaitForPendingWaits(1);
+            Assert.False(waiter.IsCompleted);
+
+            clock.Advance(TimeSpan.FromSeconds(10)); // the waiter's turn: its wait ends, it may not have run yet
+            Task newcomer = limiter.WaitAsync(CancellationToken.None);
+            Assert.False(newcomer.IsCompleted, "a newcomer took the fast path past a queued waiter");
+            Assert.True(await Task.WhenAny(waiter, Task.Delay(TimeSpan.FromSeconds(10))) == waiter, "the waiter never left");
+            clock.WaitForPendingWaits(1);
+            Assert.False(newcomer.IsCompleted);
+            clock.Advance(TimeSpan.FromSeconds(10));
+            Assert.True(await Task.WhenAny(newcomer, Task.Delay(TimeSpan.FromSeconds(10))) == newcomer, "the newcomer never left");
+        }
+
+        [Fact]
+        public void WithTheLimitOffAndNoHoldEveryWaitIsAlreadyDone()
+        {
+            var limiter = new RateLimiter(0, TimeSpan.FromMinutes(1), new ManualClock());
+            for (int i = 0; i < 1000; i++) Assert.True(limiter.WaitAsync(CancellationToken.None).IsCompleted);
+        }
     }
 }

@@ -48,7 +48,18 @@ namespace RunCloud.PowerShell.Http
         /// before it (a chain of tasks), so a request that has waited longest leaves first. Cancellable at once; a
         /// cancelled caller hands its turn on when its predecessor's turn ends, so nobody behind it is stuck.
         /// </summary>
-        public async Task WaitAsync(CancellationToken cancellationToken)
+        public Task WaitAsync(CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                // Nobody queued and a turn free now (the usual case, and always with the limit off): no queue entry, no task.
+                if (_tail.IsCompleted && TryStart(out _)) return Task.CompletedTask;
+            }
+
+            return WaitQueuedAsync(cancellationToken);
+        }
+
+        private async Task WaitQueuedAsync(CancellationToken cancellationToken)
         {
             Task previous;
             var mine = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -88,25 +99,32 @@ namespace RunCloud.PowerShell.Http
                 long delayTicks;
                 lock (_gate)
                 {
-                    long now = Now;
-                    long window = Ticks(Window);
-                    while (_starts.Count > 0 && now - _starts.Peek() >= window)
-                    {
-                        _starts.Dequeue();
-                    }
-
-                    long byWindow = Limit > 0 && _starts.Count >= Limit ? _starts.Peek() + window - now : 0;
-                    long byServer = _notBefore - now;
-                    delayTicks = Math.Max(byWindow, byServer);
-                    if (delayTicks <= 0)
-                    {
-                        if (Limit > 0) _starts.Enqueue(now);
-                        return;
-                    }
+                    if (TryStart(out delayTicks)) return;
                 }
 
                 await _clock.Delay(TimeSpan.FromTicks(delayTicks), cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>
+        /// Under the lock: counts a request that may start now (by the window and by the server's hold) and says so;
+        /// otherwise false, with how long until it may.
+        /// </summary>
+        private bool TryStart(out long delayTicks)
+        {
+            long now = Now;
+            long window = Ticks(Window);
+            while (_starts.Count > 0 && now - _starts.Peek() >= window)
+            {
+                _starts.Dequeue();
+            }
+
+            long byWindow = Limit > 0 && _starts.Count >= Limit ? _starts.Peek() + window - now : 0;
+            long byServer = _notBefore - now;
+            delayTicks = Math.Max(byWindow, byServer);
+            if (delayTicks > 0) return false;
+            if (Limit > 0) _starts.Enqueue(now);
+            return true;
         }
 
         /// <summary>Takes RunCloud's X-RateLimit-Limit / X-RateLimit-Remaining from an answer.</summary>
