@@ -4,20 +4,19 @@
 #   loads RunCloud.PowerShell.dll into the module's own AssemblyLoadContext, which resolves bin/ first.
 # - Windows PowerShell 5.1: no load contexts; the dll is imported as usual and its DependencyResolver (an
 #   IModuleAssemblyInitializer) resolves bin/'s assemblies on AppDomain.AssemblyResolve.
-# The import must stay under 150 ms (issue 7), so only .NET calls and plain strings here: the first use of Get-Command,
+# The import must stay under 150 ms (issue 7), so only cmdlet calls and plain strings here: the first use of Get-Command,
 # Join-Path or Add-Type in a session costs 20 to 50 ms each, the first read of $PSVersionTable 15 ms ($PSEdition is
-# free). "/" separates paths on Windows too. Import-Module is called module-qualified: the real one, whatever proxies
-# the session defines.
+# free), the first .NET method call 15 ms. "/" separates paths on Windows too. Import-Module is called
+# module-qualified: the real one, whatever proxies the session defines.
 if ($PSEdition -eq 'Core') {
-    if (-not ('RunCloud.PowerShell.Loader.ModuleLoadContext' -as [type])) {
-        $null = [System.Reflection.Assembly]::LoadFrom("$PSScriptRoot/bin/RunCloud.PowerShell.Loader.dll")
-    }
-    $assembly = [RunCloud.PowerShell.Loader.ModuleLoadContext]::Initialize("$PSScriptRoot/RunCloud.PowerShell.dll", "$PSScriptRoot/bin")
+    # The loader is imported as a (binary) module and called through its two cmdlets: no .NET method call in this file.
+    Microsoft.PowerShell.Core\Import-Module "$PSScriptRoot/bin/RunCloud.PowerShell.Loader.dll" -ErrorAction Stop
+    $assembly = Import-RunCloudModuleAssembly "$PSScriptRoot/RunCloud.PowerShell.dll" "$PSScriptRoot/bin"
     $inner = Microsoft.PowerShell.Core\Import-Module -Assembly $assembly -PassThru -ErrorAction Stop
     # A re-import (Import-Module -Force) gets PowerShell's cached binary module back without its cmdlets being added to
     # this new script module's exports (PowerShell/PowerShell#20710): the loader adds them, so the manifest's
     # CmdletsToExport finds them either way.
-    $null = [RunCloud.PowerShell.Loader.ModuleLoadContext]::ExportCmdlets($ExecutionContext.SessionState.Module, $inner)
+    Export-RunCloudModuleCmdlet $inner
 }
 else {
     $inner = Microsoft.PowerShell.Core\Import-Module -Name "$PSScriptRoot/RunCloud.PowerShell.dll" -PassThru -ErrorAction Stop
