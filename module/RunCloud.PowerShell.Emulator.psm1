@@ -10,18 +10,37 @@
 # free), the first .NET method call 15 ms. "/" separates paths on Windows too. Import-Module is called
 # module-qualified: the real one, whatever proxies the session defines.
 if ($PSEdition -eq 'Core') {
-    # The loader is imported as a (binary) module and called through its two cmdlets: no .NET method call in this file.
-    Microsoft.PowerShell.Core\Import-Module "$PSScriptRoot/bin/RunCloud.PowerShell.Loader.dll" -ErrorAction Stop
-    $assembly = Import-RunCloudModuleAssembly "$PSScriptRoot/RunCloud.Emulator.dll" "$PSScriptRoot/bin"
+    # The loader is imported as a (binary) module and called through its two cmdlets: no .NET method call on this path.
+    try {
+        $loader = Microsoft.PowerShell.Core\Import-Module "$PSScriptRoot/bin/RunCloud.PowerShell.Loader.dll" -PassThru -ErrorAction Stop
+    }
+    catch [System.IO.FileLoadException] {
+        $loader = $null
+        if ($global:Error.Count -gt 0) { $global:Error.RemoveAt(0) } # expected (see below): not the caller's concern
+    }
+    if ($loader) {
+        $assembly = Import-RunCloudModuleAssembly "$PSScriptRoot/RunCloud.Emulator.dll" "$PSScriptRoot/bin"
+    }
+    else {
+        # Another version of the loader is loaded already (RunCloud.PowerShell and RunCloud.PowerShell.Emulator of two
+        # releases): its name is taken in the default context, so this module uses that one, whose Initialize every
+        # release has.
+        $assembly = [RunCloud.PowerShell.Loader.ModuleLoadContext]::Initialize("$PSScriptRoot/RunCloud.Emulator.dll", "$PSScriptRoot/bin")
+    }
     $inner = Microsoft.PowerShell.Core\Import-Module -Assembly $assembly -PassThru -ErrorAction Stop
-    # A re-import (Import-Module -Force) gets PowerShell's cached binary module back without its cmdlets being added to
-    # this new script module's exports (PowerShell/PowerShell#20710): the loader adds them, so the manifest's
-    # CmdletsToExport finds them either way.
-    Export-RunCloudModuleCmdlet $inner
 }
 else {
     $inner = Microsoft.PowerShell.Core\Import-Module -Name "$PSScriptRoot/RunCloud.Emulator.dll" -PassThru -ErrorAction Stop
-    # The same re-import fix as above, in script (no loader on Windows PowerShell).
+}
+
+# A re-import (Import-Module -Force) gets PowerShell's cached binary module back without its cmdlets being added to this
+# new script module's exports (PowerShell/PowerShell#20710): add them, so the manifest's CmdletsToExport finds them
+# either way. Through the loader's cmdlet when this module imported it; otherwise in script (Windows PowerShell has no
+# loader; another release's loader may not have the cmdlet).
+if ($loader) {
+    Export-RunCloudModuleCmdlet $inner
+}
+else {
     $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
     if ($addExportedCmdlet) {
         foreach ($cmdlet in $inner.ExportedCmdlets.Values) {

@@ -154,3 +154,51 @@ Describe 'Re-import (PowerShell/PowerShell#20710)' {
         $r.Names | Should -Contain 'shop.example.com'
     }
 }
+
+Describe 'Two releases side by side' {
+    # RunCloud.PowerShell and RunCloud.PowerShell.Emulator of two releases in one session (a test suite pinned to an
+    # older emulator): both carry bin/RunCloud.PowerShell.Loader.dll, of two versions, and only one can hold that name in
+    # the default load context. The second module must still import, silently, on the loader already there.
+    BeforeAll {
+        $src = Join-Path $TestDrive 'loader-src'
+        New-Item -ItemType Directory -Path $src | Out-Null
+        Copy-Item (Join-Path $PSScriptRoot '../../src/RunCloud.PowerShell.Loader/*') $src -Include '*.cs', '*.csproj'
+        $built = Join-Path $TestDrive 'loader-bin'
+        $log = & dotnet build $src -c Release -p:Version=0.0.1 -o $built 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "Building a loader of another version failed: $($log | Out-String)" }
+        $script:OtherEmulator = Join-Path $TestDrive 'other/RunCloud.PowerShell.Emulator'
+        New-Item -ItemType Directory -Path (Split-Path $script:OtherEmulator) | Out-Null
+        Copy-Item (Resolve-Path $script:EmulatorModulePath).Path $script:OtherEmulator -Recurse
+        Copy-Item (Join-Path $built 'RunCloud.PowerShell.Loader.dll') (Join-Path $script:OtherEmulator 'bin') -Force
+    }
+
+    It 'imports <First> first, then the other (each twice, -Force): both work and $Error stays empty' -ForEach @(
+        @{ First = 'RunCloud.PowerShell' }
+        @{ First = 'RunCloud.PowerShell.Emulator' }
+    ) {
+        $paths = if ($First -eq 'RunCloud.PowerShell') { $script:ModulePath, $script:OtherEmulator } else { $script:OtherEmulator, $script:ModulePath }
+        $script = @(
+            '$ErrorActionPreference = "Stop"'
+            "foreach (`$p in '$($paths[0])', '$($paths[1])', '$($paths[0])', '$($paths[1])') { Import-Module `$p -Force }"
+            '$errors = $Error.Count'
+            '$loaders = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq "RunCloud.PowerShell.Loader" } | ForEach-Object { $_.GetName().Version.ToString() })'
+            '$e = Start-RunCloudEmulator -RateLimitPerMinute 0'
+            'Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -RateLimit 0'
+            '$names = @(Get-RunCloudDomain -ServerId 1001 -WebAppId 2001 | ForEach-Object Name)'
+            'Disconnect-RunCloud; Stop-RunCloudEmulator'
+            '@{ Errors = $errors; Loaders = $loaders; Names = $names; Main = (Get-Command -Module RunCloud.PowerShell).Count; Emulator = (Get-Command -Module RunCloud.PowerShell.Emulator).Count } | ConvertTo-Json -Compress'
+        ) -join "`n"
+        $file = Join-Path $TestDrive "skew-$First.ps1"
+        Set-Content -Path $file -Value $script
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $text = & $exe @rest -NoProfile -NonInteractive -File $file 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($text | Out-String)
+        $r = ($text | Select-Object -Last 1) | ConvertFrom-Json
+        $r.Errors | Should -Be 0
+        $r.Loaders | Should -HaveCount 1 -Because 'one loader holds the name; the other module uses it'
+        $r.Main | Should -Be (Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')).CmdletsToExport.Count
+        $r.Emulator | Should -BeGreaterThan 0
+        $r.Names | Should -Contain 'shop.example.com'
+    }
+}
