@@ -139,7 +139,7 @@ if (1 -in $Figure) {
     $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', '0')          # warm the disk cache
     $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', "Import-Module '$ModulePath'")
     $bare = @(); $import = @()
-    $runs = [Math]::Max($Repeat, 5) * 2  # process start is the noisiest figure: at least 10 interleaved pairs
+    $runs = [Math]::Max($Repeat, 5) * 4  # process start is the noisiest figure (two ~400 ms start-ups differenced): at least 20 interleaved pairs
     for ($i = 0; $i -lt $runs; $i++) {
         $bare += Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', '0')
         $import += Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', "Import-Module '$ModulePath'")
