@@ -37,7 +37,7 @@ param(
     # rate-limit window of figure 6 in seconds (60 requests per window; a shorter window scales the run down).
     [ValidateRange(1, 20)] [int] $FleetRepeat = 1,
     [ValidateRange(1, 600)] [int] $FleetWindowSeconds = 60,
-    # Figure 2: the longest warm-up before measuring; it ends sooner once the JIT has settled (two quiet rounds).
+    # Figures 2 and 3: the longest warm-up before measuring; it ends sooner once the JIT has settled (three quiet rounds).
     [ValidateRange(1, 600)] [int] $WarmupSeconds = 90
 )
 
@@ -75,6 +75,35 @@ function Get-Median([double[]] $Values) {
     if ($n -eq 0) { return [double]::NaN }
     if ($n % 2) { return $sorted[[int][Math]::Floor($n / 2)] }
     ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2
+}
+
+# Runs every block in rounds until .NET's tiered compilation has settled (issue 11's profile): .NET compiles a method
+# quickly first, then, once it is hot and no new code was compiled for a while, again with instrumentation and finally
+# optimised; in a tight PowerShell loop that takes thousands of calls. Measured before that, the module's code (IL, with
+# its own Newtonsoft.Json) runs unoptimised beside a precompiled HttpClient: the figure would time the JIT, not the
+# module. Each round runs every block and pauses past the runtime's 100 ms call-counting delay; three rounds in a row
+# that compile 10 methods or fewer end the warm-up, $MaxSeconds caps it (the result says whether it settled).
+function Invoke-WarmUp([scriptblock[]] $Blocks, [int] $MaxSeconds) {
+    $watch = [System.Diagnostics.Stopwatch]::StartNew(); $quiet = 0
+    $counts = [System.Collections.Generic.List[long]]::new()
+    while ($true) {
+        $c0 = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
+        foreach ($block in $Blocks) { $null = & $block }
+        Start-Sleep -Milliseconds 250
+        $jitted = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $c0
+        $counts.Add($jitted)
+        if ($jitted -le 10) { $quiet++ } else { $quiet = 0 }
+        $settled = $quiet -ge 3
+        if ($settled -or $watch.Elapsed.TotalSeconds -ge $MaxSeconds) {
+            return [pscustomobject]@{ Settled = $settled; Rounds = $counts.Count; Seconds = $watch.Elapsed.TotalSeconds; Counts = @($counts) }
+        }
+    }
+}
+
+function Format-WarmUp($WarmUp) {
+    "warm-up: {0} rounds in {1:0.0} s, JIT {2}; methods compiled per round: {3}" -f $WarmUp.Rounds, $WarmUp.Seconds,
+        $(if ($WarmUp.Settled) { 'settled (three rounds in a row compiled 10 methods or fewer)' } else { "NOT settled within -WarmupSeconds $WarmupSeconds" }),
+        ($WarmUp.Counts -join ' ')
 }
 
 function Get-PwshCommand {
@@ -221,32 +250,15 @@ if (2 -in $Figure) {
         $time = { param($block) $sw = [System.Diagnostics.Stopwatch]::StartNew(); & $block; $sw.Elapsed.TotalMilliseconds }
 
         # Cold: the first $n calls of the module, then of the raw loop, in this process (what a short script pays). No
-        # target: the module's code is IL, compiled on first use, while HttpClient and PowerShell's own Newtonsoft.Json
-        # (which the raw loop parses with) come precompiled (ReadyToRun) with .NET and pwsh.
+        # target: the module's code and its own Newtonsoft.Json are IL, compiled on first use, while HttpClient comes
+        # precompiled (ReadyToRun) with .NET and the raw loop parses with the Newtonsoft.Json pwsh has already used.
         $coldModule = & $time $module; $coldRaw = & $time $rawAsync
 
-        # Warm: until the JIT has settled (issue 11's profile). .NET compiles a method quickly first, then, once it is hot
-        # and no new code has been compiled for a while, again with instrumentation and finally optimised; in a tight
-        # PowerShell loop that takes thousands of calls (about 25,000 module calls, 7 s, here). Measured before that, the
-        # module's code runs unoptimised while the precompiled raw loop does not: the figure would time the JIT, not the
-        # module. Each round runs every contender, pauses past the runtime's 100 ms call-counting delay, and counts the
-        # methods compiled meanwhile; three quiet rounds in a row end the warm-up, -WarmupSeconds caps it.
+        # Warm: until the JIT has settled (Invoke-WarmUp). Rounds of at most 1,000 calls of each contender, Invoke-RestMethod
+        # (the slow one) a tenth of that.
         $saved = $n; $n = [Math]::Min(1000, $saved)
-        $settle = [System.Diagnostics.Stopwatch]::StartNew(); $quiet = 0; $warmRounds = 0; $settled = $false
-        $warmCounts = [System.Collections.Generic.List[long]]::new()
-        while ($true) {
-            $c0 = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
-            foreach ($block in $module, $rawAsync, $raw, $empty, $combined) { $null = & $time $block }
-            $n = [Math]::Max(1, [int]($n / 10)); $null = & $time $irm; $n = [Math]::Min(1000, $saved) # Invoke-RestMethod is the slow one
-            Start-Sleep -Milliseconds 250
-            $warmRounds++
-            $jitted = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $c0
-            $warmCounts.Add($jitted)
-            if ($jitted -le 10) { $quiet++ } else { $quiet = 0 }
-            if ($quiet -ge 3) { $settled = $true; break }
-            if ($settle.Elapsed.TotalSeconds -ge $WarmupSeconds) { break }
-        }
-        $warmSeconds = $settle.Elapsed.TotalSeconds
+        $irmWarm = { $n = [Math]::Max(1, [int]($n / 10)); & $irm }
+        $warm = Invoke-WarmUp @($module, $rawAsync, $raw, $empty, $combined, $irmWarm) $WarmupSeconds
         $n = $saved
         $jitBefore = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
         $tm = @(); $ta = @(); $tr = @(); $ti = @(); $te = @(); $tc = @()
@@ -272,15 +284,14 @@ if (2 -in $Figure) {
             InvokeRestMethodUsPerCall = (& $perCall $mi); RatioToInvokeRestMethod = [Math]::Round($mm / $mi, 3); Requests = $n
             EmptyCmdletUsPerCall = (& $perCall $me); FloorUsPerCall = (& $perCall $floor); RatioToFloor = [Math]::Round($mm / $floor, 3)
             OneLoopFloorUsPerCall = (& $perCall $mc); RatioToOneLoopFloor = [Math]::Round($mm / $mc, 3)
-            JitSettled = $settled; WarmupRounds = $warmRounds; WarmupSeconds = [Math]::Round($warmSeconds, 1); MethodsCompiledDuringMeasurement = $jitDuring
+            JitSettled = $warm.Settled; WarmupRounds = $warm.Rounds; WarmupSeconds = [Math]::Round($warm.Seconds, 1); MethodsCompiledDuringMeasurement = $jitDuring
             ColdModuleUsPerCall = (& $perCall $coldModule); ColdRawUsPerCall = (& $perCall $coldRaw)
         }
         Write-Host ("     floor, measured in this run: {0} us/call (raw GET+parse {1} + empty cmdlet Get-RunCloudConnection {2}); module / floor = {3:0.00}" -f `
             (& $perCall $floor), (& $perCall $ma), (& $perCall $me), ($mm / $floor))
         Write-Host ("     floor as one loop (raw GET+parse then Get-RunCloudConnection, each iteration): {0} us/call; module / that = {1:0.00}" -f `
             (& $perCall $mc), ($mm / $mc))
-        Write-Host ("     warm-up: {0} rounds in {1:0.0} s, JIT {2}; methods compiled per round: {3}; during the measurement: {4}" -f $warmRounds, $warmSeconds,
-            $(if ($settled) { 'settled (three rounds in a row compiled 10 methods or fewer)' } else { "NOT settled within -WarmupSeconds $WarmupSeconds" }), ($warmCounts -join ' '), $jitDuring)
+        Write-Host ("     {0}; during the measurement: {1}" -f (Format-WarmUp $warm), $jitDuring)
         Write-Host ("     cold, the first {0} calls in this process (no target): module {1} us/call, raw GET+parse {2} us/call" -f $n, (& $perCall $coldModule), (& $perCall $coldRaw))
         Write-Host ("     Invoke-RestMethod: {0} us/call (module / Invoke-RestMethod = {1:0.00})" -f (& $perCall $mi), ($mm / $mi))
     }
@@ -318,6 +329,8 @@ if (3 -in $Figure) {
         $count = (& $module).Count
         if ($count -ne $total) { throw "Get-RunCloudDomain listed $count domains, the emulator holds $total." }
         $null = & $raw
+        # Both listings until the JIT has settled, as in figure 2 (the module's paging, mapping and output code are its own IL).
+        $warm = Invoke-WarmUp @($module, $raw) $WarmupSeconds
         $tm = @(); $tr = @()
         for ($k = 0; $k -lt $Repeat; $k++) {
             $sw = [System.Diagnostics.Stopwatch]::StartNew(); $null = & $module; $tm += $sw.Elapsed.TotalMilliseconds
@@ -353,7 +366,9 @@ if (3 -in $Figure) {
         $peakMb = Get-Median $peaks; $growthMb = Get-Median $growth; $wsMb = Get-Median $ws; $heldMb = Get-Median $held
         $worst = [Math]::Max($growthMb, $wsMb)
         Add-Result 3 'Listing 10,000 domains: time' ($mt / 1000) 's' ($mr / 1000) 'HttpClient + ConvertFrom-Json pages' '<= baseline' ($mt -le $mr) `
-            -Details @{ Domains = $count; Pages = [Math]::Ceiling($count / 40) }
+            -Details @{ Domains = $count; Pages = [Math]::Ceiling($count / 40); ModuleMs = [Math]::Round($mt, 1); BaselineMs = [Math]::Round($mr, 1)
+            JitSettled = $warm.Settled; WarmupRounds = $warm.Rounds; WarmupSeconds = [Math]::Round($warm.Seconds, 1) }
+        Write-Host ("     module {0:0} ms, baseline {1:0} ms (medians); {2}" -f $mt, $mr, (Format-WarmUp $warm))
         Add-Result 3 'Listing 10,000 domains: memory growth' $worst 'MB' $heldMb 'the list collected into a variable' '< 50 MB' ($worst -lt 50) `
             -Details @{ HeapGrowthAfterGcMB = [Math]::Round($growthMb, 2); HeapPeakWhileStreamingMB = [Math]::Round($peakMb, 2)
             WorkingSetGrowthMB = [Math]::Round($wsMb, 2); HeldListMB = [Math]::Round($heldMb, 2) }

@@ -111,6 +111,15 @@ Describe 'Errors and results' {
         DomainNames $script:emu | Should -Contain 'site001.example.net'
     }
 
+    It '<Command> -Confirm under -NonInteractive names -Confirm:$false, not PowerShell''s bare NonInteractive error' -ForEach @(
+        @{ Command = 'Reset-RunCloudSsl'; Line = 'Reset-RunCloudSsl -Confirm' }
+        @{ Command = 'Set-RunCloudSsl'; Line = 'Set-RunCloudSsl -EnableHsts $true -Confirm' }
+    ) {
+        $out = Invoke-Child $script:emu "$Line; 'ID=' + `$Error[0].FullyQualifiedErrorId"
+        ($out -join "`n") | Should -Match ([regex]::Escape('-Confirm:$false'))
+        ($out -join "`n") | Should -Match 'ID=RunCloudConfirmationRequired,'
+    }
+
     It 'refusing the primary under -WhatIf is a what-if line, not an error' {
         $out = Invoke-Child $script:emu "Remove-RunCloudDomain -Name shop.example.com -WhatIf; 'ERRORS=' + `$Error.Count"
         $text = $out -join "`n"

@@ -146,7 +146,7 @@ namespace RunCloud.PowerShell.Commands
                     if (OnlySettingsDiffer(ssl))
                     {
                         // Same provider and validation: change the settings in place, then re-issue; never uninstall.
-                        if (!ShouldProcess(target, $"Change the settings of SSL certificate {ssl.Id} in place (PATCH) and redeploy it")) return;
+                        if (!Ask(target, $"Change the settings of SSL certificate {ssl.Id} in place (PATCH) and redeploy it")) return;
                         AppRuns(Command).OweSsl(key, $"{Command} -Reinstall (settings changed in place)");
                         Run(ct => service.UpdateSslSettingsAsync(serverId, webAppId, ssl.Id.Value, EnableHttp, EnableHsts, ct));
                         Run(ct => service.RedeploySslAsync(serverId, webAppId, ssl.Id.Value, ct));
@@ -154,7 +154,7 @@ namespace RunCloud.PowerShell.Commands
                     }
                     else
                     {
-                        if (!ShouldProcess(target, $"Uninstall SSL certificate {ssl.Id} and install a new {Provider} certificate")) return;
+                        if (!Ask(target, $"Uninstall SSL certificate {ssl.Id} and install a new {Provider} certificate")) return;
                         SslInstallRequest request = BuildRequest();
                         AppRuns(Command).OweReinstall(key, request.ToSettings()); // before the uninstall: a crash cannot leave the app silently without one
                         Run(ct => service.UninstallSslAsync(serverId, webAppId, ssl.Id.Value, ct));
@@ -164,7 +164,7 @@ namespace RunCloud.PowerShell.Commands
                 else if (!ssl.Installed && (Reinstall || custom) && !advanced)
                 {
                     // Basic mode without a certificate, an explicit provider choice: install it directly.
-                    if (!ShouldProcess(target, $"Install a {Provider} SSL certificate ({Environment})")) return;
+                    if (!Ask(target, $"Install a {Provider} SSL certificate ({Environment})")) return;
                     done = InstallAfterUninstall(connection, service, serverId, webAppId, BuildRequest(), target, uninstalled: false);
                 }
                 else if (advanced && Reinstall)
@@ -260,7 +260,7 @@ namespace RunCloud.PowerShell.Commands
                 WriteVerbose("RunCloud: -Domain applies to advanced SSL mode only; the web app has one certificate for all its names.");
             }
 
-            int declined = plan.Actions.RemoveAll(a => !ShouldProcess(a.Domain?.Name ?? target, a.ToString()));
+            int declined = plan.Actions.RemoveAll(a => !Ask(a.Domain?.Name ?? target, a.ToString()));
             if (IsWhatIf())
             {
                 ReportSslRun(new SslRunResult(RedeployOutcome.NoSsl, plan, new List<(SslAction, RunCloudApiException)>()), target);
@@ -367,7 +367,7 @@ namespace RunCloud.PowerShell.Commands
                     string what = action == DomainSslAction.Redeploy
                         ? $"Redeploy the domain's SSL certificate {current.Id}"
                         : $"Install a {Provider} SSL certificate for the domain";
-                    if (!ShouldProcess(domain.Name, what)) { allDone = false; continue; }
+                    if (!Ask(domain.Name, what)) { allDone = false; continue; }
                     SslInstallRequest request = BuildRequest();
                     if (Reinstall && current.Installed && current.Id.HasValue)
                     {

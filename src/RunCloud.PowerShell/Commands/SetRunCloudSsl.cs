@@ -73,7 +73,7 @@ namespace RunCloud.PowerShell.Commands
                 RunCloudSsl ssl = Run(ct => service.GetSslAsync(serverId, webAppId, ct));
                 if (ssl.Installed && ssl.Id.HasValue)
                 {
-                    if (!ShouldProcess($"SSL certificate {ssl.Id} of the {target}", "Set " + change)) return;
+                    if (!Ask($"SSL certificate {ssl.Id} of the {target}", "Set " + change)) return;
                     Run(ct => service.PatchSslAsync(serverId, webAppId, ssl.Id.Value, fields, ct));
                     if (PassThru) WriteObject(Run(ct => service.GetSslAsync(serverId, webAppId, ct)));
                     return;
@@ -111,7 +111,7 @@ namespace RunCloud.PowerShell.Commands
                             continue;
                         }
 
-                        if (!ShouldProcess($"the certificate of {domain.Name}", "Set " + change)) continue;
+                        if (!Ask($"the certificate of {domain.Name}", "Set " + change)) continue;
                         Run(ct => service.PatchDomainSslAsync(domain, current.Id.Value, fields, ct));
                         if (PassThru) WriteObject(Run(ct => service.GetDomainSslAsync(domain, ct)));
                     }
