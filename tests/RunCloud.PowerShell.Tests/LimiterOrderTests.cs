@@ -73,5 +73,34 @@ namespace RunCloud.PowerShell.Tests
             var limiter = new RateLimiter(0, TimeSpan.FromMinutes(1), new ManualClock());
             for (int i = 0; i < 1000; i++) Assert.True(limiter.WaitAsync(CancellationToken.None).IsCompleted);
         }
+    
+        /// <summary>
+        /// A place is given back one window after its request ENDED, not after it started: the server counts a request
+        /// when it arrives, which may be any time until the answer. Counted from the start, the next request could leave
+        /// at 10 s and reach the server while it still counts the first one in its window.
+        /// </summary>
+        [Fact]
+        public async Task APlaceComesFreeAWindowAfterItsRequestEnded()
+        {
+            var clock = new ManualClock();
+            var limiter = new RateLimiter(1, TimeSpan.FromSeconds(10), clock);
+            RateLimiter.Place first = await limiter.EnterAsync(CancellationToken.None);
+            clock.Advance(TimeSpan.FromSeconds(3)); // the first request is still in flight
+            Task<RateLimiter.Place> second = limiter.EnterAsync(CancellationToken.None);
+            clock.WaitForPendingWaits(1);
+            clock.Advance(TimeSpan.FromSeconds(9)); // 12 s: past start + window, the first still in flight
+            Assert.False(second.IsCompleted, "a place held by a request in flight was handed on");
+            first.Dispose(); // the first ends at 12 s
+            await Task.Delay(50);
+            Assert.False(second.IsCompleted);
+            clock.WaitForPendingWaits(1);
+            clock.Advance(TimeSpan.FromSeconds(9.9));
+            await Task.Delay(50);
+            Assert.False(second.IsCompleted, "the place came free before a window had passed since the first request ended");
+            clock.Advance(TimeSpan.FromSeconds(0.1)); // 22 s = end + window
+            Assert.True(await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(10))) == second, "the second request never left");
+            Assert.Equal(TimeSpan.FromSeconds(22), clock.Elapsed);
+            (await second).Dispose();
+        }
     }
 }

@@ -177,5 +177,58 @@ namespace RunCloud.PowerShell.Tests
             Assert.Throws<ArgumentOutOfRangeException>(() => new RateLimiter(-1, TimeSpan.FromSeconds(1)));
             Assert.Throws<ArgumentOutOfRangeException>(() => new RateLimiter(1, TimeSpan.Zero));
         }
+    
+        /// <summary>
+        /// Through the handler chain: with 3 s of latency per request (the manual clock), the second request of a
+        /// 1-per-10-s limit starts 10 s after the first ENDED (13 s), not 10 s after it started: at 10 s the server
+        /// could still be counting the first in its window (issue 16's fleet saw runs of 429s at window edges).
+        /// </summary>
+        [Fact]
+        public async Task TheWindowCountsFromWhenARequestEnded()
+        {
+            var clock = new ManualClock();
+            var log = new StartLog(clock);
+            var slow = new LatencyTransport(clock, TimeSpan.FromSeconds(3), log);
+            using var connection = ClientFactory.Create(slow, rateLimit: 1, window: TimeSpan.FromSeconds(10), clock: clock);
+            Task both = Task.Run(async () =>
+            {
+                await connection.Api.GetAsync("ping", CancellationToken.None);
+                await connection.Api.GetAsync("ping", CancellationToken.None);
+            });
+            clock.WaitForPendingWaits(1); // the first request's 3 s on the wire
+            clock.Advance(TimeSpan.FromSeconds(3));
+            clock.WaitForPendingWaits(1); // the second waits for its place
+            clock.Advance(TimeSpan.FromSeconds(7)); // 10 s after the first started
+            await Task.Delay(50);
+            Assert.Equal(1, log.Count);
+            clock.Advance(TimeSpan.FromSeconds(3)); // 10 s after it ended
+            clock.WaitForPendingWaits(1); // the second request on the wire
+            Assert.Equal(2, log.Count);
+            Assert.Equal(TimeSpan.FromSeconds(13), log[1]);
+            clock.Advance(TimeSpan.FromSeconds(3));
+            await Within10s(both);
+        }
+
+        /// <summary>Answers pong after <c>latency</c> on the manual clock, recording when each request reached it.</summary>
+        private sealed class LatencyTransport : System.Net.Http.HttpMessageHandler
+        {
+            private readonly ManualClock _clock;
+            private readonly TimeSpan _latency;
+            private readonly StartLog _log;
+
+            public LatencyTransport(ManualClock clock, TimeSpan latency, StartLog log)
+            {
+                _clock = clock;
+                _latency = latency;
+                _log = log;
+            }
+
+            protected override async Task<System.Net.Http.HttpResponseMessage> SendAsync(System.Net.Http.HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                _log.Add(request);
+                await _clock.Delay(_latency, cancellationToken);
+                return ClientFactory.Pong();
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ using System.Threading.Tasks;
 
 namespace RunCloud.PowerShell.Http
 {
-    /// <summary>Waits for the connection's shared <see cref="RateLimiter"/> before each attempt and feeds it RunCloud's rate-limit headers.</summary>
+    /// <summary>Takes a place in the connection's shared <see cref="RateLimiter"/> for each attempt (given back when it ended) and feeds it RunCloud's rate-limit headers.</summary>
     internal sealed class RateLimitHandler : DelegatingHandler
     {
         private readonly RateLimiter _limiter;
@@ -22,8 +22,13 @@ namespace RunCloud.PowerShell.Http
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            await _limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-            HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage response;
+            // The place is given back when the attempt ended (the ExchangeHandler below has read the whole answer, or it failed).
+            using (await _limiter.EnterAsync(cancellationToken).ConfigureAwait(false))
+            {
+                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
             _limiter.Observe(IntHeader(response, "X-RateLimit-Limit"), IntHeader(response, "X-RateLimit-Remaining"));
             return response;
         }

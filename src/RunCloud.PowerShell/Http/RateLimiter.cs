@@ -8,16 +8,23 @@ namespace RunCloud.PowerShell.Http
     /// <summary>
     /// Client-side pacing shared by every request to one account from this process (every connection and runspace
     /// with the same base URI, credential and limit: see Session/AccountRateLimiters).
-    /// It is a sliding-window log: no more than <see cref="Limit"/> requests are started within any span of
-    /// <see cref="Window"/>. Because every fixed window the server counts is such a span, a server limit equal to
-    /// ours is never exceeded. It also listens to RunCloud's X-RateLimit-Remaining: when the server says fewer than
-    /// a tenth of its limit are left (another client may share the key), requests are spaced evenly instead of
-    /// bursting, so a long sync slows down before it earns a 429 rather than after.
+    /// It is a sliding-window log of <see cref="Limit"/> places per <see cref="Window"/>: a request takes a place when it
+    /// starts and gives it back one window after it ENDED (its answer read, or its failure). The server counts a request
+    /// when it arrives, somewhere between the two; counting from the end means that at any moment every request the
+    /// server may still hold in any window of its own is among the places taken, so a server limit equal to ours is never
+    /// exceeded, whatever the latency (counting from the start, as before, let a burst started at a window's edge arrive
+    /// while the server still counted the previous one: a run of 429s). It also listens to RunCloud's
+    /// X-RateLimit-Remaining: when the server says fewer than a tenth of its limit are left (another client may share
+    /// the key), requests are spaced evenly instead of bursting, so a long sync slows down before it earns a 429.
     /// </summary>
     internal sealed class RateLimiter
     {
         private readonly object _gate = new object();
-        private readonly Queue<long> _starts = new Queue<long>();
+        /// <summary>The places taken: requests in flight (<see cref="Place.InFlight"/>) and those that ended less than a window ago.</summary>
+        private readonly List<Place> _places = new List<Place>();
+        private readonly List<long> _ends = new List<long>();
+        private TaskCompletionSource<bool> _ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        private static readonly Task<Place> s_free = Task.FromResult(Place.Untracked);
         private readonly Clock _clock;
         private long _notBefore;
         private Task _tail = Task.CompletedTask;
@@ -44,22 +51,41 @@ namespace RunCloud.PowerShell.Http
         private static long Ticks(TimeSpan span) => span.Ticks;
 
         /// <summary>
-        /// Waits until a request may start, then counts it. First in, first out: each caller queues behind the one
-        /// before it (a chain of tasks), so a request that has waited longest leaves first. Cancellable at once; a
-        /// cancelled caller hands its turn on when its predecessor's turn ends, so nobody behind it is stuck.
+        /// Waits until a request may start and takes a place for it; dispose the place when the request ended (answer
+        /// read or failed). First in, first out: each caller queues behind the one before it (a chain of tasks), so a
+        /// request that has waited longest leaves first. Cancellable at once; a cancelled caller hands its turn on when
+        /// its predecessor's turn ends, so nobody behind it is stuck.
         /// </summary>
-        public Task WaitAsync(CancellationToken cancellationToken)
+        public Task<Place> EnterAsync(CancellationToken cancellationToken)
         {
             lock (_gate)
             {
-                // Nobody queued and a turn free now (the usual case, and always with the limit off): no queue entry, no task.
-                if (_tail.IsCompleted && TryStart(out _)) return Task.CompletedTask;
+                // Nobody queued and a place free now (the usual case, and always with the limit off): no queue entry.
+                if (_tail.IsCompleted && TryStart(out Place? place, out _, out _))
+                {
+                    return ReferenceEquals(place, Place.Untracked) ? s_free : Task.FromResult(place!);
+                }
             }
 
-            return WaitQueuedAsync(cancellationToken);
+            return EnterQueuedAsync(cancellationToken);
         }
 
-        private async Task WaitQueuedAsync(CancellationToken cancellationToken)
+        /// <summary>Waits for a place and gives it back at once, as for a request that ended as it started.</summary>
+        public Task WaitAsync(CancellationToken cancellationToken)
+        {
+            Task<Place> entering = EnterAsync(cancellationToken);
+            if (entering.Status == TaskStatus.RanToCompletion)
+            {
+                entering.Result.Dispose();
+                return Task.CompletedTask;
+            }
+
+            return GiveBackAsync(entering);
+        }
+
+        private static async Task GiveBackAsync(Task<Place> entering) => (await entering.ConfigureAwait(false)).Dispose();
+
+        private async Task<Place> EnterQueuedAsync(CancellationToken cancellationToken)
         {
             Task previous;
             var mine = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -82,7 +108,7 @@ namespace RunCloud.PowerShell.Http
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                await WaitTurnAsync(cancellationToken).ConfigureAwait(false);
+                return await WaitTurnAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -92,39 +118,103 @@ namespace RunCloud.PowerShell.Http
             }
         }
 
-        private async Task WaitTurnAsync(CancellationToken cancellationToken)
+        private async Task<Place> WaitTurnAsync(CancellationToken cancellationToken)
         {
             while (true)
             {
                 long delayTicks;
+                bool untilAnEnd;
+                Task ended;
                 lock (_gate)
                 {
-                    if (TryStart(out delayTicks)) return;
+                    if (TryStart(out Place? place, out delayTicks, out untilAnEnd)) return place!;
+                    ended = _ended.Task;
                 }
 
-                await _clock.Delay(TimeSpan.FromTicks(delayTicks), cancellationToken).ConfigureAwait(false);
+                if (!untilAnEnd)
+                {
+                    await _clock.Delay(TimeSpan.FromTicks(delayTicks), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                // Every place is held by a request still in flight: whichever comes first, one of them ending or the
+                // longest it could take to matter (the server's hold, or a window), then look again.
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                Task delay = _clock.Delay(TimeSpan.FromTicks(Math.Max(delayTicks, 1)), wait.Token);
+                await Task.WhenAny(delay, ended).ConfigureAwait(false);
+                wait.Cancel();
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
 
         /// <summary>
-        /// Under the lock: counts a request that may start now (by the window and by the server's hold) and says so;
-        /// otherwise false, with how long until it may.
+        /// Under the lock: takes a place for a request that may start now (by the window and by the server's hold) and
+        /// says so; otherwise false, with how long until it may, and whether that waits for a request in flight to end.
         /// </summary>
-        private bool TryStart(out long delayTicks)
+        private bool TryStart(out Place? place, out long delayTicks, out bool untilAnEnd)
         {
+            place = null;
+            untilAnEnd = false;
             long now = Now;
             long window = Ticks(Window);
-            while (_starts.Count > 0 && now - _starts.Peek() >= window)
+            long byServer = _notBefore - now;
+            long byWindow = 0;
+            if (Limit > 0)
             {
-                _starts.Dequeue();
+                _places.RemoveAll(p => p.End != Place.InFlight && now - p.End >= window);
+                if (_places.Count >= Limit)
+                {
+                    // (Count - Limit + 1) places must come free; one that ended frees a window after its end.
+                    int needed = _places.Count - Limit + 1;
+                    _ends.Clear();
+                    foreach (Place p in _places) if (p.End != Place.InFlight) _ends.Add(p.End);
+                    if (_ends.Count >= needed)
+                    {
+                        _ends.Sort();
+                        byWindow = _ends[needed - 1] + window - now;
+                    }
+                    else
+                    {
+                        untilAnEnd = true;
+                        byWindow = window;
+                    }
+                }
             }
 
-            long byWindow = Limit > 0 && _starts.Count >= Limit ? _starts.Peek() + window - now : 0;
-            long byServer = _notBefore - now;
             delayTicks = Math.Max(byWindow, byServer);
-            if (delayTicks > 0) return false;
-            if (Limit > 0) _starts.Enqueue(now);
+            if (delayTicks > 0 || untilAnEnd) return false;
+            place = Limit > 0 ? new Place(this) : Place.Untracked;
+            if (Limit > 0) _places.Add(place);
             return true;
+        }
+
+        private void End(Place place)
+        {
+            TaskCompletionSource<bool> ended;
+            lock (_gate)
+            {
+                if (place.End != Place.InFlight) return;
+                place.End = Now;
+                ended = _ended;
+                _ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            ended.TrySetResult(true);
+        }
+
+        /// <summary>A request's place in the window: taken when it starts, given back (Dispose) when it ended.</summary>
+        internal sealed class Place : IDisposable
+        {
+            public const long InFlight = long.MaxValue;
+            public static readonly Place Untracked = new Place(null) { End = long.MinValue };
+            private readonly RateLimiter? _owner;
+
+            public Place(RateLimiter? owner) => _owner = owner;
+
+            /// <summary>When the request ended (clock ticks), or <see cref="InFlight"/>.</summary>
+            public long End { get; set; } = InFlight;
+
+            public void Dispose() => _owner?.End(this);
         }
 
         /// <summary>Takes RunCloud's X-RateLimit-Limit / X-RateLimit-Remaining from an answer.</summary>
