@@ -24,12 +24,18 @@ namespace RunCloud.PowerShell.Http
 
         public LoggingHandler(Action onRequest) => _onRequest = onRequest;
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             _onRequest();
             IRunCloudLog? log = RunCloudLog.Current;
+            // Nothing to write (no -Verbose, no -Debug: the unattended case): straight through, no timing, no state machine.
+            return log == null ? base.SendAsync(request, cancellationToken) : SendLoggedAsync(request, log, cancellationToken);
+        }
+
+        private async Task<HttpResponseMessage> SendLoggedAsync(HttpRequestMessage request, IRunCloudLog log, CancellationToken cancellationToken)
+        {
             int attempt = RequestProperties.GetAttempt(request);
-            if (log != null && log.DebugEnabled && request.Content != null)
+            if (log.DebugEnabled && request.Content != null)
             {
                 string body = await request.Content.ReadAsStringAsync().ConfigureAwait(false);
                 log.Debug($"RunCloud request body: {ServerText.Escape(Redactor.RedactJson(body))}");
@@ -41,24 +47,21 @@ namespace RunCloud.PowerShell.Http
             {
                 response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested && !(log?.VerboseEnabled ?? false)))
+            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested && !log.VerboseEnabled))
             {
-                log?.Verbose(string.Format(CultureInfo.InvariantCulture, "RunCloud: {0} {1} failed after {2} ms (attempt {3}): {4}",
+                log.Verbose(string.Format(CultureInfo.InvariantCulture, "RunCloud: {0} {1} failed after {2} ms (attempt {3}): {4}",
                     request.Method.Method, request.RequestUri, ElapsedMilliseconds(started), attempt, ex.Message));
                 throw;
             }
 
-            if (log != null)
+            log.Verbose(string.Format(CultureInfo.InvariantCulture, "RunCloud: {0} {1} -> {2} {3} in {4} ms (attempt {5})",
+                request.Method.Method, request.RequestUri, (int)response.StatusCode, response.ReasonPhrase, ElapsedMilliseconds(started), attempt));
+            if (log.DebugEnabled && response.Content != null)
             {
-                log.Verbose(string.Format(CultureInfo.InvariantCulture, "RunCloud: {0} {1} -> {2} {3} in {4} ms (attempt {5})",
-                    request.Method.Method, request.RequestUri, (int)response.StatusCode, response.ReasonPhrase, ElapsedMilliseconds(started), attempt));
-                if (log.DebugEnabled && response.Content != null)
-                {
-                    // Already buffered, bounded in time and size, by the ExchangeHandler below: nothing here reads the wire.
-                    cancellationToken.ThrowIfCancellationRequested();
-                    string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                    log.Debug($"RunCloud response body: {ServerText.Escape(Redactor.RedactJson(body))}");
-                }
+                // Already buffered, bounded in time and size, by the ExchangeHandler below: nothing here reads the wire.
+                cancellationToken.ThrowIfCancellationRequested();
+                string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                log.Debug($"RunCloud response body: {ServerText.Escape(Redactor.RedactJson(body))}");
             }
 
             return response;

@@ -37,7 +37,8 @@ namespace RunCloud.PowerShell.Http
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             string method = request.Method.Method;
-            bool idempotent = HttpMethods.IsIdempotent(method) && !RequestProperties.IsNonRepeatable(request);
+            // (A GET is never marked non-repeatable; not reading the mark spares every GET the request's property bag.)
+            bool idempotent = HttpMethods.IsIdempotent(method) && (request.Method == HttpMethod.Get || !RequestProperties.IsNonRepeatable(request));
             TimeSpan started = _clock.Elapsed;
             for (int attempt = 1; ; attempt++)
             {
