@@ -114,7 +114,9 @@ function Set-ModuleDependencyLayout([string] $ModuleFolder, [string] $ModuleName
         $script:LoaderPublished = $true
     }
     Copy-Item (Join-Path $loaderOut 'RunCloud.PowerShell.Loader.dll') $bin
-    Copy-Item (Join-Path $Root "module/$ModuleName.psm1") $ModuleFolder
+    # One psm1 source for both modules, stamped with the module's own dll.
+    $psm1 = (Get-Content -Raw (Join-Path $Root 'module/ModuleRoot.psm1')).Replace('@MainAssembly@', $MainAssembly)
+    Set-Content -Path (Join-Path $ModuleFolder "$ModuleName.psm1") -Value $psm1 -NoNewline -Encoding utf8NoBOM
     if (-not (Test-Path (Join-Path $ModuleFolder $MainAssembly))) { throw "$MainAssembly is not in $ModuleFolder." }
 }
 #endregion

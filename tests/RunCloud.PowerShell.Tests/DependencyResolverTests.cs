@@ -31,7 +31,7 @@ namespace RunCloud.PowerShell.Tests
         [Fact]
         public void HandsOutBinsCopyForTheVersionAskedFor()
         {
-            var found = DependencyResolver.Find(_json.GetName(), _bin);
+            var found = BinFolderResolver.Find(_json.GetName(), _bin);
             Assert.NotNull(found);
             Assert.Equal(_json.GetName().FullName, found!.GetName().FullName);
         }
@@ -40,13 +40,13 @@ namespace RunCloud.PowerShell.Tests
         public void LeavesAnotherVersionToWhoeverAskedForIt()
         {
             var other = new AssemblyName(_json.GetName().FullName) { Version = new Version(12, 0, 0, 0) };
-            Assert.Null(DependencyResolver.Find(other, _bin));
+            Assert.Null(BinFolderResolver.Find(other, _bin));
         }
 
         [Fact]
         public void LeavesAnAssemblyItDoesNotShipAlone()
         {
-            Assert.Null(DependencyResolver.Find(new AssemblyName("Some.Other.Library, Version=1.0.0.0"), _bin));
+            Assert.Null(BinFolderResolver.Find(new AssemblyName("Some.Other.Library, Version=1.0.0.0"), _bin));
         }
 
 #if NETFX_LANE
@@ -110,9 +110,9 @@ namespace RunCloud.PowerShell.Tests
         public void OnlyWindowsPowerShellsRuntimeGetsTheResolveHandler()
         {
 #if NETFX_LANE
-            Assert.False(DependencyResolver.HasLoadContexts); // .NET Framework (here Mono): AssemblyResolve is the only hook
+            Assert.False(BinFolderResolver.HasLoadContexts); // .NET Framework (here Mono): AssemblyResolve is the only hook
 #else
-            Assert.True(DependencyResolver.HasLoadContexts); // .NET: the module's psm1 uses its own load context instead
+            Assert.True(BinFolderResolver.HasLoadContexts); // .NET: the module's psm1 uses its own load context instead
 #endif
         }
     }

@@ -1,64 +1,19 @@
-using System;
-using System.IO;
 using System.Management.Automation;
-using System.Reflection;
-using System.Runtime.InteropServices;
+using RunCloud.PowerShell.Commands;
 
 namespace RunCloud.Emulator.Commands
 {
     /// <summary>
-    /// Windows PowerShell half of the emulator module's dependency isolation, as RunCloud.PowerShell's
-    /// DependencyResolver does it for the main module: the module ships Newtonsoft.Json in bin/, not beside this dll;
-    /// on .NET Framework an AssemblyResolve handler hands out bin/'s copy when exactly that assembly (name and
-    /// version) is asked for, loaded with LoadFrom so it lives beside any other version. On PowerShell 7 the module's
-    /// psm1 loads this dll into its own AssemblyLoadContext (RunCloud.PowerShell.Loader) and this handler is not installed.
+    /// The emulator module's IModuleAssemblyInitializer: on Windows PowerShell, resolves the Newtonsoft.Json in the
+    /// module's bin/ with the same code as RunCloud.PowerShell (BinFolderResolver, linked into this assembly); on
+    /// PowerShell 7 the module's own load context does that instead.
     /// </summary>
     public sealed class EmulatorDependencyResolver : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-        private static readonly object s_gate = new object();
-        private static bool s_installed;
+        private static readonly BinFolderResolver s_bin = new BinFolderResolver(typeof(EmulatorDependencyResolver));
 
-        private static string DependencyDirectory =>
-            Path.Combine(Path.GetDirectoryName(typeof(EmulatorDependencyResolver).Assembly.Location) ?? string.Empty, "bin");
+        public void OnImport() => s_bin.Install();
 
-        private static bool HasLoadContexts
-        {
-            get
-            {
-                string runtime = RuntimeInformation.FrameworkDescription;
-                return !runtime.StartsWith(".NET Framework", StringComparison.Ordinal) && !runtime.StartsWith("Mono", StringComparison.Ordinal);
-            }
-        }
-
-        public void OnImport()
-        {
-            if (HasLoadContexts) return;
-            lock (s_gate)
-            {
-                if (s_installed) return;
-                AppDomain.CurrentDomain.AssemblyResolve += Resolve;
-                s_installed = true;
-            }
-        }
-
-        public void OnRemove(PSModuleInfo module)
-        {
-            lock (s_gate)
-            {
-                if (!s_installed) return;
-                AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
-                s_installed = false;
-            }
-        }
-
-        private static Assembly? Resolve(object? sender, ResolveEventArgs args)
-        {
-            var wanted = new AssemblyName(args.Name);
-            string path = Path.Combine(DependencyDirectory, wanted.Name + ".dll");
-            if (!File.Exists(path)) return null;
-            AssemblyName found = AssemblyName.GetAssemblyName(path);
-            if (wanted.Version != null && found.Version != wanted.Version) return null;
-            return Assembly.LoadFrom(path);
-        }
+        public void OnRemove(PSModuleInfo module) => s_bin.Remove();
     }
 }

@@ -1,36 +1,37 @@
-# The emulator module's root, as module/RunCloud.PowerShell.psm1 is the main module's (issue 11, dependency
-# isolation): RunCloud.Emulator.dll runs on the Newtonsoft.Json in this module's bin/, whatever the session (or
-# RunCloud.PowerShell, in its own context) loaded.
-# - PowerShell 7: bin/RunCloud.PowerShell.Loader.dll loads RunCloud.Emulator.dll into a load context of its own
-#   (named RunCloud.Emulator), which resolves bin/ first.
-# - Windows PowerShell 5.1: the dll is imported as usual and its EmulatorDependencyResolver resolves bin/ on
-#   AppDomain.AssemblyResolve.
-# The import must stay under 150 ms (issue 7), so only cmdlet calls and plain strings here: the first use of Get-Command,
-# Join-Path or Add-Type in a session costs 20 to 50 ms each, the first read of $PSVersionTable 15 ms ($PSEdition is
-# free), the first .NET method call 15 ms. "/" separates paths on Windows too. Import-Module is called
+# The root of both modules, RunCloud.PowerShell and RunCloud.PowerShell.Emulator (issue 11, dependency isolation):
+# build.ps1 writes it into each module folder as <module>.psm1, the placeholder below stamped with that module's dll
+# (RunCloud.PowerShell.dll, RunCloud.Emulator.dll). It imports that dll so that the module's third-party assemblies,
+# shipped in bin/, are the ones it runs on, whatever the session already loaded:
+# - PowerShell 7: bin/RunCloud.PowerShell.Loader.dll (the only assembly of the module in the default load context)
+#   loads the dll into a load context of its own (named after it), which resolves bin/ first.
+# - Windows PowerShell 5.1: no load contexts; the dll is imported as usual and its IModuleAssemblyInitializer
+#   (DependencyResolver, EmulatorDependencyResolver) resolves bin/'s assemblies on AppDomain.AssemblyResolve.
+# The import must stay under 150 ms (issue 7), so only cmdlet calls and plain strings on the usual path: the first use
+# of Get-Command, Join-Path or Add-Type in a session costs 20 to 50 ms each, the first read of $PSVersionTable 15 ms
+# ($PSEdition is free), the first .NET method call 15 ms. "/" separates paths on Windows too. Import-Module is called
 # module-qualified: the real one, whatever proxies the session defines.
+$loader = $null
 if ($PSEdition -eq 'Core') {
     # The loader is imported as a (binary) module and called through its two cmdlets: no .NET method call on this path.
     try {
         $loader = Microsoft.PowerShell.Core\Import-Module "$PSScriptRoot/bin/RunCloud.PowerShell.Loader.dll" -PassThru -ErrorAction Stop
     }
     catch [System.IO.FileLoadException] {
-        $loader = $null
         if ($global:Error.Count -gt 0) { $global:Error.RemoveAt(0) } # expected (see below): not the caller's concern
     }
     if ($loader) {
-        $assembly = Import-RunCloudModuleAssembly "$PSScriptRoot/RunCloud.Emulator.dll" "$PSScriptRoot/bin"
+        $assembly = Import-RunCloudModuleAssembly "$PSScriptRoot/@MainAssembly@" "$PSScriptRoot/bin"
     }
     else {
         # Another version of the loader is loaded already (RunCloud.PowerShell and RunCloud.PowerShell.Emulator of two
         # releases): its name is taken in the default context, so this module uses that one, whose Initialize every
         # release has.
-        $assembly = [RunCloud.PowerShell.Loader.ModuleLoadContext]::Initialize("$PSScriptRoot/RunCloud.Emulator.dll", "$PSScriptRoot/bin")
+        $assembly = [RunCloud.PowerShell.Loader.ModuleLoadContext]::Initialize("$PSScriptRoot/@MainAssembly@", "$PSScriptRoot/bin")
     }
     $inner = Microsoft.PowerShell.Core\Import-Module -Assembly $assembly -PassThru -ErrorAction Stop
 }
 else {
-    $inner = Microsoft.PowerShell.Core\Import-Module -Name "$PSScriptRoot/RunCloud.Emulator.dll" -PassThru -ErrorAction Stop
+    $inner = Microsoft.PowerShell.Core\Import-Module -Name "$PSScriptRoot/@MainAssembly@" -PassThru -ErrorAction Stop
 }
 
 # A re-import (Import-Module -Force) gets PowerShell's cached binary module back without its cmdlets being added to this
