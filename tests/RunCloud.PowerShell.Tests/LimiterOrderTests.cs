@@ -82,25 +82,71 @@ namespace RunCloud.PowerShell.Tests
         [Fact]
         public async Task APlaceComesFreeAWindowAfterItsRequestEnded()
         {
+            // Only the manual clock moves time, and a wait on it ends only when the test advances it: what the limiter
+            // waits for is read from the clock (its pending waits, the delays it asked for), never from wall-clock sleeps.
             var clock = new ManualClock();
             var limiter = new RateLimiter(1, TimeSpan.FromSeconds(10), clock);
             RateLimiter.Place first = await limiter.EnterAsync(CancellationToken.None);
             clock.Advance(TimeSpan.FromSeconds(3)); // the first request is still in flight
             Task<RateLimiter.Place> second = limiter.EnterAsync(CancellationToken.None);
             clock.WaitForPendingWaits(1);
-            clock.Advance(TimeSpan.FromSeconds(9)); // 12 s: past start + window, the first still in flight
+            clock.Advance(TimeSpan.FromSeconds(9)); // 12 s: past the first's start + window (counted from the start, the wait ended at 10 s)
+            Assert.Equal(1, clock.PendingWaits);
             Assert.False(second.IsCompleted, "a place held by a request in flight was handed on");
-            first.Dispose(); // the first ends at 12 s
-            await Task.Delay(50);
-            Assert.False(second.IsCompleted);
-            clock.WaitForPendingWaits(1);
+
+            first.Dispose(); // the first ends at 12 s: the waiter looks again and waits a window from then
+            WaitUntil(() => clock.Delays.Count >= 2 && clock.PendingWaits == 1);
+            Assert.Equal(TimeSpan.FromSeconds(10), clock.Delays[1]);
             clock.Advance(TimeSpan.FromSeconds(9.9));
-            await Task.Delay(50);
+            Assert.Equal(1, clock.PendingWaits);
             Assert.False(second.IsCompleted, "the place came free before a window had passed since the first request ended");
             clock.Advance(TimeSpan.FromSeconds(0.1)); // 22 s = end + window
             Assert.True(await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(10))) == second, "the second request never left");
-            Assert.Equal(TimeSpan.FromSeconds(22), clock.Elapsed);
             (await second).Dispose();
+        }
+
+        /// <summary>A request that failed (its place disposed by the handler's using, exception or not) frees its place a window after it ended, not never.</summary>
+        [Fact]
+        public async Task AFailedRequestGivesItsPlaceBackTheSameWay()
+        {
+            var clock = new ManualClock();
+            var limiter = new RateLimiter(1, TimeSpan.FromSeconds(10), clock);
+            var handler = new RateLimitHandler(limiter) { InnerHandler = new Failing(clock) };
+            using var invoker = new System.Net.Http.HttpMessageInvoker(handler);
+            Task firstTry = invoker.SendAsync(new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Get, "https://rc.test/ping"), CancellationToken.None);
+            clock.WaitForPendingWaits(1); // 2 s on the wire, then a reset
+            clock.Advance(TimeSpan.FromSeconds(2));
+            await Assert.ThrowsAsync<System.Net.Http.HttpRequestException>(() => firstTry);
+            Task<RateLimiter.Place> next = limiter.EnterAsync(CancellationToken.None);
+            clock.WaitForPendingWaits(1);
+            Assert.Equal(TimeSpan.FromSeconds(10), clock.Delays[clock.Delays.Count - 1]); // 2 s (its end) + 10 s window
+            clock.Advance(TimeSpan.FromSeconds(10));
+            Assert.True(await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(10))) == next, "a failed request kept its place");
+            (await next).Dispose();
+        }
+
+        private sealed class Failing : System.Net.Http.HttpMessageHandler
+        {
+            private readonly ManualClock _clock;
+
+            public Failing(ManualClock clock) => _clock = clock;
+
+            protected override async Task<System.Net.Http.HttpResponseMessage> SendAsync(System.Net.Http.HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                await _clock.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                throw new System.Net.Http.HttpRequestException("connection reset");
+            }
+        }
+
+        /// <summary>Waits (really, up to 10 s, a hang detector) until the code under test reached a state.</summary>
+        private static void WaitUntil(Func<bool> condition)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!condition())
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("the limiter never reached the expected state");
+                Thread.Sleep(5);
+            }
         }
     }
 }

@@ -198,8 +198,8 @@ namespace RunCloud.PowerShell.Tests
             clock.WaitForPendingWaits(1); // the first request's 3 s on the wire
             clock.Advance(TimeSpan.FromSeconds(3));
             clock.WaitForPendingWaits(1); // the second waits for its place
-            clock.Advance(TimeSpan.FromSeconds(7)); // 10 s after the first started
-            await Task.Delay(50);
+            clock.Advance(TimeSpan.FromSeconds(7)); // 10 s after the first started: counted from the start, its wait ends now
+            Assert.Equal(1, clock.PendingWaits); // it still waits (a wait on the manual clock ends only on Advance)
             Assert.Equal(1, log.Count);
             clock.Advance(TimeSpan.FromSeconds(3)); // 10 s after it ended
             clock.WaitForPendingWaits(1); // the second request on the wire
