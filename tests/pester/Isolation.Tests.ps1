@@ -31,6 +31,18 @@ function Invoke-NjProbe {
 
     $script:Emulator = Start-RunCloudEmulator -RateLimitPerMinute 0
 
+    # Runs $Script in a fresh pwsh (saved as $Name.ps1) and returns the JSON object its last output line holds; a
+    # non-zero exit fails the test with what the child printed.
+    function Invoke-FreshPwsh([string] $Name, [string] $Script) {
+        $file = Join-Path $TestDrive "$Name.ps1"
+        Set-Content -Path $file -Value $Script
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $text = & $exe @rest -NoProfile -NonInteractive -File $file 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($text | Out-String)
+        ($text | Select-Object -Last 1) | ConvertFrom-Json
+    }
+
     # Runs $Order in a fresh pwsh and returns what each step reported (or the error it hit), as objects.
     function Invoke-Order([string[]] $Order) {
         $steps = @{
@@ -51,13 +63,7 @@ function Invoke-NjProbe {
             '$out.RunCloudContext = $alc.Name; $out.RunCloudJson = $nj.Location; $out.ProbeJson = [Newtonsoft.Json.JsonConvert].Assembly.Location'
             '$out | ConvertTo-Json -Depth 5 -Compress'
         ) -join "`n"
-        $pwsh = Get-TestPwshCommand
-        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
-        $file = Join-Path $TestDrive ("order-{0}.ps1" -f ($Order -join '-'))
-        Set-Content -Path $file -Value $script
-        $text = & $exe @rest -NoProfile -NonInteractive -File $file
-        $LASTEXITCODE | Should -Be 0
-        ($text -join "`n") | ConvertFrom-Json
+        Invoke-FreshPwsh ("order-{0}" -f ($Order -join '-')) $script
     }
 }
 
@@ -102,13 +108,7 @@ Describe 'The emulator module''s isolation on PowerShell 7' {
             '}'
             '@{ Names = $names; Report = @($report) } | ConvertTo-Json -Depth 4 -Compress'
         ) -join "`n"
-        $file = Join-Path $TestDrive 'emulator-isolation.ps1'
-        Set-Content -Path $file -Value $script
-        $pwsh = Get-TestPwshCommand
-        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
-        $text = & $exe @rest -NoProfile -NonInteractive -File $file
-        $LASTEXITCODE | Should -Be 0
-        $r = ($text -join "`n") | ConvertFrom-Json
+        $r = Invoke-FreshPwsh 'emulator-isolation' $script
         $r.Names | Should -Contain 'shop.example.com'
         $emulator = $r.Report | Where-Object Command -EQ 'Start-RunCloudEmulator'
         $client = $r.Report | Where-Object Command -EQ 'Get-RunCloudDomain'
@@ -137,13 +137,7 @@ Describe 'Re-import (PowerShell/PowerShell#20710)' {
             '$manifest = (Import-PowerShellDataFile (Join-Path (Get-Module RunCloud.PowerShell).ModuleBase "RunCloud.PowerShell.psd1")).CmdletsToExport.Count'
             '@{ Counts = @($counts); Names = $names; Manifest = $manifest } | ConvertTo-Json -Depth 4 -Compress'
         ) -join "`n"
-        $file = Join-Path $TestDrive 'reimport.ps1'
-        Set-Content -Path $file -Value $script
-        $pwsh = Get-TestPwshCommand
-        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
-        $text = & $exe @rest -NoProfile -NonInteractive -File $file
-        $LASTEXITCODE | Should -Be 0
-        $r = ($text -join "`n") | ConvertFrom-Json
+        $r = Invoke-FreshPwsh 'reimport' $script
         $r.Manifest | Should -BeGreaterThan 10
         $r.Counts | Should -HaveCount 6
         for ($i = 0; $i -lt 6; $i += 2) {
@@ -188,13 +182,7 @@ Describe 'Two releases side by side' {
             'Disconnect-RunCloud; Stop-RunCloudEmulator'
             '@{ Errors = $errors; Loaders = $loaders; Names = $names; Main = (Get-Command -Module RunCloud.PowerShell).Count; Emulator = (Get-Command -Module RunCloud.PowerShell.Emulator).Count } | ConvertTo-Json -Compress'
         ) -join "`n"
-        $file = Join-Path $TestDrive "skew-$First.ps1"
-        Set-Content -Path $file -Value $script
-        $pwsh = Get-TestPwshCommand
-        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
-        $text = & $exe @rest -NoProfile -NonInteractive -File $file 2>&1
-        $LASTEXITCODE | Should -Be 0 -Because ($text | Out-String)
-        $r = ($text | Select-Object -Last 1) | ConvertFrom-Json
+        $r = Invoke-FreshPwsh "skew-$First" $script
         $r.Errors | Should -Be 0
         $r.Loaders | Should -HaveCount 1 -Because 'one loader holds the name; the other module uses it'
         $r.Main | Should -Be (Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')).CmdletsToExport.Count
