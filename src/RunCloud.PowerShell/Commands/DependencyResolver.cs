@@ -8,10 +8,15 @@ namespace RunCloud.PowerShell.Commands
     /// </summary>
     public sealed class DependencyResolver : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-        private static readonly BinFolderResolver s_bin = new BinFolderResolver(typeof(DependencyResolver));
+        private static BinFolderResolver? s_bin;
 
-        public void OnImport() => s_bin.Install();
+        /// <summary>On PowerShell 7 nothing at all (not even the path of bin/ is worked out): the import stays cheap.</summary>
+        public void OnImport()
+        {
+            if (BinFolderResolver.HasLoadContexts) return;
+            System.Threading.LazyInitializer.EnsureInitialized(ref s_bin, () => new BinFolderResolver(typeof(DependencyResolver)))!.Install();
+        }
 
-        public void OnRemove(PSModuleInfo module) => s_bin.Remove();
+        public void OnRemove(PSModuleInfo module) => s_bin?.Remove();
     }
 }
