@@ -12,7 +12,7 @@ namespace RunCloud.PowerShell.Tests
 {
     /// <summary>
     /// The layering of docs/architecture.md, checked on the source and the assembly so that it cannot silently rot:
-    /// Commands -> Sync -> Api -> Http, one type per file, namespaces that follow folders.
+    /// Commands -> Sync -> Ssl -> Dns, Api -> Http, one type per file, namespaces that follow folders (sub-folders included).
     /// </summary>
     public class ArchitectureTests
     {
@@ -21,8 +21,11 @@ namespace RunCloud.PowerShell.Tests
         /// <summary>What each folder (namespace) may use. Anything not listed is a wrong-way arrow.</summary>
         private static readonly Dictionary<string, string[]> s_allowed = new Dictionary<string, string[]>
         {
-            ["Commands"] = new[] { "Sync", "Session", "State", "Api", "Http", "Auth", "Input", "Models" },
-            ["Sync"] = new[] { "State", "Api", "Http", "Input", "Models" },
+            ["Commands"] = new[] { "Sync", "Ssl", "Dns", "Sources", "Session", "State", "Api", "Http", "Auth", "Input", "Models", "Hosting" },
+            ["Sync"] = new[] { "Ssl", "Dns", "Sources", "State", "Api", "Http", "Input", "Models" },
+            ["Ssl"] = new[] { "Dns", "State", "Api", "Http", "Input", "Models" },
+            ["Dns"] = new[] { "Models" },
+            ["Sources"] = new[] { "Input", "Auth", "Http", "Models" },
             ["Session"] = new[] { "Api", "Http", "Auth", "Models" },
             ["Api"] = new[] { "Http", "Models" },
             ["Http"] = new[] { "Auth", "Models" },
@@ -30,6 +33,7 @@ namespace RunCloud.PowerShell.Tests
             ["Input"] = Array.Empty<string>(),
             ["State"] = Array.Empty<string>(),
             ["Models"] = Array.Empty<string>(),
+            ["Hosting"] = Array.Empty<string>(),
         };
 
         private static string FindSource()
@@ -51,7 +55,12 @@ namespace RunCloud.PowerShell.Tests
         /// <summary>The file's path under src/RunCloud.PowerShell (Path.GetRelativePath is not on net472, whose lane compiles this too).</summary>
         private static string Relative(string file) => file.Substring(Source.Length).TrimStart(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
 
+        /// <summary>The layer of a file: the first folder under src/RunCloud.PowerShell (Commands/Completion is Commands).</summary>
         private static string Folder(string file) => Relative(file).Split(Path.DirectorySeparatorChar)[0];
+
+        /// <summary>The namespace a file's folder gives it: Commands/Completion/X.cs is RunCloud.PowerShell.Commands.Completion.</summary>
+        private static string NamespaceOf(string file) =>
+            "RunCloud.PowerShell." + Path.GetDirectoryName(Relative(file))!.Replace(Path.DirectorySeparatorChar, '.').Replace(Path.AltDirectorySeparatorChar, '.');
 
         private static string WithoutComments(string code) =>
             Regex.Replace(Regex.Replace(code, @"/\*.*?\*/", string.Empty, RegexOptions.Singleline), @"//.*", string.Empty);
@@ -132,7 +141,7 @@ namespace RunCloud.PowerShell.Tests
                 string name = Relative(file);
                 Assert.True(types.Length == 1, $"{name} declares {types.Length} top-level types ({string.Join(", ", types)})");
                 Assert.Equal(Path.GetFileNameWithoutExtension(file), CmdletFileName(types[0]));
-                Assert.Matches(@"(?m)^namespace RunCloud\.PowerShell\." + Folder(file) + @"\s*$", code);
+                Assert.Matches(@"(?m)^namespace " + Regex.Escape(NamespaceOf(file)) + @"\s*$", code);
             }
         }
 
@@ -141,7 +150,7 @@ namespace RunCloud.PowerShell.Tests
         {
             foreach (Type type in typeof(RunCloudCmdlet).Assembly.GetExportedTypes().Where(t => !t.IsNested))
             {
-                string folder = type.Namespace!.Substring("RunCloud.PowerShell.".Length);
+                string folder = type.Namespace!.Substring("RunCloud.PowerShell.".Length).Replace('.', Path.DirectorySeparatorChar);
                 string file = Path.Combine(folder, CmdletFileName(type.Name) + ".cs");
                 Assert.True(File.Exists(Path.Combine(Source, file)), $"{type.FullName} is not in {file}");
             }

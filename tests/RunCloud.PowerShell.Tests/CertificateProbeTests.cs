@@ -8,9 +8,9 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
-using RunCloud.PowerShell.Api;
 
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Ssl;
 using RunCloud.Tests;
 using Xunit;
 

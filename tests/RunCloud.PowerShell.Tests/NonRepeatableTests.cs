@@ -5,10 +5,10 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.Ssl;
 using Xunit;
 
 namespace RunCloud.PowerShell.Tests

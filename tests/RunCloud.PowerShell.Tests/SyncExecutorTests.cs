@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.Ssl;
 using RunCloud.PowerShell.State;
 using RunCloud.PowerShell.Sync;
 using Xunit;

@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
-using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;

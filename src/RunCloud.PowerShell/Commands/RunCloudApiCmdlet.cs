@@ -5,9 +5,11 @@ using System.Management.Automation;
 using Newtonsoft.Json.Linq;
 using System.Net;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Dns;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.Ssl;
 using RunCloud.PowerShell.State;
 using RunCloud.PowerShell.Sync;
 

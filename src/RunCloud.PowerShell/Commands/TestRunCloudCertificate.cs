@@ -6,10 +6,10 @@ using System.Management.Automation;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Ssl;
 
 namespace RunCloud.PowerShell.Commands
 {

@@ -4,6 +4,7 @@ using System.Linq;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Ssl;
 using RunCloud.PowerShell.State;
 
 namespace RunCloud.PowerShell.Sync

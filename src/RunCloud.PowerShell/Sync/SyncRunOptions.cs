@@ -1,3 +1,5 @@
+using RunCloud.PowerShell.Ssl;
+
 namespace RunCloud.PowerShell.Sync
 {
     /// <summary>How a plan is applied: the per-add settings and the SSL step.</summary>

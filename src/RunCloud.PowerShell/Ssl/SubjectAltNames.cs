@@ -4,7 +4,7 @@ using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Ssl
 {
     /// <summary>
     /// The dNSName entries of a certificate's subjectAltName, read from the extension's DER (netstandard2.0 has no

@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Ssl
 {
 
     /// <summary>What one SSL step did: the outcome, the strategy's plan (not-ready and deferred names), and per-name failures.</summary>

@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
-using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Dns;
 using RunCloud.PowerShell.State;
 
-namespace RunCloud.PowerShell.Sync
+namespace RunCloud.PowerShell.Ssl
 {
     /// <summary>How the SSL strategy checks and counts: DNS readiness, Let's Encrypt budget, the journal.</summary>
     internal sealed class SslOptions

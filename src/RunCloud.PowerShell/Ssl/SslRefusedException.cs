@@ -2,7 +2,7 @@ using System;
 using System.Management.Automation;
 using RunCloud.PowerShell.Http;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Ssl
 {
     /// <summary>The SSL strategy will not ask for a certificate: too many names, names not DNS-ready, or a Let's Encrypt limit.</summary>
     public sealed class SslRefusedException : RunCloudApiException

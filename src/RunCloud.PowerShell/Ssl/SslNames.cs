@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Ssl
 {
     /// <summary>The host names a certificate must carry for a set of domains, counted as Let's Encrypt counts them.</summary>
     internal static class SslNames

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Dns
 {
 
     /// <summary>The operating system's resolver (follows CNAMEs itself; reports no chain).</summary>
@@ -13,7 +13,7 @@ namespace RunCloud.PowerShell.Api
             var answer = new DnsAnswer();
             try
             {
-                IPAddress[] addresses = await Dns.GetHostAddressesAsync(name).ConfigureAwait(false);
+                IPAddress[] addresses = await System.Net.Dns.GetHostAddressesAsync(name).ConfigureAwait(false);
                 answer.Addresses.AddRange(addresses);
                 if (addresses.Length == 0) answer.Error = "no A or AAAA record";
             }

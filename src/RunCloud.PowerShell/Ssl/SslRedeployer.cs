@@ -1,10 +1,11 @@
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Ssl
 {
     /// <summary>
     /// The per-domain SSL rule (advanced mode). The decision of what to order, and when, is the SSL strategy's

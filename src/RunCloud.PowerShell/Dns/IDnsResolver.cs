@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Dns
 {
 
     /// <summary>Answers A/AAAA questions, following CNAMEs. The seam tests replace.</summary>

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Ssl
 {
     /// <summary>
     /// Let's Encrypt's rate limits, counted from the issuances the journal remembers: 5 duplicate certificates (same

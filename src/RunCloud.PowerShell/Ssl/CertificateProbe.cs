@@ -10,7 +10,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Ssl
 {
     /// <summary>
     /// Connects with TLS and SNI to a name (or a given address and port), takes the certificate the server presents,

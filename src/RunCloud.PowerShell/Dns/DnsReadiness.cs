@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Dns
 {
     /// <summary>
     /// Whether a name is ready for an HTTP-01 certificate: it resolves (A/AAAA, CNAMEs followed) to the server's

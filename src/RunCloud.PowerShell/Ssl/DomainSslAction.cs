@@ -1,4 +1,4 @@
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Ssl
 {
     /// <summary>What making one domain's certificate (advanced SSL mode) cover it takes.</summary>
     internal enum DomainSslAction

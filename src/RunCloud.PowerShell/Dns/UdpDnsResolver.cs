@@ -8,7 +8,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Dns
 {
     /// <summary>
     /// Asks chosen DNS servers (-DnsServer) directly: one UDP query for A and one for AAAA per name, CNAMEs followed

@@ -3,7 +3,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Dns
 {
     /// <summary>
     /// Cloudflare's published proxy address ranges (https://www.cloudflare.com/ips-v4 and /ips-v6). A name that

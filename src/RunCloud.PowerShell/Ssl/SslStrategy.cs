@@ -4,12 +4,13 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using RunCloud.PowerShell.Dns;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.State;
 
-namespace RunCloud.PowerShell.Sync
+namespace RunCloud.PowerShell.Ssl
 {
     /// <summary>
     /// Decides how a web app's certificates follow its domains, within Let's Encrypt's limits:

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using RunCloud.PowerShell.Models;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Ssl
 {
 
     /// <summary>

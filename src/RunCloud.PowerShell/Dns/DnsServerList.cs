@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Dns
 {
 
     /// <summary>-DnsServer values: resolver addresses (UDP, port 53 by default) and DNS-over-HTTPS JSON endpoints.</summary>

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 
-namespace RunCloud.PowerShell.Api
+namespace RunCloud.PowerShell.Dns
 {
 
     /// <summary>What a resolver found for one name: its addresses (after CNAMEs), the CNAME chain, or an error.</summary>
