@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Commands;
 using Xunit;
 

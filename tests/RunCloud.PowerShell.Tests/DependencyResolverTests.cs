@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Reflection;
-using RunCloud.PowerShell.Commands;
+using RunCloud.PowerShell.Hosting;
 using Xunit;
 
 namespace RunCloud.PowerShell.Tests

@@ -6,7 +6,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using RunCloud.PowerShell.Commands;
+using RunCloud.PowerShell.Commands.Completion;
 using Xunit;
 
 namespace RunCloud.PowerShell.Tests

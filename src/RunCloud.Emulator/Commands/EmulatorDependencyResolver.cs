@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using RunCloud.PowerShell.Commands;
+using RunCloud.PowerShell.Hosting;
 
 namespace RunCloud.Emulator.Commands
 {

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http;
 using System.Security;
 using RunCloud.PowerShell.Auth;
+using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;

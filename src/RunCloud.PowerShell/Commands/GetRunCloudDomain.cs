@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Sync;

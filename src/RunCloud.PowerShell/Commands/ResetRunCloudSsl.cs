@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Ssl;
 using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.State;

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
 

@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Dns;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace RunCloud.PowerShell.Commands
+namespace RunCloud.PowerShell.Hosting
 {
     /// <summary>
     /// The module's IModuleAssemblyInitializer: on Windows PowerShell, resolves the third-party assemblies in the module's

@@ -10,7 +10,7 @@ using System.Threading;
 using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Session;
 
-namespace RunCloud.PowerShell.Commands
+namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>Completes -WebAppId with the web apps of -ServerId (or the connection's default server).</summary>
     public sealed class WebAppIdCompleter : RunCloudIdCompleter

@@ -3,7 +3,7 @@ using System.Collections;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Session;
 
-namespace RunCloud.PowerShell.Commands
+namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>Completes -Name with the account's server names.</summary>
     public sealed class ServerNameCompleter : RunCloudNameCompleter

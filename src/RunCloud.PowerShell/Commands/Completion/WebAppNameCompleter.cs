@@ -3,7 +3,7 @@ using System.Collections;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Session;
 
-namespace RunCloud.PowerShell.Commands
+namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>Completes -Name with the web app names of -ServerId (or the connection's default server).</summary>
     public sealed class WebAppNameCompleter : RunCloudNameCompleter

@@ -11,7 +11,7 @@ using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Session;
 
-namespace RunCloud.PowerShell.Commands
+namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>
     /// Tab completion of -Name with the names of servers, web apps or domains. A completer runs while the user waits at

@@ -9,7 +9,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using RunCloud.PowerShell.Session;
 
-namespace RunCloud.PowerShell.Commands
+namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>
     /// Tab completion of -ServerId and -WebAppId from the account: the ids, with the names as tooltips. Lists are

@@ -3,7 +3,7 @@ using System.Collections;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Session;
 
-namespace RunCloud.PowerShell.Commands
+namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>Completes -Name with the domain names of -ServerId/-WebAppId (or the connection's defaults).</summary>
     public sealed class DomainNameCompleter : RunCloudNameCompleter

@@ -3,7 +3,7 @@ using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace RunCloud.PowerShell.Commands
+namespace RunCloud.PowerShell.Hosting
 {
     /// <summary>
     /// The Windows PowerShell half of the dependency isolation (issue 11), shared by both modules: this file is compiled

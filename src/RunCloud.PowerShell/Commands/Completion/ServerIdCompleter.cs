@@ -10,7 +10,7 @@ using System.Threading;
 using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Session;
 
-namespace RunCloud.PowerShell.Commands
+namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>Completes -ServerId with the account's servers.</summary>
     public sealed class ServerIdCompleter : RunCloudIdCompleter
