@@ -1,4 +1,5 @@
 using System.Collections;
+using RunCloud.PowerShell.Sources;
 using Xunit;
 using RunCloud.PowerShell.Sync;
 

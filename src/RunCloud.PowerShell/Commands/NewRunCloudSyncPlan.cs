@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using RunCloud.PowerShell.Commands.Completion;
+using RunCloud.PowerShell.Sources;
 using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
@@ -153,7 +154,7 @@ namespace RunCloud.PowerShell.Commands
                 var raw = new List<(string Entry, string Problem)>();
                 try
                 {
-                    names.AddRange(Input.DesiredDomainSource.ReadFile(resolved, File.ReadAllText(resolved), raw));
+                    names.AddRange(DesiredDomainSource.ReadFile(resolved, File.ReadAllText(resolved), raw));
                 }
                 catch (InvalidDataException ex)
                 {

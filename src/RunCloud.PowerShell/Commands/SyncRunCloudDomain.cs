@@ -6,6 +6,7 @@ using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Commands.Completion;
+using RunCloud.PowerShell.Sources;
 using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;

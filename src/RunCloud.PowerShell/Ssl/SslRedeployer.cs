@@ -9,7 +9,7 @@ namespace RunCloud.PowerShell.Ssl
 {
     /// <summary>
     /// The per-domain SSL rule (advanced mode). The decision of what to order, and when, is the SSL strategy's
-    /// (Sync/SslStrategy): it uses the documented PUT .../ssl/{id}, never the Ultimate Multisite v3 integration's
+    /// (Ssl/SslStrategy): it uses the documented PUT .../ssl/{id}, never the Ultimate Multisite v3 integration's
     /// undocumented PATCH .../ssl/advanced/{id}/redeploy.
     /// </summary>
     internal static class SslRedeployer
@@ -54,7 +54,7 @@ namespace RunCloud.PowerShell.Ssl
 
         /// <summary>
         /// The plain follow-the-domains redeploy without the strategy's checks (kept for callers and tests of the
-        /// non-repeatable rule; Sync and -ResetSsl go through Sync/SslStrategy).
+        /// non-repeatable rule; Sync and -ResetSsl go through Ssl/SslStrategy).
         /// </summary>
         public static async Task<RedeployOutcome> RedeployAsync(RunCloudService service, long s, long w,
             IReadOnlyCollection<RunCloudDomain> addedDomains, CancellationToken ct)

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Sources;
 using RunCloud.PowerShell.Ssl;
 
 namespace RunCloud.PowerShell.Sync

@@ -7,6 +7,7 @@ using System.Management.Automation;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Input;
+using RunCloud.PowerShell.Sources;
 
 namespace RunCloud.PowerShell.Sync
 {

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Sources;
 
 namespace RunCloud.PowerShell.Sync
 {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Sources;
 
 namespace RunCloud.PowerShell.Sync
 {

@@ -1,6 +1,6 @@
 using System;
 
-namespace RunCloud.PowerShell.Sync
+namespace RunCloud.PowerShell.Sources
 {
     /// <summary>A fleet manifest that cannot be used: the message names the manifest, the target and the field, and the fix.</summary>
     public sealed class ManifestException : Exception

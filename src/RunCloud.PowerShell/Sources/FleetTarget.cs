@@ -1,6 +1,6 @@
 using System;
 
-namespace RunCloud.PowerShell.Sync
+namespace RunCloud.PowerShell.Sources
 {
     /// <summary>One web app of a fleet manifest, validated: the desired state of its domains and the guards of its sync.</summary>
     public sealed class FleetTarget

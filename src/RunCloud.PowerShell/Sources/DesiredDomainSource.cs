@@ -8,7 +8,7 @@ using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
-namespace RunCloud.PowerShell.Input
+namespace RunCloud.PowerShell.Sources
 {
     /// <summary>
     /// Turns Sync-RunCloudDomain's inputs (strings, objects, files) into raw desired names. Nothing here validates a

@@ -1,4 +1,4 @@
-namespace RunCloud.PowerShell.Sync
+namespace RunCloud.PowerShell.Sources
 {
     /// <summary>Where a target's desired names come from.</summary>
     public enum FleetSourceKind
