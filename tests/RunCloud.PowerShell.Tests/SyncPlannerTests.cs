@@ -5,6 +5,7 @@ using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Sync;
 using Xunit;
+using RunCloud.PowerShell.Input;
 
 namespace RunCloud.PowerShell.Tests
 {

@@ -7,6 +7,7 @@ using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.Input;
 
 namespace RunCloud.PowerShell.Commands
 {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using RunCloud.PowerShell.Input;
 
 namespace RunCloud.PowerShell.Sync
 {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Sources;
+using RunCloud.PowerShell.Input;
 
 namespace RunCloud.PowerShell.Sync
 {

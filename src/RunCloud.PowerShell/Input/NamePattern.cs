@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using RunCloud.PowerShell.Input;
 
-namespace RunCloud.PowerShell.Sync
+namespace RunCloud.PowerShell.Input
 {
     /// <summary>
     /// A -Exclude / -ProtectedName / -Name wildcard (*, ?, [abc]) normalised like a domain name: a literal name goes

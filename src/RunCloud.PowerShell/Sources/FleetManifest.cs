@@ -9,7 +9,7 @@ using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Sources;
 
-namespace RunCloud.PowerShell.Sync
+namespace RunCloud.PowerShell.Sources
 {
     /// <summary>
     /// The desired state of many web apps across accounts: <c>{ "targets": [ { "connection": "clientA", "serverId": 1001,
