@@ -113,6 +113,17 @@ namespace RunCloud.PowerShell.Tests
         }
 
         [Fact]
+        public void ErrorRecordsAreBuiltOnlyInErrorRecords()
+        {
+            string home = Path.Combine("Commands", "ErrorRecords.cs");
+            var offenders = SourceFiles()
+                .Where(f => Relative(f) != home && Regex.IsMatch(WithoutCommentsAndStrings(File.ReadAllText(f)), @"\bnew\s+(System\.Management\.Automation\.)?ErrorRecord\s*\("))
+                .Select(Relative)
+                .ToList();
+            Assert.True(offenders.Count == 0, "new ErrorRecord( outside Commands/ErrorRecords.cs (build it there, one way per failure): " + string.Join(", ", offenders));
+        }
+
+        [Fact]
         public void ArrowsPointOneWay()
         {
             var problems = new List<string>();

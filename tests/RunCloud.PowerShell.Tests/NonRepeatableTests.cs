@@ -46,8 +46,9 @@ namespace RunCloud.PowerShell.Tests
         {
             var fake = new FlakySsl(applies: false);
             using RunCloudConnection connection = ClientFactory.Create(fake, ClientFactory.FastRetry(5));
-            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() =>
-                SslRedeployer.RedeployAsync(connection.CreateService(), 1, 2, Array.Empty<RunCloudDomain>(), CancellationToken.None));
+            var service = connection.CreateService();
+            RunCloudSsl before = await service.GetSslAsync(1, 2, CancellationToken.None);
+            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => SslRedeployer.RedeployAppAsync(service, 1, 2, before, CancellationToken.None));
             Assert.True(ex.MayHaveBeenApplied);
             Assert.Single(fake.Requests, r => r.StartsWith("PUT", StringComparison.Ordinal));
         }
@@ -57,8 +58,9 @@ namespace RunCloud.PowerShell.Tests
         {
             var fake = new FlakySsl(applies: true);
             using RunCloudConnection connection = ClientFactory.Create(fake, ClientFactory.FastRetry(5));
-            RedeployOutcome outcome = await SslRedeployer.RedeployAsync(connection.CreateService(), 1, 2, Array.Empty<RunCloudDomain>(), CancellationToken.None);
-            Assert.Equal(RedeployOutcome.Redeployed, outcome);
+            var service = connection.CreateService();
+            RunCloudSsl before = await service.GetSslAsync(1, 2, CancellationToken.None);
+            await SslRedeployer.RedeployAppAsync(service, 1, 2, before, CancellationToken.None);
             Assert.Single(fake.Requests, r => r.StartsWith("PUT", StringComparison.Ordinal));
             Assert.Equal(new[] { "GET servers/1/webapps/2/ssl", "PUT servers/1/webapps/2/ssl/5", "GET servers/1/webapps/2/ssl" }, fake.Requests.ToArray());
         }

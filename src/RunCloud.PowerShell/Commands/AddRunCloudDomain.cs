@@ -1,16 +1,23 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.Ssl;
+using RunCloud.PowerShell.State;
+using RunCloud.PowerShell.Sync;
 
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>
     /// Adds domain names to a web application. Each name is checked and normalised before any call; a name already
-    /// on the app is a warning, not an error; -ResetSsl redeploys the certificate once at the end.
+    /// on the app is a warning, not an error. With -ResetSsl the names of each app go through the apply engine after
+    /// the whole pipeline: journalled first, checked against the SSL strategy before any add (a change whose certificate
+    /// would certainly be refused is refused up front), added, and the certificate follows once.
     /// </summary>
     [Cmdlet(VerbsCommon.Add, "RunCloudDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Add-RunCloudDomain.md")]
     [OutputType(typeof(RunCloudDomain))]
@@ -61,21 +68,16 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter AllowDuplicateCertificate { get; set; }
 
-        private readonly ChangedApps _changed = new ChangedApps();
+        /// <summary>-ResetSsl: each web app's names, gathered over the whole pipeline; one apply per app at the end.</summary>
+        private readonly AppBatch<DomainRequest> _batch = new AppBatch<DomainRequest>();
 
         private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
         {
-            if (ResetSsl && !IsWhatIf())
-            {
-                _changed.Touch(connection, serverId, webAppId);
-                EnterApp(Command, connection, serverId, webAppId, _changed);
-            }
-
             foreach (string raw in Name)
             {
                 if (!DomainName.TryNormalize(raw, out string name, out string problem))
                 {
-                    WriteError(Invalid(ErrorIds.InvalidDomainName, problem, raw));
+                    WriteError(ErrorRecords.Invalid(ErrorIds.InvalidDomainName, problem, raw));
                     continue;
                 }
 
@@ -86,41 +88,90 @@ namespace RunCloud.PowerShell.Commands
                     www = false;
                 }
 
-                if (!Ask($"{name} on web app {webAppId} (server {serverId})", "Add domain"))
+                var request = new DomainRequest { Name = name, Www = www, Redirection = Redirection.ToLowerInvariant(), Type = Type.ToLowerInvariant() };
+                if (ResetSsl)
                 {
-                    // Under -WhatIf the plan goes on as if confirmed, so -ResetSsl shows its SSL step too.
-                    if (IsWhatIf()) _changed.Record(connection, serverId, webAppId, null);
+                    // The certificate follows once per app, after the whole pipeline: the apply engine adds and redeploys.
+                    _batch.For(connection, serverId, webAppId).Add(request);
                     continue;
                 }
 
-                var request = new DomainRequest { Name = name, Www = www, Redirection = Redirection.ToLowerInvariant(), Type = Type.ToLowerInvariant() };
-                if (ResetSsl) OweSsl(Command, connection, serverId, webAppId, $"{Command} adds {name}");
+                if (!Ask($"{name} on web app {webAppId} (server {serverId})", "Add domain")) continue;
                 try
                 {
-                    AddResult result = Run(ct => service.AddDomainAsync(serverId, webAppId, request, ct, lookUpExisting: PassThru || ResetSsl));
-                    if (result.Outcome == AddOutcome.AlreadyExists)
+                    var (observed, domain) = Run(ct => DomainChanges.AddAsync(service, serverId, webAppId, request, lookUpExisting: PassThru, ct));
+                    switch (observed)
                     {
-                        WriteWarning($"{name} is already on web app {webAppId}; nothing was added.");
-                    }
-                    else
-                    {
-                        _changed.Record(connection, serverId, webAppId, result.Domain ?? new RunCloudDomain { Name = name, ServerId = serverId, WebAppId = webAppId });
-                        if (ResetSsl && result.Domain != null) OweSsl(Command, connection, serverId, webAppId, $"{Command} adds {name}", result.Domain);
-                        WriteVerbose($"RunCloud: added {name} to web app {webAppId}" + (result.Outcome == AddOutcome.Recovered ? " (confirmed after an ambiguous failure)." : "."));
+                        case AddObserved.AlreadyHere:
+                            WriteWarning($"{name} is already on web app {webAppId}; nothing was added.");
+                            break;
+                        case AddObserved.Taken:
+                            WriteWarning($"RunCloud says {name} already exists (on web app {webAppId}, or on another web app of server {serverId}); nothing was added.");
+                            break;
+                        case AddObserved.TakenElsewhere:
+                            WriteError(ErrorRecords.FromFailure(new AppFailure(DomainChanges.TakenElsewhere(name, $"web app {webAppId} (server {serverId})"), null, name)));
+                            break;
+                        default:
+                            WriteVerbose($"RunCloud: added {name} to web app {webAppId}" + (observed == AddObserved.Recovered ? " (confirmed after an ambiguous failure)." : "."));
+                            break;
                     }
 
-                    if (PassThru && result.Domain != null) WriteObject(result.Domain);
+                    if (PassThru && domain != null) WriteObject(domain);
                 }
                 catch (RunCloudApiException ex)
                 {
-                    WriteApiError(ex, name);
+                    WriteError(ErrorRecords.FromApi(ex, name));
                 }
             }
         }
 
+        /// <summary>-ResetSsl: per web app, the names through the apply engine (journal first, adds, then the SSL strategy with all its checks).</summary>
         protected override void EndProcessing()
         {
-            if (ResetSsl) RedeployChangedApps(Command, _changed, force: false, BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate));
+            if (!ResetSsl) return;
+            SslOptions? ssl = SslParameters.TryBuild(SkipDnsCheck, DnsServer, AllowDuplicateCertificate, out string? dnsProblem, out string? badServer);
+            if (ssl == null)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, dnsProblem!, badServer));
+                return;
+            }
+
+            bool whatIf = IsWhatIf();
+            foreach (AppBatch<DomainRequest>.Entry app in _batch.Apps)
+            {
+                var options = new AppRunOptions { Command = Command, Ssl = ssl, WhatIf = whatIf };
+                AppTarget target = app.Target(ServiceFor(app.Connection));
+                var host = new CmdletApplyHost(this, step => Ask(step.Target, step.Action) || whatIf);
+                try
+                {
+                    AppApply.Run(this, target, AppRequest.ForEnsure(app.Items, options), host,
+                        p => ChangeReport.Review(this, p, whatIf),
+                        (p, outcome) =>
+                        {
+                            ChangeReport.Outcome(this, p, outcome);
+                            if (PassThru) WriteDomains(app.Items, outcome, p);
+                        });
+                }
+                catch (RunCloudApiException ex)
+                {
+                    WriteError(ErrorRecords.FromApi(ex, target.Label));
+                }
+                catch (StateException ex)
+                {
+                    WriteError(ErrorRecords.FromState(ex, target.Label));
+                }
+            }
+        }
+
+        /// <summary>-PassThru: each name's domain object, in the order given (added, or found already on the app).</summary>
+        private void WriteDomains(IEnumerable<DomainRequest> asked, AppOutcome outcome, PreparedApply p)
+        {
+            foreach (DomainRequest r in asked)
+            {
+                RunCloudDomain? d = outcome.AddedDomains.FirstOrDefault(x => string.Equals(x.Name, r.Name, StringComparison.OrdinalIgnoreCase))
+                    ?? p.AlreadyThere.FirstOrDefault(x => string.Equals(x.Name, r.Name, StringComparison.OrdinalIgnoreCase));
+                if (d != null) WriteObject(d);
+            }
         }
     }
 }

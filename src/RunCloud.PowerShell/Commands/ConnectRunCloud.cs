@@ -135,12 +135,12 @@ namespace RunCloud.PowerShell.Commands
         {
             if (RateLimitWindow <= TimeSpan.Zero)
             {
-                ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput, "-RateLimitWindow must be longer than zero, e.g. 00:01:00.", RateLimitWindow));
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-RateLimitWindow must be longer than zero, e.g. 00:01:00.", RateLimitWindow));
             }
 
             if (Name != null && Input.ConnectionName.Problem(Name) is string nameProblem)
             {
-                ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput, "-Name: " + nameProblem, Name));
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-Name: " + nameProblem, Name));
             }
 
             ResolvedCredential resolved = ResolveCredential();
@@ -162,13 +162,13 @@ namespace RunCloud.PowerShell.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri));
+                ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri));
                 return;
             }
 
             if (version == "v3" && resolved.Credential.Kind == RunCloudAuthenticationKind.ApiKey)
             {
-                ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput,
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
                     "RunCloud API v3 accepts only an API token (Bearer). Use -ApiVersion v2 with an API key and secret, or connect with -Token.", version));
             }
 
@@ -285,17 +285,17 @@ namespace RunCloud.PowerShell.Commands
             }
             catch (CredentialNotFoundException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.CredentialsNotFound, ErrorCategory.AuthenticationError, ParameterSetName));
+                ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.CredentialsNotFound, ErrorCategory.AuthenticationError, ParameterSetName));
                 throw;
             }
             catch (InvalidIdException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException(ex.Message, ex), ErrorIds.InvalidInput, ErrorCategory.InvalidArgument, ex.Variable));
+                ThrowTerminatingError(ErrorRecords.Wrap(new ArgumentException(ex.Message, ex), ErrorIds.InvalidInput, ErrorCategory.InvalidArgument, ex.Variable));
                 throw;
             }
             catch (WpConfigException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidWpConfig, ErrorCategory.InvalidData, WpConfigPath));
+                ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.InvalidWpConfig, ErrorCategory.InvalidData, WpConfigPath));
                 throw;
             }
         }

@@ -52,7 +52,7 @@ namespace RunCloud.PowerShell.Commands
                         if (!found && !WildcardPattern.ContainsWildcardCharacters(pattern))
                         {
                             IReadOnlyList<string> names = ConnectionRegistry.Names();
-                            WriteError(RunCloudApiCmdlet.Invalid(ErrorIds.NotConnected,
+                            WriteError(ErrorRecords.Invalid(ErrorIds.NotConnected,
                                 $"No connection is named '{pattern}'. " + (names.Count > 0 ? $"Open ones: {string.Join(", ", names)}." : "Open one with Connect-RunCloud -Name " + pattern + " ..."),
                                 pattern, ErrorCategory.ObjectNotFound));
                         }

@@ -48,7 +48,7 @@ namespace RunCloud.PowerShell.Commands
                 }
                 catch (ArgumentException ex)
                 {
-                    ThrowTerminatingError(Invalid(ErrorIds.InvalidDomainName, ex.Message, Name));
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidDomainName, ex.Message, Name));
                 }
 
                 // RunCloud's search compares raw text: only a plain lower-case ASCII pattern can narrow the listing safely.
@@ -67,20 +67,20 @@ namespace RunCloud.PowerShell.Commands
 
                     return any;
                 });
-                if (WritePaged(first => service.DomainPages(serverId, webAppId, plain ? SearchText(Name) : null, first), o => RunCloudDomain.FromJson(o, serverId, webAppId),
+                if (PagedListing.Write(this, connection, first => service.DomainPages(serverId, webAppId, plain ? NameMatcher.SearchText(Name) : null, first), o => RunCloudDomain.FromJson(o, serverId, webAppId),
                     filter, "Listing RunCloud domains") && patterns != null)
                 {
                     for (int i = 0; i < patterns.Count; i++)
                     {
                         string missing = Name![i];
                         if (matched[i] || WildcardPattern.ContainsWildcardCharacters(missing)) continue;
-                        WriteNotFound(ErrorIds.DomainNotFound, $"{missing} is not a domain of web app {webAppId} (server {serverId}). Get-RunCloudDomain lists the app's domains; a wildcard (e.g. -Name '*{missing}') returns nothing instead of an error.", missing);
+                        WriteError(ErrorRecords.NotFound(ErrorIds.DomainNotFound, $"{missing} is not a domain of web app {webAppId} (server {serverId}). Get-RunCloudDomain lists the app's domains; a wildcard (e.g. -Name '*{missing}') returns nothing instead of an error.", missing));
                     }
                 }
             }
             catch (RunCloudApiException ex)
             {
-                WriteApiError(ex, ParameterSetName == IdSet ? (object)Id : webAppId);
+                WriteError(ErrorRecords.FromApi(ex, ParameterSetName == IdSet ? (object)Id : webAppId));
             }
         }
     }

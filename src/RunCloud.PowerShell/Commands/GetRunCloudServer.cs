@@ -37,19 +37,19 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 var byName = new NameMatcher(Name);
-                if (WritePaged(first => service.ServerPages(SearchText(Name), first), RunCloudServer.FromJson,
+                if (PagedListing.Write(this, connection, first => service.ServerPages(NameMatcher.SearchText(Name), first), RunCloudServer.FromJson,
                     byName.For<RunCloudServer>(s => s.Name), "Listing RunCloud servers"))
                 {
                     foreach (string missing in byName.Missing)
                     {
-                        WriteNotFound(ErrorIds.ServerNotFound, $"No server named {missing} in this RunCloud account. Get-RunCloudServer lists them all; a wildcard (e.g. -Name '{missing}*') returns nothing instead of an error.", missing);
+                        WriteError(ErrorRecords.NotFound(ErrorIds.ServerNotFound, $"No server named {missing} in this RunCloud account. Get-RunCloudServer lists them all; a wildcard (e.g. -Name '{missing}*') returns nothing instead of an error.", missing));
                     }
                 }
             }
             catch (RunCloudApiException ex)
             {
                 // Not found is an answer about this item, not a bad invocation: -ErrorAction decides what happens.
-                WriteApiError(ex, ParameterSetName == IdSet ? (object)Id : Name);
+                WriteError(ErrorRecords.FromApi(ex, ParameterSetName == IdSet ? (object)Id : Name));
             }
         }
     }

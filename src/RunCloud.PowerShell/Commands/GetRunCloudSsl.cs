@@ -64,7 +64,7 @@ namespace RunCloud.PowerShell.Commands
                     return;
                 }
 
-                var byName = NameFilter(Name);
+                var byName = NameMatcher.Filter(Name);
                 List<RunCloudDomain> domains = Run(ct => service.ListDomainsAsync(serverId, webAppId, ct));
                 foreach (RunCloudDomain domain in domains)
                 {
@@ -76,7 +76,7 @@ namespace RunCloud.PowerShell.Commands
             }
             catch (RunCloudApiException ex)
             {
-                WriteApiError(ex, webAppId);
+                WriteError(ErrorRecords.FromApi(ex, webAppId));
             }
         }
 

@@ -50,18 +50,18 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 var byName = new NameMatcher(Name);
-                if (WritePaged(first => service.WebAppPages(serverId, SearchText(Name), first), o => Stamp(RunCloudWebApp.FromJson(o, serverId)),
+                if (PagedListing.Write(this, connection, first => service.WebAppPages(serverId, NameMatcher.SearchText(Name), first), o => Stamp(RunCloudWebApp.FromJson(o, serverId)),
                     byName.For<RunCloudWebApp>(a => a.Name), "Listing RunCloud web apps"))
                 {
                     foreach (string missing in byName.Missing)
                     {
-                        WriteNotFound(ErrorIds.WebAppNotFound, $"No web app named {missing} on server {serverId}. Get-RunCloudWebApp -ServerId {serverId} lists them all; a wildcard returns nothing instead of an error.", missing);
+                        WriteError(ErrorRecords.NotFound(ErrorIds.WebAppNotFound, $"No web app named {missing} on server {serverId}. Get-RunCloudWebApp -ServerId {serverId} lists them all; a wildcard returns nothing instead of an error.", missing));
                     }
                 }
             }
             catch (RunCloudApiException ex)
             {
-                WriteApiError(ex, serverId);
+                WriteError(ErrorRecords.FromApi(ex, serverId));
             }
         }
 

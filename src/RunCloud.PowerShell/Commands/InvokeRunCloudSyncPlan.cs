@@ -6,13 +6,16 @@ using System.Management.Automation;
 using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>
-    /// Applies exactly a reviewed plan (a file from New-RunCloudSyncPlan -OutFile, or plan objects from the pipeline).
-    /// Each target's live list is read again first; a target whose list no longer matches the plan's fingerprint is
-    /// refused with what changed, and the others proceed. Up to -ThrottleLimit targets run at once.
+    /// Applies exactly a reviewed plan (a file from New-RunCloudSyncPlan -OutFile, or plan objects from the pipeline),
+    /// through the apply engine. Each target's live list is read again first, under the app's lock; a target whose list
+    /// no longer matches the plan's fingerprint, whose removals are not rows of the plan's own live list, or whose
+    /// changes the plan's own desired list and rules no longer allow, is refused with why, and the others proceed.
+    /// Up to -ThrottleLimit targets run at once.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "RunCloudSyncPlan", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Invoke-RunCloudSyncPlan.md")]
     [OutputType(typeof(RunCloudFleetResult), typeof(RunCloudFleetSummary))]
@@ -62,7 +65,7 @@ namespace RunCloud.PowerShell.Commands
                 }
                 catch (PlanFileException ex)
                 {
-                    ThrowTerminatingError(new ErrorRecord(new InvalidDataException(ex.Message + " Nothing was changed.", ex), ErrorIds.InvalidPlan, ErrorCategory.InvalidData, Path));
+                    ThrowTerminatingError(ErrorRecords.Wrap(new InvalidDataException(ex.Message + " Nothing was changed.", ex), ErrorIds.InvalidPlan, ErrorCategory.InvalidData, Path));
                 }
             }
 
@@ -72,13 +75,73 @@ namespace RunCloud.PowerShell.Commands
                 for (int i = 0; i < _plans.Count; i++) _plans[i].Index = i + 1; // plans piped from several New-RunCloudSyncPlan runs
             }
 
-            var duplicate = _plans.GroupBy(p => (p.Connection?.ToLowerInvariant(), p.ServerId, p.WebAppId)).FirstOrDefault(g => g.Count() > 1);
+            // One plan per web app (API host + server + web app), whatever its connection is called.
+            var duplicate = _plans.GroupBy(p => AppTarget.IdentityOf(p.BaseUri, p.ServerId, p.WebAppId)).FirstOrDefault(g => g.Count() > 1);
             if (duplicate != null)
             {
-                ThrowTerminatingError(Invalid(ErrorIds.InvalidPlan, $"The plan holds {duplicate.First().Target} more than once (targets {string.Join(", ", duplicate.Select(p => p.Index))}). Apply one plan per web app. Nothing was changed.", duplicate.First()));
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidPlan,
+                    $"The plan holds {duplicate.Key} more than once (targets {string.Join(", ", duplicate.Select(p => $"{p.Index} on {(p.Connection != null ? "connection " + p.Connection : "the default connection")}"))}). Apply one plan per web app. Nothing was changed.",
+                    duplicate.First()));
             }
 
-            ApplyAll(_plans, verify: true, ThrottleLimit, MaxCalls, Force, callsAlreadySpent: 0);
+            // The cap before any request: a reviewed plan knows its cost.
+            RefuseOverCap(_plans.Where(p => !p.IsBlocked && p.HasWork).Sum(p => p.PlannedCalls), 0, MaxCalls);
+
+            bool whatIf = IsWhatIf();
+            var items = new List<FleetItem>();
+            foreach (RunCloudSyncPlan plan in _plans)
+            {
+                var item = new FleetItem(plan);
+                items.Add(item);
+                RunCloudConnection? connection = ConnectionFor(plan.Connection, out string? problem);
+                if (connection == null)
+                {
+                    item.Refusal = $"Target {plan.Index} {problem}";
+                    continue;
+                }
+
+                if (!string.Equals(connection.BaseUri.AbsoluteUri, plan.BaseUri, StringComparison.OrdinalIgnoreCase))
+                {
+                    item.Refusal = $"The plan for {plan.Target} was made against {plan.BaseUri}, but that connection now points at {connection.BaseUri}. Nothing was changed on it; make a new plan.";
+                    continue;
+                }
+
+                if (plan.KeyId != null && !string.Equals(connection.KeyId, plan.KeyId, StringComparison.Ordinal))
+                {
+                    item.Refusal = $"The plan for {plan.Target} was made with the credentials {plan.KeyId}, but that connection now uses {connection.KeyId} (another account?). Nothing was changed on it; make a new plan.";
+                    continue;
+                }
+
+                if (plan.IsBlocked || !plan.HasWork) continue;
+                var options = new AppRunOptions
+                {
+                    Command = MyInvocation.MyCommand.Name,
+                    Www = plan.Www,
+                    Redirection = plan.Redirection,
+                    NoSslReset = plan.NoSslReset,
+                    WhatIf = whatIf,
+                    LockTimeout = TimeSpan.Zero,
+                };
+                SyncOptions guards;
+                try
+                {
+                    guards = TargetPlanner.Guards(plan);
+                }
+                catch (ArgumentException ex)
+                {
+                    item.Refusal = $"The plan for {plan.Target} has an invalid rule: {ex.Message} Nothing was changed on it; make a new plan.";
+                    continue;
+                }
+
+                item.App = new AppTarget(ServiceFor(connection), StateKeys.For(connection, plan.ServerId, plan.WebAppId), connection.BaseUri.AbsoluteUri, plan.ServerId, plan.WebAppId, plan.Connection);
+                item.Request = AppRequest.ForSavedPlan(plan, guards, options);
+                item.Host = HostFor(plan.Index, plan.Target);
+            }
+
+            // Each target re-reads its live list (and SSL state) under its lock: drift, an edited removal or a change the
+            // plan's own rules no longer allow refuses that target; the others go on.
+            PrepareAll(items, ThrottleLimit);
+            ApplyAll(items, verify: true, ThrottleLimit, MaxCalls, Force, callsAlreadySpent: 0);
         }
     }
 }

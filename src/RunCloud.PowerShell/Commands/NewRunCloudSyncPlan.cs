@@ -14,8 +14,10 @@ namespace RunCloud.PowerShell.Commands
 {
     /// <summary>
     /// Plans a sync without changing anything: for one web app (Sync-RunCloudDomain's parameters) or every target of a
-    /// manifest, reads the live domains and writes what applying would do, with guard verdicts, the exact API calls and
-    /// a fingerprint of the live list. -OutFile writes the reviewable plan document that Invoke-RunCloudSyncPlan applies.
+    /// manifest, the apply engine prepares exactly as a real run would (owed work from the journal, the live domains,
+    /// the guards, the SSL strategy's read-only checks) and the plan says what applying would do, with the verdicts
+    /// ("would be refused at SSL: ..."), the exact API calls and a fingerprint of the live list. -OutFile writes the
+    /// reviewable plan document that Invoke-RunCloudSyncPlan applies.
     /// </summary>
     [Cmdlet(VerbsCommon.New, "RunCloudSyncPlan", DefaultParameterSetName = WebAppSet, HelpUri = HelpUris.Base + "New-RunCloudSyncPlan.md")]
     [OutputType(typeof(RunCloudSyncPlan))]
@@ -101,7 +103,20 @@ namespace RunCloud.PowerShell.Commands
             }
 
             string? outPath = OutFile == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile);
-            RunCloudSyncPlan[] plans = PlanAll(inputs, ThrottleLimit);
+
+            // Planning is the real run's preparing without the change: the same guards and the same read-only SSL checks.
+            List<FleetItem> items = ManifestItems(inputs, planOnly: true);
+            try
+            {
+                PrepareAll(items, ThrottleLimit);
+                PlansFromPrepared(items);
+            }
+            finally
+            {
+                foreach (FleetItem item in items) item.Prepared?.Dispose();
+            }
+
+            RunCloudSyncPlan[] plans = items.Select(i => i.Plan).ToArray();
             foreach (RunCloudSyncPlan plan in plans)
             {
                 foreach (RunCloudSyncGuard g in plan.Guards.Where(g => g.Verdict == "Block" || g.Verdict == "Warn"))
@@ -110,6 +125,12 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 WriteObject(plan);
+            }
+
+            foreach (FleetItem item in items)
+            {
+                foreach (AppFailure problem in item.Prepared?.Problems ?? new List<AppFailure>()) WriteError(ErrorRecords.FromFailure(problem));
+                if (item.Refusal != null) WriteError(ErrorRecords.Failed(ErrorIds.FleetTargetRefused, $"Target {item.Plan.Index}: {item.Refusal}", ErrorCategory.InvalidOperation, item.Plan));
             }
 
             if (outPath != null)
@@ -121,10 +142,7 @@ namespace RunCloud.PowerShell.Commands
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidInput, ErrorCategory.WriteError, outPath)
-                    {
-                        ErrorDetails = new ErrorDetails($"Cannot write the plan to {outPath}: {ex.Message}"),
-                    });
+                    ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.InvalidInput, ErrorCategory.WriteError, outPath, $"Cannot write the plan to {outPath}: {ex.Message}"));
                 }
             }
         }
@@ -132,12 +150,13 @@ namespace RunCloud.PowerShell.Commands
         private TargetInput SingleTarget()
         {
             var connection = ResolveConnection();
+            long serverId = ResolveServerId(connection, ServerId);
             var target = new FleetTarget
             {
                 Index = 1,
                 Connection = connection.Name,
-                ServerId = ResolveServerId(connection, ServerId),
-                WebAppId = ResolveWebAppId(connection, WebAppId),
+                ServerId = serverId,
+                WebAppId = ResolveWebAppId(connection, WebAppId, serverId),
                 Prune = Prune,
                 Exclude = Exclude,
                 ProtectedName = ProtectedName,
@@ -158,13 +177,14 @@ namespace RunCloud.PowerShell.Commands
                 }
                 catch (InvalidDataException ex)
                 {
-                    ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidInput, ErrorCategory.InvalidData, Path) { ErrorDetails = new ErrorDetails(ex.Message + " Nothing was planned.") });
+                    ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.InvalidInput, ErrorCategory.InvalidData, Path, ex.Message + " Nothing was planned."));
                 }
 
                 problems.AddRange(raw.Select(r => new RunCloudSyncSkip(r.Entry, "Not a domain: " + r.Problem)));
             }
 
-            return new TargetInput(target, ServiceFor(connection), connection.BaseUri.AbsoluteUri, connection.KeyId, names, problems);
+            var app = new AppTarget(ServiceFor(connection), StateKeys.For(connection, target.ServerId, target.WebAppId), connection.BaseUri.AbsoluteUri, target.ServerId, target.WebAppId, connection.Name);
+            return new TargetInput(target, app, connection.KeyId, names, problems);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Management.Automation;
 using System.Threading;
 using RunCloud.PowerShell.Http;
 
@@ -28,6 +29,15 @@ namespace RunCloud.PowerShell.Commands
 
         public void Verbose(string text) { if (VerboseEnabled) Add(PipelineMessageKind.Verbose, text); }
         public void Debug(string text) { if (DebugEnabled) Add(PipelineMessageKind.Debug, text); }
+
+        /// <summary>A warning from the apply engine (its host); the pipeline thread's preference decides whether it shows.</summary>
+        public void Warning(string text) => Add(PipelineMessageKind.Warning, text);
+
+        public void Progress(ProgressRecord record)
+        {
+            _messages.Enqueue(new PipelineMessage(PipelineMessageKind.Progress, record.StatusDescription, record));
+            _signal.Set();
+        }
 
         /// <summary>Wakes the pipeline thread (the work has ended).</summary>
         public void Signal() => _signal.Set();

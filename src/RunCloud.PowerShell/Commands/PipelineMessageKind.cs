@@ -1,8 +1,5 @@
-using System;
-using System.Collections.Concurrent;
-using System.Threading;
-
 namespace RunCloud.PowerShell.Commands
 {
-    internal enum PipelineMessageKind { Verbose, Debug }
+    /// <summary>What a message queued for the pipeline thread becomes there.</summary>
+    internal enum PipelineMessageKind { Verbose, Debug, Warning, Progress }
 }

@@ -10,6 +10,7 @@ using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.State;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -17,7 +18,9 @@ namespace RunCloud.PowerShell.Commands
     /// Removes domain names from a web application, by name (found across every page of the app's domains), by id,
     /// or from domain objects piped from Get-RunCloudDomain. A name that is not there is an error and sends no DELETE.
     /// A piped domain object binds as an object: removed by its id through its own connection, with no re-listing.
-    /// The app's primary domain is refused unless -IncludePrimary; -Force only skips the confirmation.
+    /// The app's primary domain is refused unless -IncludePrimary; -Force only skips the confirmation. With -ResetSsl
+    /// the removals of each app go through the apply engine after the whole pipeline: resolved against the live list
+    /// under the app's lock, journalled first, checked against the SSL strategy, removed, and the certificate follows once.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "RunCloudDomain", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpUris.Base + "Remove-RunCloudDomain.md")]
     [OutputType(typeof(void))]
@@ -84,8 +87,11 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter AllowDuplicateCertificate { get; set; }
 
-        private readonly ChangedApps _changed = new ChangedApps();
-        private readonly Dictionary<(long, long), bool> _sslModes = new Dictionary<(long, long), bool>();
+        /// <summary>-ResetSsl: each web app's removals, gathered over the whole pipeline; one apply per app at the end.</summary>
+        private readonly AppBatch<DomainSelector> _batch = new AppBatch<DomainSelector>();
+
+        /// <summary>Without -ResetSsl: each app's SSL mode (advanced mode releases a removed domain's own certificate), read once.</summary>
+        private readonly Dictionary<(long, long), bool> _advanced = new Dictionary<(long, long), bool>();
 
         /// <summary>A piped domain object is removed through its own connection (the default one is not needed, nor consulted).</summary>
         protected override void ProcessRecord()
@@ -98,11 +104,12 @@ namespace RunCloud.PowerShell.Commands
                 {
                     if (domain.Id <= 0 || domain.ServerId <= 0 || domain.WebAppId <= 0)
                     {
-                        WriteError(Invalid(ErrorIds.InvalidInput, $"The domain object '{domain.Name}' has no id, server id or web app id; nothing was removed. Pipe objects from Get-RunCloudDomain, or pass -Name.", domain));
+                        WriteError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"The domain object '{domain.Name}' has no id, server id or web app id; nothing was removed. Pipe objects from Get-RunCloudDomain, or pass -Name.", domain));
                         continue;
                     }
 
-                    Remove(own, ServiceFor(own), domain);
+                    if (ResetSsl) _batch.For(own, domain.ServerId, domain.WebAppId).Add(DomainSelector.ByObject(domain));
+                    else Remove(ServiceFor(own), domain);
                 }
 
                 return;
@@ -113,70 +120,73 @@ namespace RunCloud.PowerShell.Commands
 
         private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
-            switch (ParameterSetName)
+            long serverId = ResolveServerId(connection, ServerId);
+            long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
+            if (ParameterSetName == IdSet)
             {
-                case IdSet:
+                foreach (long id in Id)
                 {
-                    long serverId = ResolveServerId(connection, ServerId);
-                    long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
-                    foreach (long id in Id)
+                    if (ResetSsl)
                     {
-                        RunCloudDomain domain;
-                        try
-                        {
-                            domain = Run(ct => service.GetDomainAsync(serverId, webAppId, id, ct));
-                        }
-                        catch (RunCloudApiException ex) when (ex.StatusCode == 404)
-                        {
-                            WriteError(NotFound($"No domain with id {id} on web app {webAppId} (server {serverId}); nothing was removed.", id));
-                            continue;
-                        }
-                        catch (RunCloudApiException ex)
-                        {
-                            WriteApiError(ex, id);
-                            continue;
-                        }
-
-                        Remove(connection, service, domain);
+                        _batch.For(connection, serverId, webAppId).Add(DomainSelector.ById(id));
+                        continue;
                     }
 
-                    break;
-                }
-
-                default:
-                {
-                    long serverId = ResolveServerId(connection, ServerId);
-                    long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
-                    foreach (string raw in Name)
+                    RunCloudDomain domain;
+                    try
                     {
-                        if (raw != null && WildcardPattern.ContainsWildcardCharacters(raw))
-                        {
-                            List<RunCloudDomain>? all = Listing(service, serverId, webAppId);
-                            if (all == null) return;
-                            foreach (RunCloudDomain match in Matching(all, raw)) Remove(connection, service, match);
-                            continue;
-                        }
-
-                        if (!DomainName.TryNormalize(raw, out string name, out string problem))
-                        {
-                            WriteError(Invalid(ErrorIds.InvalidDomainName, problem, raw));
-                            continue;
-                        }
-
-                        List<RunCloudDomain>? listing = Listing(service, serverId, webAppId);
-                        if (listing == null) return;
-                        RunCloudDomain? domain = listing.FirstOrDefault(d => d.Problem == null && string.Equals(RunCloud.PowerShell.Sync.SyncPlanner.Normalized(d), name, StringComparison.Ordinal));
-                        if (domain == null)
-                        {
-                            WriteError(NotFound($"{name} is not a domain of web app {webAppId} (server {serverId}); nothing was removed. Get-RunCloudDomain lists the app's domains.", name));
-                            continue;
-                        }
-
-                        Remove(connection, service, domain);
+                        domain = Run(ct => service.GetDomainAsync(serverId, webAppId, id, ct));
+                    }
+                    catch (RunCloudApiException ex) when (ex.StatusCode == 404)
+                    {
+                        WriteError(ErrorRecords.NotFound(ErrorIds.DomainNotFound, $"No domain with id {id} on web app {webAppId} (server {serverId}); nothing was removed.", id));
+                        continue;
+                    }
+                    catch (RunCloudApiException ex)
+                    {
+                        WriteError(ErrorRecords.FromApi(ex, id));
+                        continue;
                     }
 
-                    break;
+                    Remove(service, domain);
                 }
+
+                return;
+            }
+
+            foreach (string raw in Name)
+            {
+                bool wildcard = raw != null && WildcardPattern.ContainsWildcardCharacters(raw);
+                string name = raw ?? string.Empty;
+                if (!wildcard && !DomainName.TryNormalize(raw, out name, out string problem))
+                {
+                    WriteError(ErrorRecords.Invalid(ErrorIds.InvalidDomainName, problem, raw));
+                    continue;
+                }
+
+                if (ResetSsl)
+                {
+                    // Resolved against the app's live list under its lock, by the apply engine.
+                    _batch.For(connection, serverId, webAppId).Add(wildcard ? DomainSelector.ByPattern(raw!) : DomainSelector.ByName(name));
+                    continue;
+                }
+
+                List<RunCloudDomain>? all = Listing(service, serverId, webAppId);
+                if (all == null) return;
+                if (wildcard)
+                {
+                    foreach (RunCloudDomain match in Matching(all, raw!)) Remove(service, match);
+                    continue;
+                }
+
+                RunCloudDomain? domain = all.FirstOrDefault(d => d.Problem == null && string.Equals(SyncPlanner.Normalized(d), name, StringComparison.Ordinal));
+                if (domain == null)
+                {
+                    WriteError(ErrorRecords.NotFound(ErrorIds.DomainNotFound, $"{name} is not a domain of web app {webAppId} (server {serverId}); nothing was removed. Get-RunCloudDomain lists the app's domains.", name));
+                    continue;
+                }
+
+                Remove(service, domain);
             }
         }
 
@@ -210,50 +220,37 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        private void Remove(RunCloudConnection connection, RunCloudService service, RunCloudDomain domain)
+        /// <summary>Without -ResetSsl: one removal now, as RunCloud answers it (gone already is a warning, not a removal).</summary>
+        private void Remove(RunCloudService service, RunCloudDomain domain)
         {
+            string app = $"web app {domain.WebAppId} (server {domain.ServerId})";
             if (domain.IsPrimary && !IncludePrimary)
             {
                 if (IsWhatIf())
                 {
                     // A plan, not a failure: -WhatIf shows the refusal as one of its lines.
-                    string line = $"Not removing {domain.Name} (id {domain.Id}) from web app {domain.WebAppId} (server {domain.ServerId}): it is the primary domain. Make another domain primary first, or pass -IncludePrimary.";
+                    string line = $"Not removing {domain.Name} (id {domain.Id}) from {app}: it is the primary domain. Make another domain primary first, or pass -IncludePrimary.";
                     ShouldProcess(line, line, "Remove domain");
                     return;
                 }
 
-                WriteError(new ErrorRecord(
-                    new InvalidOperationException($"{domain.Name} is the primary domain of web app {domain.WebAppId}; it was not removed. Make another domain primary first, or pass -IncludePrimary (-Force only skips the prompt)."),
-                    ErrorIds.PrimaryDomainProtected, ErrorCategory.PermissionDenied, domain));
+                WriteError(ErrorRecords.Failed(ErrorIds.PrimaryDomainProtected,
+                    $"{domain.Name} is the primary domain of web app {domain.WebAppId}; it was not removed. Make another domain primary first, or pass -IncludePrimary (-Force only skips the prompt).",
+                    ErrorCategory.PermissionDenied, domain));
                 return;
             }
 
-            if (!ShouldProcessOrForce(Force, $"{domain.Name} (id {domain.Id}) on web app {domain.WebAppId} (server {domain.ServerId})", "Remove domain"))
-            {
-                // Under -WhatIf the plan goes on as if confirmed, so -ResetSsl shows its SSL step too.
-                if (IsWhatIf()) _changed.Record(connection, domain.ServerId, domain.WebAppId, null);
-                return;
-            }
-
-            if (ResetSsl)
-            {
-                _changed.Touch(connection, domain.ServerId, domain.WebAppId);
-                EnterApp(Command, connection, domain.ServerId, domain.WebAppId, _changed);
-                OweSsl(Command, connection, domain.ServerId, domain.WebAppId, $"{Command} removes {domain.Name}");
-            }
-
+            if (!ShouldProcessOrForce(Force, $"{domain.Name} (id {domain.Id}) on {app}", "Remove domain")) return;
             try
             {
-                // Advanced SSL: the domain's own certificate goes first (DELETE .../domains/{d}/ssl/{ssl}), so none is orphaned.
-                if (Run(ct => SslStrategy.ReleaseDomainCertificateAsync(service, domain, _sslModes, ct)))
+                if (!_advanced.TryGetValue((domain.ServerId, domain.WebAppId), out bool advanced))
                 {
-                    WriteVerbose($"RunCloud: removed the certificate of {domain.Name} (advanced SSL).");
+                    advanced = Run(ct => DomainChanges.IsAdvancedAsync(service, domain.ServerId, domain.WebAppId, ct));
+                    _advanced[(domain.ServerId, domain.WebAppId)] = advanced;
                 }
 
-                bool removed = Run(ct => service.RemoveDomainAsync(domain.ServerId, domain.WebAppId, domain.Id, ct));
-                if (removed)
+                if (Run(ct => DomainChanges.RemoveAsync(service, domain, advanced, null, service.Log, ct)))
                 {
-                    _changed.Record(connection, domain.ServerId, domain.WebAppId, null);
                     WriteVerbose($"RunCloud: removed {domain.Name} from web app {domain.WebAppId}.");
                 }
                 else
@@ -268,16 +265,54 @@ namespace RunCloud.PowerShell.Commands
             }
             catch (RunCloudApiException ex)
             {
-                WriteApiError(ex, domain);
+                WriteError(ErrorRecords.FromApi(ex, domain));
             }
         }
 
+        /// <summary>-ResetSsl: per web app, the removals through the apply engine (journal first, removals, then the SSL strategy with all its checks).</summary>
         protected override void EndProcessing()
         {
-            if (ResetSsl) RedeployChangedApps(Command, _changed, Force, BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate));
+            if (!ResetSsl) return;
+            SslOptions? ssl = SslParameters.TryBuild(SkipDnsCheck, DnsServer, AllowDuplicateCertificate, out string? dnsProblem, out string? badServer);
+            if (ssl == null)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, dnsProblem!, badServer));
+                return;
+            }
+
+            bool whatIf = IsWhatIf();
+            foreach (AppBatch<DomainSelector>.Entry app in _batch.Apps)
+            {
+                var options = new AppRunOptions { Command = Command, Ssl = ssl, WhatIf = whatIf, IncludePrimary = IncludePrimary };
+                AppTarget target = app.Target(ServiceFor(app.Connection));
+                var host = new CmdletApplyHost(this, Confirm);
+                try
+                {
+                    AppApply.Run(this, target, AppRequest.ForRemoval(app.Items, options), host,
+                        p => ChangeReport.Review(this, p, whatIf),
+                        (p, outcome) => ChangeReport.Outcome(this, p, outcome));
+                }
+                catch (RunCloudApiException ex)
+                {
+                    WriteError(ErrorRecords.FromApi(ex, target.Label));
+                }
+                catch (StateException ex)
+                {
+                    WriteError(ErrorRecords.FromState(ex, target.Label));
+                }
+            }
         }
 
-        private static ErrorRecord NotFound(string message, object target) =>
-            new ErrorRecord(new ItemNotFoundException(message), ErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, target);
+        /// <summary>ShouldProcess for one step; the primary domain under -WhatIf is a what-if line saying why it is kept.</summary>
+        private bool Confirm(ApplyStep step)
+        {
+            if (step.RefusedBecause != null)
+            {
+                if (IsWhatIf()) ShouldProcess(step.RefusedBecause, step.RefusedBecause, step.Action);
+                return false;
+            }
+
+            return ShouldProcessOrForce(Force, step.Target, step.Action) || IsWhatIf();
+        }
     }
 }

@@ -86,7 +86,7 @@ namespace RunCloud.PowerShell.Commands
         public SwitchParameter AllowDuplicateCertificate { get; set; }
 
         /// <summary>Error id: a reinstall uninstalled the certificate and could not install a new one; the app has none now.</summary>
-        public const string ReinstallFailedErrorId = "RunCloudSslReinstallFailed";
+        public const string ReinstallFailedErrorId = SslResetRunner.ReinstallFailedErrorId;
 
         private const string Command = "Reset-RunCloudSsl";
 
@@ -97,12 +97,12 @@ namespace RunCloud.PowerShell.Commands
             {
                 if (Certificate == null || PrivateKey == null)
                 {
-                    ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-Provider custom needs -Certificate (PEM text) and -PrivateKey (a SecureString of the PEM key). Nothing was changed.", Provider));
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-Provider custom needs -Certificate (PEM text) and -PrivateKey (a SecureString of the PEM key). Nothing was changed.", Provider));
                 }
 
                 if (Certificate!.IndexOf("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) < 0 || Certificate.IndexOf("-----END CERTIFICATE-----", StringComparison.Ordinal) < 0)
                 {
-                    ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-Certificate is not PEM text: it needs a -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- block (Get-Content -Raw the .crt/.pem file). Nothing was changed.", "Certificate"));
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-Certificate is not PEM text: it needs a -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- block (Get-Content -Raw the .crt/.pem file). Nothing was changed.", "Certificate"));
                 }
 
                 string? key = SecureText.ToPlain(PrivateKey!);
@@ -110,12 +110,12 @@ namespace RunCloud.PowerShell.Commands
                 key = null;
                 if (!keyOk)
                 {
-                    ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-PrivateKey is not a PEM private key (-----BEGIN ... PRIVATE KEY-----). Nothing was changed.", "PrivateKey"));
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-PrivateKey is not a PEM private key (-----BEGIN ... PRIVATE KEY-----). Nothing was changed.", "PrivateKey"));
                 }
             }
             else if (Certificate != null || PrivateKey != null)
             {
-                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-Certificate and -PrivateKey are only for -Provider custom. Nothing was changed.", Provider));
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-Certificate and -PrivateKey are only for -Provider custom. Nothing was changed.", Provider));
             }
 
             if (string.Equals(AuthorizationMethod, "dns-01", StringComparison.OrdinalIgnoreCase) && ExternalApi == null)
@@ -123,7 +123,7 @@ namespace RunCloud.PowerShell.Commands
                 if (Reinstall)
                 {
                     // RunCloud refuses such an install (422 on externalApi) AFTER the uninstall: refuse it before.
-                    ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-AuthorizationMethod dns-01 needs -ExternalApi (the id of the DNS integration RunCloud uses to create the TXT records); with -Reinstall the old certificate would be gone before RunCloud refused the new one. Nothing was changed.", ExternalApi));
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-AuthorizationMethod dns-01 needs -ExternalApi (the id of the DNS integration RunCloud uses to create the TXT records); with -Reinstall the old certificate would be gone before RunCloud refused the new one. Nothing was changed.", ExternalApi));
                 }
 
                 WriteWarning("dns-01 validation usually needs -ExternalApi (the id of the DNS integration RunCloud uses to create the TXT records).");
@@ -132,263 +132,64 @@ namespace RunCloud.PowerShell.Commands
 
         private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
         {
-            string target = $"web app {webAppId} on server {serverId}";
+            string label = $"web app {webAppId} on server {serverId}";
+            SslOptions? ssl = SslParameters.TryBuild(SkipDnsCheck, DnsServer, AllowDuplicateCertificate, out string? dnsProblem, out string? badServer);
+            if (ssl == null)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, dnsProblem!, badServer));
+                return;
+            }
+
             bool whatIf = IsWhatIf();
-            AppJournal? pending = whatIf ? null : EnterApp(Command, connection, serverId, webAppId);
-            AppStateKey key = StateKeys.For(connection, serverId, webAppId);
+            var options = new AppRunOptions { Command = Command, Ssl = ssl, WhatIf = whatIf };
+            var reset = new SslResetRequest(BuildRequest(), Reinstall, Name) { RetryPolicy = connection.RetryPolicy };
+            var target = new AppTarget(service, StateKeys.For(connection, serverId, webAppId), connection.BaseUri.AbsoluteUri, serverId, webAppId, connection.Name);
+            var host = new CmdletApplyHost(this, step => Ask(step.Target, step.Action));
             try
             {
-                RunCloudSsl ssl = Run(ct => service.GetSslAsync(serverId, webAppId, ct));
-                bool custom = string.Equals(Provider, "custom", StringComparison.OrdinalIgnoreCase);
-                bool advanced = !ssl.Installed && (Reinstall || custom) && Run(ct => service.GetSslModeAsync(serverId, webAppId, ct)).Advanced;
-                bool done;
-                bool passThruDone = false;
-                if (ssl.Installed && ssl.Id.HasValue && Reinstall)
-                {
-                    if (OnlySettingsDiffer(ssl))
+                AppApply.Run(this, target, AppRequest.ForSslOnly(reset, options), host,
+                    p => Review(p, label),
+                    (p, outcome) =>
                     {
-                        // Same provider and validation: change the settings in place, then re-issue; never uninstall.
-                        if (!Ask(target, $"Change the settings of SSL certificate {ssl.Id} in place (PATCH) and redeploy it")) return;
-                        AppRuns(Command).OweSsl(key, $"{Command} -Reinstall (settings changed in place)");
-                        Run(ct => service.UpdateSslSettingsAsync(serverId, webAppId, ssl.Id.Value, EnableHttp, EnableHsts, ct));
-                        Run(ct => service.RedeploySslAsync(serverId, webAppId, ssl.Id.Value, ct));
-                        done = true;
-                    }
-                    else
-                    {
-                        if (!Ask(target, $"Uninstall SSL certificate {ssl.Id} and install a new {Provider} certificate")) return;
-                        SslInstallRequest request = BuildRequest();
-                        AppRuns(Command).OweReinstall(key, request.ToSettings()); // before the uninstall: a crash cannot leave the app silently without one
-                        Run(ct => service.UninstallSslAsync(serverId, webAppId, ssl.Id.Value, ct));
-                        done = InstallAfterUninstall(connection, service, serverId, webAppId, request, target);
-                    }
-                }
-                else if (!ssl.Installed && (Reinstall || custom) && !advanced)
-                {
-                    // Basic mode without a certificate, an explicit provider choice: install it directly.
-                    if (!Ask(target, $"Install a {Provider} SSL certificate ({Environment})")) return;
-                    done = InstallAfterUninstall(connection, service, serverId, webAppId, BuildRequest(), target, uninstalled: false);
-                }
-                else if (advanced && Reinstall)
-                {
-                    // Advanced mode -Reinstall: each chosen domain's certificate is replaced (uninstalled first, 422 otherwise).
-                    done = ResetPerDomain(service, serverId, webAppId);
-                    passThruDone = true;
-                }
-                else
-                {
-                    // The SSL strategy (issue 14): name count, DNS readiness, Let's Encrypt budget; per domain in advanced mode.
-                    done = ResetWithStrategy(connection, service, serverId, webAppId, target, key, ssl, whatIf);
-                    passThruDone = true;
-                }
-
-                if (done && !whatIf)
-                {
-                    AppRuns(Command).SslDone(key);
-                    if (pending != null) WriteWarning($"RunCloud: {target}: finished what a previous run left owed ({SyncExecutor.Describe(pending)}).");
-                }
-
-                if (PassThru && done && !passThruDone) WriteObject(Run(ct => service.GetSslAsync(serverId, webAppId, ct)));
+                        ChangeReport.Outcome(this, p, outcome);
+                        if (PassThru && !whatIf) WritePassThru(service, p, outcome, serverId, webAppId);
+                    });
             }
             catch (RunCloudApiException ex)
             {
-                ErrorRecord record = ErrorRecords.FromApi(ex, target);
-                if (!whatIf && AppRuns(Command).Journal(key) != null)
-                {
-                    record.ErrorDetails = new ErrorDetails(ex.Message + " The certificate may not cover the app's names; the journal keeps this owed, and the next "
-                        + "Reset-RunCloudSsl, Sync-RunCloudDomain or Add-/Remove-RunCloudDomain -ResetSsl on this app finishes it.") { RecommendedAction = ex.Hint };
-                }
-
-                WriteError(record);
+                WriteError(ErrorRecords.FromApi(ex, label));
             }
             catch (StateException ex)
             {
-                WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ResourceUnavailable, target) { ErrorDetails = new ErrorDetails(ex.Message) });
+                WriteError(ErrorRecords.FromState(ex, label));
             }
         }
 
-        /// <summary>
-        /// The SSL strategy decides: basic mode, one redeploy (or install) when the names fit in one certificate, are
-        /// DNS-ready and within Let's Encrypt's budget; advanced mode, one order per domain that needs one (the -Domain
-        /// names, else every domain without a certificate), never the whole app.
-        /// </summary>
-        /// <returns>True when every planned order was sent and succeeded (then nothing stays owed in the journal).</returns>
-        private bool ResetWithStrategy(RunCloud.PowerShell.Session.RunCloudConnection connection, RunCloudService service, long serverId, long webAppId, string target,
-            AppStateKey key, RunCloudSsl appSsl, bool whatIf)
+        /// <summary>Before any change: problems (no domain matches -Domain) and the SSL strategy's refusal are this app's errors.</summary>
+        private bool Review(PreparedApply p, string label)
         {
-            SslOptions options = BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
-            options.KnownAppSsl = appSsl;
-            // The strategy records its "ssl" extension into the journal this command holds (under the app's lock), saved below.
-            if (!whatIf) options.Journal = AppRuns(Command).OpenJournal(key);
-            try
-            {
-                return ResetWithStrategy(service, serverId, webAppId, target, key, options, connection);
-            }
-            finally
-            {
-                if (!whatIf) AppRuns(Command).Save(key);
-            }
-        }
-
-        private bool ResetWithStrategy(RunCloudService service, long serverId, long webAppId, string target, AppStateKey key, SslOptions options,
-            RunCloud.PowerShell.Session.RunCloudConnection connection)
-        {
-            var strategy = new SslStrategy(service, connection.StateKey(serverId, webAppId), connection.BaseUri.AbsoluteUri, serverId, webAppId, options);
-            List<RunCloudDomain>? all = null;
-            var chosen = new List<RunCloudDomain>();
-            if (Name != null)
-            {
-                Func<string, bool> byName = NameFilter(Name)!;
-                all = Run(ct => service.ListDomainsAsync(serverId, webAppId, ct));
-                chosen = all.Where(d => byName(d.Name)).ToList();
-                if (chosen.Count == 0)
-                {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"No domain of web app {webAppId} matches {string.Join(", ", Name)}."),
-                        ErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, Name));
-                    return false;
-                }
-            }
-
-            SslPlan plan = Run(ct => strategy.PlanAsync(chosen, all, installIfMissing: true, everyUncovered: Name == null, ct));
-            if (plan.Refused)
-            {
-                strategy.SaveJournal();
-                WriteApiError(SslStrategy.Refusal(plan), target);
-                return false;
-            }
-
-            if (Name != null && !plan.Advanced)
-            {
-                WriteVerbose("RunCloud: -Domain applies to advanced SSL mode only; the web app has one certificate for all its names.");
-            }
-
-            int declined = plan.Actions.RemoveAll(a => !Ask(a.Domain?.Name ?? target, a.ToString()));
-            if (IsWhatIf())
-            {
-                ReportSslRun(new SslRunResult(RedeployOutcome.NoSsl, plan, new List<(SslAction, RunCloudApiException)>()), target);
-                return false;
-            }
-
-            if (!plan.Advanced && plan.Actions.Count > 0) AppRuns(Command).OweSsl(key, $"{Command} redeploys"); // before the order: a crash cannot lose it
-
-            var failures = Run(ct => strategy.ExecuteAsync(plan, BuildRequest(), ct));
-            ReportSslRun(new SslRunResult(plan.Advanced ? RedeployOutcome.PerDomain : RedeployOutcome.Redeployed, plan, failures), target, owedInJournal: !plan.Advanced);
-            foreach (SslAction ok in plan.Actions.Where(a => !failures.Any(f => f.Action == a)))
-            {
-                WriteVerbose($"RunCloud: {ok} on the {target}: done.");
-            }
-
-            bool done = failures.Count == 0 && declined == 0;
-            if (!PassThru) return done;
-            if (!plan.Advanced)
-            {
-                WriteObject(Run(ct => service.GetSslAsync(serverId, webAppId, ct)));
-                return done;
-            }
-
-            foreach (SslAction ok in plan.Actions.Where(a => a.Domain != null && !failures.Any(f => f.Action == a)))
-            {
-                WriteObject(Run(ct => service.GetDomainSslAsync(ok.Domain!, ct)));
-            }
-
-            return done;
-        }
-
-        /// <summary>A reinstall with the same provider and validation only changes settings: PATCH them in place instead.</summary>
-        private bool OnlySettingsDiffer(RunCloudSsl current) =>
-            !string.Equals(Provider, "custom", StringComparison.OrdinalIgnoreCase)
-            && string.Equals(current.Method, Provider, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(current.AuthorizationMethod ?? "http-01", AuthorizationMethod, StringComparison.OrdinalIgnoreCase)
-            && current.Staging == string.Equals(Environment, "staging", StringComparison.OrdinalIgnoreCase)
-            && ExternalApi == null;
-
-        /// <summary>
-        /// POST .../ssl, retried per the connection's policy when RunCloud fails (never blindly after an ambiguous
-        /// failure: it looks first). When it cannot install after an uninstall, the journal keeps the reinstall owed and
-        /// the error says plainly that the app has no certificate now.
-        /// </summary>
-        private bool InstallAfterUninstall(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId, SslInstallRequest request,
-            string target, bool uninstalled = true)
-        {
-            int attempts = Math.Max(1, Math.Min(connection.RetryPolicy.MaxAttempts, 5));
-            RunCloudApiException? last = null;
-            for (int attempt = 1; attempt <= attempts; attempt++)
-            {
-                try
-                {
-                    Run(ct => service.InstallSslAsync(serverId, webAppId, request, ct));
-                    WriteVerbose($"RunCloud: {Provider} certificate installed on web app {webAppId}.");
-                    return true;
-                }
-                catch (RunCloudApiException ex)
-                {
-                    last = ex;
-                    if (ex.MayHaveBeenApplied)
-                    {
-                        RunCloudSsl now = Run(ct => service.GetSslAsync(serverId, webAppId, ct));
-                        if (now.Installed) return true;
-                    }
-
-                    bool retriable = ex.MayHaveBeenApplied || ex.StatusCode == 0 || ex.StatusCode == 429 || ex.StatusCode >= 500;
-                    if (!retriable || attempt == attempts) break;
-                    TimeSpan wait = connection.RetryPolicy.BackOff(attempt);
-                    WriteVerbose($"RunCloud: installing the certificate on {target} failed ({ex.Message}); trying again in {wait.TotalSeconds:0.#} s (attempt {attempt + 1} of {attempts}).");
-                    Run(ct => System.Threading.Tasks.Task.Delay(wait, ct));
-                }
-            }
-
-            if (!uninstalled) throw last!;
-            string message = $"The {target} has NO SSL certificate now: the old one was uninstalled, and installing the new {Provider} certificate failed ({last!.Message}). "
-                + "The journal keeps the reinstall owed: the next Reset-RunCloudSsl (or Sync-RunCloudDomain) on this app installs one. Fix the cause first if RunCloud refused the settings.";
-            WriteError(new ErrorRecord(last, ReinstallFailedErrorId, ErrorCategory.ResourceUnavailable, target)
-            {
-                ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"Reset-RunCloudSsl -ServerId {serverId} -WebAppId {webAppId}" },
-            });
+            foreach (AppFailure problem in p.Problems) WriteError(ErrorRecords.FromFailure(problem));
+            if (p.Problems.Count > 0 && p.Steps.Count == 0) return false;
+            if (p.Refusal == null) return true;
+            WriteError(p.RefusalException is RunCloudApiException refused ? ErrorRecords.FromApi(refused, label) : ErrorRecords.FromRefusal(p.Refusal, label));
             return false;
         }
 
-        private bool ResetPerDomain(RunCloudService service, long serverId, long webAppId)
+        /// <summary>-PassThru: the certificates this run installed or redeployed, read back.</summary>
+        private void WritePassThru(RunCloudService service, PreparedApply p, AppOutcome outcome, long serverId, long webAppId)
         {
-            bool allDone = true;
-            Func<string, bool>? byName = NameFilter(Name);
-            List<RunCloudDomain> domains = Run(ct => service.ListDomainsAsync(serverId, webAppId, ct));
-            List<RunCloudDomain> chosen = domains.Where(d => byName == null || byName(d.Name)).ToList();
-            if (Name != null && chosen.Count == 0)
+            if (outcome.Failures.Count > 0 && !p.Advanced) return;
+            if (p.Advanced)
             {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No domain of web app {webAppId} matches {string.Join(", ", Name)}."),
-                    ErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, Name));
-                return false;
+                foreach (SslAction ok in outcome.SslOrders.Where(a => a.Domain != null))
+                {
+                    WriteObject(Run(ct => service.GetDomainSslAsync(ok.Domain!, ct)));
+                }
+
+                return;
             }
 
-            foreach (RunCloudDomain domain in chosen)
-            {
-                try
-                {
-                    RunCloudSsl current = Run(ct => service.GetDomainSslAsync(domain, ct));
-                    DomainSslAction action = SslRedeployer.DecideForDomain(current, Reinstall);
-                    string what = action == DomainSslAction.Redeploy
-                        ? $"Redeploy the domain's SSL certificate {current.Id}"
-                        : $"Install a {Provider} SSL certificate for the domain";
-                    if (!Ask(domain.Name, what)) { allDone = false; continue; }
-                    SslInstallRequest request = BuildRequest();
-                    if (Reinstall && current.Installed && current.Id.HasValue)
-                    {
-                        // Installing over an existing per-domain certificate is refused (422): remove it first.
-                        Run(ct => service.UninstallDomainSslAsync(domain, current.Id.Value, ct));
-                    }
-
-                    Run(ct => SslRedeployer.ApplyToDomainAsync(service, domain, current, action, request, ct));
-
-                    if (PassThru) WriteObject(Run(ct => service.GetDomainSslAsync(domain, ct)));
-                }
-                catch (RunCloudApiException ex)
-                {
-                    allDone = false;
-                    WriteApiError(ex, domain);
-                }
-            }
-
-            return allDone;
+            if (outcome.SslRedeployed) WriteObject(Run(ct => service.GetSslAsync(serverId, webAppId, ct)));
         }
 
         private SslInstallRequest BuildRequest() => new SslInstallRequest

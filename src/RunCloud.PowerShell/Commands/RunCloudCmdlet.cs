@@ -69,16 +69,7 @@ namespace RunCloud.PowerShell.Commands
                     ? new InvalidOperationException(Clean(ex.Message))
                     : ex;
             if (ReferenceEquals(clean, ex) && !dirtyDetails) return record;
-            var copy = new ErrorRecord(clean, record.FullyQualifiedErrorId, record.CategoryInfo.Category, record.TargetObject);
-            if (record.ErrorDetails != null)
-            {
-                copy.ErrorDetails = new ErrorDetails(Clean(record.ErrorDetails.Message))
-                {
-                    RecommendedAction = Clean(record.ErrorDetails.RecommendedAction),
-                };
-            }
-
-            return copy;
+            return ErrorRecords.Copy(record, clean, Clean);
         }
 
         /// <summary>The sink this cmdlet hands to the Api layer: lines go to the pipeline log of the Run in progress.</summary>
@@ -94,14 +85,22 @@ namespace RunCloud.PowerShell.Commands
         /// every message the work logs as it arrives. A cancellation caused by Ctrl+C surfaces as
         /// <see cref="PipelineStoppedException"/>, which PowerShell expects from a stopped cmdlet.
         /// </summary>
-        internal T Run<T>(Func<CancellationToken, Task<T>> work)
+        internal T Run<T>(Func<CancellationToken, Task<T>> work) => Run(work, pumpAlways: false);
+
+        /// <param name="work">The work, on the thread pool.</param>
+        /// <param name="pumpAlways">
+        /// The work also writes warnings and progress (the apply engine's host): messages are pumped even when verbose
+        /// and debug are off.
+        /// </param>
+        internal T Run<T>(Func<CancellationToken, Task<T>> work, bool pumpAlways)
         {
             bool verbose = IsPreferenceOn("Verbose", "VerbosePreference");
             bool debug = IsPreferenceOn("Debug", "DebugPreference");
+            _pipelineThread = Environment.CurrentManagedThreadId;
 
             // Handlers only ever write verbose and debug lines: with both off there is nothing to pump, and the
             // pipeline thread simply waits for the work (the common, unattended case pays no more than a raw call).
-            using PipelineLog? log = verbose || debug ? new PipelineLog(verbose, debug) : null;
+            using PipelineLog? log = verbose || debug || pumpAlways ? new PipelineLog(verbose, debug) : null;
             var token = CancelToken;
             Task<T> task;
             IRunCloudLog? previousLog = RunCloudLog.Current;
@@ -210,6 +209,66 @@ namespace RunCloud.PowerShell.Commands
             {
                 case PipelineMessageKind.Verbose: WriteVerbose(message.Text); break;
                 case PipelineMessageKind.Debug: WriteDebug(message.Text); break;
+                case PipelineMessageKind.Warning: WriteWarning(message.Text); break;
+                case PipelineMessageKind.Progress: WriteProgress(message.Progress!); break;
+            }
+        }
+
+        private int _pipelineThread = Environment.CurrentManagedThreadId;
+
+        /// <summary>
+        /// Writes <paramref name="message"/> from any thread: queued for the pipeline thread while a <see cref="Run{T}(Func{CancellationToken, Task{T}}, bool)"/>
+        /// pumps, written at once on the pipeline thread otherwise, dropped from a stray thread after the work ended.
+        /// </summary>
+        internal void Queue(PipelineMessage message)
+        {
+            PipelineLog? log = _activeLog;
+            if (log != null)
+            {
+                switch (message.Kind)
+                {
+                    case PipelineMessageKind.Verbose: log.Verbose(message.Text); break;
+                    case PipelineMessageKind.Debug: log.Debug(message.Text); break;
+                    case PipelineMessageKind.Warning: log.Warning(message.Text); break;
+                    case PipelineMessageKind.Progress: log.Progress(message.Progress!); break;
+                }
+            }
+            else if (Environment.CurrentManagedThreadId == _pipelineThread)
+            {
+                Emit(message);
+            }
+        }
+
+        /// <summary>True under -WhatIf or $WhatIfPreference.</summary>
+        private protected bool IsWhatIf()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w)) return w is SwitchParameter ws && ws.IsPresent;
+            object? pref = SessionState.PSVariable.GetValue("WhatIfPreference");
+            return pref is SwitchParameter sp ? sp.IsPresent : pref is bool b && b;
+        }
+
+        /// <summary>-Force skips the confirmation prompt but never -WhatIf, and an explicit -Confirm still asks.</summary>
+        private protected bool ShouldProcessOrForce(bool force, string target, string action)
+        {
+            bool confirmAsked = MyInvocation.BoundParameters.TryGetValue("Confirm", out object? c) && c is SwitchParameter sp && sp.IsPresent;
+            if (force && !confirmAsked && !IsWhatIf()) return true;
+            return Ask(target, action);
+        }
+
+        /// <summary>
+        /// ShouldProcess, except that a prompt PowerShell cannot show (pwsh -NonInteractive, a scheduled task) stops the
+        /// command with what to pass instead of PowerShell's bare "NonInteractive mode" error.
+        /// </summary>
+        private protected bool Ask(string target, string action)
+        {
+            try
+            {
+                return ShouldProcess(target, action);
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException)
+            {
+                ThrowTerminatingError(ErrorRecords.ConfirmationRequired(MyInvocation.MyCommand.Name, target, action, ex));
+                return false;
             }
         }
 

@@ -49,13 +49,13 @@ namespace RunCloud.PowerShell.Commands
             }
             catch (ManifestException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidManifest, ErrorCategory.InvalidData, path) { ErrorDetails = new ErrorDetails(ex.Message + " Nothing was changed.") });
+                ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.InvalidManifest, ErrorCategory.InvalidData, path, ex.Message + " Nothing was changed."));
                 throw;
             }
             catch (RuntimeException ex)
             {
                 string message = $"Manifest {path} is not a valid PowerShell data file: {ex.Message} Fix it (only literal hashtables, arrays, strings, numbers, $true/$false); nothing was changed.";
-                ThrowTerminatingError(new ErrorRecord(new InvalidDataException(message, ex), ErrorIds.InvalidManifest, ErrorCategory.InvalidData, path));
+                ThrowTerminatingError(ErrorRecords.Wrap(new InvalidDataException(message, ex), ErrorIds.InvalidManifest, ErrorCategory.InvalidData, path));
                 throw;
             }
         }
@@ -69,10 +69,8 @@ namespace RunCloud.PowerShell.Commands
             }
             catch (Exception ex) when (ex is ItemNotFoundException || ex is IOException || ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, what == "manifest" ? ErrorIds.InvalidManifest : ErrorIds.InvalidPlan, ErrorCategory.ObjectNotFound, path)
-                {
-                    ErrorDetails = new ErrorDetails($"Cannot read the {what} {path}: {ex.Message} Nothing was changed."),
-                });
+                ThrowTerminatingError(ErrorRecords.Wrap(ex, what == "manifest" ? ErrorIds.InvalidManifest : ErrorIds.InvalidPlan, ErrorCategory.ObjectNotFound, path,
+                    $"Cannot read the {what} {path}: {ex.Message} Nothing was changed."));
                 throw;
             }
         }
@@ -102,13 +100,27 @@ namespace RunCloud.PowerShell.Commands
         private protected List<TargetInput> ReadInputs(FleetManifest manifest, string directory)
         {
             var inputs = new List<TargetInput>();
+            var seen = new Dictionary<string, FleetTarget>(StringComparer.Ordinal);
             foreach (FleetTarget t in manifest.Targets)
             {
                 RunCloudConnection? connection = ConnectionFor(t.Connection, out string? problem);
                 if (connection == null)
                 {
-                    ThrowTerminatingError(Invalid(ErrorIds.NotConnected, $"Manifest {manifest.Source}: {t.Describe()} {problem} Nothing was changed.", t.Connection, ErrorCategory.ConnectionError));
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.NotConnected, $"Manifest {manifest.Source}: {t.Describe()} {problem} Nothing was changed.", t.Connection, ErrorCategory.ConnectionError));
                 }
+
+                // A target is its web app (API host + server id + web app id), whatever the connection is called: one app
+                // under two connection names would be two syncs of one app against two lists, each pruning the other's names.
+                string identity = AppTarget.IdentityOf(connection!.BaseUri.AbsoluteUri, t.ServerId, t.WebAppId);
+                if (seen.TryGetValue(identity, out FleetTarget? first))
+                {
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidManifest,
+                        $"Manifest {manifest.Source}: {first.Describe()} and {t.Describe()} are the same web app ({identity}), reached under two connection names "
+                        + $"('{first.Connection ?? "<default>"}' and '{t.Connection ?? "<default>"}'): each would sync it against its own list and prune the other's names. "
+                        + "Merge them into one target. Nothing was changed.", t.Connection, ErrorCategory.InvalidData));
+                }
+
+                seen[identity] = t;
 
                 var problems = new List<RunCloudSyncSkip>();
                 List<string> names;
@@ -125,7 +137,8 @@ namespace RunCloud.PowerShell.Commands
                         break;
                 }
 
-                inputs.Add(new TargetInput(t, ServiceFor(connection!), connection!.BaseUri.AbsoluteUri, connection.KeyId, names, problems));
+                var app = new AppTarget(ServiceFor(connection!), StateKeys.For(connection!, t.ServerId, t.WebAppId), connection!.BaseUri.AbsoluteUri, t.ServerId, t.WebAppId, t.Connection);
+                inputs.Add(new TargetInput(t, app, connection.KeyId, names, problems));
             }
 
             return inputs;
@@ -144,7 +157,7 @@ namespace RunCloud.PowerShell.Commands
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidDataException)
             {
                 string message = $"Manifest {manifest.Source}: {t.Describe()}: field 'path': cannot read {full}: {ex.Message} Nothing was changed.";
-                ThrowTerminatingError(new ErrorRecord(new InvalidDataException(message, ex), ErrorIds.InvalidManifest, ErrorCategory.ReadError, full));
+                ThrowTerminatingError(ErrorRecords.Wrap(new InvalidDataException(message, ex), ErrorIds.InvalidManifest, ErrorCategory.ReadError, full));
                 throw;
             }
         }
@@ -156,7 +169,7 @@ namespace RunCloud.PowerShell.Commands
             string where = $"Manifest {manifest.Source}: {t.Describe()}: field 'wordPressPath'";
             if (InvokeCommand.GetCommand("wp", CommandTypes.Application | CommandTypes.Function | CommandTypes.Alias | CommandTypes.ExternalScript) == null)
             {
-                ThrowTerminatingError(Invalid(ErrorIds.InvalidManifest, $"{where}: reading a WordPress network needs WP-CLI ('wp') on the PATH, which was not found. Install WP-CLI (https://wp-cli.org), or list the names with 'domains' or 'path'. Nothing was changed.", full, ErrorCategory.ObjectNotFound));
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidManifest, $"{where}: reading a WordPress network needs WP-CLI ('wp') on the PATH, which was not found. Install WP-CLI (https://wp-cli.org), or list the names with 'domains' or 'path'. Nothing was changed.", full, ErrorCategory.ObjectNotFound));
             }
 
             try
@@ -176,7 +189,7 @@ namespace RunCloud.PowerShell.Commands
             catch (RuntimeException ex)
             {
                 string message = $"{where}: 'wp site list --path={full}' failed: {ex.Message} Check the path and that WP-CLI can run there (e.g. --allow-root for root). Nothing was changed.";
-                ThrowTerminatingError(new ErrorRecord(new InvalidDataException(message, ex), ErrorIds.InvalidManifest, ErrorCategory.ReadError, full));
+                ThrowTerminatingError(ErrorRecords.Wrap(new InvalidDataException(message, ex), ErrorIds.InvalidManifest, ErrorCategory.ReadError, full));
                 throw;
             }
         }
@@ -189,152 +202,224 @@ namespace RunCloud.PowerShell.Commands
             _ => string.Empty,
         };
 
-        private protected RunCloudSyncPlan[] PlanAll(IReadOnlyList<TargetInput> inputs, int throttleLimit)
+        /// <summary>
+        /// Prepares every item side by side through the apply engine (its lock, journal, live list, plan and SSL preflight;
+        /// a dry run or planning takes no lock). A target that cannot be read is Failed, one another run holds is Refused;
+        /// the others go on.
+        /// </summary>
+        private protected void PrepareAll(IReadOnlyList<FleetItem> items, int throttleLimit)
         {
-            WriteVerbose($"RunCloud: planning {inputs.Count} target(s), up to {throttleLimit} at once.");
-            return Run(ct => FleetEngine.PlanAllAsync(inputs, throttleLimit, ct));
+            List<FleetItem> work = items.Where(i => i.Request != null && i.Refusal == null).ToList();
+            WriteVerbose($"RunCloud: preparing {work.Count} target(s), up to {throttleLimit} at once.");
+            if (work.Count == 0) return;
+            Run(ct => FleetEngine.ForEachAsync(work, throttleLimit, async (item, token) =>
+            {
+                CallCounter counter = CallCounter.Begin();
+                try
+                {
+                    item.Prepared = await AppSyncEngine.PrepareAsync(item.App!, item.Request!, item.Host!, token).ConfigureAwait(false);
+                }
+                catch (RunCloudApiException ex)
+                {
+                    item.Failure = $"Reading the live state failed: {ex.Message}";
+                }
+                catch (StateException ex)
+                {
+                    item.Refusal = $"{item.Plan.Target}: {ex.Message} Nothing was changed on it.";
+                }
+
+                item.PrepareCalls = counter.Calls;
+                return item;
+            }, ct, i => i.Plan.Connection), pumpAlways: true);
         }
 
-        /// <summary>
-        /// Confirms each target on the pipeline thread, checks the -MaxCalls cap over everything that will be sent, then
-        /// applies the approved targets side by side and writes one result per target and the summary.
-        /// </summary>
-        private protected void ApplyAll(IReadOnlyList<RunCloudSyncPlan> plans, bool verify, int throttleLimit, int maxCalls, bool force, int callsAlreadySpent)
+        /// <summary>A manifest's targets as engine requests (each with its own run options); a dry run or planning takes no lock.</summary>
+        private protected List<FleetItem> ManifestItems(IReadOnlyList<TargetInput> inputs, bool planOnly)
         {
-            var clock = Stopwatch.StartNew();
             bool whatIf = IsWhatIf();
-            var work = new List<(RunCloudSyncPlan Plan, Api.RunCloudService? Service, string? Refusal)>();
-            var declined = new Dictionary<int, string>();
-            foreach (RunCloudSyncPlan plan in plans)
+            var items = new List<FleetItem>();
+            foreach (TargetInput input in inputs)
             {
-                RunCloudConnection? connection = ConnectionFor(plan.Connection, out string? problem);
-                string? refusal = connection == null ? $"Target {plan.Index} {problem}" : null;
-                if (connection != null && !string.Equals(connection.BaseUri.AbsoluteUri, plan.BaseUri, StringComparison.OrdinalIgnoreCase))
+                FleetTarget t = input.Target;
+                var options = new AppRunOptions
                 {
-                    refusal = $"The plan for {plan.Target} was made against {plan.BaseUri}, but that connection now points at {connection.BaseUri}. Nothing was changed on it; make a new plan.";
-                }
-                else if (connection != null && plan.KeyId != null && !string.Equals(connection.KeyId, plan.KeyId, StringComparison.Ordinal))
+                    Command = MyInvocation.MyCommand.Name,
+                    WhatIf = whatIf && !planOnly,
+                    PlanOnly = planOnly,
+                    LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds),
+                };
+                var stub = new RunCloudSyncPlan { Index = t.Index, Connection = t.Connection, BaseUri = input.BaseUri, KeyId = input.KeyId, ServerId = t.ServerId, WebAppId = t.WebAppId };
+                items.Add(new FleetItem(stub)
                 {
-                    refusal = $"The plan for {plan.Target} was made with the credentials {plan.KeyId}, but that connection now uses {connection.KeyId} (another account?). Nothing was changed on it; make a new plan.";
-                }
-
-                if (refusal == null && !plan.IsBlocked && plan.HasWork)
-                {
-                    string action = $"Apply the sync plan: add {plan.Add.Length}, remove {plan.Remove.Length}" + SslWords(plan.SslAction) + $" ({plan.PlannedCalls} API calls)";
-                    if (!ShouldProcessOrForce(force, plan.Target, action))
-                    {
-                        declined[plan.Index] = whatIf ? "WhatIf" : "Declined";
-                        continue;
-                    }
-                }
-
-                work.Add((plan, connection == null || refusal != null ? null : ServiceFor(connection), refusal));
-            }
-
-            int planned = work.Where(w => w.Refusal == null).Sum(w => w.Plan.CallsToApply(verify));
-            if (maxCalls > 0 && planned + callsAlreadySpent > maxCalls)
-            {
-                string spent = callsAlreadySpent > 0 ? $" (plus the {callsAlreadySpent} the planning already sent)" : string.Empty;
-                string message = $"The plan needs {planned} API calls{spent}, more than -MaxCalls {maxCalls}. Nothing was changed. Split the manifest, or raise -MaxCalls to {planned + callsAlreadySpent}.";
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), ErrorIds.TooManyCalls, ErrorCategory.LimitsExceeded, maxCalls)
-                {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"-MaxCalls {planned + callsAlreadySpent}" },
+                    Input = input,
+                    App = input.App,
+                    Request = TargetPlanner.Request(input, options),
+                    Host = HostFor(t.Index, stub.Target),
                 });
             }
 
-            // One run per app at a time, across processes, and the journal of owed SSL work (safety's AppRuns, as
-            // Sync-RunCloudDomain uses them): every target about to change is locked before the first change (one that
-            // another run holds is refused, the rest go on), and its SSL redeploy is owed in the journal until it is done,
-            // so a crash or a failed redeploy is finished by the next run on that app.
-            RunCloudFleetResult[] applied;
-            var owed = new Dictionary<int, (AppStateKey Key, bool HadPending)>();
-            using (var appRuns = new AppRuns(JournalStore.Default(), MyInvocation.MyCommand.Name, TimeSpan.FromSeconds(LockTimeoutSeconds), CancelToken))
-            {
-                for (int i = 0; i < work.Count; i++)
-                {
-                    var (plan, service, refusal) = work[i];
-                    if (refusal != null || service == null || plan.IsBlocked || !plan.HasWork) continue;
-                    RunCloudConnection connection = ConnectionFor(plan.Connection, out _)!;
-                    AppStateKey key = StateKeys.For(connection, plan.ServerId, plan.WebAppId);
-                    try
-                    {
-                        AppJournal? pending = appRuns.Enter(key, connection.BaseUri.AbsoluteUri);
-                        if (pending != null)
-                        {
-                            WriteWarning($"A previous run ({pending.WrittenBy ?? "unknown command"}, {pending.UpdatedAt:u}) left work unfinished on {plan.Target}: "
-                                + SyncExecutor.Describe(pending) + (plan.SslAction == "Redeploy" ? ". This run's redeploy finishes it." : ". Finish it with Reset-RunCloudSsl."));
-                        }
+            return items;
+        }
 
-                        if (!plan.NoSslReset && (plan.SslAction == "Redeploy" || plan.SslAction == "PerDomain"))
-                        {
-                            appRuns.OweSsl(key, $"{MyInvocation.MyCommand.Name} changes domains ({plan.Add.Length} to add, {plan.Remove.Length} to remove)");
-                            owed[plan.Index] = (key, pending != null);
-                        }
-                    }
-                    catch (StateException ex)
+        /// <summary>Each manifest target's plan, from what preparing found (Failed when its live state could not be read).</summary>
+        private protected static void PlansFromPrepared(IEnumerable<FleetItem> items)
+        {
+            foreach (FleetItem item in items)
+            {
+                if (item.Prepared != null) item.Plan = TargetPlanner.ToPlan(item.Input!, item.Prepared);
+                else if (item.Failure != null) item.Plan = TargetPlanner.Failed(item.Input!, item.Failure);
+                item.Plan.PlanningCalls = item.PrepareCalls;
+            }
+        }
+
+        /// <summary>The host a fleet target's engine writes through: every message names the target; its steps are confirmed as a whole.</summary>
+        private protected IApplyHost HostFor(int index, string target) => new CmdletApplyHost(this, _ => true, $"Target {index}, {target}: ");
+
+        /// <summary>
+        /// Confirms each prepared target on the pipeline thread, checks the -MaxCalls cap over everything that will be sent,
+        /// then applies the approved targets side by side and writes one result per target and the summary. Every lock
+        /// the preparing took is released at the end.
+        /// </summary>
+        private protected void ApplyAll(IReadOnlyList<FleetItem> items, bool verify, int throttleLimit, int maxCalls, bool force, int callsAlreadySpent)
+        {
+            var clock = Stopwatch.StartNew();
+            bool whatIf = IsWhatIf();
+            try
+            {
+                foreach (FleetItem item in items)
+                {
+                    RunCloudSyncPlan plan = item.Plan;
+                    if (item.Prepared != null && item.Prepared.Refusal == null)
                     {
-                        work[i] = (plan, null, $"{plan.Target}: {ex.Message} Nothing was changed on it.");
+                        foreach (AppFailure problem in item.Prepared.Problems) item.Problems.Add(problem);
                     }
-                    catch (OperationCanceledException)
+
+                    if (!item.WillApply) continue;
+                    string action = $"Apply the sync plan: add {plan.Add.Length}, remove {plan.Remove.Length}" + SslWords(plan.SslAction)
+                        + (plan.Owed != null ? $" (finishing what a previous run left owed: {plan.Owed})" : string.Empty) + $" ({plan.CallsToApply(verify)} API calls)";
+                    if (!ShouldProcessOrForce(force, plan.Target, action))
                     {
-                        throw new PipelineStoppedException();
+                        item.Declined = whatIf ? "WhatIf" : "Declined";
+                        continue;
                     }
+
+                    AppSyncEngine.ApproveAll(item.Prepared!);
                 }
 
-                applied = work.Count == 0
-                    ? Array.Empty<RunCloudFleetResult>()
-                    : Run(ct => FleetEngine.ApplyAllAsync(work, throttleLimit, verify, ct));
-
-                foreach (RunCloudFleetResult r in applied)
+                if (maxCalls > 0 && !verify)
                 {
-                    if (!owed.TryGetValue(r.Index, out var entry)) continue;
-                    try
+                    int planned = items.Where(i => i.WillApply && i.Declined == null).Sum(i => i.Plan.CallsToApply(verify: false));
+                    RefuseOverCap(planned, callsAlreadySpent, maxCalls);
+                }
+
+                List<FleetItem> approved = items.Where(i => i.WillApply && i.Declined == null).ToList();
+                if (approved.Count > 0 && !whatIf)
+                {
+                    Run(ct => FleetEngine.ForEachAsync(approved, throttleLimit, async (item, token) =>
                     {
-                        if (r.SslRedeployed || (r.Added.Length == 0 && r.Removed.Length == 0 && !entry.HadPending))
-                        {
-                            appRuns.SslDone(entry.Key);
-                        }
-                        else if (r.Failed.Any(f => f.Action == "RedeploySsl"))
-                        {
-                            r.Message += " The SSL redeploy stays owed in the journal: the next Sync-RunCloudDomain or Reset-RunCloudSsl on this web app finishes it.";
-                        }
-                    }
-                    catch (StateException ex)
-                    {
-                        WriteWarning($"Target {r.Index}: the journal could not be updated: {ex.Message}");
-                    }
+                        var watch = Stopwatch.StartNew();
+                        item.Outcome = await AppSyncEngine.ApplyAsync(item.Prepared!, item.Host!, token).ConfigureAwait(false);
+                        item.ApplyTime = watch.Elapsed;
+                        return item;
+                    }, ct, i => i.Plan.Connection), pumpAlways: true);
                 }
             }
-
-            var byIndex = applied.ToDictionary(r => r.Index);
-            var results = new List<RunCloudFleetResult>();
-            foreach (RunCloudSyncPlan plan in plans)
+            finally
             {
-                if (byIndex.TryGetValue(plan.Index, out RunCloudFleetResult? r))
-                {
-                    results.Add(r);
-                }
-                else
-                {
-                    results.Add(new RunCloudFleetResult
-                    {
-                        Index = plan.Index, Connection = plan.Connection, ServerId = plan.ServerId, WebAppId = plan.WebAppId,
-                        Status = declined[plan.Index], PlannedCalls = plan.PlannedCalls,
-                        Added = declined[plan.Index] == "WhatIf" ? plan.Add : Array.Empty<string>(),
-                        Removed = declined[plan.Index] == "WhatIf" ? plan.Remove.Select(d => d.Name).ToArray() : Array.Empty<string>(),
-                        Message = declined[plan.Index] == "WhatIf" ? "-WhatIf: nothing was sent." : "Not confirmed; nothing was sent.",
-                    });
-                }
+                foreach (FleetItem item in items) item.Prepared?.Dispose();
             }
 
+            List<RunCloudFleetResult> results = items.Select(i => Result(i, verify)).ToList();
             foreach (RunCloudFleetResult r in results) WriteObject(r);
-            WriteObject(Summarize(results, plans, throttleLimit, clock.Elapsed, whatIf, callsAlreadySpent));
+            WriteObject(Summarize(results, items.Select(i => i.Plan).ToList(), throttleLimit, clock.Elapsed, whatIf, callsAlreadySpent));
+            foreach (FleetItem item in items)
+            {
+                foreach (AppFailure problem in item.Problems) WriteError(ErrorRecords.FromFailure(problem));
+            }
+
             foreach (RunCloudFleetResult r in results.Where(r => r.Status == "Refused" || r.Status == "Blocked" || r.Status == "Failed"))
             {
                 string id = r.Status == "Refused" ? ErrorIds.FleetTargetRefused : r.Status == "Blocked" ? ErrorIds.FleetTargetBlocked : ErrorIds.FleetTargetFailed;
-                WriteError(new ErrorRecord(new InvalidOperationException($"Target {r.Index}: {r.Message}"), id,
-                    r.Status == "Failed" ? ErrorCategory.NotSpecified : ErrorCategory.InvalidOperation, r));
+                WriteError(ErrorRecords.Failed(id, $"Target {r.Index}: {r.Message}", r.Status == "Failed" ? ErrorCategory.NotSpecified : ErrorCategory.InvalidOperation, r));
             }
+        }
+
+        /// <summary>-MaxCalls: the whole run is refused before any change when what it will send passes the cap.</summary>
+        private protected void RefuseOverCap(int planned, int callsAlreadySpent, int maxCalls)
+        {
+            if (maxCalls <= 0 || planned + callsAlreadySpent <= maxCalls) return;
+            string spent = callsAlreadySpent > 0 ? $" (plus the {callsAlreadySpent} the planning already sent)" : string.Empty;
+            string message = $"The plan needs {planned} API calls{spent}, more than -MaxCalls {maxCalls}. Nothing was changed. Split the manifest, or raise -MaxCalls to {planned + callsAlreadySpent}.";
+            ThrowTerminatingError(ErrorRecords.Failed(ErrorIds.TooManyCalls, message, ErrorCategory.LimitsExceeded, maxCalls, $"-MaxCalls {planned + callsAlreadySpent}"));
+        }
+
+        /// <summary>One target's result: only what was observed (a 404'd removal is AlreadyGone, SslRedeployed only after a redeploy that succeeded).</summary>
+        private RunCloudFleetResult Result(FleetItem item, bool verify)
+        {
+            RunCloudSyncPlan plan = item.Plan;
+            string app = plan.Target;
+            var r = new RunCloudFleetResult
+            {
+                Index = plan.Index,
+                Connection = plan.Connection,
+                ServerId = plan.ServerId,
+                WebAppId = plan.WebAppId,
+                PlannedCalls = plan.CallsToApply(verify),
+                ApiCalls = (verify ? item.PrepareCalls : 0) + (item.Outcome?.ApplyingCalls ?? 0),
+                Duration = item.ApplyTime,
+            };
+            PreparedApply? p = item.Prepared;
+            AppOutcome? o = item.Outcome;
+            if (item.Refusal != null)
+            {
+                r.Status = "Refused";
+                r.Message = Clean(item.Refusal);
+            }
+            else if (item.Failure != null || plan.Verdict == "Failed")
+            {
+                r.Status = "Failed";
+                r.Message = Clean(item.Failure ?? plan.Error ?? "Reading the live state failed.");
+            }
+            else if (p?.Refusal != null)
+            {
+                r.Status = p.Refusal.Kind == AppRefusal.PlanKind ? "Refused" : "Blocked";
+                r.Message = Clean(p.Refusal.Message) + (p.Refusal.Kind == AppRefusal.PlanKind ? string.Empty : " Nothing was changed on it.");
+            }
+            else if (plan.IsBlocked)
+            {
+                r.Status = "Blocked";
+                r.Message = Clean(plan.Error ?? string.Join(" ", plan.GuardMessages("Block")) + " Nothing was changed on it.");
+            }
+            else if (!item.WillApply)
+            {
+                r.Status = "NoChange";
+                r.Message = $"{app} already has the desired domains.";
+            }
+            else if (item.Declined != null)
+            {
+                r.Status = item.Declined;
+                r.Added = item.Declined == "WhatIf" ? plan.Add : Array.Empty<string>();
+                r.Removed = item.Declined == "WhatIf" ? plan.Remove.Select(d => d.Name).ToArray() : Array.Empty<string>();
+                r.Message = item.Declined == "WhatIf" ? "-WhatIf: nothing was sent." : "Not confirmed; nothing was sent.";
+                r.PlannedCalls = plan.CallsToApply(verify);
+            }
+            else if (o != null)
+            {
+                RunCloudSyncFailure[] failed = o.Failures.Select(f => new RunCloudSyncFailure(f.Failure.Name, f.Failure.Action, f.ErrorId, Clean(f.Message))).ToArray();
+                r.Added = o.Added.ToArray();
+                r.Removed = o.Removed.ToArray();
+                r.AlreadyGone = o.AlreadyGone.ToArray();
+                r.Failed = failed;
+                r.SslRedeployed = o.SslRedeployed;
+                r.Status = failed.Length > 0 ? "Failed" : "Applied";
+                string finished = o.FinishedPending.Count > 0 ? "; finished " + string.Join("; ", o.FinishedPending) : string.Empty;
+                r.Message = failed.Length > 0
+                    ? $"{failed.Length} change(s) failed on {app}: " + string.Join("; ", failed.Take(3).Select(f => $"{f.Action} {f.Name}: {f.Message.TrimEnd('.')}")) + ". The other changes were made."
+                        + (o.StillPending != null ? " The SSL redeploy stays owed in the journal: the next Sync-RunCloudDomain or Reset-RunCloudSsl on this web app finishes it." : string.Empty)
+                    : $"{app}: {o.Added.Count} added, {o.Removed.Count} removed{(o.AlreadyGone.Count > 0 ? $", {o.AlreadyGone.Count} already gone" : string.Empty)}{(o.SslRedeployed ? ", SSL redeployed" : string.Empty)}{finished}.";
+            }
+
+            return r;
         }
 
         private RunCloudFleetSummary Summarize(List<RunCloudFleetResult> results, IReadOnlyList<RunCloudSyncPlan> plans, int throttleLimit, TimeSpan duration, bool whatIf, int planningCalls)

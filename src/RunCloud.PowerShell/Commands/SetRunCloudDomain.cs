@@ -77,7 +77,7 @@ namespace RunCloud.PowerShell.Commands
         {
             if (!WwwGiven && Redirection == null && Type == null)
             {
-                ThrowTerminatingError(Invalid(ErrorIds.NothingToSet,
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.NothingToSet,
                     "Nothing to change: name at least one of -Www (or -Www:$false), -Redirection or -Type.", null));
             }
         }
@@ -102,12 +102,12 @@ namespace RunCloud.PowerShell.Commands
                         }
                         catch (RunCloudApiException ex) when (ex.StatusCode == 404)
                         {
-                            WriteNotFound(ErrorIds.DomainNotFound, $"No domain with id {id} on web app {webAppId} (server {serverId}); nothing was changed.", id);
+                            WriteError(ErrorRecords.NotFound(ErrorIds.DomainNotFound, $"No domain with id {id} on web app {webAppId} (server {serverId}); nothing was changed.", id));
                             continue;
                         }
                         catch (RunCloudApiException ex)
                         {
-                            WriteApiError(ex, id);
+                            WriteError(ErrorRecords.FromApi(ex, id));
                             continue;
                         }
 
@@ -125,7 +125,7 @@ namespace RunCloud.PowerShell.Commands
                     {
                         if (!DomainName.TryNormalize(raw, out string name, out string problem))
                         {
-                            WriteError(Invalid(ErrorIds.InvalidDomainName, problem, raw));
+                            WriteError(ErrorRecords.Invalid(ErrorIds.InvalidDomainName, problem, raw));
                             continue;
                         }
 
@@ -134,7 +134,7 @@ namespace RunCloud.PowerShell.Commands
                         RunCloudDomain? domain = listing.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
                         if (domain == null)
                         {
-                            WriteNotFound(ErrorIds.DomainNotFound, $"{name} is not a domain of web app {webAppId} (server {serverId}); nothing was changed. Add it with Add-RunCloudDomain, or list the app's domains with Get-RunCloudDomain.", name);
+                            WriteError(ErrorRecords.NotFound(ErrorIds.DomainNotFound, $"{name} is not a domain of web app {webAppId} (server {serverId}); nothing was changed. Add it with Add-RunCloudDomain, or list the app's domains with Get-RunCloudDomain.", name));
                             continue;
                         }
 
@@ -203,7 +203,7 @@ namespace RunCloud.PowerShell.Commands
             }
             catch (RunCloudApiException ex)
             {
-                WriteApiError(ex, domain);
+                WriteError(ErrorRecords.FromApi(ex, domain));
             }
         }
     }

@@ -53,13 +53,13 @@ namespace RunCloud.PowerShell.Commands
         {
             if (EnableHttp == null && EnableHsts == null && SslProtocolId == null && SslProtocol == null)
             {
-                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput,
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
                     "Nothing to change: pass -EnableHttp, -EnableHsts, -SslProtocolId or -SslProtocol (e.g. Set-RunCloudSsl -EnableHsts $true).", null));
             }
 
             if (SslProtocolId != null && SslProtocol != null)
             {
-                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-SslProtocolId and -SslProtocol name the same setting; pass one of them.", SslProtocol));
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-SslProtocolId and -SslProtocol name the same setting; pass one of them.", SslProtocol));
             }
         }
 
@@ -81,17 +81,16 @@ namespace RunCloud.PowerShell.Commands
 
                 if (!Run(ct => service.GetSslModeAsync(serverId, webAppId, ct)).Advanced)
                 {
-                    WriteError(new ErrorRecord(new InvalidOperationException($"The {target} has no SSL certificate, so there are no settings to change. Install one with Reset-RunCloudSsl (which takes -EnableHsts and -EnableHttp)."),
-                        ErrorIds.SslNotInstalled, ErrorCategory.ObjectNotFound, target));
+                    WriteError(ErrorRecords.Failed(ErrorIds.SslNotInstalled, $"The {target} has no SSL certificate, so there are no settings to change. Install one with Reset-RunCloudSsl (which takes -EnableHsts and -EnableHttp).",
+                        ErrorCategory.ObjectNotFound, target));
                     return;
                 }
 
-                Func<string, bool>? byName = NameFilter(Domain);
+                Func<string, bool>? byName = NameMatcher.Filter(Domain);
                 List<RunCloudDomain> domains = Run(ct => service.ListDomainsAsync(serverId, webAppId, ct)).Where(d => byName == null || byName(d.Name)).ToList();
                 if (Domain != null && domains.Count == 0)
                 {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"No domain of web app {webAppId} matches {string.Join(", ", Domain)}."),
-                        ErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, Domain));
+                    WriteError(ErrorRecords.NotFound(ErrorIds.DomainNotFound, $"No domain of web app {webAppId} matches {string.Join(", ", Domain)}.", Domain));
                     return;
                 }
 
@@ -104,8 +103,8 @@ namespace RunCloud.PowerShell.Commands
                         {
                             if (Domain != null)
                             {
-                                WriteError(new ErrorRecord(new InvalidOperationException($"{domain.Name} has no certificate of its own yet; nothing was changed. Issue one with Reset-RunCloudSsl -Domain {domain.Name}."),
-                                    ErrorIds.SslNotInstalled, ErrorCategory.ObjectNotFound, domain));
+                                WriteError(ErrorRecords.Failed(ErrorIds.SslNotInstalled, $"{domain.Name} has no certificate of its own yet; nothing was changed. Issue one with Reset-RunCloudSsl -Domain {domain.Name}.",
+                                    ErrorCategory.ObjectNotFound, domain));
                             }
 
                             continue;
@@ -117,13 +116,13 @@ namespace RunCloud.PowerShell.Commands
                     }
                     catch (RunCloudApiException ex)
                     {
-                        WriteApiError(ex, domain);
+                        WriteError(ErrorRecords.FromApi(ex, domain));
                     }
                 }
             }
             catch (RunCloudApiException ex)
             {
-                WriteApiError(ex, target);
+                WriteError(ErrorRecords.FromApi(ex, target));
             }
         }
 
@@ -142,7 +141,7 @@ namespace RunCloud.PowerShell.Commands
                     : _protocols.Where(p => string.Equals(p.Name, SslProtocol, StringComparison.OrdinalIgnoreCase)).Select(p => ((long, string)?)p).FirstOrDefault();
                 if (match == null)
                 {
-                    ThrowTerminatingError(Invalid(ErrorIds.InvalidInput,
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
                         $"'{(object?)SslProtocolId ?? SslProtocol}' is not one of RunCloud's TLS protocol choices (GET static/ssl/protocols): {choices}. Pass one of these ids to -SslProtocolId.",
                         (object?)SslProtocolId ?? SslProtocol));
                 }

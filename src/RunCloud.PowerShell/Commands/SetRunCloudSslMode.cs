@@ -64,10 +64,10 @@ namespace RunCloud.PowerShell.Commands
                     {
                         if (!UninstallAppCertificate && !IsWhatIf())
                         {
-                            WriteError(new ErrorRecord(new InvalidOperationException(
+                            WriteError(ErrorRecords.Failed(CertificateInTheWayErrorId,
                                 $"The {target} has an app-wide certificate ({ssl.Id}); RunCloud switches to advanced SSL only without one. Nothing was changed. "
-                                + "Pass -UninstallAppCertificate to uninstall it first (-Force only skips the prompt); its names are then without a certificate until Reset-RunCloudSsl (or the next sync) issues one per domain."),
-                                CertificateInTheWayErrorId, ErrorCategory.ResourceExists, target));
+                                + "Pass -UninstallAppCertificate to uninstall it first (-Force only skips the prompt); its names are then without a certificate until Reset-RunCloudSsl (or the next sync) issues one per domain.",
+                                ErrorCategory.ResourceExists, target));
                             return;
                         }
 
@@ -87,7 +87,7 @@ namespace RunCloud.PowerShell.Commands
             }
             catch (RunCloudApiException ex)
             {
-                WriteApiError(ex, target);
+                WriteError(ErrorRecords.FromApi(ex, target));
             }
         }
     }

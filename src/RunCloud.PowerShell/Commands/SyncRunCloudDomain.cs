@@ -12,16 +12,18 @@ using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.Ssl;
 using RunCloud.PowerShell.State;
 
 namespace RunCloud.PowerShell.Commands
 {
     /// <summary>
-    /// Makes a web app's domains match a desired list. The cmdlet gathers the input, takes the app's cross-process
-    /// lock, reads one complete listing, asks the pure <see cref="SyncPlanner"/> for a plan and its guard verdicts
-    /// (-MaxRemove, empty list, invalid entries, invalid listing items, primary/protected/excluded names), and hands
-    /// the plan to <see cref="SyncExecutor"/>, which journals before the first change, adds, removes and redeploys SSL
-    /// once. -Force only skips confirmation; each rule has its own explicit override. See docs/safety.md.
+    /// Makes a web app's domains match a desired list. The cmdlet gathers the input and the one target (a piped web app,
+    /// or the ids and defaults) and hands a desired-list request to the apply engine (<see cref="AppSyncEngine"/>): the
+    /// app's lock, owed work from its journal, one complete listing, the pure plan and its guard verdicts (-MaxRemove,
+    /// empty list, invalid entries, invalid listing items, primary/protected/excluded names), the SSL strategy's own
+    /// checks before any change, then journal, adds, removals and SSL once. -Force only skips confirmation; each rule has
+    /// its own explicit override. See docs/safety.md.
     /// </summary>
     [Cmdlet(VerbsData.Sync, "RunCloudDomain", DefaultParameterSetName = "Domains", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Sync-RunCloudDomain.md")]
     [OutputType(typeof(RunCloudSyncResult))]
@@ -29,13 +31,13 @@ namespace RunCloud.PowerShell.Commands
     public sealed class SyncRunCloudDomainCommand : RunCloudFleetCmdlet
     {
         /// <summary>Error id of the refusal to prune from an empty desired list.</summary>
-        public const string EmptySourceErrorId = "RunCloudSyncEmptySource";
+        public const string EmptySourceErrorId = ErrorIds.SyncEmptySource;
 
         /// <summary>Under -WhatIf, the ErrorId of the guard that would stop the real run.</summary>
         private string? _stoppedBy;
 
         /// <summary>Error id of a prune held back because the desired list has invalid entries.</summary>
-        public const string PruneStoppedErrorId = "RunCloudSyncPruneStopped";
+        public const string PruneStoppedErrorId = ErrorIds.SyncPruneStopped;
 
         private readonly List<string> _raw = new List<string>();
         private readonly List<RunCloudSyncSkip> _inputProblems = new List<RunCloudSyncSkip>();
@@ -172,7 +174,7 @@ namespace RunCloud.PowerShell.Commands
                     .Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
                 if (single.Length > 0)
                 {
-                    ThrowTerminatingError(Invalid(ErrorIds.InvalidInput,
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
                         $"-Manifest cannot be combined with -{string.Join(", -", single)}: a manifest sets each target's names and guards (see docs/fleet.md). Put them in the manifest, or sync one web app without -Manifest.", Manifest));
                 }
 
@@ -181,20 +183,20 @@ namespace RunCloud.PowerShell.Commands
 
             if (NoSslReset && ResetSsl)
             {
-                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-ResetSsl and -NoSslReset contradict each other; pass one of them.", null));
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-ResetSsl and -NoSslReset contradict each other; pass one of them.", null));
             }
 
             if (Name != null) _raw.AddRange(Name);
             if (Site != null && Site.Length > 0 && SubdomainOf == null)
             {
-                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-Site needs -SubdomainOf (the parent domain, e.g. -SubdomainOf example.com -Site shop,blog).", Site));
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-Site needs -SubdomainOf (the parent domain, e.g. -SubdomainOf example.com -Site shop,blog).", Site));
             }
 
             if (SubdomainOf != null)
             {
                 if (!DomainName.TryNormalize(SubdomainOf, out string parent, out string problem))
                 {
-                    ThrowTerminatingError(Invalid(ErrorIds.InvalidDomainName, "-SubdomainOf: " + problem, SubdomainOf));
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidDomainName, "-SubdomainOf: " + problem, SubdomainOf));
                 }
 
                 foreach (string slug in Site ?? Array.Empty<string>())
@@ -212,13 +214,105 @@ namespace RunCloud.PowerShell.Commands
         {
             if (Manifest != null && InputObject != null)
             {
-                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-Manifest takes no pipeline input: the manifest lists each target's names.", InputObject));
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-Manifest takes no pipeline input: the manifest lists each target's names.", InputObject));
             }
 
             if (InputObject == null) return;
+            switch (InputObject.BaseObject)
+            {
+                case RunCloudWebApp _:
+                case RunCloudServer _:
+                    // A piped web app (or server) is the TARGET of the sync, never a desired name.
+                    BindPipedTarget((IRunCloudObject)InputObject.BaseObject);
+                    return;
+                case RunCloudSyncPlan plan:
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
+                        $"A sync plan ({plan.Target}) was piped to Sync-RunCloudDomain, which syncs a desired list. Pipe plans to Invoke-RunCloudSyncPlan. Nothing was changed.", plan));
+                    return;
+                case RunCloudSsl ssl:
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
+                        $"An SSL certificate object (web app {ssl.WebAppId}) was piped to Sync-RunCloudDomain, which takes desired names or the web app to sync. Pipe the web app (Get-RunCloudWebApp), or pass -WebAppId. Nothing was changed.", ssl));
+                    return;
+            }
+
+            // Strings, domain objects (their names: copying one app's names to another), objects with a Domain/Name/url.
             string? name = DesiredDomainSource.FromObject(InputObject, out string? problem);
             if (name != null) _raw.Add(name);
             else if (problem != null) _inputProblems.Add(new RunCloudSyncSkip(Show(InputObject), "Not a domain: " + problem));
+        }
+
+        /// <summary>The web app (or server) piped in: the one target of this sync, through its own connection.</summary>
+        private IRunCloudObject? _pipedTarget;
+
+        private void BindPipedTarget(IRunCloudObject item)
+        {
+            if (_pipedTarget != null && !SameApp(_pipedTarget, item))
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
+                    $"Sync-RunCloudDomain syncs one web app, and {Describe(_pipedTarget)} and {Describe(item)} were both piped to it. Sync each with its own list "
+                    + "(Get-RunCloudWebApp ... | ForEach-Object { Sync-RunCloudDomain -Path ... }), or list them in a manifest (-Manifest). Nothing was changed.", item));
+            }
+
+            _pipedTarget = item;
+        }
+
+        private static bool SameApp(IRunCloudObject a, IRunCloudObject b) =>
+            ReferenceEquals(a.Connection, b.Connection) && Ids(a) == Ids(b);
+
+        private static (long Server, long? App) Ids(IRunCloudObject o) => o switch
+        {
+            RunCloudWebApp w => (w.ServerId, w.Id),
+            RunCloudServer s => (s.Id, null),
+            _ => (0, null),
+        };
+
+        private static string Describe(IRunCloudObject o) => o switch
+        {
+            RunCloudWebApp w => $"web app {w.Id} ({w.Name}, server {w.ServerId})",
+            RunCloudServer s => $"server {s.Id} ({s.Name})",
+            _ => o.ToString() ?? "an object",
+        };
+
+        /// <summary>
+        /// The sync's one target: a piped web app (its connection, server and id; -ServerId/-WebAppId must agree), a piped
+        /// server (its connection and id, the web app from -WebAppId or the connection's default on that server), or the
+        /// parameters and the connection's defaults. Anything else stops the command before any request.
+        /// </summary>
+        private (RunCloudConnection Connection, long ServerId, long WebAppId) ResolveTarget()
+        {
+            switch (_pipedTarget)
+            {
+                case RunCloudWebApp app:
+                {
+                    RunCloudConnection connection = ResolveConnectionFor(app, app);
+                    if ((ServerId.HasValue && ServerId.Value != app.ServerId) || (WebAppId.HasValue && WebAppId.Value != app.Id))
+                    {
+                        ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
+                            $"The piped web app is {Describe(app)}, but -ServerId/-WebAppId name another. Pass one or the other. Nothing was changed.", app));
+                    }
+
+                    return (connection, app.ServerId, app.Id);
+                }
+
+                case RunCloudServer server:
+                {
+                    RunCloudConnection connection = ResolveConnectionFor(server, server);
+                    if (ServerId.HasValue && ServerId.Value != server.Id)
+                    {
+                        ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
+                            $"The piped server is {Describe(server)}, but -ServerId is {ServerId}. Pass one or the other. Nothing was changed.", server));
+                    }
+
+                    return (connection, server.Id, ResolveWebAppId(connection, WebAppId, server.Id));
+                }
+
+                default:
+                {
+                    RunCloudConnection connection = ResolveConnection();
+                    long serverId = ResolveServerId(connection, ServerId);
+                    return (connection, serverId, ResolveWebAppId(connection, WebAppId, serverId));
+                }
+            }
         }
 
         private void ReadPath(string path)
@@ -233,10 +327,7 @@ namespace RunCloud.PowerShell.Commands
             }
             catch (Exception ex) when (ex is ItemNotFoundException || ex is IOException || ex is UnauthorizedAccessException || ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidInput, ErrorCategory.ReadError, path)
-                {
-                    ErrorDetails = new ErrorDetails($"Cannot read the desired domains from {path}: {ex.Message} Nothing was changed."),
-                });
+                ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.InvalidInput, ErrorCategory.ReadError, path, $"Cannot read the desired domains from {path}: {ex.Message} Nothing was changed."));
                 return;
             }
 
@@ -247,10 +338,7 @@ namespace RunCloud.PowerShell.Commands
             }
             catch (InvalidDataException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidInput, ErrorCategory.InvalidData, path)
-                {
-                    ErrorDetails = new ErrorDetails(ex.Message + " Nothing was changed."),
-                });
+                ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.InvalidInput, ErrorCategory.InvalidData, path, ex.Message + " Nothing was changed."));
             }
 
             foreach (var (entry, problem) in problems) _inputProblems.Add(new RunCloudSyncSkip(entry, "Not a domain: " + problem));
@@ -266,13 +354,17 @@ namespace RunCloud.PowerShell.Commands
             }
 
             var clock = Stopwatch.StartNew();
-            RunCloudConnection connection = ResolveConnection();
-            long serverId = ResolveServerId(connection, ServerId);
-            long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
+            var (connection, serverId, webAppId) = ResolveTarget();
             long requestsBefore = connection.RequestCount;
-            RunCloudService service = ServiceFor(connection);
             string app = $"web app {webAppId} (server {serverId})";
             bool whatIf = IsWhatIf();
+
+            SslOptions? ssl = SslParameters.TryBuild(SkipDnsCheck, DnsServer, AllowDuplicateCertificate, out string? dnsProblem, out string? badServer);
+            if (ssl == null)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, dnsProblem!, badServer));
+                return;
+            }
 
             SyncOptions options;
             try
@@ -289,7 +381,7 @@ namespace RunCloud.PowerShell.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, ex.Message + " Nothing was changed.", null));
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, ex.Message + " Nothing was changed.", null));
                 return;
             }
 
@@ -297,149 +389,90 @@ namespace RunCloud.PowerShell.Commands
 
             // Early guard (no request yet): an empty desired list with -Prune.
             SyncPlan early = SyncPlanner.Plan(entries, Array.Empty<RunCloudDomain>(), options);
-            if (early.Verdict == SyncVerdict.EmptySource && whatIf)
+            if (early.Verdict == SyncVerdict.EmptySource && !whatIf)
             {
-                // The plan says the real run would stop here (StoppedBy, Success false), and goes on to show the rest.
-                WriteWarning($"{app}: {early.VerdictMessage}");
-                _stoppedBy = EmptySourceErrorId;
-            }
-            else if (early.Verdict == SyncVerdict.EmptySource)
-            {
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(early.VerdictMessage), EmptySourceErrorId, ErrorCategory.InvalidData, app)
-                {
-                    ErrorDetails = new ErrorDetails($"{app}: {early.VerdictMessage}") { RecommendedAction = "Sync-RunCloudDomain ... -Prune -AllowEmptySource" },
-                });
+                ThrowTerminatingError(ErrorRecords.Failed(EmptySourceErrorId, $"{app}: {early.VerdictMessage}", ErrorCategory.InvalidData, app, "Sync-RunCloudDomain ... -Prune -AllowEmptySource"));
             }
 
-            // One run per app at a time, across processes; the journal of unfinished work lives beside the lock.
-            JournalStore store;
-            AppStateKey key = StateKeys.For(connection, serverId, webAppId);
-            AppLock? appLock = null;
+            var runOptions = new AppRunOptions
+            {
+                Command = "Sync-RunCloudDomain",
+                Www = Www,
+                Redirection = Redirection.ToLowerInvariant(),
+                NoSslReset = NoSslReset,
+                ResetSsl = ResetSsl,
+                Ssl = ssl,
+                WhatIf = whatIf,
+                LockTimeout = TimeSpan.FromSeconds(LockTimeout),
+            };
+            var target = new AppTarget(ServiceFor(connection), StateKeys.For(connection, serverId, webAppId), connection.BaseUri.AbsoluteUri, serverId, webAppId, connection.Name);
+            var progress = new ProgressRecord(0x5C0D, "Sync-RunCloudDomain", $"Reading the domains of {app}");
+            WriteProgress(progress);
+            var host = new CmdletApplyHost(this, step => ShouldProcessOrForce(Force, step.Target, step.Action) || whatIf, progress: progress);
             try
             {
-                store = JournalStore.Default();
-                if (!whatIf) appLock = store.Lock(key, TimeSpan.FromSeconds(LockTimeout), CancelToken, "Sync-RunCloudDomain");
+                AppApply.Run(this, target, AppRequest.ForDesired(entries, options, runOptions), host,
+                    p => Review(p, app, whatIf, progress),
+                    (p, outcome) => Report(p, outcome, connection, app, whatIf, clock, requestsBefore));
             }
             catch (StateException ex)
             {
-                ThrowTerminatingError(StateError(ex, app));
-                return;
-            }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
-
-            try
-            {
-                Sync(connection, service, serverId, webAppId, app, whatIf, options, entries, store, key, clock, requestsBefore);
-            }
-            finally
-            {
-                appLock?.Dispose();
-            }
-        }
-
-        private void Sync(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId, string app, bool whatIf,
-            SyncOptions options, List<DesiredEntry> entries, JournalStore store, AppStateKey key, Stopwatch clock, long requestsBefore)
-        {
-            // 1. One complete listing.
-            var progress = new ProgressRecord(0x5C0D, "Sync-RunCloudDomain", $"Reading the domains of {app}");
-            WriteProgress(progress);
-            List<RunCloudDomain> existing;
-            try
-            {
-                existing = Run(ct => service.ListDomainsAsync(serverId, webAppId, ct));
+                ThrowTerminatingError(ErrorRecords.FromState(ex, app));
             }
             catch (RunCloudApiException ex)
             {
-                CompleteProgress(progress);
-                ThrowApiError(ex, app);
-                return;
+                ThrowTerminatingError(ErrorRecords.FromApi(ex, app));
             }
+            finally
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
+        }
 
-            CrashPoint.Reached("listed");
-
-            // 2. The plan and its guards, before any change.
-            SyncPlan plan = SyncPlanner.Plan(entries, existing, options);
-            WriteVerbose($"RunCloud: plan for {app}: {existing.Count} on the app, {plan.Desired.Count} desired; {plan.ToAdd.Count} to add, {plan.ToRemove.Count} to remove, {plan.Unchanged.Count} unchanged, {plan.Kept.Count} kept, {plan.Skipped.Count} skipped.");
+        /// <summary>
+        /// The plan, before any change: shown in verbose lines; a guard or an SSL step certain to be refused stops the run
+        /// (under -WhatIf: a warning and StoppedBy, and the what-if lines still show what the real run would have done).
+        /// </summary>
+        private bool Review(PreparedApply p, string app, bool whatIf, ProgressRecord progress)
+        {
+            SyncPlan plan = p.Plan;
+            int existing = p.Live?.Count ?? 0;
+            WriteVerbose($"RunCloud: plan for {app}: {existing} on the app, {plan.Desired.Count} desired; {plan.ToAdd.Count} to add, {plan.ToRemove.Count} to remove, {plan.Unchanged.Count} unchanged, {plan.Kept.Count} kept, {plan.Skipped.Count} skipped.");
             foreach (string name in plan.ToAdd) WriteVerbose("RunCloud: plan: add " + name);
             foreach (RunCloudDomain d in plan.ToRemove) WriteVerbose($"RunCloud: plan: remove {d.Name} (id {d.Id})");
             foreach (RunCloudSyncSkip s in plan.Skipped) WriteVerbose($"RunCloud: plan: skip {s.Name}: {s.Reason}");
-
-            switch (plan.Verdict)
+            AppRefusal? refusal = p.Refusal;
+            if (refusal == null) return true;
+            if (whatIf && refusal.ErrorId != ErrorIds.InvalidResponse)
             {
-                case SyncVerdict.InvalidResponse:
-                    CompleteProgress(progress);
-                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(plan.VerdictMessage), ErrorIds.InvalidResponse, ErrorCategory.InvalidResult, app)
-                    {
-                        ErrorDetails = new ErrorDetails($"{app}: {plan.VerdictMessage}"),
-                    });
-                    return;
-                case SyncVerdict.EmptySource when whatIf:
-                    _stoppedBy ??= EmptySourceErrorId;
-                    break;
-                case SyncVerdict.EmptySource:
-                    CompleteProgress(progress);
-                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(plan.VerdictMessage), EmptySourceErrorId, ErrorCategory.InvalidData, app)
-                    {
-                        ErrorDetails = new ErrorDetails($"{app}: {plan.VerdictMessage}") { RecommendedAction = "Sync-RunCloudDomain ... -Prune -AllowEmptySource" },
-                    });
-                    return;
-                case SyncVerdict.TooManyRemovals:
-                    string message = $"{app}: {plan.VerdictMessage}";
-                    if (whatIf)
-                    {
-                        WriteWarning(message);
-                        _stoppedBy ??= ErrorIds.TooManyRemovals;
-                        break;
-                    }
-
-                    CompleteProgress(progress);
-                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), ErrorIds.TooManyRemovals, ErrorCategory.LimitsExceeded, app)
-                    {
-                        ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"Sync-RunCloudDomain ... -MaxRemove {plan.ToRemove.Count}" },
-                    });
-                    return;
+                WriteWarning(refusal.Message);
+                _stoppedBy ??= refusal.ErrorId;
+                return true;
             }
 
-            // 3. Apply it, journalled.
-            var host = new CmdletSyncHost(this, progress);
-            var executor = new SyncExecutor(service, serverId, webAppId, store, key, connection.BaseUri.AbsoluteUri, host);
-            SyncOutcome outcome;
-            try
-            {
-                outcome = executor.Execute(plan, new SyncRunOptions
-                {
-                    WhatIf = whatIf,
-                    Www = Www,
-                    Redirection = Redirection.ToLowerInvariant(),
-                    NoSslReset = NoSslReset,
-                    ResetSsl = ResetSsl,
-                    Command = "Sync-RunCloudDomain",
-                    Ssl = BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate),
-                    Existing = existing,
-                });
-            }
-            catch (StateException ex)
-            {
-                CompleteProgress(progress);
-                ThrowTerminatingError(StateError(ex, app));
-                return;
-            }
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+            ThrowTerminatingError(ErrorRecords.FromRefusal(refusal, app, p.RefusalException));
+            return false;
+        }
 
-            CompleteProgress(progress);
-            var failed = outcome.Failed;
+        /// <summary>The result object (only what this run observed) and the errors of what failed or was held back.</summary>
+        private void Report(PreparedApply p, AppOutcome outcome, RunCloudConnection connection, string app, bool whatIf, Stopwatch clock, long requestsBefore)
+        {
+            SyncPlan plan = p.Plan;
+            RunCloudSyncFailure[] failed = outcome.Failures.Select(f => new RunCloudSyncFailure(f.Failure.Name, f.Failure.Action, f.ErrorId, Clean(f.Message))).ToArray();
             var syncResult = new RunCloudSyncResult
             {
-                ServerId = serverId,
-                WebAppId = webAppId,
+                ServerId = p.Target.ServerId,
+                WebAppId = p.Target.WebAppId,
                 Added = outcome.Added.ToArray(),
                 Removed = outcome.Removed.ToArray(),
+                AlreadyGone = outcome.AlreadyGone.ToArray(),
                 Unchanged = plan.Unchanged.Concat(outcome.AlsoUnchanged).ToArray(),
                 Kept = plan.Kept.ToArray(),
                 Skipped = plan.Skipped.ToArray(),
-                Failed = failed.ToArray(),
+                Failed = failed,
                 SslRedeployed = outcome.SslRedeployed,
                 SslNotReady = outcome.SslNotReady.ToArray(),
                 SslDeferred = outcome.SslDeferred.ToArray(),
@@ -450,82 +483,39 @@ namespace RunCloud.PowerShell.Commands
                 WhatIf = whatIf,
                 DesiredCount = plan.Desired.Count,
                 StoppedBy = _stoppedBy,
-                Success = failed.Count == 0 && plan.PruneStoppedMessage == null && _stoppedBy == null,
+                Success = failed.Length == 0 && plan.PruneStoppedMessage == null && _stoppedBy == null,
             };
             foreach (string finished in outcome.FinishedPending) WriteWarning($"RunCloud: {app}: finished {finished}.");
             WriteObject(syncResult);
 
             if (plan.PruneStoppedMessage != null)
             {
-                WriteError(new ErrorRecord(new InvalidOperationException($"{app}: {plan.PruneStoppedMessage}"), PruneStoppedErrorId, ErrorCategory.InvalidData, syncResult)
-                {
-                    ErrorDetails = new ErrorDetails($"{app}: {plan.PruneStoppedMessage}") { RecommendedAction = "Fix the invalid entries, or pass -AllowInvalidEntries." },
-                });
+                WriteError(ErrorRecords.Failed(PruneStoppedErrorId, $"{app}: {plan.PruneStoppedMessage}", ErrorCategory.InvalidData, syncResult,
+                    "Fix the invalid entries, or pass -AllowInvalidEntries."));
             }
 
-            if (failed.Count > 0)
+            if (failed.Length > 0)
             {
-                string message = $"{failed.Count} change(s) failed on {app}: "
+                string message = $"{failed.Length} change(s) failed on {app}: "
                     + string.Join("; ", failed.Take(3).Select(f => $"{f.Action} {f.Name}: {f.Message.TrimEnd('.')}"))
-                    + (failed.Count > 3 ? $" (and {failed.Count - 3} more; see the Failed property of the result)" : string.Empty)
+                    + (failed.Length > 3 ? $" (and {failed.Length - 3} more; see the Failed property of the result)" : string.Empty)
                     + ". The other changes were made; run the sync again to retry.";
-                WriteError(new ErrorRecord(new InvalidOperationException(message), ErrorIds.SyncFailed, ErrorCategory.NotSpecified, syncResult));
+                WriteError(ErrorRecords.Failed(ErrorIds.SyncFailed, message, ErrorCategory.NotSpecified, syncResult));
             }
         }
 
-        /// <summary>-Manifest: plan every target, then apply the plans at once (no second listing: the plan is seconds old).</summary>
+        /// <summary>
+        /// -Manifest: prepare every target (lock, journal, listing, plan, SSL preflight), then confirm and apply them at once
+        /// (no second listing: the plan is seconds old, and each target holds its lock from preparing to applying).
+        /// </summary>
         private void SyncManifest(string path)
         {
             FleetManifest manifest = LoadManifest(path, out string directory);
-            var inputs = ReadInputs(manifest, directory);
-            RunCloudSyncPlan[] plans = PlanAll(inputs, ThrottleLimit);
-            ApplyAll(plans, verify: false, ThrottleLimit, MaxCalls, Force, callsAlreadySpent: plans.Sum(p => p.PlanningCalls));
+            List<FleetItem> items = ManifestItems(ReadInputs(manifest, directory), planOnly: false);
+            PrepareAll(items, ThrottleLimit);
+            PlansFromPrepared(items);
+            ApplyAll(items, verify: false, ThrottleLimit, MaxCalls, Force, callsAlreadySpent: items.Sum(i => i.PrepareCalls));
         }
-
-        private static ErrorRecord StateError(StateException ex, string app) =>
-            new ErrorRecord(ex, ex.ErrorId, ex is AppLockedException ? ErrorCategory.ResourceBusy : ErrorCategory.ResourceUnavailable, app)
-            {
-                ErrorDetails = new ErrorDetails(ex.Message),
-            };
-
-        /// <summary>The executor's view of this cmdlet: Run, ShouldProcess (-Force skips the prompt), Write*.</summary>
-        private sealed class CmdletSyncHost : ISyncHost
-        {
-            private readonly SyncRunCloudDomainCommand _cmdlet;
-            private readonly ProgressRecord _progress;
-
-            public CmdletSyncHost(SyncRunCloudDomainCommand cmdlet, ProgressRecord progress)
-            {
-                _cmdlet = cmdlet;
-                _progress = progress;
-            }
-
-            public T Run<T>(Func<System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> work) => _cmdlet.Run(work);
-
-            public bool Confirm(string target, string action) => _cmdlet.Confirmed(target, action);
-
-            public void Verbose(string text) => _cmdlet.WriteVerbose(text);
-
-            public void Warning(string text) => _cmdlet.WriteWarning(text);
-
-            public void Progress(string status, int done, int total) => _cmdlet.ShowProgress(_progress, done, total, status);
-        }
-
-        internal void ShowProgress(ProgressRecord progress, int done, int total, string status)
-        {
-            progress.StatusDescription = $"{status} ({done} of {total})";
-            progress.PercentComplete = total == 0 ? 100 : Math.Min(100, done * 100 / total);
-            WriteProgress(progress);
-        }
-
-        private void CompleteProgress(ProgressRecord progress)
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
-
-        /// <summary>Under -WhatIf a step is part of the plan, not sent: the plan goes on as if it had been confirmed.</summary>
-        internal bool Confirmed(string target, string action) => ShouldProcessOrForce(Force, target, action) || IsWhatIf();
 
         private static string Show(PSObject value)
         {

@@ -55,7 +55,7 @@ namespace RunCloud.PowerShell.Commands
         {
             if (Address != null && !IPAddress.TryParse(Address, out _))
             {
-                ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput, $"-Address '{Address}' is not an IPv4 or IPv6 address. Give the server's IP address (Get-RunCloudServer shows it).", Address));
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"-Address '{Address}' is not an IPv4 or IPv6 address. Give the server's IP address (Get-RunCloudServer shows it).", Address));
             }
 
             foreach (object item in TrustedRoot ?? Array.Empty<object>())
@@ -74,7 +74,7 @@ namespace RunCloud.PowerShell.Commands
                 }
                 catch (Exception ex) when (ex is CryptographicException || ex is IOException || ex is ArgumentException || ex is UnauthorizedAccessException)
                 {
-                    ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput,
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
                         $"-TrustedRoot '{value}' cannot be read as a certificate ({ex.Message}). Pass an X509Certificate2 or the path of a PEM or DER certificate file.", value));
                 }
             }
@@ -86,7 +86,7 @@ namespace RunCloud.PowerShell.Commands
             {
                 if (!DomainName.TryNormalize(raw, out string name, out string problem, allowSingleLabel: true))
                 {
-                    WriteError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidDomainName, problem, raw));
+                    WriteError(ErrorRecords.Invalid(ErrorIds.InvalidDomainName, problem, raw));
                     continue;
                 }
 

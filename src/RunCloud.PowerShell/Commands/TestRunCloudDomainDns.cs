@@ -56,10 +56,15 @@ namespace RunCloud.PowerShell.Commands
         {
             if (IpAddress != null && !IPAddress.TryParse(IpAddress, out _))
             {
-                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, $"-IpAddress '{IpAddress}' is not an IPv4 or IPv6 address.", IpAddress));
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"-IpAddress '{IpAddress}' is not an IPv4 or IPv6 address.", IpAddress));
             }
 
-            _dns = new DnsReadiness(DnsReadiness.ResolverFor(ParseDnsServers(DnsServer), TimeSpan.FromSeconds(TimeoutSec)), TimeSpan.FromSeconds(TimeoutSec));
+            if (!SslParameters.TryParseDnsServers(DnsServer, out DnsServerList? servers, out string? problem, out string? bad))
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, problem!, bad));
+            }
+
+            _dns = new DnsReadiness(DnsReadiness.ResolverFor(servers, TimeSpan.FromSeconds(TimeoutSec)), TimeSpan.FromSeconds(TimeoutSec));
         }
 
         protected override void ProcessRecord()
@@ -69,7 +74,7 @@ namespace RunCloud.PowerShell.Commands
             {
                 if (!DomainName.TryNormalize(raw, out string name, out string problem, allowSingleLabel: true))
                 {
-                    WriteError(Invalid(ErrorIds.InvalidDomainName, problem, raw));
+                    WriteError(ErrorRecords.Invalid(ErrorIds.InvalidDomainName, problem, raw));
                     continue;
                 }
 

@@ -31,6 +31,8 @@ namespace RunCloud.PowerShell.Http
         public const string InvalidInput = "RunCloudInvalidInput";
         public const string SslNotInstalled = "RunCloudSslNotInstalled";
         public const string TooManyRemovals = "RunCloudSyncTooManyRemovals";
+        public const string SyncEmptySource = "RunCloudSyncEmptySource";
+        public const string SyncPruneStopped = "RunCloudSyncPruneStopped";
         public const string SyncFailed = "RunCloudSyncFailed";
         public const string InvalidManifest = "RunCloudInvalidManifest";
         public const string InvalidPlan = "RunCloudInvalidPlan";

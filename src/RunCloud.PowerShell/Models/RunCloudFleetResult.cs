@@ -11,12 +11,16 @@ namespace RunCloud.PowerShell.Models
         public long ServerId { get; set; }
         public long WebAppId { get; set; }
 
-        /// <summary>Applied, NoChange, Refused (live list drifted, or another account), Blocked (a guard), Failed (a change failed), Declined (not confirmed), WhatIf.</summary>
+        /// <summary>Applied, NoChange, Refused (live list drifted, an edited plan, another account, another run holds the app), Blocked (a guard, or an SSL step certain to be refused), Failed (a change failed), Declined (not confirmed), WhatIf.</summary>
         public string Status { get; set; } = "Applied";
 
         public string[] Added { get; set; } = Array.Empty<string>();
         public string[] Removed { get; set; } = Array.Empty<string>();
+
+        /// <summary>Removals found gone already when sent (RunCloud answered 404): not removed by this run.</summary>
+        public string[] AlreadyGone { get; set; } = Array.Empty<string>();
         public RunCloudSyncFailure[] Failed { get; set; } = Array.Empty<RunCloudSyncFailure>();
+        /// <summary>True only when an SSL redeploy (or order) this run sent succeeded.</summary>
         public bool SslRedeployed { get; set; }
         public int PlannedCalls { get; set; }
 

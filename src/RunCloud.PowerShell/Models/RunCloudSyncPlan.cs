@@ -39,9 +39,35 @@ namespace RunCloud.PowerShell.Models
         public string SslAction { get; set; } = "None";
         public long? SslId { get; set; }
 
+        /// <summary>The SSL state planning read: Certificate (basic, installed), Advanced, NoCertificate; null when it was not needed.</summary>
+        public string? SslState { get; set; }
+
+        /// <summary>Certificate orders the SSL step will send (the SSL strategy's read-only verdict when planning).</summary>
+        public int SslOrders { get; set; }
+
+        /// <summary>The SSL strategy checks where names point (one GET of the server's address).</summary>
+        public bool SslChecksDns { get; set; }
+
+        /// <summary>Advanced SSL mode: removals whose own certificate is deleted first.</summary>
+        public int RemoveCertificates { get; set; }
+
+        /// <summary>What a previous run left owed on the app (from its journal), which applying finishes; null: nothing.</summary>
+        public string? Owed { get; set; }
+
         public bool Www { get; set; }
         public string Redirection { get; set; } = "none";
         public bool NoSslReset { get; set; }
+
+        /// <summary>The desired names the plan was made from (valid, normalised); applying re-checks every change against them.</summary>
+        public string[] Desired { get; set; } = Array.Empty<string>();
+
+        /// <summary>The sync's rules the plan was made under; applying checks each change against them again.</summary>
+        public bool Prune { get; set; }
+        public int MaxRemove { get; set; } = 10;
+        public string[] Exclude { get; set; } = Array.Empty<string>();
+        public string[] ProtectedName { get; set; } = { "*.runcloud.link" };
+        public bool AllowEmptySource { get; set; }
+        public bool AllowInvalidEntries { get; set; }
 
         /// <summary>The live domains the plan was made from, and their fingerprint (SHA-256 of the sorted ids and names).</summary>
         public RunCloudPlannedDomain[] Live { get; set; } = Array.Empty<RunCloudPlannedDomain>();
@@ -49,22 +75,41 @@ namespace RunCloud.PowerShell.Models
 
         /// <summary>Calls applying sends to re-read the live list and compare its fingerprint.</summary>
         public int VerifyCalls { get; set; }
-        public int ChangeCalls => Add.Length + Remove.Length;
-        public int SslCalls { get; set; }
 
-        /// <summary>Exactly the API calls Invoke-RunCloudSyncPlan sends for this target (0 when it is blocked or changes nothing).</summary>
+        /// <summary>One call per add or removal, and in advanced SSL mode the DELETE of each removed domain's own certificate.</summary>
+        public int ChangeCalls => Add.Length + Remove.Length + RemoveCertificates;
+
+        /// <summary>
+        /// The SSL step's calls: the orders (the app's one redeploy, or one per domain), and in advanced mode a GET of each
+        /// added domain's certificate state.
+        /// </summary>
+        public int SslCalls => SslAction switch
+        {
+            "Redeploy" => SslOrders,
+            "PerDomain" => Add.Length + SslOrders,
+            _ => 0,
+        };
+
+        /// <summary>
+        /// What applying a reviewed plan reads again before any change: the SSL state (the certificate may have changed),
+        /// the mode when there is no app certificate, each removal's certificate in advanced mode, the server's address
+        /// when DNS readiness is checked.
+        /// </summary>
+        public int RecheckCalls => SslState == null ? 0
+            : 1 + (SslState == "Certificate" ? 0 : 1) + (SslState == "Advanced" ? Remove.Length : 0) + (SslChecksDns ? 1 : 0);
+
+        /// <summary>Exactly the API calls Invoke-RunCloudSyncPlan sends for this target (0 when it is blocked or has nothing to do).</summary>
         public int PlannedCalls => CallsToApply(verify: true);
 
         /// <summary>
-        /// The calls applying sends: with <paramref name="verify"/> (a reviewed plan, maybe hours old) the live list is read
-        /// again and an app planned without a certificate is checked again; without it (Sync-RunCloudDomain -Manifest,
-        /// the plan is seconds old) neither.
+        /// The calls applying sends: with <paramref name="verify"/> (a reviewed plan, maybe hours old) the live list and the
+        /// SSL state are read again first; without it (Sync-RunCloudDomain -Manifest, the plan is seconds old) neither.
+        /// Exact, except that names an earlier run left waiting for DNS cost a GET each when they are checked again.
         /// </summary>
         public int CallsToApply(bool verify)
         {
             if (IsBlocked || !HasWork) return 0;
-            int ssl = !verify && SslAction == "NoCertificate" ? 0 : SslCalls;
-            return (verify ? VerifyCalls : 0) + ChangeCalls + ssl;
+            return (verify ? VerifyCalls + RecheckCalls : 0) + ChangeCalls + SslCalls;
         }
 
         /// <summary>Calls the planning itself sent (reading the live list and the SSL state).</summary>
@@ -74,7 +119,8 @@ namespace RunCloud.PowerShell.Models
         public string? Error { get; set; }
 
         public bool IsBlocked => !string.Equals(Verdict, "Proceed", StringComparison.OrdinalIgnoreCase);
-        public bool HasWork => Add.Length > 0 || Remove.Length > 0;
+        /// <summary>Something to send: a change, or SSL work a previous run left owed (or names waiting for DNS).</summary>
+        public bool HasWork => Add.Length > 0 || Remove.Length > 0 || SslAction != "None";
 
         /// <summary>"clientA" or "&lt;default&gt;": the account whose rate limit the target's calls count against.</summary>
         public string Account => Connection ?? "<default>";

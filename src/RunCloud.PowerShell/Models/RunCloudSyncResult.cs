@@ -11,8 +11,11 @@ namespace RunCloud.PowerShell.Models
         /// <summary>Names added to the web app (under -WhatIf: that would be added).</summary>
         public string[] Added { get; set; } = Array.Empty<string>();
 
-        /// <summary>Names removed from the web app (only with -Prune).</summary>
+        /// <summary>Names removed from the web app by this run (only with -Prune).</summary>
         public string[] Removed { get; set; } = Array.Empty<string>();
+
+        /// <summary>Names this run came to remove and found gone already (RunCloud answered 404: removed by someone else); not counted as removed.</summary>
+        public string[] AlreadyGone { get; set; } = Array.Empty<string>();
 
         /// <summary>Desired names that were already on the web app.</summary>
         public string[] Unchanged { get; set; } = Array.Empty<string>();

@@ -37,6 +37,9 @@ namespace RunCloud.PowerShell.Ssl
         /// <summary>The app's SSL as the caller already read it in this run (saves a GET); null reads it.</summary>
         public Models.RunCloudSsl? KnownAppSsl { get; set; }
 
+        /// <summary>The app's SSL mode (advanced: one certificate per domain) as the caller already read it; null reads it.</summary>
+        public bool? KnownAdvanced { get; set; }
+
         /// <summary>
         /// Names one certificate may carry: Let's Encrypt's 100, or RUNCLOUD_MAX_NAMES_PER_CERTIFICATE (0 = no limit) for
         /// a CA with another limit, or for tests about something else whose emulator has its limit turned off too.
@@ -52,6 +55,9 @@ namespace RunCloud.PowerShell.Ssl
                 ? n
                 : SslNames.MaxNamesPerCertificate;
         }
+
+        /// <summary>A copy to plan with (a preflight): what it learns or records never reaches this one.</summary>
+        public SslOptions Clone() => (SslOptions)MemberwiseClone();
 
         internal DnsReadiness Dns() => new DnsReadiness(Resolver ?? DnsServers?.Resolver(DnsTimeout) ?? new SystemDnsResolver(), DnsTimeout);
     }

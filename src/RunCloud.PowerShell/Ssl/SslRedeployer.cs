@@ -8,9 +8,11 @@ using RunCloud.PowerShell.Models;
 namespace RunCloud.PowerShell.Ssl
 {
     /// <summary>
-    /// The per-domain SSL rule (advanced mode). The decision of what to order, and when, is the SSL strategy's
-    /// (Ssl/SslStrategy): it uses the documented PUT .../ssl/{id}, never the Ultimate Multisite v3 integration's
-    /// undocumented PATCH .../ssl/advanced/{id}/redeploy.
+    /// The single-certificate rules under the SSL strategy: what a domain gets in advanced mode (redeploy or install),
+    /// and the app's redeploy that is never re-sent blindly. The decision of what to order, and when, is the SSL
+    /// strategy's (Ssl/SslStrategy), and every path reaches it through the apply engine (Sync/AppSyncEngine); it uses
+    /// the documented PUT .../ssl/{id}, never the Ultimate Multisite v3 integration's undocumented
+    /// PATCH .../ssl/advanced/{id}/redeploy.
     /// </summary>
     internal static class SslRedeployer
     {
@@ -50,32 +52,6 @@ namespace RunCloud.PowerShell.Ssl
 
                 throw;
             }
-        }
-
-        /// <summary>
-        /// The plain follow-the-domains redeploy without the strategy's checks (kept for callers and tests of the
-        /// non-repeatable rule; Sync and -ResetSsl go through Ssl/SslStrategy).
-        /// </summary>
-        public static async Task<RedeployOutcome> RedeployAsync(RunCloudService service, long s, long w,
-            IReadOnlyCollection<RunCloudDomain> addedDomains, CancellationToken ct)
-        {
-            RunCloudSsl ssl = await service.GetSslAsync(s, w, ct).ConfigureAwait(false);
-            if (ssl.Installed && ssl.Id.HasValue)
-            {
-                await RedeployAppAsync(service, s, w, ssl, ct).ConfigureAwait(false);
-                return RedeployOutcome.Redeployed;
-            }
-
-            var (advanced, _) = await service.GetSslModeAsync(s, w, ct).ConfigureAwait(false);
-            if (!advanced) return RedeployOutcome.NoSsl;
-
-            foreach (RunCloudDomain domain in addedDomains)
-            {
-                RunCloudSsl perDomain = await service.GetDomainSslAsync(domain, ct).ConfigureAwait(false);
-                await ApplyToDomainAsync(service, domain, perDomain, DecideForDomain(perDomain, reinstall: false), new SslInstallRequest(), ct).ConfigureAwait(false);
-            }
-
-            return RedeployOutcome.PerDomain;
         }
     }
 }

@@ -67,8 +67,7 @@ namespace RunCloud.PowerShell.Ssl
             plan.AppSsl = ssl;
             if (!ssl.Installed)
             {
-                var (advanced, _) = await _service.GetSslModeAsync(_s, _w, ct).ConfigureAwait(false);
-                plan.Advanced = advanced;
+                plan.Advanced = _options.KnownAdvanced ?? (await _service.GetSslModeAsync(_s, _w, ct).ConfigureAwait(false)).Advanced;
             }
 
             plan.HasSsl = ssl.Installed || plan.Advanced;
@@ -165,7 +164,9 @@ namespace RunCloud.PowerShell.Ssl
             foreach (RunCloudDomain domain in targets)
             {
                 List<string> names = SslNames.HostNames(domain).ToList();
-                RunCloudSsl current = await _service.GetDomainSslAsync(domain, ct).ConfigureAwait(false);
+                // A domain not added yet (a preflight's planned add, id 0) has no certificate: nothing to ask RunCloud.
+                RunCloudSsl current = domain.Id > 0 ? await _service.GetDomainSslAsync(domain, ct).ConfigureAwait(false)
+                    : new RunCloudSsl { ServerId = _s, WebAppId = _w, Mode = "Advanced", DomainName = domain.Name };
                 if (current.Installed && !explicitNames.Contains(domain.Name))
                 {
                     // Picked up as "uncovered" or "waiting" but it has its certificate: Let's Encrypt renews it, no new order.
@@ -268,28 +269,6 @@ namespace RunCloud.PowerShell.Ssl
         }
 
         /// <summary>
-        /// Advanced mode: before a domain is removed, DELETE its own certificate (.../domains/{d}/ssl/{ssl}), so no
-        /// orphan certificate is left. Returns true when one was removed. <paramref name="modes"/> caches the app's mode.
-        /// </summary>
-        public static async Task<bool> ReleaseDomainCertificateAsync(RunCloudService service, RunCloudDomain domain,
-            IDictionary<(long, long), bool> modes, CancellationToken ct, IDictionary<(long, long), RunCloudSsl>? appSsls = null)
-        {
-            if (!modes.TryGetValue((domain.ServerId, domain.WebAppId), out bool advanced))
-            {
-                RunCloudSsl appSsl = await service.GetSslAsync(domain.ServerId, domain.WebAppId, ct).ConfigureAwait(false);
-                if (appSsls != null) appSsls[(domain.ServerId, domain.WebAppId)] = appSsl;
-                advanced = !appSsl.Installed && (await service.GetSslModeAsync(domain.ServerId, domain.WebAppId, ct).ConfigureAwait(false)).Advanced;
-                modes[(domain.ServerId, domain.WebAppId)] = advanced;
-            }
-
-            if (!advanced) return false;
-            RunCloudSsl ssl = await service.GetDomainSslAsync(domain, ct).ConfigureAwait(false);
-            if (!ssl.Installed || !ssl.Id.HasValue) return false;
-            await service.UninstallDomainSslAsync(domain, ssl.Id.Value, ct).ConfigureAwait(false);
-            return true;
-        }
-
-        /// <summary>
         /// "Make the certificates follow the domains" after domains changed (-ResetSsl, Sync): in basic mode one documented
         /// PUT .../ssl/{id} once the name count, DNS readiness and Let's Encrypt budget allow it; in advanced mode one
         /// order per changed domain. A refusal is thrown as <see cref="SslRefusedException"/>.
@@ -316,11 +295,25 @@ namespace RunCloud.PowerShell.Ssl
             return new SslRunResult(plan.Advanced ? RedeployOutcome.PerDomain : RedeployOutcome.Redeployed, plan, failures);
         }
 
-        /// <summary>True when the app's journal remembers names not DNS-ready at an earlier run (a later run retries them).</summary>
-        public static bool HasWaitingNames(AppStateKey key, JournalStore? store = null)
+        /// <summary>
+        /// The read-only preflight of a change: what the SSL step would decide for the app's names AFTER the change
+        /// (<paramref name="after"/>; planned adds carry id 0), with every check of a real run (names per certificate,
+        /// DNS readiness, Let's Encrypt's budget). Sends only GETs and saves nothing: it plans on a copy of the journal's
+        /// SSL record. <paramref name="options"/> learns what it read (KnownAppSsl, KnownAdvanced, ExpectedAddress), so
+        /// the SSL step that follows the change does not read it again.
+        /// </summary>
+        public static async Task<SslPlan> PreflightAsync(RunCloudService service, long s, long w, IReadOnlyList<RunCloudDomain> after,
+            IReadOnlyCollection<RunCloudDomain> changed, AppJournal? journal, SslOptions options, CancellationToken ct)
         {
-            AppJournal? journal = (store ?? JournalStore.Default()).Load(key);
-            return journal?.GetExtension<SslJournalData>(SslJournalData.Owner)?.NotReady.Count > 0;
+            SslOptions copy = options.Clone();
+            copy.Journal = new AppJournal { Extensions = journal == null ? new Newtonsoft.Json.Linq.JObject() : (Newtonsoft.Json.Linq.JObject)journal.Extensions.DeepClone() };
+            copy.Store = null;
+            var strategy = new SslStrategy(service, null, null, s, w, copy);
+            SslPlan plan = await strategy.PlanAsync(changed, after, installIfMissing: false, everyUncovered: false, ct).ConfigureAwait(false);
+            options.KnownAppSsl = plan.AppSsl;
+            if (plan.AppSsl != null && !plan.AppSsl.Installed) options.KnownAdvanced = plan.Advanced;
+            options.ExpectedAddress ??= copy.ExpectedAddress;
+            return plan;
         }
 
         internal static SslRefusedException Refusal(SslPlan plan) =>

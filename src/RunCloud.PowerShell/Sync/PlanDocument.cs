@@ -10,19 +10,22 @@ namespace RunCloud.PowerShell.Sync
 {
     /// <summary>
     /// The reviewable plan file: one JSON document with, per target, the adds, removals, SSL action, guard verdicts,
-    /// exact API calls and the fingerprint of the live list it was made from. Holds no secret. Reading it back checks
-    /// its shape and that its call counts follow from its actions (an edited count is refused, not trusted).
+    /// exact API calls, the fingerprint of the live list it was made from, and the desired list and rules it was planned
+    /// under (applying checks every change against them again). Holds no secret. Reading it back checks its shape and
+    /// that its call counts follow from its actions (an edited count is refused, not trusted).
+    /// Version 2 added the desired list, the rules and the SSL state; a version 1 file is refused (make a new plan).
     /// </summary>
     internal static class PlanDocument
     {
         public const string Kind = "RunCloudSyncPlan";
+        public const int Version = 2;
 
         public static string Write(IReadOnlyList<RunCloudSyncPlan> plans, string? manifest)
         {
             var doc = new JObject
             {
                 ["kind"] = Kind,
-                ["version"] = 1,
+                ["version"] = Version,
                 ["createdAt"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                 ["manifest"] = manifest,
                 ["summary"] = new JObject
@@ -55,13 +58,25 @@ namespace RunCloud.PowerShell.Sync
             ["guards"] = new JArray(p.Guards.Select(g => new JObject { ["name"] = g.Name, ["verdict"] = g.Verdict, ["message"] = g.Message })),
             ["add"] = new JArray(p.Add.Cast<object>().ToArray()),
             ["remove"] = new JArray(p.Remove.Select(d => new JObject { ["id"] = d.Id, ["name"] = d.Name })),
-            ["ssl"] = new JObject { ["action"] = p.SslAction, ["sslId"] = p.SslId },
-            ["options"] = new JObject { ["www"] = p.Www, ["redirection"] = p.Redirection, ["noSslReset"] = p.NoSslReset },
+            ["ssl"] = new JObject
+            {
+                ["action"] = p.SslAction, ["sslId"] = p.SslId, ["state"] = p.SslState, ["orders"] = p.SslOrders, ["checksDns"] = p.SslChecksDns,
+                ["removeCertificates"] = p.RemoveCertificates,
+            },
+            ["owed"] = p.Owed,
+            ["options"] = new JObject
+            {
+                ["www"] = p.Www, ["redirection"] = p.Redirection, ["noSslReset"] = p.NoSslReset,
+                ["prune"] = p.Prune, ["maxRemove"] = p.MaxRemove, ["exclude"] = new JArray(p.Exclude.Cast<object>().ToArray()),
+                ["protectedName"] = new JArray(p.ProtectedName.Cast<object>().ToArray()), ["allowEmptySource"] = p.AllowEmptySource,
+                ["allowInvalidEntries"] = p.AllowInvalidEntries,
+            },
             ["plannedCalls"] = p.PlannedCalls,
-            ["calls"] = new JObject { ["verify"] = p.VerifyCalls, ["changes"] = p.ChangeCalls, ["ssl"] = p.SslCalls },
+            ["calls"] = new JObject { ["verify"] = p.VerifyCalls + p.RecheckCalls, ["changes"] = p.ChangeCalls, ["ssl"] = p.SslCalls },
+            ["desired"] = new JArray(p.Desired.Cast<object>().ToArray()),
             ["unchanged"] = new JArray(p.Unchanged.Cast<object>().ToArray()),
             ["kept"] = new JArray(p.Kept.Cast<object>().ToArray()),
-            ["skipped"] = new JArray(p.Skipped.Select(s => new JObject { ["name"] = s.Name, ["reason"] = s.Reason })),
+            ["skipped"] = new JArray(p.Skipped.Select(s => new JObject { ["name"] = s.Name, ["reason"] = s.Reason, ["kind"] = s.Kind })),
             ["fingerprint"] = p.Fingerprint,
             ["live"] = new JArray(p.Live.Select(d => new JObject { ["id"] = d.Id, ["name"] = d.Name, ["primary"] = d.IsPrimary })),
         };
@@ -80,9 +95,14 @@ namespace RunCloud.PowerShell.Sync
                 throw new PlanFileException($"{source} is not valid JSON (line {ex.LineNumber}): {ex.Message} Make a new plan with New-RunCloudSyncPlan -OutFile.");
             }
 
-            if ((string?)doc["kind"] != Kind || (doc["version"]?.Type != JTokenType.Integer) || (int)doc["version"]! != 1)
+            if ((string?)doc["kind"] != Kind || (doc["version"]?.Type != JTokenType.Integer))
             {
-                throw new PlanFileException($"{source} is not a version 1 plan file (\"kind\": \"{Kind}\", \"version\": 1). Make one with New-RunCloudSyncPlan -OutFile.");
+                throw new PlanFileException($"{source} is not a plan file (\"kind\": \"{Kind}\", \"version\": {Version}). Make one with New-RunCloudSyncPlan -OutFile.");
+            }
+
+            if ((int)doc["version"]! != Version)
+            {
+                throw new PlanFileException($"{source} is a version {(int)doc["version"]!} plan file; this module applies version {Version} plans, which also record the desired list and the rules every change is checked against again. Make a new plan with New-RunCloudSyncPlan -OutFile.");
             }
 
             if (!(doc["targets"] is JArray targets) || targets.Count == 0)
@@ -113,17 +133,29 @@ namespace RunCloud.PowerShell.Sync
                         Remove = Arr(t, "remove").Select(r => new RunCloudPlannedDomain(Req<long>((JObject)r, "id"), Req<string>((JObject)r, "name"))).ToArray(),
                         SslAction = (string?)t["ssl"]?["action"] ?? "None",
                         SslId = (long?)t["ssl"]?["sslId"],
+                        SslState = (string?)t["ssl"]?["state"],
+                        SslOrders = (int?)t["ssl"]?["orders"] ?? 0,
+                        SslChecksDns = (bool?)t["ssl"]?["checksDns"] ?? false,
+                        RemoveCertificates = (int?)t["ssl"]?["removeCertificates"] ?? 0,
+                        Owed = (string?)t["owed"],
                         Www = (bool?)t["options"]?["www"] ?? false,
                         Redirection = (string?)t["options"]?["redirection"] ?? "none",
                         NoSslReset = (bool?)t["options"]?["noSslReset"] ?? false,
+                        Prune = (bool?)t["options"]?["prune"] ?? false,
+                        MaxRemove = (int?)t["options"]?["maxRemove"] ?? 10,
+                        Exclude = Arr((JObject?)t["options"] ?? new JObject(), "exclude").Select(a => (string)a!).ToArray(),
+                        ProtectedName = t["options"]?["protectedName"] == null ? new[] { "*.runcloud.link" } : Arr((JObject)t["options"]!, "protectedName").Select(a => (string)a!).ToArray(),
+                        AllowEmptySource = (bool?)t["options"]?["allowEmptySource"] ?? false,
+                        AllowInvalidEntries = (bool?)t["options"]?["allowInvalidEntries"] ?? false,
+                        Desired = Arr(t, "desired").Select(a => a.Type == JTokenType.String ? (string)a! : throw new PlanFileException("'desired' must list names")).ToArray(),
                         Unchanged = Arr(t, "unchanged").Select(a => (string)a!).ToArray(),
                         Kept = Arr(t, "kept").Select(a => (string)a!).ToArray(),
-                        Skipped = Arr(t, "skipped").Select(s => new RunCloudSyncSkip((string?)s["name"] ?? string.Empty, (string?)s["reason"] ?? string.Empty)).ToArray(),
+                        Skipped = Arr(t, "skipped").Select(s => new RunCloudSyncSkip((string?)s["name"] ?? string.Empty, (string?)s["reason"] ?? string.Empty, (string?)s["kind"] ?? RunCloudSyncSkip.Invalid)).ToArray(),
                         Fingerprint = Req<string>(t, "fingerprint"),
                         Live = Arr(t, "live").Select(d => new RunCloudPlannedDomain(Req<long>((JObject)d, "id"), Req<string>((JObject)d, "name"), (bool?)d["primary"] ?? false)).ToArray(),
                     };
                     p.VerifyCalls = RunCloudSyncPlan.ListingPages(p.Live.Length);
-                    p.SslCalls = p.NoSslReset ? 0 : TargetPlanner.SslCallsFor(p.SslAction, p.Add.Length);
+                    if (p.NoSslReset && p.SslAction != "None") throw new PlanFileException("'ssl.action' must be None with 'noSslReset': no SSL step runs.");
                     if (!string.Equals(LiveFingerprint.Compute(p.Live), p.Fingerprint, StringComparison.OrdinalIgnoreCase))
                     {
                         throw new PlanFileException("'live' does not match 'fingerprint': the file was edited there. Make a new plan.");

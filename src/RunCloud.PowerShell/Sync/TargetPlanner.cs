@@ -1,128 +1,173 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Sources;
-using RunCloud.PowerShell.Input;
+using RunCloud.PowerShell.Ssl;
 
 namespace RunCloud.PowerShell.Sync
 {
     /// <summary>
-    /// Pure planning of one fleet target: <see cref="SyncPlanner"/> decides the adds, removals, skips and guard verdicts
-    /// (the very rules of Sync-RunCloudDomain); this adds what a reviewable plan needs on top: the live list and its
-    /// fingerprint, then, from the SSL state, the SSL action and the exact number of calls applying will send. No I/O.
+    /// A fleet target as the engine sees it, and back: the request a manifest target makes (<see cref="Request"/>: the very
+    /// rules of Sync-RunCloudDomain), and the reviewable plan of what <see cref="AppSyncEngine.PrepareAsync"/> decided
+    /// (<see cref="ToPlan"/>): guard verdicts (the SSL step's among them), the live list and its fingerprint, the desired
+    /// list and rules applying re-checks, and the exact calls applying will send. No I/O.
     /// </summary>
     internal static class TargetPlanner
     {
-        public static RunCloudSyncPlan Plan(FleetTarget target, IEnumerable<string> rawDesired, IEnumerable<RunCloudSyncSkip> sourceProblems,
-            IReadOnlyList<RunCloudDomain> live)
-        {
-            // The rules are Sync-RunCloudDomain's own (SyncPlanner): one web app of a fleet is planned exactly like a single sync.
-            IEnumerable<DesiredEntry> entries = rawDesired.Select(r => new DesiredEntry(r))
-                .Concat(sourceProblems.Select(p => new DesiredEntry(p.Name, p.Reason)));
-            var options = new SyncOptions
-            {
-                Prune = target.Prune,
-                MaxRemove = target.MaxRemove,
-                AllowEmptySource = target.AllowEmptySource,
-                AllowInvalidEntries = target.AllowInvalidEntries,
-                Exclude = NamePattern.ParseAll(target.Exclude, "exclude"),
-                ProtectedName = NamePattern.ParseAll(target.ProtectedName, "protectedName"),
-            };
-            SyncPlan sync = SyncPlanner.Plan(entries, live, options);
+        private const string ManifestHint = " (in a manifest: 'maxRemove', 'allowEmptySource', 'allowInvalidEntries')";
 
+        /// <summary>The sync's rules of a manifest target.</summary>
+        public static SyncOptions Guards(FleetTarget target) => new SyncOptions
+        {
+            Prune = target.Prune,
+            MaxRemove = target.MaxRemove,
+            AllowEmptySource = target.AllowEmptySource,
+            AllowInvalidEntries = target.AllowInvalidEntries,
+            Exclude = NamePattern.ParseAll(target.Exclude, "exclude"),
+            ProtectedName = NamePattern.ParseAll(target.ProtectedName, "protectedName"),
+        };
+
+        /// <summary>The sync's rules a reviewed plan was made under.</summary>
+        public static SyncOptions Guards(RunCloudSyncPlan plan) => new SyncOptions
+        {
+            Prune = plan.Prune,
+            MaxRemove = plan.MaxRemove,
+            AllowEmptySource = plan.AllowEmptySource,
+            AllowInvalidEntries = plan.AllowInvalidEntries,
+            Exclude = NamePattern.ParseAll(plan.Exclude, "exclude"),
+            ProtectedName = NamePattern.ParseAll(plan.ProtectedName, "protectedName"),
+        };
+
+        /// <summary>A manifest target's request: its desired names (and what its source could not read) under its rules.</summary>
+        public static AppRequest Request(TargetInput input, AppRunOptions options)
+        {
+            FleetTarget t = input.Target;
+            IEnumerable<DesiredEntry> entries = input.Names.Select(r => new DesiredEntry(r))
+                .Concat(input.Problems.Select(p => new DesiredEntry(p.Name, p.Reason)));
+            options.Www = t.Www;
+            options.Redirection = t.Redirection;
+            options.NoSslReset = t.NoSslReset;
+            return AppRequest.ForDesired(entries, Guards(t), options);
+        }
+
+        /// <summary>What the engine prepared, as a reviewable plan.</summary>
+        public static RunCloudSyncPlan ToPlan(TargetInput input, PreparedApply p)
+        {
+            FleetTarget t = input.Target;
+            SyncPlan sync = p.Plan;
             var guards = new List<RunCloudSyncGuard>();
-            string manifestHint = " (in a manifest: 'maxRemove', 'allowEmptySource', 'allowInvalidEntries')";
-            switch (sync.Verdict)
+            AppRefusal? refusal = p.Refusal;
+            if (refusal != null && refusal.Kind == AppRefusal.GuardKind)
             {
-                case SyncVerdict.EmptySource:
-                    guards.Add(new RunCloudSyncGuard("EmptySource", "Block", sync.VerdictMessage + manifestHint));
-                    break;
-                case SyncVerdict.InvalidResponse:
-                    guards.Add(new RunCloudSyncGuard("LiveState", "Block", sync.VerdictMessage ?? "RunCloud's listing is invalid."));
-                    break;
-                case SyncVerdict.TooManyRemovals:
-                    guards.Add(new RunCloudSyncGuard("MaxRemove", "Block", sync.VerdictMessage + manifestHint));
-                    break;
-                default:
-                    guards.Add(new RunCloudSyncGuard("MaxRemove", "Pass", $"{sync.ToRemove.Count} removal(s), at most {target.MaxRemove} allowed."));
-                    break;
+                guards.Add(new RunCloudSyncGuard(refusal.Guard, "Block", (sync.VerdictMessage ?? refusal.Message) + (refusal.Guard == "LiveState" ? string.Empty : ManifestHint)));
+            }
+            else
+            {
+                guards.Add(new RunCloudSyncGuard("MaxRemove", "Pass", $"{sync.ToRemove.Count} removal(s), at most {t.MaxRemove} allowed."));
             }
 
             if (sync.PruneStoppedMessage != null)
             {
-                guards.Add(new RunCloudSyncGuard("InvalidEntries", "Warn", sync.PruneStoppedMessage + manifestHint));
+                guards.Add(new RunCloudSyncGuard("InvalidEntries", "Warn", sync.PruneStoppedMessage + ManifestHint));
             }
             else if (sync.InvalidEntries.Count > 0)
             {
                 guards.Add(new RunCloudSyncGuard("InvalidEntries", "Warn", $"{sync.InvalidEntries.Count} desired entr{(sync.InvalidEntries.Count == 1 ? "y is" : "ies are")} not a valid domain name and will not be sent (see Skipped)."));
             }
 
-            bool blocked = sync.Verdict != SyncVerdict.Proceed;
-            var liveDomains = live.Select(d => new RunCloudPlannedDomain(d.Id, d.Name, d.IsPrimary)).ToArray();
-            return new RunCloudSyncPlan
+            if (refusal != null && refusal.Kind == AppRefusal.SslKind)
             {
-                Index = target.Index,
-                Connection = target.Connection,
-                ServerId = target.ServerId,
-                WebAppId = target.WebAppId,
+                guards.Add(new RunCloudSyncGuard("Ssl", "Block", refusal.Message + (refusal.Hint == null ? string.Empty : " " + refusal.Hint)));
+            }
+            else if (p.Notes.Count > 0)
+            {
+                guards.Add(new RunCloudSyncGuard("Ssl", "Warn", string.Join(" ", p.Notes)));
+            }
+            else if (p.Preflight != null && p.Preflight.HasSsl)
+            {
+                guards.Add(new RunCloudSyncGuard("Ssl", "Pass", p.Preflight.ToString() + "."));
+            }
+
+            bool blocked = refusal != null;
+            RunCloudPlannedDomain[] live = (p.Live ?? new List<RunCloudDomain>()).Select(d => new RunCloudPlannedDomain(d.Id, d.Name, d.IsPrimary)).ToArray();
+            var plan = new RunCloudSyncPlan
+            {
+                Index = t.Index,
+                Connection = t.Connection,
+                BaseUri = input.BaseUri,
+                KeyId = input.KeyId,
+                ServerId = t.ServerId,
+                WebAppId = t.WebAppId,
                 CreatedAt = DateTime.UtcNow,
                 Verdict = blocked ? "Blocked" : "Proceed",
                 Guards = guards.ToArray(),
-                Add = blocked ? Array.Empty<string>() : sync.ToAdd.ToArray(),
-                Remove = blocked ? Array.Empty<RunCloudPlannedDomain>() : sync.ToRemove.Select(d => new RunCloudPlannedDomain(d.Id, SyncPlanner.Normalized(d))).ToArray(),
+                Add = blocked ? Array.Empty<string>() : p.Adds.Select(s => s.Add!.Name).ToArray(),
+                Remove = blocked ? Array.Empty<RunCloudPlannedDomain>() : p.Removals.Select(s => new RunCloudPlannedDomain(s.Domain!.Id, SyncPlanner.Normalized(s.Domain))).ToArray(),
+                RemoveCertificates = blocked ? 0 : p.Removals.Count(s => s.DomainSsl != null && s.DomainSsl.Installed && s.DomainSsl.Id.HasValue),
                 Unchanged = sync.Unchanged.ToArray(),
                 Kept = sync.Kept.ToArray(),
                 Skipped = sync.Skipped.ToArray(),
-                Www = target.Www,
-                Redirection = target.Redirection,
-                NoSslReset = target.NoSslReset,
-                Live = liveDomains,
-                Fingerprint = LiveFingerprint.Compute(liveDomains),
-                VerifyCalls = RunCloudSyncPlan.ListingPages(liveDomains.Length),
+                Www = t.Www,
+                Redirection = t.Redirection,
+                NoSslReset = t.NoSslReset,
+                Desired = sync.Desired.ToArray(),
+                Prune = t.Prune,
+                MaxRemove = t.MaxRemove,
+                Exclude = t.Exclude,
+                ProtectedName = t.ProtectedName,
+                AllowEmptySource = t.AllowEmptySource,
+                AllowInvalidEntries = t.AllowInvalidEntries,
+                Owed = p.Owed,
+                Live = live,
+                Fingerprint = LiveFingerprint.Compute(live),
+                VerifyCalls = RunCloudSyncPlan.ListingPages(live.Length),
+                PlanningCalls = p.PreparingCalls,
+            };
+            SetSsl(plan, p, blocked);
+            return plan;
+        }
+
+        /// <summary>The SSL step of the plan and what it will send, from the engine's read of the app's SSL state.</summary>
+        private static void SetSsl(RunCloudSyncPlan plan, PreparedApply p, bool blocked)
+        {
+            if (p.AppSsl != null)
+            {
+                plan.SslState = p.AppSsl.Installed ? "Certificate" : p.Advanced ? "Advanced" : "NoCertificate";
+                plan.SslId = p.AppSsl.Installed ? p.AppSsl.Id : null;
+            }
+
+            plan.SslChecksDns = p.ChecksDns;
+            if (blocked || !p.SslDue || p.AppSsl == null)
+            {
+                plan.SslAction = "None";
+                return;
+            }
+
+            plan.SslAction = p.AppSsl.Installed ? "Redeploy" : p.Advanced ? "PerDomain" : "NoCertificate";
+            SslPlan? preflight = p.Preflight;
+            plan.SslOrders = plan.SslAction switch
+            {
+                "Redeploy" => preflight == null ? 1 : preflight.Actions.Count,
+                "PerDomain" => preflight == null ? p.Journal?.SslDomains.Count ?? 0 : preflight.Actions.Count,
+                _ => 0,
             };
         }
 
-        /// <summary>True when applying the plan redeploys SSL, so planning must read the SSL state.</summary>
-        public static bool NeedsSsl(RunCloudSyncPlan plan) => !plan.IsBlocked && plan.HasWork && !plan.NoSslReset;
-
-        /// <summary>
-        /// The SSL step and its calls: PUT ssl/{id} with the planned certificate id when the app has one (1 call); otherwise
-        /// <see cref="Api.SslRedeployer"/> checks again (GET ssl, GET ssl/advanced) and, in advanced mode, GETs and POSTs a
-        /// certificate per added domain.
-        /// </summary>
-        public static void SetSsl(RunCloudSyncPlan plan, RunCloudSsl? ssl, bool advanced)
+        /// <summary>The plan of a target whose live state could not be read: Failed, the others are still planned.</summary>
+        public static RunCloudSyncPlan Failed(TargetInput input, string message) => new RunCloudSyncPlan
         {
-            if (!NeedsSsl(plan) || ssl == null)
-            {
-                plan.SslAction = "None";
-                plan.SslCalls = 0;
-            }
-            else if (ssl.Installed && ssl.Id.HasValue)
-            {
-                plan.SslAction = "Redeploy";
-                plan.SslId = ssl.Id;
-                plan.SslCalls = 1; // PUT ssl/{id} with the planned id
-            }
-            else if (advanced)
-            {
-                plan.SslAction = "PerDomain";
-                plan.SslCalls = 2 + (2 * plan.Add.Length);
-            }
-            else
-            {
-                plan.SslAction = "NoCertificate";
-                plan.SslCalls = 2;
-            }
-        }
-
-        /// <summary>Recomputes the SSL calls of a plan read from a file (the action is the reviewed input; the count follows from it).</summary>
-        public static int SslCallsFor(string action, int adds) => action switch
-        {
-            "Redeploy" => 1,
-            "PerDomain" => 2 + (2 * adds),
-            "NoCertificate" => 2,
-            _ => 0,
+            Index = input.Target.Index,
+            Connection = input.Target.Connection,
+            BaseUri = input.BaseUri,
+            KeyId = input.KeyId,
+            ServerId = input.Target.ServerId,
+            WebAppId = input.Target.WebAppId,
+            CreatedAt = DateTime.UtcNow,
+            Verdict = "Failed",
+            Error = message,
+            Guards = new[] { new RunCloudSyncGuard("LiveState", "Block", message) },
         };
     }
 }

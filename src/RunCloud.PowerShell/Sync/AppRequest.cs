@@ -1,0 +1,66 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Models;
+
+namespace RunCloud.PowerShell.Sync
+{
+    /// <summary>
+    /// One request to <see cref="AppSyncEngine"/> for one web app (see <see cref="AppRequestKind"/>): a desired list with
+    /// its guards, an explicit change set (names to ensure, domains to remove), "SSL only", or a saved plan. Every path
+    /// that changes an app builds one of these and hands it to the engine.
+    /// </summary>
+    internal sealed class AppRequest
+    {
+        private AppRequest(AppRequestKind kind, AppRunOptions options)
+        {
+            Kind = kind;
+            Options = options;
+        }
+
+        public AppRequestKind Kind { get; }
+
+        public AppRunOptions Options { get; }
+
+        /// <summary>Desired: the entries as given (invalid ones carry their problem).</summary>
+        public IReadOnlyList<DesiredEntry> Desired { get; private set; } = Array.Empty<DesiredEntry>();
+
+        /// <summary>Desired and SavedPlan: the sync's rules (-Prune, -MaxRemove, -Exclude, ...).</summary>
+        public SyncOptions Guards { get; private set; } = new SyncOptions();
+
+        /// <summary>Ensure: the names with their own settings (www, redirection, type), normalised.</summary>
+        public IReadOnlyList<DomainRequest> Ensure { get; private set; } = Array.Empty<DomainRequest>();
+
+        /// <summary>Remove: which domains.</summary>
+        public IReadOnlyList<DomainSelector> Remove { get; private set; } = Array.Empty<DomainSelector>();
+
+        /// <summary>SslOnly: what Reset-RunCloudSsl asks for.</summary>
+        public SslResetRequest? SslReset { get; private set; }
+
+        /// <summary>SavedPlan: the reviewed plan.</summary>
+        public RunCloudSyncPlan? SavedPlan { get; private set; }
+
+        public static AppRequest ForDesired(IEnumerable<DesiredEntry> desired, SyncOptions guards, AppRunOptions options) =>
+            new AppRequest(AppRequestKind.Desired, options) { Desired = desired.ToList(), Guards = guards };
+
+        public static AppRequest ForEnsure(IEnumerable<DomainRequest> names, AppRunOptions options) =>
+            new AppRequest(AppRequestKind.Ensure, options) { Ensure = names.ToList() };
+
+        public static AppRequest ForRemoval(IEnumerable<DomainSelector> domains, AppRunOptions options) =>
+            new AppRequest(AppRequestKind.Remove, options) { Remove = domains.ToList() };
+
+        public static AppRequest ForSslOnly(SslResetRequest reset, AppRunOptions options) =>
+            new AppRequest(AppRequestKind.SslOnly, options) { SslReset = reset };
+
+        /// <summary>A reviewed plan: its desired list and rules come from the plan itself, so applying re-checks them.</summary>
+        public static AppRequest ForSavedPlan(RunCloudSyncPlan plan, SyncOptions guards, AppRunOptions options) =>
+            new AppRequest(AppRequestKind.SavedPlan, options) { SavedPlan = plan, Guards = guards, Desired = PlanEntries(plan) };
+
+        /// <summary>The desired entries a plan was made from: its valid names, and its invalid entries with their problems.</summary>
+        private static List<DesiredEntry> PlanEntries(RunCloudSyncPlan plan) =>
+            plan.Desired.Select(n => new DesiredEntry(n))
+                .Concat(plan.Skipped.Where(s => s.Kind == RunCloudSyncSkip.Invalid).Select(s => new DesiredEntry(s.Name, s.Reason)))
+                .ToList();
+    }
+}
