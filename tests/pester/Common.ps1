@@ -42,3 +42,48 @@ function Get-TestPwshCommand {
     if ((Split-Path -Leaf $process) -match '^dotnet(\.exe)?$' -and (Test-Path $dll)) { return @($process, $dll) }
     @($process)
 }
+
+# The crash cases' kill switch lives in the tests, not in the module: the apply engine has an internal step observer
+# (RunCloud.PowerShell.Sync.AppSyncEngine.StepObserver, called at every step boundary) that a child process sets to a
+# delegate from this small test-only assembly. At the N-th boundary it writes "RUNCLOUD-CRASH-POINT N: <step>" to
+# stderr and kills its own process (no cleanup, no finally blocks: like kill -9). Compiled once per test file.
+function Get-CrashHookPath {
+    if ($script:CrashHookPath -and (Test-Path $script:CrashHookPath)) { return $script:CrashHookPath }
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ("runcloud-crash-hook-" + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $dir
+    $path = Join-Path $dir 'RunCloudCrashHook.dll'
+    Add-Type -OutputAssembly $path -OutputType Library -TypeDefinition @'
+public static class RunCloudCrashHook
+{
+    private static int s_at;
+    private static int s_reached;
+
+    public static System.Action<string> At(int step)
+    {
+        s_at = step;
+        return Reached;
+    }
+
+    private static void Reached(string step)
+    {
+        if (System.Threading.Interlocked.Increment(ref s_reached) != s_at) return;
+        System.Console.Error.WriteLine("RUNCLOUD-CRASH-POINT " + s_at + ": " + step);
+        System.Console.Error.Flush();
+        System.Diagnostics.Process.GetCurrentProcess().Kill();
+        System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);
+    }
+}
+'@
+    $script:CrashHookPath = $path
+    $path
+}
+
+# The lines a child script runs after importing the module: the engine's step observer kills the process at step $Step.
+function Get-CrashHookScript([int] $Step) {
+    $hook = Get-CrashHookPath
+    @"
+Add-Type -Path '$hook'
+`$engine = (Get-Command Sync-RunCloudDomain).ImplementingType.Assembly.GetType('RunCloud.PowerShell.Sync.AppSyncEngine', `$true)
+`$engine.GetProperty('StepObserver', [Reflection.BindingFlags]'NonPublic,Static').SetValue(`$null, [RunCloudCrashHook]::At($Step))
+"@
+}

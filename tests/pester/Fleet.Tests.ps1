@@ -224,13 +224,15 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
         Names $script:emuA 2002 | Should -Contain 'x1.example.com'
     }
 
-    It '-WhatIf applies nothing and sends no change' {
+    It '-WhatIf applies nothing and sends no change, after the same read-only checks as the real run' {
         $planPath = Join-Path $TestDrive 'plan.json'
         New-RunCloudSyncPlan -Manifest (Write-Manifest $script:Fleet) -OutFile $planPath | Out-Null
+        $script:emuA.State.AddDomain(1001, 2002, 'drift.example.com') | Out-Null
         $script:emuA.ClearRequests(); $script:emuB.ClearRequests()
-        $out = Invoke-RunCloudSyncPlan -Path $planPath -WhatIf
-        ($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] }).Status | Should -Be @('WhatIf', 'WhatIf', 'WhatIf')
-        $script:emuA.GetRequests().Count + $script:emuB.GetRequests().Count | Should -Be 0
+        $out = Invoke-RunCloudSyncPlan -Path $planPath -WhatIf -ErrorAction SilentlyContinue
+        # The dry run re-reads each target as the real run would: the drifted one says so, the others would apply.
+        ($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] }).Status | Should -Be @('WhatIf', 'Refused', 'WhatIf')
+        @($script:emuA.GetRequests()) + @($script:emuB.GetRequests()) | Where-Object Method -NE 'GET' | Should -BeNullOrEmpty
     }
 
     It 'an edited plan whose call count no longer follows from its actions is refused' {

@@ -1,4 +1,5 @@
-# Reliability suite (issue 7): faults at every step of a sync, malformed input, cancellation.
+# Reliability suite: faults at every step of a sync, malformed input, cancellation, and a process killed at every step
+# of a sync, a manifest run and a plan apply.
 # Every case runs against a fresh in-process emulator with small sets (10 existing, 12 desired), -MaxAttempts 3 and
 # short back-offs, so the whole file stays well under a minute and a half.
 # No case is skipped when a cmdlet is missing from the build: it fails (issue 11, verification that cannot lie).
@@ -37,6 +38,34 @@ BeforeAll {
         $keepIds = @($e.State.GetDomains($S, $W) | Where-Object { $_.Name -in $desired } | ForEach-Object Id)
         Connect-Scenario $e
         [pscustomobject]@{ Emulator = $e; Desired = $desired; KeepIds = $keepIds }
+    }
+
+    # 4 existing (the default primary and RunCloud test domain, old01, old02), 5 desired: 2 adds, 1 removal.
+    function New-SmallScenario {
+        $e = Start-RunCloudEmulator -RateLimitPerMinute 0
+        $defaults = @($e.State.GetDomains($S, $W) | ForEach-Object Name)
+        $null = $e.State.AddDomains($S, $W, [string[]]@('old01.rel.example.com', 'old02.rel.example.com'))
+        $null = $e.State.RedeploySsl($S, $W)
+        $desired = [string[]](@($defaults) + 'old01.rel.example.com' + 'new01.rel.example.com' + 'new02.rel.example.com')
+        $keepIds = @($e.State.GetDomains($S, $W) | Where-Object { $_.Name -in $desired } | ForEach-Object Id)
+        Connect-Scenario $e
+        [pscustomobject]@{ Emulator = $e; Desired = $desired; KeepIds = $keepIds }
+    }
+
+    # Runs $Command in a child pwsh connected to the emulator, killed at step $Step by the engine's step observer.
+    function Invoke-CrashedChild($e, [int] $Step, [string] $Command) {
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $child = @"
+Import-Module '$script:ModulePath'
+$(Get-CrashHookScript $Step)
+Connect-RunCloud -BaseUri '$($e.BaseUri)' -Token (ConvertTo-SecureString '$($e.Token)' -AsPlainText -Force) -ServerId $S -WebAppId $W -RateLimit 0
+$Command
+"@
+        $out = & $exe @rest -NoProfile -NonInteractive -Command $child 2>&1 | ForEach-Object { "$_" }
+        $LASTEXITCODE | Should -Not -Be 0 -Because "the child was killed ($($out -join ' '))"
+        ($out -join "`n") | Should -BeLike "*RUNCLOUD-CRASH-POINT ${Step}:*" -Because 'the kill happened at the intended step'
+        $out
     }
 
     function Connect-Scenario($e) {
@@ -296,33 +325,80 @@ Describe 'Cancellation' -Tag Reliability {
 }
 
 Describe 'Crash and re-run: the process killed between every pair of steps of a sync' -Tag Reliability {
-    # The scenario's sync has 13 step boundaries: listed, journal written, 6 adds, 4 removals, SSL redeployed.
-    # A child pwsh runs the sync with RUNCLOUD_TEST_CRASH_AT_STEP = N and kills itself (SIGKILL, no cleanup) at the
-    # N-th boundary; the parent then runs the same sync again and checks convergence on the emulator's state.
-    BeforeDiscovery { $script:CrashSteps = 1..13 | ForEach-Object { @{ Step = $_ } } }
+    # The scenario's sync has 14 step boundaries: locked, listed, journal written, 6 adds, 4 removals, SSL redeployed.
+    # A child pwsh runs the sync with the apply engine's step observer set (Common.ps1, Get-CrashHookScript) to kill
+    # itself (SIGKILL, no cleanup) at the N-th boundary; the parent then runs the same sync again and checks convergence
+    # on the emulator's state.
+    BeforeDiscovery { $script:CrashSteps = 1..14 | ForEach-Object { @{ Step = $_ } } }
 
     It 'killed at step <Step>, a re-run converges: exact list, nothing wanted removed, the certificate covers every name' -ForEach $script:CrashSteps {
         $sc = New-Scenario
         try {
-            $pwsh = Get-TestPwshCommand
-            $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
             $names = ($sc.Desired | ForEach-Object { "'$_'" }) -join ','
-            $child = @"
-Import-Module '$script:ModulePath'
-Connect-RunCloud -BaseUri '$($sc.Emulator.BaseUri)' -Token (ConvertTo-SecureString '$($sc.Emulator.Token)' -AsPlainText -Force) -ServerId $S -WebAppId $W -RateLimit 0
-`$null = Sync-RunCloudDomain -Domain $names -Prune
-"@
-            $env:RUNCLOUD_TEST_CRASH_AT_STEP = "$Step"
-            try { $out = & $exe @rest -NoProfile -NonInteractive -Command $child 2>&1 | ForEach-Object { "$_" } }
-            finally { Remove-Item Env:RUNCLOUD_TEST_CRASH_AT_STEP }
-            $LASTEXITCODE | Should -Not -Be 0 -Because 'the child was killed'
-            ($out -join "`n") | Should -BeLike "*RUNCLOUD-CRASH-POINT ${Step}:*" -Because 'the kill happened at the intended step'
+            $out = Invoke-CrashedChild $sc.Emulator $Step "`$null = Sync-RunCloudDomain -Domain $names -Prune"
 
             $again = Sync-RunCloudDomain -Domain $sc.Desired -Prune -WarningAction SilentlyContinue
             $again.Success | Should -BeTrue -Because ($again.Failed | Out-String)
-            if ($Step -ge 2) {
+            if ($Step -ge 3) {
                 $again.SslRedeployed | Should -BeTrue -Because 'a journal written before the first change makes the re-run finish the redeploy'
             }
+            Assert-Converged $sc
+            @(Get-OwedJournal) | Should -BeNullOrEmpty -Because 'nothing is owed after the re-run'
+        }
+        finally { Stop-Scenario $sc }
+    }
+}
+
+Describe 'Crash and re-run: a manifest run and a plan apply, killed at every step, converge by any path' -Tag Reliability {
+    # A small app: 2 adds and 1 removal, so 7 step boundaries (locked, listed, journal written, 2 adds, 1 removal, SSL
+    # redeployed). The killed run is Sync-RunCloudDomain -Manifest or Invoke-RunCloudSyncPlan; the next run takes
+    # another path each time (Sync by ids, -Manifest, Reset-RunCloudSsl), and whichever it is finishes what was owed.
+    BeforeDiscovery {
+        $paths = 'Sync', 'Manifest', 'ResetSsl'
+        $script:FleetCrashes = foreach ($run in 'Manifest', 'Plan') {
+            foreach ($step in 1..7) { @{ Run = $run; Step = $step; Rerun = $paths[($step + ($run -eq 'Plan')) % 3] } }
+        }
+    }
+
+    It '<Run> killed at step <Step>, the next <Rerun> run finishes what was owed' -ForEach $script:FleetCrashes {
+        $sc = New-SmallScenario
+        try {
+            $manifest = Join-Path $TestDrive "fleet-$Step.json"
+            @{ targets = @(@{ serverId = $S; webAppId = $W; domains = $sc.Desired; prune = $true }) } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $manifest
+            if ($Run -eq 'Manifest') {
+                $command = "`$null = Sync-RunCloudDomain -Manifest '$manifest' -Force"
+            }
+            else {
+                $plan = Join-Path $TestDrive "plan-$Step.json"
+                New-RunCloudSyncPlan -Manifest $manifest -OutFile $plan | Out-Null
+                $command = "`$null = Invoke-RunCloudSyncPlan -Path '$plan' -Force"
+            }
+
+            $out = Invoke-CrashedChild $sc.Emulator $Step $command
+            switch ($Rerun) {
+                'Sync' {
+                    $again = Sync-RunCloudDomain -Domain $sc.Desired -Prune -WarningAction SilentlyContinue
+                    $again.Success | Should -BeTrue -Because ($again.Failed | Out-String)
+                    if ($Step -ge 3) { $again.SslRedeployed | Should -BeTrue -Because 'the journal written before the first change makes any re-run finish the redeploy' }
+                }
+                'Manifest' {
+                    $again = @(Sync-RunCloudDomain -Manifest $manifest -Force -WarningAction SilentlyContinue)
+                    $result = $again | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] }
+                    $result.Status | Should -BeIn 'Applied', 'NoChange' -Because $result.Message
+                    if ($Step -ge 3) {
+                        $result.Status | Should -Be 'Applied' -Because 'a target with owed work is not "no change": its journal is read before deciding'
+                        $result.SslRedeployed | Should -BeTrue
+                    }
+                }
+                'ResetSsl' {
+                    Reset-RunCloudSsl -Confirm:$false -WarningAction SilentlyContinue
+                    @($sc.Emulator.GetUncoveredDomains($S, $W)) | Should -BeNullOrEmpty -Because 'Reset-RunCloudSsl finishes the owed redeploy'
+                    @(Get-OwedJournal) | Should -BeNullOrEmpty -Because 'nothing is owed after Reset-RunCloudSsl'
+                    # The certificate is whole again; the list itself is the desired-state paths' job.
+                    $null = Sync-RunCloudDomain -Domain $sc.Desired -Prune -WarningAction SilentlyContinue
+                }
+            }
+
             Assert-Converged $sc
             @(Get-OwedJournal) | Should -BeNullOrEmpty -Because 'nothing is owed after the re-run'
         }

@@ -450,7 +450,13 @@ namespace RunCloud.PowerShell.Sync
             }
 
             foreach (string deferred in plan.Deferred) p.Notes.Add("Certificate deferred by Let's Encrypt's limits: " + deferred);
-            foreach (string note in p.Notes) host.Warning(note);
+
+            // A dry run says what it found; a real run's SSL step checks again when it orders and warns about what it finds then.
+            foreach (string note in p.Notes)
+            {
+                if (o.ReadOnly) host.Warning(note);
+                else host.Verbose("RunCloud: preflight: " + note);
+            }
         }
 
         private static RunCloudDomain Planned(ApplyStep add) => new RunCloudDomain

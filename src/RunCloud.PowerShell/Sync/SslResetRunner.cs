@@ -99,7 +99,13 @@ namespace RunCloud.PowerShell.Sync
             {
                 p.Refusal = new AppRefusal(AppRefusal.SslKind, "Ssl", plan.RefusalErrorId!, plan.Message!, plan.Hint);
                 p.RefusalException = SslStrategy.Refusal(plan);
-                if (!p.Request.Options.ReadOnly) AppSyncEngine.Save(p); // what the refusal learned (names not DNS-ready) is remembered
+                if (!p.Request.Options.ReadOnly)
+                {
+                    // What the refusal learned (names not DNS-ready) is remembered, so every later run checks them again.
+                    strategy.SaveJournal();
+                    AppSyncEngine.Save(p);
+                }
+
                 return;
             }
 
