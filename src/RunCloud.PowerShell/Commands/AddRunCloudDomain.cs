@@ -68,6 +68,8 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter AllowDuplicateCertificate { get; set; }
 
+        private protected override string? CannotTake(IRunCloudObject piped) => NeedsNames(piped);
+
         /// <summary>-ResetSsl: each web app's names, gathered over the whole pipeline; one apply per app at the end.</summary>
         private readonly AppBatch<DomainRequest> _batch = new AppBatch<DomainRequest>();
 

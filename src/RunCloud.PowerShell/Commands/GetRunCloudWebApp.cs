@@ -26,6 +26,18 @@ namespace RunCloud.PowerShell.Commands
         [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
         public string? ServerName { get; set; }
 
+        /// <summary>A piped server, web app, domain or certificate: its connection is used (its server id binds by property name).</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public IRunCloudObject? PipelineObject { get; set; }
+
+        /// <summary>A sync plan piped by mistake: refused.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public RunCloudSyncPlan? PipelinePlan { get; set; }
+
+        private protected override IRunCloudObject? PipedObject => PipelineObject;
+
+        private protected override RunCloudSyncPlan? PipedPlan => PipelinePlan;
+
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
         [ValidateRange(1, long.MaxValue)]
         public long Id { get; set; }

@@ -43,6 +43,27 @@ namespace RunCloud.PowerShell.Commands
         [ValidateRange(1, long.MaxValue)]
         public long[] Id { get; set; } = Array.Empty<long>();
 
+        /// <summary>A piped server: with -Name or -Id (and -WebAppId), the web app it names, through its connection.</summary>
+        [Parameter(ParameterSetName = NameSet, ValueFromPipeline = true, DontShow = true)]
+        [Parameter(ParameterSetName = IdSet, ValueFromPipeline = true, DontShow = true)]
+        public RunCloudServer? PipelineServer { get; set; }
+
+        /// <summary>A piped web app: with -Name or -Id, that web app, through its connection.</summary>
+        [Parameter(ParameterSetName = NameSet, ValueFromPipeline = true, DontShow = true)]
+        [Parameter(ParameterSetName = IdSet, ValueFromPipeline = true, DontShow = true)]
+        public RunCloudWebApp? PipelineWebApp { get; set; }
+
+        /// <summary>A sync plan piped by mistake: refused.</summary>
+        [Parameter(ParameterSetName = NameSet, ValueFromPipeline = true, DontShow = true)]
+        [Parameter(ParameterSetName = IdSet, ValueFromPipeline = true, DontShow = true)]
+        public RunCloudSyncPlan? PipelinePlan { get; set; }
+
+        private protected override IRunCloudObject? PipedObject => (IRunCloudObject?)PipelineServer ?? PipelineWebApp;
+
+        private protected override RunCloudSyncPlan? PipedPlan => PipelinePlan;
+
+        private protected override string? CannotTake(IRunCloudObject piped) => ParameterSetName == IdSet ? null : NeedsNames(piped);
+
         [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
         [ValidateNotNull]
         public RunCloudDomain[] InputObject { get; set; } = Array.Empty<RunCloudDomain>();

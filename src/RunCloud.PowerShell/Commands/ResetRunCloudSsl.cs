@@ -92,6 +92,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             // Every input is checked here, before the first (possibly destructive) call.
             if (string.Equals(Provider, "custom", StringComparison.OrdinalIgnoreCase))
             {

@@ -50,9 +50,38 @@ namespace RunCloud.PowerShell.Commands
         /// </summary>
         protected override void ProcessRecord()
         {
+            RefusePlan(PipedPlan);
+            IRunCloudObject? piped = PipedObject;
+            if (piped != null)
+            {
+                string? why = CannotTake(piped);
+                if (why != null) ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, why + " Nothing was sent.", piped));
+                if (piped.Connection is RunCloudConnection)
+                {
+                    // A piped object is worked on through its own connection (a different -Connection is an error before any request).
+                    RunCloudConnection own = ResolveConnectionFor(piped, piped);
+                    ProcessRecordWithConnection(own, ServiceFor(own));
+                    return;
+                }
+            }
+
             RunCloudConnection connection = ResolveConnection();
             ProcessRecordWithConnection(connection, ServiceFor(connection));
         }
+
+        /// <summary>
+        /// The module object (server, web app, domain, certificate) piped to this record, when the cmdlet takes them (it
+        /// declares a hidden ValueFromPipeline parameter for it); its ids bind by property name, its connection is used.
+        /// </summary>
+        private protected virtual IRunCloudObject? PipedObject => null;
+
+        /// <summary>A sync plan piped to this record (the cmdlet declares a hidden parameter to catch it): refused.</summary>
+        private protected virtual RunCloudSyncPlan? PipedPlan => null;
+
+        /// <summary>Why this cmdlet cannot take <paramref name="piped"/> (it would bind to something it is not); null: it takes it.</summary>
+        private protected virtual string? CannotTake(IRunCloudObject piped) => null;
+
+
 
         /// <summary>Per input record, with the resolved connection and its Api service.</summary>
         private protected virtual void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)

@@ -75,6 +75,44 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>The sink this cmdlet hands to the Api layer: lines go to the pipeline log of the Run in progress.</summary>
         internal IRunCloudLog Log => _log ??= new CmdletLog(this);
 
+        private System.Collections.Generic.HashSet<string>? _commandLine;
+
+        /// <summary>Remembers which parameters the command line gave, before any pipeline input binds others by property name.</summary>
+        protected override void BeginProcessing() =>
+            _commandLine = new System.Collections.Generic.HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>True when <paramref name="parameter"/> was given on the command line (not bound from a piped object's property).</summary>
+        private protected bool OnCommandLine(string parameter) => _commandLine?.Contains(parameter) ?? MyInvocation.BoundParameters.ContainsKey(parameter);
+
+        /// <summary>
+        /// A sync plan carries the ids of an app, but not its connection: bound by property name it would act on the
+        /// default connection's same-numbered app. Only Invoke-RunCloudSyncPlan takes plans.
+        /// </summary>
+        private protected void RefusePlan(Models.RunCloudSyncPlan? plan)
+        {
+            if (plan == null) return;
+            ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
+                $"A sync plan ({plan.Target}) was piped to {MyInvocation.MyCommand.Name}, which does not apply plans. Pipe plans to Invoke-RunCloudSyncPlan. Nothing was sent.", plan));
+        }
+
+        /// <summary>What a piped object is, for messages: "server 1001 (web1)", "web app 2001 (shop)", "domain x (id 5)".</summary>
+        internal static string Describe(Models.IRunCloudObject o) => o switch
+        {
+            Models.RunCloudServer s => $"server {s.Id} ({s.Name})",
+            Models.RunCloudWebApp w => $"web app {w.Id} ({w.Name}, server {w.ServerId})",
+            Models.RunCloudDomain d => $"domain {d.Name} (id {d.Id}, web app {d.WebAppId})",
+            Models.RunCloudSsl c => $"the certificate of web app {c.WebAppId}",
+            _ => o.ToString() ?? "an object",
+        };
+
+        /// <summary>
+        /// The refusal of a piped server, web app or certificate where the cmdlet needs names: its own Name (an app's, a
+        /// server's) would bind to -Name by property name and be taken for a domain.
+        /// </summary>
+        private protected string? NeedsNames(Models.IRunCloudObject piped) =>
+            piped is Models.RunCloudDomain || OnCommandLine("Name") ? null
+                : $"{Describe(piped)} was piped to {MyInvocation.MyCommand.Name} without -Name: it says which web app, not which names (its own name is not a domain). Pass -Name with the domain names.";
+
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
         protected CancellationToken CancelToken => _stopping.Token;
 

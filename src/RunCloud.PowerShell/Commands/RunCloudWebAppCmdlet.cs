@@ -19,6 +19,14 @@ namespace RunCloud.PowerShell.Commands
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public IRunCloudObject? PipelineObject { get; set; }
 
+        /// <summary>A sync plan piped by mistake: refused (its ids would bind to the default connection's same-numbered app).</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public RunCloudSyncPlan? PipelinePlan { get; set; }
+
+        private protected override IRunCloudObject? PipedObject => PipelineObject;
+
+        private protected override RunCloudSyncPlan? PipedPlan => PipelinePlan;
+
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
@@ -29,22 +37,6 @@ namespace RunCloud.PowerShell.Commands
         [ArgumentCompleter(typeof(WebAppIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? WebAppId { get; set; }
-
-        /// <summary>
-        /// A piped object is worked on through its own connection (a different -Connection is an error before any
-        /// request); otherwise -Connection or the default one.
-        /// </summary>
-        protected override void ProcessRecord()
-        {
-            if (PipelineObject?.Connection is RunCloudConnection)
-            {
-                RunCloudConnection own = ResolveConnectionFor(PipelineObject, PipelineObject);
-                ProcessRecordWithConnection(own, ServiceFor(own));
-                return;
-            }
-
-            base.ProcessRecord();
-        }
 
         /// <summary>Resolves this record's server and web app ids (a missing one, or another server's default web app, stops the command) and hands them on.</summary>
         private protected sealed override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)

@@ -16,7 +16,7 @@ namespace RunCloud.PowerShell.Commands
     /// PATCH .../domains/{id}/meta each), by name, by id, or from domain objects piped from Get-RunCloudDomain.
     /// Settings not named keep their current values.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "RunCloudDomain", DefaultParameterSetName = NameSet, SupportsShouldProcess = true,
+    [Cmdlet(VerbsCommon.Set, "RunCloudDomain", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true,
         ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Set-RunCloudDomain.md")]
     [OutputType(typeof(RunCloudDomain))]
     public sealed class SetRunCloudDomainCommand : RunCloudApiCmdlet
@@ -35,6 +35,27 @@ namespace RunCloud.PowerShell.Commands
         [Parameter(Mandatory = true, ParameterSetName = IdSet)]
         [ValidateRange(1, long.MaxValue)]
         public long[] Id { get; set; } = Array.Empty<long>();
+
+        /// <summary>A piped server: with -Name or -Id (and -WebAppId), the web app it names, through its connection.</summary>
+        [Parameter(ParameterSetName = NameSet, ValueFromPipeline = true, DontShow = true)]
+        [Parameter(ParameterSetName = IdSet, ValueFromPipeline = true, DontShow = true)]
+        public RunCloudServer? PipelineServer { get; set; }
+
+        /// <summary>A piped web app: with -Name or -Id, that web app, through its connection.</summary>
+        [Parameter(ParameterSetName = NameSet, ValueFromPipeline = true, DontShow = true)]
+        [Parameter(ParameterSetName = IdSet, ValueFromPipeline = true, DontShow = true)]
+        public RunCloudWebApp? PipelineWebApp { get; set; }
+
+        /// <summary>A sync plan piped by mistake: refused.</summary>
+        [Parameter(ParameterSetName = NameSet, ValueFromPipeline = true, DontShow = true)]
+        [Parameter(ParameterSetName = IdSet, ValueFromPipeline = true, DontShow = true)]
+        public RunCloudSyncPlan? PipelinePlan { get; set; }
+
+        private protected override IRunCloudObject? PipedObject => (IRunCloudObject?)PipelineServer ?? PipelineWebApp;
+
+        private protected override RunCloudSyncPlan? PipedPlan => PipelinePlan;
+
+        private protected override string? CannotTake(IRunCloudObject piped) => ParameterSetName == IdSet ? null : NeedsNames(piped);
 
         [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
         [ValidateNotNull]
@@ -75,6 +96,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (!WwwGiven && Redirection == null && Type == null)
             {
                 ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.NothingToSet,
@@ -82,17 +104,28 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
+        /// <summary>A piped domain object is changed through its own connection (the default one is not needed, nor consulted).</summary>
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == InputObjectSet)
+            {
+                // Every object first (a mismatched -Connection stops the command before any request), then the changes.
+                var bound = InputObject.Select(d => (Domain: d, Connection: ResolveConnectionFor(d, d.Name))).ToList();
+                foreach (var (domain, own) in bound) Set(ServiceFor(own), domain);
+                return;
+            }
+
+            base.ProcessRecord();
+        }
+
         private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
             switch (ParameterSetName)
             {
-                case InputObjectSet:
-                    foreach (RunCloudDomain domain in InputObject) Set(service, domain);
-                    break;
                 case IdSet:
                 {
                     long serverId = ResolveServerId(connection, ServerId);
-                    long webAppId = ResolveWebAppId(connection, WebAppId);
+                    long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
                     foreach (long id in Id)
                     {
                         RunCloudDomain domain;
@@ -120,7 +153,7 @@ namespace RunCloud.PowerShell.Commands
                 default:
                 {
                     long serverId = ResolveServerId(connection, ServerId);
-                    long webAppId = ResolveWebAppId(connection, WebAppId);
+                    long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
                     foreach (string raw in Name)
                     {
                         if (!DomainName.TryNormalize(raw, out string name, out string problem))

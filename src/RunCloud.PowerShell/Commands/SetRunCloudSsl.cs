@@ -51,6 +51,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (EnableHttp == null && EnableHsts == null && SslProtocolId == null && SslProtocol == null)
             {
                 ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,

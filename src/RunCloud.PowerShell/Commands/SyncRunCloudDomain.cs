@@ -168,6 +168,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (Manifest != null)
             {
                 string[] single = new[] { "Domain", "Path", "SubdomainOf", "Site", "ServerId", "WebAppId", "Prune", "Exclude", "ProtectedName", "MaxRemove", "AllowEmptySource", "AllowInvalidEntries", "Www", "Redirection", "NoSslReset", "ResetSsl" }
@@ -236,6 +237,7 @@ namespace RunCloud.PowerShell.Commands
             }
 
             // Strings, domain objects (their names: copying one app's names to another), objects with a Domain/Name/url.
+            if (InputObject.BaseObject is RunCloudDomain piped) _pipedDomains.Add(piped);
             string? name = DesiredDomainSource.FromObject(InputObject, out string? problem);
             if (name != null) _raw.Add(name);
             else if (problem != null) _inputProblems.Add(new RunCloudSyncSkip(Show(InputObject), "Not a domain: " + problem));
@@ -243,6 +245,9 @@ namespace RunCloud.PowerShell.Commands
 
         /// <summary>The web app (or server) piped in: the one target of this sync, through its own connection.</summary>
         private IRunCloudObject? _pipedTarget;
+
+        /// <summary>Domain objects piped in: their names are desired names, for a target named explicitly on their own account.</summary>
+        private readonly List<RunCloudDomain> _pipedDomains = new List<RunCloudDomain>();
 
         private void BindPipedTarget(IRunCloudObject item)
         {
@@ -266,19 +271,37 @@ namespace RunCloud.PowerShell.Commands
             _ => (0, null),
         };
 
-        private static string Describe(IRunCloudObject o) => o switch
-        {
-            RunCloudWebApp w => $"web app {w.Id} ({w.Name}, server {w.ServerId})",
-            RunCloudServer s => $"server {s.Id} ({s.Name})",
-            _ => o.ToString() ?? "an object",
-        };
-
         /// <summary>
         /// The sync's one target: a piped web app (its connection, server and id; -ServerId/-WebAppId must agree), a piped
         /// server (its connection and id, the web app from -WebAppId or the connection's default on that server), or the
         /// parameters and the connection's defaults. Anything else stops the command before any request.
         /// </summary>
         private (RunCloudConnection Connection, long ServerId, long WebAppId) ResolveTarget()
+        {
+            var target = ResolveTargetOnly();
+            if (_pipedDomains.Count == 0) return target;
+
+            // Piped domains are names, never the target: which app gets them must be said, and on their own account.
+            if (_pipedTarget == null && !OnCommandLine(nameof(WebAppId)))
+            {
+                RunCloudDomain first = _pipedDomains[0];
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
+                    $"Domain objects were piped to Sync-RunCloudDomain (the first: {first.Name} of web app {first.WebAppId}), but no web app was named to receive them. "
+                    + "Their names are the desired list, not the target: pass -WebAppId (and -ServerId) of the app to sync, or pipe the web app and pass the names with -Name. Nothing was changed.", first));
+            }
+
+            RunCloudDomain? foreign = _pipedDomains.FirstOrDefault(d => d.Connection != null && !ReferenceEquals(d.Connection, target.Connection));
+            if (foreign != null)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.ConnectionMismatch,
+                    $"The piped domain {foreign.Name} was read through the connection {foreign.Connection}, but the sync's target is on {target.Connection}. Nothing was changed. "
+                    + "To copy names between accounts on purpose, pass them as strings (-Name ($domains.Name)).", foreign));
+            }
+
+            return target;
+        }
+
+        private (RunCloudConnection Connection, long ServerId, long WebAppId) ResolveTargetOnly()
         {
             switch (_pipedTarget)
             {

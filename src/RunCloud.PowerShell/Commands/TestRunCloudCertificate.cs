@@ -29,6 +29,14 @@ namespace RunCloud.PowerShell.Commands
         [AllowEmptyString]
         public string[] Name { get; set; } = Array.Empty<string>();
 
+        /// <summary>A piped domain gives its name; a piped server, web app or certificate is refused without -Name (its own name is not a host name).</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public IRunCloudObject? PipelineObject { get; set; }
+
+        /// <summary>A sync plan piped by mistake: refused.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public RunCloudSyncPlan? PipelinePlan { get; set; }
+
         /// <summary>Connect to this address instead of the name's own (the name is still sent as SNI): a server before DNS points at it, or a load balancer.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -53,6 +61,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (Address != null && !IPAddress.TryParse(Address, out _))
             {
                 ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"-Address '{Address}' is not an IPv4 or IPv6 address. Give the server's IP address (Get-RunCloudServer shows it).", Address));
@@ -82,6 +91,8 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
+            RefusePlan(PipelinePlan);
+            if (PipelineObject != null && NeedsNames(PipelineObject) is string why) ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, why + " Nothing was sent.", PipelineObject));
             foreach (string raw in Name)
             {
                 if (!DomainName.TryNormalize(raw, out string name, out string problem, allowSingleLabel: true))

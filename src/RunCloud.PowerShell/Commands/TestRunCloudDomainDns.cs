@@ -24,12 +24,26 @@ namespace RunCloud.PowerShell.Commands
     [OutputType(typeof(RunCloudDnsCheck))]
     public sealed class TestRunCloudDomainDnsCommand : RunCloudApiCmdlet
     {
-        private readonly Dictionary<long, string?> _serverAddresses = new Dictionary<long, string?>();
+        private readonly Dictionary<(RunCloudService, long), string?> _serverAddresses = new Dictionary<(RunCloudService, long), string?>();
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Domain", "DomainName")]
         [AllowEmptyString]
         public string[] Name { get; set; } = Array.Empty<string>();
+
+        /// <summary>A piped domain (or, with -Name, a server or web app): the server's address is read through its connection.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public IRunCloudObject? PipelineObject { get; set; }
+
+        /// <summary>A sync plan piped by mistake: refused.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public RunCloudSyncPlan? PipelinePlan { get; set; }
+
+        private protected override IRunCloudObject? PipedObject => PipelineObject;
+
+        private protected override RunCloudSyncPlan? PipedPlan => PipelinePlan;
+
+        private protected override string? CannotTake(IRunCloudObject piped) => NeedsNames(piped);
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ServerIdCompleter))]
@@ -54,6 +68,7 @@ namespace RunCloud.PowerShell.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (IpAddress != null && !IPAddress.TryParse(IpAddress, out _))
             {
                 ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"-IpAddress '{IpAddress}' is not an IPv4 or IPv6 address.", IpAddress));
@@ -67,9 +82,28 @@ namespace RunCloud.PowerShell.Commands
             _dns = new DnsReadiness(DnsReadiness.ResolverFor(servers, TimeSpan.FromSeconds(TimeoutSec)), TimeSpan.FromSeconds(TimeoutSec));
         }
 
+        /// <summary>With -IpAddress no connection is needed (nothing is asked of RunCloud), unless an object was piped.</summary>
         protected override void ProcessRecord()
         {
-            string? expected = IpAddress ?? ServerAddress();
+            if (IpAddress != null)
+            {
+                RefusePlan(PipedPlan);
+                if (PipelineObject != null && CannotTake(PipelineObject) is string why) ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, why + " Nothing was sent.", PipelineObject));
+                Check(IpAddress, null);
+                return;
+            }
+
+            base.ProcessRecord();
+        }
+
+        private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
+        {
+            long serverId = ResolveServerId(connection, ServerId);
+            Check(ServerAddress(service, serverId), serverId);
+        }
+
+        private void Check(string? expected, long? serverId)
+        {
             foreach (string raw in Name)
             {
                 if (!DomainName.TryNormalize(raw, out string name, out string problem, allowSingleLabel: true))
@@ -79,22 +113,19 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 RunCloudDnsCheck check = Run(ct => _dns!.CheckAsync(name, expected, ct));
-                check.ServerId = IpAddress == null ? ServerId ?? ResolveConnection().ServerId : null;
+                check.ServerId = serverId;
                 WriteObject(check);
             }
         }
 
-        private string? ServerAddress()
+        /// <summary>The server's address, read once per server through the record's connection.</summary>
+        private string? ServerAddress(RunCloudService service, long serverId)
         {
-            if (IpAddress != null) return IpAddress;
-            RunCloudConnection connection = ResolveConnection();
-            long serverId = ResolveServerId(connection, ServerId);
-            if (_serverAddresses.TryGetValue(serverId, out string? known)) return known;
-            RunCloudService service = ServiceFor(connection);
+            if (_serverAddresses.TryGetValue((service, serverId), out string? known)) return known;
             try
             {
                 string? address = Run(ct => service.GetServerAsync(serverId, ct)).IpAddress;
-                _serverAddresses[serverId] = address;
+                _serverAddresses[(service, serverId)] = address;
                 return address;
             }
             catch (RunCloudApiException ex)
