@@ -439,7 +439,7 @@ namespace RunCloud.PowerShell.Sync
             }
             else if (plan.Refused)
             {
-                p.Notes.Add($"{t.Label}: the certificate would not be renewed in this run (the names are added and remembered; a later run renews it once they point at the server): {plan.Message}");
+                p.Notes.Add($"{t.Label}: names not DNS-ready: the certificate would not be renewed in this run (the names are added and remembered; a later run renews it once they point at the server): {plan.Message}");
             }
             else
             {
