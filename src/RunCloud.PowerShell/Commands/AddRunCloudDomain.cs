@@ -131,38 +131,15 @@ namespace RunCloud.PowerShell.Commands
         protected override void EndProcessing()
         {
             if (!ResetSsl) return;
-            SslOptions? ssl = SslParameters.TryBuild(SkipDnsCheck, DnsServer, AllowDuplicateCertificate, out string? dnsProblem, out string? badServer);
-            if (ssl == null)
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, dnsProblem!, badServer));
-                return;
-            }
+            SslOptions ssl = SslParameters.BuildOrStop(this, SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
 
             bool whatIf = IsWhatIf();
-            foreach (AppBatch<DomainRequest>.Entry app in _batch.Apps)
-            {
-                var options = new AppRunOptions { Command = Command, Ssl = ssl, WhatIf = whatIf };
-                AppTarget target = app.Target(ServiceFor(app.Connection));
-                var host = new CmdletApplyHost(this, step => Ask(step.Target, step.Action) || whatIf);
-                try
+            var host = new CmdletApplyHost(this, step => Ask(step.Target, step.Action) || whatIf);
+            AppApply.RunBatch(this, _batch, names => AppRequest.ForEnsure(names, new AppRunOptions { Command = Command, Ssl = ssl.Clone(), WhatIf = whatIf }), host, whatIf,
+                (app, p, outcome) =>
                 {
-                    AppApply.Run(this, target, AppRequest.ForEnsure(app.Items, options), host,
-                        p => ChangeReport.Review(this, p, whatIf),
-                        (p, outcome) =>
-                        {
-                            ChangeReport.Outcome(this, p, outcome);
-                            if (PassThru) WriteDomains(app.Items, outcome, p);
-                        });
-                }
-                catch (RunCloudApiException ex)
-                {
-                    WriteError(ErrorRecords.FromApi(ex, target.Label));
-                }
-                catch (StateException ex)
-                {
-                    WriteError(ErrorRecords.FromState(ex, target.Label));
-                }
-            }
+                    if (PassThru) WriteDomains(app.Items, outcome, p);
+                });
         }
 
         /// <summary>-PassThru: each name's domain object, in the order given (added, or found already on the app).</summary>

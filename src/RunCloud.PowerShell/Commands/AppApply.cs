@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.State;
 using RunCloud.PowerShell.Sync;
 
 namespace RunCloud.PowerShell.Commands
@@ -25,6 +28,37 @@ namespace RunCloud.PowerShell.Commands
             AppSyncEngine.Confirm(prepared, host);
             AppOutcome outcome = cmdlet.Run(ct => AppSyncEngine.ApplyAsync(prepared, host, ct), pumpAlways: true);
             report(prepared, outcome);
+        }
+
+        /// <summary>
+        /// -ResetSsl of Add-/Remove-RunCloudDomain: one request per web app the pipeline touched, each reviewed and
+        /// reported by <see cref="ChangeReport"/>; a web app whose live state or lock fails is that app's error, the others go on.
+        /// </summary>
+        public static void RunBatch<T>(RunCloudApiCmdlet cmdlet, AppBatch<T> batch, Func<List<T>, AppRequest> request, IApplyHost host, bool whatIf,
+            Action<AppBatch<T>.Entry, PreparedApply, AppOutcome>? alsoReport = null)
+        {
+            foreach (AppBatch<T>.Entry app in batch.Apps)
+            {
+                AppTarget target = app.Target(cmdlet.ServiceFor(app.Connection));
+                try
+                {
+                    Run(cmdlet, target, request(app.Items), host,
+                        p => ChangeReport.Review(cmdlet, p, whatIf),
+                        (p, outcome) =>
+                        {
+                            ChangeReport.Outcome(cmdlet, p, outcome);
+                            alsoReport?.Invoke(app, p, outcome);
+                        });
+                }
+                catch (RunCloudApiException ex)
+                {
+                    cmdlet.WriteError(ErrorRecords.FromApi(ex, target.Label));
+                }
+                catch (StateException ex)
+                {
+                    cmdlet.WriteError(ErrorRecords.FromState(ex, target.Label));
+                }
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ namespace RunCloud.PowerShell.Commands
     /// <summary>Gets the web applications of a server: all (every page), by id, or by name with wildcards.</summary>
     [Cmdlet(VerbsCommon.Get, "RunCloudWebApp", DefaultParameterSetName = ListSet, SupportsPaging = true, HelpUri = HelpUris.Base + "Get-RunCloudWebApp.md")]
     [OutputType(typeof(RunCloudWebApp))]
-    public sealed class GetRunCloudWebAppCommand : RunCloudApiCmdlet
+    public sealed class GetRunCloudWebAppCommand : RunCloudPipedCmdlet
     {
         private const string ListSet = "List";
         private const string IdSet = "Id";
@@ -25,18 +25,6 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>Bound from a piped server object: stamped on the web apps so later steps can name the server.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
         public string? ServerName { get; set; }
-
-        /// <summary>A piped server, web app, domain or certificate: its connection is used (its server id binds by property name).</summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public IRunCloudObject? PipelineObject { get; set; }
-
-        /// <summary>A sync plan piped by mistake: refused.</summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public RunCloudSyncPlan? PipelinePlan { get; set; }
-
-        private protected override IRunCloudObject? PipedObject => PipelineObject;
-
-        private protected override RunCloudSyncPlan? PipedPlan => PipelinePlan;
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
         [ValidateRange(1, long.MaxValue)]

@@ -24,11 +24,8 @@ namespace RunCloud.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "RunCloudDomain", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpUris.Base + "Remove-RunCloudDomain.md")]
     [OutputType(typeof(void))]
-    public sealed class RemoveRunCloudDomainCommand : RunCloudApiCmdlet
+    public sealed class RemoveRunCloudDomainCommand : RunCloudDomainCmdlet
     {
-        private const string NameSet = "Name";
-        private const string IdSet = "Id";
-        private const string InputObjectSet = "InputObject";
         private readonly Dictionary<(long, long), List<RunCloudDomain>> _listings = new Dictionary<(long, long), List<RunCloudDomain>>();
 
         /// <summary>Names to remove; wildcards select every matching domain (each asked for, and each its own -WhatIf line).</summary>
@@ -38,48 +35,6 @@ namespace RunCloud.PowerShell.Commands
         [ArgumentCompleter(typeof(DomainNameCompleter))]
         [AllowEmptyString]
         public string[] Name { get; set; } = Array.Empty<string>();
-
-        [Parameter(Mandatory = true, ParameterSetName = IdSet)]
-        [ValidateRange(1, long.MaxValue)]
-        public long[] Id { get; set; } = Array.Empty<long>();
-
-        /// <summary>A piped server: with -Name or -Id (and -WebAppId), the web app it names, through its connection.</summary>
-        [Parameter(ParameterSetName = NameSet, ValueFromPipeline = true, DontShow = true)]
-        [Parameter(ParameterSetName = IdSet, ValueFromPipeline = true, DontShow = true)]
-        public RunCloudServer? PipelineServer { get; set; }
-
-        /// <summary>A piped web app: with -Name or -Id, that web app, through its connection.</summary>
-        [Parameter(ParameterSetName = NameSet, ValueFromPipeline = true, DontShow = true)]
-        [Parameter(ParameterSetName = IdSet, ValueFromPipeline = true, DontShow = true)]
-        public RunCloudWebApp? PipelineWebApp { get; set; }
-
-        /// <summary>A sync plan piped by mistake: refused.</summary>
-        [Parameter(ParameterSetName = NameSet, ValueFromPipeline = true, DontShow = true)]
-        [Parameter(ParameterSetName = IdSet, ValueFromPipeline = true, DontShow = true)]
-        public RunCloudSyncPlan? PipelinePlan { get; set; }
-
-        private protected override IRunCloudObject? PipedObject => (IRunCloudObject?)PipelineServer ?? PipelineWebApp;
-
-        private protected override RunCloudSyncPlan? PipedPlan => PipelinePlan;
-
-        private protected override string? CannotTake(IRunCloudObject piped) => ParameterSetName == IdSet ? null : NeedsNames(piped);
-
-        [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
-        [ValidateNotNull]
-        public RunCloudDomain[] InputObject { get; set; } = Array.Empty<RunCloudDomain>();
-
-        [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(ServerIdCompleter))]
-        [ValidateRange(1, long.MaxValue)]
-        public long? ServerId { get; set; }
-
-        [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
-        [Alias("AppId")]
-        [ArgumentCompleter(typeof(WebAppIdCompleter))]
-        [ValidateRange(1, long.MaxValue)]
-        public long? WebAppId { get; set; }
 
         /// <summary>Removes without asking. Lifts no safety rule (see -IncludePrimary).</summary>
         [Parameter]
@@ -153,23 +108,8 @@ namespace RunCloud.PowerShell.Commands
                         continue;
                     }
 
-                    RunCloudDomain domain;
-                    try
-                    {
-                        domain = Run(ct => service.GetDomainAsync(serverId, webAppId, id, ct));
-                    }
-                    catch (RunCloudApiException ex) when (ex.StatusCode == 404)
-                    {
-                        WriteError(ErrorRecords.NotFound(ErrorIds.DomainNotFound, $"No domain with id {id} on web app {webAppId} (server {serverId}); nothing was removed.", id));
-                        continue;
-                    }
-                    catch (RunCloudApiException ex)
-                    {
-                        WriteError(ErrorRecords.FromApi(ex, id));
-                        continue;
-                    }
-
-                    Remove(service, domain);
+                    RunCloudDomain? domain = DomainById(service, serverId, webAppId, id, "removed");
+                    if (domain != null) Remove(service, domain);
                 }
 
                 return;
@@ -294,34 +234,13 @@ namespace RunCloud.PowerShell.Commands
         protected override void EndProcessing()
         {
             if (!ResetSsl) return;
-            SslOptions? ssl = SslParameters.TryBuild(SkipDnsCheck, DnsServer, AllowDuplicateCertificate, out string? dnsProblem, out string? badServer);
-            if (ssl == null)
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, dnsProblem!, badServer));
-                return;
-            }
+            SslOptions ssl = SslParameters.BuildOrStop(this, SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
 
             bool whatIf = IsWhatIf();
-            foreach (AppBatch<DomainSelector>.Entry app in _batch.Apps)
+            AppApply.RunBatch(this, _batch, selectors => AppRequest.ForRemoval(selectors, new AppRunOptions
             {
-                var options = new AppRunOptions { Command = Command, Ssl = ssl, WhatIf = whatIf, IncludePrimary = IncludePrimary };
-                AppTarget target = app.Target(ServiceFor(app.Connection));
-                var host = new CmdletApplyHost(this, Confirm);
-                try
-                {
-                    AppApply.Run(this, target, AppRequest.ForRemoval(app.Items, options), host,
-                        p => ChangeReport.Review(this, p, whatIf),
-                        (p, outcome) => ChangeReport.Outcome(this, p, outcome));
-                }
-                catch (RunCloudApiException ex)
-                {
-                    WriteError(ErrorRecords.FromApi(ex, target.Label));
-                }
-                catch (StateException ex)
-                {
-                    WriteError(ErrorRecords.FromState(ex, target.Label));
-                }
-            }
+                Command = Command, Ssl = ssl.Clone(), WhatIf = whatIf, IncludePrimary = IncludePrimary,
+            }), new CmdletApplyHost(this, Confirm), whatIf);
         }
 
         /// <summary>ShouldProcess for one step; the primary domain under -WhatIf is a what-if line saying why it is kept.</summary>

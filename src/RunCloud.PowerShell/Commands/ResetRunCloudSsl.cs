@@ -134,12 +134,7 @@ namespace RunCloud.PowerShell.Commands
         private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
         {
             string label = $"web app {webAppId} on server {serverId}";
-            SslOptions? ssl = SslParameters.TryBuild(SkipDnsCheck, DnsServer, AllowDuplicateCertificate, out string? dnsProblem, out string? badServer);
-            if (ssl == null)
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, dnsProblem!, badServer));
-                return;
-            }
+            SslOptions ssl = SslParameters.BuildOrStop(this, SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
 
             bool whatIf = IsWhatIf();
             var options = new AppRunOptions { Command = Command, Ssl = ssl, WhatIf = whatIf };

@@ -89,7 +89,7 @@ namespace RunCloud.PowerShell.Commands
         }
 
         /// <summary>The Api service of the resolved connection, made once per invocation.</summary>
-        private protected RunCloudService ServiceFor(RunCloudConnection connection)
+        internal RunCloudService ServiceFor(RunCloudConnection connection)
         {
             if (_service == null || !ReferenceEquals(_serviceConnection, connection))
             {
@@ -156,6 +156,28 @@ namespace RunCloud.PowerShell.Commands
             }
 
             return id!.Value;
+        }
+
+        /// <summary>
+        /// One domain of a web app by id (-Id), or null after writing why: not there (<c>RunCloudDomainNotFound</c>,
+        /// "nothing was <paramref name="done"/>") or the failed call.
+        /// </summary>
+        private protected RunCloudDomain? DomainById(RunCloudService service, long serverId, long webAppId, long id, string done)
+        {
+            try
+            {
+                return Run(ct => service.GetDomainAsync(serverId, webAppId, id, ct));
+            }
+            catch (RunCloudApiException ex) when (ex.StatusCode == 404)
+            {
+                WriteError(ErrorRecords.NotFound(ErrorIds.DomainNotFound, $"No domain with id {id} on web app {webAppId} (server {serverId}); nothing was {done}.", id));
+            }
+            catch (RunCloudApiException ex)
+            {
+                WriteError(ErrorRecords.FromApi(ex, id));
+            }
+
+            return null;
         }
 
         /// <summary>For a bad invocation (wrong credentials, unknown server/app): the API error stops the command.</summary>

@@ -10,23 +10,8 @@ namespace RunCloud.PowerShell.Commands
     /// Base of the cmdlets that work on one web application: -ServerId and -WebAppId, defaulting to the connection's,
     /// bound by property name from piped web app, domain and SSL objects, and completed from the account.
     /// </summary>
-    public abstract class RunCloudWebAppCmdlet : RunCloudApiCmdlet
+    public abstract class RunCloudWebAppCmdlet : RunCloudPipedCmdlet
     {
-        /// <summary>
-        /// A piped module object (web app, domain, SSL): not for typing. It carries the connection it was read through,
-        /// which this record then uses (its ids bind to -ServerId/-WebAppId by property name).
-        /// </summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public IRunCloudObject? PipelineObject { get; set; }
-
-        /// <summary>A sync plan piped by mistake: refused (its ids would bind to the default connection's same-numbered app).</summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public RunCloudSyncPlan? PipelinePlan { get; set; }
-
-        private protected override IRunCloudObject? PipedObject => PipelineObject;
-
-        private protected override RunCloudSyncPlan? PipedPlan => PipelinePlan;
-
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]

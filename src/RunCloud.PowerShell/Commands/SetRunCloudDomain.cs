@@ -19,11 +19,8 @@ namespace RunCloud.PowerShell.Commands
     [Cmdlet(VerbsCommon.Set, "RunCloudDomain", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true,
         ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Base + "Set-RunCloudDomain.md")]
     [OutputType(typeof(RunCloudDomain))]
-    public sealed class SetRunCloudDomainCommand : RunCloudApiCmdlet
+    public sealed class SetRunCloudDomainCommand : RunCloudDomainCmdlet
     {
-        private const string NameSet = "Name";
-        private const string IdSet = "Id";
-        private const string InputObjectSet = "InputObject";
         private readonly Dictionary<(long, long), List<RunCloudDomain>> _listings = new Dictionary<(long, long), List<RunCloudDomain>>();
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -31,48 +28,6 @@ namespace RunCloud.PowerShell.Commands
         [ArgumentCompleter(typeof(DomainNameCompleter))]
         [AllowEmptyString]
         public string[] Name { get; set; } = Array.Empty<string>();
-
-        [Parameter(Mandatory = true, ParameterSetName = IdSet)]
-        [ValidateRange(1, long.MaxValue)]
-        public long[] Id { get; set; } = Array.Empty<long>();
-
-        /// <summary>A piped server: with -Name or -Id (and -WebAppId), the web app it names, through its connection.</summary>
-        [Parameter(ParameterSetName = NameSet, ValueFromPipeline = true, DontShow = true)]
-        [Parameter(ParameterSetName = IdSet, ValueFromPipeline = true, DontShow = true)]
-        public RunCloudServer? PipelineServer { get; set; }
-
-        /// <summary>A piped web app: with -Name or -Id, that web app, through its connection.</summary>
-        [Parameter(ParameterSetName = NameSet, ValueFromPipeline = true, DontShow = true)]
-        [Parameter(ParameterSetName = IdSet, ValueFromPipeline = true, DontShow = true)]
-        public RunCloudWebApp? PipelineWebApp { get; set; }
-
-        /// <summary>A sync plan piped by mistake: refused.</summary>
-        [Parameter(ParameterSetName = NameSet, ValueFromPipeline = true, DontShow = true)]
-        [Parameter(ParameterSetName = IdSet, ValueFromPipeline = true, DontShow = true)]
-        public RunCloudSyncPlan? PipelinePlan { get; set; }
-
-        private protected override IRunCloudObject? PipedObject => (IRunCloudObject?)PipelineServer ?? PipelineWebApp;
-
-        private protected override RunCloudSyncPlan? PipedPlan => PipelinePlan;
-
-        private protected override string? CannotTake(IRunCloudObject piped) => ParameterSetName == IdSet ? null : NeedsNames(piped);
-
-        [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
-        [ValidateNotNull]
-        public RunCloudDomain[] InputObject { get; set; } = Array.Empty<RunCloudDomain>();
-
-        [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(ServerIdCompleter))]
-        [ValidateRange(1, long.MaxValue)]
-        public long? ServerId { get; set; }
-
-        [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
-        [Alias("AppId")]
-        [ArgumentCompleter(typeof(WebAppIdCompleter))]
-        [ValidateRange(1, long.MaxValue)]
-        public long? WebAppId { get; set; }
 
         /// <summary>Serve www.&lt;name&gt; too (-Www), or stop serving it (-Www:$false). Not given: unchanged.</summary>
         [Parameter]
@@ -128,23 +83,8 @@ namespace RunCloud.PowerShell.Commands
                     long webAppId = ResolveWebAppId(connection, WebAppId, serverId);
                     foreach (long id in Id)
                     {
-                        RunCloudDomain domain;
-                        try
-                        {
-                            domain = Run(ct => service.GetDomainAsync(serverId, webAppId, id, ct));
-                        }
-                        catch (RunCloudApiException ex) when (ex.StatusCode == 404)
-                        {
-                            WriteError(ErrorRecords.NotFound(ErrorIds.DomainNotFound, $"No domain with id {id} on web app {webAppId} (server {serverId}); nothing was changed.", id));
-                            continue;
-                        }
-                        catch (RunCloudApiException ex)
-                        {
-                            WriteError(ErrorRecords.FromApi(ex, id));
-                            continue;
-                        }
-
-                        Set(service, domain);
+                        RunCloudDomain? domain = DomainById(service, serverId, webAppId, id, "changed");
+                        if (domain != null) Set(service, domain);
                     }
 
                     break;

@@ -6,6 +6,14 @@ namespace RunCloud.PowerShell.Commands
     /// <summary>The SSL strategy's options from the common -SkipDnsCheck, -DnsServer and -AllowDuplicateCertificate parameters.</summary>
     internal static class SslParameters
     {
+        /// <summary>The options; a bad -DnsServer value stops <paramref name="cmdlet"/> (a bad invocation) with what to give instead.</summary>
+        public static SslOptions BuildOrStop(RunCloudCmdlet cmdlet, bool skipDnsCheck, string[]? dnsServer, bool allowDuplicate)
+        {
+            SslOptions? options = TryBuild(skipDnsCheck, dnsServer, allowDuplicate, out string? problem, out string? value);
+            if (options == null) cmdlet.ThrowTerminatingError(ErrorRecords.Invalid(Http.ErrorIds.InvalidInput, problem!, value));
+            return options!;
+        }
+
         /// <summary>The options, or null with the problem and the -DnsServer value it is about (neither a resolver address nor a DNS-over-HTTPS URL).</summary>
         public static SslOptions? TryBuild(bool skipDnsCheck, string[]? dnsServer, bool allowDuplicate, out string? problem, out string? value)
         {

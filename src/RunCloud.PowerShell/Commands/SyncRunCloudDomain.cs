@@ -382,12 +382,7 @@ namespace RunCloud.PowerShell.Commands
             string app = $"web app {webAppId} (server {serverId})";
             bool whatIf = IsWhatIf();
 
-            SslOptions? ssl = SslParameters.TryBuild(SkipDnsCheck, DnsServer, AllowDuplicateCertificate, out string? dnsProblem, out string? badServer);
-            if (ssl == null)
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, dnsProblem!, badServer));
-                return;
-            }
+            SslOptions ssl = SslParameters.BuildOrStop(this, SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
 
             SyncOptions options;
             try

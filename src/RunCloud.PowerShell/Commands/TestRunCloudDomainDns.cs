@@ -22,7 +22,7 @@ namespace RunCloud.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "RunCloudDomainDns", HelpUri = HelpUris.Base + "Test-RunCloudDomainDns.md")]
     [OutputType(typeof(RunCloudDnsCheck))]
-    public sealed class TestRunCloudDomainDnsCommand : RunCloudApiCmdlet
+    public sealed class TestRunCloudDomainDnsCommand : RunCloudPipedCmdlet
     {
         private readonly Dictionary<(RunCloudService, long), string?> _serverAddresses = new Dictionary<(RunCloudService, long), string?>();
 
@@ -30,18 +30,6 @@ namespace RunCloud.PowerShell.Commands
         [Alias("Domain", "DomainName")]
         [AllowEmptyString]
         public string[] Name { get; set; } = Array.Empty<string>();
-
-        /// <summary>A piped domain (or, with -Name, a server or web app): the server's address is read through its connection.</summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public IRunCloudObject? PipelineObject { get; set; }
-
-        /// <summary>A sync plan piped by mistake: refused.</summary>
-        [Parameter(ValueFromPipeline = true, DontShow = true)]
-        public RunCloudSyncPlan? PipelinePlan { get; set; }
-
-        private protected override IRunCloudObject? PipedObject => PipelineObject;
-
-        private protected override RunCloudSyncPlan? PipedPlan => PipelinePlan;
 
         private protected override string? CannotTake(IRunCloudObject piped) => NeedsNames(piped);
 

@@ -19,25 +19,21 @@ namespace RunCloud.PowerShell.Sync
         private const string ManifestHint = " (in a manifest: 'maxRemove', 'allowEmptySource', 'allowInvalidEntries')";
 
         /// <summary>The sync's rules of a manifest target.</summary>
-        public static SyncOptions Guards(FleetTarget target) => new SyncOptions
-        {
-            Prune = target.Prune,
-            MaxRemove = target.MaxRemove,
-            AllowEmptySource = target.AllowEmptySource,
-            AllowInvalidEntries = target.AllowInvalidEntries,
-            Exclude = NamePattern.ParseAll(target.Exclude, "exclude"),
-            ProtectedName = NamePattern.ParseAll(target.ProtectedName, "protectedName"),
-        };
+        public static SyncOptions Guards(FleetTarget t) =>
+            Guards(t.Prune, t.MaxRemove, t.AllowEmptySource, t.AllowInvalidEntries, t.Exclude, t.ProtectedName);
 
-        /// <summary>The sync's rules a reviewed plan was made under.</summary>
-        public static SyncOptions Guards(RunCloudSyncPlan plan) => new SyncOptions
+        /// <summary>The sync's rules a reviewed plan was made under (applying checks every change against them again).</summary>
+        public static SyncOptions Guards(RunCloudSyncPlan p) =>
+            Guards(p.Prune, p.MaxRemove, p.AllowEmptySource, p.AllowInvalidEntries, p.Exclude, p.ProtectedName);
+
+        private static SyncOptions Guards(bool prune, int maxRemove, bool allowEmptySource, bool allowInvalidEntries, string[] exclude, string[] protectedName) => new SyncOptions
         {
-            Prune = plan.Prune,
-            MaxRemove = plan.MaxRemove,
-            AllowEmptySource = plan.AllowEmptySource,
-            AllowInvalidEntries = plan.AllowInvalidEntries,
-            Exclude = NamePattern.ParseAll(plan.Exclude, "exclude"),
-            ProtectedName = NamePattern.ParseAll(plan.ProtectedName, "protectedName"),
+            Prune = prune,
+            MaxRemove = maxRemove,
+            AllowEmptySource = allowEmptySource,
+            AllowInvalidEntries = allowInvalidEntries,
+            Exclude = NamePattern.ParseAll(exclude, "exclude"),
+            ProtectedName = NamePattern.ParseAll(protectedName, "protectedName"),
         };
 
         /// <summary>A manifest target's request: its desired names (and what its source could not read) under its rules.</summary>
