@@ -21,8 +21,10 @@ namespace RunCloud.PowerShell.Tests
         /// <summary>What each folder (namespace) may use. Anything not listed is a wrong-way arrow.</summary>
         private static readonly Dictionary<string, string[]> s_allowed = new Dictionary<string, string[]>
         {
-            ["Commands"] = new[] { "Sync", "Session", "State", "Api", "Http", "Auth", "Input", "Models" },
-            ["Sync"] = new[] { "State", "Api", "Http", "Input", "Models" },
+            ["Commands"] = new[] { "Sync", "Session", "State", "Api", "Http", "Auth", "Input", "Models", "Sources" },
+            ["Sync"] = new[] { "State", "Api", "Http", "Input", "Models", "Sources" },
+            // Where desired names come from (Sources/UltimateMultisite: UM's database, WP-CLI, REST); never Commands, Sync or Api.
+            ["Sources"] = new[] { "Input", "Auth", "Http", "Models" },
             ["Session"] = new[] { "Api", "Http", "Auth", "Models" },
             ["Api"] = new[] { "Http", "Models" },
             ["Http"] = new[] { "Auth", "Models" },
@@ -52,6 +54,13 @@ namespace RunCloud.PowerShell.Tests
         private static string Relative(string file) => file.Substring(Source.Length).TrimStart(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
 
         private static string Folder(string file) => Relative(file).Split(Path.DirectorySeparatorChar)[0];
+
+        /// <summary>The namespace a file's folder stands for: Sources/UltimateMultisite/X.cs is RunCloud.PowerShell.Sources.UltimateMultisite.</summary>
+        private static string FolderNamespace(string file)
+        {
+            string[] parts = Relative(file).Split(Path.DirectorySeparatorChar);
+            return string.Join(".", parts.Take(parts.Length - 1));
+        }
 
         private static string WithoutComments(string code) =>
             Regex.Replace(Regex.Replace(code, @"/\*.*?\*/", string.Empty, RegexOptions.Singleline), @"//.*", string.Empty);
@@ -132,7 +141,7 @@ namespace RunCloud.PowerShell.Tests
                 string name = Relative(file);
                 Assert.True(types.Length == 1, $"{name} declares {types.Length} top-level types ({string.Join(", ", types)})");
                 Assert.Equal(Path.GetFileNameWithoutExtension(file), CmdletFileName(types[0]));
-                Assert.Matches(@"(?m)^namespace RunCloud\.PowerShell\." + Folder(file) + @"\s*$", code);
+                Assert.Matches(@"(?m)^namespace RunCloud\.PowerShell\." + Regex.Escape(FolderNamespace(file)) + @"\s*$", code);
             }
         }
 
@@ -142,7 +151,7 @@ namespace RunCloud.PowerShell.Tests
             foreach (Type type in typeof(RunCloudCmdlet).Assembly.GetExportedTypes().Where(t => !t.IsNested))
             {
                 string folder = type.Namespace!.Substring("RunCloud.PowerShell.".Length);
-                string file = Path.Combine(folder, CmdletFileName(type.Name) + ".cs");
+                string file = Path.Combine(folder.Replace('.', Path.DirectorySeparatorChar), CmdletFileName(type.Name) + ".cs");
                 Assert.True(File.Exists(Path.Combine(Source, file)), $"{type.FullName} is not in {file}");
             }
         }
