@@ -121,6 +121,7 @@ namespace RunCloud.PowerShell.Sources.UltimateMultisite
                     var list = new List<KeyValuePair<object, object?>>(Math.Min(count, 1024));
                     for (int n = 0; n < count; n++)
                     {
+                        if (_pos < _data.Length && _data[_pos] == '}') throw Error(string.Format(CultureInfo.InvariantCulture, "an array that declares {0} elements but holds {1}", count, n));
                         int keyAt = _pos;
                         object? key = ReadValue(depth + 1);
                         if (!(key is long) && !(key is string))
