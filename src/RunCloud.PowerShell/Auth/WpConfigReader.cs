@@ -31,7 +31,7 @@ namespace RunCloud.PowerShell.Auth
 
         /// <summary><c>$table_prefix = 'wp_';</c> (the base prefix of the network's tables), as PHP assigns it.</summary>
         private static readonly Regex s_tablePrefix = new Regex(
-            @"\$table_prefix\s*=\s*(?<rest>[^;]*);",
+            @"\$table_prefix\s*=\s*(?<rest>(?:'(?:\\.|[^'\\])*'|""(?:\\.|[^""\\])*""|[^;'""])*);",
             RegexOptions.CultureInvariant | RegexOptions.Singleline);
 
         private static readonly Regex s_stringLiteral = new Regex(
