@@ -140,34 +140,42 @@ namespace RunCloud.PowerShell.Sources.UltimateMultisite
                 return items;
             }
 
-            // Up to 2.4.12: number/offset (the page/per_page of the first request were ignored; it answered `number`, 100 by default).
+            // Up to 2.4.12: number/offset (the page/per_page of the first request were ignored; it answered `number`, 100 by
+            // default). No total is sent, so each next page starts one item back: its first item must be the previous page's
+            // last, or rows were added or deleted in front of the offset meanwhile and a row may have been skipped.
             if (first.Count > PageSize) throw Truncated(resource, $"it answered {first.Count} items to a request for {PageSize}");
-            int offset = first.Count;
             int requests = 1;
-            JArray last = first;
-            while (last.Count == PageSize)
+            bool full = first.Count == PageSize;
+            while (full)
             {
                 if (++requests > MaxPages) throw Truncated(resource, $"it kept answering full pages past {MaxPages} requests");
+                string lastId = IdOf(items[items.Count - 1]);
+                int offset = items.Count - 1;
                 (JArray next, HttpResponseMessage answer) = await GetPageAsync(resource, $"number={PageSize}&offset={offset}", cancellationToken).ConfigureAwait(false);
                 answer.Dispose();
                 if (next.Count > PageSize) throw Truncated(resource, $"it answered {next.Count} items to a request for {PageSize}");
-                int before = items.Count;
+                if (next.Count == 0 || !(next[0] is JObject overlap) || IdOf(overlap) != lastId)
+                {
+                    throw Truncated(resource, $"the page at offset {offset} does not start with item {lastId}, the last of the page before: items were added or deleted while the list was read, or the server ignores the offset; try again");
+                }
+
+                full = next.Count == PageSize;
+                next.RemoveAt(0);
                 Add(next, requests);
-                if (next.Count > 0 && items.Count == before) throw Truncated(resource, $"offset {offset} answered the same items again (the server ignores the offset)");
-                offset += next.Count;
-                last = next;
             }
 
             return items;
+
+            string IdOf(JObject o) => (o[idField] ?? o["id"])?.ToString(Formatting.None).Trim('"') ?? string.Empty;
 
             void Add(JArray page, int number)
             {
                 foreach (JToken t in page)
                 {
                     if (!(t is JObject o)) throw new UmReadException(UmReadFailure.UnreadableData, resource, $"GET {resource} ({Origin}) page {number} holds an item that is not an object.");
-                    string id = o[idField]?.ToString(Formatting.None) ?? o["id"]?.ToString(Formatting.None) ?? string.Empty;
+                    string id = IdOf(o);
                     if (id.Length == 0) throw new UmReadException(UmReadFailure.UnreadableData, resource, $"GET {resource} ({Origin}) page {number} holds an item without {idField}.");
-                    if (!seen.Add(id.Trim('"'))) throw Truncated(resource, $"item {id} came twice (rows moved between pages while they were read); try again");
+                    if (!seen.Add(id)) throw Truncated(resource, $"item {id} came twice (rows moved between pages while they were read); try again");
                     items.Add(o);
                 }
             }
