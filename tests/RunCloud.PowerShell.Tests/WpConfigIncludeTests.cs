@@ -68,7 +68,8 @@ namespace RunCloud.PowerShell.Tests
         {
             string config = Write("wp-config.php", "<?php\n" + include + "\ndefine('WU_RUNCLOUD_API_TOKEN', 'tok');\n");
             var ex = Assert.Throws<WpConfigException>(() => CredentialResolver.FromWpConfig(config));
-            Assert.Contains("WU_RUNCLOUD_API_TOKEN may be defined by the file that line 2", ex.Message);
+            Assert.Contains("WU_RUNCLOUD_API_TOKEN may be defined by the file that ", ex.Message);
+            Assert.Contains(" on line 2 loads", ex.Message);
             Assert.Contains(why, ex.Message);
             Assert.DoesNotContain("'tok'", ex.Message);
         }
@@ -162,11 +163,11 @@ namespace RunCloud.PowerShell.Tests
                 "<?php\nrequire getenv('DB_FILE');\ndefine('DB_NAME', 'wp');\ndefine('DB_USER', 'u');\ndefine('DB_PASSWORD', 'p');\ndefine('DB_HOST', 'h');\n$table_prefix = 'wp_';\n"));
             var ex = Assert.Throws<UmReadException>(() => UmDatabaseSettings.FromWpConfig(config));
             Assert.Equal(UmReadFailure.Configuration, ex.Failure);
-            Assert.Contains("DB_PASSWORD may be defined by the file that line 2 requires", ex.Message);
+            Assert.Contains("DB_PASSWORD may be defined by the file that require on line 2 loads (getenv('DB_FILE'))", ex.Message);
             Assert.DoesNotContain("$table_prefix", ex.Message);   // assigned after the include: the last assignment wins
 
             WpConfigFile after = WpConfigFile.Load(Write("after.php", "<?php\n$table_prefix = 'wp_';\nrequire getenv('DB_FILE');\n"));
-            Assert.Contains(after.TablePrefixProblems(), p => p.Contains("$table_prefix may be set by the file that line 3 requires"));
+            Assert.Contains(after.TablePrefixProblems(), p => p.Contains("$table_prefix may be set by the file that require on line 3 loads"));
         }
 
         [Fact]

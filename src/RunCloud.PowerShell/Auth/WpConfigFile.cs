@@ -80,7 +80,7 @@ namespace RunCloud.PowerShell.Auth
             {
                 foreach (var inc in Unfollowed.Where(i => i.Sequence < first))
                 {
-                    problems.Add($"{name} may be defined by the file that {Where(inc.File, inc.Line)} {inc.Kind}s ({inc.Expression}), which this reader cannot follow: {inc.NotFollowed}");
+                    problems.Add($"{name} may be defined by the file that {inc.Kind} on {Where(inc.File, inc.Line)} loads ({inc.Expression}), which this reader cannot follow: {inc.NotFollowed}");
                 }
             }
 
@@ -104,7 +104,7 @@ namespace RunCloud.PowerShell.Auth
             int last = list.Count > 0 ? list[list.Count - 1].Sequence : -1;
             foreach (var inc in Unfollowed.Where(i => i.Sequence > last || list.Count == 0))
             {
-                problems.Add($"$table_prefix may be set by the file that {Where(inc.File, inc.Line)} {inc.Kind}s ({inc.Expression}), which this reader cannot follow: {inc.NotFollowed}");
+                problems.Add($"$table_prefix may be set by the file that {inc.Kind} on {Where(inc.File, inc.Line)} loads ({inc.Expression}), which this reader cannot follow: {inc.NotFollowed}");
             }
 
             return problems;
@@ -136,7 +136,7 @@ namespace RunCloud.PowerShell.Auth
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
             {
-                string how = from == null ? string.Empty : $" ({Where(from.File, from.Line)} {from.Kind}s it)";
+                string how = from == null ? string.Empty : $" (loaded by {from.Kind} on {Where(from.File, from.Line)})";
                 throw new WpConfigException($"Cannot read '{file}'{how}: {ex.Message} Pass the path of the WordPress site's wp-config.php, and run as a user who may read it.");
             }
 
