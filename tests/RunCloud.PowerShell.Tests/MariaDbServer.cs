@@ -146,7 +146,7 @@ namespace RunCloud.PowerShell.Tests
         private string ErrorLogTail()
         {
             string log = Path.Combine(Folder, "error.log");
-            return File.Exists(log) ? string.Join(" | ", File.ReadAllLines(log).Reverse().Take(5).Reverse()) : "(no error log)";
+            return File.Exists(log) ? string.Join(" | ", Enumerable.Reverse(Enumerable.Reverse(File.ReadAllLines(log)).Take(5))) : "(no error log)";
         }
 
         private static string? Find(string name, params string[] candidates)
