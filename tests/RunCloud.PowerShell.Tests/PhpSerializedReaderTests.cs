@@ -6,7 +6,9 @@ using Xunit;
 
 namespace RunCloud.PowerShell.Tests
 {
-    /// <summary>The strict, bounded PHP unserialize reader and UM's settings option.</summary>
+    /// <summary>The strict, bounded PHP unserialize reader and UM's settings option. In the MariaDB collection only to run
+    /// apart from the heap-measuring tests: the size-bound case builds a 4 MB value.</summary>
+    [Collection(MariaDbCollection.Name)]
     public class PhpSerializedReaderTests
     {
         [Fact]
