@@ -78,13 +78,13 @@ namespace RunCloud.PowerShell.Commands
                 string message = via == RunCloudMappingSource.Rest
                     ? "-Via Rest reads UM's REST API: pass -UltimateMultisiteUri and -Credential (UM's API key and secret)."
                     : $"-Via {via} reads the WordPress host: pass -WordPressPath (or -WpConfigPath), not -UltimateMultisiteUri.";
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), Http.ErrorIds.InvalidInput, ErrorCategory.InvalidArgument, via));
+                ThrowTerminatingError(RunCloudApiCmdlet.Invalid(Http.ErrorIds.InvalidInput, message, via));
             }
 
             if (ParameterSetName == LocalSet && WordPressPath == null && WpConfigPath == null)
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("Pass -WordPressPath (the WordPress root) or -WpConfigPath; or -UltimateMultisiteUri with -Credential for UM's REST API."),
-                    Http.ErrorIds.InvalidInput, ErrorCategory.InvalidArgument, null));
+                ThrowTerminatingError(RunCloudApiCmdlet.Invalid(Http.ErrorIds.InvalidInput,
+                    "Pass -WordPressPath (the WordPress root) or -WpConfigPath; or -UltimateMultisiteUri with -Credential for UM's REST API.", null));
             }
 
             var options = new UmSourceOptions
