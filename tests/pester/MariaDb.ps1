@@ -47,8 +47,14 @@ function Start-TestMariaDb {
         if ([DateTime]::UtcNow -gt $deadline) { Stop-TestMariaDb $db; throw 'mariadbd did not accept connections within 60 s.' }
         Start-Sleep -Milliseconds 100
     }
-    Invoke-TestMariaDbSql $db ("CREATE USER '{0}'@'127.0.0.1' IDENTIFIED BY '{1}'; CREATE USER '{0}'@'localhost' IDENTIFIED BY '{1}'; GRANT ALL ON *.* TO '{0}'@'127.0.0.1'; GRANT ALL ON *.* TO '{0}'@'localhost'; CREATE DATABASE {2} CHARACTER SET utf8mb4;" -f $db.User, $db.Password, $db.Database)
-    Invoke-TestMariaDbSql $db (Get-Content -Raw $script:UmFixtureSql) -Database $db.Database
+    try {
+        Invoke-TestMariaDbSql $db ("CREATE USER '{0}'@'127.0.0.1' IDENTIFIED BY '{1}'; CREATE USER '{0}'@'localhost' IDENTIFIED BY '{1}'; GRANT ALL ON *.* TO '{0}'@'127.0.0.1'; GRANT ALL ON *.* TO '{0}'@'localhost'; CREATE DATABASE {2} CHARACTER SET utf8mb4;" -f $db.User, $db.Password, $db.Database)
+        Invoke-TestMariaDbSql $db (Get-Content -Raw $script:UmFixtureSql) -Database $db.Database
+    }
+    catch {
+        Stop-TestMariaDb $db   # a server that started but could not be set up is not left running
+        throw
+    }
     $db
 }
 
