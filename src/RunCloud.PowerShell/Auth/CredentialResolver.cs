@@ -51,68 +51,87 @@ namespace RunCloud.PowerShell.Auth
 
         /// <param name="serverIdGiven">The caller passes the server id explicitly: an ambiguous WU_RUNCLOUD_SERVER_ID is not needed, so not an error.</param>
         /// <param name="webAppIdGiven">Likewise for WU_RUNCLOUD_APP_ID.</param>
-        public static ResolvedCredential FromWpConfig(string path, bool serverIdGiven = false, bool webAppIdGiven = false)
+        /// <param name="stored">
+        /// Where to look for the constants wp-config.php does not define (Ultimate Multisite 2.4.11+ keeps them as network
+        /// options in the database): given the loaded file and the names missing, it returns the values it found and where
+        /// each came from (never logged). Called only when a name is missing; a defined constant always wins.
+        /// </param>
+        public static ResolvedCredential FromWpConfig(string path, bool serverIdGiven = false, bool webAppIdGiven = false,
+            Func<WpConfigFile, IReadOnlyList<string>, IDictionary<string, StoredCredentialValue>>? stored = null)
         {
-            string text;
-            try
-            {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
-            {
-                throw new WpConfigException($"Cannot read '{path}': {ex.Message} Pass the path of the WordPress site's wp-config.php.");
-            }
+            WpConfigFile config = WpConfigFile.Load(path);
 
-            WpConfigReader.Result parsed;
-            try
-            {
-                parsed = WpConfigReader.Parse(text);
-            }
-            catch (FormatException ex)
-            {
-                throw new WpConfigException($"'{path}' cannot be read as PHP: {ex.Message}. Fix the file (php -l checks it) and try again.");
-            }
-
-            // A constant PHP may define differently per request (inside if/else, defined twice, from getenv()) is never guessed.
+            // A constant PHP may define differently per request (inside if/else, defined twice, from getenv(), in a file
+            // this reader cannot follow) is never guessed.
+            bool tokenDefined = config.IsDefined(WuToken);
             var problems = new List<string>();
-            foreach (var group in parsed.Definitions.Where(d => d.Name.StartsWith("WU_RUNCLOUD_", StringComparison.Ordinal)).GroupBy(d => d.Name))
+            problems.AddRange(config.Problems(WuToken, mustBeKnown: true));
+            problems.AddRange(config.Problems(WuKey, mustBeKnown: !tokenDefined));
+            problems.AddRange(config.Problems(WuSecret, mustBeKnown: !tokenDefined));
+            if (!serverIdGiven) problems.AddRange(config.Problems(WuServer, mustBeKnown: true));
+            if (!webAppIdGiven) problems.AddRange(config.Problems(WuApp, mustBeKnown: true));
+            foreach (string other in config.Definitions.Select(d => d.Name).Distinct()
+                         .Where(n => n.StartsWith("WU_RUNCLOUD_", StringComparison.Ordinal) && n != WuToken && n != WuKey && n != WuSecret && n != WuServer && n != WuApp))
             {
-                if ((group.Key == WuServer && serverIdGiven) || (group.Key == WuApp && webAppIdGiven)) continue;
-                var list = group.ToList();
-                string lines = string.Join(", ", list.Select(d => d.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                if (list.Count > 1) problems.Add($"{group.Key} is defined {list.Count} times (lines {lines})");
-                foreach (var d in list.Where(d => d.Conditional)) problems.Add($"{group.Key} is defined inside a conditional or block on line {d.Line}");
-                foreach (var d in list.Where(d => d.Expression != null))
-                {
-                    problems.Add(d.Expression!.IndexOf("getenv", StringComparison.OrdinalIgnoreCase) >= 0
-                        ? $"{group.Key} on line {d.Line} takes its value from {d.Expression} (the web server's environment, not this one)"
-                        : $"{group.Key} on line {d.Line} has a value this reader cannot evaluate without PHP ({d.Expression})");
-                }
+                problems.AddRange(config.Problems(other, mustBeKnown: false));
             }
 
             if (problems.Count > 0)
             {
                 throw new WpConfigException(
-                    $"'{path}' does not define the RunCloud constants unambiguously: {string.Join("; ", problems)}. Nothing was connected: PHP decides such values "
+                    $"'{path}' does not define the RunCloud constants unambiguously: {string.Join("; ", problems.Distinct())}. Nothing was connected: PHP decides such values "
                     + "per request, and guessing could point a scheduled sync at the wrong web app. Pass the values explicitly instead "
                     + "(-ServerId and -WebAppId for the ids; -Token, or the WU_RUNCLOUD_API_TOKEN environment variable, for the credentials), "
                     + "or define each constant once, unconditionally, with a literal value.");
             }
 
-            string? Get(string name) => parsed.Values.TryGetValue(name, out string? v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+            string? Get(string name) => config.Value(name) is string v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
             string source = $"wp-config.php at {path}";
-            ResolvedCredential? resolved = FromValues(Get(WuToken), WuToken, Get(WuKey), Get(WuSecret), source);
+            var values = new Dictionary<string, (string Value, string Where)>(StringComparer.Ordinal);
+            foreach (string name in new[] { WuToken, WuKey, WuSecret, WuServer, WuApp })
+            {
+                if (Get(name) is string v) values[name] = (v, source);
+            }
+
+            // Ultimate Multisite 2.4.11+ may keep what wp-config.php lacks in the database.
+            var missing = new List<string>();
+            if (!values.ContainsKey(WuToken) && !(values.ContainsKey(WuKey) && values.ContainsKey(WuSecret)))
+            {
+                missing.AddRange(new[] { WuToken, WuKey, WuSecret }.Where(n => !values.ContainsKey(n)));
+            }
+
+            if (!serverIdGiven && !values.ContainsKey(WuServer)) missing.Add(WuServer);
+            if (!webAppIdGiven && !values.ContainsKey(WuApp)) missing.Add(WuApp);
+            var storedNotes = new List<string>();
+            if (stored != null && missing.Count > 0)
+            {
+                foreach (var pair in stored(config, missing))
+                {
+                    if (values.ContainsKey(pair.Key) || !missing.Contains(pair.Key) || string.IsNullOrWhiteSpace(pair.Value.Value)) continue;
+                    values[pair.Key] = (pair.Value.Value.Trim(), pair.Value.Where);
+                    storedNotes.Add($"{pair.Key} is not defined in {path}; using {pair.Value.Where}.");
+                }
+            }
+
+            string? Val(string name) => values.TryGetValue(name, out var v) ? v.Value : null;
+            string WhereOf(string name) => values.TryGetValue(name, out var v) ? v.Where : source;
+            string credentialWhere = values.ContainsKey(WuToken) ? WhereOf(WuToken) : WhereOf(WuKey) == WhereOf(WuSecret) ? WhereOf(WuKey) : WhereOf(WuKey) + " and " + WhereOf(WuSecret);
+            ResolvedCredential? resolved = FromValues(Val(WuToken), WuToken, Val(WuKey), Val(WuSecret), credentialWhere);
             if (resolved == null)
             {
                 throw new WpConfigException(
                     $"'{path}' defines none of the RunCloud credentials. Looked for define('{WuToken}', ...), or define('{WuKey}', ...) "
-                    + $"together with define('{WuSecret}', ...), outside comments. Add them as the Ultimate Multisite RunCloud guide shows.");
+                    + $"together with define('{WuSecret}', ...), outside comments"
+                    + (stored != null ? ", and for Ultimate Multisite's network options wu_hosting_credential_" + WuToken + " (and _API_KEY/_API_SECRET) in the database" : string.Empty)
+                    + ". Add them as the Ultimate Multisite RunCloud guide shows.");
             }
 
+            resolved.Notes.AddRange(storedNotes);
+            foreach (string note in config.Notes) resolved.Notes.Add(note);
             try
             {
-                resolved.ServerId = serverIdGiven ? null : ParseId(Get(WuServer), WuServer, source);
-                resolved.WebAppId = webAppIdGiven ? null : ParseId(Get(WuApp), WuApp, source);
+                resolved.ServerId = serverIdGiven ? null : ParseId(Val(WuServer), WuServer, WhereOf(WuServer));
+                resolved.WebAppId = webAppIdGiven ? null : ParseId(Val(WuApp), WuApp, WhereOf(WuApp));
             }
             catch (InvalidIdException ex)
             {

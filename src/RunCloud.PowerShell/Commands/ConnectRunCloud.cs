@@ -278,7 +278,7 @@ namespace RunCloud.PowerShell.Commands
                         return ReadVault();
                     case WpConfigSet:
                         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WpConfigPath);
-                        return CredentialResolver.FromWpConfig(path, ServerId.HasValue, WebAppId.HasValue);
+                        return CredentialResolver.FromWpConfig(path, ServerId.HasValue, WebAppId.HasValue, StoredInDatabase);
                     default:
                         return CredentialResolver.FromEnvironment(Environment.GetEnvironmentVariable);
                 }
@@ -297,6 +297,39 @@ namespace RunCloud.PowerShell.Commands
             {
                 ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidWpConfig, ErrorCategory.InvalidData, WpConfigPath));
                 throw;
+            }
+            catch (Sources.UltimateMultisite.UmReadException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.FromUmRead(ex, WpConfigPath));
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// The RunCloud constants wp-config.php lacks, from Ultimate Multisite's network options (2.4.11+) in the database
+        /// wp-config.php names. Only the ids missing: a database that cannot be read is a warning, as before this lookup.
+        /// </summary>
+        private System.Collections.Generic.IDictionary<string, StoredCredentialValue> StoredInDatabase(WpConfigFile config, System.Collections.Generic.IReadOnlyList<string> missing)
+        {
+            var none = new System.Collections.Generic.Dictionary<string, StoredCredentialValue>();
+            bool needCredential = missing.Any(n => n == CredentialResolver.WuToken || n == CredentialResolver.WuKey || n == CredentialResolver.WuSecret);
+            if (!config.IsDefined("DB_NAME") && !config.IsDefined("DB_USER") && config.Unfollowed.Count == 0)
+            {
+                WriteVerbose($"RunCloud: {string.Join(", ", missing)} not in {config.Path}, which names no database to look for Ultimate Multisite's stored credentials in.");
+                return none;
+            }
+
+            try
+            {
+                var settings = Sources.UltimateMultisite.UmDatabaseSettings.FromWpConfig(config);
+                settings.TimeoutSeconds = 30;
+                WriteVerbose($"RunCloud: {string.Join(", ", missing)} not in {config.Path}; looking for Ultimate Multisite's wu_hosting_credential_* network options in {settings.Describe()}.");
+                return Run(ct => Sources.UltimateMultisite.UmStoredCredentials.ReadAsync(settings, missing, ct));
+            }
+            catch (Sources.UltimateMultisite.UmReadException ex) when (!needCredential)
+            {
+                WriteWarning($"{string.Join(" and ", missing)} could not be read from Ultimate Multisite's network options: {ex.Message} Pass -ServerId/-WebAppId, or define the constants in wp-config.php.");
+                return none;
             }
         }
 

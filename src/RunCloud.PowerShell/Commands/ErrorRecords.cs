@@ -18,6 +18,25 @@ namespace RunCloud.PowerShell.Commands
             return record;
         }
 
+        /// <summary>A UM network that could not be read (completely): ErrorId RunCloudUm&lt;Failure&gt;, the category from the failure.</summary>
+        public static ErrorRecord FromUmRead(Sources.UltimateMultisite.UmReadException ex, object? target)
+        {
+            ErrorCategory category;
+            switch (ex.Failure)
+            {
+                case Sources.UltimateMultisite.UmReadFailure.Authentication: category = ErrorCategory.AuthenticationError; break;
+                case Sources.UltimateMultisite.UmReadFailure.Configuration: category = ErrorCategory.InvalidArgument; break;
+                case Sources.UltimateMultisite.UmReadFailure.Connection: category = ErrorCategory.ConnectionError; break;
+                case Sources.UltimateMultisite.UmReadFailure.Locked: category = ErrorCategory.ResourceBusy; break;
+                case Sources.UltimateMultisite.UmReadFailure.Timeout: category = ErrorCategory.OperationTimeout; break;
+                case Sources.UltimateMultisite.UmReadFailure.Credential: category = ErrorCategory.SecurityError; break;
+                case Sources.UltimateMultisite.UmReadFailure.WpCli: category = ErrorCategory.NotInstalled; break;
+                default: category = ErrorCategory.InvalidData; break;
+            }
+
+            return new ErrorRecord(ex, ex.ErrorId, category, target ?? ex.What);
+        }
+
         /// <summary>
         /// The message of a failed call; after retries it says so, with how many attempts over how long (the retry
         /// handler counts them, this layer words them).
