@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Linq;
 using System.Text;
 
 namespace RunCloud.PowerShell.Input
@@ -23,6 +22,7 @@ namespace RunCloud.PowerShell.Input
 
         private static readonly Lazy<PublicSuffixList> s_shipped = new Lazy<PublicSuffixList>(LoadShipped);
         private static readonly IdnMapping s_idn = new IdnMapping { AllowUnassigned = false, UseStd3AsciiRules = true };
+        private static readonly char[] s_blank = { ' ', '\t' };
 
         private readonly HashSet<string> _rules = new HashSet<string>(StringComparer.Ordinal);
         private readonly HashSet<string> _wildcards = new HashSet<string>(StringComparer.Ordinal);
@@ -49,39 +49,52 @@ namespace RunCloud.PowerShell.Input
         /// </summary>
         public static PublicSuffixList Parse(TextReader reader)
         {
+            // One pass, no LINQ: the shipped list is read on the first desired name of a run, so it must cost little.
             var list = new PublicSuffixList();
-            var lines = new List<string>();
+            var outside = new List<(int Line, string Text)>();
+            bool inIcann = false, sawBegin = false, sawEnd = false;
+            int number = 0;
             string? read;
-            while ((read = reader.ReadLine()) != null) lines.Add(read.Trim());
-            int begin = lines.IndexOf(BeginIcann);
-            int end = lines.IndexOf(EndIcann);
-            if ((begin < 0) != (end < 0) || end < begin)
+            while ((read = reader.ReadLine()) != null)
             {
-                throw new InvalidDataException("The public suffix list has one ICANN section marker without the other.");
-            }
-
-            int first = begin < 0 ? 0 : begin + 1;
-            int last = end < 0 ? lines.Count : end;
-            for (int i = first; i < last; i++)
-            {
-                string line = lines[i];
-                if (line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal)) continue;
-                string rule = line.Split(new[] { ' ', '\t' }, 2)[0];
-                bool exception = rule.StartsWith("!", StringComparison.Ordinal);
-                bool wildcard = rule.StartsWith("*.", StringComparison.Ordinal);
-                string body = exception ? rule.Substring(1) : wildcard ? rule.Substring(2) : rule;
-                string? ascii = Ascii(body);
-                if (ascii == null)
+                number++;
+                string line = read.Trim();
+                if (line.Length == 0) continue;
+                if (line.StartsWith("//", StringComparison.Ordinal))
                 {
-                    throw new InvalidDataException($"Line {i + 1} of the public suffix list ('{line}') is not a rule: a rule is a host name, '*.' before one, or '!' before one.");
+                    if (line == BeginIcann) { inIcann = sawBegin = true; }
+                    else if (line == EndIcann) { inIcann = false; sawEnd = true; }
+                    continue;
                 }
 
-                (exception ? list._exceptions : wildcard ? list._wildcards : list._rules).Add(ascii);
-                list._topLevel.Add(ascii.Substring(ascii.LastIndexOf('.') + 1));
+                if (inIcann) list.Add(line, number);
+                else if (!sawBegin) outside.Add((number, line)); // a list without section markers is all rules
+            }
+
+            if (sawBegin != sawEnd) throw new InvalidDataException("The public suffix list has one ICANN section marker without the other.");
+            if (!sawBegin)
+            {
+                foreach (var (line, text) in outside) list.Add(text, line);
             }
 
             if (list._topLevel.Count == 0) throw new InvalidDataException("The public suffix list holds no rule.");
             return list;
+        }
+
+        private void Add(string line, int number)
+        {
+            int space = line.IndexOfAny(s_blank);
+            string rule = space < 0 ? line : line.Substring(0, space);
+            bool exception = rule[0] == '!';
+            bool wildcard = rule.StartsWith("*.", StringComparison.Ordinal);
+            string? ascii = Ascii(exception ? rule.Substring(1) : wildcard ? rule.Substring(2) : rule);
+            if (ascii == null)
+            {
+                throw new InvalidDataException($"Line {number} of the public suffix list ('{line}') is not a rule: a rule is a host name, '*.' before one, or '!' before one.");
+            }
+
+            (exception ? _exceptions : wildcard ? _wildcards : _rules).Add(ascii);
+            _topLevel.Add(ascii.Substring(ascii.LastIndexOf('.') + 1));
         }
 
         /// <summary>True when <paramref name="label"/> (punycode, lower case) is a top-level domain.</summary>
@@ -114,6 +127,8 @@ namespace RunCloud.PowerShell.Input
         private static string? Ascii(string body)
         {
             if (body.Length == 0) return null;
+            // The shipped copy is punycode already: only a rule with other characters goes through IdnMapping (slow the first time).
+            if (IsAsciiName(body)) return body;
             string ascii;
             try
             {
@@ -124,7 +139,31 @@ namespace RunCloud.PowerShell.Input
                 return null;
             }
 
-            return ascii.Split('.').All(l => l.Length > 0 && l.All(c => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) ? ascii : null;
+            return IsAsciiName(ascii) ? ascii : null;
+        }
+
+        /// <summary>Labels of a-z, 0-9 and '-', none empty.</summary>
+        private static bool IsAsciiName(string name)
+        {
+            bool labelStart = true;
+            foreach (char c in name)
+            {
+                if (c == '.')
+                {
+                    if (labelStart) return false;
+                    labelStart = true;
+                }
+                else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')
+                {
+                    labelStart = false;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+
+            return !labelStart;
         }
     }
 }
