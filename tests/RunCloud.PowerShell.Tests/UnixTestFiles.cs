@@ -31,12 +31,7 @@ namespace RunCloud.PowerShell.Tests
         }
 
         /// <summary>A new folder with mode 0700 (as the module makes its own), whatever the umask.</summary>
-        public static string PrivateFolder()
-        {
-            string path = TestStateFolder.NewFolder();
-            if (!IsWindows) Chmod(path, 0x1C0);
-            return path;
-        }
+        public static string PrivateFolder() => TestStateFolder.NewFolder();
 
         private static void Check(int result, string what)
         {

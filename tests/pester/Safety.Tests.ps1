@@ -171,6 +171,7 @@ Describe 'State is keyed by the account''s API host and ids, not by the credenti
         # The previous module added late.example.com, then died before the redeploy.
         $null = $script:e.State.AddDomain(1001, 2001, 'late.example.com')
         $null = New-Item -ItemType Directory -Path $env:RUNCLOUD_STATE_PATH
+        if (-not $IsWindows) { chmod 700 $env:RUNCLOUD_STATE_PATH }
         $legacy = Join-Path $env:RUNCLOUD_STATE_PATH "$fingerprint-s1001-w2001.json"
         @{ version = 1; account = $fingerprint; baseUri = "$root/"; serverId = 1001; webAppId = 2001; createdAt = '2025-05-01T00:00:00Z'
            updatedAt = '2025-05-01T00:00:00Z'; writtenBy = 'Sync-RunCloudDomain'; pendingAdds = @(); pendingRemovals = @()
