@@ -40,7 +40,7 @@ namespace RunCloud.Emulator
         private static bool FindDomainSsl(Call c, out WebAppRecord w, out DomainRecord d, out ApiResult? e)
         {
             if (!FindDomain(c, out w, out d, out e)) return false;
-            if (d.Ssl == null || d.Ssl.Id != c.Ssl || !w.AdvancedSsl) { e = Error(404, "SSL not found."); return false; }
+            if (d.Ssl == null || d.Ssl.Id != c.Ssl || !w.AdvancedSsl) { e = c.Emu.NotFound(Model.SslCertificate, c.Ssl); return false; }
             return true;
         }
 

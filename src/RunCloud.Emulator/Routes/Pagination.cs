@@ -14,7 +14,7 @@ namespace RunCloud.Emulator
         {
             var o = c.Emu._options;
             var list = items.ToList();
-            if (c.Query.TryGetValue("search", out var search) && search.Length > 0)
+            if (c.Input("search") is string search && search.Length > 0)
                 list = list.Where(x => name(x).IndexOf(search, StringComparison.OrdinalIgnoreCase) >= 0
                     || (secondSearchField != null && secondSearchField(x).IndexOf(search, StringComparison.OrdinalIgnoreCase) >= 0)).ToList();
 
@@ -23,10 +23,10 @@ namespace RunCloud.Emulator
             // 10,000-domain listing cost O(n^2) (about 0.1 s a page) and swamped what the benchmarks measure.
             List<JObject> objs;
             bool sorted = false;
-            if (c.Query.TryGetValue("sortColumn", out var col) && col.Length > 0 && list.Count > 0 && json(list[0]).Property(col) != null)
+            if (c.Input("sortColumn") is string col && col.Length > 0 && list.Count > 0 && json(list[0]).Property(col) != null)
             {
                 objs = list.Select(json).ToList();
-                bool desc = c.Query.TryGetValue("sortDirection", out var dir) && dir.Equals("desc", StringComparison.OrdinalIgnoreCase);
+                bool desc = c.Input("sortDirection") is string dir && dir.Equals("desc", StringComparison.OrdinalIgnoreCase);
                 Func<JObject, IComparable> key = x => x[col] is JValue v && v.Value is IComparable cmp ? (v.Type == JTokenType.String ? (IComparable)((string)v!)!.ToLowerInvariant() : cmp) : "";
                 objs = (desc ? objs.OrderByDescending(key) : objs.OrderBy(key)).ToList();
                 sorted = true;
@@ -34,16 +34,16 @@ namespace RunCloud.Emulator
             else
             {
                 objs = null!;
-                if (c.Query.TryGetValue("sortDirection", out var dir2) && dir2.Equals("desc", StringComparison.OrdinalIgnoreCase))
+                if (c.Input("sortDirection") is string dir2 && dir2.Equals("desc", StringComparison.OrdinalIgnoreCase))
                     list.Reverse();
             }
 
             int defaultPer = c.Version == "v2" ? o.DefaultPerPageV2 : o.DefaultPerPageV3;
             int per = defaultPer;
-            if (c.Query.TryGetValue("perPage", out var pp) && int.TryParse(pp, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ppn) && ppn > 0)
+            if (c.Input("perPage") is string pp && int.TryParse(pp, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ppn) && ppn > 0)
                 per = Math.Min(ppn, o.MaxPerPage); // bigger than the documented maximum: clamped, not refused
             int page = 1;
-            if (c.Query.TryGetValue("page", out var pg) && int.TryParse(pg, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pgn) && pgn > 0)
+            if (c.Input("page") is string pg && int.TryParse(pg, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pgn) && pgn > 0)
                 page = pgn;
 
             int total = list.Count;

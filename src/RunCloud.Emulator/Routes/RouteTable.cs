@@ -26,6 +26,19 @@ namespace RunCloud.Emulator
         public long W => Ids["w"];
         public long D => Ids["d"];
         public long Ssl => Ids["ssl"];
+
+        /// <summary>
+        /// An input value as text (Laravel's $request->input(): the body, then the query), its name matched without regard
+        /// to case as the emulator always has for the query; null when absent or null.
+        /// </summary>
+        public string? Input(string name)
+        {
+            var t = Body.GetValue(name, StringComparison.OrdinalIgnoreCase);
+            if (t == null || t.Type == JTokenType.Null) return null;
+            if (t.Type == JTokenType.String) return (string?)t;
+            if (t.Type == JTokenType.Integer || t.Type == JTokenType.Float || t.Type == JTokenType.Boolean) return Convert.ToString(((JValue)t).Value, CultureInfo.InvariantCulture);
+            return null;
+        }
     }
 
     internal sealed class ApiResult
@@ -91,7 +104,7 @@ namespace RunCloud.Emulator
         {
             var segs = call.ApiPath.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
             var matches = Routes.Where(r => r.Match(segs, call.Ids)).ToList();
-            if (matches.Count == 0) return Error(404, "Not Found.");
+            if (matches.Count == 0) return Error(404, RouteNotFoundMessage("/api/" + call.Version + "/" + call.ApiPath));
             var route = matches.FirstOrDefault(r => r.Method == call.Method);
             if (route == null)
             {
@@ -104,11 +117,11 @@ namespace RunCloud.Emulator
             // The input as Laravel builds it (see LaravelInput): a JSON body (an object, or "[]" as RunCloud's PHP SDK sends
             // on calls without data), a form-encoded body, or nothing for any other Content-Type; plus the query string.
             // A JSON body that does not parse is answered 422 on writes rather than silently ignored, so a client bug shows up.
-            if (!LaravelInput.TryParse(call.ContentType, call.RawBody, call.Query, out var input, out var bodyError))
+            if (!LaravelInput.TryParse(call.ContentType, call.RawBody, call.Query, call.Method, out var input, out var bodyError))
             {
                 if (call.Method == "POST" || call.Method == "PUT" || call.Method == "PATCH")
                     return Invalid(("body", bodyError!));
-                input = new JObject();
+                LaravelInput.TryParse(null, null, call.Query, call.Method, out input, out _); // the query is still input
             }
             call.Body = input;
             lock (State.SyncRoot) return route.Handler(call);
@@ -140,7 +153,7 @@ namespace RunCloud.Emulator
         private static bool FindServer(Call c, out ServerRecord s, out ApiResult? error)
         {
             s = c.Emu.State.FindServer(c.S)!;
-            error = s == null ? Error(404, "Server not found.") : null;
+            error = s == null ? c.Emu.NotFound(Model.Server, c.S) : null;
             return error == null;
         }
 
@@ -149,7 +162,7 @@ namespace RunCloud.Emulator
             w = null!;
             if (!FindServer(c, out _, out error)) return false;
             w = c.Emu.State.FindWebApp(c.S, c.W)!;
-            error = w == null ? Error(404, "Web application not found.") : null;
+            error = w == null ? c.Emu.NotFound(Model.WebApplication, c.W) : null;
             return error == null;
         }
 
@@ -158,9 +171,35 @@ namespace RunCloud.Emulator
             d = null!;
             if (!FindApp(c, out w, out error)) return false;
             d = w.Domains.FirstOrDefault(x => x.Id == c.D)!;
-            error = d == null ? Error(404, "Domain not found.") : null;
+            error = d == null ? c.Emu.NotFound(Model.Domain, c.D) : null;
             return error == null;
         }
+
+        /// <summary>The models RunCloud binds from a route's ids (their class names are chosen: RunCloud's source is not public).</summary>
+        internal enum Model { Server, WebApplication, Domain, SslCertificate, ExternalApi }
+
+        /// <summary>
+        /// A 404 for an id that names nothing, in the wording EmulatorOptions.NotFoundWording picks. Laravel's default (route
+        /// model binding: ModelNotFoundException rendered by the default handler) is "No query results for model
+        /// [App\Models\Server] 1234"; Plain is "Not Found."; Descriptive is "Server not found." and the like. A client
+        /// must decide "absent" from state, not from these words: tests switch the wording to prove it.
+        /// </summary>
+        internal ApiResult NotFound(Model model, long id)
+        {
+            switch (_options.NotFoundWording)
+            {
+                case NotFoundWording.Plain: return Error(404, "Not Found.");
+                case NotFoundWording.Descriptive:
+                    var what = model == Model.WebApplication ? "Web application" : model == Model.SslCertificate ? "SSL" : model == Model.ExternalApi ? "3rd party API key" : model.ToString();
+                    return Error(404, what + " not found.");
+                default:
+                    return Error(404, "No query results for model [App\\Models\\" + model + "] " + id.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        /// <summary>A 404 for a path no route has: Laravel's "The route api/v3/x could not be found." (or Plain/Descriptive "Not Found.").</summary>
+        internal string RouteNotFoundMessage(string path) =>
+            _options.NotFoundWording == NotFoundWording.Laravel ? "The route " + path.Trim('/') + " could not be found." : "Not Found.";
 
         private ApiResult NoSsl() => Error(_options.NoSslStatusCode, "SSL not installed!");
 

@@ -129,7 +129,7 @@ namespace RunCloud.Emulator
         private static bool FindAppSsl(Call c, out WebAppRecord w, out ApiResult? e)
         {
             if (!FindApp(c, out w, out e)) return false;
-            if (w.Ssl == null || w.Ssl.Id != c.Ssl || w.AdvancedSsl) { e = Error(404, "SSL not found."); return false; }
+            if (w.Ssl == null || w.Ssl.Id != c.Ssl || w.AdvancedSsl) { e = c.Emu.NotFound(Model.SslCertificate, c.Ssl); return false; }
             return true;
         }
 
