@@ -56,6 +56,7 @@ namespace RunCloud.Emulator
             State.DuplicateCertificateLimit = options.DuplicateCertificateLimit;
             State.NewOrdersLimit = options.NewOrdersLimit;
             State.FailedValidationLimit = options.FailedValidationLimit;
+            State.CertificatesPerDomainLimit = options.CertificatesPerDomainLimit;
         }
 
         /// <summary>Seeds the state (StatePath if it exists, else the default data unless SeedDefaultData is false) and starts listening.</summary>

@@ -16,7 +16,22 @@ namespace RunCloud.Emulator
             new Route(App + "/domains/{d}", "GET", GetDomain),
             new Route(App + "/domains/{d}", "DELETE", DeleteDomain),
             new Route(App + "/domains/{d}/meta", "PATCH", PatchDomainMeta),
+            new Route(App + "/domains/{d}/dns", "GET", GetDomainDns),
         };
+
+        /// <summary>
+        /// RunCloud's DNS instructions for a domain: the records its names need to reach the server. No public source shows
+        /// this answer's shape; it is chosen (see the README's rule table): {"domain": name, "records": [{"type":"A",
+        /// "name": host, "content": the server's IP}]} with one A record per host name the domain serves (the name, its
+        /// www. variant when www is on; a wildcard domain's "*." name as is).
+        /// </summary>
+        private static ApiResult GetDomainDns(Call c)
+        {
+            if (!FindDomain(c, out _, out var d, out var e)) return e!;
+            var ip = c.Emu.State.FindServer(c.S)!.IpAddress;
+            var records = new JArray(d.HostNames().Select(h => new JObject { ["type"] = "A", ["name"] = h, ["content"] = ip }));
+            return Ok(new JObject { ["domain"] = d.Name, ["records"] = records });
+        }
 
         private static ApiResult ListDomains(Call c) =>
             FindApp(c, out var w, out var e) ? Paginate(c, w.Domains, d => d.Name, DomainJson) : e!;

@@ -20,16 +20,19 @@ namespace RunCloud.Emulator
         private static ApiResult InstallDomainSsl(Call c)
         {
             if (!FindDomain(c, out var w, out var d, out var e)) return e!;
-            var bad = ReadSslInput(c.Body, out var input);
+            var bad = ReadSslInput(c.Body, c.Emu.State, out var input);
             if (bad != null) return bad;
             var errors = new List<(string, string)>();
             OptionalBool(c.Body, "advancedSSL", errors);
             OptionalBool(c.Body, "autoSSL", errors);
             if (errors.Count > 0) return Invalid(errors.ToArray());
             if (!w.AdvancedSsl) return Error(422, "Advanced SSL is not enabled for this web application.");
-            if (d.Ssl != null) return Error(422, "SSL is already installed on this domain.");
+            // A second install over a domain's certificate: refused by default (EmulatorOptions.PerDomainReinstall), or a new
+            // order that replaces it.
+            if (d.Ssl != null && c.Emu._options.PerDomainReinstall == PerDomainReinstall.Refuse)
+                return Error(422, "SSL is already installed on this domain.");
             var names = d.HostNames().ToList();
-            if (input.Provider == "letsencrypt" && Refused(c, names, input.AuthorizationMethod) is ApiResult refused) return refused;
+            if (input.Provider == "letsencrypt" && Refused(c, names, input.AuthorizationMethod, input.ExternalApi) is ApiResult refused) return refused;
             var ssl = NewSsl(c, input);
             ssl.CoveredDomains = names;
             d.Ssl = ssl;
@@ -49,7 +52,7 @@ namespace RunCloud.Emulator
             if (!FindDomainSsl(c, out _, out var d, out var e)) return e!;
             if (d.Ssl!.Method != "letsencrypt") return Error(422, "Only Let's Encrypt certificates can be redeployed.");
             var names = d.HostNames().ToList();
-            if (Refused(c, names, d.Ssl.AuthorizationMethod) is ApiResult refused) return refused;
+            if (Refused(c, names, d.Ssl.AuthorizationMethod, d.Ssl.ApiId) is ApiResult refused) return refused;
             c.Emu.State.RedeployLocked(d.Ssl, names);
             c.Emu.State.RecordIssuanceLocked(d.Ssl, names);
             return Ok(new JObject());

@@ -98,6 +98,7 @@ namespace RunCloud.Emulator
             .Concat(DomainRoutes)
             .Concat(SslRoutes)
             .Concat(StaticRoutes)
+            .Concat(ExternalApiRoutes)
             .ToArray();
 
         private ApiResult Dispatch(Call call)

@@ -37,7 +37,7 @@ namespace RunCloud.Emulator
             public int? ProtocolId;
         }
 
-        private static ApiResult? ReadSslInput(JObject b, out SslInput input)
+        private static ApiResult? ReadSslInput(JObject b, EmulatorState state, out SslInput input)
         {
             input = new SslInput();
             var errors = new List<(string, string)>();
@@ -58,6 +58,10 @@ namespace RunCloud.Emulator
                 }
                 if (input.AuthorizationMethod == "dns-01" && input.ExternalApi == null && !errors.Any(x => x.Item1 == "externalApi"))
                     errors.Add(("externalApi", "The externalApi field is required when authorizationMethod is dns-01."));
+                // DNS-01 writes the _acme-challenge records through a DNS integration: it must be one of the account's
+                // 3rd-party API keys (settings/externalapi), as Laravel's exists rule checks.
+                else if (input.AuthorizationMethod == "dns-01" && input.ExternalApi is long api && state.FindExternalApi(api) == null)
+                    errors.Add(("externalApi", "The selected external api is invalid."));
             }
             else
             {
@@ -88,10 +92,10 @@ namespace RunCloud.Emulator
         }
 
         /// <summary>Let's Encrypt's verdict on an order for these names (see EmulatorState.CheckOrderLocked): a 422, or null to issue.</summary>
-        private static ApiResult? Refused(Call c, IList<string> names, string authorizationMethod)
+        private static ApiResult? Refused(Call c, IList<string> names, string authorizationMethod, long? externalApi = null)
         {
             var server = c.Emu.State.FindServer(c.S)!;
-            var failure = c.Emu.State.CheckOrderLocked(server, names, authorizationMethod);
+            var failure = c.Emu.State.CheckOrderLocked(server, names, authorizationMethod, externalApi);
             if (failure == null) return null;
             if (failure.Errors.Count == 0) return Error(422, failure.Message);
             var map = new JObject();
@@ -112,13 +116,13 @@ namespace RunCloud.Emulator
         private static ApiResult InstallSsl(Call c)
         {
             if (!FindApp(c, out var w, out var e)) return e!;
-            var bad = ReadSslInput(c.Body, out var input);
+            var bad = ReadSslInput(c.Body, c.Emu.State, out var input);
             if (bad != null) return bad;
             if (w.AdvancedSsl) return Error(422, "This web application is using advanced SSL. Install SSL on each domain instead.");
             if (w.Ssl != null) return Error(422, "SSL is already installed on this web application.");
             if (w.Domains.Count == 0) return Error(422, "This web application has no domain to issue a certificate for.");
             var names = w.Domains.SelectMany(d => d.HostNames()).ToList();
-            if (input.Provider == "letsencrypt" && Refused(c, names, input.AuthorizationMethod) is ApiResult refused) return refused;
+            if (input.Provider == "letsencrypt" && Refused(c, names, input.AuthorizationMethod, input.ExternalApi) is ApiResult refused) return refused;
             var ssl = NewSsl(c, input);
             ssl.CoveredDomains = names;
             w.Ssl = ssl;
@@ -139,7 +143,7 @@ namespace RunCloud.Emulator
             if (w.Ssl!.Method != "letsencrypt") return Error(422, "Only Let's Encrypt certificates can be redeployed.");
             var names = w.Domains.SelectMany(d => d.HostNames()).ToList();
             // The order fails as a whole: the certificate (and what it covers) stays as it was.
-            if (Refused(c, names, w.Ssl.AuthorizationMethod) is ApiResult refused) return refused;
+            if (Refused(c, names, w.Ssl.AuthorizationMethod, w.Ssl.ApiId) is ApiResult refused) return refused;
             c.Emu.State.RedeployLocked(w.Ssl, names);
             c.Emu.State.RecordIssuanceLocked(w.Ssl, names);
             return Ok(SslJson(w.Ssl));
@@ -186,10 +190,19 @@ namespace RunCloud.Emulator
             else adv = OptionalBool(c.Body, "advancedSSL", errors);
             var auto = OptionalBool(c.Body, "autoSSL", errors) ?? false;
             if (errors.Count > 0) return Invalid(errors.ToArray());
+            // Whether a switch with certificates installed is refused or uninstalls them is not documented: a switch
+            // (EmulatorOptions.SslModeSwitch) with the strict answer by default, so a client never loses a certificate silently.
+            bool inPlace = c.Emu._options.SslModeSwitch == SslModeSwitch.InPlace;
             if (adv == true && !w.AdvancedSsl && w.Ssl != null)
-                return Error(422, "Uninstall the web application's SSL before switching to advanced SSL.");
+            {
+                if (!inPlace) return Error(422, "Uninstall the web application's SSL before switching to advanced SSL.");
+                w.Ssl = null;
+            }
             if (adv == false && w.AdvancedSsl && w.Domains.Any(d => d.Ssl != null))
-                return Error(422, "Uninstall every domain's SSL before switching back to basic SSL.");
+            {
+                if (!inPlace) return Error(422, "Uninstall every domain's SSL before switching back to basic SSL.");
+                foreach (var d in w.Domains) d.Ssl = null;
+            }
             w.AdvancedSsl = adv!.Value;
             w.AutoSsl = w.AdvancedSsl && auto;
             return Ok(ModeJson(w));
