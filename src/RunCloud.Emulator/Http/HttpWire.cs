@@ -199,7 +199,12 @@ namespace RunCloud.Emulator.Http
                     }
                     if (res.Reset)
                     {
-                        client.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+                        // A TCP reset, not a close: the socket is closed directly with linger 0. Disposing the stream first
+                        // would shut the socket down (a FIN), which HttpClient takes for a stale keep-alive connection and
+                        // silently retries, so the client under test would never see the failure.
+                        var socket = client.Client;
+                        socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+                        socket.Close();
                         break;
                     }
                     bool close = res.Close || req.RefusedStatus != 0 || !req.KeepAlive;
@@ -214,7 +219,7 @@ namespace RunCloud.Emulator.Http
             finally
             {
                 lock (_open) _open.Remove(client);
-                try { client.Close(); } catch (ObjectDisposedException) { }
+                try { client.Close(); } catch (Exception ex) when (ex is ObjectDisposedException || ex is System.Net.Sockets.SocketException || ex is IOException) { }
             }
         }
 
