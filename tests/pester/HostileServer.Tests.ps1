@@ -4,7 +4,7 @@
 # token or a raw control character. (The xunit HostileServerTests run the same matrix in-process, without a transcript.)
 BeforeDiscovery {
     $modes = [string[]]@('Normal', 'Drip', 'Truncate', 'Huge', 'EndlessPages', 'RepeatedPage', 'WrongTypes', 'EchoSecret',
-        'ControlCharacters', 'RetryAfterDay', 'ResetMidBody', 'Redirect', 'CutOnDelete')
+        'ControlCharacters', 'RetryAfterDay', 'ResetMidBody', 'Redirect', 'CutOnDelete', 'VanishedDomain', 'LyingNotFound')
     $cases = foreach ($m in $modes) { foreach ($o in 'List', 'Add', 'Remove', 'Sync') { @{ Mode = $m; Operation = $o } } }
 }
 
