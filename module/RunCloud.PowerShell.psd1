@@ -31,6 +31,9 @@
         'Set-RunCloudSsl'
         'Set-RunCloudSslMode'
         'Test-RunCloudCertificate'
+        'Remove-RunCloudSsl'
+        'Get-RunCloudDnsIntegration'
+        'Get-RunCloudDomainDns'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

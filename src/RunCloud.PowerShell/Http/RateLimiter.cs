@@ -301,7 +301,7 @@ namespace RunCloud.PowerShell.Http
             }
 
             return string.Format(System.Globalization.CultureInfo.InvariantCulture,
-                "this account's pace: {0} requests per {1:0.###} s (-RateLimit and -RateLimitWindow on Connect-RunCloud), shared by every connection to it in this process",
+                "{0} requests per {1:0.###} s for this account, shared by every connection to it in this process; Connect-RunCloud -RateLimit, -RateLimitWindow",
                 Limit, Window.TotalSeconds);
         }
     }
