@@ -84,9 +84,8 @@ namespace RunCloud.PowerShell.Dns
             check.CloudflareProxied = !check.PointsToServer && answer.Addresses.Any(CloudflareRanges.Contains);
             if (wildcard)
             {
-                string seen = answer.Addresses.Count == 0
-                    ? $"names under it do not resolve ({answer.Error ?? "no A or AAAA record"}, looked up as {host})"
-                    : check.PointsToServer ? $"names under it point at {expected} (looked up as {host}){via}"
+                string seen = check.PointsToServer
+                    ? $"names under it point at {expected} (looked up as {host}){via}"
                     : $"names under it resolve to {string.Join(", ", check.Addresses)}{via} (looked up as {host})";
                 check.Status = NeedsDns01;
                 check.Message = WildcardMessage(name, seen);

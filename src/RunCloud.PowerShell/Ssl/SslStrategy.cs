@@ -352,7 +352,7 @@ namespace RunCloud.PowerShell.Ssl
 
         /// <summary>
         /// Advanced mode: before a domain is removed, DELETE its own certificate (.../domains/{d}/ssl/{ssl}), so no
-        /// orphan certificate is left. Returns true when one was removed. <paramref name="modes"/> caches the app's mode.
+        /// orphan certificate is left. Returns true when one was removed (not when it was gone already). <paramref name="modes"/> caches the app's mode.
         /// </summary>
         public static async Task<bool> ReleaseDomainCertificateAsync(RunCloudService service, RunCloudDomain domain,
             IDictionary<(long, long), bool> modes, CancellationToken ct, IDictionary<(long, long), RunCloudSsl>? appSsls = null)
@@ -368,8 +368,7 @@ namespace RunCloud.PowerShell.Ssl
             if (!advanced) return false;
             RunCloudSsl ssl = await service.GetDomainSslAsync(domain, ct).ConfigureAwait(false);
             if (!ssl.Installed || !ssl.Id.HasValue) return false;
-            await service.UninstallDomainSslAsync(domain, ssl.Id.Value, ct).ConfigureAwait(false);
-            return true;
+            return await service.UninstallDomainSslAsync(domain, ssl.Id.Value, ct).ConfigureAwait(false); // false: another client removed it first
         }
 
         /// <summary>
