@@ -40,7 +40,7 @@ namespace RunCloud.PowerShell.Session
             HttpMessageHandler inner = transport ?? CreateTransport(proxy, baseUri);
             var chain = new RetryHandler(retry, _limiter, clock ?? _limiter.Clock)
             {
-                InnerHandler = new RateLimitHandler(_limiter)
+                InnerHandler = new RateLimitHandler(_limiter, retry.MaxRetryDuration)
                 {
                     InnerHandler = new AuthenticationHandler(credential)
                     {
