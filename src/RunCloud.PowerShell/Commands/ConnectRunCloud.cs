@@ -39,6 +39,7 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>A SecretManagement vault that holds the credential (read with Get-Secret).</summary>
         [Parameter(Mandatory = true, ParameterSetName = VaultSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(VaultNameCompleter))]
         public string Vault { get; set; } = string.Empty;
 
         /// <summary>The name of the secret in -Vault: an API token (SecureString or string), a PSCredential (API key + secret), or a hashtable with Token or ApiKey/ApiSecret.</summary>
@@ -149,8 +150,31 @@ namespace RunCloud.PowerShell.Commands
             foreach (string note in resolved.Notes.Where(n => !n.StartsWith("Using the ", StringComparison.Ordinal))) WriteVerbose(note);
             foreach (string warning in resolved.Warnings) WriteWarning(warning);
 
+            // RUNCLOUD_BASE_URI and RUNCLOUD_API_VERSION are the defaults of -BaseUri and -ApiVersion (not secrets: -Verbose
+            // names the variable, and an error shows the value), so a scheduled task configures everything by environment.
+            string? baseUriText = BaseUri;
+            string? baseUriVariable = null;
+            if (baseUriText == null && Environment.GetEnvironmentVariable(CredentialResolver.BaseUriVariable) is string envUri && envUri.Trim().Length > 0)
+            {
+                baseUriText = envUri.Trim();
+                baseUriVariable = CredentialResolver.BaseUriVariable;
+                WriteVerbose($"RunCloud: API address from {CredentialResolver.BaseUriVariable} (-BaseUri not given).");
+            }
+
             string? version = ApiVersion?.ToLowerInvariant();
-            if (version == null && !UsesBaseUriVersion())
+            if (version == null && Environment.GetEnvironmentVariable(CredentialResolver.ApiVersionVariable) is string envVersion && envVersion.Trim().Length > 0)
+            {
+                version = envVersion.Trim().ToLowerInvariant();
+                if (version != "v2" && version != "v3")
+                {
+                    ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput,
+                        $"{CredentialResolver.ApiVersionVariable} is '{envVersion.Trim()}'; it must be v2 or v3 (or unset: v3 for a token, v2 for a key and secret).", envVersion));
+                }
+
+                WriteVerbose($"RunCloud: API version {version} from {CredentialResolver.ApiVersionVariable} (-ApiVersion not given).");
+            }
+
+            if (version == null && !UsesBaseUriVersion(baseUriText))
             {
                 version = resolved.Credential.Kind == RunCloudAuthenticationKind.Token ? "v3" : "v2";
             }
@@ -158,11 +182,12 @@ namespace RunCloud.PowerShell.Commands
             Uri baseUri;
             try
             {
-                baseUri = RunCloudConnection.ResolveBaseUri(BaseUri, ref version);
+                baseUri = RunCloudConnection.ResolveBaseUri(baseUriText, ref version);
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri));
+                ArgumentException shown = baseUriVariable == null ? ex : new ArgumentException($"{baseUriVariable}: {ex.Message}", ex);
+                ThrowTerminatingError(new ErrorRecord(shown, ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, baseUriText));
                 return;
             }
 
@@ -253,9 +278,9 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        private bool UsesBaseUriVersion() =>
-            BaseUri != null && (BaseUri.TrimEnd('/').EndsWith("/api/v2", StringComparison.OrdinalIgnoreCase)
-                                || BaseUri.TrimEnd('/').EndsWith("/api/v3", StringComparison.OrdinalIgnoreCase));
+        private static bool UsesBaseUriVersion(string? baseUri) =>
+            baseUri != null && (baseUri.TrimEnd('/').EndsWith("/api/v2", StringComparison.OrdinalIgnoreCase)
+                                || baseUri.TrimEnd('/').EndsWith("/api/v3", StringComparison.OrdinalIgnoreCase));
 
         private ResolvedCredential ResolveCredential()
         {
