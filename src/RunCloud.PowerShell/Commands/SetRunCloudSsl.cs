@@ -39,11 +39,13 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>The TLS protocol choice by id, one of GET static/ssl/protocols.</summary>
         [Parameter]
         [ValidateRange(1, long.MaxValue)]
+        [ArgumentCompleter(typeof(Completion.SslProtocolCompleter))]
         public long? SslProtocolId { get; set; }
 
         /// <summary>The TLS protocol choice by its name as RunCloud lists it (e.g. 'TLSv1.2 + TLSv1.3').</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.SslProtocolCompleter))]
         public string? SslProtocol { get; set; }
 
         [Parameter]
