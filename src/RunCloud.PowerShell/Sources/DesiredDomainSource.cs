@@ -111,7 +111,7 @@ namespace RunCloud.PowerShell.Sources
             string trimmed = content.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
             if (trimmed.StartsWith("[", StringComparison.Ordinal) || trimmed.StartsWith("{", StringComparison.Ordinal)) return FileFormat.Json;
             string? firstLine = content.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("#", StringComparison.Ordinal));
-            if (firstLine != null && SplitCsvLine(firstLine).Any(h => string.Equals(h.Trim(), "domain", StringComparison.OrdinalIgnoreCase))
+            if (firstLine != null && SplitCsvLine(firstLine).Any(h => NameColumn(h) >= 0)
                 && (firstLine.IndexOf(',') >= 0 || string.Equals(firstLine.Trim('"'), "domain", StringComparison.OrdinalIgnoreCase)))
             {
                 return FileFormat.Csv;
@@ -192,10 +192,12 @@ namespace RunCloud.PowerShell.Sources
             string[] lines = content.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith("#", StringComparison.Ordinal)).ToArray();
             if (lines.Length == 0) return new List<string>();
             List<string> header = SplitCsvLine(lines[0]);
-            int column = header.FindIndex(h => string.Equals(h.Trim(), "domain", StringComparison.OrdinalIgnoreCase));
+            // A Domain column, else a Name column (what Get-RunCloudDomain | Export-Csv writes, and Add-RunCloudDomain binds).
+            int column = header.FindIndex(h => NameColumn(h) == 0);
+            if (column < 0) column = header.FindIndex(h => NameColumn(h) == 1);
             if (column < 0)
             {
-                throw new InvalidDataException($"{path} is read as CSV but its header ({lines[0]}) has no Domain column.");
+                throw new InvalidDataException($"{path} is read as CSV but its header ({lines[0]}) has no Domain or Name column.");
             }
 
             var names = new List<string>();
@@ -207,6 +209,9 @@ namespace RunCloud.PowerShell.Sources
 
             return names;
         }
+
+        /// <summary>The column names that hold the desired names, by preference: 0 for Domain, 1 for Name, -1 for neither.</summary>
+        private static int NameColumn(string header) => Array.FindIndex(s_nameProperties, p => string.Equals(header.Trim(), p, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>RFC 4180 fields of one line: commas separate, double quotes quote, "" is a quote inside quotes.</summary>
         internal static List<string> SplitCsvLine(string line)
