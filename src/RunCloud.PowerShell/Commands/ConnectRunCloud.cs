@@ -300,7 +300,7 @@ namespace RunCloud.PowerShell.Commands
                         RequireNonEmpty(Token!, "-Token");
                         return new ResolvedCredential(RunCloudCredential.ForToken(Token!), "the -Token parameter");
                     case VaultSet:
-                        return ReadVault();
+                        return SecretVaultReader.Read(this, Vault, SecretName);
                     case WpConfigSet:
                         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WpConfigPath);
                         return CredentialResolver.FromWpConfig(path, ServerId.HasValue, WebAppId.HasValue);
@@ -323,40 +323,6 @@ namespace RunCloud.PowerShell.Commands
                 ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidWpConfig, ErrorCategory.InvalidData, WpConfigPath));
                 throw;
             }
-        }
-
-        /// <summary>
-        /// Reads -SecretName from -Vault through the Get-Secret command (SecretManagement's, or any command of that name,
-        /// which is how tests stand in for a vault). Says plainly when Get-Secret is not there.
-        /// </summary>
-        private ResolvedCredential ReadVault()
-        {
-            CommandInfo? getSecret = InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function | CommandTypes.Alias);
-            if (getSecret == null)
-            {
-                throw new CredentialNotFoundException(
-                    $"-Vault needs SecretManagement's Get-Secret, which is not available in this session. Install it with Install-Module Microsoft.PowerShell.SecretManagement "
-                    + "(and a vault such as Microsoft.PowerShell.SecretStore), register the vault with Register-SecretVault, and store the token with Set-Secret; "
-                    + "or connect with -Token, -Credential or -ApiKey instead.");
-            }
-
-            System.Collections.ObjectModel.Collection<PSObject> output;
-            try
-            {
-                output = InvokeCommand.InvokeScript(false,
-                    ScriptBlock.Create("param($c, $n, $v) & $c -Name $n -Vault $v -ErrorAction Stop"), null, getSecret, SecretName, Vault);
-            }
-            catch (Exception ex) when (ex is RuntimeException || ex is InvalidOperationException)
-            {
-                throw new CredentialNotFoundException($"Get-Secret could not read the secret '{SecretName}' from vault '{Vault}': {ex.Message} Check the names with Get-SecretInfo -Vault '{Vault}'.");
-            }
-
-            if (output.Count > 1)
-            {
-                throw new CredentialNotFoundException($"Get-Secret returned {output.Count} values for the secret '{SecretName}' in vault '{Vault}'; expected one. Name a single secret.");
-            }
-
-            return VaultSecret.ToCredential(output.Count == 0 ? null : output[0], Vault, SecretName);
         }
 
         private static void RequireNonEmpty(SecureString value, string name)
