@@ -31,6 +31,10 @@
         'Set-RunCloudSsl'
         'Set-RunCloudSslMode'
         'Test-RunCloudCertificate'
+        'Invoke-RunCloudScheduledSync'
+        'Register-RunCloudSyncTask'
+        'Unregister-RunCloudSyncTask'
+        'Invoke-RunCloudRequest'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

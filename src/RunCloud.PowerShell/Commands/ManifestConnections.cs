@@ -40,6 +40,20 @@ namespace RunCloud.PowerShell.Commands
         /// The connection the manifest defines under <paramref name="name"/>, opened now or earlier in this command; null when
         /// the manifest does not define it. A credential that cannot be read stops the command before any request.
         /// </summary>
+        public RunCloudConnection? OpenOrStop(string name, RunCloudCmdlet cmdlet)
+        {
+            try
+            {
+                return Open(name, cmdlet);
+            }
+            catch (ManifestConnectionException ex)
+            {
+                cmdlet.ThrowTerminatingError(ErrorRecords.Create(ex, ex.ErrorId, ex.Category, name, ex.Message));
+                return null;
+            }
+        }
+
+        /// <summary>As <see cref="OpenOrStop"/>, but a credential or address that cannot be used throws <see cref="ManifestConnectionException"/>.</summary>
         public RunCloudConnection? Open(string name, RunCloudCmdlet cmdlet)
         {
             if (_opened.TryGetValue(name, out RunCloudConnection? open)) return open;
@@ -59,11 +73,7 @@ namespace RunCloud.PowerShell.Commands
             catch (CredentialNotFoundException ex)
             {
                 string message = (ex.Message.StartsWith(usedBy, StringComparison.Ordinal) ? ex.Message : usedBy + ": " + ex.Message) + " Nothing was changed.";
-                cmdlet.ThrowTerminatingError(new ErrorRecord(new CredentialNotFoundException(message), ErrorIds.CredentialsNotFound, ErrorCategory.AuthenticationError, name)
-                {
-                    ErrorDetails = new ErrorDetails(message),
-                });
-                return null;
+                throw new ManifestConnectionException(message, ErrorIds.CredentialsNotFound, ErrorCategory.AuthenticationError, ex);
             }
 
             string? version = spec.ApiVersion;
@@ -84,11 +94,7 @@ namespace RunCloud.PowerShell.Commands
             catch (ArgumentException ex)
             {
                 string message = $"{usedBy}: {ex.Message.Replace("-BaseUri", "baseUri").Replace("-ApiVersion", "apiVersion")} Nothing was changed.";
-                cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(message, ex), ErrorIds.InvalidManifest, ErrorCategory.InvalidData, name)
-                {
-                    ErrorDetails = new ErrorDetails(message),
-                });
-                return null;
+                throw new ManifestConnectionException(message, ErrorIds.InvalidManifest, ErrorCategory.InvalidData, ex);
             }
 
             var retry = new RetryPolicy();

@@ -471,7 +471,7 @@ namespace RunCloud.PowerShell.Commands
                 ErrorRecord record = ErrorRecords.FromApi(error, action.Domain ?? target);
                 if (owedInJournal)
                 {
-                    record.ErrorDetails = new ErrorDetails(error.Message + " The certificate may not cover the app's names; the order stays owed in the journal, and the next "
+                    record.ErrorDetails = new ErrorDetails(ErrorRecords.WithoutHint(error) + " The certificate may not cover the app's names; the order stays owed in the journal, and the next "
                         + "Sync-RunCloudDomain, Add-/Remove-RunCloudDomain -ResetSsl or Reset-RunCloudSsl on this app finishes it.") { RecommendedAction = error.Hint };
                 }
 

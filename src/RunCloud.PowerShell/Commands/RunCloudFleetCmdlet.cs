@@ -101,7 +101,7 @@ namespace RunCloud.PowerShell.Commands
             if (name != null)
             {
                 // A connection open in the session under that name wins over the manifest's own description of it.
-                RunCloudConnection? named = ConnectionRegistry.Get(name) ?? _manifestConnections?.Open(name, this);
+                RunCloudConnection? named = ConnectionRegistry.Get(name) ?? _manifestConnections?.OpenOrStop(name, this);
                 if (named == null)
                 {
                     IReadOnlyList<string> open = ConnectionRegistry.Names();
