@@ -73,6 +73,8 @@ BeforeAll {
         # Stores a secret with SecretManagement's Set-Secret in a registered vault (neither is on this project's feeds;
         # Fleet.Tests.ps1 covers -Vault with a stand-in Get-Secret).
         'Connect-RunCloud/Example 7: Read the token from a SecretManagement vault' = { param($Code) $Code -match 'Set-Secret -Vault' -and $Code -match 'Read-Host' }
+        # Installs into (and removes from) the real crontab of the account running the tests.
+        'Unregister-RunCloudSyncTask/Example 3: Remove the task a registration returned' = { param($Code) $Code -match '-Scheduler Cron' -and $Code -notmatch '-OutputPath|-WhatIf' }
     }
 
     # A fake WP-CLI for the examples that pipe `wp site list --format=json` into the module.
@@ -102,8 +104,9 @@ BeforeAll {
         finally { $rsa.Dispose() }
     }
 
-    $script:EnvNames = 'RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_KEY', 'WU_RUNCLOUD_API_SECRET',
-    'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID'
+    $script:EnvNames = 'RUNCLOUD_API_TOKEN', 'RUNCLOUD_API_KEY', 'RUNCLOUD_API_SECRET', 'RUNCLOUD_SERVER_ID', 'RUNCLOUD_APP_ID',
+    'RUNCLOUD_BASE_URI', 'RUNCLOUD_API_VERSION', 'WU_RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_KEY', 'WU_RUNCLOUD_API_SECRET',
+    'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID', 'RUNCLOUD_TOKEN_SHOP'
     $script:SavedEnv = @{}
     foreach ($n in $script:EnvNames) { $script:SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
 }

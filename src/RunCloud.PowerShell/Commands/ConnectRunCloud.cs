@@ -33,6 +33,7 @@ namespace RunCloud.PowerShell.Commands
         /// Connecting again under the same name replaces (and closes) the old connection.
         /// </summary>
         [Parameter]
+        [Alias("ConnectionName")]
         [ValidateNotNullOrEmpty]
         public string? Name { get; set; }
 
