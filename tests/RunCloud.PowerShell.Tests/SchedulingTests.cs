@@ -115,7 +115,7 @@ namespace RunCloud.PowerShell.Tests
             Assert.Equal("/usr/bin/dotnet", c.Executable);
             Assert.Equal(new[] { "/opt/pwsh/pwsh.dll", "-NoProfile", "-NonInteractive", "-Command" }, c.Arguments.Take(4));
             Assert.Contains("Import-Module '/opt/modules/RunCloud.PowerShell' -ErrorAction Stop;", c.Script);
-            Assert.Contains("Invoke-RunCloudScheduledSync -Manifest '/etc/run''cloud/fleet.json' -Prune -Exclude '*.staging.example.com','a''b' -MaxRemove 3 -InformationAction Continue; exit $LASTEXITCODE", c.Script);
+            Assert.Contains("Invoke-RunCloudScheduledSync -Manifest '/etc/run''cloud/fleet.json' -Prune -Exclude '*.staging.example.com','a''b' -MaxRemove 3 -InformationAction Continue | Out-Null; exit $LASTEXITCODE", c.Script);
             Assert.Contains("catch {", c.Script);
             Assert.Contains("exit 1 }", c.Script);
         }

@@ -62,8 +62,10 @@ namespace RunCloud.PowerShell.Commands.Scheduling
                 }
             }
 
-            string script = "$ProgressPreference = 'SilentlyContinue'; "
-                + $"try {{ Import-Module {Quoting.PowerShell(modulePath)} -ErrorAction Stop; {call} -InformationAction Continue; exit $LASTEXITCODE }} "
+            // Plain text for the journal, cron's mail and Task Scheduler's history (no ANSI colours); the result object
+            // is dropped, its log lines (the information stream) and any error are what a scheduler keeps.
+            string script = "$ProgressPreference = 'SilentlyContinue'; if ($PSStyle) { $PSStyle.OutputRendering = 'PlainText' }; "
+                + $"try {{ Import-Module {Quoting.PowerShell(modulePath)} -ErrorAction Stop; {call} -InformationAction Continue | Out-Null; exit $LASTEXITCODE }} "
                 + "catch { [Console]::Error.WriteLine('Invoke-RunCloudScheduledSync could not run: ' + $_); exit 1 }";
             var arguments = new List<string>(pwsh.Skip(1)) { "-NoProfile", "-NonInteractive", "-Command", script };
             return new ScheduledCommandLine(pwsh[0], arguments, script);
