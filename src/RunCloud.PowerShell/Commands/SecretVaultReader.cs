@@ -18,7 +18,7 @@ namespace RunCloud.PowerShell.Commands
             {
                 throw new CredentialNotFoundException(
                     $"Reading the secret '{secretName}' of vault '{vault}' needs SecretManagement's Get-Secret, which is not available in this session. Install it with "
-                    + "Install-PSResource Microsoft.PowerShell.SecretManagement (and a vault such as Microsoft.PowerShell.SecretStore), register the vault with Register-SecretVault, "
+                    + "Install-Module Microsoft.PowerShell.SecretManagement (or Install-PSResource) and a vault such as Microsoft.PowerShell.SecretStore, register the vault with Register-SecretVault, "
                     + "and store the token with Set-Secret; or use another credential source.");
             }
 
