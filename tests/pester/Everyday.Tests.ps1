@@ -291,7 +291,7 @@ Describe 'Output' {
         @{ Type = 'server'; Get = { Get-RunCloudServer }; Headers = @('Name', 'IpAddress') }
         @{ Type = 'web app'; Get = { Get-RunCloudWebApp }; Headers = @('Name', 'PhpVersion') }
         @{ Type = 'SSL'; Get = { Get-RunCloudSsl }; Headers = @('WebApp', 'Method', 'ValidUntil', 'DaysRemaining') }
-        @{ Type = 'DNS check'; Get = { Get-RunCloudDomain | Test-RunCloudDomainDns }; Headers = @('Status', 'PointsToServer', 'Name') }
+        @{ Type = 'DNS check'; Get = { Get-RunCloudDomain | Test-RunCloudDomainDns }; Headers = @('Name', 'Status', 'Points', 'Addresses') }
         @{ Type = 'sync result'; Get = { Sync-RunCloudDomain -Name 'x.example.com' -WhatIf 6>$null }; Headers = @('Added', 'Removed', 'Failed', 'Duration', 'Success') }
     ) {
         $lines = @((& $Get | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() })
