@@ -639,14 +639,7 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
         {
             try
             {
-                if (!File.Exists(path)) return null;
-                if (path.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase))
-                {
-                    Collection<PSObject> data = InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($p) Import-PowerShellDataFile -LiteralPath $p -ErrorAction Stop"), null, path);
-                    return FleetManifest.ParseData(data.FirstOrDefault(), Manifest);
-                }
-
-                return FleetManifest.ParseJson(File.ReadAllText(path), Manifest);
+                return File.Exists(path) ? ManifestFile.Read(this, path, Manifest) : null;
             }
             catch (Exception ex) when (ex is ManifestException || ex is RuntimeException || ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -826,12 +819,7 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
             _opened.Clear();
         }
 
-        private bool IsWhatIf()
-        {
-            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w)) return w is SwitchParameter ws && ws.IsPresent;
-            object? pref = SessionState.PSVariable.GetValue("WhatIfPreference");
-            return pref is SwitchParameter sp ? sp.IsPresent : pref is bool b && b;
-        }
+        private bool IsWhatIf() => WhatIfPreference.IsOn(this);
 
         private static string Text(ErrorRecord e) => e.ErrorDetails?.Message is string m && m.Length > 0 ? m : e.Exception?.Message ?? e.ToString();
 

@@ -223,6 +223,10 @@ namespace RunCloud.PowerShell.Commands
             }
 
             string logPath = LogPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogPath) : InvokeRunCloudScheduledSyncCommand.DefaultLogPath(TaskName + ".log");
+            if (LogPath == null && User != null && !string.Equals(User, Environment.UserName, StringComparison.OrdinalIgnoreCase))
+            {
+                warnings.Add($"The log defaults to {logPath}, in your state folder; the task runs as {User}, who may not be able to write there (the run would then exit 1). Pass -LogPath with a file {User} can write.");
+            }
             sync.Add(Pair("LogPath", logPath));
 
             string? environmentFile = null;
@@ -342,13 +346,7 @@ namespace RunCloud.PowerShell.Commands
         {
             try
             {
-                if (path.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase))
-                {
-                    Collection<PSObject> data = InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($p) Import-PowerShellDataFile -LiteralPath $p -ErrorAction Stop"), null, path);
-                    return FleetManifest.ParseData(data.FirstOrDefault(), path);
-                }
-
-                return FleetManifest.ParseJson(File.ReadAllText(path), path);
+                return ManifestFile.Read(this, path, path);
             }
             catch (ManifestException ex)
             {
@@ -423,10 +421,17 @@ namespace RunCloud.PowerShell.Commands
 
         // ------------------------------------------------------------------ installing
 
+        private bool IsWhatIf() => WhatIfPreference.IsOn(this);
+
         private static bool IsRoot() => string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
 
         private void InstallSystemd(RunCloudSyncTask task, string service, string timer)
         {
+            if (!IsWhatIf() && InvokeCommand.GetCommand("systemctl", CommandTypes.Application | CommandTypes.Function | CommandTypes.Alias) == null)
+            {
+                Refuse("systemctl was not found: this system does not run systemd. Use -Scheduler Cron, or -OutputPath to write the units for another machine.", null);
+            }
+
             bool userUnits = UnitDirectory == null && !IsRoot();
             if (userUnits && User != null) Refuse("-User needs a system unit: run Register-RunCloudSyncTask as root (or pass -UnitDirectory /etc/systemd/system with the rights to write there).", User);
             string folder = UnitDirectory != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(UnitDirectory)
@@ -453,6 +458,17 @@ namespace RunCloud.PowerShell.Commands
 
         private void InstallCron(RunCloudSyncTask task, string lines, string schedule)
         {
+            if (InvokeCommand.GetCommand("crontab", CommandTypes.Application | CommandTypes.Function | CommandTypes.Alias) == null)
+            {
+                if (IsWhatIf())
+                {
+                    ShouldProcess($"the crontab{(User != null ? " of " + User : string.Empty)}", $"Add the sync task '{TaskName}' ({schedule})");
+                    return;
+                }
+
+                Refuse("crontab was not found: install cron (e.g. apt-get install cron), or use -Scheduler Systemd, or -OutputPath to write the entry for another machine.", null);
+            }
+
             string[] user = User != null ? new[] { "-u", User } : Array.Empty<string>();
             (int code, string[] current) = Tool("crontab", user.Concat(new[] { "-l" }).ToArray(), null, allowFailure: true);
             if (code != 0 && !current.Any(l => l.IndexOf("no crontab", StringComparison.OrdinalIgnoreCase) >= 0))
