@@ -218,6 +218,13 @@ function Invoke-NetFxLane {
 #endregion
 
 function Task-Test {
+    # The Ultimate Multisite tests run against a real MariaDB the harness starts (tests/pester/MariaDb.ps1,
+    # tests/RunCloud.PowerShell.Tests/MariaDbServer.cs): without mariadbd they cannot run, and a suite that skipped them
+    # would hide it. Fail up front, saying what to install.
+    $mariadbd = Get-Command mariadbd -CommandType Application -ErrorAction SilentlyContinue
+    if (-not $mariadbd -and -not (Test-Path '/usr/sbin/mariadbd')) {
+        throw 'mariadbd is not installed: the Ultimate Multisite tests need a real MariaDB. Install it (apt-get install -y mariadb-server; .ci/run does) and run the tests again.'
+    }
     Invoke-Task Build
     if (Test-Path $TestResults) { Remove-Item -Recurse -Force $TestResults }
     New-Item -ItemType Directory -Force -Path $TestResults | Out-Null

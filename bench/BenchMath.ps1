@@ -1,17 +1,17 @@
 # Pure helpers of bench/Invoke-Benchmark.ps1, dot-sourced by it and by tests/pester/Bench.Tests.ps1.
 
 # -Figure as given: an int array, or one string such as '4,5' (what `pwsh -File ... -Figure 4,5` passes). Every entry
-# must be one of the seven figures; anything else is an error rather than a run that silently measures nothing.
+# must be one of the eight figures; anything else is an error rather than a run that silently measures nothing.
 function ConvertTo-FigureList([string[]] $Figure) {
     $numbers = [System.Collections.Generic.SortedSet[int]]::new()
     foreach ($token in @($Figure | ForEach-Object { "$_" -split '[,\s]+' } | Where-Object { $_ -ne '' })) {
         $n = 0
-        if (-not [int]::TryParse($token, [ref] $n) -or $n -lt 1 -or $n -gt 7) {
-            throw "Unknown figure '$token': the figures are 1 to 7 (e.g. -Figure 4,5)."
+        if (-not [int]::TryParse($token, [ref] $n) -or $n -lt 1 -or $n -gt 8) {
+            throw "Unknown figure '$token': the figures are 1 to 8 (e.g. -Figure 4,5)."
         }
         [void]$numbers.Add($n)
     }
-    if ($numbers.Count -eq 0) { throw "Unknown figure '$($Figure -join ',')': the figures are 1 to 7 (e.g. -Figure 4,5)." }
+    if ($numbers.Count -eq 0) { throw "Unknown figure '$($Figure -join ',')': the figures are 1 to 8 (e.g. -Figure 4,5)." }
     [int[]]@($numbers)
 }
 

@@ -16,6 +16,9 @@
                             Sync-RunCloudDomain -Manifest -ThrottleLimit 10: time vs max over accounts (calls/rate)  within 15%, no repeated 429
       7. fleet, no limit    the same fleet without a rate limit: time vs total calls x latency / ThrottleLimit        within 25%
       (6 and 7, issue 16, also check that every target sent exactly the calls its plan predicted.)
+      8. UM source          Get-RunCloudMappedDomain -Desired over 10,000 Ultimate Multisite mappings in a MariaDB      < 2 s
+                            started for the run (read, one query per table, and turned into the desired set), beside the
+                            mariadb client dumping the same tables
 
     Only what the project itself brings is used: Stopwatch, child processes of this very pwsh, the in-process emulator.
     Timing loops are driven from PowerShell for the module AND its baselines, so each ratio compares like with like.
@@ -29,8 +32,8 @@ param(
     [ValidateRange(1, 100)] [int] $Repeat = 5,
     # Requests per repetition of figure 2.
     [int] $Requests = 1000,
-    # Run only some figures (1..7): -Figure 4,5 (also as one string '4,5', which is what pwsh -File passes).
-    [string[]] $Figure = @('1', '2', '3', '4', '5', '6', '7'),
+    # Run only some figures (1..8): -Figure 4,5 (also as one string '4,5', which is what pwsh -File passes).
+    [string[]] $Figure = @('1', '2', '3', '4', '5', '6', '7', '8'),
     # Print the figures that would run, then stop.
     [switch] $List,
     # Figures 6 and 7 (fleet): repetitions (figure 6 takes about four minutes at the issue's 60 requests/minute), and the
@@ -565,6 +568,46 @@ if (6 -in $Figure -or 7 -in $Figure) {
         $ok = $mt -le $mi * 1.25 -and @($applied | Where-Object { $_ -ne 30 }).Count -eq 0 -and $bad -eq 0
         Add-Result 7 'Fleet without a rate limit: time' $mt 's' $mi 'total calls x latency / ThrottleLimit' 'within 25%' $ok `
             -Details @{ LatencyMs = $latencyMs; ThrottleLimit = $throttle; Mispredicted = $bad }
+    }
+}
+
+# -------------------------------------------------------------------------------------------------- 8. UM source
+# 10,000 Ultimate Multisite mappings over 100 sites (tests/fixtures/ultimate-multisite/networks.sql, prefix big_) in a
+# MariaDB started for this run (tests/pester/MariaDb.ps1): Get-RunCloudMappedDomain -Desired reads them from the
+# database (schema check, one query per table, one transaction) and computes the desired set. The baseline is the
+# mariadb command-line client reading the same three tables into text, in the same run.
+if (8 -in $Figure) {
+    Write-Host '8. Ultimate Multisite: 10,000 mappings from MariaDB to the desired set'
+    . (Join-Path $PSScriptRoot '../tests/pester/MariaDb.ps1')
+    $db = Start-TestMariaDb
+    try {
+        $root = New-TestWordPressRoot -Db $db -Prefix 'big_'
+        $null = Get-RunCloudMappedDomain -WordPressPath $root -Desired   # the first call pays the JIT and the first connection
+        $times = @(); $baseline = @(); $desired = 0
+        $sql = 'SELECT id, domain, path FROM big_site; SELECT blog_id, site_id, domain, path, archived, spam, deleted FROM big_blogs; SELECT id, blog_id, domain, active, primary_domain, secure, stage, date_created, date_modified FROM big_wu_domain_mappings'
+        for ($k = 0; $k -lt [Math]::Max($Repeat, 5); $k++) {
+            $sw = [System.Diagnostics.Stopwatch]::StartNew()
+            $set = Get-RunCloudMappedDomain -WordPressPath $root -Desired
+            $times += $sw.Elapsed.TotalMilliseconds
+            $desired = $set.Desired.Count
+            $sw = [System.Diagnostics.Stopwatch]::StartNew()
+            $null = & $db.Client --no-defaults -h 127.0.0.1 -P $db.Port -u $db.User "-p$($db.Password)" $db.Database -e $sql
+            $baseline += $sw.Elapsed.TotalMilliseconds
+        }
+        # What a scheduled task pays: a fresh pwsh that imports the module, reads and computes (minus a bare pwsh).
+        $pwsh = Get-PwshCommand
+        $cold = @(); $bare = @()
+        for ($k = 0; $k -lt 3; $k++) {
+            $bare += Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', '0')
+            $cold += Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', "Import-Module '$ModulePath'; `$null = Get-RunCloudMappedDomain -WordPressPath '$root' -Desired")
+        }
+        $m = Get-Median $times
+        Add-Result 8 'UM: 10,000 mappings to the desired set' ($m / 1000) 's' ((Get-Median $baseline) / 1000) 'mariadb client reading the same tables' '< 2 s' (($m / 1000) -lt 2 -and $desired -eq 9901) `
+            -Details @{ MedianMs = [Math]::Round($m, 1); DesiredNames = $desired; ColdProcessMs = [Math]::Round((Get-Median $cold) - (Get-Median $bare), 1) }
+        Write-Host ("     {0} desired names; a fresh process (import, read, compute) {1:0} ms over a bare pwsh" -f $desired, ((Get-Median $cold) - (Get-Median $bare)))
+    }
+    finally {
+        Stop-TestMariaDb $db
     }
 }
 

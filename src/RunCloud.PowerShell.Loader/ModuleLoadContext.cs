@@ -87,11 +87,22 @@ namespace RunCloud.PowerShell.Loader
             return count;
         }
 
+        /// <summary>The running .NET's own assemblies (System.Memory, System.Buffers, System.Diagnostics.DiagnosticSource, ...).</summary>
+        private static readonly string s_runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location) ?? string.Empty;
+
         protected override Assembly? Load(AssemblyName assemblyName)
         {
             if (string.Equals(assemblyName.Name, _mainAssemblyName, StringComparison.OrdinalIgnoreCase))
             {
                 return MainAssembly;
+            }
+
+            // bin/ also carries the netstandard2.0 polyfills Windows PowerShell needs (System.Memory, System.Buffers, ...: the
+            // database client's dependencies). On .NET they are part of the runtime: the runtime's copy is taken, so there is
+            // one Span<T> and one DiagnosticSource in the process, never a polyfill beside the real thing.
+            if (s_runtimeDirectory.Length > 0 && File.Exists(Path.Combine(s_runtimeDirectory, assemblyName.Name + ".dll")))
+            {
+                return null;
             }
 
             string candidate = Path.Combine(_dependencyDirectory, assemblyName.Name + ".dll");

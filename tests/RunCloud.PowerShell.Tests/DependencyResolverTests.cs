@@ -44,6 +44,18 @@ namespace RunCloud.PowerShell.Tests
         }
 
         [Fact]
+        public void OurOwnDependenciesMayTakeAHigherVersion_AsABindingRedirectWould()
+        {
+            // The database client asks for System.Buffers 4.0.2.0 while bin/ holds 4.0.3.0 (and the like): when the module or
+            // one of bin/'s assemblies asks, bin/'s higher version is handed out; a lower one never, nor to anybody else.
+            var older = new AssemblyName(_json.GetName().FullName) { Version = new Version(12, 0, 0, 0) };
+            Assert.NotNull(BinFolderResolver.Find(older, _bin, fromOurs: true));
+            var newer = new AssemblyName(_json.GetName().FullName) { Version = new Version(99, 0, 0, 0) };
+            Assert.Null(BinFolderResolver.Find(newer, _bin, fromOurs: true));
+            Assert.Null(BinFolderResolver.Find(older, _bin, fromOurs: false));
+        }
+
+        [Fact]
         public void LeavesAnAssemblyItDoesNotShipAlone()
         {
             Assert.Null(BinFolderResolver.Find(new AssemblyName("Some.Other.Library, Version=1.0.0.0"), _bin));

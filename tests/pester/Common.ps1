@@ -9,6 +9,8 @@ Import-Module $script:ModulePath -Force -ErrorAction Stop
 # processes through the environment: no test ever reads or writes the user's real state folder.
 $script:TestStatePath = Join-Path ([IO.Path]::GetTempPath()) ("runcloud-pester-state-" + [guid]::NewGuid().ToString('N'))
 $null = New-Item -ItemType Directory -Path $script:TestStatePath -Force
+# The module refuses a state folder its group or others can write: make it 0700 whatever the umask of the machine.
+if (-not $IsWindows) { [IO.File]::SetUnixFileMode($script:TestStatePath, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute') }
 $env:RUNCLOUD_STATE_PATH = $script:TestStatePath
 
 # The RunCloud API emulator is a module of its own (RunCloud.PowerShell.Emulator), imported explicitly as a user's
@@ -86,4 +88,19 @@ Add-Type -Path '$hook'
 `$engine = (Get-Command Sync-RunCloudDomain).ImplementingType.Assembly.GetType('RunCloud.PowerShell.Sync.AppSyncEngine', `$true)
 `$engine.GetProperty('StepObserver', [Reflection.BindingFlags]'NonPublic,Static').SetValue(`$null, [RunCloudCrashHook]::At($Step))
 "@
+}
+
+# Runs Invoke-RunCloudScheduledSync in a child pwsh exactly as a registered task does: -NoProfile -NonInteractive
+# -Command, the module imported by path, exit with $LASTEXITCODE (1 when the module or a parameter fails first).
+# $Arguments are the cmdlet's: '-Name' tokens as they are, every other one quoted. Returns the exit code; the child's
+# output (standard output and error) is left in $script:ScheduledOutput.
+function Invoke-ScheduledSyncProcess([string[]] $Arguments) {
+    $call = ($Arguments | ForEach-Object { if ($_ -match '^-[A-Za-z]+$') { $_ } else { "'" + ($_ -replace "'", "''") + "'" } }) -join ' '
+    $script = "`$ProgressPreference = 'SilentlyContinue'; if (`$PSStyle) { `$PSStyle.OutputRendering = 'PlainText' }; try { Import-Module '$($script:ModulePath -replace "'", "''")' -ErrorAction Stop; " +
+        "Invoke-RunCloudScheduledSync $call -InformationAction Continue | Out-Null; exit `$LASTEXITCODE } " +
+        "catch { [Console]::Error.WriteLine('Invoke-RunCloudScheduledSync could not run: ' + `$_); exit 1 }"
+    $pwsh = Get-TestPwshCommand
+    $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+    $script:ScheduledOutput = & $exe @rest -NoProfile -NonInteractive -Command $script 2>&1
+    $LASTEXITCODE
 }

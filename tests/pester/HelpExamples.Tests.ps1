@@ -11,7 +11,10 @@
 # - the environment variables WU_RUNCLOUD_API_TOKEN, WU_RUNCLOUD_SERVER_ID and WU_RUNCLOUD_APP_ID set the same way.
 # - in the current directory: shop.example.com.crt and shop.example.com.key, a self-signed certificate and its key (PEM);
 # - on PATH: a fake WP-CLI `wp` whose `site list --format=json` lists https://shop.example.com/ and
-#   https://blog.example.net/ as a network's sites.
+#   https://blog.example.net/ as a network's sites, and which answers Ultimate Multisite's calls (`eval-file` of the
+#   network facts, `wu domain list`) for a small network;
+# - wp-config.php also names a real MariaDB (started once for this file, tests/pester/MariaDb.ps1) holding the
+#   Ultimate Multisite fixture networks (tests/fixtures/ultimate-multisite), table prefix wp_.
 # An example that cannot run here starts with the line '# not run in tests: <reason>' AND is listed in $NotRunnable
 # below with a check that it really needs what it says (a prompt and the real RunCloud, a Pester run of its own):
 # only then is it reported as skipped. An unlisted '# not run in tests' example, or a listed one whose check fails,
@@ -73,18 +76,35 @@ BeforeAll {
         # Stores a secret with SecretManagement's Set-Secret in a registered vault (neither is on this project's feeds;
         # Fleet.Tests.ps1 covers -Vault with a stand-in Get-Secret).
         'Connect-RunCloud/Example 7: Read the token from a SecretManagement vault' = { param($Code) $Code -match 'Set-Secret -Vault' -and $Code -match 'Read-Host' }
+        # Reads a real UM network's REST API with a key and secret typed at a prompt (xunit and Pester's
+        # MappedDomain.Tests.ps1 cover REST against a fake UM endpoint).
+        'Get-RunCloudMappedDomain/Example 6: Read UM''s REST API from another machine' = { param($Code) $Code -match 'Get-Credential' -and $Code -match 'https://network\.example\.com' }
+        # Installs into (and removes from) the real crontab of the account running the tests.
+        'Unregister-RunCloudSyncTask/Example 3: Remove the task a registration returned' = { param($Code) $Code -match '-Scheduler Cron' -and $Code -notmatch '-OutputPath|-WhatIf' }
     }
+
+    . (Join-Path $PSScriptRoot 'MariaDb.ps1')
+    $script:Db = Start-TestMariaDb
 
     # A fake WP-CLI for the examples that pipe `wp site list --format=json` into the module.
     $script:FakeBin = Join-Path $TestDrive 'fake-bin'
     New-Item -ItemType Directory -Path $script:FakeBin | Out-Null
     $sites = '[{"blog_id":"1","url":"https://shop.example.com/","last_updated":"2026-01-01 00:00:00","registered":"2025-01-01 00:00:00"},{"blog_id":"2","url":"https://blog.example.net/","last_updated":"2026-01-01 00:00:00","registered":"2025-01-01 00:00:00"}]'
+    # UM's calls: the network facts (eval-file) and the mapping list, for network.com with two mappings.
+    $umFacts = 'RUNCLOUD-UM-FACTS:{"subdomain_install":true,"main_network_id":1,"base_prefix":"wp_","networks":[{"id":1,"domain":"network.com","path":"/","has_settings":true,"www":"always"}],"blogs":[{"blog_id":1,"site_id":1,"domain":"network.com","path":"/","archived":0,"spam":0,"deleted":0},{"blog_id":2,"site_id":1,"domain":"shop.network.com","path":"/","archived":0,"spam":0,"deleted":0}],"tables":[{"name":"wp_wu_domain_mappings","rows":2}]}'
+    $umList = '[{"id":"1","blog_id":"2","domain":"shop-example.com","active":"1","primary_domain":"1","secure":"1","stage":"done","date_created":"2025-03-02 10:00:00","date_modified":null},{"id":"2","blog_id":"2","domain":"pending-dns.com","active":"1","primary_domain":"0","secure":"0","stage":"checking-dns","date_created":"2025-03-03 10:00:00","date_modified":null}]'
     if ($IsWindows) {
         Set-Content -Path (Join-Path $script:FakeBin 'wp.cmd') -Value "@echo off`r`nif `"%1 %2`"==`"site list`" (echo $sites) else (echo fake wp: unexpected %* 1>&2 & exit /b 1)"
     }
     else {
         $wp = Join-Path $script:FakeBin 'wp'
-        Set-Content -Path $wp -Value "#!/bin/sh`nif [ `"`$1 `$2`" = 'site list' ]; then echo '$sites'; else echo `"fake wp: unexpected `$*`" >&2; exit 1; fi"
+        Set-Content -Path $wp -Value @(
+            '#!/bin/sh'
+            "if [ `"`$1 `$2`" = 'site list' ]; then echo '$sites'; exit 0; fi"
+            "if [ `"`$1`" = 'eval-file' ] && grep -q 'runcloud-um:facts' `"`$2`"; then echo 'PHP Notice:  Undefined index: HTTP_HOST'; echo '$umFacts'; exit 0; fi"
+            "if [ `"`$1 `$2 `$3`" = 'wu domain list' ]; then echo '$umList'; exit 0; fi"
+            'echo "fake wp: unexpected $*" >&2; exit 1'
+        )
         chmod +x $wp
     }
 
@@ -102,14 +122,16 @@ BeforeAll {
         finally { $rsa.Dispose() }
     }
 
-    $script:EnvNames = 'RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_KEY', 'WU_RUNCLOUD_API_SECRET',
-    'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID'
+    $script:EnvNames = 'RUNCLOUD_API_TOKEN', 'RUNCLOUD_API_KEY', 'RUNCLOUD_API_SECRET', 'RUNCLOUD_SERVER_ID', 'RUNCLOUD_APP_ID',
+    'RUNCLOUD_BASE_URI', 'RUNCLOUD_API_VERSION', 'WU_RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_KEY', 'WU_RUNCLOUD_API_SECRET',
+    'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID', 'RUNCLOUD_TOKEN_SHOP'
     $script:SavedEnv = @{}
     foreach ($n in $script:EnvNames) { $script:SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
 }
 
 AfterAll {
     foreach ($n in $script:EnvNames) { [Environment]::SetEnvironmentVariable($n, $script:SavedEnv[$n]) }
+    Stop-TestMariaDb $script:Db
 }
 
 Describe 'Help example of <Command>' -ForEach @($script:Examples | Group-Object { $_.Command } | ForEach-Object { @{ Command = $_.Name; Items = @($_.Group) } }) {
@@ -140,7 +162,12 @@ Describe 'Help example of <Command>' -ForEach @($script:Examples | Group-Object 
             New-TestCertificatePem $dir
             Set-Content -Path wp-config.php -Value @(
                 '<?php'
-                "define( 'DB_NAME', 'wordpress' );"
+                "define( 'DB_NAME', '$($script:Db.Database)' );"
+                "define( 'DB_USER', '$($script:Db.User)' );"
+                "define( 'DB_PASSWORD', '$($script:Db.Password)' );"
+                "define( 'DB_HOST', '127.0.0.1:$($script:Db.Port)' );"
+                "`$table_prefix = 'wp_';"
+                "define( 'SUBDOMAIN_INSTALL', true );"
                 "define( 'WU_RUNCLOUD_API_TOKEN', '$($e.Token)' );"
                 "define( 'WU_RUNCLOUD_SERVER_ID', '1001' );"
                 "define( 'WU_RUNCLOUD_APP_ID', '2001' );"

@@ -29,6 +29,20 @@ namespace RunCloud.PowerShell.Auth
             @"\bdefine\s*\(\s*(?<q>['""])(?<name>[A-Za-z_][A-Za-z0-9_]*)\k<q>\s*,(?<rest>[^;]*)|\bconst\s+(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*=(?<rest>[^;]*)",
             RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline);
 
+        /// <summary><c>$table_prefix = 'wp_';</c> (the base prefix of the network's tables), as PHP assigns it.</summary>
+        private static readonly Regex s_tablePrefix = new Regex(
+            @"\$table_prefix\s*=\s*(?<rest>(?:'(?:\\.|[^'\\])*'|""(?:\\.|[^""\\])*""|[^;'""])*);",
+            RegexOptions.CultureInvariant | RegexOptions.Singleline);
+
+        private static readonly Regex s_stringLiteral = new Regex(
+            @"^(?<vq>['""])(?<value>(?:\\.|(?!\k<vq>)[^\\])*)\k<vq>$",
+            RegexOptions.CultureInvariant | RegexOptions.Singleline);
+
+        /// <summary>include/require(_once), with or without parentheses.</summary>
+        private static readonly Regex s_include = new Regex(
+            @"(?<![\w$>:])(?<kind>include_once|require_once|include|require)\b\s*(?<expr>[^;]*);",
+            RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline);
+
         internal sealed class Result
         {
             public Dictionary<string, string> Values { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -36,6 +50,56 @@ namespace RunCloud.PowerShell.Auth
 
             /// <summary>Every definition found, in file order.</summary>
             public List<Definition> Definitions { get; } = new List<Definition>();
+
+            /// <summary>Every <c>$table_prefix = ...;</c>, in file order.</summary>
+            public List<Assignment> TablePrefix { get; } = new List<Assignment>();
+
+            /// <summary>Every include/require(_once), in file order.</summary>
+            public List<Include> Includes { get; } = new List<Include>();
+        }
+
+        /// <summary>One <c>$table_prefix = ...;</c>.</summary>
+        internal sealed class Assignment
+        {
+            public int Line { get; set; }
+            public int Index { get; set; }
+            public string? Value { get; set; }
+            public string? Expression { get; set; }
+            public bool Conditional { get; set; }
+            public string? File { get; set; }
+            public int Sequence { get; set; }
+        }
+
+        /// <summary>One include/require(_once) and its path when it is a literal this reader can follow.</summary>
+        internal sealed class Include
+        {
+            public int Line { get; set; }
+            public int Index { get; set; }
+
+            /// <summary>include, include_once, require or require_once (lower-case).</summary>
+            public string Kind { get; set; } = string.Empty;
+
+            /// <summary>The path expression as written (shortened).</summary>
+            public string Expression { get; set; } = string.Empty;
+
+            /// <summary>The path relative to the including file's folder (or absolute), when the expression is a literal, __DIR__ . '...', dirname(__FILE__) . '...' or dirname(__DIR__) . '...'.</summary>
+            public string? Path { get; set; }
+
+            /// <summary>True for dirname(__DIR__)-style paths: relative to the including file's parent folder.</summary>
+            public bool FromParent { get; set; }
+
+            /// <summary>WordPress's own bootstrap (require_once ABSPATH . 'wp-settings.php'): the configuration ends there.</summary>
+            public bool IsWordPressBootstrap { get; set; }
+
+            public bool Conditional { get; set; }
+
+            public string? File { get; set; }
+            public int Sequence { get; set; }
+
+            /// <summary>Why it was not followed (set by <see cref="WpConfigFile.Load"/>).</summary>
+            public string? NotFollowed { get; set; }
+
+            public bool Required => Kind.StartsWith("require", StringComparison.Ordinal);
         }
 
         /// <summary>One define()/const of a constant: its line, its value when literal, and whether PHP might not run it.</summary>
@@ -52,6 +116,15 @@ namespace RunCloud.PowerShell.Auth
 
             /// <summary>Inside an if/else/elseif/switch/loop/function: PHP may or may not run it.</summary>
             public bool Conditional { get; set; }
+
+            /// <summary>The position in the comment-free text (orders definitions against includes).</summary>
+            public int Index { get; set; }
+
+            /// <summary>The file it is in (set by <see cref="WpConfigFile.Load"/>; null for <see cref="Parse"/>).</summary>
+            public string? File { get; set; }
+
+            /// <summary>Its place in PHP's order of execution across included files (set by <see cref="WpConfigFile.Load"/>).</summary>
+            public int Sequence { get; set; }
         }
 
         /// <exception cref="FormatException">The text cannot be read as PHP (an unterminated string or comment).</exception>
@@ -68,7 +141,7 @@ namespace RunCloud.PowerShell.Auth
 
             foreach (Match m in s_anyDefinition.Matches(code))
             {
-                var d = new Definition { Name = m.Groups["name"].Value, Line = LineOf(code, m.Index), Conditional = conditional[m.Index] };
+                var d = new Definition { Name = m.Groups["name"].Value, Line = LineOf(code, m.Index), Conditional = conditional[m.Index], Index = m.Index };
                 if (literal.TryGetValue(m.Index, out var lit)) d.Value = lit.Value;
                 else
                 {
@@ -82,7 +155,68 @@ namespace RunCloud.PowerShell.Auth
                 else result.Values[d.Name] = d.Value;
             }
 
+            foreach (Match m in s_tablePrefix.Matches(code))
+            {
+                string rest = m.Groups["rest"].Value.Trim();
+                var a = new Assignment { Line = LineOf(code, m.Index), Index = m.Index, Conditional = conditional[m.Index] };
+                Match lit = s_stringLiteral.Match(rest);
+                if (lit.Success && !(lit.Groups["vq"].Value == "\"" && lit.Groups["value"].Value.IndexOf('$') >= 0)) a.Value = Unescape(lit.Groups["value"].Value, lit.Groups["vq"].Value[0]);
+                else a.Expression = Shorten(rest);
+                result.TablePrefix.Add(a);
+            }
+
+            bool[] inString = StringMap(code);
+            foreach (Match m in s_include.Matches(code))
+            {
+                if (inString[m.Index]) continue;
+                string expr = m.Groups["expr"].Value.Trim();
+                var inc = new Include
+                {
+                    Line = LineOf(code, m.Index),
+                    Index = m.Index,
+                    Kind = m.Groups["kind"].Value.ToLowerInvariant(),
+                    Expression = Shorten(expr),
+                    Conditional = conditional[m.Index],
+                };
+                ResolveIncludePath(expr, inc);
+                result.Includes.Add(inc);
+            }
+
             return result;
+        }
+
+        private static readonly Regex s_dirPrefix = new Regex(
+            @"^(?<base>__DIR__|dirname\s*\(\s*__FILE__\s*\)|dirname\s*\(\s*__DIR__\s*\)|dirname\s*\(\s*__FILE__\s*,\s*2\s*\))\s*\.\s*(?<lit>.+)$",
+            RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Singleline);
+
+        private static void ResolveIncludePath(string expr, Include inc)
+        {
+            string e = expr;
+            while (e.StartsWith("(", StringComparison.Ordinal) && e.EndsWith(")", StringComparison.Ordinal)) e = e.Substring(1, e.Length - 2).Trim();
+            if (Regex.IsMatch(e, @"^ABSPATH\s*\.\s*(['""])wp-settings\.php\1$", RegexOptions.CultureInvariant))
+            {
+                inc.IsWordPressBootstrap = true;
+                return;
+            }
+
+            Match dir = s_dirPrefix.Match(e);
+            string literalText = dir.Success ? dir.Groups["lit"].Value.Trim() : e;
+            Match lit = s_stringLiteral.Match(literalText);
+            if (!lit.Success) return;
+            string value = Unescape(lit.Groups["value"].Value, lit.Groups["vq"].Value[0]);
+            if (lit.Groups["vq"].Value == "\"" && value.IndexOf('$') >= 0) return; // interpolated: not a literal
+            if (value.Length == 0) return;
+            if (dir.Success)
+            {
+                string b = dir.Groups["base"].Value;
+                inc.FromParent = Regex.IsMatch(b, @"dirname\s*\(\s*__DIR__", RegexOptions.IgnoreCase) || Regex.IsMatch(b, @",\s*2\s*\)$");
+                inc.Path = value.TrimStart('/', '\\');
+                if (inc.Path.Length == 0) inc.Path = null;
+            }
+            else
+            {
+                inc.Path = value;
+            }
         }
 
         private static string LiteralValue(Match m)
@@ -144,6 +278,23 @@ namespace RunCloud.PowerShell.Auth
                     if (!Regex.IsMatch(head, @"^\s*(elseif|else)\b", RegexOptions.IgnoreCase)) altDepth++;
                     statementStart = i + 1;
                 }
+            }
+
+            return map;
+        }
+
+        /// <summary>For each position of comment-free code: true inside a quoted string.</summary>
+        private static bool[] StringMap(string code)
+        {
+            var map = new bool[code.Length + 1];
+            for (int i = 0; i < code.Length; i++)
+            {
+                char c = code[i];
+                if (c != '\'' && c != '"') continue;
+                int j = i + 1;
+                while (j < code.Length && code[j] != c) j += code[j] == '\\' ? 2 : 1;
+                for (int k = i; k <= j && k < code.Length; k++) map[k] = true;
+                i = j;
             }
 
             return map;

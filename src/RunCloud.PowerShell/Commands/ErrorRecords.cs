@@ -14,6 +14,21 @@ namespace RunCloud.PowerShell.Commands
     /// </summary>
     internal static class ErrorRecords
     {
+        /// <summary>
+        /// An error record with its ErrorId, category and target; <paramref name="message"/> (shown instead of the
+        /// exception's text) and <paramref name="recommendedAction"/> (PowerShell prints it as its own line) when given.
+        /// </summary>
+        public static ErrorRecord Create(System.Exception exception, string errorId, ErrorCategory category, object? target, string? message = null, string? recommendedAction = null)
+        {
+            var record = new ErrorRecord(exception, errorId, category, target);
+            if (message != null || recommendedAction != null)
+            {
+                record.ErrorDetails = new ErrorDetails(message ?? exception.Message) { RecommendedAction = recommendedAction };
+            }
+
+            return record;
+        }
+
         /// <summary>The error record a cmdlet writes for a failed call: ErrorId, category, target, and the hint as the recommended action.</summary>
         public static ErrorRecord FromApi(RunCloudApiException ex, object? target)
         {
@@ -30,15 +45,49 @@ namespace RunCloud.PowerShell.Commands
         public static ErrorRecord FromApi(RunCloudApiException ex, object? target, string message, string? recommendedAction = null) =>
             new ErrorRecord(ex, ex.ErrorId, ex.Category, target) { ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction ?? ex.Hint } };
 
+        /// <summary>A UM network that could not be read (completely): ErrorId RunCloudUm&lt;Failure&gt;, the category from the failure.</summary>
+        public static ErrorRecord FromUmRead(Sources.UltimateMultisite.UmReadException ex, object? target)
+        {
+            ErrorCategory category;
+            switch (ex.Failure)
+            {
+                case Sources.UltimateMultisite.UmReadFailure.Authentication: category = ErrorCategory.AuthenticationError; break;
+                case Sources.UltimateMultisite.UmReadFailure.Configuration: category = ErrorCategory.InvalidArgument; break;
+                case Sources.UltimateMultisite.UmReadFailure.Connection: category = ErrorCategory.ConnectionError; break;
+                case Sources.UltimateMultisite.UmReadFailure.Locked: category = ErrorCategory.ResourceBusy; break;
+                case Sources.UltimateMultisite.UmReadFailure.Timeout: category = ErrorCategory.OperationTimeout; break;
+                case Sources.UltimateMultisite.UmReadFailure.Credential: category = ErrorCategory.SecurityError; break;
+                case Sources.UltimateMultisite.UmReadFailure.WpCli: category = ErrorCategory.NotInstalled; break;
+                default: category = ErrorCategory.InvalidData; break;
+            }
+
+            return new ErrorRecord(ex, ex.ErrorId, category, target ?? ex.What);
+        }
+
         /// <summary>
-        /// The message of a failed call; after retries it says so, with how many attempts over how long (the retry
-        /// handler counts them, this layer words them).
+        /// The message of a failed call as the error shows it, without the hint (the record carries the hint as its
+        /// RecommendedAction, which PowerShell prints as its own line: once, not twice); after retries it says so, with
+        /// how many attempts over how long (the retry handler counts them, this layer words them). The exception's own
+        /// Message keeps the hint, for logs that read only it.
         /// </summary>
         public static string FailureMessage(RunCloudApiException ex) =>
             ex.Attempts > 1
-                ? ex.Message.TrimEnd() + string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                ? WithoutHint(ex) + string.Format(System.Globalization.CultureInfo.InvariantCulture,
                     " Gave up after {0} attempts over {1:0.#} s.", ex.Attempts, ex.Elapsed.TotalSeconds)
-                : ex.Message;
+                : WithoutHint(ex);
+
+        /// <summary>The exception's message without its trailing hint (when the message ends with it).</summary>
+        public static string WithoutHint(RunCloudApiException ex)
+        {
+            string message = ex.Message.TrimEnd();
+            string? hint = ex.Hint?.Trim();
+            if (!string.IsNullOrEmpty(hint) && message.Length > hint!.Length && message.EndsWith(hint, System.StringComparison.Ordinal))
+            {
+                return message.Substring(0, message.Length - hint.Length).TrimEnd();
+            }
+
+            return message;
+        }
 
         /// <summary>The lock or the journal of an app (the state folder): another run holds the app, or a file cannot be read or written.</summary>
         public static ErrorRecord FromState(StateException ex, object? target) =>
@@ -114,9 +163,15 @@ namespace RunCloud.PowerShell.Commands
             {
                 if (failure.ErrorId == api.ErrorId && failure.Message == api.Message && failure.Hint == null) return FromApi(api, failure.Target);
                 ErrorCategory apiCategory = failure.ErrorId == api.ErrorId ? api.Category : ErrorCategory.ResourceUnavailable;
+                // The failure's words often start with the call's own message, hint included: the hint is the record's
+                // RecommendedAction (its own line), so the message carries it once, not twice.
+                string? hint = failure.Hint ?? api.Hint;
+                string message = failure.Message.StartsWith(api.Message, StringComparison.Ordinal) && hint == api.Hint
+                    ? FailureMessage(api) + failure.Message.Substring(api.Message.Length)
+                    : failure.Message;
                 return new ErrorRecord(api, failure.ErrorId, apiCategory, failure.Target)
                 {
-                    ErrorDetails = new ErrorDetails(failure.Message) { RecommendedAction = failure.Hint ?? api.Hint },
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = hint },
                 };
             }
 
@@ -124,12 +179,13 @@ namespace RunCloud.PowerShell.Commands
             {
                 ErrorIds.PrimaryDomainProtected => ErrorCategory.PermissionDenied,
                 ErrorIds.DomainNotFound => ErrorCategory.ObjectNotFound,
+                ErrorIds.SslNotInstalled => ErrorCategory.ObjectNotFound,
                 ErrorIds.InvalidDomainName => ErrorCategory.InvalidArgument,
                 ErrorIds.InvalidInput => ErrorCategory.InvalidArgument,
                 ErrorIds.DomainAlreadyExists => ErrorCategory.ResourceExists,
                 _ => ErrorCategory.NotSpecified,
             };
-            Exception ex = failure.ErrorId == ErrorIds.DomainNotFound ? new ItemNotFoundException(failure.Message)
+            Exception ex = failure.ErrorId == ErrorIds.DomainNotFound || failure.ErrorId == ErrorIds.SslNotInstalled ? new ItemNotFoundException(failure.Message)
                 : failure.Exception ?? new InvalidOperationException(failure.Message);
             return new ErrorRecord(ex, failure.ErrorId, category, failure.Target)
             {

@@ -8,6 +8,7 @@ using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Sources;
 using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Commands
@@ -76,6 +77,11 @@ namespace RunCloud.PowerShell.Commands
 
         [Parameter(ParameterSetName = WebAppSet)]
         public SwitchParameter NoSslReset { get; set; }
+
+        /// <summary>Top-level domains to accept besides those of the public suffix list (a private network's lan or internal), as Sync-RunCloudDomain -AllowTld.</summary>
+        [Parameter(ParameterSetName = WebAppSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? AllowTld { get; set; }
 
         /// <summary>Writes the plan document (JSON) here for review; Invoke-RunCloudSyncPlan -Path applies it.</summary>
         [Parameter]
@@ -149,6 +155,16 @@ namespace RunCloud.PowerShell.Commands
 
         private TargetInput SingleTarget()
         {
+            HashSet<string> allowTld = new HashSet<string>(StringComparer.Ordinal);
+            try
+            {
+                allowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, ex.Message + " Nothing was planned.", AllowTld));
+            }
+
             var connection = ResolveConnection();
             long serverId = ResolveServerId(connection, ServerId);
             var target = new FleetTarget
@@ -164,6 +180,7 @@ namespace RunCloud.PowerShell.Commands
                 Www = Www,
                 Redirection = Redirection.ToLowerInvariant(),
                 NoSslReset = NoSslReset,
+                AllowTld = allowTld.ToArray(),
             };
             var names = new List<string>(Domain ?? Array.Empty<string>());
             var problems = new List<RunCloudSyncSkip>();
@@ -180,9 +197,10 @@ namespace RunCloud.PowerShell.Commands
                     ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.InvalidInput, ErrorCategory.InvalidData, Path, ex.Message + " Nothing was planned."));
                 }
 
-                problems.AddRange(raw.Select(r => new RunCloudSyncSkip(r.Entry, "Not a domain: " + r.Problem)));
+                problems.AddRange(raw.Select(r => new RunCloudSyncSkip(r.Entry, r.Problem)));
             }
 
+            names = DesiredDomainSource.WithKnownTopLevelDomains(names, problems, allowTld);
             var app = new AppTarget(ServiceFor(connection), StateKeys.For(connection, target.ServerId, target.WebAppId), connection.BaseUri.AbsoluteUri, target.ServerId, target.WebAppId, connection.Name);
             return new TargetInput(target, app, connection.KeyId, names, problems);
         }

@@ -1,5 +1,8 @@
 namespace RunCloud.PowerShell.Commands
 {
-    /// <summary>What a message queued for the pipeline thread becomes there.</summary>
-    internal enum PipelineMessageKind { Verbose, Debug, Warning, Progress }
+    /// <summary>
+    /// What a message queued for the pipeline thread becomes there: a verbose, debug or warning line, a progress record,
+    /// or a rate-limit wait (a verbose line and the progress bar).
+    /// </summary>
+    internal enum PipelineMessageKind { Verbose, Debug, Warning, Progress, RateLimitWait }
 }

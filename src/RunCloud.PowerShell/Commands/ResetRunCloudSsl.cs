@@ -26,7 +26,7 @@ namespace RunCloud.PowerShell.Commands
 
         /// <summary>Advanced SSL mode: only these domains (wildcards allowed); default all. -Domain is an alias: the domain is -Name everywhere.</summary>
         [Parameter]
-        [Alias("Domain")]
+        [Alias("Domain", "DomainName", "HostName")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(DomainNameCompleter))]
         [ValidateNotNullOrEmpty]
@@ -44,10 +44,20 @@ namespace RunCloud.PowerShell.Commands
         [ValidateSet("http-01", "dns-01", IgnoreCase = true)]
         public string AuthorizationMethod { get; set; } = "http-01";
 
-        /// <summary>The DNS API integration id for dns-01 validation (an integer, as RunCloud's API takes it).</summary>
+        /// <summary>
+        /// The DNS integration for dns-01 validation (one of the account's 3rd-party API keys, Get-RunCloudDnsIntegration):
+        /// its id, its label, or the object. Resolved against the account (and checked to exist) before any change; sent
+        /// as the integer id RunCloud's API takes.
+        /// </summary>
         [Parameter]
-        [ValidateRange(1, long.MaxValue)]
-        public long? ExternalApi { get; set; }
+        [DnsIntegrationTransformation]
+        [ArgumentCompleter(typeof(DnsIntegrationCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? ExternalApi { get; set; }
+
+        /// <summary>-ExternalApi resolved to the integration's id (per connection: labels belong to an account).</summary>
+        private readonly Dictionary<RunCloudConnection, long> _externalApiIds = new Dictionary<RunCloudConnection, long>();
+        private long? _externalApiId;
 
         [Parameter]
         public SwitchParameter EnableHsts { get; set; }
@@ -55,7 +65,11 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter EnableHttp { get; set; }
 
-        /// <summary>For -Provider custom: the PEM certificate (chain).</summary>
+        /// <summary>
+        /// For -Provider custom: the PEM certificate chain, the server's certificate first and then its intermediates
+        /// (RunCloud takes the chain in this one field; its API shows no separate chain field). The order is checked before
+        /// anything is sent.
+        /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Certificate { get; set; }
@@ -121,14 +135,53 @@ namespace RunCloud.PowerShell.Commands
 
             if (string.Equals(AuthorizationMethod, "dns-01", StringComparison.OrdinalIgnoreCase) && ExternalApi == null)
             {
-                if (Reinstall)
+                // RunCloud refuses a DNS-01 order without its integration (422 on externalApi); with -Reinstall it would do
+                // so AFTER the uninstall: refused here, before any request.
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-AuthorizationMethod dns-01 needs -ExternalApi: the DNS integration (its id or label; Get-RunCloudDnsIntegration lists them) "
+                    + "through which RunCloud writes the _acme-challenge TXT records. Nothing was changed.", ExternalApi));
+            }
+
+            if (ExternalApi != null && !string.Equals(AuthorizationMethod, "dns-01", StringComparison.OrdinalIgnoreCase))
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"-ExternalApi '{ExternalApi}' is used only by a DNS-01 order: add -AuthorizationMethod dns-01, or leave -ExternalApi out. Nothing was changed.", ExternalApi));
+            }
+
+            if (Certificate != null && CertificateChain.Check(Certificate) is string problem)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, problem + " Nothing was changed.", "Certificate"));
+            }
+
+            if (Certificate != null && CertificateChain.LacksIntermediates(Certificate))
+            {
+                WriteWarning("-Certificate holds only the server's certificate, issued by a CA whose certificate is not in it. RunCloud takes the chain in this same field "
+                    + "(its API shows no separate chain field): append the intermediate certificate(s) after the server's, or clients that do not have them cached fail to connect.");
+            }
+        }
+
+        /// <summary>
+        /// -ExternalApi as the integration id of this connection's account (looked up by id or label once per account).
+        /// An unknown or ambiguous one stops the command before any change.
+        /// </summary>
+        private void ResolveExternalApi(RunCloudConnection connection, RunCloudService service)
+        {
+            if (ExternalApi == null) return;
+            if (!_externalApiIds.TryGetValue(connection, out long id))
+            {
+                try
                 {
-                    // RunCloud refuses such an install (422 on externalApi) AFTER the uninstall: refuse it before.
-                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-AuthorizationMethod dns-01 needs -ExternalApi (the id of the DNS integration RunCloud uses to create the TXT records); with -Reinstall the old certificate would be gone before RunCloud refused the new one. Nothing was changed.", ExternalApi));
+                    RunCloudDnsIntegration integration = Run(ct => service.ResolveDnsIntegrationAsync(ExternalApi, ct));
+                    id = integration.Id;
+                    WriteVerbose($"RunCloud: -ExternalApi '{ExternalApi}' is the DNS integration {integration} ({integration.Service}).");
+                }
+                catch (RunCloudApiException ex)
+                {
+                    ThrowApiError(ex, ExternalApi);
                 }
 
-                WriteWarning("dns-01 validation usually needs -ExternalApi (the id of the DNS integration RunCloud uses to create the TXT records).");
+                _externalApiIds[connection] = id;
             }
+
+            _externalApiId = id;
         }
 
         private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
@@ -137,6 +190,7 @@ namespace RunCloud.PowerShell.Commands
             SslOptions ssl = SslParameters.BuildOrStop(this, SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
 
             bool whatIf = IsWhatIf();
+            ResolveExternalApi(connection, service);
             var options = new AppRunOptions { Command = Command, Ssl = ssl, WhatIf = whatIf };
             var reset = new SslResetRequest(BuildRequest(), Reinstall, Name) { RetryPolicy = connection.RetryPolicy };
             var target = new AppTarget(service, StateKeys.For(connection, serverId, webAppId), connection.BaseUri.AbsoluteUri, serverId, webAppId, connection.Name);
@@ -193,7 +247,7 @@ namespace RunCloud.PowerShell.Commands
             Provider = Provider.ToLowerInvariant(),
             Environment = Environment.ToLowerInvariant(),
             AuthorizationMethod = AuthorizationMethod.ToLowerInvariant(),
-            ExternalApi = ExternalApi,
+            ExternalApi = _externalApiId,
             EnableHsts = EnableHsts,
             EnableHttp = EnableHttp,
             Certificate = Certificate,

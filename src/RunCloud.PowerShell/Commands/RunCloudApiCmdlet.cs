@@ -21,6 +21,7 @@ namespace RunCloud.PowerShell.Commands
         /// </summary>
         [Parameter]
         [ConnectionTransformation]
+        [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
         public RunCloudConnection? Connection { get; set; }
 
         /// <summary>
@@ -29,14 +30,15 @@ namespace RunCloud.PowerShell.Commands
         /// </summary>
         private protected RunCloudConnection ResolveConnectionFor(IRunCloudObject item, object target)
         {
-            if (item.Connection != null && Connection != null && !ReferenceEquals(item.Connection, Connection))
+            IRunCloudConnection? own = (item as IConnectionBound)?.Connection;
+            if (own != null && Connection != null && !ReferenceEquals(own, Connection))
             {
                 ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.ConnectionMismatch,
-                    $"The piped object {target} was read through the connection {item.Connection}, but -Connection is {Connection}. Nothing was sent. "
+                    $"The piped object {target} was read through the connection {own}, but -Connection is {Connection}. Nothing was sent. "
                     + "Drop -Connection (the object's own connection is used), or read the object through the connection you mean.", target));
             }
 
-            return item.Connection as RunCloudConnection ?? ResolveConnection();
+            return own as RunCloudConnection ?? ResolveConnection();
         }
 
         private RunCloudConnection? _resolved;
@@ -56,7 +58,7 @@ namespace RunCloud.PowerShell.Commands
             {
                 string? why = CannotTake(piped);
                 if (why != null) ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, why + " Nothing was sent.", piped));
-                if (piped.Connection is RunCloudConnection)
+                if ((piped as IConnectionBound)?.Connection is RunCloudConnection)
                 {
                     // A piped object is worked on through its own connection (a different -Connection is an error before any request).
                     RunCloudConnection own = ResolveConnectionFor(piped, piped);

@@ -27,7 +27,7 @@ namespace RunCloud.PowerShell.Commands
         private readonly Dictionary<(RunCloudService, long), string?> _serverAddresses = new Dictionary<(RunCloudService, long), string?>();
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Domain", "DomainName")]
+        [Alias("Domain", "DomainName", "HostName")]
         [AllowEmptyString]
         public string[] Name { get; set; } = Array.Empty<string>();
 
@@ -37,6 +37,16 @@ namespace RunCloud.PowerShell.Commands
         [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? ServerId { get; set; }
+
+        /// <summary>
+        /// The web app the names belong to (bound from piped domain objects; else the connection's default web app on its
+        /// default server): for a name that is not ready, RunCloud's own DNS instructions for it are added to the result.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AppId")]
+        [ArgumentCompleter(typeof(WebAppIdCompleter))]
+        [ValidateRange(1, long.MaxValue)]
+        public long? WebAppId { get; set; }
 
         /// <summary>The address the names should point at, instead of the server's ipAddress from RunCloud.</summary>
         [Parameter]
@@ -77,7 +87,13 @@ namespace RunCloud.PowerShell.Commands
             {
                 RefusePlan(PipedPlan);
                 if (PipelineObject != null && CannotTake(PipelineObject) is string why) ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, why + " Nothing was sent.", PipelineObject));
-                Check(IpAddress, null);
+                // The address is given, so RunCloud is asked nothing for it; a connection at hand (the piped object's own,
+                // -Connection, the default) still adds RunCloud's DNS instructions for a name that is not ready.
+                RunCloudConnection? at = PipelineObject != null && (PipelineObject as IConnectionBound)?.Connection is RunCloudConnection
+                    ? ResolveConnectionFor(PipelineObject, PipelineObject)
+                    : Connection ?? RunCloudSession.Current;
+                if (at != null) RedactSecretsOf(at);
+                Check(IpAddress, null, at);
                 return;
             }
 
@@ -87,10 +103,10 @@ namespace RunCloud.PowerShell.Commands
         private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
             long serverId = ResolveServerId(connection, ServerId);
-            Check(ServerAddress(service, serverId), serverId);
+            Check(ServerAddress(service, serverId), serverId, connection);
         }
 
-        private void Check(string? expected, long? serverId)
+        private void Check(string? expected, long? serverId, RunCloudConnection? connection)
         {
             foreach (string raw in Name)
             {
@@ -102,7 +118,45 @@ namespace RunCloud.PowerShell.Commands
 
                 RunCloudDnsCheck check = Run(ct => _dns!.CheckAsync(name, expected, ct));
                 check.ServerId = serverId;
+                if (check.Status != DnsReadiness.Ok && connection != null) AddInstructions(check, connection, serverId);
                 WriteObject(check);
+            }
+        }
+
+        /// <summary>
+        /// For a name that is not ready and belongs to a known web app: RunCloud's DNS instructions for its domain (a search
+        /// for the domain, then GET .../domains/{d}/dns), in <see cref="RunCloudDnsCheck.Instructions"/> and the message.
+        /// Best effort: a name that is no domain of the app, or a failed read, leaves them out (said in -Verbose).
+        /// </summary>
+        private void AddInstructions(RunCloudDnsCheck check, RunCloudConnection connection, long? serverId)
+        {
+            serverId ??= ServerId ?? connection.ServerId;
+            long? webAppId = WebAppId ?? (serverId == connection.ServerId ? connection.WebAppId : null);
+            if (!serverId.HasValue || !webAppId.HasValue) return;
+            RunCloudService service = ServiceFor(connection);
+            string domainName = check.Name.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? check.Name.Substring(4) : check.Name;
+            try
+            {
+                RunCloudDomain? domain = Run(ct => service.FindDomainAsync(serverId.Value, webAppId.Value, check.Name, ct))
+                    ?? (domainName != check.Name ? Run(ct => service.FindDomainAsync(serverId.Value, webAppId.Value, domainName, ct)) : null);
+                if (domain == null)
+                {
+                    WriteVerbose($"RunCloud: {check.Name} is not a domain of web app {webAppId} (server {serverId}), so RunCloud has no DNS instructions for it.");
+                    return;
+                }
+
+                List<RunCloudDnsRecord> records = Run(ct => service.GetDomainDnsAsync(domain, ct));
+                RunCloudDnsRecord[] forName = records.Where(r => string.Equals(r.Name, check.Name, StringComparison.OrdinalIgnoreCase)).ToArray();
+                check.Instructions = forName.Length > 0 ? forName : records.ToArray();
+                if (check.Instructions.Length > 0)
+                {
+                    check.Message = check.Message.TrimEnd() + " RunCloud's DNS instructions: "
+                        + string.Join("; ", check.Instructions.Select(r => $"{r.Type} {r.Name} -> {r.Content}")) + ".";
+                }
+            }
+            catch (RunCloudApiException ex)
+            {
+                WriteVerbose($"RunCloud: the DNS instructions for {check.Name} could not be read ({ex.Message}).");
             }
         }
 

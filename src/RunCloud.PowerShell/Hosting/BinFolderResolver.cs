@@ -59,15 +59,30 @@ namespace RunCloud.PowerShell.Hosting
             }
         }
 
-        private Assembly? Resolve(object? sender, ResolveEventArgs args) => Find(new AssemblyName(args.Name), Directory);
+        private Assembly? Resolve(object? sender, ResolveEventArgs args) =>
+            Find(new AssemblyName(args.Name), Directory, IsOurs(args.RequestingAssembly));
 
-        /// <summary>The assembly of that name in <paramref name="directory"/> when its version is the one asked for (or none was), else null.</summary>
-        public static Assembly? Find(AssemblyName wanted, string directory)
+        /// <summary>The module's dll or one of bin/'s: a request from it may take a higher version, as a binding redirect would.</summary>
+        private bool IsOurs(Assembly? requester)
+        {
+            if (requester == null || requester.IsDynamic) return false;
+            string? folder = Path.GetDirectoryName(requester.Location);
+            return folder != null && (string.Equals(folder, Directory, StringComparison.OrdinalIgnoreCase)
+                                      || string.Equals(folder, Path.GetDirectoryName(Directory), StringComparison.OrdinalIgnoreCase));
+        }
+
+        /// <summary>
+        /// The assembly of that name in <paramref name="directory"/> when its version is the one asked for (or none was);
+        /// when <paramref name="fromOurs"/> (the module or one of its own dependencies asks), also a higher version: bin/'s
+        /// dependencies were built against slightly different versions of one another (the database client wants
+        /// System.Buffers 4.0.2.0, bin/ holds 4.0.3.0), which an application's binding redirects would unify. Else null.
+        /// </summary>
+        public static Assembly? Find(AssemblyName wanted, string directory, bool fromOurs = false)
         {
             string path = Path.Combine(directory, wanted.Name + ".dll");
             if (!File.Exists(path)) return null;
             AssemblyName found = AssemblyName.GetAssemblyName(path);
-            if (wanted.Version != null && found.Version != wanted.Version) return null;
+            if (wanted.Version != null && found.Version != wanted.Version && !(fromOurs && found.Version != null && found.Version > wanted.Version)) return null;
             return Assembly.LoadFrom(path);
         }
     }

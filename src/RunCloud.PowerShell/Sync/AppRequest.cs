@@ -38,6 +38,9 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>SslOnly: what Reset-RunCloudSsl asks for.</summary>
         public SslResetRequest? SslReset { get; private set; }
 
+        /// <summary>SslRemoval: which certificates Remove-RunCloudSsl removes.</summary>
+        public SslRemovalRequest? SslRemoval { get; private set; }
+
         /// <summary>SavedPlan: the reviewed plan.</summary>
         public RunCloudSyncPlan? SavedPlan { get; private set; }
 
@@ -52,6 +55,9 @@ namespace RunCloud.PowerShell.Sync
 
         public static AppRequest ForSslOnly(SslResetRequest reset, AppRunOptions options) =>
             new AppRequest(AppRequestKind.SslOnly, options) { SslReset = reset };
+
+        public static AppRequest ForSslRemoval(SslRemovalRequest removal, AppRunOptions options) =>
+            new AppRequest(AppRequestKind.SslRemoval, options) { SslRemoval = removal };
 
         /// <summary>A reviewed plan: its desired list and rules come from the plan itself, so applying re-checks them.</summary>
         public static AppRequest ForSavedPlan(RunCloudSyncPlan plan, SyncOptions guards, AppRunOptions options) =>

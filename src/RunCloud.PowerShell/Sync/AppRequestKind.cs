@@ -15,6 +15,9 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>No domain change: make the certificates cover the app (Reset-RunCloudSsl).</summary>
         SslOnly,
 
+        /// <summary>No domain change: uninstall certificates on purpose, and make the journal forget them (Remove-RunCloudSsl).</summary>
+        SslRemoval,
+
         /// <summary>Exactly a reviewed plan's changes, re-verified against the live list and the planner's rules (Invoke-RunCloudSyncPlan).</summary>
         SavedPlan,
     }

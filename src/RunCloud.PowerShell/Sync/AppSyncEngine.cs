@@ -67,12 +67,19 @@ namespace RunCloud.PowerShell.Sync
                 {
                     p.Owed = Describe(p.Journal);
                     host.Warning($"A previous run ({p.Journal.WrittenBy ?? "unknown command"}, {p.Journal.UpdatedAt.ToString("u", CultureInfo.InvariantCulture)}) left work unfinished on {target.Label}: "
-                        + p.Owed + (o.PlanOnly ? ". Applying the plan finishes it." : o.WhatIf ? ". The real run finishes it." : ". This run finishes it."));
+                        + p.Owed + (request.Kind == AppRequestKind.SslRemoval ? ". Remove-RunCloudSsl does not finish it; what is owed for the certificates it removes is forgotten."
+                            : o.PlanOnly ? ". Applying the plan finishes it." : o.WhatIf ? ". The real run finishes it." : ". This run finishes it."));
                 }
 
                 if (request.Kind == AppRequestKind.SslOnly)
                 {
                     await SslResetRunner.PrepareAsync(p, host, ct).ConfigureAwait(false);
+                    return p;
+                }
+
+                if (request.Kind == AppRequestKind.SslRemoval)
+                {
+                    await SslRemovalRunner.PrepareAsync(p, host, ct).ConfigureAwait(false);
                     return p;
                 }
 
@@ -551,6 +558,12 @@ namespace RunCloud.PowerShell.Sync
                 if (p.Request.Kind == AppRequestKind.SslOnly)
                 {
                     await SslResetRunner.ApplyAsync(p, host, outcome, ct).ConfigureAwait(false);
+                    return outcome;
+                }
+
+                if (p.Request.Kind == AppRequestKind.SslRemoval)
+                {
+                    await SslRemovalRunner.ApplyAsync(p, host, outcome, ct).ConfigureAwait(false);
                     return outcome;
                 }
 

@@ -26,5 +26,14 @@ namespace RunCloud.PowerShell.Sync
 
         /// <summary>Reset-RunCloudSsl -Reinstall in advanced mode: one domain's certificate replaced.</summary>
         SslDomainReinstall,
+
+        /// <summary>Remove-RunCloudSsl: DELETE .../ssl/{id}, the app's certificate (basic mode).</summary>
+        SslUninstall,
+
+        /// <summary>Remove-RunCloudSsl: DELETE .../domains/{d}/ssl/{id}, one domain's certificate (advanced mode).</summary>
+        SslDomainUninstall,
+
+        /// <summary>Remove-RunCloudSsl on an app left without a certificate: the reinstall a previous run owes is forgotten.</summary>
+        SslForgetReinstall,
     }
 }

@@ -36,7 +36,7 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>
         /// DELETE .../domains/{d}; in advanced SSL mode the domain's own certificate goes first (DELETE .../domains/{d}/ssl/{ssl}),
         /// so none is left orphaned. <paramref name="certificate"/> is the domain's certificate when the caller read it
-        /// already; null reads it (advanced mode only). Returns false when RunCloud answered that the domain is gone already.
+        /// already; null reads it (advanced mode only). Returns false when the domain is gone already (a 404 that a fresh read confirms; see RunCloudService.RemoveDomainAsync).
         /// </summary>
         public static async Task<bool> RemoveAsync(RunCloudService service, RunCloudDomain domain, bool advanced, RunCloudSsl? certificate,
             IRunCloudLog? log, CancellationToken ct)
@@ -46,20 +46,16 @@ namespace RunCloud.PowerShell.Sync
                 RunCloudSsl ssl = certificate ?? await service.GetDomainSslAsync(domain, ct).ConfigureAwait(false);
                 if (ssl.Installed && ssl.Id.HasValue)
                 {
-                    try
-                    {
-                        await service.UninstallDomainSslAsync(domain, ssl.Id.Value, ct).ConfigureAwait(false);
-                        log?.Verbose($"RunCloud: removed the certificate of {domain.Name} (advanced SSL).");
-                    }
-                    catch (RunCloudApiException ex) when (ex.StatusCode == 404)
-                    {
-                        // Gone with its domain, or replaced since it was read: either way no orphan of ours is left.
-                        log?.Verbose($"RunCloud: the certificate {ssl.Id} of {domain.Name} was already gone.");
-                    }
+                    // A 404 is judged by the state (RunCloudService): gone with its domain or replaced since it was read is
+                    // "already gone" (no orphan of ours is left); still installed after a 404 is an error.
+                    bool released = await service.UninstallDomainSslAsync(domain, ssl.Id.Value, ct).ConfigureAwait(false);
+                    log?.Verbose(released
+                        ? $"RunCloud: removed the certificate of {domain.Name} (advanced SSL)."
+                        : $"RunCloud: the certificate {ssl.Id} of {domain.Name} was already gone.");
                 }
             }
 
-            return await service.RemoveDomainAsync(domain.ServerId, domain.WebAppId, domain.Id, ct).ConfigureAwait(false);
+            return await service.RemoveDomainAsync(domain.ServerId, domain.WebAppId, domain.Id, ct, domain.Name.Length > 0 ? domain.Name : null).ConfigureAwait(false);
         }
 
         /// <summary>

@@ -26,6 +26,7 @@ namespace RunCloud.PowerShell.Sync
             RunCloudSsl ssl = await t.Service.GetSslAsync(t.ServerId, t.WebAppId, ct).ConfigureAwait(false);
             p.AppSsl = ssl;
             p.Ssl.KnownAppSsl = ssl;
+            p.Ssl.Install = r.Install; // the plan judges an install by how it would validate (HTTP-01 or DNS-01, through which integration)
             p.SslDue = true;
             if (!ssl.Installed && (r.Reinstall || r.Custom))
             {
@@ -37,6 +38,7 @@ namespace RunCloud.PowerShell.Sync
             if (ssl.Installed && ssl.Id.HasValue && r.Reinstall)
             {
                 p.ResetMode = OnlySettingsDiffer(ssl, r.Install) ? SslResetMode.SettingsInPlace : SslResetMode.Reinstall;
+                if (p.ResetMode == SslResetMode.Reinstall && await RefusedInstallAsync(p, null, ct).ConfigureAwait(false)) return;
                 p.Steps.Add(p.ResetMode == SslResetMode.SettingsInPlace
                     ? new ApplyStep(ApplyStepKind.SslSettingsInPlace, app, $"Change the settings of SSL certificate {ssl.Id} in place (PATCH) and redeploy it")
                     : new ApplyStep(ApplyStepKind.SslReinstall, app, $"Uninstall SSL certificate {ssl.Id} and install a new {r.Install.Provider} certificate"));
@@ -46,6 +48,7 @@ namespace RunCloud.PowerShell.Sync
             if (!ssl.Installed && (r.Reinstall || r.Custom) && !p.Advanced)
             {
                 p.ResetMode = SslResetMode.Install;
+                if (await RefusedInstallAsync(p, null, ct).ConfigureAwait(false)) return;
                 p.Steps.Add(new ApplyStep(ApplyStepKind.SslInstall, app, $"Install a {r.Install.Provider} SSL certificate ({r.Install.Environment})"));
                 return;
             }
@@ -59,7 +62,9 @@ namespace RunCloud.PowerShell.Sync
                 foreach (RunCloudDomain domain in chosen)
                 {
                     RunCloudSsl current = await t.Service.GetDomainSslAsync(domain, ct).ConfigureAwait(false);
-                    string what = SslRedeployer.DecideForDomain(current, reinstall: true) == DomainSslAction.Redeploy
+                    DomainSslAction action = SslRedeployer.DecideForDomain(current, reinstall: true);
+                    if (action == DomainSslAction.Install && await RefusedInstallAsync(p, domain, ct).ConfigureAwait(false)) continue;
+                    string what = action == DomainSslAction.Redeploy
                         ? $"Redeploy the domain's SSL certificate {current.Id}"
                         : $"Install a {r.Install.Provider} SSL certificate for the domain";
                     p.Steps.Add(new ApplyStep(ApplyStepKind.SslDomainReinstall, domain.Name, what) { Domain = domain, DomainSsl = current });
@@ -116,6 +121,30 @@ namespace RunCloud.PowerShell.Sync
 
             foreach (string deferred in plan.Deferred) host.Warning("Certificate deferred by Let's Encrypt's limits: " + deferred);
             foreach (SslAction action in plan.Actions) p.Steps.Add(new ApplyStep(ApplyStepKind.SslOrder, action.Domain?.Name ?? app, action.ToString()) { Order = action });
+        }
+
+        /// <summary>
+        /// Before a Let's Encrypt install outside the strategy's plan (a -Reinstall uninstalls first): an order that cannot
+        /// succeed (a wildcard over HTTP-01, a DNS-01 order whose integration is gone) is refused before anything is
+        /// uninstalled: the app's refusal, or (<paramref name="domain"/>, advanced mode) that domain's problem, its step
+        /// left out. GETs only. True when refused.
+        /// </summary>
+        private static async Task<bool> RefusedInstallAsync(PreparedApply p, RunCloudDomain? domain, CancellationToken ct)
+        {
+            AppTarget t = p.Target;
+            SslResetRequest r = p.Request.SslReset!;
+            if (r.Custom) return false;
+            SslRefusedException? refused = await SslStrategy.PreflightInstallAsync(t.Service, t.ServerId, t.WebAppId, r.Install, domain, ct).ConfigureAwait(false);
+            if (refused == null) return false;
+            if (domain != null)
+            {
+                p.Problems.Add(new AppFailure(new RunCloudSyncFailure(domain.Name, "ResetSsl", refused.ErrorId, refused.Message), refused, domain, refused.Hint));
+                return true;
+            }
+
+            p.Refusal = new AppRefusal(AppRefusal.SslKind, "Ssl", refused.ErrorId, refused.Message, refused.Hint);
+            p.RefusalException = refused;
+            return true;
         }
 
         /// <summary>The domains -Domain chooses (every domain without it); none matching an explicit name is an error.</summary>
