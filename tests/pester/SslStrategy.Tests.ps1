@@ -326,8 +326,13 @@ Describe 'Done when: a subdomain network served through *.network.example.com' {
         $err[0].ErrorDetails.RecommendedAction | Should -BeLike 'Reset-RunCloudSsl*-Reinstall -AuthorizationMethod dns-01 -ExternalApi <integration>'
         @(Get-RunCloudEmulatorRequest -Method PUT) | Should -BeNullOrEmpty
         $e.State.GetIssuances().Count | Should -Be $before
+        # The apply engine refuses such a change before making it (its SSL step would certainly be refused): not added.
+        @(Get-RunCloudDomain).Name | Should -Not -Contain '*.network.example.com'
 
-        # Every later scheduled run looks again: one error each, and never the doomed order.
+        # Added anyway, the certificate left owed (-NoSslReset): every later scheduled run looks again, one error each,
+        # and never the doomed order.
+        Sync-RunCloudDomain -Domain $Defaults::PrimaryDomainName, '*.network.example.com' -NoSslReset -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        @(Get-RunCloudDomain).Name | Should -Contain '*.network.example.com'
         foreach ($run in 1..2) {
             $e.ClearRequests()
             $r = Sync-RunCloudDomain -Domain $Defaults::PrimaryDomainName -Confirm:$false -ErrorAction SilentlyContinue
