@@ -3,13 +3,14 @@
 # connection while A is the default connection, so a cmdlet that loses the piped object's connection shows up as a
 # request to A. Each cell is one case: what is piped, and either the ErrorId of the refusal (nothing sent to either
 # account), "Own" (only the piped object's account was asked), "NoApi" (nothing asked of RunCloud, no error),
-# "Default" (a string: the explicit or default target, account A) or "NotBound" (PowerShell binds it to nothing).
+# "Default" (a string: the explicit or default target, account A), "Own!<ErrorId>" (only the piped object's account was
+# asked, and it answered that the object lacks what the cmdlet needs) or "NotBound" (PowerShell binds it to nothing).
 BeforeDiscovery {
     $table = [ordered]@{
         # cmdlet                     server                      web app                     domain                      string                 plan
         'Connect-RunCloud'        = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
         'Disconnect-RunCloud'     = 'NotBound', 'NotBound', 'NotBound', 'ParameterArgumentTransformationError', 'NotBound'
-        'Get-RunCloudConnection'  = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
+        'Get-RunCloudConnection'  = 'NoApi', 'NoApi', 'NoApi', 'NotBound', 'NotBound'
         'Test-RunCloudConnection' = 'NotBound', 'NotBound', 'NotBound', 'ParameterArgumentTransformationError', 'NotBound'
         'Get-RunCloudServer'      = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
         'Get-RunCloudWebApp'      = 'Own', 'Own', 'Own', 'NotBound', 'RunCloudInvalidInput'
@@ -26,7 +27,16 @@ BeforeDiscovery {
         'Test-RunCloudDomainDns'  = 'RunCloudInvalidInput', 'RunCloudInvalidInput', 'Own', 'Default', 'RunCloudInvalidInput'
         'New-RunCloudSyncPlan'    = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
         'Invoke-RunCloudSyncPlan' = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'Own'
+        'Get-RunCloudDnsIntegration' = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
+        'Get-RunCloudDomainDns'   = 'RunCloudWebAppIdRequired', 'Own', 'Own', 'NotBound', 'RunCloudInvalidInput'
+        'Remove-RunCloudSsl'      = 'RunCloudWebAppIdRequired', 'Own', 'Own!RunCloudSslNotInstalled', 'NotBound', 'RunCloudInvalidInput'
+        'Invoke-RunCloudRequest'  = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
+        'Get-RunCloudMappedDomain' = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
+        'Invoke-RunCloudScheduledSync' = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
+        'Register-RunCloudSyncTask' = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
+        'Unregister-RunCloudSyncTask' = 'RunCloudInvalidInput', 'RunCloudInvalidInput', 'RunCloudInvalidInput', 'NotBound', 'NotBound'
     }
+    $script:Rows = @{ Cmdlets = @($table.Keys) }
     $kinds = 'server', 'web app', 'domain', 'string', 'plan'
     $script:Cells = foreach ($cmdlet in $table.Keys) {
         for ($i = 0; $i -lt $kinds.Count; $i++) { @{ Cmdlet = $cmdlet; Kind = $kinds[$i]; Expected = $table[$cmdlet][$i] } }
@@ -44,7 +54,11 @@ BeforeAll {
     $script:OtherApp = $script:B.State.AddWebApp(1002, 'copyto').Id   # a domain name is unique per server: copies go to another server
 
     # Extra arguments a cmdlet needs to run at all (never one that names a target).
+    $script:Manifest = Join-Path $TestDrive 'targets-manifest.json'
+    Set-Content -LiteralPath $script:Manifest -Value '{ "targets": [ { "serverId": 1001, "webAppId": 2001, "domains": [ "a.example.com" ] } ] }'
     $script:Needs = @{
+        'Register-RunCloudSyncTask'    = @{ Manifest = $script:Manifest }
+        'Invoke-RunCloudScheduledSync' = @{ Manifest = $script:Manifest }
         'Set-RunCloudDomain'  = @{ Www = $true }
         'Set-RunCloudSsl'     = @{ EnableHsts = $true }
         'Set-RunCloudSslMode' = @{ Mode = 'Advanced' }
@@ -107,6 +121,12 @@ Describe 'Piped input: every cmdlet against every piped type (docs/safety.md)' {
                 $r.ToB | Should -Be 0 -Because 'a string names nothing of account B'
                 $r.ToA | Should -BeGreaterThan 0 -Because 'a string acts on the explicit or default target'
             }
+            { $_ -like 'Own!*' } {
+                # Its own account only, and an error about the object itself (not a refusal of the binding).
+                $r.ErrorId | Should -Be ($Expected -replace '^Own!', '') -Because $r.Message
+                $r.ToA | Should -Be 0 -Because 'the default account is never asked about another account''s object'
+                $r.ToB | Should -BeGreaterThan 0 -Because 'the piped object''s own account is'
+            }
             'NotBound' {
                 $r.ErrorId | Should -Be 'InputObjectNotBound'
                 $r.ToA + $r.ToB | Should -Be 0
@@ -116,6 +136,14 @@ Describe 'Piped input: every cmdlet against every piped type (docs/safety.md)' {
                 $r.ToA + $r.ToB | Should -Be 0 -Because 'a refusal comes before any request'
             }
         }
+    }
+}
+
+Describe 'The piped-input table covers the module' {
+    It 'has a row for every exported cmdlet (a new cmdlet says what it does with each piped type)' -ForEach $script:Rows {
+        $exported = @((Get-Module RunCloud.PowerShell).ExportedCmdlets.Keys | Sort-Object)
+        $exported | Should -Not -BeNullOrEmpty
+        @($exported | Where-Object { $_ -notin $Cmdlets }) | Should -BeNullOrEmpty -Because 'every cmdlet is a row of the table in docs/safety.md'
     }
 }
 

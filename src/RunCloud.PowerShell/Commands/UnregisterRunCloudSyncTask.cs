@@ -37,8 +37,22 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? UnitDirectory { get; set; }
 
+        /// <summary>
+        /// A module object piped by mistake (a server, web app, domain or certificate): refused, since its Name would bind
+        /// to -TaskName and be taken for a sync task's.
+        /// </summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public Models.IRunCloudObject? PipelineObject { get; set; }
+
         protected override void ProcessRecord()
         {
+            if (PipelineObject != null)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
+                    $"{Describe(PipelineObject)} was piped to Unregister-RunCloudSyncTask, which takes sync tasks (what Register-RunCloudSyncTask returns): "
+                    + "its own name is not a task's. Pass -TaskName. Nothing was changed.", PipelineObject));
+            }
+
             if (!RegisterRunCloudSyncTaskCommand.TaskNameRule.IsMatch(TaskName))
             {
                 ThrowTerminatingError(ErrorRecords.Create(new ArgumentException("bad name"), ErrorIds.InvalidSyncTask, ErrorCategory.InvalidArgument, TaskName,
