@@ -230,6 +230,30 @@ Describe 'Invoke-RunCloudScheduledSync' {
         $global:LASTEXITCODE | Should -Be 3
     }
 
+    It 'a target that fails as a whole exits by its ErrorId: 1 for a wrong web app id, 3 for a server error, and the result names it' {
+        $m = New-Manifest @{ clientA = @{ baseUri = $script:emuA.BaseUri.AbsoluteUri; tokenEnvironmentVariable = 'RUNCLOUD_TOKEN_A' } } @(
+            @{ connection = 'clientA'; serverId = 1001; webAppId = 2001; domains = @('shop.example.com') }
+            @{ connection = 'clientA'; serverId = 1001; webAppId = 99999; domains = @('typo.example.com') }) -Name 'wrong-id.json'
+        $r = Invoke-RunCloudScheduledSync -Manifest $m -LogPath $script:Log -SkipDnsCheck -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $r.Code | Should -Be 1 -Because 'a wrong id in the manifest does not heal by itself (a re-run alone will not help)'
+        $global:LASTEXITCODE | Should -Be 1
+        Get-Content -Raw $script:Log | Should -BeLike '*web app 99999*Failed `[RunCloudNotFound`]*'
+
+        # The fleet result says why, for any script: the failed read's ErrorId.
+        $results = @(Sync-RunCloudDomain -Manifest $m -SkipDnsCheck -Force -ErrorAction SilentlyContinue | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] })
+        ($results | Where-Object WebAppId -EQ 99999).ErrorId | Should -Be 'RunCloudNotFound'
+        ($results | Where-Object WebAppId -EQ 2001).ErrorId | Should -BeNullOrEmpty
+
+        # A server error on the listing: the next run retries it (3), without asking the account again.
+        Add-RunCloudEmulatorFault -Emulator $script:emuA -Kind Status -StatusCode 500 -Count 1 -Method GET -Path 'servers/1001/webapps/2001/domains' | Out-Null
+        $m2 = New-Manifest @{ clientA = @{ baseUri = $script:emuA.BaseUri.AbsoluteUri; tokenEnvironmentVariable = 'RUNCLOUD_TOKEN_A' } } @(
+            @{ connection = 'clientA'; serverId = 1001; webAppId = 2001; domains = @('shop.example.com') }) -Name 'server-error.json'
+        $script:emuA.ClearRequests()
+        $r = Invoke-RunCloudScheduledSync -Manifest $m2 -LogPath $script:Log -SkipDnsCheck -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $r.Code | Should -Be 3 -Because (Get-Content -Raw $script:Log)
+        @($script:emuA.GetRequests() | Where-Object Path -Like '*ping*') | Should -BeNullOrEmpty -Because 'the ErrorId says why; no probe call is needed'
+    }
+
     It 'one app''s names: uses the session''s connection, -WhatIf plans, and exit 2 says a guard would stop the real run' {
         Connect-RunCloud -BaseUri $script:emuA.BaseUri -Token (ConvertTo-SecureString $script:emuA.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
         $script:emuA.State.AddDomain(1001, 2001, 'leaving.example.com') | Out-Null

@@ -34,6 +34,12 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>The live state could not be read.</summary>
         public string? Failure { get; set; }
 
+        /// <summary>
+        /// The ErrorId of <see cref="Refusal"/> or <see cref="Failure"/>: the failed read's (RunCloudNotFound for a wrong id,
+        /// RunCloudAuthenticationFailed for a refused credential), another run's lock, a plan that no longer fits.
+        /// </summary>
+        public string? ErrorId { get; set; }
+
         /// <summary>Requests preparing sent (planning, or re-reading a reviewed plan's live state).</summary>
         public int PrepareCalls { get; set; }
 

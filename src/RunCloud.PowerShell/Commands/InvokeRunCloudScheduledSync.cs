@@ -574,15 +574,20 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
                 foreach (string name in r.Added) Line("INFO", $"{target}: {would}added {name}");
                 foreach (string name in r.Removed) Line("INFO", $"{target}: {would}removed {name}");
                 foreach (RunCloudSyncFailure f in r.Failed) Line("ERROR", $"{target}: FAILED {f.Action} {f.Name} [{f.ErrorId}]: {f.Message}");
-                if (r.Status == "Failed" || r.Status == "Blocked" || r.Status == "Refused") _firstFailure ??= $"{target}: {r.Status}";
+                if (r.Status == "Failed" || r.Status == "Blocked" || r.Status == "Refused") _firstFailure ??= $"{target}: {r.Status}" + (r.ErrorId != null ? $" [{r.ErrorId}]" : string.Empty);
                 string level = r.Success ? "INFO" : r.Status == "Blocked" ? "WARN" : "ERROR";
-                Line(level, $"{target}: {r.Status}" + (string.IsNullOrEmpty(r.Message) ? "." : ": " + r.Message));
+                string why = !r.Success && r.ErrorId != null && r.ErrorId != ErrorIds.SyncFailed ? $" [{r.ErrorId}]" : string.Empty;
+                Line(level, $"{target}: {r.Status}{why}" + (string.IsNullOrEmpty(r.Message) ? "." : ": " + r.Message));
                 switch (r.Status)
                 {
                     case "Blocked":
+                        // A guard (or an SSL step certain to be refused) held the target back before any change.
                         Fail(RunCloudSyncExitCode.Guard, null);
                         break;
                     case "Refused":
+                        // Another run held the app (retry), or a plan, account or connection no longer fits (configuration).
+                        Fail(r.ErrorId != null ? ExitCodes.ForRun(r.ErrorId) : RunCloudSyncExitCode.RetryNextRun, null);
+                        break;
                     case "Declined":
                         Fail(RunCloudSyncExitCode.RetryNextRun, null);
                         break;
@@ -591,10 +596,16 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
                         {
                             foreach (RunCloudSyncFailure f in r.Failed) Failed($"{target}: {f.Action} {f.Name} [{f.ErrorId}]", ExitCodes.ForItem(f.ErrorId));
                         }
+                        else if (r.ErrorId != null && r.ErrorId != ErrorIds.FleetTargetFailed)
+                        {
+                            // The target failed as a whole; its ErrorId says why: a wrong id is configuration (1), a refused
+                            // credential 4, anything else (a 5xx, a timeout) the next run retries (3).
+                            Fail(ExitCodes.ForRun(r.ErrorId), null);
+                        }
                         else
                         {
-                            // The target failed as a whole (its live state could not be read): ask the account once whether
-                            // RunCloud still accepts its credentials, so a revoked token ends with 4, not 3.
+                            // No ErrorId to go by: ask the account once whether RunCloud still accepts its credentials, so a
+                            // revoked token ends with 4, not 3.
                             if (!probed.TryGetValue(r.Account, out RunCloudSyncExitCode code))
                             {
                                 code = Probe(r.Connection != null ? ConnectionRegistry.Get(r.Connection) : defaultConnection ?? RunCloudSession.Current);

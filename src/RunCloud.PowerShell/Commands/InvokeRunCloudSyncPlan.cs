@@ -97,18 +97,21 @@ namespace RunCloud.PowerShell.Commands
                 if (connection == null)
                 {
                     item.Refusal = $"Target {plan.Index} {problem}";
+                    item.ErrorId = ErrorIds.NotConnected;
                     continue;
                 }
 
                 if (!string.Equals(connection.BaseUri.AbsoluteUri, plan.BaseUri, StringComparison.OrdinalIgnoreCase))
                 {
                     item.Refusal = $"The plan for {plan.Target} was made against {plan.BaseUri}, but that connection now points at {connection.BaseUri}. Nothing was changed on it; make a new plan.";
+                    item.ErrorId = ErrorIds.InvalidPlan;
                     continue;
                 }
 
                 if (plan.KeyId != null && !string.Equals(connection.KeyId, plan.KeyId, StringComparison.Ordinal))
                 {
                     item.Refusal = $"The plan for {plan.Target} was made with the credentials {plan.KeyId}, but that connection now uses {connection.KeyId} (another account?). Nothing was changed on it; make a new plan.";
+                    item.ErrorId = ErrorIds.InvalidPlan;
                     continue;
                 }
 
@@ -130,6 +133,7 @@ namespace RunCloud.PowerShell.Commands
                 catch (ArgumentException ex)
                 {
                     item.Refusal = $"The plan for {plan.Target} has an invalid rule: {ex.Message} Nothing was changed on it; make a new plan.";
+                    item.ErrorId = ErrorIds.InvalidPlan;
                     continue;
                 }
 

@@ -240,11 +240,13 @@ namespace RunCloud.PowerShell.Commands
                 }
                 catch (RunCloudApiException ex)
                 {
-                    item.Failure = $"Reading the live state failed: {ex.Message}";
+                    item.Failure = $"Reading the live state failed: {ErrorRecords.FailureMessage(ex)}";
+                    item.ErrorId = ex.ErrorId;
                 }
                 catch (StateException ex)
                 {
                     item.Refusal = $"{item.Plan.Target}: {ex.Message} Nothing was changed on it.";
+                    item.ErrorId = ex.ErrorId;
                 }
 
                 item.PrepareCalls = counter.Calls;
@@ -393,21 +395,25 @@ namespace RunCloud.PowerShell.Commands
             {
                 r.Status = "Refused";
                 r.Message = Clean(item.Refusal);
+                r.ErrorId = item.ErrorId ?? ErrorIds.FleetTargetRefused;
             }
             else if (item.Failure != null || plan.Verdict == "Failed")
             {
                 r.Status = "Failed";
                 r.Message = Clean(item.Failure ?? plan.Error ?? "Reading the live state failed.");
+                r.ErrorId = item.ErrorId ?? ErrorIds.FleetTargetFailed;
             }
             else if (p?.Refusal != null)
             {
                 r.Status = p.Refusal.Kind == AppRefusal.PlanKind ? "Refused" : "Blocked";
                 r.Message = Clean(p.Refusal.Message) + (p.Refusal.Kind == AppRefusal.PlanKind ? string.Empty : " Nothing was changed on it.");
+                r.ErrorId = p.Refusal.ErrorId;
             }
             else if (plan.IsBlocked)
             {
                 r.Status = "Blocked";
                 r.Message = Clean(plan.Error ?? string.Join(" ", plan.GuardMessages("Block")) + " Nothing was changed on it.");
+                r.ErrorId = ErrorIds.FleetTargetBlocked;
             }
             else if (!item.WillApply)
             {
@@ -431,6 +437,7 @@ namespace RunCloud.PowerShell.Commands
                 r.Failed = failed;
                 r.SslRedeployed = o.SslRedeployed;
                 r.Status = failed.Length > 0 ? "Failed" : "Applied";
+                if (failed.Length > 0) r.ErrorId = ErrorIds.SyncFailed;
                 string finished = o.FinishedPending.Count > 0 ? "; finished " + string.Join("; ", o.FinishedPending) : string.Empty;
                 r.Message = failed.Length > 0
                     ? $"{failed.Length} change(s) failed on {app}: " + string.Join("; ", failed.Take(3).Select(f => $"{f.Action} {f.Name}: {f.Message.TrimEnd('.')}")) + ". The other changes were made."

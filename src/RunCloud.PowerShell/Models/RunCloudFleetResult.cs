@@ -29,6 +29,14 @@ namespace RunCloud.PowerShell.Models
         public TimeSpan Duration { get; set; }
         public string? Message { get; set; }
 
+        /// <summary>
+        /// Why the target did not apply, as the ErrorId a script (and Invoke-RunCloudScheduledSync's exit code) can act on:
+        /// the refusal's (a guard such as RunCloudTooManyRemovals, an SSL step certain to be refused, another run's lock, a
+        /// plan that no longer fits) or the failed read's (RunCloudNotFound for a wrong id, RunCloudAuthenticationFailed
+        /// for a refused credential); RunCloudSyncFailed when only single changes failed (see Failed). Null when it applied.
+        /// </summary>
+        public string? ErrorId { get; set; }
+
         public bool Success => Status == "Applied" || Status == "NoChange" || Status == "WhatIf";
         public string Account => Connection ?? "<default>";
 
