@@ -252,3 +252,56 @@ Describe 'A saved plan''s removals must be rows of its own live list and pass th
         $r.Removed | Should -Be @('old.example.com')
     }
 }
+
+Describe 'A saved plan keeps the top-level domains it was planned with: applying checks its names again with them' {
+    BeforeEach {
+        Start-App
+        $script:planPath = Join-Path $TestDrive 'plan-tld.json'
+        New-RunCloudSyncPlan -Connection main -ServerId $S -WebAppId $W -Domain 'shop.example.com', 'nas.lan' -AllowTld lan -NoSslReset -OutFile $script:planPath | Out-Null
+        $script:e.ClearRequests()
+    }
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e }
+    BeforeAll {
+        # An edit that keeps the file self-consistent (plannedCalls follows from the actions): only the rules can catch it.
+        function script:Edit-TldPlan([scriptblock] $Edit) {
+            $doc = Get-Content -Raw $script:planPath | ConvertFrom-Json
+            & $Edit $doc.targets[0]
+            $t = $doc.targets[0]
+            $t.plannedCalls = $t.calls.verify + @($t.add).Count + @($t.remove).Count + $t.ssl.removeCertificates + $t.calls.ssl
+            $doc | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath $script:planPath
+        }
+    }
+
+    It 'the plan records its allowTld, and a name of that private TLD applies' {
+        $t = (Get-Content -Raw $script:planPath | ConvertFrom-Json).targets[0]
+        @($t.options.allowTld) | Should -Be @('lan')
+        @($t.add) | Should -Contain 'nas.lan'
+        $r = Get-Results (Invoke-RunCloudSyncPlan -Path $script:planPath -Force)
+        $r.Status | Should -Be 'Applied'
+        $r.Added | Should -Contain 'nas.lan'
+        Get-Names | Should -Contain 'nas.lan'
+    }
+
+    It 'a name an edit slipped in whose top-level domain does not exist is refused, and nothing is sent but the re-read' {
+        Edit-TldPlan { param($t) $t.desired = @($t.desired) + 'shop.exam'; $t.add = @($t.add) + 'shop.exam' }
+        $r = Get-Results (Invoke-RunCloudSyncPlan -Path $script:planPath -Force -ErrorAction SilentlyContinue)
+        $r.Status | Should -Be 'Refused'
+        $r.Message | Should -BeLike "*adds shop.exam*invalid entry*'.exam', which is not a top-level domain*"
+        Get-Mutations | Should -BeNullOrEmpty
+        Get-Names | Should -Not -Contain 'shop.exam'
+    }
+
+    It 'without its allowTld the private name no longer follows from the plan''s rules: refused' {
+        Edit-TldPlan { param($t) $t.options.allowTld = @() }
+        $r = Get-Results (Invoke-RunCloudSyncPlan -Path $script:planPath -Force -ErrorAction SilentlyContinue)
+        $r.Status | Should -Be 'Refused'
+        $r.Message | Should -BeLike '*adds nas.lan*-AllowTld lan*'
+        Get-Mutations | Should -BeNullOrEmpty
+    }
+
+    It 'a bad allowTld entry makes the file unreadable, naming the field' {
+        Edit-TldPlan { param($t) $t.options.allowTld = @('not a tld') }
+        { Invoke-RunCloudSyncPlan -Path $script:planPath -Force -ErrorAction Stop } | Should -Throw -ExpectedMessage '*options.allowTld*'
+        Get-Mutations | Should -BeNullOrEmpty
+    }
+}

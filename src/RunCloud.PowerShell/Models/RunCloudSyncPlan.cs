@@ -69,6 +69,12 @@ namespace RunCloud.PowerShell.Models
         public bool AllowEmptySource { get; set; }
         public bool AllowInvalidEntries { get; set; }
 
+        /// <summary>
+        /// Top-level domains the desired names were allowed besides the public suffix list's (-AllowTld, a manifest's
+        /// "allowTld"): applying checks the desired names' top-level domains again, with these.
+        /// </summary>
+        public string[] AllowTld { get; set; } = Array.Empty<string>();
+
         /// <summary>The live domains the plan was made from, and their fingerprint (SHA-256 of the sorted ids and names).</summary>
         public RunCloudPlannedDomain[] Live { get; set; } = Array.Empty<RunCloudPlannedDomain>();
         public string Fingerprint { get; set; } = string.Empty;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using RunCloud.PowerShell.Api;
+using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Sync
@@ -63,10 +64,19 @@ namespace RunCloud.PowerShell.Sync
         public static AppRequest ForSavedPlan(RunCloudSyncPlan plan, SyncOptions guards, AppRunOptions options) =>
             new AppRequest(AppRequestKind.SavedPlan, options) { SavedPlan = plan, Guards = guards, Desired = PlanEntries(plan) };
 
-        /// <summary>The desired entries a plan was made from: its valid names, and its invalid entries with their problems.</summary>
-        private static List<DesiredEntry> PlanEntries(RunCloudSyncPlan plan) =>
-            plan.Desired.Select(n => new DesiredEntry(n))
+        /// <summary>
+        /// The desired entries a plan was made from: its valid names, and its invalid entries with their problems. The
+        /// top-level-domain rule of desired names is applied again, with the top-level domains the plan was made with
+        /// (its allowTld): a name an edit slipped into the file is an invalid entry, so applying refuses to add it.
+        /// </summary>
+        private static List<DesiredEntry> PlanEntries(RunCloudSyncPlan plan)
+        {
+            var allowTld = new HashSet<string>(plan.AllowTld, StringComparer.Ordinal);
+            return plan.Desired.Select(n => DomainName.TryNormalize(n, out string name, out _) && DomainName.TopLevelDomainProblem(name, allowTld) is string problem
+                    ? new DesiredEntry(n, problem)
+                    : new DesiredEntry(n))
                 .Concat(plan.Skipped.Where(s => s.Kind == RunCloudSyncSkip.Invalid).Select(s => new DesiredEntry(s.Name, s.Reason)))
                 .ToList();
+        }
     }
 }

@@ -186,8 +186,12 @@ namespace RunCloud.PowerShell.Sync
             {
                 string name = DomainName.TryNormalize(a, out string n, out _) ? n : a;
                 if (again.ToAdd.Contains(name)) continue;
+                RunCloudSyncSkip? invalid = again.Skipped.FirstOrDefault(s => s.Kind == RunCloudSyncSkip.Invalid && (s.Name == a || s.Name == name));
+                string why = again.Unchanged.Contains(name) ? "it is on the app already"
+                    : invalid != null ? "it is an invalid entry: " + invalid.Reason.TrimEnd('.')
+                    : again.Desired.Contains(name) ? "it is excluded" : "it is not in the desired list";
                 p.Refusal = new AppRefusal(AppRefusal.PlanKind, "Rules", ErrorIds.InvalidPlan,
-                    $"The plan for {app} adds {a}, which does not follow from its own desired list and rules ({(again.Unchanged.Contains(name) ? "it is on the app already" : again.Desired.Contains(name) ? "it is excluded" : "it is not in the desired list")}). Nothing was changed on it; make a new plan with New-RunCloudSyncPlan.");
+                    $"The plan for {app} adds {a}, which does not follow from its own desired list and rules ({why}). Nothing was changed on it; make a new plan with New-RunCloudSyncPlan.");
                 return;
             }
 

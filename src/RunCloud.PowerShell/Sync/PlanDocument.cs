@@ -13,7 +13,8 @@ namespace RunCloud.PowerShell.Sync
     /// exact API calls, the fingerprint of the live list it was made from, and the desired list and rules it was planned
     /// under (applying checks every change against them again). Holds no secret. Reading it back checks its shape and
     /// that its call counts follow from its actions (an edited count is refused, not trusted).
-    /// Version 2 added the desired list, the rules and the SSL state; a version 1 file is refused (make a new plan).
+    /// Version 2 added the desired list, the rules (with the top-level domains allowed besides the public suffix list's)
+    /// and the SSL state; a version 1 file is refused (make a new plan).
     /// </summary>
     internal static class PlanDocument
     {
@@ -69,7 +70,7 @@ namespace RunCloud.PowerShell.Sync
                 ["www"] = p.Www, ["redirection"] = p.Redirection, ["noSslReset"] = p.NoSslReset,
                 ["prune"] = p.Prune, ["maxRemove"] = p.MaxRemove, ["exclude"] = new JArray(p.Exclude.Cast<object>().ToArray()),
                 ["protectedName"] = new JArray(p.ProtectedName.Cast<object>().ToArray()), ["allowEmptySource"] = p.AllowEmptySource,
-                ["allowInvalidEntries"] = p.AllowInvalidEntries,
+                ["allowInvalidEntries"] = p.AllowInvalidEntries, ["allowTld"] = new JArray(p.AllowTld.Cast<object>().ToArray()),
             },
             ["plannedCalls"] = p.PlannedCalls,
             ["calls"] = new JObject { ["verify"] = p.VerifyCalls + p.RecheckCalls, ["changes"] = p.ChangeCalls, ["ssl"] = p.SslCalls },
@@ -147,6 +148,7 @@ namespace RunCloud.PowerShell.Sync
                         ProtectedName = t["options"]?["protectedName"] == null ? new[] { "*.runcloud.link" } : Arr((JObject)t["options"]!, "protectedName").Select(a => (string)a!).ToArray(),
                         AllowEmptySource = (bool?)t["options"]?["allowEmptySource"] ?? false,
                         AllowInvalidEntries = (bool?)t["options"]?["allowInvalidEntries"] ?? false,
+                        AllowTld = Arr((JObject?)t["options"] ?? new JObject(), "allowTld").Select(Tld).ToArray(),
                         Desired = Arr(t, "desired").Select(a => a.Type == JTokenType.String ? (string)a! : throw new PlanFileException("'desired' must list names")).ToArray(),
                         Unchanged = Arr(t, "unchanged").Select(a => (string)a!).ToArray(),
                         Kept = Arr(t, "kept").Select(a => (string)a!).ToArray(),
@@ -180,6 +182,14 @@ namespace RunCloud.PowerShell.Sync
             }
 
             return plans;
+        }
+
+        /// <summary>An "allowTld" entry: one label, as -AllowTld takes it.</summary>
+        private static string Tld(JToken value)
+        {
+            if (value.Type != JTokenType.String) throw new PlanFileException("'options.allowTld' must list top-level domains (strings).");
+            if (!Input.DomainName.TryNormalizeTld((string?)value, out string tld, out string error)) throw new PlanFileException("'options.allowTld': " + error);
+            return tld;
         }
 
         private static IEnumerable<JToken> Arr(JObject t, string name) =>

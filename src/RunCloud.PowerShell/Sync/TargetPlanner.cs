@@ -115,6 +115,7 @@ namespace RunCloud.PowerShell.Sync
                 ProtectedName = t.ProtectedName,
                 AllowEmptySource = t.AllowEmptySource,
                 AllowInvalidEntries = t.AllowInvalidEntries,
+                AllowTld = t.AllowTld,
                 Owed = p.Owed,
                 Live = live,
                 Fingerprint = LiveFingerprint.Compute(live),
