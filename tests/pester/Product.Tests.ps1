@@ -52,6 +52,32 @@ BeforeAll {
         'RunCloud.PowerShell.Models.RunCloudSyncResult'          = { Sync-RunCloudDomain -Name 'shop.example.com', 'b.example.com' -SkipDnsCheck -Confirm:$false }
         'RunCloud.PowerShell.Models.RunCloudScheduledSyncResult' = { Invoke-RunCloudScheduledSync -Name 'shop.example.com' -LogPath (Join-Path $TestDrive 's.log') -SkipDnsCheck }
         'RunCloud.PowerShell.Models.RunCloudSyncTask'            = { Register-RunCloudSyncTask -Manifest $script:Manifest -Scheduler Systemd -OutputPath (Join-Path $TestDrive 'u') -User 'runcloud-sync' -WarningAction SilentlyContinue }
+        'RunCloud.PowerShell.Models.RunCloudDnsIntegration'      = { Get-RunCloudDnsIntegration }
+        'RunCloud.PowerShell.Models.RunCloudDnsRecord'           = { Get-RunCloudDomainDns }
+        'RunCloud.PowerShell.Sources.UltimateMultisite.UmDesiredSet' = { & $script:Generators['RunCloud.PowerShell.Sources.UltimateMultisite.RunCloudMappedDomain'] }
+        'RunCloud.PowerShell.Sources.UltimateMultisite.UmDesiredName' = { & $script:Generators['RunCloud.PowerShell.Sources.UltimateMultisite.RunCloudMappedDomain'] }
+        'RunCloud.PowerShell.Sources.UltimateMultisite.UmNotServedName' = { & $script:Generators['RunCloud.PowerShell.Sources.UltimateMultisite.RunCloudMappedDomain'] }
+        'RunCloud.PowerShell.Sources.UltimateMultisite.RunCloudMappedDomain' = {
+            # A network read through WP-CLI: a stand-in 'wp' that answers the reader's two calls, with a 29-character domain.
+            $root = Join-Path $TestDrive 'um-view'
+            $wp = Join-Path $root 'wp'
+            if (-not (Test-Path $wp)) {
+                $null = New-Item -ItemType Directory -Path (Join-Path $root 'site') -Force
+                $facts = '{"subdomain_install":false,"main_network_id":1,"base_prefix":"wp_","networks":[{"id":1,"domain":"network.example.com","path":"/","has_settings":true,"www":"never"}],"blogs":[{"blog_id":1,"site_id":1,"domain":"network.example.com","path":"/","archived":0,"spam":0,"deleted":0},{"blog_id":2,"site_id":1,"domain":"network.example.com","path":"/shop/","archived":0,"spam":0,"deleted":0}],"tables":[{"name":"wp_wu_domain_mappings","rows":2}]}'
+                $rows = '[{"id":"12","blog_id":"2","domain":"a-customer-shop-name.example","active":"1","primary_domain":"1","secure":"1","stage":"done-without-ssl","date_created":"2025-03-03 10:00:00","date_modified":"2025-04-03 11:30:00"},{"id":"13","blog_id":"2","domain":"switched-off-shop.example","active":"0","primary_domain":"0","secure":"0","stage":"done","date_created":"2025-03-04 10:00:00","date_modified":"2025-04-04 11:30:00"}]'
+                Set-Content -LiteralPath $wp -Value @(
+                    '#!/bin/sh'
+                    "if [ `"`$1`" = 'eval-file' ] && grep -q 'runcloud-um:facts' `"`$2`"; then echo 'RUNCLOUD-UM-FACTS:$facts'; exit 0; fi"
+                    "if [ `"`$1 `$2 `$3`" = 'wu domain list' ]; then echo '$rows'; exit 0; fi"
+                    'echo "Error: unexpected $*" >&2; exit 1')
+                chmod +x $wp
+            }
+            Get-RunCloudMappedDomain -WordPressPath (Join-Path $root 'site') -Via WpCli -WpCliPath $wp
+            $set = Get-RunCloudMappedDomain -WordPressPath (Join-Path $root 'site') -Via WpCli -WpCliPath $wp -Desired
+            $set
+            $set.Desired
+            $set.NotServed
+        }
     }
     # The key column of each table view: its values must show in full at 80 columns.
     $script:KeyColumn = @{
@@ -60,6 +86,9 @@ BeforeAll {
         'RunCloud.PowerShell.Models.RunCloudSslMode' = 'Mode'; 'RunCloud.PowerShell.Models.RunCloudCertificateCheck' = 'Name'; 'RunCloud.PowerShell.Models.RunCloudSyncPlan' = 'Account'
         'RunCloud.PowerShell.Models.RunCloudFleetResult' = 'Account'; 'RunCloud.PowerShell.Models.RunCloudScheduledSyncResult' = 'ExitCode'
         'RunCloud.PowerShell.Models.RunCloudSyncTask' = 'Name'; 'RunCloud.PowerShell.Models.RunCloudSyncResult' = 'WebAppId'
+        'RunCloud.PowerShell.Models.RunCloudDnsIntegration' = 'Label'; 'RunCloud.PowerShell.Models.RunCloudDnsRecord' = 'Name'
+        'RunCloud.PowerShell.Sources.UltimateMultisite.RunCloudMappedDomain' = 'Domain'; 'RunCloud.PowerShell.Sources.UltimateMultisite.UmDesiredName' = 'Name'
+        'RunCloud.PowerShell.Sources.UltimateMultisite.UmNotServedName' = 'Name'
     }
 
     # Every table view in the module's format files.
@@ -89,7 +118,8 @@ Describe 'Every default table view at 80 columns' {
     It '<_>: no line longer than 80, one header line, every column shown, the key column in full' -ForEach @(
         'RunCloudServer.Table', 'RunCloudWebApp.Table', 'RunCloudDomain.Table', 'RunCloudSsl.Table', 'RunCloudConnectionTest.Table', 'RunCloudDnsCheck.Table',
         'RunCloudSslMode.Table', 'RunCloudCertificateCheck.Table', 'RunCloudSyncPlan.Table', 'RunCloudFleetResult.Table', 'RunCloudScheduledSyncResult.Table',
-        'RunCloudSyncTask.Table', 'RunCloudSyncResult.Table'
+        'RunCloudSyncTask.Table', 'RunCloudSyncResult.Table', 'RunCloudDnsIntegration.Table', 'RunCloudDnsRecord.Table', 'RunCloudMappedDomain.Table',
+        'UmDesiredName.Table', 'UmNotServedName.Table'
     ) {
         $view = $script:TableViews | Where-Object Name -EQ $_
         $view | Should -Not -BeNullOrEmpty -Because "the view $_ must exist (and every view is listed here)"
@@ -113,12 +143,14 @@ Describe 'Output objects serialise cleanly' {
         $types = @(Get-Command -Module RunCloud.PowerShell -CommandType Cmdlet | ForEach-Object { $_.OutputType.Type } |
                 Where-Object { $_ -and $_.FullName -like 'RunCloud.PowerShell.*' } | ForEach-Object FullName | Sort-Object -Unique)
         foreach ($t in $types) { $script:Generators.Contains($t) | Should -BeTrue -Because "$t is an output type and needs a generator" }
+        # A report of nested records needs its depth, said in its help: UM's desired set (names, each with its origin).
+        $depth = @{ 'RunCloud.PowerShell.Sources.UltimateMultisite.UmDesiredSet' = 4 }
         foreach ($t in $types) {
             $objects = @(& $script:Generators[$t] | Where-Object { $_.GetType().FullName -eq $t })
             $objects | Should -Not -BeNullOrEmpty -Because $t
             foreach ($o in $objects) {
-                $json = $o | ConvertTo-Json -WarningVariable warned -WarningAction SilentlyContinue
-                @($warned) | Should -BeNullOrEmpty -Because "$t serialises within the default depth"
+                $json = $o | ConvertTo-Json -Depth ($depth[$t] ?? 2) -WarningVariable warned -WarningAction SilentlyContinue
+                @($warned) | Should -BeNullOrEmpty -Because "$t serialises within $(if ($depth[$t]) { "-Depth $($depth[$t]), as its help says" } else { 'the default depth' })"
                 $json | Should -Not -Match ([regex]::Escape($script:e.Token)) -Because $t
                 $json | Should -Not -Match ([regex]::Escape($script:e.ApiSecret)) -Because $t
                 if ($t -ne 'RunCloud.PowerShell.Session.RunCloudConnection') {

@@ -11,8 +11,11 @@ namespace RunCloud.PowerShell.Models
     /// </summary>
     public sealed class RunCloudDnsIntegration : IConnectionBound, IRunCloudObject
     {
-        /// <summary>The connection (account) this object was read through.</summary>
-        public IRunCloudConnection? Connection { get; internal set; }
+        /// <summary>
+        /// The connection (account) this object was read through. Internal, as on every output object, so ConvertTo-Json,
+        /// Export-Csv and Export-Clixml never carry it; Get-RunCloudConnection -InputObject shows it.
+        /// </summary>
+        internal IRunCloudConnection? Connection { get; set; }
 
         IRunCloudConnection? IConnectionBound.Connection { get => Connection; set => Connection = value; }
 
