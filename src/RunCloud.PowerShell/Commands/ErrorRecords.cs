@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using RunCloud.PowerShell.Http;
 
@@ -36,6 +37,17 @@ namespace RunCloud.PowerShell.Commands
 
             return new ErrorRecord(ex, ex.ErrorId, category, target ?? ex.What);
         }
+
+        /// <summary>
+        /// A -FailOn rule of Get-RunCloudNetworkStatus that names broke: ErrorId RunCloudHealth&lt;Rule&gt; (the exit code a
+        /// scheduled health check maps it to), the rule's message with the names, the fix as the recommended action, and
+        /// the summary as the target, so a script reads which names failed from $Error[0].TargetObject.
+        /// </summary>
+        public static ErrorRecord HealthRuleFailed(string errorId, string message, string fix, object summary) =>
+            new ErrorRecord(new InvalidOperationException(message), errorId, ErrorCategory.InvalidResult, summary)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = fix },
+            };
 
         /// <summary>
         /// The message of a failed call; after retries it says so, with how many attempts over how long (the retry
