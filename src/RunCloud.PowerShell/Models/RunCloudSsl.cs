@@ -87,7 +87,7 @@ namespace RunCloud.PowerShell.Models
                 SslProtocolId = Json.LongOrNull(o, "ssl_protocol_id"),
                 CreatedAt = Json.Date(o, "created_at"),
                 Message = installed ? null : Json.Str(o, "message"),
-                CertificatePem = installed ? Json.Str(o, "certificate") : null,
+                CertificatePem = installed ? Json.Unescaped(o, "certificate") : null,
             };
         }
 

@@ -79,6 +79,10 @@ namespace RunCloud.PowerShell.Sync.Status
                 return (CertificateState.Covered, $"Covered by {which}, valid until {Day(cert.ValidUntil)}.", cert);
             }
 
+            // Advanced mode: the domain's own certificate is ordered for that domain, after it exists; only basic mode's
+            // one certificate for the whole app can predate a name.
+            if (_ssl.Advanced) return (CertificateState.Covered, $"Covered by {which}, valid until {Day(cert.ValidUntil)}.", cert);
+
             DateTime? issued = notBefore
                 ?? (cert.ValidUntil.HasValue && string.Equals(cert.Method, "letsencrypt", StringComparison.OrdinalIgnoreCase) ? cert.ValidUntil.Value - LetsEncryptLifetime : (DateTime?)null);
             if (issued.HasValue && domain.CreatedAt.HasValue && domain.CreatedAt.Value > issued.Value)

@@ -43,6 +43,9 @@ namespace RunCloud.PowerShell.Sync.Status
         /// <summary>A name a prune must never remove because the source serves it (UM: every active mapping and its www. variant).</summary>
         public bool IsProtected(string name) => _protected(name);
 
+        /// <summary>The source protects names of its own (an Ultimate Multisite network); a list protects none.</summary>
+        public bool HasProtection { get; private set; }
+
         /// <summary>A list (names, a file, a manifest's domains): each entry as the sync reads it.</summary>
         public static DesiredSource FromEntries(string description, IEnumerable<DesiredEntry> entries)
         {
@@ -63,7 +66,7 @@ namespace RunCloud.PowerShell.Sync.Status
         public static DesiredSource FromUm(UmNetworkSnapshot snapshot, IEnumerable<string> namesOnApp)
         {
             UmDesiredSet set = UmDesiredSetCalculator.Compute(snapshot, namesOnApp);
-            var source = new DesiredSource("Ultimate Multisite: " + set.Origin, set.IsProtected);
+            var source = new DesiredSource("Ultimate Multisite: " + set.Origin, set.IsProtected) { HasProtection = true };
             source.Warnings.AddRange(set.Warnings);
             foreach (UmDesiredName d in set.Desired)
             {

@@ -17,6 +17,13 @@ namespace RunCloud.PowerShell.Sync.Status
         public static NetworkStatusDraft Join(DesiredSource source, IReadOnlyList<RunCloudDomain> current, SyncOptions options)
         {
             var draft = new NetworkStatusDraft();
+            if (source.HasProtection)
+            {
+                options = options.Clone();
+                options.SourceProtects = source.IsProtected;
+                options.SourceProtectsReason = "Ultimate Multisite serves it (an active mapping or its www. variant, a site host, or a wildcard serving one): never removed.";
+            }
+
             SyncPlan plan = SyncPlanner.Plan(source.Entries, current, options);
             draft.Plan = plan;
             if (plan.Verdict == SyncVerdict.InvalidResponse)
@@ -125,10 +132,7 @@ namespace RunCloud.PowerShell.Sync.Status
             else if (skipped.TryGetValue(j.Name, out RunCloudSyncSkip? skip))
             {
                 j.KeptByRule |= skip.Kind != RunCloudSyncSkip.Invalid;
-                string reason = skip.Kind == RunCloudSyncSkip.Protected && source.IsProtected(j.Name)
-                    ? "The source serves it (Ultimate Multisite matches a host with and without www.): never removed."
-                    : skip.Reason;
-                Decide(j, NextSyncAction.Skip, reason, null);
+                Decide(j, NextSyncAction.Skip, skip.Reason, null);
             }
             else if (kept.Contains(j.Name))
             {
