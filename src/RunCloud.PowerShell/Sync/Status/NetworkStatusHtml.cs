@@ -45,8 +45,11 @@ th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid
 thead th{background:var(--bg);position:sticky;top:0;white-space:nowrap}
 thead th .sort{color:var(--muted);font-size:.8em;margin-left:3px}
 tr.group th{background:#eef1f5;font-size:1em;padding-top:12px;border-left:6px solid var(--muted)}
-td.name{font-weight:600;overflow-wrap:anywhere}
-td.problem{min-width:260px}
+.table{overflow-x:auto}
+td.name{font-weight:600;min-width:15em;overflow-wrap:anywhere}
+td.site{overflow-wrap:anywhere;min-width:8em}
+td.site small{display:block;color:var(--muted)}
+td.problem{min-width:21em}
 td.num{white-space:nowrap}
 .tag{display:inline-block;padding:0 6px;border-radius:3px;background:#eceff1;white-space:nowrap}
 .tag.bad{background:#fce8e6;color:var(--bad)}.tag.good{background:#e6f4ea;color:var(--ok)}.tag.warn{background:#fef7e0;color:var(--warn)}
@@ -60,10 +63,11 @@ tr.group th{border-bottom:0;margin-top:14px}
 tr.row{border:1px solid var(--line);border-radius:6px;margin:8px 0;padding:4px 0}
 tr.row td{border:0;padding:3px 10px;display:grid;grid-template-columns:92px 1fr;gap:8px}
 tr.row td::before{content:attr(data-label);color:var(--muted);font-weight:600}
-td.problem{min-width:0}
+td.problem,td.name,td.site{min-width:0}
+td.site small{display:inline;margin-left:6px}
 }";
 
-        private static readonly string[] s_columns = { "Name", "State", "Site", "Stage", "DNS", "Certificate", "Live", "Days", "Next sync", "Problem" };
+        private static readonly string[] s_columns = { "Name", "State", "Site (stage)", "DNS", "Certificate", "Live", "Days", "Next sync", "Problem" };
 
         public static string Render(RunCloudNetworkStatusSummary summary, DateTime generatedUtc)
         {
@@ -136,7 +140,7 @@ td.problem{min-width:0}
             }
 
             // The table, grouped by state (worst first), names in order within a group.
-            html.Append("<h2>Names</h2>\n<table class=\"names\">\n<thead><tr>");
+            html.Append("<h2>Names</h2>\n<div class=\"table\">\n<table class=\"names\">\n<thead><tr>");
             foreach (string column in s_columns)
             {
                 html.Append("<th scope=\"col\">").Append(E(column)).Append(column == "Name" ? "<span class=\"sort\" aria-hidden=\"true\">&#9650;</span>" : "<span class=\"sort\" aria-hidden=\"true\">&#8693;</span>").Append("</th>");
@@ -154,8 +158,10 @@ td.problem{min-width:0}
                     html.Append("<tr class=\"row\" data-name=\"").Append(E(s.Name)).Append("\">");
                     Cell(html, "Name", s.Name + (manyTargets && s.Target.HasValue ? $" (target {s.Target.Value.ToString(CultureInfo.InvariantCulture)})" : string.Empty), "name");
                     Cell(html, "State", s.State, null, Tone(s.State));
-                    Cell(html, "Site", s.Site, null);
-                    Cell(html, "Stage", s.Stage + (s.Active == false ? " (inactive)" : string.Empty), null);
+                    string stage = (s.Stage ?? string.Empty) + (s.Active == false ? " (inactive)" : string.Empty);
+                    html.Append("<td data-label=\"Site (stage)\" class=\"site\">").Append(E(s.Site));
+                    if (stage.Length > 0) html.Append("<small>").Append(E(stage)).Append("</small>");
+                    html.Append("</td>");
                     Cell(html, "DNS", s.Dns, null, s.Dns == null ? null : s.Dns == "OK" ? "good" : s.Dns == HealthRule.DnsNotChecked ? null : "bad", s.DnsDetail);
                     Cell(html, "Certificate", s.Certificate, null, s.Certificate == null ? null : s.Certificate == CertificateState.Covered ? "good" : "bad", s.CertificateDetail);
                     Cell(html, "Live", s.Live, null, s.Live == null ? null : s.Live == CertificateState.Covered ? "good" : "bad", s.LiveDetail);
@@ -168,7 +174,7 @@ td.problem{min-width:0}
                 html.Append("</tbody>\n");
             }
 
-            html.Append("</table>\n<footer>Written by Get-RunCloudNetworkStatus (RunCloud.PowerShell) on ")
+            html.Append("</table>\n</div>\n<footer>Written by Get-RunCloudNetworkStatus (RunCloud.PowerShell) on ")
                 .Append(E(generatedUtc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)))
                 .Append(". Read-only: GET requests, DNS queries and TLS handshakes.</footer>\n</main>\n</body>\n</html>\n");
             return html.ToString();

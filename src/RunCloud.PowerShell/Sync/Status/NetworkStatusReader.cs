@@ -24,6 +24,7 @@ namespace RunCloud.PowerShell.Sync.Status
         private readonly long _s, _w;
         private readonly StatusCheckOptions _options;
         private readonly StatusProgress _progress;
+        private readonly ConcurrentDictionary<string, (bool Valid, string? Status)> _chains = new ConcurrentDictionary<string, (bool Valid, string? Status)>(StringComparer.Ordinal);
         private string? _serverAddress;
         private bool _serverRead;
 
@@ -73,6 +74,14 @@ namespace RunCloud.PowerShell.Sync.Status
         /// <summary>DNS for every name that should be served or is on the app; with -Live, a TLS probe for every name on the app.</summary>
         public async Task<StatusChecks> CheckAsync(NetworkStatusDraft draft, TargetSslState ssl, CancellationToken ct)
         {
+            using (new ThreadPoolRoom(_options.ThrottleLimit))
+            {
+                return await CheckWithRoomAsync(draft, ssl, ct).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<StatusChecks> CheckWithRoomAsync(NetworkStatusDraft draft, TargetSslState ssl, CancellationToken ct)
+        {
             var checks = new StatusChecks { Ssl = ssl, ExpiringDays = _options.ExpiringDays, DnsNotCheckedReason = _options.SkipDnsReason };
             List<JoinedName> dnsNames = draft.Names.Where(j => j.Desired || j.ServedBy != null).ToList();
             if (_options.SkipDnsReason == null && dnsNames.Count > 0)
@@ -121,7 +130,7 @@ namespace RunCloud.PowerShell.Sync.Status
             limit.CancelAfter(_options.Timeout);
             try
             {
-                return await CertificateProbe.ProbeAsync(host, address, _options.Port, _options.Timeout, _options.TrustedRoots, _options.UtcNow(), limit.Token).ConfigureAwait(false);
+                return await CertificateProbe.ProbeAsync(host, address, _options.Port, _options.Timeout, _options.TrustedRoots, _options.UtcNow(), limit.Token, _chains).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
