@@ -32,6 +32,9 @@
         'Set-RunCloudSslMode'
         'Test-RunCloudCertificate'
         'Get-RunCloudMappedDomain'
+        'Remove-RunCloudSsl'
+        'Get-RunCloudDnsIntegration'
+        'Get-RunCloudDomainDns'
         'Get-RunCloudNetworkStatus'
     )
     VariablesToExport    = @()

@@ -100,5 +100,7 @@ function Get-HostileExpectedErrorId([string] $Mode, [string] $Operation) {
         'RetryAfterDay' { 'RunCloudRateLimited' }
         'Redirect' { 'RunCloudUnexpectedResponse' }
         'CutOnDelete' { switch ($Operation) { 'Remove' { 'RunCloudTransportError' } 'Sync' { 'RunCloudSyncFailed' } default { $null } } }
+        'VanishedDomain' { $null }
+        'LyingNotFound' { switch ($Operation) { 'Remove' { 'RunCloudUnexpectedResponse' } 'Sync' { 'RunCloudSyncFailed' } default { $null } } }
     }
 }

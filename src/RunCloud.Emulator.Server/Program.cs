@@ -3,7 +3,8 @@ using RunCloud.Emulator;
 // Standalone RunCloud API emulator:
 //   dotnet run --project src/RunCloud.Emulator.Server -- --port 8080 [--state file.json] [--rate-limit 60]
 //       [--rate-window-seconds 60] [--domain-limit N] [--no-default-data] [--save-on-exit] [--write-example file.json]
-//       [--tls-port N] [--max-names-per-certificate 100] [--duplicate-certificate-limit 5]
+//       [--tls-port N] [--max-names-per-certificate 100] [--duplicate-certificate-limit 5] (all flags: --help;
+//       every rule the README's table marks "chosen" has one)
 var options = new EmulatorOptions();
 bool saveOnExit = false;
 string? writeExample = null;
@@ -28,9 +29,18 @@ try
             case "--duplicate-certificate-limit": options.DuplicateCertificateLimit = int.Parse(Next()); break;
             case "--new-orders-limit": options.NewOrdersLimit = int.Parse(Next()); break;
             case "--failed-validation-limit": options.FailedValidationLimit = int.Parse(Next()); break;
+            case "--certificates-per-domain-limit": options.CertificatesPerDomainLimit = int.Parse(Next()); break;
+            case "--not-found-wording": options.NotFoundWording = Enum.Parse<NotFoundWording>(Next(), true); break;
+            case "--ssl-mode-switch": options.SslModeSwitch = Enum.Parse<SslModeSwitch>(Next(), true); break;
+            case "--per-domain-reinstall": options.PerDomainReinstall = Enum.Parse<PerDomainReinstall>(Next(), true); break;
+            case "--protocols-without-web-server": options.ProtocolsRequireWebServer = false; break;
+            case "--per-page-v2": options.DefaultPerPageV2 = int.Parse(Next()); break;
+            case "--per-page-v3": options.DefaultPerPageV3 = int.Parse(Next()); break;
+            case "--max-per-page": options.MaxPerPage = int.Parse(Next()); break;
+            case "--additional-token": options.AdditionalTokens.Add(Next()); break;
             case "--write-example": writeExample = Next(); break;
             case "-h": case "--help":
-                Console.WriteLine("RunCloud.Emulator.Server [--port N] [--state file.json] [--rate-limit N] [--rate-window-seconds N] [--domain-limit N] [--no-ssl-status CODE] [--no-default-data] [--save-on-exit] [--write-example file.json] [--tls-port N] [--dns-port N] [--max-names-per-certificate N] [--duplicate-certificate-limit N] [--new-orders-limit N] [--failed-validation-limit N]");
+                Console.WriteLine("RunCloud.Emulator.Server [--port N] [--state file.json] [--rate-limit N] [--rate-window-seconds N] [--domain-limit N] [--no-ssl-status CODE] [--no-default-data] [--save-on-exit] [--write-example file.json] [--tls-port N] [--dns-port N] [--max-names-per-certificate N] [--duplicate-certificate-limit N] [--new-orders-limit N] [--failed-validation-limit N] [--certificates-per-domain-limit N] [--not-found-wording Laravel|Plain|Descriptive] [--ssl-mode-switch RequireUninstall|InPlace] [--per-domain-reinstall Refuse|Reissue] [--protocols-without-web-server] [--per-page-v2 N] [--per-page-v3 N] [--max-per-page N] [--additional-token T]");
                 return 0;
             default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
         }

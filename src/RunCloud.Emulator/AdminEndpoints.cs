@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using System.Net;
 using Newtonsoft.Json;
+using RunCloud.Emulator.Http;
 using Newtonsoft.Json.Linq;
 
 namespace RunCloud.Emulator
@@ -15,16 +16,14 @@ namespace RunCloud.Emulator
         /// GET /_emulator/coverage/{s}/{w}, GET|DELETE /_emulator/dns (the table), GET|PUT|DELETE /_emulator/dns/{name},
         /// GET /_emulator/dns-query?name=&amp;type= (DNS-over-HTTPS JSON), GET|POST /_emulator/clock, GET /_emulator/issuances.
         /// </summary>
-        private void HandleAdmin(HttpListenerContext ctx, string path, string body)
+        private WireResponse HandleAdmin(WireRequest req, string path, string body)
         {
-            var res = ctx.Response;
-            var remote = ctx.Request.RemoteEndPoint?.Address;
+            var remote = req.Remote?.Address;
             if (remote == null || !IPAddress.IsLoopback(remote))
             {
-                WriteJson(res, 403, new JObject { ["message"] = "The emulator's admin endpoints answer loopback clients only." });
-                return;
+                return Json(403, new JObject { ["message"] = "The emulator's admin endpoints answer loopback clients only." });
             }
-            var method = ctx.Request.HttpMethod.ToUpperInvariant();
+            var method = req.Method;
             var segs = path.Trim('/').Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
             var what = segs.Length > 0 ? segs[0].ToLowerInvariant() : "";
             var camel = new JsonSerializer { ContractResolver = new Newtonsoft.Json.Serialization.CamelCasePropertyNamesContractResolver() };
@@ -34,76 +33,60 @@ namespace RunCloud.Emulator
                 switch (what)
                 {
                     case "state" when segs.Length == 1 && method == "GET":
-                        WriteText(res, 200, State.ToJson(), null);
-                        return;
+                        return WireResponse.Text(200, State.ToJson());
                     case "requests" when segs.Length == 1 && method == "GET":
-                        WriteJson(res, 200, JArray.FromObject(GetRequests(), camel));
-                        return;
+                        return Json(200, JArray.FromObject(GetRequests(), camel));
                     case "requests" when segs.Length == 1 && method == "DELETE":
                         ClearRequests();
-                        WriteJson(res, 200, new JObject { ["message"] = "Request log cleared." });
-                        return;
+                        return Json(200, new JObject { ["message"] = "Request log cleared." });
                     case "faults" when segs.Length == 1 && method == "GET":
-                        WriteJson(res, 200, JArray.FromObject(Faults.Pending, camel));
-                        return;
+                        return Json(200, JArray.FromObject(Faults.Pending, camel));
                     case "faults" when segs.Length == 1 && method == "POST":
                         var rule = ParseFaultRule(body);
                         Faults.Add(rule);
-                        WriteJson(res, 200, JObject.FromObject(rule, camel));
-                        return;
+                        return Json(200, JObject.FromObject(rule, camel));
                     case "faults" when segs.Length == 1 && method == "DELETE":
                         Faults.Clear();
-                        WriteJson(res, 200, new JObject { ["message"] = "Faults cleared." });
-                        return;
+                        return Json(200, new JObject { ["message"] = "Faults cleared." });
                     case "coverage" when segs.Length == 3 && method == "GET"
                         && long.TryParse(segs[1], NumberStyles.None, CultureInfo.InvariantCulture, out var s)
                         && long.TryParse(segs[2], NumberStyles.None, CultureInfo.InvariantCulture, out var w):
                         var uncovered = State.GetUncoveredDomains(s, w);
-                        WriteJson(res, 200, new JObject { ["uncovered"] = new JArray(uncovered), ["allCovered"] = uncovered.Count == 0 });
-                        return;
+                        return Json(200, new JObject { ["uncovered"] = new JArray(uncovered), ["allCovered"] = uncovered.Count == 0 });
                     case "dns" when segs.Length == 1 && method == "GET":
-                        WriteJson(res, 200, JArray.FromObject(Dns.GetRecords(), camel));
-                        return;
+                        return Json(200, JArray.FromObject(Dns.GetRecords(), camel));
                     case "dns" when segs.Length == 1 && method == "DELETE":
                         Dns.Clear();
-                        WriteJson(res, 200, new JObject { ["message"] = "DNS table cleared: every domain points at its server again." });
-                        return;
+                        return Json(200, new JObject { ["message"] = "DNS table cleared: every domain points at its server again." });
                     case "dns" when segs.Length == 2 && method == "GET":
-                        WriteJson(res, 200, JObject.FromObject(Dns.Resolve(Uri.UnescapeDataString(segs[1])), camel));
-                        return;
+                        return Json(200, JObject.FromObject(Dns.Resolve(Uri.UnescapeDataString(segs[1])), camel));
                     case "dns" when segs.Length == 2 && method == "PUT":
                         SetDnsFromJson(Uri.UnescapeDataString(segs[1]), body);
-                        WriteJson(res, 200, JObject.FromObject(Dns.Resolve(Uri.UnescapeDataString(segs[1])), camel));
-                        return;
+                        return Json(200, JObject.FromObject(Dns.Resolve(Uri.UnescapeDataString(segs[1])), camel));
                     case "dns" when segs.Length == 2 && method == "DELETE":
                         var removed = Dns.Remove(Uri.UnescapeDataString(segs[1]));
-                        WriteJson(res, 200, new JObject { ["removed"] = removed });
-                        return;
+                        return Json(200, new JObject { ["removed"] = removed });
                     case "dns-query" when segs.Length == 1 && method == "GET":
-                        var q = ParseQuery((ctx.Request.Url?.Query ?? "").TrimStart('?'));
+                        var q = ParseQuery(req.Query);
                         q.TryGetValue("type", out var type);
-                        WriteJson(res, 200, DnsQueryJson(q.TryGetValue("name", out var qn) ? qn : "", string.IsNullOrEmpty(type) ? "A" : type));
-                        return;
+                        return Json(200, DnsQueryJson(q.TryGetValue("name", out var qn) ? qn : "", string.IsNullOrEmpty(type) ? "A" : type));
                     case "clock" when segs.Length == 1 && method == "GET":
-                        WriteJson(res, 200, new JObject { ["utcNow"] = Clock.UtcNow.ToString("o", CultureInfo.InvariantCulture) });
-                        return;
+                        return Json(200, new JObject { ["utcNow"] = Clock.UtcNow.ToString("o", CultureInfo.InvariantCulture) });
                     case "clock" when segs.Length == 1 && method == "POST":
                         SetClockFromJson(body);
-                        WriteJson(res, 200, new JObject { ["utcNow"] = Clock.UtcNow.ToString("o", CultureInfo.InvariantCulture) });
-                        return;
+                        return Json(200, new JObject { ["utcNow"] = Clock.UtcNow.ToString("o", CultureInfo.InvariantCulture) });
                     case "issuances" when segs.Length == 1 && method == "GET":
-                        WriteJson(res, 200, JArray.FromObject(State.GetIssuances(), camel));
-                        return;
+                        return Json(200, JArray.FromObject(State.GetIssuances(), camel));
                 }
-                WriteJson(res, 404, new JObject { ["message"] = "Unknown emulator admin endpoint." });
+                return Json(404, new JObject { ["message"] = "Unknown emulator admin endpoint." });
             }
             catch (System.Collections.Generic.KeyNotFoundException ex)
             {
-                WriteJson(res, 404, new JObject { ["message"] = ex.Message });
+                return Json(404, new JObject { ["message"] = ex.Message });
             }
             catch (Exception ex) when (ex is JsonException || ex is ArgumentException || ex is FormatException)
             {
-                WriteJson(res, 400, new JObject { ["message"] = ex.Message });
+                return Json(400, new JObject { ["message"] = ex.Message });
             }
         }
 
@@ -171,7 +154,7 @@ namespace RunCloud.Emulator
         /// <summary>
         /// A fault rule from JSON: {"kind":"Status|Reset|Latency|MalformedJson|RateLimited","statusCode":503,"count":1,
         /// "method":"POST","pathPattern":"servers/*/webapps/*/domains","latencyMilliseconds":2000,"retryAfterSeconds":5,
-        /// "applyAfterLatency":true}. Property names are case-insensitive; "path" is accepted for "pathPattern".
+        /// "applyAfterLatency":true,"credential":"&lt;token or API key&gt;"}. Property names are case-insensitive; "path" is accepted for "pathPattern".
         /// </summary>
         public static FaultRule ParseFaultRule(string json)
         {
@@ -192,6 +175,7 @@ namespace RunCloud.Emulator
             else if (Get("latency") is JToken lat) rule.Latency = lat.Type == JTokenType.String ? TimeSpan.Parse((string)lat!, CultureInfo.InvariantCulture) : TimeSpan.FromMilliseconds((double)lat);
             if (Get("retryAfterSeconds") is JToken ra) rule.RetryAfterSeconds = (int)ra;
             if (Get("applyAfterLatency") is JToken apply) rule.ApplyAfterLatency = (bool)apply;
+            rule.Credential = (string?)Get("credential");
             return rule;
         }
     }

@@ -36,6 +36,13 @@ namespace RunCloud.Emulator
 
         public const long SslId = 4001;
 
+        /// <summary>A Cloudflare DNS integration ("3rd-party API key") for DNS-01 orders; ids of integrations start here.</summary>
+        public const long ExternalApiId = 5001;
+        public const string ExternalApiLabel = "cloudflare-dns";
+        public const string ExternalApiUsername = "dns@example.com";
+        /// <summary>Fake; a secret all the same: the request log never shows it.</summary>
+        public const string ExternalApiSecret = "rc-emulator-cloudflare-key-0001";
+
         /// <summary>The suffix of every RunCloud-created (test) domain name.</summary>
         public const string RunCloudTestDomainSuffix = ".runcloud.link";
 

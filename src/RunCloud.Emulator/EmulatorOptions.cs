@@ -3,6 +3,35 @@ using System.Collections.Generic;
 
 namespace RunCloud.Emulator
 {
+    /// <summary>The words of a 404 for an id that names nothing (EmulatorOptions.NotFoundWording).</summary>
+    public enum NotFoundWording
+    {
+        /// <summary>Laravel's defaults: "No query results for model [App\Models\Domain] 3005"; an unknown path "The route ... could not be found."</summary>
+        Laravel,
+        /// <summary>"Not Found." for everything.</summary>
+        Plain,
+        /// <summary>"Domain not found.", "Server not found.", "SSL not found."... (the emulator's wording before it followed Laravel).</summary>
+        Descriptive,
+    }
+
+    /// <summary>What POST .../ssl/advanced does to the certificates of the mode it leaves (EmulatorOptions.SslModeSwitch).</summary>
+    public enum SslModeSwitch
+    {
+        /// <summary>Refused (422) while the app has a certificate in the mode it leaves: uninstall it first. The default: it never loses a certificate silently.</summary>
+        RequireUninstall,
+        /// <summary>Switches at once; the certificates of the mode left are uninstalled by the switch.</summary>
+        InPlace,
+    }
+
+    /// <summary>What a second POST .../domains/{d}/ssl does when the domain already has a certificate (EmulatorOptions.PerDomainReinstall).</summary>
+    public enum PerDomainReinstall
+    {
+        /// <summary>422 "SSL is already installed on this domain." The default: a client must redeploy (PUT) or uninstall first.</summary>
+        Refuse,
+        /// <summary>A new order replaces the domain's certificate (a new id).</summary>
+        Reissue,
+    }
+
     /// <summary>Settings of one emulator instance. Every item the contract marks unverified is a setting here.</summary>
     public sealed class EmulatorOptions
     {
@@ -27,6 +56,12 @@ namespace RunCloud.Emulator
         public string ApiKey { get; set; } = EmulatorDefaults.ApiKey;
         public string ApiSecret { get; set; } = EmulatorDefaults.ApiSecret;
         public string Token { get; set; } = EmulatorDefaults.Token;
+
+        /// <summary>
+        /// More valid Bearer tokens, each its own account for the rate limit, the request log (Account "token2", "token3"...)
+        /// and credential-scoped faults (FaultRule.Credential): lets a test prove one account's 429 does not stop another.
+        /// </summary>
+        public List<string> AdditionalTokens { get; } = new List<string>();
 
         /// <summary>Seed the default servers, web apps, domains and SSL (see EmulatorDefaults). Ignored when StatePath exists.</summary>
         public bool SeedDefaultData { get; set; } = true;
@@ -79,6 +114,21 @@ namespace RunCloud.Emulator
         /// resolver can be pointed at it; null (the default) = no DNS responder.
         /// </summary>
         public int? DnsPort { get; set; }
+
+        /// <summary>The words of a 404 for an id that names nothing: Laravel's default (the default), Plain or Descriptive.</summary>
+        public NotFoundWording NotFoundWording { get; set; } = NotFoundWording.Laravel;
+
+        /// <summary>Switching SSL mode with a certificate installed: RequireUninstall (default, 422) or InPlace.</summary>
+        public SslModeSwitch SslModeSwitch { get; set; } = SslModeSwitch.RequireUninstall;
+
+        /// <summary>A second per-domain install: Refuse (default, 422) or Reissue.</summary>
+        public PerDomainReinstall PerDomainReinstall { get; set; } = PerDomainReinstall.Refuse;
+
+        /// <summary>GET static/ssl/protocols needs webServer=nginx, as RunCloud's v3 reference sends it (default true); false answers without it.</summary>
+        public bool ProtocolsRequireWebServer { get; set; } = true;
+
+        /// <summary>Let's Encrypt's certificates per registered domain (50 per 7 days; renewals of the same names exempt); 0 = no limit.</summary>
+        public int CertificatesPerDomainLimit { get; set; } = 50;
 
         /// <summary>Fault rules active from the start.</summary>
         public IList<FaultRule> Faults { get; } = new List<FaultRule>();

@@ -12,6 +12,11 @@ namespace RunCloud.Emulator
         /// <summary>The certificate's names, lower case, sorted: the "exact set of hostnames" Let's Encrypt counts.</summary>
         public List<string> Names { get; set; } = new List<string>();
         public long SslId { get; set; }
+        /// <summary>
+        /// A renewal: the same exact set of names was issued within the 90 days before. Let's Encrypt exempts renewals from the
+        /// certificates-per-registered-domain limit (they still count as duplicates); they do not use up that limit either.
+        /// </summary>
+        public bool Renewal { get; set; }
     }
 
     /// <summary>Why Let's Encrypt refused an order: answered 422 with the message (and the failing names in errors).</summary>
@@ -53,13 +58,25 @@ namespace RunCloud.Emulator
         /// <summary>The window of the failed-validation limit (1 hour, sliding).</summary>
         public TimeSpan FailedValidationWindow { get; set; } = TimeSpan.FromHours(1);
 
+        /// <summary>
+        /// Let's Encrypt's certificates per registered domain (50 per 7 days): a certificate counts once for each registered
+        /// domain (Public Suffix List, see PublicSuffixList) among its names; renewals are exempt. 0 = no limit.
+        /// </summary>
+        public int CertificatesPerDomainLimit { get; set; } = 50;
+
+        /// <summary>The window of the certificates-per-registered-domain limit (7 days, sliding).</summary>
+        public TimeSpan CertificatesPerDomainWindow { get; set; } = TimeSpan.FromDays(7);
+
+        /// <summary>How far back an exact set of names makes a new certificate for it a renewal.</summary>
+        public static readonly TimeSpan RenewalLookback = TimeSpan.FromDays(90);
+
         private readonly List<DateTime> _orders = new List<DateTime>();
         private readonly List<(DateTime at, string name)> _failedValidations = new List<(DateTime, string)>();
 
         /// <summary>Every Let's Encrypt certificate issued through the API (oldest first).</summary>
         public IReadOnlyList<IssuanceRecord> GetIssuances()
         {
-            lock (SyncRoot) return _issuances.Select(i => new IssuanceRecord { IssuedAt = i.IssuedAt, Names = new List<string>(i.Names), SslId = i.SslId }).ToList();
+            lock (SyncRoot) return _issuances.Select(i => new IssuanceRecord { IssuedAt = i.IssuedAt, Names = new List<string>(i.Names), SslId = i.SslId, Renewal = i.Renewal }).ToList();
         }
 
         /// <summary>Forgets the issuance history (the duplicate-certificate limit starts afresh).</summary>
@@ -115,7 +132,7 @@ namespace RunCloud.Emulator
         /// with HTTP-01, every name must resolve (EmulatorDns) to the server's IP. Null when the certificate may be issued; the caller
         /// then changes the SSL state and calls RecordIssuanceLocked. Call under SyncRoot.
         /// </summary>
-        internal AcmeFailure? CheckOrderLocked(ServerRecord server, IList<string> names, string authorizationMethod)
+        internal AcmeFailure? CheckOrderLocked(ServerRecord server, IList<string> names, string authorizationMethod, long? externalApi = null)
         {
             var set = NameSet(names);
             if (MaxNamesPerCertificate > 0 && set.Count > MaxNamesPerCertificate)
@@ -131,6 +148,21 @@ namespace RunCloud.Emulator
                 {
                     var retryAfter = same[same.Count - DuplicateCertificateLimit].IssuedAt + DuplicateCertificateWindow;
                     return new AcmeFailure($"Let's Encrypt refused the order: too many certificates ({same.Count}) already issued for this exact set of domains in the last {Window(DuplicateCertificateWindow)}, retry after {Ts(retryAfter)} UTC: see https://letsencrypt.org/docs/rate-limits/#new-certificates-per-exact-set-of-hostnames");
+                }
+            }
+
+            if (CertificatesPerDomainLimit > 0 && !IsRenewalLocked(set, orderTime))
+            {
+                var since = orderTime - CertificatesPerDomainWindow;
+                var recent = _issuances.Where(i => i.IssuedAt > since && !i.Renewal).ToList();
+                foreach (var registered in set.Select(PublicSuffixList.RegisteredDomain).Where(r => r != null).Distinct(StringComparer.Ordinal))
+                {
+                    var times = recent.Where(i => i.Names.Any(n => PublicSuffixList.RegisteredDomain(n) == registered)).Select(i => i.IssuedAt).OrderBy(t => t).ToList();
+                    if (times.Count >= CertificatesPerDomainLimit)
+                    {
+                        var retryAfter = times[times.Count - CertificatesPerDomainLimit] + CertificatesPerDomainWindow;
+                        return new AcmeFailure($"Let's Encrypt refused the order: too many certificates ({times.Count}) already issued for \"{registered}\" in the last {Window(CertificatesPerDomainWindow)}, retry after {Ts(retryAfter)} UTC: see https://letsencrypt.org/docs/rate-limits/#new-certificates-per-registered-domain");
+                    }
                 }
             }
 
@@ -159,6 +191,19 @@ namespace RunCloud.Emulator
 
             // From here on Let's Encrypt has created the order: it counts toward the new-orders limit, failed or not.
             _orders.Add(orderTime);
+            if (string.Equals(authorizationMethod, "dns-01", StringComparison.OrdinalIgnoreCase)
+                && (externalApi == null || FindExternalApi(externalApi.Value) == null))
+            {
+                // DNS-01 writes _acme-challenge records through the certificate's DNS integration; without it (deleted since
+                // the install) no record is written and every name fails validation.
+                var f = new AcmeFailure($"Let's Encrypt could not validate the order with DNS-01: the certificate's DNS integration (3rd-party API key {(externalApi?.ToString(CultureInfo.InvariantCulture) ?? "none")}) does not exist, so no _acme-challenge record was written. Add a DNS integration (settings/externalapi) and install the certificate again.");
+                foreach (var n in set)
+                {
+                    f.Errors.Add((n, "DNS-01 validation failed: no _acme-challenge TXT record."));
+                    _failedValidations.Add((orderTime, n));
+                }
+                return f;
+            }
             if (string.Equals(authorizationMethod, "http-01", StringComparison.OrdinalIgnoreCase))
             {
                 var failures = new List<(string, string)>();
@@ -187,8 +232,13 @@ namespace RunCloud.Emulator
         /// <summary>Records a successful issuance for the duplicate-certificate limit. Call under SyncRoot.</summary>
         internal void RecordIssuanceLocked(SslRecord ssl, IEnumerable<string> names)
         {
-            _issuances.Add(new IssuanceRecord { IssuedAt = Clock.UtcNow, Names = NameSet(names), SslId = ssl.Id });
+            var set = NameSet(names);
+            var now = Clock.UtcNow;
+            _issuances.Add(new IssuanceRecord { IssuedAt = now, Names = set, SslId = ssl.Id, Renewal = IsRenewalLocked(set, now) });
         }
+
+        private bool IsRenewalLocked(List<string> set, DateTime at) =>
+            _issuances.Any(i => i.IssuedAt > at - RenewalLookback && i.IssuedAt <= at && i.Names.SequenceEqual(set, StringComparer.Ordinal));
 
         /// <summary>A window as Let's Encrypt (Go) prints durations: 168h0m0s, 3h0m0s, 1h0m0s.</summary>
         private static string Window(TimeSpan t) => $"{(int)t.TotalHours}h{t.Minutes}m{t.Seconds}s";

@@ -20,13 +20,16 @@ namespace RunCloud.Emulator
         private List<ServerRecord> _servers = new List<ServerRecord>();
         private long _nextServerId = 1001, _nextWebAppId = 2001, _nextDomainId = 3001, _nextSslId = 4001;
 
-        /// <summary>The TLS protocol choices of GET static/ssl/protocols (values unverified).</summary>
+        /// <summary>
+        /// The TLS protocol choices of GET static/ssl/protocols, as public clients use them: the id is the lowest version
+        /// served (the Ansible collection for RunCloud maps TLSv1.1 to 1, TLSv1.2 to 2, TLSv1.3 to 3; a public RunCloud
+        /// dashboard client labels them "TLSv1.1 TLSv1.2 TLSv1.3", "TLSv1.2 TLSv1.3", "TLSv1.3"). See the README's rule table.
+        /// </summary>
         public static IReadOnlyList<SslProtocol> SslProtocols { get; } = new[]
         {
-            new SslProtocol { Id = 1, Name = "TLSv1.3" },
-            new SslProtocol { Id = 2, Name = "TLSv1.2 + TLSv1.3" },
-            new SslProtocol { Id = 3, Name = "TLSv1.1 + TLSv1.2 + TLSv1.3" },
-            new SslProtocol { Id = 4, Name = "TLSv1.0 + TLSv1.1 + TLSv1.2 + TLSv1.3" },
+            new SslProtocol { Id = 1, Name = "TLSv1.1 TLSv1.2 TLSv1.3" },
+            new SslProtocol { Id = 2, Name = "TLSv1.2 TLSv1.3" },
+            new SslProtocol { Id = 3, Name = "TLSv1.3" },
         };
 
         /// <summary>The emulated time: certificates' dates and the Let's Encrypt windows follow it.</summary>
@@ -58,6 +61,8 @@ namespace RunCloud.Emulator
             AddDomain(EmulatorDefaults.ServerId, EmulatorDefaults.WebAppId, EmulatorDefaults.TestDomainName);
             AddDomain(EmulatorDefaults.ServerId, EmulatorDefaults.NoSslWebAppId, EmulatorDefaults.BlogDomainName, false, "none", "primary");
             InstallSsl(EmulatorDefaults.ServerId, EmulatorDefaults.WebAppId);
+            lock (SyncRoot) { _externalApis.Clear(); _nextExternalApiId = EmulatorDefaults.ExternalApiId; }
+            AddExternalApi(EmulatorDefaults.ExternalApiLabel, "cloudflare", EmulatorDefaults.ExternalApiSecret, EmulatorDefaults.ExternalApiUsername);
         }
 
         /// <summary>Removes everything (ids restart).</summary>
@@ -68,6 +73,7 @@ namespace RunCloud.Emulator
                 _servers = new List<ServerRecord>();
                 _nextServerId = 1001; _nextWebAppId = 2001; _nextDomainId = 3001; _nextSslId = 4001;
                 _issuances.Clear();
+                _externalApis.Clear(); _nextExternalApiId = EmulatorDefaults.ExternalApiId;
             }
             Dns.Clear();
         }
@@ -312,6 +318,9 @@ namespace RunCloud.Emulator
             public List<DnsRecord> Dns { get; set; } = new List<DnsRecord>();
             /// <summary>The Let's Encrypt issuances (for the duplicate-certificate limit across restarts).</summary>
             public List<IssuanceRecord> Issuances { get; set; } = new List<IssuanceRecord>();
+            public long NextExternalApiId { get; set; }
+            /// <summary>The DNS integrations ("3rd-party API keys"); optional.</summary>
+            public List<ExternalApiRecord> ExternalApis { get; set; } = new List<ExternalApiRecord>();
         }
 
         private static JsonSerializerSettings JsonSettings() => new JsonSerializerSettings
@@ -340,6 +349,8 @@ namespace RunCloud.Emulator
                     Servers = _servers,
                     Dns = Dns.GetRecords().ToList(),
                     Issuances = _issuances,
+                    NextExternalApiId = _nextExternalApiId,
+                    ExternalApis = _externalApis,
                 };
                 return JsonConvert.SerializeObject(doc, JsonSettings());
             }
@@ -367,6 +378,8 @@ namespace RunCloud.Emulator
                 _nextSslId = Math.Max(doc.NextSslId, ssls.Select(x => x.Id + 1).DefaultIfEmpty(4001).Max());
                 _issuances.Clear();
                 _issuances.AddRange(doc.Issuances ?? new List<IssuanceRecord>());
+                _externalApis = doc.ExternalApis ?? new List<ExternalApiRecord>();
+                _nextExternalApiId = Math.Max(doc.NextExternalApiId, _externalApis.Select(x => x.Id + 1).DefaultIfEmpty(EmulatorDefaults.ExternalApiId).Max());
             }
             Dns.Replace(doc.Dns ?? new List<DnsRecord>());
         }

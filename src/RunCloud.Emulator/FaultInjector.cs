@@ -35,18 +35,30 @@ namespace RunCloud.Emulator
         /// <summary>For Latency: after the delay, process the request normally (true, default) or abort the connection without applying it.</summary>
         public bool ApplyAfterLatency { get; set; } = true;
 
+        /// <summary>
+        /// Only requests presenting this credential (a Bearer token, or a v2 API key) match; any credential when null or empty.
+        /// With EmulatorOptions.AdditionalTokens this plays one account refused (e.g. a 429 with Retry-After: 86400 that lasts,
+        /// Count 0) while another account goes through. Shown masked in listings.
+        /// </summary>
+        [Newtonsoft.Json.JsonIgnore]
+        public string? Credential { get; set; }
+
+        /// <summary>The credential filter as listings show it: its last 4 characters, or null when none.</summary>
+        public string? CredentialHint => string.IsNullOrEmpty(Credential) ? null : "***" + Credential!.Substring(Math.Max(0, Credential.Length - 4));
+
         /// <summary>How many requests this rule has faulted so far.</summary>
         public int Hits { get; internal set; }
 
-        internal bool Matches(string method, string apiPath)
+        internal bool Matches(string method, string apiPath, string? presented = null)
         {
             if (!string.IsNullOrEmpty(Method) && !string.Equals(Method, method, StringComparison.OrdinalIgnoreCase)) return false;
+            if (!string.IsNullOrEmpty(Credential) && !string.Equals(Credential, presented, StringComparison.Ordinal)) return false;
             if (string.IsNullOrEmpty(PathPattern)) return true;
             return Wildcard.IsMatch(apiPath, PathPattern!.Trim('/'));
         }
 
         public override string ToString() =>
-            $"{Kind}{(Kind == FaultKind.Status ? " " + StatusCode : "")} x{(Count <= 0 ? "forever" : Count.ToString())} {Method ?? "*"} {PathPattern ?? "*"}";
+            $"{Kind}{(Kind == FaultKind.Status ? " " + StatusCode : "")}{(Kind == FaultKind.RateLimited ? " Retry-After " + RetryAfterSeconds : "")} x{(Count <= 0 ? "forever" : Count.ToString())} {Method ?? "*"} {PathPattern ?? "*"}{(CredentialHint != null ? " for " + CredentialHint : "")}";
     }
 
     /// <summary>Thread-safe list of active fault rules; the first matching rule with hits left applies.</summary>
@@ -76,11 +88,11 @@ namespace RunCloud.Emulator
         }
 
         /// <summary>Takes one hit from the first rule matching the request, or returns null.</summary>
-        internal FaultRule? Take(string method, string apiPath)
+        internal FaultRule? Take(string method, string apiPath, string? presented = null)
         {
             lock (_lock)
             {
-                var rule = _rules.FirstOrDefault(r => r.Matches(method, apiPath));
+                var rule = _rules.FirstOrDefault(r => r.Matches(method, apiPath, presented));
                 if (rule == null) return null;
                 rule.Hits++;
                 if (rule.Count > 0 && rule.Hits >= rule.Count) _rules.Remove(rule);

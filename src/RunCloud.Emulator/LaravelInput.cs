@@ -58,7 +58,15 @@ namespace RunCloud.Emulator
         }
 
         /// <summary>Builds the input; returns false (with a message) only for a JSON body that does not parse.</summary>
-        public static bool TryParse(string? contentType, string? body, IDictionary<string, string>? query, out JObject input, out string? error)
+        public static bool TryParse(string? contentType, string? body, IDictionary<string, string>? query, out JObject input, out string? error) =>
+            TryParse(contentType, body, query, "POST", out input, out error);
+
+        /// <summary>
+        /// Builds the input for a request of this method. As Laravel's Request::getInputSource(): a JSON body is input on
+        /// every method (a GET's too: RunCloud's PHP SDK pages with {"page":2,"perPage":40} in a GET's body); a form body is
+        /// input only on methods other than GET and HEAD (PHP fills $_POST for those; Symfony reads the query for GET/HEAD).
+        /// </summary>
+        public static bool TryParse(string? contentType, string? body, IDictionary<string, string>? query, string method, out JObject input, out string? error)
         {
             input = new JObject();
             error = null;
@@ -73,7 +81,7 @@ namespace RunCloud.Emulator
                     input = ToArrayInput(parsed);
                 }
             }
-            else if (IsForm(contentType))
+            else if (IsForm(contentType) && !string.Equals(method, "GET", StringComparison.OrdinalIgnoreCase) && !string.Equals(method, "HEAD", StringComparison.OrdinalIgnoreCase))
             {
                 input = ParseForm(text);
             }

@@ -132,6 +132,25 @@ namespace RunCloud.Emulator
         }
     }
 
+    /// <summary>
+    /// A DNS integration, RunCloud's "3rd-party API key" (settings/externalapi): the credentials RunCloud uses to write
+    /// the _acme-challenge TXT records of a DNS-01 order (the certificate's externalApi / apiId).
+    /// </summary>
+    public sealed class ExternalApiRecord
+    {
+        public long Id { get; set; }
+        public string Label { get; set; } = "";
+        /// <summary>cloudflare, linode, digitalocean or vultr (as sent; answered by its display name).</summary>
+        public string Service { get; set; } = "cloudflare";
+        /// <summary>The account's user name or e-mail (required for cloudflare), or null.</summary>
+        public string? Username { get; set; }
+        /// <summary>Fake. A secret: the emulator never writes it to its request log.</summary>
+        public string Secret { get; set; } = "";
+        public DateTime CreatedAt { get; set; }
+
+        internal ExternalApiRecord Clone() => (ExternalApiRecord)MemberwiseClone();
+    }
+
     /// <summary>One TLS protocol choice (GET static/ssl/protocols).</summary>
     public sealed class SslProtocol
     {

@@ -29,6 +29,16 @@ namespace RunCloud.Emulator
         /// <summary>The fault injected into this request, if any (e.g. "Status 503").</summary>
         public string? Fault { get; set; }
 
+        /// <summary>The Content-Length header's value; null when the request had none (e.g. a body-less PUT from curl or WordPress).</summary>
+        public long? ContentLength { get; set; }
+        /// <summary>Whether the body came with Transfer-Encoding: chunked.</summary>
+        public bool Chunked { get; set; }
+        public string? UserAgent { get; set; }
+        /// <summary>Which valid credential sent it: "token", "token2"... (EmulatorOptions.AdditionalTokens), "key" (v2 Basic); "" when none was valid.</summary>
+        public string Account { get; set; } = "";
+        /// <summary>Why the request was refused before routing (it could not be read as HTTP: e.g. "malformed request line"); null when it was routed.</summary>
+        public string? Refusal { get; set; }
+
         public override string ToString() => $"{Method} {Path}{(Query.Length > 0 ? "?" + Query : "")} -> {StatusCode}";
     }
 }

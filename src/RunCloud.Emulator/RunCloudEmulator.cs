@@ -4,16 +4,18 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
+using System.Globalization;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using RunCloud.Emulator.Http;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace RunCloud.Emulator
 {
     /// <summary>
-    /// An in-process RunCloud API emulator on 127.0.0.1 (System.Net.HttpListener). Serves /api/v2/ (Basic key:secret
+    /// An in-process RunCloud API emulator on 127.0.0.1 (its own HTTP/1.1 server over TcpListener: see HttpWireServer). Serves /api/v2/ (Basic key:secret
     /// or Bearer token) and /api/v3/ (Bearer only), plus loopback-only admin endpoints under /_emulator/.
     /// </summary>
     public sealed partial class RunCloudEmulator : IDisposable
@@ -23,8 +25,7 @@ namespace RunCloud.Emulator
         private readonly RateLimiter _rate;
         private readonly List<RecordedRequest> _log = new List<RecordedRequest>();
         private readonly CancellationTokenSource _cts = new CancellationTokenSource();
-        private HttpListener? _listener;
-        private Task? _loop;
+        private HttpWireServer? _server;
         private int _stopped;
 
         public Uri BaseUri { get; private set; } = new Uri("http://127.0.0.1/");
@@ -32,7 +33,7 @@ namespace RunCloud.Emulator
         public string ApiSecret => _options.ApiSecret;
         public string Token => _options.Token;
         public int Port { get; private set; }
-        public bool IsRunning => _listener != null && _listener.IsListening && _stopped == 0;
+        public bool IsRunning => _server != null && _server.IsListening && _stopped == 0;
         public EmulatorState State { get; } = new EmulatorState();
         public FaultInjector Faults { get; } = new FaultInjector();
         public EmulatorOptions Options => _options;
@@ -55,6 +56,7 @@ namespace RunCloud.Emulator
             State.DuplicateCertificateLimit = options.DuplicateCertificateLimit;
             State.NewOrdersLimit = options.NewOrdersLimit;
             State.FailedValidationLimit = options.FailedValidationLimit;
+            State.CertificatesPerDomainLimit = options.CertificatesPerDomainLimit;
         }
 
         /// <summary>Seeds the state (StatePath if it exists, else the default data unless SeedDefaultData is false) and starts listening.</summary>
@@ -85,60 +87,18 @@ namespace RunCloud.Emulator
 
         private void Listen()
         {
-            Exception? last = null;
-            for (int attempt = 0; attempt < 10; attempt++)
+            var server = new HttpWireServer(HandleSafeAsync, _cts.Token);
+            try
             {
-                int port = _options.Port != 0 ? _options.Port : FreePort();
-                var listener = new HttpListener { IgnoreWriteExceptions = true };
-                listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-                try
-                {
-                    listener.Start();
-                }
-                catch (HttpListenerException ex)
-                {
-                    last = ex;
-                    try { listener.Close(); } catch { /* already failed */ }
-                    if (_options.Port != 0) break; // a fixed port that is taken: no point retrying
-                    continue;
-                }
-                _listener = listener;
-                Port = port;
-                BaseUri = new Uri($"http://127.0.0.1:{port}/");
-                _loop = Task.Run(AcceptLoop);
-                return;
+                server.Start(_options.Port);
             }
-            throw new InvalidOperationException($"The RunCloud emulator could not listen on 127.0.0.1:{(_options.Port == 0 ? "<free port>" : _options.Port.ToString())}: {last?.Message}", last);
-        }
-
-        private static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            try { return ((IPEndPoint)l.LocalEndpoint).Port; }
-            finally { l.Stop(); }
-        }
-
-        private async Task AcceptLoop()
-        {
-            var listener = _listener!;
-            while (!_cts.IsCancellationRequested)
+            catch (SocketException ex)
             {
-                HttpListenerContext ctx;
-                try
-                {
-                    ctx = await listener.GetContextAsync().ConfigureAwait(false);
-                }
-                catch (Exception) when (_cts.IsCancellationRequested || !listener.IsListening)
-                {
-                    break;
-                }
-                catch (HttpListenerException)
-                {
-                    continue;
-                }
-                _ = Task.Run(() => HandleSafeAsync(ctx));
+                throw new InvalidOperationException($"The RunCloud emulator could not listen on 127.0.0.1:{(_options.Port == 0 ? "<free port>" : _options.Port.ToString())}: {ex.Message}", ex);
             }
+            _server = server;
+            Port = server.Port;
+            BaseUri = new Uri($"http://127.0.0.1:{Port}/");
         }
 
         /// <summary>Stops listening and frees the port; in-flight delayed requests are abandoned.</summary>
@@ -146,13 +106,7 @@ namespace RunCloud.Emulator
         {
             if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
             try { _cts.Cancel(); } catch (ObjectDisposedException) { }
-            var l = _listener;
-            if (l != null)
-            {
-                try { l.Stop(); } catch (ObjectDisposedException) { }
-                try { l.Close(); } catch (ObjectDisposedException) { }
-            }
-            try { _loop?.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+            _server?.Stop();
             StopTls();
             StopDns();
         }
@@ -199,7 +153,10 @@ namespace RunCloud.Emulator
             }
         }
 
-        /// <summary>Removes secrets from text bound for the log: privateKey values, the API secret and the token.</summary>
+        /// <summary>Body fields whose values never reach the log: a certificate's private key, a DNS integration's secret.</summary>
+        private static readonly HashSet<string> SecretFields = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "privateKey", "private_key", "secret", "password" };
+
+        /// <summary>Removes secrets from text bound for the log: privateKey and secret values, the API secret and the tokens.</summary>
         private string? Redact(string? text)
         {
             if (string.IsNullOrEmpty(text)) return text;
@@ -210,7 +167,7 @@ namespace RunCloud.Emulator
                 bool changed = false;
                 foreach (var p in token.SelectTokens("$..*").OfType<JValue>().Select(v => v.Parent).OfType<JProperty>().ToList())
                 {
-                    if (string.Equals(p.Name, "privateKey", StringComparison.OrdinalIgnoreCase) || string.Equals(p.Name, "private_key", StringComparison.OrdinalIgnoreCase))
+                    if (SecretFields.Contains(p.Name))
                     {
                         p.Value = "***";
                         changed = true;
@@ -221,80 +178,58 @@ namespace RunCloud.Emulator
             catch (JsonException)
             {
                 // not JSON: a form body's privateKey=... is redacted the same way
-                t = System.Text.RegularExpressions.Regex.Replace(t, @"(^|&)(privateKey|private_key)=[^&]*", "$1$2=***",
+                t = System.Text.RegularExpressions.Regex.Replace(t, @"(^|&)(privateKey|private_key|secret|password)=[^&]*", "$1$2=***",
                     System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
             }
-            foreach (var secret in new[] { _options.ApiSecret, _options.Token })
+            foreach (var secret in new[] { _options.ApiSecret, _options.Token }.Concat(_options.AdditionalTokens))
                 if (!string.IsNullOrEmpty(secret)) t = t.Replace(secret, "***");
             return t;
         }
 
         // ---------- HTTP plumbing ----------
 
-        private async Task HandleSafeAsync(HttpListenerContext ctx)
+        private async Task<WireResponse> HandleSafeAsync(WireRequest req)
         {
             try
             {
-                await HandleAsync(ctx).ConfigureAwait(false);
+                return await HandleAsync(req).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                try
-                {
-                    WriteJson(ctx.Response, 500, new JObject { ["message"] = "Emulator error: " + ex.Message });
-                }
-                catch
-                {
-                    try { ctx.Response.Abort(); } catch { /* gone */ }
-                }
+                return Json(500, new JObject { ["message"] = "Emulator error: " + ex.Message });
             }
         }
 
-        private static void WriteJson(HttpListenerResponse res, int status, JToken? body, IDictionary<string, string>? headers = null) =>
-            WriteText(res, status, body == null ? null : body.ToString(Formatting.None), headers);
-
-        private static void WriteText(HttpListenerResponse res, int status, string? text, IDictionary<string, string>? headers)
+        private static WireResponse Json(int status, JToken? body, IDictionary<string, string>? headers = null)
         {
-            res.StatusCode = status;
+            var r = WireResponse.Text(status, body?.ToString(Formatting.None));
             if (headers != null)
-                foreach (var h in headers) res.Headers[h.Key] = h.Value;
-            var bytes = Encoding.UTF8.GetBytes(text ?? "");
-            if (text != null) res.ContentType = "application/json";
-            res.ContentLength64 = bytes.Length;
-            try
-            {
-                if (bytes.Length > 0) res.OutputStream.Write(bytes, 0, bytes.Length);
-                res.Close();
-            }
-            catch (HttpListenerException) { /* client went away */ }
-            catch (ObjectDisposedException) { }
-            catch (IOException) { }
+                foreach (var h in headers) r.Headers[h.Key] = h.Value;
+            return r;
         }
 
-        private async Task HandleAsync(HttpListenerContext ctx)
+        private async Task<WireResponse> HandleAsync(WireRequest req)
         {
-            var req = ctx.Request;
-            var res = ctx.Response;
-            var path = req.Url?.AbsolutePath ?? "/";
-            var query = (req.Url?.Query ?? "").TrimStart('?');
+            var path = req.Path;
+            var query = req.Query;
+            bool admin = path.StartsWith("/_emulator/", StringComparison.OrdinalIgnoreCase) || path.Equals("/_emulator", StringComparison.OrdinalIgnoreCase);
+            if (admin && req.RefusedStatus == 0)
+                return HandleAdmin(req, path, req.BodyText());
 
-            if (path.StartsWith("/_emulator/", StringComparison.OrdinalIgnoreCase) || path.Equals("/_emulator", StringComparison.OrdinalIgnoreCase))
-            {
-                string adminBody = await ReadBodyAsync(req).ConfigureAwait(false);
-                HandleAdmin(ctx, path, adminBody);
-                return;
-            }
-
-            string body = await ReadBodyAsync(req).ConfigureAwait(false);
+            string body = req.BodyText();
             var rec = new RecordedRequest
             {
                 Time = DateTime.UtcNow,
-                Method = req.HttpMethod.ToUpperInvariant(),
+                Method = req.Method,
                 Path = path,
                 Query = Redact(query) ?? "",
                 Body = body.Length == 0 ? null : Redact(body),
                 ContentType = req.ContentType,
                 BodyKind = LaravelInput.Classify(req.ContentType, body),
+                ContentLength = req.ContentLength,
+                Chunked = req.Chunked,
+                UserAgent = req.Header("User-Agent"),
+                Refusal = req.Refusal,
             };
 
             // Version and path after /api/vN/
@@ -308,48 +243,51 @@ namespace RunCloud.Emulator
             rec.ApiVersion = version;
 
             // Authentication (checked now, answered after the rate limit and faults)
-            var (scheme, authOk, identity) = Authenticate(req, version);
-            rec.AuthScheme = scheme;
+            var auth = Authenticate(req, version);
+            rec.AuthScheme = auth.Scheme;
+            rec.Account = auth.Account;
+
+            // A request that could not be read as HTTP is answered before anything else (as nginx would, before RunCloud's
+            // code), and logged like any other.
+            if (req.RefusedStatus != 0)
+                return Answer(rec, req.RefusedStatus, new JObject { ["message"] = "Bad request: " + req.Refusal + "." }, null, close: true);
 
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            bool allowed = _rate.Hit(identity, out var limit, out var remaining, out var retryAfter);
+            bool allowed = _rate.Hit(auth.Identity, out var limit, out var remaining, out var retryAfter);
             if (limit > 0)
             {
-                headers["X-RateLimit-Limit"] = limit.ToString();
-                headers["X-RateLimit-Remaining"] = remaining.ToString();
+                headers["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture);
+                headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
             }
             if (!allowed)
             {
-                if (_options.SendRetryAfter) headers["Retry-After"] = retryAfter.ToString();
-                Answer(res, rec, 429, new JObject { ["message"] = "Too Many Attempts." }, headers);
-                return;
+                if (_options.SendRetryAfter) headers["Retry-After"] = retryAfter.ToString(CultureInfo.InvariantCulture);
+                return Answer(rec, 429, new JObject { ["message"] = "Too Many Attempts." }, headers);
             }
 
             // Faults
             if (version.Length > 0)
             {
-                var fault = Faults.Take(rec.Method, apiPath);
+                var fault = Faults.Take(rec.Method, apiPath, auth.Presented);
                 if (fault != null)
                 {
                     rec.Fault = fault.ToString();
                     switch (fault.Kind)
                     {
                         case FaultKind.Reset:
-                            AbortAndRecord(ctx, rec);
-                            return;
+                            return ResetAndRecord(rec);
                         case FaultKind.Status:
-                            Answer(res, rec, fault.StatusCode, new JObject { ["message"] = StatusMessage(fault.StatusCode) }, headers);
-                            return;
+                            return Answer(rec, fault.StatusCode, new JObject { ["message"] = StatusMessage(fault.StatusCode) }, headers);
                         case FaultKind.MalformedJson:
                             rec.StatusCode = 200;
                             Record(rec);
-                            WriteText(res, 200, "{\"data\":[{\"id\":" + EmulatorDefaults.PrimaryDomainId + ",\"name\":\"shop.exa", headers);
-                            return;
+                            var truncated = WireResponse.Text(200, "{\"data\":[{\"id\":" + EmulatorDefaults.PrimaryDomainId + ",\"name\":\"shop.exa");
+                            foreach (var h in headers) truncated.Headers[h.Key] = h.Value;
+                            return truncated;
                         case FaultKind.RateLimited:
-                            headers["Retry-After"] = Math.Max(0, fault.RetryAfterSeconds).ToString();
+                            headers["Retry-After"] = Math.Max(0, fault.RetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
                             if (headers.ContainsKey("X-RateLimit-Remaining")) headers["X-RateLimit-Remaining"] = "0";
-                            Answer(res, rec, 429, new JObject { ["message"] = "Too Many Attempts." }, headers);
-                            return;
+                            return Answer(rec, 429, new JObject { ["message"] = "Too Many Attempts." }, headers);
                         case FaultKind.Latency:
                             try
                             {
@@ -357,75 +295,39 @@ namespace RunCloud.Emulator
                             }
                             catch (OperationCanceledException)
                             {
-                                AbortAndRecord(ctx, rec);
-                                return;
+                                return ResetAndRecord(rec);
                             }
-                            if (!fault.ApplyAfterLatency)
-                            {
-                                AbortAndRecord(ctx, rec);
-                                return;
-                            }
+                            if (!fault.ApplyAfterLatency) return ResetAndRecord(rec);
                             break;
                     }
                 }
             }
 
             if (version.Length == 0)
-            {
-                Answer(res, rec, 404, new JObject { ["message"] = "Not Found." }, headers);
-                return;
-            }
-            if (!authOk)
-            {
-                Answer(res, rec, 401, new JObject { ["message"] = "Invalid credentials." }, headers);
-                return;
-            }
+                return Answer(rec, 404, new JObject { ["message"] = RouteNotFoundMessage(path) }, headers);
+            if (!auth.Ok)
+                return Answer(rec, 401, new JObject { ["message"] = "Invalid credentials." }, headers);
 
             var result = Dispatch(new Call(this, rec.Method, version, apiPath, ParseQuery(query), body, req.ContentType));
             foreach (var h in result.Headers) headers[h.Key] = h.Value;
-            Answer(res, rec, result.Status, result.Body, headers);
+            return Answer(rec, result.Status, result.Body, headers);
         }
 
-        private void Answer(HttpListenerResponse res, RecordedRequest rec, int status, JToken? body, IDictionary<string, string> headers)
+        private WireResponse Answer(RecordedRequest rec, int status, JToken? body, IDictionary<string, string>? headers, bool close = false)
         {
             rec.StatusCode = status;
             Record(rec);
-            WriteJson(res, status, body, headers);
+            var r = Json(status, body, headers);
+            r.Close = close;
+            return r;
         }
 
-        private void AbortAndRecord(HttpListenerContext ctx, RecordedRequest rec)
+        /// <summary>Drops the connection without an answer (a TCP reset); logged with status 0.</summary>
+        private WireResponse ResetAndRecord(RecordedRequest rec)
         {
             rec.StatusCode = 0;
             Record(rec);
-            ResetConnection(ctx);
-        }
-
-        /// <summary>
-        /// Drops the connection without an answer. On Windows (http.sys) HttpListenerResponse.Abort() does that; the managed
-        /// HttpListener (Linux, macOS) still flushes an empty 200 on Abort(), so there the socket is closed first with
-        /// linger 0 (a TCP reset), reached by reflection on its private fields (.NET's or Mono's names); when they are not
-        /// found, Abort() is used.
-        /// </summary>
-        private static void ResetConnection(HttpListenerContext ctx)
-        {
-            try
-            {
-                const System.Reflection.BindingFlags Flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic;
-                // .NET's managed listener names them _connection/_socket, Mono's (the net472 lane) cnc/sock.
-                var conn = (ctx.GetType().GetField("_connection", Flags) ?? ctx.GetType().GetField("cnc", Flags))?.GetValue(ctx);
-                var socketField = conn?.GetType().GetField("_socket", Flags) ?? conn?.GetType().GetField("sock", Flags);
-                if (socketField?.GetValue(conn) is Socket socket)
-                {
-                    socket.LingerState = new LingerOption(true, 0);
-                    socket.Close();
-                }
-            }
-            catch (Exception ex) when (ex is SocketException || ex is ObjectDisposedException || ex is MemberAccessException || ex is InvalidOperationException)
-            {
-                // fall back to Abort below
-            }
-            try { ctx.Response.Abort(); }
-            catch (Exception ex) when (ex is ObjectDisposedException || ex is IOException || ex is HttpListenerException || ex is SocketException || ex is InvalidOperationException) { }
+            return new WireResponse(0) { Reset = true };
         }
 
         private static string StatusMessage(int code)
@@ -441,40 +343,62 @@ namespace RunCloud.Emulator
             }
         }
 
-        private static async Task<string> ReadBodyAsync(HttpListenerRequest req)
+        private sealed class AuthResult
         {
-            if (!req.HasEntityBody) return "";
-            using (var reader = new StreamReader(req.InputStream, req.ContentEncoding ?? Encoding.UTF8))
-                return await reader.ReadToEndAsync().ConfigureAwait(false);
+            public string Scheme = "None";
+            public bool Ok;
+            /// <summary>The rate-limit key: the account, or the caller's IP when unauthenticated.</summary>
+            public string Identity = "";
+            /// <summary>Which account the credentials name, for the log: "token", "token2"..., "key", or "" when none is valid.</summary>
+            public string Account = "";
+            /// <summary>The token or API key presented (matched by fault rules, never logged).</summary>
+            public string? Presented;
         }
 
-        private (string scheme, bool ok, string identity) Authenticate(HttpListenerRequest req, string version)
+        private AuthResult Authenticate(WireRequest req, string version)
         {
-            var header = req.Headers["Authorization"];
-            var anon = "anon:" + (req.RemoteEndPoint?.Address?.ToString() ?? "?");
-            if (string.IsNullOrWhiteSpace(header)) return ("None", false, anon);
+            var header = req.Header("Authorization");
+            var anon = "anon:" + (req.Remote?.Address?.ToString() ?? "?");
+            var r = new AuthResult { Identity = anon };
+            if (string.IsNullOrWhiteSpace(header)) return r;
             header = header!.Trim();
             int sp = header.IndexOf(' ');
             var scheme = sp < 0 ? header : header.Substring(0, sp);
             var value = sp < 0 ? "" : header.Substring(sp + 1).Trim();
             if (scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
             {
+                r.Scheme = "Basic";
                 string decoded;
                 try { decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value)); }
-                catch (FormatException) { return ("Basic", false, anon); }
+                catch (FormatException) { return r; }
                 int colon = decoded.IndexOf(':');
                 var key = colon < 0 ? decoded : decoded.Substring(0, colon);
                 var secret = colon < 0 ? "" : decoded.Substring(colon + 1);
-                bool ok = version == "v2" && key == _options.ApiKey && secret == _options.ApiSecret;
+                r.Presented = key;
                 // Basic on v3 is refused (v3 takes Bearer tokens only).
-                return ("Basic", ok, ok ? "key:" + key : anon);
+                r.Ok = version == "v2" && key == _options.ApiKey && secret == _options.ApiSecret;
+                if (r.Ok) { r.Identity = "key:" + key; r.Account = "key"; }
+                return r;
             }
             if (scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
             {
-                bool ok = value == _options.Token;
-                return ("Bearer", ok, ok ? "token" : anon);
+                r.Scheme = "Bearer";
+                r.Presented = value;
+                if (value == _options.Token) { r.Ok = true; r.Identity = "token"; r.Account = "token"; }
+                else
+                {
+                    int i = _options.AdditionalTokens.IndexOf(value);
+                    if (i >= 0 && value.Length > 0)
+                    {
+                        r.Ok = true;
+                        r.Account = "token" + (i + 2).ToString(CultureInfo.InvariantCulture);
+                        r.Identity = r.Account;
+                    }
+                }
+                return r;
             }
-            return (scheme.Length > 20 ? scheme.Substring(0, 20) : scheme, false, anon);
+            r.Scheme = scheme.Length > 20 ? scheme.Substring(0, 20) : scheme;
+            return r;
         }
 
         internal static Dictionary<string, string> ParseQuery(string query)

@@ -113,13 +113,37 @@ public class AuthAndRoutingTests
     }
 
     [Fact]
-    public async Task Static_ssl_protocols_lists_the_valid_ids()
+    public async Task Static_ssl_protocols_lists_the_ids_public_clients_use()
     {
         using var h = new Harness();
-        var (status, json, _) = await h.Get("static/ssl/protocols");
+        var (status, json, _) = await h.Get("static/ssl/protocols?webServer=nginx");
         Assert.Equal(200, status);
-        Assert.True(((JArray)json).Count >= 2);
-        Assert.All((JArray)json, p => Assert.Equal(JTokenType.Integer, p["id"]!.Type));
+        // The Ansible collection for RunCloud: TLSv1.1 = 1, TLSv1.2 = 2, TLSv1.3 = 3 (the lowest version served).
+        Assert.Equal(new[] { (1, "TLSv1.1 TLSv1.2 TLSv1.3"), (2, "TLSv1.2 TLSv1.3"), (3, "TLSv1.3") },
+            ((JArray)json).Select(p => ((int)p["id"]!, (string)p["name"]!)).ToArray());
+    }
+
+    [Fact]
+    public async Task Static_ssl_protocols_needs_webServer_nginx_in_the_query_or_the_JSON_body()
+    {
+        using var h = new Harness();
+        var (missing, mj, _) = await h.Get("static/ssl/protocols");
+        Assert.Equal(422, missing);
+        Assert.Equal("The web server field is required.", (string?)mj["errors"]!["webServer"]![0]);
+        var (apache, aj, _) = await h.Get("static/ssl/protocols?webServer=apache");
+        Assert.Equal(422, apache);
+        Assert.Equal("The selected web server is invalid.", (string?)aj["errors"]!["webServer"]![0]);
+        // The v3 reference's own request: GET with {"webServer":"nginx"} as its JSON body.
+        var (body, bj, _) = await h.Call("GET", "static/ssl/protocols", new { webServer = "nginx" });
+        Assert.Equal(200, body);
+        Assert.Equal(3, ((JArray)bj).Count);
+    }
+
+    [Fact]
+    public async Task Static_ssl_protocols_answers_without_webServer_when_switched_off()
+    {
+        using var h = new Harness(o => o.ProtocolsRequireWebServer = false);
+        Assert.Equal(200, (await h.Get("static/ssl/protocols")).status);
     }
 
     [Fact]

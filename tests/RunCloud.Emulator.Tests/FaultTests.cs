@@ -110,3 +110,15 @@ public class FaultTests
         Assert.Null(h.Emu.State.GetDomains(1001, 2001).FirstOrDefault(d => d.Name == "limited.example.com"));
     }
 }
+
+public class ResetIsVisibleTests
+{
+    [Fact]
+    public async Task A_reset_fault_reaches_the_client_as_a_failure_not_a_close_HttpClient_retries_silently()
+    {
+        using var h = new Harness();
+        h.Emu.Faults.Add(new FaultRule { Kind = FaultKind.Reset, Count = 1, Method = "GET" });
+        await Assert.ThrowsAsync<HttpRequestException>(() => h.Get("servers/1001"));
+        Assert.Equal(new[] { 0 }, h.Emu.GetRequests().Select(r => r.StatusCode));
+    }
+}

@@ -80,9 +80,9 @@ public class SslTests
         // RunCloud's v3 SDK sends externalApi as the integer id of a DNS-provider integration (nullable|integer).
         using (var h = new Harness())
         {
-            var (status, json, _) = await h.Post(Blog + "/ssl", new { provider = "letsencrypt", authorizationMethod = "dns-01", externalApi = 7, environment = "live" });
+            var (status, json, _) = await h.Post(Blog + "/ssl", new { provider = "letsencrypt", authorizationMethod = "dns-01", externalApi = EmulatorDefaults.ExternalApiId, environment = "live" });
             Assert.Equal(200, status);
-            Assert.Equal(7, (long)json["apiId"]!);
+            Assert.Equal(EmulatorDefaults.ExternalApiId, (long)json["apiId"]!);
             Assert.Equal("dns-01", (string?)json["authorizationMethod"]);
         }
         using (var h = new Harness())
@@ -95,9 +95,9 @@ public class SslTests
         using (var h = new Harness())
         {
             // Laravel's integer rule takes a string of digits (a form body has nothing else).
-            var (status, json, _) = await h.Post(Blog + "/ssl", new { provider = "letsencrypt", authorizationMethod = "dns-01", externalApi = "12" });
+            var (status, json, _) = await h.Post(Blog + "/ssl", new { provider = "letsencrypt", authorizationMethod = "dns-01", externalApi = EmulatorDefaults.ExternalApiId.ToString() });
             Assert.Equal(200, status);
-            Assert.Equal(12, (long)json["apiId"]!);
+            Assert.Equal(EmulatorDefaults.ExternalApiId, (long)json["apiId"]!);
         }
         using (var h = new Harness())
         {

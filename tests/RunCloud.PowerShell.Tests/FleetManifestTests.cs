@@ -43,6 +43,19 @@ namespace RunCloud.PowerShell.Tests
         }
 
         [Fact]
+        public void AllowTld_IsReadNormalised_AndABadOneNamesTheTargetAndTheField()
+        {
+            FleetManifest m = Json(@"{ ""targets"": [ { ""serverId"": 1, ""webAppId"": 2, ""domains"": [""nas.lan""], ""allowTld"": [""LAN"", "".internal""] },
+                { ""serverId"": 1, ""webAppId"": 3, ""domains"": [""a.example.com""] } ] }");
+            Assert.Equal(new[] { "lan", "internal" }, m.Targets[0].AllowTld);
+            Assert.Empty(m.Targets[1].AllowTld);
+            ManifestException ex = Bad(@"{ ""targets"": [ { ""serverId"": 1, ""webAppId"": 2, ""domains"": [""a.example.com""], ""allowTld"": [""home.arpa""] } ] }");
+            Assert.Equal("allowTld", ex.Field);
+            Assert.Contains("target 1", ex.Message);
+            Assert.Contains("'home.arpa' is not a top-level domain", ex.Message);
+        }
+
+        [Fact]
         public void APsd1HashtableReadsLikeTheJson()
         {
             var data = new Hashtable

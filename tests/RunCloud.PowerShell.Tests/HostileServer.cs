@@ -41,6 +41,13 @@ namespace RunCloud.PowerShell.Tests
         Redirect,
         /// <summary>Well-behaved, except that every DELETE's answer is cut mid-body: a sync has added before it fails.</summary>
         CutOnDelete,
+        /// <summary>
+        /// Another client removed a domain a moment before this one's DELETE: the DELETE answers 404 in Laravel's default
+        /// wording ("No query results for model [App\Models\Domain] 2"), and from then on the listing no longer has it.
+        /// </summary>
+        VanishedDomain,
+        /// <summary>Every DELETE of a domain answers 404 in Laravel's wording, yet the domain stays listed: a 404 that lies.</summary>
+        LyingNotFound,
     }
 
     /// <summary>
@@ -58,6 +65,7 @@ namespace RunCloud.PowerShell.Tests
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly List<string> _requests = new List<string>();
         private readonly List<string> _authorizations = new List<string>();
+        private readonly HashSet<long> _vanished = new HashSet<long>();
         private readonly Task _accepting;
         private int _connections;
 
@@ -339,6 +347,32 @@ namespace RunCloud.PowerShell.Tests
                     }
 
                     break;
+                case HostileMode.VanishedDomain:
+                case HostileMode.LyingNotFound:
+                {
+                    Match deleted = Regex.Match(path, @"/domains/(\d+)$");
+                    if (method == "DELETE" && deleted.Success)
+                    {
+                        long id = long.Parse(deleted.Groups[1].Value, CultureInfo.InvariantCulture);
+                        if (mode == HostileMode.VanishedDomain) lock (_vanished) _vanished.Add(id);
+                        status = 404;
+                        json = "{\"message\":\"No query results for model [App\\\\Models\\\\Domain] " + id.ToString(CultureInfo.InvariantCulture) + "\"}";
+                    }
+                    else if (listing)
+                    {
+                        var items = new List<string>();
+                        lock (_vanished)
+                        {
+                            if (!_vanished.Contains(1)) items.Add(Domain(1, "example.com", "primary"));
+                            if (!_vanished.Contains(2)) items.Add(Domain(2, "old.example.com"));
+                        }
+
+                        json = Page(items, items.Count, page, 1);
+                    }
+
+                    break;
+                }
+
                 case HostileMode.RetryAfterDay:
                     if (!path.EndsWith("/ping", StringComparison.Ordinal))
                     {

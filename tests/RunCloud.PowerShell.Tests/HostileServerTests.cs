@@ -57,6 +57,9 @@ namespace RunCloud.PowerShell.Tests
             HostileMode.RetryAfterDay => ErrorIds.RateLimited,
             HostileMode.Redirect => ErrorIds.UnexpectedResponse,
             HostileMode.CutOnDelete => operation == "Remove" ? ErrorIds.TransportError : operation == "Sync" ? SyncFailed : null,
+            // Absent by a fresh read is success, whatever the 404 said; still listed after a 404 is an error.
+            HostileMode.VanishedDomain => null,
+            HostileMode.LyingNotFound => operation == "Remove" ? ErrorIds.UnexpectedResponse : operation == "Sync" ? SyncFailed : null,
             _ => throw new ArgumentOutOfRangeException(nameof(mode)),
         };
 

@@ -478,4 +478,104 @@ require_once ABSPATH . 'wp-settings.php';
             Assert.True(error.Length < 300, "a huge input is echoed whole");
         }
     }
+
+    /// <summary>Which top-level domains exist: the public suffix list shipped in the dll, and the rule desired names pass.</summary>
+    public class TopLevelDomainTests
+    {
+        [Fact]
+        public void ShippedList_Parses_AndKnowsTheTopLevelDomainsAndSuffixes()
+        {
+            PublicSuffixList list = PublicSuffixList.Shipped;
+            Assert.True(list.TopLevelCount > 1000, $"only {list.TopLevelCount} top-level domains");
+            Assert.True(list.RuleCount > 5000, $"only {list.RuleCount} rules");
+            foreach (string tld in new[] { "com", "org", "uk", "de", "io", "link", "arpa", "xn--p1ai", "xn--fiqs8s" })
+            {
+                Assert.True(list.IsTopLevelDomain(tld), tld);
+            }
+
+            Assert.True(list.IsPublicSuffix("co.uk"));
+            Assert.True(list.IsPublicSuffix("com"));
+            Assert.True(list.IsPublicSuffix("anything.ck"), "*.ck");
+            Assert.False(list.IsPublicSuffix("www.ck"), "!www.ck");
+            Assert.False(list.IsPublicSuffix("example.co.uk"));
+            // The special-use and private names are in no public list.
+            foreach (string tld in new[] { "exam", "test", "example", "invalid", "localhost", "local", "internal", "lan", "home", "corp" })
+            {
+                Assert.False(list.IsTopLevelDomain(tld), tld);
+            }
+        }
+
+        [Fact]
+        public void ShippedList_IsTheResourceTheRefreshScriptWrites()
+        {
+            using var stream = typeof(PublicSuffixList).Assembly.GetManifestResourceStream(PublicSuffixList.ResourceName)!;
+            using var reader = new System.IO.StreamReader(stream);
+            string text = reader.ReadToEnd();
+            Assert.StartsWith("// This Source Code Form is subject to the terms of the Mozilla Public", text);
+            Assert.Contains("// Written by tools/Update-PublicSuffixList.ps1 from ", text);
+            Assert.Contains("\n// ===BEGIN ICANN DOMAINS===\n", text);
+            Assert.EndsWith("// ===END ICANN DOMAINS===\n", text);
+        }
+
+        [Fact]
+        public void Parse_ReadsOnlyTheIcannSection_ConvertsIdnRules_AndRefusesWhatIsNotARule()
+        {
+            var list = PublicSuffixList.Parse(new System.IO.StringReader(
+                "// c\n// ===BEGIN ICANN DOMAINS===\ncom\nрф\n*.ck\n!www.ck\n// ===END ICANN DOMAINS===\n// ===BEGIN PRIVATE DOMAINS===\ngithub.io\n"));
+            Assert.True(list.IsTopLevelDomain("xn--p1ai"));
+            Assert.False(list.IsTopLevelDomain("io"));
+            Assert.Equal(4, list.RuleCount);
+            var ex = Assert.Throws<System.IO.InvalidDataException>(() => PublicSuffixList.Parse(new System.IO.StringReader("com\nfoo..bar\n")));
+            Assert.Contains("Line 2", ex.Message);
+            Assert.Throws<System.IO.InvalidDataException>(() => PublicSuffixList.Parse(new System.IO.StringReader("// nothing\n")));
+        }
+
+        [Theory]
+        [InlineData("shop.example.com")]
+        [InlineData("*.example.co.uk")]
+        [InlineData("xn--e1afmkfd.xn--p1ai")]
+        [InlineData("www.ck")]
+        [InlineData("app.runcloud.link")]
+        public void KnownTopLevelDomain_Passes(string name) => Assert.Null(DomainName.TopLevelDomainProblem(name));
+
+        [Theory]
+        [InlineData("shop.exam", ".exam", "-AllowTld exam")]       // shop.example.com cut short
+        [InlineData("shop.example.c", ".c", "-AllowTld c")]
+        [InlineData("nas.lan", ".lan", "\"allowTld\": [\"lan\"]")]
+        [InlineData("*.dev.internal", ".internal", "-AllowTld internal")]
+        [InlineData("site.test", ".test", "-AllowTld test")]
+        [InlineData("co.uk", "public suffix", "shop.co.uk")]
+        [InlineData("foo.ck", "public suffix", "shop.foo.ck")]
+        public void UnknownTopLevelDomainOrAPublicSuffix_IsAnErrorNamingItAndTheFix(string name, string phrase, string fix)
+        {
+            string? problem = DomainName.TopLevelDomainProblem(name);
+            Assert.NotNull(problem);
+            Assert.Contains(name, problem);
+            Assert.Contains(phrase, problem);
+            Assert.Contains(fix, problem);
+        }
+
+        [Fact]
+        public void AllowedTopLevelDomains_Pass_AndOnlyThose()
+        {
+            HashSet<string> allow = DomainName.ParseTlds(new[] { "lan", ".Internal", "*.ЛАН" }, "-AllowTld");
+            Assert.Equal(new[] { "internal", "lan", "xn--80avh" }, allow.OrderBy(t => t, StringComparer.Ordinal));
+            Assert.Null(DomainName.TopLevelDomainProblem("nas.lan", allow));
+            Assert.Null(DomainName.TopLevelDomainProblem("*.dev.internal", allow));
+            Assert.NotNull(DomainName.TopLevelDomainProblem("shop.exam", allow));
+        }
+
+        [Theory]
+        [InlineData("home.arpa")]
+        [InlineData("")]
+        [InlineData("123")]
+        [InlineData("la n")]
+        [InlineData("-lan")]
+        public void AllowTld_ThatIsNotOneLabel_IsRefused(string value)
+        {
+            var ex = Assert.Throws<ArgumentException>(() => DomainName.ParseTlds(new[] { value }, "-AllowTld"));
+            Assert.StartsWith("-AllowTld: ", ex.Message);
+            Assert.Contains("e.g. lan", ex.Message);
+        }
+    }
 }

@@ -22,6 +22,11 @@ namespace RunCloud.PowerShell.Tests
 
         public override TimeSpan Elapsed { get { lock (_gate) return _now; } }
 
+        /// <summary>The wall-clock time this clock stands for: <see cref="Origin"/> plus what it has moved.</summary>
+        public DateTime Origin { get; set; } = new DateTime(2030, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+
+        public override DateTime UtcNow => Origin + Elapsed;
+
         /// <summary>Every wait asked for, in order: what the code under test decided to wait.</summary>
         public List<TimeSpan> Delays { get; } = new List<TimeSpan>();
 

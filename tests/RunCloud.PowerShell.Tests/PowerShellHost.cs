@@ -35,6 +35,9 @@ namespace RunCloud.PowerShell.Tests
             return output;
         }
 
+        /// <summary>For a test that drives its own PowerShell instance (BeginInvoke, streams as they come).</summary>
+        public Runspace Runspace => _runspace;
+
         public void Dispose() => _runspace.Dispose();
     }
 }

@@ -19,6 +19,8 @@ namespace RunCloud.PowerShell.Tests
                 if (_path != null) return _path;
                 _path = Path.Combine(Path.GetTempPath(), "runcloud-xunit-state-" + Guid.NewGuid().ToString("N"));
                 Directory.CreateDirectory(_path);
+                // The module refuses a state folder its group or others can write: 0700 whatever the machine's umask.
+                if (!UnixTestFiles.IsWindows) UnixTestFiles.Chmod(_path, 0x1C0);
                 Environment.SetEnvironmentVariable(State.StateFolder.OverrideVariable, _path);
                 return _path;
             }
@@ -29,6 +31,7 @@ namespace RunCloud.PowerShell.Tests
         {
             string path = Path.Combine(EnsureSet(), Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(path);
+            if (!UnixTestFiles.IsWindows) UnixTestFiles.Chmod(path, 0x1C0);
             return path;
         }
 

@@ -112,7 +112,7 @@ namespace RunCloud.PowerShell.Tests
         }
 
         [Fact]
-        public async Task ARetryAfterLongerThanTheRetryBudgetFailsAtOnceAndDoesNotHoldLaterCalls()
+        public async Task ARetryAfterLongerThanTheRetryBudgetFailsAtOnceAndLaterCallsOfTheAccountFailUnsent()
         {
             using var server = new HostileServer(HostileMode.RetryAfterDay);
             using var connection = Connect(server, maxAttempts: 5);
@@ -121,12 +121,21 @@ namespace RunCloud.PowerShell.Tests
             Assert.Single(server.Requests);
             Assert.Equal(TimeSpan.FromDays(1), ex.RetryAfter);
             Assert.Contains("86400 s", ex.Message);
-            Assert.Contains("until " + DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ex.Message);
+            Assert.Contains("until " + DateTime.Now.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ex.Message);
+            Assert.Contains("(local) = " + DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ex.Message);
 
+            // RunCloud counts every request it receives during the hold: the account's later calls fail at once, unsent.
             server.Mode = HostileMode.Normal;
-            Task<Newtonsoft.Json.Linq.JToken> later = connection.Api.GetAsync("ping", CancellationToken.None);
-            Assert.True(await Task.WhenAny(later, Task.Delay(Budget)) == later, "a later call was held by the day-long Retry-After");
-            Assert.Equal("pong", (string?)(await later)["message"]);
+            RunCloudApiException later = await Fails(() => connection.Api.GetAsync("ping", CancellationToken.None));
+            Assert.Equal(ErrorIds.RateLimited, later.ErrorId);
+            Assert.Null(later.StatusCode);
+            Assert.Single(server.Requests);
+            Assert.Contains("was not sent", later.Message);
+
+            // Another account (its own limiter) is not held.
+            using var other = Connect(server);
+            Assert.Equal("pong", (string?)(await other.Api.GetAsync("ping", CancellationToken.None))["message"]);
+            Assert.Equal(2, server.Requests.Count);
         }
 
         [Fact]

@@ -9,6 +9,8 @@ Import-Module $script:ModulePath -Force -ErrorAction Stop
 # processes through the environment: no test ever reads or writes the user's real state folder.
 $script:TestStatePath = Join-Path ([IO.Path]::GetTempPath()) ("runcloud-pester-state-" + [guid]::NewGuid().ToString('N'))
 $null = New-Item -ItemType Directory -Path $script:TestStatePath -Force
+# The module refuses a state folder its group or others can write: make it 0700 whatever the umask of the machine.
+if (-not $IsWindows) { [IO.File]::SetUnixFileMode($script:TestStatePath, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute') }
 $env:RUNCLOUD_STATE_PATH = $script:TestStatePath
 
 # The RunCloud API emulator is a module of its own (RunCloud.PowerShell.Emulator), imported explicitly as a user's

@@ -119,8 +119,8 @@ Describe 'Add-RunCloudDomain' {
     }
 
     It 'converts an IDN to punycode before sending' {
-        Add-RunCloudDomain -Name 'bücher.example' 
-        ((Requests $script:emu 'POST')[0].Body | ConvertFrom-Json).name | Should -Be 'xn--bcher-kva.example'
+        Add-RunCloudDomain -Name 'bücher.example.com'
+        ((Requests $script:emu 'POST')[0].Body | ConvertFrom-Json).name | Should -Be 'xn--bcher-kva.example.com'
     }
 
     It 'refuses a URL with a hint naming the host, and sends no request' {

@@ -91,3 +91,60 @@ Describe 'Start-RunCloudEmulator Let''s Encrypt, TLS and DNS parameters' {
         finally { $e | Stop-RunCloudEmulator }
     }
 }
+
+Describe 'Start-RunCloudEmulator rule switches and Get-RunCloudEmulatorRequest''s wire fields' {
+    It 'passes every rule switch to the emulator' {
+        $e = Start-RunCloudEmulator -RateLimitPerMinute 0 -NotFoundWording Plain -SslModeSwitch InPlace -PerDomainReinstall Reissue `
+            -AllowProtocolsWithoutWebServer -CertificatesPerDomainLimit 7 -NoSslStatusCode 200 -DefaultPerPageV2 5 -DefaultPerPageV3 6 -MaxPerPage 30 `
+            -AdditionalToken 'second-token'
+        try {
+            $o = $e.Options
+            $o.NotFoundWording | Should -Be 'Plain'
+            $o.SslModeSwitch | Should -Be 'InPlace'
+            $o.PerDomainReinstall | Should -Be 'Reissue'
+            $o.ProtocolsRequireWebServer | Should -BeFalse
+            $o.CertificatesPerDomainLimit | Should -Be 7
+            $e.State.CertificatesPerDomainLimit | Should -Be 7
+            $o.NoSslStatusCode | Should -Be 200
+            @($o.DefaultPerPageV2, $o.DefaultPerPageV3, $o.MaxPerPage) | Should -Be @(5, 6, 30)
+            $o.AdditionalTokens | Should -Be @('second-token')
+        }
+        finally { $e | Stop-RunCloudEmulator }
+        $d = Start-RunCloudEmulator -RateLimitPerMinute 0
+        try {
+            $d.Options.NotFoundWording | Should -Be 'Laravel'
+            $d.Options.SslModeSwitch | Should -Be 'RequireUninstall'
+            $d.Options.PerDomainReinstall | Should -Be 'Refuse'
+            $d.Options.ProtocolsRequireWebServer | Should -BeTrue
+            $d.Options.CertificatesPerDomainLimit | Should -Be 50
+        }
+        finally { $d | Stop-RunCloudEmulator }
+    }
+
+    It 'logs a body-less PUT without Content-Length, with its account, and shows the log in 80 columns' {
+        $e = Start-RunCloudEmulator -RateLimitPerMinute 0
+        try {
+            $client = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $e.Port)
+            try {
+                $stream = $client.GetStream()
+                $bytes = [System.Text.Encoding]::ASCII.GetBytes("PUT /api/v3/servers/1001/webapps/2001/ssl/4001 HTTP/1.1`r`nHost: 127.0.0.1`r`nAuthorization: Bearer $($e.Token)`r`nUser-Agent: curl/8.5.0`r`nConnection: close`r`n`r`n")
+                $stream.Write($bytes, 0, $bytes.Length)
+                $reader = [System.IO.StreamReader]::new($stream)
+                $reader.ReadLine() | Should -Be 'HTTP/1.1 200 OK'
+            }
+            finally { $client.Dispose() }
+            $r = Get-RunCloudEmulatorRequest -Method PUT
+            $r.StatusCode | Should -Be 200
+            $r.ContentLength | Should -BeNullOrEmpty
+            $r.BodyKind | Should -Be 'None'
+            $r.Account | Should -Be 'token'
+            $r.UserAgent | Should -Be 'curl/8.5.0'
+            $table = (Get-RunCloudEmulatorRequest | Format-Table | Out-String -Width 200) -split "`r?`n" | Where-Object { $_.Trim() }
+            $table | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+            ($table -join "`n") | Should -Match 'None \(no len\)'
+            ($table -join "`n") | Should -Match 'v3/servers/1001/webapps/2001/ssl/4001'
+            (Get-RunCloudEmulatorRequest | Format-List | Out-String) | Should -Match 'UserAgent\s+: curl/8.5.0'
+        }
+        finally { $e | Stop-RunCloudEmulator }
+    }
+}

@@ -4,7 +4,7 @@
 # token or a raw control character. (The xunit HostileServerTests run the same matrix in-process, without a transcript.)
 BeforeDiscovery {
     $modes = [string[]]@('Normal', 'Drip', 'Truncate', 'Huge', 'EndlessPages', 'RepeatedPage', 'WrongTypes', 'EchoSecret',
-        'ControlCharacters', 'RetryAfterDay', 'ResetMidBody', 'Redirect', 'CutOnDelete')
+        'ControlCharacters', 'RetryAfterDay', 'ResetMidBody', 'Redirect', 'CutOnDelete', 'VanishedDomain', 'LyingNotFound')
     $cases = foreach ($m in $modes) { foreach ($o in 'List', 'Add', 'Remove', 'Sync') { @{ Mode = $m; Operation = $o } } }
 }
 
@@ -92,5 +92,41 @@ Describe 'Proxy credentials (issue 13 item 8)' {
             $text | Should -Not -Match 'proxyuser:'
         }
         finally { Disconnect-RunCloud -Connection $c -ErrorAction SilentlyContinue }
+    }
+}
+
+Describe 'Done when: a day''s Retry-After holds its account, and only it' {
+    It 'after a 429 with Retry-After 86400 the account''s next calls (any connection) send nothing and fail fast, naming until when; another account goes through' {
+        $e = Start-RunCloudEmulator -RateLimitPerMinute 0 -AdditionalToken 'second-account-token-0123456789'
+        try {
+            $tokenA = ConvertTo-SecureString $e.Token -AsPlainText -Force
+            Connect-RunCloud -Name acctA -BaseUri $e.BaseUri -Token $tokenA -ServerId 1001 -WebAppId 2001 -RateLimit 0 -SkipValidation -MaxRetryDuration '00:00:30'
+            Connect-RunCloud -Name acctB -BaseUri $e.BaseUri -Token (ConvertTo-SecureString 'second-account-token-0123456789' -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0 -SkipValidation
+            Add-RunCloudEmulatorFault -Kind RateLimited -RetryAfterSeconds 86400 -Count 1 -ForCredential $e.Token | Out-Null
+
+            Get-RunCloudDomain -Connection acctA -ErrorVariable first -ErrorAction SilentlyContinue | Out-Null
+            $first[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudRateLimited*'
+            $sentA = @(Get-RunCloudEmulatorRequest | Where-Object Account -NE 'token2').Count
+            $sentA | Should -Be 1
+
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            Get-RunCloudDomain -Connection acctA -ErrorVariable second -ErrorAction SilentlyContinue | Out-Null
+            # Another connection to the same account (as another runspace or script would open) is held too.
+            Connect-RunCloud -Name acctA2 -BaseUri $e.BaseUri -Token $tokenA -ServerId 1001 -WebAppId 2001 -RateLimit 0 -SkipValidation -MaxRetryDuration '00:00:30'
+            Get-RunCloudServer -Connection acctA2 -ErrorVariable third -ErrorAction SilentlyContinue | Out-Null
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 20 -Because 'a hang detector: the held calls fail at once'
+            foreach ($err in $second[0], $third[0]) {
+                $err.FullyQualifiedErrorId | Should -BeLike 'RunCloudRateLimited*'
+                $err.Exception.Message | Should -BeLike '*was not sent*Retry-After 86400 s*(local) = *UTC*'
+            }
+            @(Get-RunCloudEmulatorRequest | Where-Object Account -NE 'token2').Count | Should -Be $sentA -Because 'nothing was sent for the held account'
+
+            @(Get-RunCloudDomain -Connection acctB).Count | Should -BeGreaterThan 0
+            @(Get-RunCloudEmulatorRequest | Where-Object Account -EQ 'token2') | Should -Not -BeNullOrEmpty
+        }
+        finally {
+            Disconnect-RunCloud -All -ErrorAction SilentlyContinue
+            $e | Stop-RunCloudEmulator
+        }
     }
 }

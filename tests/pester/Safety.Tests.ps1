@@ -132,6 +132,106 @@ Describe 'The journal makes Add-/Remove-RunCloudDomain -ResetSsl and Reset-RunCl
     }
 }
 
+Describe 'State is keyed by the account''s API host and ids, not by the credential; the state folder is the user''s own' {
+    BeforeEach {
+        $env:RUNCLOUD_STATE_PATH = Join-Path $script:TestStatePath ([guid]::NewGuid().ToString('N'))
+        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0
+        function script:Connect-Key {
+            Connect-RunCloud -BaseUri $script:e.BaseUri -ApiKey $script:e.ApiKey -ApiSecret (ConvertTo-SecureString $script:e.ApiSecret -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+        }
+    }
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e; Disconnect-RunCloud -ErrorAction SilentlyContinue }
+
+    It 'a redeploy owed under a token is finished by the next run under key + secret, and the other way round' {
+        Connect-Emulator $script:e
+        Add-RunCloudEmulatorFault -Emulator $script:e -Kind Status -StatusCode 500 -Count 1 -Method PUT -Path 'servers/*/webapps/*/ssl/*' | Out-Null
+        $null = Sync-RunCloudDomain -Domain 'late1.example.com' -ErrorAction SilentlyContinue
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -Contain 'late1.example.com'
+
+        Connect-Key
+        (Get-RunCloudConnection).AuthenticationKind | Should -Be 'ApiKey'
+        $again = Sync-RunCloudDomain -Domain 'late1.example.com' -WarningAction SilentlyContinue
+        $again.FinishedPending | Should -Not -BeNullOrEmpty
+        $again.SslRedeployed | Should -BeTrue
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+
+        Add-RunCloudEmulatorFault -Emulator $script:e -Kind Status -StatusCode 500 -Count 1 -Method PUT -Path 'servers/*/webapps/*/ssl/*' | Out-Null
+        $null = Sync-RunCloudDomain -Domain 'late1.example.com', 'late2.example.com' -ErrorAction SilentlyContinue
+        Connect-Emulator $script:e
+        (Sync-RunCloudDomain -Domain 'late1.example.com', 'late2.example.com' -WarningAction SilentlyContinue).FinishedPending | Should -Not -BeNullOrEmpty
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+        @(Get-OwedJournal) | Should -BeNullOrEmpty
+    }
+
+    It 'a journal the previous module left (named by the credential''s fingerprint) is finished and taken over' {
+        Connect-Emulator $script:e
+        $root = (Get-RunCloudConnection).BaseUri.GetLeftPart([UriPartial]::Path).TrimEnd('/').ToLowerInvariant()
+        $hash = [Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes("$root`ntoken:$($script:e.Token)"))
+        $fingerprint = -join ($hash[0..7] | ForEach-Object { $_.ToString('x2') })
+        # The previous module added late.example.com, then died before the redeploy.
+        $null = $script:e.State.AddDomain(1001, 2001, 'late.example.com')
+        $null = New-Item -ItemType Directory -Path $env:RUNCLOUD_STATE_PATH
+        if (-not $IsWindows) { chmod 700 $env:RUNCLOUD_STATE_PATH }
+        $legacy = Join-Path $env:RUNCLOUD_STATE_PATH "$fingerprint-s1001-w2001.json"
+        @{ version = 1; account = $fingerprint; baseUri = "$root/"; serverId = 1001; webAppId = 2001; createdAt = '2025-05-01T00:00:00Z'
+           updatedAt = '2025-05-01T00:00:00Z'; writtenBy = 'Sync-RunCloudDomain'; pendingAdds = @(); pendingRemovals = @()
+           sslRedeployPending = $true; sslReason = 'added late.example.com'; sslDomains = @(); extensions = @{} } | ConvertTo-Json | Set-Content $legacy
+
+        $r = Sync-RunCloudDomain -Domain 'late.example.com' -WarningVariable warnings -WarningAction SilentlyContinue
+        ($warnings -join ' ') | Should -BeLike '*left work unfinished*added late.example.com*'
+        $r.SslRedeployed | Should -BeTrue
+        $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+        Test-Path $legacy | Should -BeFalse
+        @(Get-OwedJournal) | Should -BeNullOrEmpty
+    }
+
+    It 'two processes with different credentials for one app: the second finds the app locked and sends nothing' {
+        # The child (key + secret) hangs 4 s in its add while holding the app's lock.
+        Add-RunCloudEmulatorFault -Emulator $script:e -Kind Latency -LatencyMilliseconds 4000 -Count 1 -Method POST -Path 'servers/*/webapps/*/domains' | Out-Null
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $child = @"
+Import-Module '$script:ModulePath'
+Connect-RunCloud -BaseUri '$($script:e.BaseUri)' -ApiKey '$($script:e.ApiKey)' -ApiSecret (ConvertTo-SecureString '$($script:e.ApiSecret)' -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
+"@
+        $job = Start-ThreadJob { param($exe, $rest, $child) & $exe @rest -NoProfile -NonInteractive -Command $child 2>&1 } -ArgumentList $exe, $rest, $child
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            # The child lists the app's domains only once it holds the lock; its add then hangs.
+            while (-not @(Get-RunCloudEmulatorRequest -Emulator $script:e -Method GET -Path 'servers/1001/webapps/2001/domains').Count -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Connect-Emulator $script:e
+            $script:e.ClearRequests()
+            $err = $null
+            try { Sync-RunCloudDomain -Domain 'parent.example.com' -LockTimeout 0 } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'RunCloudAppLocked,*'
+            @(Get-RunCloudEmulatorRequest -Emulator $script:e | Where-Object { $_.Body -like '*parent*' -or $_.Method -eq 'GET' }) | Should -BeNullOrEmpty
+        }
+        finally { $null = $job | Wait-Job -Timeout 60; $job | Remove-Job -Force }
+        (Sync-RunCloudDomain -Domain 'parent.example.com' -LockTimeout 0 -WarningAction SilentlyContinue).Added | Should -Be @('parent.example.com')
+    }
+
+    It 'a state folder others can write is refused before any request, naming the folder, its mode and the fix' -Skip:$IsWindows {
+        $null = New-Item -ItemType Directory -Path $env:RUNCLOUD_STATE_PATH
+        chmod 777 $env:RUNCLOUD_STATE_PATH
+        Connect-Emulator $script:e
+        $script:e.ClearRequests()
+        $err = $null
+        try { Sync-RunCloudDomain -Domain 'shop.example.com', 'new.example.com' -Prune -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'RunCloudStateUnsafe,*'
+        "$err" | Should -BeLike "*$($env:RUNCLOUD_STATE_PATH) is writable by its group and by others (owner user id *, mode 0777)*chmod 700 '$($env:RUNCLOUD_STATE_PATH)'*RUNCLOUD_STATE_PATH*"
+        Get-RunCloudEmulatorRequest -Emulator $script:e | Should -BeNullOrEmpty
+        chmod 700 $env:RUNCLOUD_STATE_PATH
+        (Sync-RunCloudDomain -Domain 'shop.example.com', 'new.example.com' -NoSslReset -WarningAction SilentlyContinue).Added | Should -Be @('new.example.com')
+    }
+
+    It 'a state folder the module creates is 0700' -Skip:$IsWindows {
+        Connect-Emulator $script:e
+        $null = Sync-RunCloudDomain -Domain 'shop.example.com' -NoSslReset
+        [int](Get-Item $env:RUNCLOUD_STATE_PATH).UnixFileMode | Should -Be 448   # 0700
+    }
+}
+
 Describe 'Reset-RunCloudSsl -Reinstall never leaves an app silently without a certificate' {
     BeforeEach {
         $env:RUNCLOUD_STATE_PATH = Join-Path $script:TestStatePath ([guid]::NewGuid().ToString('N'))

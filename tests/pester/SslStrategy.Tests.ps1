@@ -68,38 +68,50 @@ Describe 'Set-RunCloudSsl and Set-RunCloudSslMode' {
     BeforeEach { Start-SslEmulator }
     AfterEach { Stop-RunCloudEmulator -Emulator $script:e }
 
-    It 'PATCHes only the settings given, with ssl_protocol_id checked against static/ssl/protocols' {
+    It 'Set-RunCloudSsl -SslProtocol TLSv1.3 reads the protocol list with webServer=nginx and PATCHes the id it found, nothing else' {
         Set-RunCloudSsl -EnableHsts $true -SslProtocol 'TLSv1.3' -Confirm:$false
+        $list = @(Get-RunCloudEmulatorRequest -Method GET | Where-Object Path -Like '*static/ssl/protocols')
+        $list | Should -HaveCount 1
+        $list[0].Query | Should -Match '(^|[?&])webServer=nginx($|&)'
+        $list[0].StatusCode | Should -Be 200
         $patch = @(Get-RunCloudEmulatorRequest -Method PATCH)
         $patch | Should -HaveCount 1
         $patch[0].Path | Should -BeLike "*/webapps/2001/ssl/$($Defaults::SslId)"
         $body = $patch[0].Body | ConvertFrom-Json -AsHashtable
         $body.Keys | Sort-Object | Should -Be @('enableHsts', 'ssl_protocol_id')
-        $body.ssl_protocol_id | Should -Be 1
+        $body.ssl_protocol_id | Should -Be 3 -Because 'the emulator lists TLSv1.3 as id 3, as public clients do'
         $ssl = Get-RunCloudSsl
         $ssl.EnableHsts | Should -BeTrue
-        $ssl.SslProtocolId | Should -Be 1
+        $ssl.SslProtocolId | Should -Be 3
         @(Get-RunCloudEmulatorRequest -Method PUT) + @(Get-RunCloudEmulatorRequest -Method POST) | Should -BeNullOrEmpty -Because 'no new issuance'
+
+        # One version means "that version and newer"; RunCloud's own names and separators are read too.
+        Set-RunCloudSsl -SslProtocol 'TLSv1.2' -Confirm:$false
+        (Get-RunCloudSsl).SslProtocolId | Should -Be 2
+        Set-RunCloudSsl -SslProtocol 'TLSv1.1 + TLSv1.2 + TLSv1.3' -Confirm:$false
+        (Get-RunCloudSsl).SslProtocolId | Should -Be 1
     }
 
-    It 'refuses an unknown protocol id before any change, listing the valid ones' {
-        { Set-RunCloudSsl -SslProtocolId 99 -Confirm:$false } | Should -Throw -ErrorId 'RunCloudInvalidInput*' -ExpectedMessage '*TLSv1.2 + TLSv1.3*'
+    It 'refuses an unknown protocol before any change, listing the valid ones' {
+        { Set-RunCloudSsl -SslProtocolId 99 -Confirm:$false } | Should -Throw -ErrorId 'RunCloudInvalidInput*' -ExpectedMessage '*2 (TLSv1.2 TLSv1.3)*'
+        { Set-RunCloudSsl -SslProtocol 'TLSv1.0' -Confirm:$false } | Should -Throw -ErrorId 'RunCloudInvalidInput*' -ExpectedMessage "*'TLSv1.0'*3 (TLSv1.3)*"
         Get-RunCloudEmulatorRequest -Method PATCH | Should -BeNullOrEmpty
         { Set-RunCloudSsl } | Should -Throw -ErrorId 'RunCloudInvalidInput*' -ExpectedMessage 'Nothing to change*'
     }
 
-    It '-WhatIf sends no PATCH; the per-domain form PATCHes .../domains/{d}/ssl/{ssl} in advanced mode' {
+    It '-WhatIf sends no PATCH; in advanced mode a domain certificate''s settings are not patched in place (RunCloud documents no such call)' {
         Set-RunCloudSsl -EnableHttp $false -WhatIf
         Get-RunCloudEmulatorRequest -Method PATCH | Should -BeNullOrEmpty
 
         Set-RunCloudSslMode -Mode Advanced -UninstallAppCertificate -Force
         Reset-RunCloudSsl -Domain $Defaults::PrimaryDomainName -Confirm:$false
         $e.ClearRequests()
-        Set-RunCloudSsl -Domain $Defaults::PrimaryDomainName -EnableHsts $true -Confirm:$false
-        $patch = @(Get-RunCloudEmulatorRequest -Method PATCH)
-        $patch | Should -HaveCount 1
-        $patch[0].Path | Should -Match '/domains/\d+/ssl/\d+$'
-        (Get-RunCloudSsl -Domain $Defaults::PrimaryDomainName).EnableHsts | Should -BeTrue
+        Set-RunCloudSsl -Domain $Defaults::PrimaryDomainName -EnableHsts $true -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslSettingsNotSupported*'
+        $err[0].Exception.Message | Should -BeLike '*advancedSSL and autoSSL*'
+        $err[0].ErrorDetails.RecommendedAction | Should -BeLike "Reset-RunCloudSsl*-Name '$($Defaults::PrimaryDomainName)' -Reinstall -EnableHsts"
+        Get-Mutations | Should -BeNullOrEmpty
     }
 
     It 'Set-RunCloudSslMode refuses while the app-wide certificate is installed, -Force alone changes nothing, and -UninstallAppCertificate uninstalls it first' {
@@ -295,5 +307,100 @@ Describe 'Done when: a network of 250 mapped domains, 10 not pointed yet' {
         @($issued | Group-Object { $_.Names -join ',' } | Where-Object Count -GT 1) | Should -BeNullOrEmpty
         $firstRun | Should -BeLessThan 300
         @($issued | ForEach-Object { ($_.Names[0] -split '\.')[-2..-1] -join '.' } | Group-Object | Where-Object Count -GT 50) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Done when: a subdomain network served through *.network.example.com' {
+    BeforeEach { Start-SslEmulator }
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e; Remove-Item -Recurse -Force (Join-Path $env:RUNCLOUD_STATE_PATH '*') -ErrorAction SilentlyContinue }
+
+    It 'basic HTTP-01 SSL: no certificate order is sent, the error says why and what to do, and later runs say it again without ordering' {
+        $before = $e.State.GetIssuances().Count
+        Add-RunCloudDomain -Name '*.network.example.com' -ResetSsl -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslWildcardNeedsDns01*'
+        $err[0].Exception.Message | Should -Match '\*\.network\.example\.com over HTTP-01'
+        $err[0].Exception.Message | Should -Match 'only over DNS-01'
+        $err[0].Exception.Message | Should -Match '-AuthorizationMethod dns-01 -ExternalApi <integration>'
+        $err[0].Exception.Message | Should -Match 'Set-RunCloudSslMode -Mode Advanced'
+        $err[0].ErrorDetails.RecommendedAction | Should -BeLike 'Reset-RunCloudSsl*-Reinstall -AuthorizationMethod dns-01 -ExternalApi <integration>'
+        @(Get-RunCloudEmulatorRequest -Method PUT) | Should -BeNullOrEmpty
+        $e.State.GetIssuances().Count | Should -Be $before
+
+        # Every later scheduled run looks again: one error each, and never the doomed order.
+        foreach ($run in 1..2) {
+            $e.ClearRequests()
+            $r = Sync-RunCloudDomain -Domain $Defaults::PrimaryDomainName -Confirm:$false -ErrorAction SilentlyContinue
+            @($r.Failed | Where-Object ErrorId -EQ 'RunCloudSslWildcardNeedsDns01') | Should -HaveCount 1
+            @(Get-RunCloudEmulatorRequest | Where-Object Method -NE 'GET') | Should -BeNullOrEmpty
+        }
+
+        $e.State.GetIssuances().Count | Should -Be $before
+    }
+
+    It '-Reinstall over HTTP-01 is refused before the old certificate is uninstalled' {
+        Add-RunCloudDomain -Name '*.network.example.com' -Confirm:$false
+        $e.ClearRequests()
+        Reset-RunCloudSsl -Reinstall -Environment staging -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslWildcardNeedsDns01*'
+        $err[0].Exception.Message | Should -BeLike '*after the old certificate was uninstalled*Nothing was changed*'
+        Get-Mutations | Should -BeNullOrEmpty
+        (Get-RunCloudSsl).Installed | Should -BeTrue
+    }
+
+    It 'with a DNS integration (named by its label) and DNS-01 the order is sent once and covers the wildcard' {
+        Add-RunCloudDomain -Name '*.network.example.com' -Confirm:$false
+        $before = $e.State.GetIssuances().Count
+        $e.ClearRequests()
+
+        Reset-RunCloudSsl -Reinstall -AuthorizationMethod dns-01 -ExternalApi cloudflare-dns -Confirm:$false
+
+        (Get-Mutations | ForEach-Object { "$($_.Method) $($_.Path -replace '^.*/webapps/2001/', '')" }) | Should -Be @("DELETE ssl/$($Defaults::SslId)", 'POST ssl')
+        $body = (Get-RunCloudEmulatorRequest -Method POST).Body | ConvertFrom-Json -AsHashtable
+        $body.authorizationMethod | Should -Be 'dns-01'
+        $body.externalApi | Should -Be 5001
+        $body.externalApi | Should -BeOfType [long] -Because 'RunCloud takes the integration as an integer'
+        $e.State.GetIssuances().Count | Should -Be ($before + 1)
+        $e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+        (Get-RunCloudSsl).AuthorizationMethod | Should -Be 'dns-01'
+
+        # From then on the app's redeploys go through DNS-01: a new name is covered by one PUT.
+        $e.ClearRequests()
+        Add-RunCloudDomain -Name 'more.example.org' -ResetSsl -Confirm:$false
+        @(Get-RunCloudEmulatorRequest -Method PUT) | Should -HaveCount 1
+        $e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
+    }
+
+    It 'advanced SSL: the wildcard waits for its DNS-01 order (said each run), the other names get theirs, and -ExternalApi by id orders it' {
+        Set-RunCloudSslMode -Mode Advanced -UninstallAppCertificate -Force
+        $e.ClearRequests()
+        Add-RunCloudDomain -Name '*.network.example.com', 'plain.example.org' -ResetSsl -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue
+        $orders = @(Get-RunCloudEmulatorRequest -Method POST | Where-Object Path -Match '/domains/\d+/ssl$')
+        $orders | Should -HaveCount 1 -Because 'only the plain name gets an HTTP-01 order'
+        ($warned -join "`n") | Should -Match '\*\.network\.example\.com.*NeedsDns01'
+        ($warned -join "`n") | Should -Match "-Name '\*\.network\.example\.com' -AuthorizationMethod dns-01 -ExternalApi"
+        $e.GetUncoveredDomains(1001, 2001) | Should -Contain '*.network.example.com'
+        $e.GetUncoveredDomains(1001, 2001) | Should -Not -Contain 'plain.example.org'
+        @((Get-SslJournal).notReady | Where-Object status -EQ 'NeedsDns01' | ForEach-Object name) | Should -Be @('*.network.example.com')
+
+        Reset-RunCloudSsl -Name '*.network.example.com' -AuthorizationMethod dns-01 -ExternalApi 5001 -Confirm:$false
+        $dns01 = @(Get-RunCloudEmulatorRequest -Method POST | Where-Object Path -Match '/domains/\d+/ssl$') | Select-Object -Last 1
+        ($dns01.Body | ConvertFrom-Json).authorizationMethod | Should -Be 'dns-01'
+        $e.GetUncoveredDomains(1001, 2001) | Should -Not -Contain '*.network.example.com'
+        (Get-SslJournal).notReady | Should -BeNullOrEmpty
+    }
+
+    It '-ExternalApi is resolved before any change: an unknown label or id stops the command, dns-01 needs it, http-01 takes none' {
+        { Reset-RunCloudSsl -Reinstall -AuthorizationMethod dns-01 -ExternalApi 'no-such-integration' -Confirm:$false } |
+            Should -Throw -ErrorId 'RunCloudDnsIntegrationNotFound*' -ExpectedMessage '*cloudflare-dns (5001*'
+        { Reset-RunCloudSsl -AuthorizationMethod dns-01 -ExternalApi 999 -Confirm:$false } | Should -Throw -ErrorId 'RunCloudDnsIntegrationNotFound*'
+        { Reset-RunCloudSsl -WebAppId 2002 -AuthorizationMethod dns-01 -Confirm:$false } | Should -Throw -ErrorId 'RunCloudInvalidInput*' -ExpectedMessage '*needs -ExternalApi*'
+        { Reset-RunCloudSsl -WebAppId 2002 -ExternalApi 5001 -Confirm:$false } | Should -Throw -ErrorId 'RunCloudInvalidInput*' -ExpectedMessage '*dns-01*'
+        Get-Mutations | Should -BeNullOrEmpty
+        # Tab completes the labels.
+        $completion = TabExpansion2 -inputScript 'Reset-RunCloudSsl -ExternalApi cloud' -cursorColumn 35
+        # The first Tab may start the read and come back empty; the next one offers the cached list.
+        if (-not $completion.CompletionMatches) { Start-Sleep -Milliseconds 500; $completion = TabExpansion2 -inputScript 'Reset-RunCloudSsl -ExternalApi cloud' -cursorColumn 35 }
+        $completion.CompletionMatches.CompletionText | Should -Contain 'cloudflare-dns'
     }
 }

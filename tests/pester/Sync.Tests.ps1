@@ -379,6 +379,8 @@ Describe 'Sync-RunCloudDomain: input forms' {
         Set-Content $file -Value "Site,Domain,Owner`n1,one.example.com,ann`n2,""two.example.com"",""bob, jr""`n3,,nobody"
         $r = Sync-RunCloudDomain -Path $file -WebAppId 2002
         @($r.Added | Sort-Object) | Should -Be @('one.example.com', 'two.example.com')
+        # A row that names no domain is reported, never dropped in silence.
+        @($r.Skipped | Where-Object Kind -eq 'Invalid').Name | Should -Be @('3,,nobody')
     }
 
     It 'stops with an error and changes nothing when -Path cannot be read' {
@@ -422,6 +424,97 @@ Describe 'Sync-RunCloudDomain: input forms' {
         $r = Sync-RunCloudDomain -Domain 'a.example.com' -WebAppId 2002
         ($r | Format-Table | Out-String) | Should -BeLike '*Added*Removed*Unchanged*'
         ($r | Format-List | Out-String) | Should -BeLike '*Failed*'
+    }
+}
+
+Describe 'Sync-RunCloudDomain: sources that cannot lie (a file caught mid-write, a short CSV row, an unknown top-level domain)' {
+    BeforeEach {
+        Start-SyncEmulator | Out-Null
+        # On the app besides its primary and test domain: a name the file keeps, and one the file's cut last line meant.
+        [void]$script:e.State.AddDomains(1001, 2001, [string[]]@('keep.example.com', 'old.example.com', 'stale.example.com'))
+        $script:e.ClearRequests()
+    }
+    AfterEach { Stop-RunCloudEmulator -Emulator $script:e }
+
+    It 'a -Path file that ends mid-line and changed moments ago adds its valid names and holds the prune back, naming the line' {
+        $file = Join-Path $TestDrive 'names-cut.txt'
+        # What a generator has written so far: the last name is cut, and a valid .co name at that ('.example.co').
+        [IO.File]::WriteAllText($file, "keep.example.com`nnew.example.com`nold.example.co")
+        $r = Sync-RunCloudDomain -Path $file -Prune -NoSslReset -ErrorVariable syncErrors -ErrorAction SilentlyContinue
+        $r.Added | Should -Be @('new.example.com')
+        $r.Removed | Should -BeNullOrEmpty
+        Get-RunCloudEmulatorRequest -Method DELETE | Should -BeNullOrEmpty
+        Get-Names | Should -Contain 'stale.example.com'
+        $stopped = @($syncErrors | Where-Object FullyQualifiedErrorId -like 'RunCloudSyncPruneStopped,*')
+        $stopped | Should -HaveCount 1
+        $stopped[0].ErrorDetails.Message | Should -BeLike "*'old.example.co'*Line 3 may be cut short*$file does not end with a line break*Run again once the file is complete*"
+        @($r.Skipped | Where-Object Name -eq 'old.example.co').Kind | Should -Be 'Invalid'
+    }
+
+    It 'the same file, settled (last written an hour ago), is read whole and prunes' {
+        $file = Join-Path $TestDrive 'names-settled.txt'
+        [IO.File]::WriteAllText($file, "keep.example.com`nnew.example.com`nold.example.com")
+        (Get-Item $file).LastWriteTimeUtc = [DateTime]::UtcNow.AddHours(-1)
+        $r = Sync-RunCloudDomain -Path $file -Prune -NoSslReset
+        $r.Added | Should -Be @('new.example.com')
+        $r.Removed | Should -Be @('stale.example.com')
+    }
+
+    It 'a CSV row without its Domain value is an invalid entry, not a silently dropped row' {
+        $file = Join-Path $TestDrive 'sites.csv'
+        Set-Content $file -Value "Site,Domain,Owner`n1,keep.example.com,ann`n2,new.example.com,bob`n3`n4,old.example.com,dan"
+        $r = Sync-RunCloudDomain -Path $file -Prune -NoSslReset -ErrorVariable syncErrors -ErrorAction SilentlyContinue
+        $r.Added | Should -Be @('new.example.com')
+        $r.Removed | Should -BeNullOrEmpty
+        $message = @($syncErrors | Where-Object FullyQualifiedErrorId -like 'RunCloudSyncPruneStopped,*')[0].ErrorDetails.Message
+        $message | Should -BeLike "*Row 3 (line 4) of $file has 1 field(s) where the header has 3: its Domain column (field 2) is missing*"
+    }
+
+    It 'a desired name whose top-level domain does not exist is an invalid entry; -AllowTld admits a private network''s' {
+        $r = Sync-RunCloudDomain -Domain 'keep.example.com', 'old.example.com', 'nas.lan', 'shop.exam' -Prune -NoSslReset -ErrorVariable syncErrors -ErrorAction SilentlyContinue
+        $r.Added | Should -BeNullOrEmpty
+        $r.Removed | Should -BeNullOrEmpty
+        @($r.Skipped | Where-Object Kind -eq 'Invalid').Name | Sort-Object | Should -Be @('nas.lan', 'shop.exam')
+        @($syncErrors | Where-Object FullyQualifiedErrorId -like 'RunCloudSyncPruneStopped,*')[0].ErrorDetails.Message |
+            Should -BeLike "*'nas.lan' ends in '.lan', which is not a top-level domain*-AllowTld lan*"
+        Get-RunCloudEmulatorRequest -Method POST | Should -BeNullOrEmpty
+
+        $r = Sync-RunCloudDomain -Domain 'keep.example.com', 'old.example.com', 'nas.lan' -Prune -NoSslReset -AllowTld lan
+        $r.Added | Should -Be @('nas.lan')
+        $r.Removed | Should -Be @('stale.example.com')
+    }
+
+    It 'a JSON file cut short stops the run before any request' {
+        $file = Join-Path $TestDrive 'names.json'
+        [IO.File]::WriteAllText($file, '["keep.example.com", "new.exa')
+        { Sync-RunCloudDomain -Path $file -Prune } | Should -Throw -ErrorId 'RunCloudInvalidInput*'
+        Get-RunCloudEmulatorRequest | Should -BeNullOrEmpty
+    }
+
+    It 'a manifest target reads its file by the same rules, and its allowTld admits a private network''s names' {
+        $file = Join-Path $TestDrive 'fleet-names.txt'
+        [IO.File]::WriteAllText($file, "keep.example.com`nnas.lan`nold.example.co")
+        $manifest = Join-Path $TestDrive 'fleet.json'
+        @{ targets = @(@{ serverId = 1001; webAppId = 2001; path = $file; prune = $true; noSslReset = $true; allowTld = @('lan') }) } |
+            ConvertTo-Json -Depth 5 | Set-Content $manifest
+        $plan = New-RunCloudSyncPlan -Manifest $manifest -WarningAction SilentlyContinue
+        $plan.Add | Should -Be @('nas.lan')
+        $plan.Remove | Should -BeNullOrEmpty
+        ($plan.Guards | Where-Object Name -eq 'InvalidEntries').Message | Should -BeLike "*'old.example.co'*may be cut short*"
+        $result = Sync-RunCloudDomain -Manifest $manifest -Force -WarningAction SilentlyContinue -ErrorAction SilentlyContinue | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] }
+        $result.Added | Should -Be @('nas.lan')
+        $result.Removed | Should -BeNullOrEmpty
+        Get-Names | Should -Contain 'stale.example.com'
+    }
+
+    It 'Add-RunCloudDomain refuses a name whose top-level domain does not exist, naming it; -AllowTld admits it' {
+        Add-RunCloudDomain -Name 'shop.exam', 'co.uk' -ErrorVariable addErrors -ErrorAction SilentlyContinue
+        $addErrors | Should -HaveCount 2
+        $addErrors[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudInvalidDomainName,*'
+        "$($addErrors[0])" | Should -BeLike "*'shop.exam' ends in '.exam', which is not a top-level domain*-AllowTld exam*"
+        "$($addErrors[1])" | Should -BeLike "*'co.uk' is a public suffix*"
+        Get-RunCloudEmulatorRequest -Method POST | Should -BeNullOrEmpty
+        Add-RunCloudDomain -Name 'nas.lan' -AllowTld lan -PassThru | ForEach-Object Name | Should -Be 'nas.lan'
     }
 }
 

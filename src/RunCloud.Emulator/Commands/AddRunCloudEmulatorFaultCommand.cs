@@ -19,6 +19,8 @@ namespace RunCloud.Emulator.Commands
         [Parameter] [ValidateRange(0, 86400)] public int RetryAfterSeconds { get; set; } = 1;
         /// <summary>For -Kind Latency: abort the connection after the delay instead of processing the request.</summary>
         [Parameter] public SwitchParameter DropAfterLatency { get; set; }
+        /// <summary>Only requests presenting this Bearer token or v2 API key (one account of several); shown masked.</summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string? ForCredential { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -28,7 +30,7 @@ namespace RunCloud.Emulator.Commands
             {
                 Kind = Kind, StatusCode = StatusCode, Count = Count, Method = Method, PathPattern = Path,
                 Latency = TimeSpan.FromMilliseconds(LatencyMilliseconds), RetryAfterSeconds = RetryAfterSeconds,
-                ApplyAfterLatency = !DropAfterLatency.IsPresent,
+                ApplyAfterLatency = !DropAfterLatency.IsPresent, Credential = ForCredential,
             };
             if (!ShouldProcess(e.BaseUri.ToString(), "Add fault " + rule)) return;
             try

@@ -27,6 +27,27 @@ namespace RunCloud.Emulator.Commands
         /// <summary>Serve TLS for the emulator's domains on this loopback port (0 = a free one); not given = no TLS endpoint.</summary>
         [Parameter] [ValidateRange(0, 65535)] public int TlsPort { get; set; }
 
+        /// <summary>Let's Encrypt's certificates-per-registered-domain limit (50 per 7 days); 0 = none.</summary>
+        [Parameter] [ValidateRange(0, int.MaxValue)] public int CertificatesPerDomainLimit { get; set; } = 50;
+        /// <summary>The words of a 404 for an unknown id: Laravel (default), Plain or Descriptive.</summary>
+        [Parameter] public NotFoundWording NotFoundWording { get; set; } = NotFoundWording.Laravel;
+        /// <summary>Switching SSL mode with a certificate installed: RequireUninstall (default) or InPlace.</summary>
+        [Parameter] public SslModeSwitch SslModeSwitch { get; set; } = SslModeSwitch.RequireUninstall;
+        /// <summary>A second per-domain SSL install: Refuse (default) or Reissue.</summary>
+        [Parameter] public PerDomainReinstall PerDomainReinstall { get; set; } = PerDomainReinstall.Refuse;
+        /// <summary>Answer GET static/ssl/protocols without webServer=nginx (RunCloud's reference always sends it).</summary>
+        [Parameter] public SwitchParameter AllowProtocolsWithoutWebServer { get; set; }
+        /// <summary>Status of GET .../ssl when no certificate is installed (default 404).</summary>
+        [Parameter] [ValidateSet("200", "404")] public int NoSslStatusCode { get; set; } = 404;
+        /// <summary>Default perPage on /api/v2/ (15).</summary>
+        [Parameter] [ValidateRange(1, 1000)] public int DefaultPerPageV2 { get; set; } = 15;
+        /// <summary>Default perPage on /api/v3/ (20).</summary>
+        [Parameter] [ValidateRange(1, 1000)] public int DefaultPerPageV3 { get; set; } = 20;
+        /// <summary>Largest perPage; more is clamped to it (40).</summary>
+        [Parameter] [ValidateRange(1, 1000)] public int MaxPerPage { get; set; } = 40;
+        /// <summary>More valid Bearer tokens, each its own account (log Account token2, token3...).</summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string[]? AdditionalToken { get; set; }
+
         protected override void EndProcessing()
         {
             var target = Port == 0 ? "127.0.0.1 (free port)" : "127.0.0.1:" + Port;
@@ -45,7 +66,17 @@ namespace RunCloud.Emulator.Commands
                 FailedValidationLimit = FailedValidationLimit,
                 TlsPort = MyInvocation.BoundParameters.ContainsKey(nameof(TlsPort)) ? TlsPort : (int?)null,
                 DnsPort = MyInvocation.BoundParameters.ContainsKey(nameof(DnsPort)) ? DnsPort : (int?)null,
+                CertificatesPerDomainLimit = CertificatesPerDomainLimit,
+                NotFoundWording = NotFoundWording,
+                SslModeSwitch = SslModeSwitch,
+                PerDomainReinstall = PerDomainReinstall,
+                ProtocolsRequireWebServer = !AllowProtocolsWithoutWebServer.IsPresent,
+                NoSslStatusCode = NoSslStatusCode,
+                DefaultPerPageV2 = DefaultPerPageV2,
+                DefaultPerPageV3 = DefaultPerPageV3,
+                MaxPerPage = MaxPerPage,
             };
+            if (AdditionalToken != null) options.AdditionalTokens.AddRange(AdditionalToken);
             RunCloudEmulator emulator;
             try
             {

@@ -26,6 +26,16 @@ namespace RunCloud.PowerShell.Api
         public static string DomainSsl(long s, long w, long d) => Domain(s, w, d) + "/ssl";
         public static string DomainSsl(long s, long w, long d, long ssl) => DomainSsl(s, w, d) + "/" + Id(ssl);
 
+        /// <summary>RunCloud's DNS instructions for a domain: the records its names need.</summary>
+        public static string DomainDns(long s, long w, long d) => Domain(s, w, d) + "/dns";
+
+        /// <summary>The account's 3rd-party API keys: the DNS integrations a DNS-01 order names as externalApi.</summary>
+        public const string ExternalApis = "settings/externalapi";
+        public static string ExternalApi(long id) => ExternalApis + "/" + Id(id);
+
+        /// <summary>The TLS protocol choices (ssl_protocol_id); asked with webServer=nginx.</summary>
+        public const string SslProtocols = "static/ssl/protocols";
+
         /// <summary>The server and web app ids a path names (servers/{s}/webapps/{w}/...), for the errors about it.</summary>
         public static void ReadIds(string path, out long? serverId, out long? webAppId)
         {

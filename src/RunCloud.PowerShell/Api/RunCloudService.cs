@@ -149,23 +149,66 @@ namespace RunCloud.PowerShell.Api
             _api.SendAsync(new HttpMethod("PATCH"), ApiPaths.DomainMeta(domain.ServerId, domain.WebAppId, domain.Id),
                 new Dictionary<string, object> { ["type"] = type, ["redirection"] = redirection, ["www"] = www }, ct);
 
-        /// <summary>DELETE .../domains/{d}. A 404 means it is gone already: reported as false, not as an error.</summary>
-        public async Task<bool> RemoveDomainAsync(long s, long w, long d, CancellationToken ct)
+        /// <summary>
+        /// DELETE .../domains/{d}. A 404's wording is not a contract (RunCloud is a Laravel app, whose default is "No query
+        /// results for model [...]"), so a 404 is judged by the state: a fresh read of the app's domains (by
+        /// <paramref name="name"/> with RunCloud's search when known, else the whole listing). Absent: it is gone already,
+        /// reported as false, whatever the message said. Still listed: the 404 was wrong, an error (nothing was removed).
+        /// The app itself not found: the original error.
+        /// </summary>
+        public async Task<bool> RemoveDomainAsync(long s, long w, long d, CancellationToken ct, string? name = null)
         {
             try
             {
                 await _api.SendAsync(HttpMethod.Delete, ApiPaths.Domain(s, w, d), null, ct).ConfigureAwait(false);
                 return true;
             }
-            catch (RunCloudApiException ex) when (ex.StatusCode == 404 && ex.ApiMessage != null && ex.ApiMessage.IndexOf("domain", StringComparison.OrdinalIgnoreCase) >= 0)
+            catch (RunCloudApiException ex) when (ex.StatusCode == 404)
             {
+                bool? present = await DomainPresentAsync(s, w, d, name, ct).ConfigureAwait(false);
+                if (present == null) throw;
+                if (present == true) throw StillThere(ex, $"domain {name ?? d.ToString(CultureInfo.InvariantCulture)} (id {d}) is still listed on web app {w}", "it was not removed");
+                _log?.Verbose($"RunCloud: DELETE of domain {d} answered 404 ({ServerText.Escape(ex.ApiMessage)}), and the domain is not listed any more: it was already gone.");
                 return false;
             }
         }
 
         /// <summary>
-        /// GET .../ssl. The contract: "treat a body without id as no SSL, whatever the status". A 404 whose message
-        /// speaks of SSL is "no SSL"; any other 404 (unknown server or app) stays an error.
+        /// Whether domain <paramref name="d"/> is on the web app, from a fresh read (RunCloud's search for
+        /// <paramref name="name"/>, or the whole listing); null when the web app (or server) itself is not found.
+        /// </summary>
+        private async Task<bool?> DomainPresentAsync(long s, long w, long d, string? name, CancellationToken ct)
+        {
+            try
+            {
+                if (name != null)
+                {
+                    RunCloudDomain? found = await FindDomainAsync(s, w, name, ct).ConfigureAwait(false);
+                    return found != null && found.Id == d;
+                }
+
+                List<RunCloudDomain> all = await ListDomainsAsync(s, w, ct).ConfigureAwait(false);
+                return all.Any(x => x.Id == d);
+            }
+            catch (RunCloudApiException ex) when (ex.StatusCode == 404)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>A 404 that a fresh read contradicts: the thing is still there. Never treated as done.</summary>
+        private static RunCloudApiException StillThere(RunCloudApiException ex, string what, string consequence) =>
+            new RunCloudApiException(ErrorIds.UnexpectedResponse, System.Management.Automation.ErrorCategory.InvalidResult,
+                $"RunCloud answered 404 Not Found to {ex.Method} {ex.Path}" + (string.IsNullOrWhiteSpace(ex.ApiMessage) ? string.Empty : $" ({ServerText.Escape(ex.ApiMessage)})")
+                + $", but a fresh read shows the {what}: {consequence}.",
+                "Run the command again; if RunCloud keeps answering 404 for something it still lists, contact RunCloud support with the ids in this message.",
+                404, ex.ApiMessage, null, ex.Method, ex.Path, inner: ex, serverId: ex.ServerId, webAppId: ex.WebAppId);
+
+        /// <summary>
+        /// GET .../ssl. The contract: "treat a body without id as no SSL, whatever the status". A 404 is judged by the
+        /// state, not its wording: a fresh read of the app's SSL mode (GET .../ssl/advanced) answers for an app that exists,
+        /// so the 404 means "no certificate"; when that read is a 404 too, the app (or server) is not there and the
+        /// original error stands. The mode read is kept for the caller's next <see cref="GetSslModeAsync"/> (no second GET).
         /// </summary>
         public async Task<RunCloudSsl> GetSslAsync(long s, long w, CancellationToken ct)
         {
@@ -174,13 +217,45 @@ namespace RunCloud.PowerShell.Api
                 JToken answer = await _api.GetAsync(ApiPaths.Ssl(s, w), ct).ConfigureAwait(false);
                 return Bind(RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), s, w));
             }
-            catch (RunCloudApiException ex) when (ex.StatusCode == 404 && IsNoSslMessage(ex.ApiMessage))
+            catch (RunCloudApiException ex) when (ex.StatusCode == 404)
             {
-                return Bind(new RunCloudSsl { ServerId = s, WebAppId = w, Installed = false, Message = ex.ApiMessage });
+                (bool Advanced, bool Auto) mode;
+                try
+                {
+                    mode = await ReadSslModeAsync(s, w, ct).ConfigureAwait(false);
+                }
+                catch (RunCloudApiException again) when (again.StatusCode == 404)
+                {
+                    throw ex;
+                }
+
+                lock (_modeReads) _modeReads[(s, w)] = (mode, _sinceStart.Elapsed);
+                return Bind(new RunCloudSsl { ServerId = s, WebAppId = w, Installed = false, Message = ex.ApiMessage, AutoSsl = mode.Auto });
             }
         }
 
+        // A mode read made to judge a 404 of GET .../ssl, handed to the next GetSslModeAsync of the same app within a few
+        // seconds (callers read the mode right after finding no certificate), so judging by state costs no extra call.
+        private readonly Dictionary<(long, long), ((bool Advanced, bool Auto) Mode, TimeSpan At)> _modeReads =
+            new Dictionary<(long, long), ((bool Advanced, bool Auto) Mode, TimeSpan At)>();
+        private readonly System.Diagnostics.Stopwatch _sinceStart = System.Diagnostics.Stopwatch.StartNew();
+        private static readonly TimeSpan ModeReadReuse = TimeSpan.FromSeconds(10);
+
         public async Task<(bool Advanced, bool Auto)> GetSslModeAsync(long s, long w, CancellationToken ct)
+        {
+            lock (_modeReads)
+            {
+                if (_modeReads.TryGetValue((s, w), out var known))
+                {
+                    _modeReads.Remove((s, w));
+                    if (_sinceStart.Elapsed - known.At <= ModeReadReuse) return known.Mode;
+                }
+            }
+
+            return await ReadSslModeAsync(s, w, ct).ConfigureAwait(false);
+        }
+
+        private async Task<(bool Advanced, bool Auto)> ReadSslModeAsync(long s, long w, CancellationToken ct)
         {
             JToken answer = await _api.GetAsync(ApiPaths.SslAdvanced(s, w), ct).ConfigureAwait(false);
             JObject o = Unwrap(answer) ?? new JObject();
@@ -201,13 +276,58 @@ namespace RunCloud.PowerShell.Api
         public Task UpdateSslSettingsAsync(long s, long w, long sslId, bool enableHttp, bool enableHsts, CancellationToken ct) =>
             _api.SendAsync(new HttpMethod("PATCH"), ApiPaths.Ssl(s, w, sslId), new Dictionary<string, object?> { ["enableHttp"] = enableHttp, ["enableHsts"] = enableHsts }, ct);
 
-        /// <summary>DELETE .../domains/{d}/ssl/{ssl}: the per-domain certificate (advanced mode), before a reinstall.</summary>
-        public Task UninstallDomainSslAsync(RunCloudDomain domain, long sslId, CancellationToken ct) =>
-            _api.SendAsync(HttpMethod.Delete, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), null, ct);
+        /// <summary>
+        /// DELETE .../domains/{d}/ssl/{ssl}: the per-domain certificate (advanced mode). True when removed; false when it
+        /// was gone already. A 404 is judged by a fresh read (the domain, then its certificate): the domain gone or the
+        /// certificate not there (or another one now) is "gone already", whatever the message; that certificate still
+        /// installed is an error.
+        /// </summary>
+        public async Task<bool> UninstallDomainSslAsync(RunCloudDomain domain, long sslId, CancellationToken ct)
+        {
+            try
+            {
+                await _api.SendAsync(HttpMethod.Delete, ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), null, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RunCloudApiException ex) when (ex.StatusCode == 404)
+            {
+                bool? present = await DomainPresentAsync(domain.ServerId, domain.WebAppId, domain.Id, domain.Name.Length > 0 ? domain.Name : null, ct).ConfigureAwait(false);
+                if (present == null) throw;
+                if (present == true)
+                {
+                    RunCloudSsl now = await GetDomainSslAsync(domain, ct).ConfigureAwait(false);
+                    if (now.Installed && now.Id == sslId) throw StillThere(ex, $"certificate {sslId} of {domain.Name} is still installed", "it was not removed");
+                }
 
-        public Task UninstallSslAsync(long s, long w, long sslId, CancellationToken ct) =>
-            _api.SendAsync(HttpMethod.Delete, ApiPaths.Ssl(s, w, sslId), null, ct);
+                _log?.Verbose($"RunCloud: DELETE of certificate {sslId} of {domain.Name} answered 404, and a fresh read shows it is not installed: it was already gone.");
+                return false;
+            }
+        }
 
+        /// <summary>
+        /// DELETE .../ssl/{ssl}: the app's certificate. True when removed; false when it was gone already (a 404 judged by a
+        /// fresh GET .../ssl: not installed, or another certificate now); that certificate still installed is an error.
+        /// </summary>
+        public async Task<bool> UninstallSslAsync(long s, long w, long sslId, CancellationToken ct)
+        {
+            try
+            {
+                await _api.SendAsync(HttpMethod.Delete, ApiPaths.Ssl(s, w, sslId), null, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RunCloudApiException ex) when (ex.StatusCode == 404)
+            {
+                RunCloudSsl now = await GetSslAsync(s, w, ct).ConfigureAwait(false);
+                if (now.Installed && now.Id == sslId) throw StillThere(ex, $"certificate {sslId} of web app {w} is still installed", "it was not removed");
+                _log?.Verbose($"RunCloud: DELETE of certificate {sslId} of web app {w} answered 404, and a fresh read shows it is not installed: it was already gone.");
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// GET .../domains/{d}/ssl. A 404 is judged by a fresh read of the domain: the domain is there, so it has no
+        /// certificate (whatever the message); the domain is not there, the original error stands.
+        /// </summary>
         public async Task<RunCloudSsl> GetDomainSslAsync(RunCloudDomain domain, CancellationToken ct)
         {
             RunCloudSsl ssl;
@@ -216,8 +336,17 @@ namespace RunCloud.PowerShell.Api
                 JToken answer = await _api.GetAsync(ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id), ct).ConfigureAwait(false);
                 ssl = RunCloudSsl.FromJson(Unwrap(answer) ?? new JObject(), domain.ServerId, domain.WebAppId);
             }
-            catch (RunCloudApiException ex) when (ex.StatusCode == 404 && IsNoSslMessage(ex.ApiMessage))
+            catch (RunCloudApiException ex) when (ex.StatusCode == 404)
             {
+                try
+                {
+                    await _api.GetAsync(ApiPaths.Domain(domain.ServerId, domain.WebAppId, domain.Id), ct).ConfigureAwait(false);
+                }
+                catch (RunCloudApiException again) when (again.StatusCode == 404)
+                {
+                    throw ex;
+                }
+
                 ssl = new RunCloudSsl { ServerId = domain.ServerId, WebAppId = domain.WebAppId, Message = ex.ApiMessage };
             }
 
@@ -237,20 +366,121 @@ namespace RunCloud.PowerShell.Api
         public Task PatchSslAsync(long s, long w, long sslId, IDictionary<string, object?> fields, CancellationToken ct) =>
             _api.SendAsync(new HttpMethod("PATCH"), ApiPaths.Ssl(s, w, sslId), fields, ct);
 
-        /// <summary>PATCH .../domains/{d}/ssl/{ssl}: the per-domain form (advanced mode).</summary>
-        public Task PatchDomainSslAsync(RunCloudDomain domain, long sslId, IDictionary<string, object?> fields, CancellationToken ct) =>
-            _api.SendAsync(new HttpMethod("PATCH"), ApiPaths.DomainSsl(domain.ServerId, domain.WebAppId, domain.Id, sslId), fields, ct);
-
         /// <summary>POST .../ssl/advanced: basic (one certificate for the app) or advanced (one per domain).</summary>
-        public Task SetSslModeAsync(long s, long w, bool advanced, bool autoSsl, CancellationToken ct) =>
-            _api.SendAsync(HttpMethod.Post, ApiPaths.SslAdvanced(s, w), new Dictionary<string, object?> { ["advancedSSL"] = advanced, ["autoSSL"] = autoSsl }, ct);
+        public Task SetSslModeAsync(long s, long w, bool advanced, bool autoSsl, CancellationToken ct)
+        {
+            lock (_modeReads) _modeReads.Remove((s, w));
+            return _api.SendAsync(HttpMethod.Post, ApiPaths.SslAdvanced(s, w), new Dictionary<string, object?> { ["advancedSSL"] = advanced, ["autoSSL"] = autoSsl }, ct);
+        }
 
-        /// <summary>GET static/ssl/protocols: the valid ssl_protocol_id values (a bare list or {"data": [...]}).</summary>
+        /// <summary>
+        /// GET static/ssl/protocols: the valid ssl_protocol_id values (a bare list or {"data": [...]}). RunCloud's v3
+        /// reference sends webServer=nginx ("since v2 it only supports nginx") as a JSON body on this GET; it goes in the
+        /// query string here, which RunCloud (a Laravel app: input() merges the query and the body) reads the same way,
+        /// and which every HTTP stack sends (.NET Framework's refuses a body on a GET).
+        /// </summary>
         public async Task<List<(long Id, string Name)>> GetSslProtocolsAsync(CancellationToken ct)
         {
-            JToken answer = await _api.GetAsync("static/ssl/protocols", ct).ConfigureAwait(false);
+            JToken answer = await _api.GetAsync(ApiPaths.SslProtocols, ct, new Dictionary<string, string> { ["webServer"] = "nginx" }).ConfigureAwait(false);
             JArray list = answer as JArray ?? (answer["data"] as JArray) ?? new JArray();
-            return list.OfType<JObject>().Select(o => (Json.Long(o, "id"), Json.Str(o, "name") ?? Json.Str(o, "protocol") ?? string.Empty)).ToList();
+            return list.OfType<JObject>().Select(o => (Json.Long(o, "id"), ServerText.Escape(Json.Str(o, "name") ?? Json.Str(o, "protocol") ?? string.Empty))).ToList();
+        }
+
+        /// <summary>The account's DNS integrations (settings/externalapi), page by page; <paramref name="search"/> narrows on RunCloud's side.</summary>
+        public PageIterator DnsIntegrationPages(string? search = null, int firstPage = 1) =>
+            new PageIterator(_api, ApiPaths.ExternalApis, Search(search), firstPage);
+
+        /// <summary>Every DNS integration of the account (all pages). Their secrets are never read into the objects.</summary>
+        public async Task<List<RunCloudDnsIntegration>> ListDnsIntegrationsAsync(CancellationToken ct, string? search = null)
+        {
+            var all = new List<RunCloudDnsIntegration>();
+            PageIterator pages = DnsIntegrationPages(search);
+            IReadOnlyList<JObject>? page;
+            while ((page = await pages.NextAsync(ct).ConfigureAwait(false)) != null)
+            {
+                all.AddRange(page.Select(o => Bind(RunCloudDnsIntegration.FromJson(o))));
+            }
+
+            return all;
+        }
+
+        /// <summary>
+        /// GET settings/externalapi/{id}; null when it does not exist. A 404 is judged by the listing, not its wording: still
+        /// listed is an error.
+        /// </summary>
+        public async Task<RunCloudDnsIntegration?> GetDnsIntegrationAsync(long id, CancellationToken ct)
+        {
+            try
+            {
+                JToken answer = await _api.GetAsync(ApiPaths.ExternalApi(id), ct).ConfigureAwait(false);
+                return Bind(RunCloudDnsIntegration.FromJson(Unwrap(answer) ?? new JObject()));
+            }
+            catch (RunCloudApiException ex) when (ex.StatusCode == 404)
+            {
+                List<RunCloudDnsIntegration> all = await ListDnsIntegrationsAsync(ct).ConfigureAwait(false);
+                if (all.Any(i => i.Id == id)) throw StillThere(ex, $"DNS integration {id} is still listed", "it could not be read");
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// The DNS integration an operator named for -ExternalApi: its id (digits) or its label (case-insensitive, exact).
+        /// Not found or ambiguous is an error that lists the account's integrations.
+        /// </summary>
+        public async Task<RunCloudDnsIntegration> ResolveDnsIntegrationAsync(string reference, CancellationToken ct)
+        {
+            string text = reference.Trim();
+            List<RunCloudDnsIntegration>? all = null;
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long id) && id > 0)
+            {
+                RunCloudDnsIntegration? byId = await GetDnsIntegrationAsync(id, ct).ConfigureAwait(false);
+                if (byId != null) return byId;
+            }
+            else
+            {
+                all = await ListDnsIntegrationsAsync(ct).ConfigureAwait(false);
+                List<RunCloudDnsIntegration> byLabel = all.Where(i => string.Equals(i.Label, text, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (byLabel.Count == 1) return byLabel[0];
+                if (byLabel.Count > 1)
+                {
+                    throw new RunCloudApiException(ErrorIds.DnsIntegrationAmbiguous, System.Management.Automation.ErrorCategory.InvalidArgument,
+                        $"{byLabel.Count} DNS integrations of this account are labelled '{ServerText.Escape(text)}' (ids {string.Join(", ", byLabel.Select(i => i.Id))}); nothing was sent. Pass the id instead.",
+                        "Get-RunCloudDnsIntegration lists the account's DNS integrations with their ids.", method: "GET", path: ApiPaths.ExternalApis);
+                }
+            }
+
+            all ??= await ListDnsIntegrationsAsync(ct).ConfigureAwait(false);
+            string known = all.Count == 0
+                ? "The account has none: add one in RunCloud (Settings > 3rd-party API keys, e.g. Cloudflare) first."
+                : "The account has: " + string.Join(", ", all.Take(10).Select(i => $"{i.Label} ({i.Id}, {i.Service})")) + (all.Count > 10 ? $" and {all.Count - 10} more" : string.Empty) + ".";
+            throw new RunCloudApiException(ErrorIds.DnsIntegrationNotFound, System.Management.Automation.ErrorCategory.ObjectNotFound,
+                $"No DNS integration of this account has the id or label '{ServerText.Escape(text)}'; nothing was sent. {known}",
+                "Get-RunCloudDnsIntegration lists the account's DNS integrations; -ExternalApi takes an id or a label (Tab completes them).",
+                method: "GET", path: ApiPaths.ExternalApis);
+        }
+
+        /// <summary>
+        /// RunCloud's DNS instructions for a domain (GET .../domains/{d}/dns): the records its names need to reach the
+        /// server. No public source shows the answer's shape: a {"records": [...]} or {"data": [...]} object or a bare list
+        /// is read, each record's type, name (or host) and content (or value), and ttl when given.
+        /// </summary>
+        public async Task<List<RunCloudDnsRecord>> GetDomainDnsAsync(RunCloudDomain domain, CancellationToken ct)
+        {
+            JToken answer = await _api.GetAsync(ApiPaths.DomainDns(domain.ServerId, domain.WebAppId, domain.Id), ct).ConfigureAwait(false);
+            JArray list = answer as JArray ?? (answer["records"] as JArray) ?? (answer["data"] as JArray)
+                ?? ((answer["data"] as JObject)?["records"] as JArray) ?? new JArray();
+            string domainName = (answer as JObject)?["domain"]?.Type == JTokenType.String ? ServerText.Escape((string?)answer["domain"]) : domain.Name;
+            return list.OfType<JObject>().Select(o => new RunCloudDnsRecord
+            {
+                ServerId = domain.ServerId,
+                WebAppId = domain.WebAppId,
+                DomainId = domain.Id,
+                Domain = domainName,
+                Type = ServerText.Escape(Json.Str(o, "type") ?? string.Empty).ToUpperInvariant(),
+                Name = ServerText.Escape(Json.Str(o, "name") ?? Json.Str(o, "host") ?? string.Empty),
+                Content = ServerText.Escape(Json.Str(o, "content") ?? Json.Str(o, "value") ?? Json.Str(o, "data") ?? string.Empty),
+                Ttl = Json.IntOrNull(o["ttl"], "ttl"),
+            }).ToList();
         }
 
         public async Task<RunCloudServer> GetServerAsync(long s, CancellationToken ct) =>
@@ -266,7 +496,5 @@ namespace RunCloud.PowerShell.Api
         internal static JObject? Unwrap(JToken token) =>
             token is JObject o ? (o["data"] is JObject inner && o["id"] == null ? inner : o) : null;
 
-        private static bool IsNoSslMessage(string? message) =>
-            message != null && message.IndexOf("ssl", StringComparison.OrdinalIgnoreCase) >= 0;
     }
 }

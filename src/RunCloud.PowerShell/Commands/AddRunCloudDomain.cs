@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
@@ -48,6 +49,16 @@ namespace RunCloud.PowerShell.Commands
 
         private const string Command = "Add-RunCloudDomain";
 
+        /// <summary>
+        /// Top-level domains to accept besides those of the public suffix list (a private network's lan or internal).
+        /// Without it a name with any other last label is refused (a name cut short or mistyped).
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? AllowTld { get; set; }
+
+        private HashSet<string>? _allowTld;
+
         /// <summary>Request certificates without checking that the names point at the server (split-horizon DNS, proxies). Also RUNCLOUD_SKIP_DNS_CHECK=1.</summary>
         [Parameter]
         public SwitchParameter SkipDnsCheck { get; set; }
@@ -76,6 +87,14 @@ namespace RunCloud.PowerShell.Commands
                 if (!DomainName.TryNormalize(raw, out string name, out string problem))
                 {
                     WriteError(Invalid(ErrorIds.InvalidDomainName, problem, raw));
+                    continue;
+                }
+
+                // A name whose top-level domain does not exist is never added: it was cut short or mistyped.
+                string? unknownTld = DomainName.TopLevelDomainProblem(name, _allowTld);
+                if (unknownTld != null)
+                {
+                    WriteError(Invalid(ErrorIds.InvalidDomainName, unknownTld, raw));
                     continue;
                 }
 
@@ -115,6 +134,19 @@ namespace RunCloud.PowerShell.Commands
                 {
                     WriteApiError(ex, name);
                 }
+            }
+        }
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            try
+            {
+                _allowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, ex.Message + " Nothing was changed.", AllowTld));
             }
         }
 

@@ -8,6 +8,7 @@ using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Sources;
 using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 
 namespace RunCloud.PowerShell.Commands
@@ -75,6 +76,11 @@ namespace RunCloud.PowerShell.Commands
         [Parameter(ParameterSetName = WebAppSet)]
         public SwitchParameter NoSslReset { get; set; }
 
+        /// <summary>Top-level domains to accept besides those of the public suffix list (a private network's lan or internal), as Sync-RunCloudDomain -AllowTld.</summary>
+        [Parameter(ParameterSetName = WebAppSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? AllowTld { get; set; }
+
         /// <summary>Writes the plan document (JSON) here for review; Invoke-RunCloudSyncPlan -Path applies it.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -131,6 +137,16 @@ namespace RunCloud.PowerShell.Commands
 
         private TargetInput SingleTarget()
         {
+            HashSet<string> allowTld = new HashSet<string>(StringComparer.Ordinal);
+            try
+            {
+                allowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, ex.Message + " Nothing was planned.", AllowTld));
+            }
+
             var connection = ResolveConnection();
             var target = new FleetTarget
             {
@@ -145,6 +161,7 @@ namespace RunCloud.PowerShell.Commands
                 Www = Www,
                 Redirection = Redirection.ToLowerInvariant(),
                 NoSslReset = NoSslReset,
+                AllowTld = allowTld.ToArray(),
             };
             var names = new List<string>(Domain ?? Array.Empty<string>());
             var problems = new List<RunCloudSyncSkip>();
@@ -161,9 +178,10 @@ namespace RunCloud.PowerShell.Commands
                     ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidInput, ErrorCategory.InvalidData, Path) { ErrorDetails = new ErrorDetails(ex.Message + " Nothing was planned.") });
                 }
 
-                problems.AddRange(raw.Select(r => new RunCloudSyncSkip(r.Entry, "Not a domain: " + r.Problem)));
+                problems.AddRange(raw.Select(r => new RunCloudSyncSkip(r.Entry, r.Problem)));
             }
 
+            names = DesiredDomainSource.WithKnownTopLevelDomains(names, problems, allowTld);
             return new TargetInput(target, ServiceFor(connection), connection.BaseUri.AbsoluteUri, connection.KeyId, names, problems);
         }
     }

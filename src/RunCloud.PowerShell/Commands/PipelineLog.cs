@@ -29,6 +29,13 @@ namespace RunCloud.PowerShell.Commands
         public void Verbose(string text) { if (VerboseEnabled) Add(PipelineMessageKind.Verbose, text); }
         public void Debug(string text) { if (DebugEnabled) Add(PipelineMessageKind.Debug, text); }
 
+        /// <summary>Queued whatever the preferences: the progress bar shows it even without -Verbose.</summary>
+        public void RateLimitWait(TimeSpan wait, string reason)
+        {
+            _messages.Enqueue(new PipelineMessage(PipelineMessageKind.RateLimitWait, reason, wait));
+            _signal.Set();
+        }
+
         /// <summary>Wakes the pipeline thread (the work has ended).</summary>
         public void Signal() => _signal.Set();
 
@@ -40,7 +47,10 @@ namespace RunCloud.PowerShell.Commands
         /// Stopping (<paramref name="cancellationToken"/>) ends the pump at once with an
         /// <see cref="OperationCanceledException"/>, whether or not the work has noticed yet: Ctrl+C never waits for it.
         /// </remarks>
-        public void Pump(Func<bool> isDone, Action<PipelineMessage> emit, CancellationToken cancellationToken = default)
+        /// <param name="tick">Called on the pipeline thread after each look at the queue; while it answers true (a wait is
+        /// being shown, e.g. the rate limit's countdown) the pump looks again every <see cref="TickInterval"/> even when no
+        /// message arrives.</param>
+        public void Pump(Func<bool> isDone, Action<PipelineMessage> emit, CancellationToken cancellationToken = default, Func<bool>? tick = null)
         {
             while (true)
             {
@@ -57,9 +67,13 @@ namespace RunCloud.PowerShell.Commands
                     return;
                 }
 
-                _signal.Wait(cancellationToken);
+                if (tick != null && tick()) _signal.Wait(TickInterval, cancellationToken);
+                else _signal.Wait(cancellationToken);
             }
         }
+
+        /// <summary>How often a shown wait (the progress bar's countdown) is brought up to date.</summary>
+        internal static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(500);
 
         /// <summary>Takes every queued message (tests read the log this way).</summary>
         internal System.Collections.Generic.List<PipelineMessage> Drain()

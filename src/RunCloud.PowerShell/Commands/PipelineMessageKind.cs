@@ -4,5 +4,6 @@ using System.Threading;
 
 namespace RunCloud.PowerShell.Commands
 {
-    internal enum PipelineMessageKind { Verbose, Debug }
+    /// <summary>What a queued message is: a verbose or debug line, or a rate-limit wait (a verbose line and the progress bar).</summary>
+    internal enum PipelineMessageKind { Verbose, Debug, RateLimitWait }
 }

@@ -250,7 +250,7 @@ namespace RunCloud.PowerShell.Commands
                     WriteVerbose($"RunCloud: removed the certificate of {domain.Name} (advanced SSL).");
                 }
 
-                bool removed = Run(ct => service.RemoveDomainAsync(domain.ServerId, domain.WebAppId, domain.Id, ct));
+                bool removed = Run(ct => service.RemoveDomainAsync(domain.ServerId, domain.WebAppId, domain.Id, ct, domain.Name));
                 if (removed)
                 {
                     _changed.Record(connection, domain.ServerId, domain.WebAppId, null);

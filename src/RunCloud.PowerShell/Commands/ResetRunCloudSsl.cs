@@ -44,10 +44,20 @@ namespace RunCloud.PowerShell.Commands
         [ValidateSet("http-01", "dns-01", IgnoreCase = true)]
         public string AuthorizationMethod { get; set; } = "http-01";
 
-        /// <summary>The DNS API integration id for dns-01 validation (an integer, as RunCloud's API takes it).</summary>
+        /// <summary>
+        /// The DNS integration for dns-01 validation (one of the account's 3rd-party API keys, Get-RunCloudDnsIntegration):
+        /// its id, its label, or the object. Resolved against the account (and checked to exist) before any change; sent
+        /// as the integer id RunCloud's API takes.
+        /// </summary>
         [Parameter]
-        [ValidateRange(1, long.MaxValue)]
-        public long? ExternalApi { get; set; }
+        [DnsIntegrationTransformation]
+        [ArgumentCompleter(typeof(DnsIntegrationCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? ExternalApi { get; set; }
+
+        /// <summary>-ExternalApi resolved to the integration's id (per connection: labels belong to an account).</summary>
+        private readonly Dictionary<RunCloudConnection, long> _externalApiIds = new Dictionary<RunCloudConnection, long>();
+        private long? _externalApiId;
 
         [Parameter]
         public SwitchParameter EnableHsts { get; set; }
@@ -55,7 +65,11 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter EnableHttp { get; set; }
 
-        /// <summary>For -Provider custom: the PEM certificate (chain).</summary>
+        /// <summary>
+        /// For -Provider custom: the PEM certificate chain, the server's certificate first and then its intermediates
+        /// (RunCloud takes the chain in this one field; its API shows no separate chain field). The order is checked before
+        /// anything is sent.
+        /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Certificate { get; set; }
@@ -120,20 +134,73 @@ namespace RunCloud.PowerShell.Commands
 
             if (string.Equals(AuthorizationMethod, "dns-01", StringComparison.OrdinalIgnoreCase) && ExternalApi == null)
             {
-                if (Reinstall)
+                // RunCloud refuses a DNS-01 order without its integration (422 on externalApi); with -Reinstall it would do
+                // so AFTER the uninstall: refused here, before any request.
+                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-AuthorizationMethod dns-01 needs -ExternalApi: the DNS integration (its id or label; Get-RunCloudDnsIntegration lists them) "
+                    + "through which RunCloud writes the _acme-challenge TXT records. Nothing was changed.", ExternalApi));
+            }
+
+            if (ExternalApi != null && !string.Equals(AuthorizationMethod, "dns-01", StringComparison.OrdinalIgnoreCase))
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, $"-ExternalApi '{ExternalApi}' is used only by a DNS-01 order: add -AuthorizationMethod dns-01, or leave -ExternalApi out. Nothing was changed.", ExternalApi));
+            }
+
+            if (Certificate != null && CertificateChain.Check(Certificate) is string problem)
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, problem + " Nothing was changed.", "Certificate"));
+            }
+
+            if (Certificate != null && CertificateChain.LacksIntermediates(Certificate))
+            {
+                WriteWarning("-Certificate holds only the server's certificate, issued by a CA whose certificate is not in it. RunCloud takes the chain in this same field "
+                    + "(its API shows no separate chain field): append the intermediate certificate(s) after the server's, or clients that do not have them cached fail to connect.");
+            }
+        }
+
+        /// <summary>
+        /// -ExternalApi as the integration id of this connection's account (looked up by id or label once per account).
+        /// An unknown or ambiguous one stops the command before any change.
+        /// </summary>
+        private void ResolveExternalApi(RunCloudConnection connection, RunCloudService service)
+        {
+            if (ExternalApi == null) return;
+            if (!_externalApiIds.TryGetValue(connection, out long id))
+            {
+                try
                 {
-                    // RunCloud refuses such an install (422 on externalApi) AFTER the uninstall: refuse it before.
-                    ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-AuthorizationMethod dns-01 needs -ExternalApi (the id of the DNS integration RunCloud uses to create the TXT records); with -Reinstall the old certificate would be gone before RunCloud refused the new one. Nothing was changed.", ExternalApi));
+                    RunCloudDnsIntegration integration = Run(ct => service.ResolveDnsIntegrationAsync(ExternalApi, ct));
+                    id = integration.Id;
+                    WriteVerbose($"RunCloud: -ExternalApi '{ExternalApi}' is the DNS integration {integration} ({integration.Service}).");
+                }
+                catch (RunCloudApiException ex)
+                {
+                    ThrowApiError(ex, ExternalApi);
                 }
 
-                WriteWarning("dns-01 validation usually needs -ExternalApi (the id of the DNS integration RunCloud uses to create the TXT records).");
+                _externalApiIds[connection] = id;
             }
+
+            _externalApiId = id;
+        }
+
+        /// <summary>
+        /// Before an install outside the strategy's plan (after an uninstall, or with an explicit provider): an order that
+        /// cannot succeed (a wildcard over HTTP-01, a DNS-01 order whose integration is gone) is refused before anything
+        /// is uninstalled.
+        /// </summary>
+        private bool Preflight(RunCloudService service, long serverId, long webAppId, RunCloudDomain? domain, object target)
+        {
+            SslRefusedException? refused = Run(ct => SslStrategy.PreflightInstallAsync(service, serverId, webAppId, BuildRequest(), domain, ct));
+            if (refused == null) return true;
+            WriteApiError(refused, target);
+            return false;
         }
 
         private protected override void ProcessWebApp(RunCloudConnection connection, RunCloudService service, long serverId, long webAppId)
         {
             string target = $"web app {webAppId} on server {serverId}";
             bool whatIf = IsWhatIf();
+            ResolveExternalApi(connection, service);
             AppJournal? pending = whatIf ? null : EnterApp(Command, connection, serverId, webAppId);
             AppStateKey key = StateKeys.For(connection, serverId, webAppId);
             try
@@ -156,6 +223,7 @@ namespace RunCloud.PowerShell.Commands
                     }
                     else
                     {
+                        if (!custom && !Preflight(service, serverId, webAppId, null, target)) return;
                         if (!Ask(target, $"Uninstall SSL certificate {ssl.Id} and install a new {Provider} certificate")) return;
                         SslInstallRequest request = BuildRequest();
                         AppRuns(Command).OweReinstall(key, request.ToSettings()); // before the uninstall: a crash cannot leave the app silently without one
@@ -166,6 +234,7 @@ namespace RunCloud.PowerShell.Commands
                 else if (!ssl.Installed && (Reinstall || custom) && !advanced)
                 {
                     // Basic mode without a certificate, an explicit provider choice: install it directly.
+                    if (!custom && !Preflight(service, serverId, webAppId, null, target)) return;
                     if (!Ask(target, $"Install a {Provider} SSL certificate ({Environment})")) return;
                     done = InstallAfterUninstall(connection, service, serverId, webAppId, BuildRequest(), target, uninstalled: false);
                 }
@@ -218,6 +287,7 @@ namespace RunCloud.PowerShell.Commands
         {
             SslOptions options = BuildSslOptions(SkipDnsCheck, DnsServer, AllowDuplicateCertificate);
             options.KnownAppSsl = appSsl;
+            options.Install = BuildRequest(); // the plan judges an install by how it would validate (HTTP-01 or DNS-01)
             // The strategy records its "ssl" extension into the journal this command holds (under the app's lock), saved below.
             if (!whatIf) options.Journal = AppRuns(Command).OpenJournal(key);
             try
@@ -300,7 +370,7 @@ namespace RunCloud.PowerShell.Commands
             && string.Equals(current.Method, Provider, StringComparison.OrdinalIgnoreCase)
             && string.Equals(current.AuthorizationMethod ?? "http-01", AuthorizationMethod, StringComparison.OrdinalIgnoreCase)
             && current.Staging == string.Equals(Environment, "staging", StringComparison.OrdinalIgnoreCase)
-            && ExternalApi == null;
+            && _externalApiId == null;
 
         /// <summary>
         /// POST .../ssl, retried per the connection's policy when RunCloud fails (never blindly after an ambiguous
@@ -369,6 +439,8 @@ namespace RunCloud.PowerShell.Commands
                     string what = action == DomainSslAction.Redeploy
                         ? $"Redeploy the domain's SSL certificate {current.Id}"
                         : $"Install a {Provider} SSL certificate for the domain";
+                    if (action == DomainSslAction.Install && !string.Equals(Provider, "custom", StringComparison.OrdinalIgnoreCase)
+                        && !Preflight(service, serverId, webAppId, domain, domain)) { allDone = false; continue; }
                     if (!Ask(domain.Name, what)) { allDone = false; continue; }
                     SslInstallRequest request = BuildRequest();
                     if (Reinstall && current.Installed && current.Id.HasValue)
@@ -396,7 +468,7 @@ namespace RunCloud.PowerShell.Commands
             Provider = Provider.ToLowerInvariant(),
             Environment = Environment.ToLowerInvariant(),
             AuthorizationMethod = AuthorizationMethod.ToLowerInvariant(),
-            ExternalApi = ExternalApi,
+            ExternalApi = _externalApiId,
             EnableHsts = EnableHsts,
             EnableHttp = EnableHttp,
             Certificate = Certificate,

@@ -17,6 +17,7 @@ namespace RunCloud.PowerShell.Commands
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private PipelineLog? _activeLog;
         private CmdletLog? _log;
+        private readonly RateLimitWaitNotice _waits = new RateLimitWaitNotice();
         private bool _disposed;
 
         private Session.RunCloudConnection? _secretsOf;
@@ -111,7 +112,9 @@ namespace RunCloud.PowerShell.Commands
                 // Started inline (no thread-pool hop); with no SynchronizationContext, every continuation runs on the
                 // thread pool, so the pipeline thread blocking below can never deadlock the work, whatever the host.
                 SynchronizationContext.SetSynchronizationContext(null);
-                RunCloudLog.Current = log; // captured by the work's execution context, so handlers see it
+                // Captured by the work's execution context, so handlers see it; without -Verbose/-Debug the handlers see
+                // only the wait notice, which takes the rate limiter's waits for the progress bar and no lines.
+                RunCloudLog.Current = (IRunCloudLog?)log ?? _waits;
                 _activeLog = log;
                 task = work(token);
             }
@@ -131,7 +134,7 @@ namespace RunCloud.PowerShell.Commands
 
                 try
                 {
-                    log.Pump(() => task.IsCompleted, Emit, token);
+                    log.Pump(() => task.IsCompleted, Emit, token, ShowRateLimitWait);
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
@@ -142,9 +145,10 @@ namespace RunCloud.PowerShell.Commands
             else if (!task.IsCompleted)
             {
                 // Wait for the work or for Ctrl+C, whichever comes first: a stop never waits on work that is slow to notice.
+                // A slow call looks in on the rate limiter's waits between slices, for the progress bar's countdown.
                 try
                 {
-                    task.Wait(token);
+                    while (!task.Wait((int)PipelineLog.TickInterval.TotalMilliseconds, token)) ShowRateLimitWait();
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
@@ -183,7 +187,16 @@ namespace RunCloud.PowerShell.Commands
             finally
             {
                 _activeLog = null; // disposed with this Run: later lines of a stray task are dropped, not queued
+                if (!token.IsCancellationRequested && _waits.End() is ProgressRecord done) WriteProgress(done);
             }
+        }
+
+        /// <summary>Pipeline thread: brings the rate limit's progress bar up to date; true while a wait runs.</summary>
+        private bool ShowRateLimitWait()
+        {
+            ProgressRecord? record = _waits.Next(out bool waiting);
+            if (record != null) WriteProgress(record);
+            return waiting;
         }
 
         internal void Run(Func<CancellationToken, Task> work) =>
@@ -202,6 +215,12 @@ namespace RunCloud.PowerShell.Commands
             public void Verbose(string text) => _owner._activeLog?.Verbose(text);
 
             public void Debug(string text) => _owner._activeLog?.Debug(text);
+
+            public void RateLimitWait(TimeSpan wait, string reason)
+            {
+                if (_owner._activeLog != null) _owner._activeLog.RateLimitWait(wait, reason);
+                else _owner._waits.RateLimitWait(wait, reason);
+            }
         }
 
         private void Emit(PipelineMessage message)
@@ -210,6 +229,11 @@ namespace RunCloud.PowerShell.Commands
             {
                 case PipelineMessageKind.Verbose: WriteVerbose(message.Text); break;
                 case PipelineMessageKind.Debug: WriteDebug(message.Text); break;
+                case PipelineMessageKind.RateLimitWait:
+                    _waits.RateLimitWait(message.Wait, message.Text);
+                    if (_activeLog?.VerboseEnabled == true) WriteVerbose(RateLimitWaitNotice.Describe(message.Wait, message.Text));
+                    ShowRateLimitWait();
+                    break;
             }
         }
 

@@ -125,6 +125,7 @@ namespace RunCloud.PowerShell.Commands
                         break;
                 }
 
+                names = DesiredDomainSource.WithKnownTopLevelDomains(names, problems, t.AllowTld);
                 inputs.Add(new TargetInput(t, ServiceFor(connection!), connection!.BaseUri.AbsoluteUri, connection.KeyId, names, problems));
             }
 
@@ -138,7 +139,7 @@ namespace RunCloud.PowerShell.Commands
             {
                 var raw = new List<(string Entry, string Problem)>();
                 List<string> names = DesiredDomainSource.ReadFile(full, File.ReadAllText(full), raw);
-                problems.AddRange(raw.Select(r => new RunCloudSyncSkip(r.Entry, "Not a domain: " + r.Problem)));
+                problems.AddRange(raw.Select(r => new RunCloudSyncSkip(r.Entry, r.Problem)));
                 return names;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidDataException)

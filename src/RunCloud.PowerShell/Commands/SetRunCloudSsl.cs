@@ -7,6 +7,7 @@ using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
+using RunCloud.PowerShell.Ssl;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -21,6 +22,9 @@ namespace RunCloud.PowerShell.Commands
     public sealed class SetRunCloudSslCommand : RunCloudWebAppCmdlet
     {
         private List<(long Id, string Name)>? _protocols;
+
+        /// <summary>Error id: in advanced SSL mode a domain's certificate settings cannot be changed in place (RunCloud documents no such call).</summary>
+        public const string SettingsNotSupportedErrorId = "RunCloudSslSettingsNotSupported";
 
         /// <summary>Advanced SSL mode: only these domains' certificates (wildcards allowed); default all.</summary>
         [Parameter]
@@ -41,7 +45,10 @@ namespace RunCloud.PowerShell.Commands
         [ValidateRange(1, long.MaxValue)]
         public long? SslProtocolId { get; set; }
 
-        /// <summary>The TLS protocol choice by its name as RunCloud lists it (e.g. 'TLSv1.2 + TLSv1.3').</summary>
+        /// <summary>
+        /// The TLS protocol choice by its name as RunCloud lists it (e.g. 'TLSv1.2 TLSv1.3'), or one version meaning that
+        /// version and newer ('TLSv1.2'); checked against GET static/ssl/protocols.
+        /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? SslProtocol { get; set; }
@@ -95,31 +102,23 @@ namespace RunCloud.PowerShell.Commands
                     return;
                 }
 
-                foreach (RunCloudDomain domain in domains)
+                // RunCloud's v3 reference shows the per-domain PATCH with {"advancedSSL","autoSSL"} only: no source shows it
+                // taking enableHttp, enableHsts or ssl_protocol_id, so they are not sent there (a setting RunCloud ignored
+                // would look changed and not be). A domain's certificate takes its settings when it is issued.
+                List<string> names = domains.Select(d => d.Name).ToList();
+                string shown = string.Join(", ", names.Take(5)) + (names.Count > 5 ? $" and {names.Count - 5} more" : string.Empty);
+                string example = names.Count == 1 ? names[0] : "<domain>";
+                string message = $"The {target} uses advanced SSL (one certificate per domain), and RunCloud documents no way to change a domain's certificate settings in place: "
+                    + $"its per-domain PATCH takes only advancedSSL and autoSSL. Nothing was changed on {shown}. "
+                    + "A domain's certificate takes -EnableHttp and -EnableHsts when it is issued: reinstall it with the settings you want (a new Let's Encrypt order).";
+                WriteError(new ErrorRecord(new NotSupportedException(message), SettingsNotSupportedErrorId, ErrorCategory.NotImplemented, target)
                 {
-                    try
+                    ErrorDetails = new ErrorDetails(message)
                     {
-                        RunCloudSsl current = Run(ct => service.GetDomainSslAsync(domain, ct));
-                        if (!current.Installed || !current.Id.HasValue)
-                        {
-                            if (Domain != null)
-                            {
-                                WriteError(new ErrorRecord(new InvalidOperationException($"{domain.Name} has no certificate of its own yet; nothing was changed. Issue one with Reset-RunCloudSsl -Domain {domain.Name}."),
-                                    ErrorIds.SslNotInstalled, ErrorCategory.ObjectNotFound, domain));
-                            }
-
-                            continue;
-                        }
-
-                        if (!Ask($"the certificate of {domain.Name}", "Set " + change)) continue;
-                        Run(ct => service.PatchDomainSslAsync(domain, current.Id.Value, fields, ct));
-                        if (PassThru) WriteObject(Run(ct => service.GetDomainSslAsync(domain, ct)));
-                    }
-                    catch (RunCloudApiException ex)
-                    {
-                        WriteApiError(ex, domain);
-                    }
-                }
+                        RecommendedAction = $"Reset-RunCloudSsl -ServerId {serverId} -WebAppId {webAppId} -Name '{example}' -Reinstall"
+                            + (EnableHsts == true ? " -EnableHsts" : string.Empty) + (EnableHttp == true ? " -EnableHttp" : string.Empty),
+                    },
+                });
             }
             catch (RunCloudApiException ex)
             {
@@ -139,11 +138,12 @@ namespace RunCloud.PowerShell.Commands
                 string choices = string.Join(", ", _protocols.Select(p => $"{p.Id} ({p.Name})"));
                 (long Id, string Name)? match = SslProtocolId != null
                     ? _protocols.Where(p => p.Id == SslProtocolId.Value).Select(p => ((long, string)?)p).FirstOrDefault()
-                    : _protocols.Where(p => string.Equals(p.Name, SslProtocol, StringComparison.OrdinalIgnoreCase)).Select(p => ((long, string)?)p).FirstOrDefault();
+                    : SslProtocolMatch.Find(_protocols, SslProtocol!);
                 if (match == null)
                 {
                     ThrowTerminatingError(Invalid(ErrorIds.InvalidInput,
-                        $"'{(object?)SslProtocolId ?? SslProtocol}' is not one of RunCloud's TLS protocol choices (GET static/ssl/protocols): {choices}. Pass one of these ids to -SslProtocolId.",
+                        $"'{(object?)SslProtocolId ?? SslProtocol}' is not one of RunCloud's TLS protocol choices (GET static/ssl/protocols): {choices}. "
+                        + "Pass one of these names to -SslProtocol (a single version such as TLSv1.2 means that version and newer) or an id to -SslProtocolId. Nothing was changed.",
                         (object?)SslProtocolId ?? SslProtocol));
                 }
 

@@ -39,6 +39,7 @@ namespace RunCloud.PowerShell.Commands
 
         private readonly List<string> _raw = new List<string>();
         private readonly List<RunCloudSyncSkip> _inputProblems = new List<RunCloudSyncSkip>();
+        private HashSet<string> _allowTld = new HashSet<string>(StringComparer.Ordinal);
 
         /// <summary>The desired domain names. -Domain is an alias: the domain is -Name everywhere.</summary>
         [Parameter(Position = 0)]
@@ -124,6 +125,14 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter AllowInvalidEntries { get; set; }
 
+        /// <summary>
+        /// Top-level domains to accept besides those of the public suffix list (a private network's lan or internal).
+        /// Without it a desired name with any other last label is an invalid entry (a name cut short or mistyped).
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? AllowTld { get; set; }
+
         /// <summary>Seconds to wait for another run on the same web app to finish (runs are serialised per app across processes).</summary>
         [Parameter]
         [ValidateRange(0, 86400)]
@@ -168,7 +177,7 @@ namespace RunCloud.PowerShell.Commands
         {
             if (Manifest != null)
             {
-                string[] single = new[] { "Domain", "Path", "SubdomainOf", "Site", "ServerId", "WebAppId", "Prune", "Exclude", "ProtectedName", "MaxRemove", "AllowEmptySource", "AllowInvalidEntries", "Www", "Redirection", "NoSslReset", "ResetSsl" }
+                string[] single = new[] { "Domain", "Path", "SubdomainOf", "Site", "ServerId", "WebAppId", "Prune", "Exclude", "ProtectedName", "MaxRemove", "AllowEmptySource", "AllowInvalidEntries", "AllowTld", "Www", "Redirection", "NoSslReset", "ResetSsl" }
                     .Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
                 if (single.Length > 0)
                 {
@@ -184,7 +193,16 @@ namespace RunCloud.PowerShell.Commands
                 ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-ResetSsl and -NoSslReset contradict each other; pass one of them.", null));
             }
 
-            if (Name != null) _raw.AddRange(Name);
+            try
+            {
+                _allowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, ex.Message + " Nothing was changed.", AllowTld));
+            }
+
+            if (Name != null) AddDesired(Name);
             if (Site != null && Site.Length > 0 && SubdomainOf == null)
             {
                 ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, "-Site needs -SubdomainOf (the parent domain, e.g. -SubdomainOf example.com -Site shop,blog).", Site));
@@ -197,12 +215,18 @@ namespace RunCloud.PowerShell.Commands
                     ThrowTerminatingError(Invalid(ErrorIds.InvalidDomainName, "-SubdomainOf: " + problem, SubdomainOf));
                 }
 
+                string? unknownTld = DomainName.TopLevelDomainProblem(parent, _allowTld);
+                if (unknownTld != null) ThrowTerminatingError(Invalid(ErrorIds.InvalidDomainName, "-SubdomainOf: " + unknownTld, SubdomainOf));
+
+                var sites = new List<string>();
                 foreach (string slug in Site ?? Array.Empty<string>())
                 {
                     if (string.IsNullOrWhiteSpace(slug)) continue;
                     string s = slug.Trim().TrimEnd('.');
-                    _raw.Add(s.EndsWith("." + parent, StringComparison.OrdinalIgnoreCase) ? s : s + "." + parent);
+                    sites.Add(s.EndsWith("." + parent, StringComparison.OrdinalIgnoreCase) ? s : s + "." + parent);
                 }
+
+                AddDesired(sites);
             }
 
             if (Path != null) ReadPath(Path);
@@ -217,7 +241,7 @@ namespace RunCloud.PowerShell.Commands
 
             if (InputObject == null) return;
             string? name = DesiredDomainSource.FromObject(InputObject, out string? problem);
-            if (name != null) _raw.Add(name);
+            if (name != null) AddDesired(new[] { name });
             else if (problem != null) _inputProblems.Add(new RunCloudSyncSkip(Show(InputObject), "Not a domain: " + problem));
         }
 
@@ -243,7 +267,7 @@ namespace RunCloud.PowerShell.Commands
             var problems = new List<(string Entry, string Problem)>();
             try
             {
-                _raw.AddRange(DesiredDomainSource.ReadFile(resolved, content, problems));
+                AddDesired(DesiredDomainSource.ReadFile(resolved, content, problems));
             }
             catch (InvalidDataException ex)
             {
@@ -253,9 +277,13 @@ namespace RunCloud.PowerShell.Commands
                 });
             }
 
-            foreach (var (entry, problem) in problems) _inputProblems.Add(new RunCloudSyncSkip(entry, "Not a domain: " + problem));
+            foreach (var (entry, problem) in problems) _inputProblems.Add(new RunCloudSyncSkip(entry, problem));
             WriteVerbose($"RunCloud: read {_raw.Count} name(s) from {resolved}.");
         }
+
+        /// <summary>Desired names from any source; one whose top-level domain does not exist becomes an invalid entry (see DesiredDomainSource).</summary>
+        private void AddDesired(IEnumerable<string> names) =>
+            _raw.AddRange(DesiredDomainSource.WithKnownTopLevelDomains(names, _inputProblems, _allowTld));
 
         protected override void EndProcessing()
         {

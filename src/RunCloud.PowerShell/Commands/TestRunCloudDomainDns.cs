@@ -36,6 +36,16 @@ namespace RunCloud.PowerShell.Commands
         [ValidateRange(1, long.MaxValue)]
         public long? ServerId { get; set; }
 
+        /// <summary>
+        /// The web app the names belong to (bound from piped domain objects; else the connection's default web app on its
+        /// default server): for a name that is not ready, RunCloud's own DNS instructions for it are added to the result.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AppId")]
+        [ArgumentCompleter(typeof(WebAppIdCompleter))]
+        [ValidateRange(1, long.MaxValue)]
+        public long? WebAppId { get; set; }
+
         /// <summary>The address the names should point at, instead of the server's ipAddress from RunCloud.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -75,7 +85,47 @@ namespace RunCloud.PowerShell.Commands
 
                 RunCloudDnsCheck check = Run(ct => _dns!.CheckAsync(name, expected, ct));
                 check.ServerId = IpAddress == null ? ServerId ?? ResolveConnection().ServerId : null;
+                if (check.Status != DnsReadiness.Ok) AddInstructions(check);
                 WriteObject(check);
+            }
+        }
+
+        /// <summary>
+        /// For a name that is not ready and belongs to a known web app: RunCloud's DNS instructions for its domain (a search
+        /// for the domain, then GET .../domains/{d}/dns), in <see cref="RunCloudDnsCheck.Instructions"/> and the message.
+        /// Best effort: a name that is no domain of the app, or a failed read, leaves them out (said in -Verbose).
+        /// </summary>
+        private void AddInstructions(RunCloudDnsCheck check)
+        {
+            RunCloudConnection? connection = Connection ?? RunCloudSession.Current;
+            if (connection == null) return;
+            long? serverId = ServerId ?? connection.ServerId;
+            long? webAppId = WebAppId ?? (serverId == connection.ServerId ? connection.WebAppId : null);
+            if (!serverId.HasValue || !webAppId.HasValue) return;
+            RunCloudService service = ServiceFor(ResolveConnection());
+            string domainName = check.Name.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? check.Name.Substring(4) : check.Name;
+            try
+            {
+                RunCloudDomain? domain = Run(ct => service.FindDomainAsync(serverId.Value, webAppId.Value, check.Name, ct))
+                    ?? (domainName != check.Name ? Run(ct => service.FindDomainAsync(serverId.Value, webAppId.Value, domainName, ct)) : null);
+                if (domain == null)
+                {
+                    WriteVerbose($"RunCloud: {check.Name} is not a domain of web app {webAppId} (server {serverId}), so RunCloud has no DNS instructions for it.");
+                    return;
+                }
+
+                List<RunCloudDnsRecord> records = Run(ct => service.GetDomainDnsAsync(domain, ct));
+                RunCloudDnsRecord[] forName = records.Where(r => string.Equals(r.Name, check.Name, StringComparison.OrdinalIgnoreCase)).ToArray();
+                check.Instructions = forName.Length > 0 ? forName : records.ToArray();
+                if (check.Instructions.Length > 0)
+                {
+                    check.Message = check.Message.TrimEnd() + " RunCloud's DNS instructions: "
+                        + string.Join("; ", check.Instructions.Select(r => $"{r.Type} {r.Name} -> {r.Content}")) + ".";
+                }
+            }
+            catch (RunCloudApiException ex)
+            {
+                WriteVerbose($"RunCloud: the DNS instructions for {check.Name} could not be read ({ex.Message}).");
             }
         }
 

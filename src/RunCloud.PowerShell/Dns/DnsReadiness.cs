@@ -22,6 +22,12 @@ namespace RunCloud.PowerShell.Dns
         public const string NotResolved = "NotResolved";
         public const string CloudflareProxied = "CloudflareProxied";
 
+        /// <summary>A wildcard (*.example.com): Let's Encrypt validates it only over DNS-01, so no DNS answer makes it ready for HTTP-01.</summary>
+        public const string NeedsDns01 = "NeedsDns01";
+
+        /// <summary>A DNS-01 order whose DNS integration (externalApi) does not exist: RunCloud cannot write the TXT record.</summary>
+        public const string NoDnsIntegration = "NoDnsIntegration";
+
         private readonly IDnsResolver _resolver;
         private readonly TimeSpan _timeout;
 
@@ -41,9 +47,15 @@ namespace RunCloud.PowerShell.Dns
         public static IDnsResolver ResolverFor(DnsServerList? servers, TimeSpan timeout) =>
             servers?.Resolver(timeout) ?? new SystemDnsResolver();
 
+        /// <summary>
+        /// Whether <paramref name="name"/> is ready for an HTTP-01 order. A wildcard never is (<see cref="NeedsDns01"/>):
+        /// Let's Encrypt validates wildcards only over DNS-01; a name under it is still looked up, to show where the
+        /// wildcard's names point, but that answer does not make it ready.
+        /// </summary>
         public async Task<RunCloudDnsCheck> CheckAsync(string name, string? expected, CancellationToken ct)
         {
-            string host = name.StartsWith("*.", StringComparison.Ordinal) ? "runcloud-dns-probe" + name.Substring(1) : name;
+            bool wildcard = name.StartsWith("*.", StringComparison.Ordinal);
+            string host = wildcard ? "runcloud-dns-probe" + name.Substring(1) : name;
             var check = new RunCloudDnsCheck { Name = name, LookedUp = host, ExpectedAddress = expected };
             DnsAnswer answer;
             Task<DnsAnswer> lookup = _resolver.ResolveAsync(host, ct);
@@ -54,6 +66,13 @@ namespace RunCloud.PowerShell.Dns
             check.Addresses = answer.Addresses.Select(a => (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).ToString()).Distinct().ToArray();
             check.Cnames = answer.Cnames.ToArray();
             string via = answer.Cnames.Count > 0 ? $" (via CNAME {string.Join(" -> ", answer.Cnames)})" : string.Empty;
+            if (answer.Addresses.Count == 0 && wildcard)
+            {
+                check.Status = NeedsDns01;
+                check.Message = WildcardMessage(name, $"names under it do not resolve ({answer.Error ?? "no A or AAAA record"}, looked up as {host}){via}");
+                return check;
+            }
+
             if (answer.Addresses.Count == 0)
             {
                 check.Status = NotResolved;
@@ -63,6 +82,16 @@ namespace RunCloud.PowerShell.Dns
 
             check.PointsToServer = expected != null && answer.Addresses.Any(a => SameAddress(a, expected));
             check.CloudflareProxied = !check.PointsToServer && answer.Addresses.Any(CloudflareRanges.Contains);
+            if (wildcard)
+            {
+                string seen = check.PointsToServer
+                    ? $"names under it point at {expected} (looked up as {host}){via}"
+                    : $"names under it resolve to {string.Join(", ", check.Addresses)}{via} (looked up as {host})";
+                check.Status = NeedsDns01;
+                check.Message = WildcardMessage(name, seen);
+                return check;
+            }
+
             if (check.PointsToServer)
             {
                 check.Status = Ok;
@@ -82,6 +111,12 @@ namespace RunCloud.PowerShell.Dns
 
             return check;
         }
+
+        /// <summary>Why a wildcard is not ready for HTTP-01, and what makes it ready.</summary>
+        internal static string WildcardMessage(string name, string? seen) =>
+            $"{name} is a wildcard: Let's Encrypt validates a wildcard name only over DNS-01 (a TXT record a DNS integration writes), never over HTTP-01, "
+            + (seen == null ? string.Empty : $"so where names under it point does not make it ready ({seen}). ")
+            + "Its certificate needs a DNS-01 order through a DNS integration: -AuthorizationMethod dns-01 -ExternalApi <integration> (Get-RunCloudDnsIntegration lists them).";
 
         internal static bool SameAddress(IPAddress address, string expected)
         {

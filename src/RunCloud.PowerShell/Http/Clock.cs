@@ -22,6 +22,12 @@ namespace RunCloud.PowerShell.Http
         /// <summary>Completes after <paramref name="delay"/> of this clock's time; cancelled at once by the token.</summary>
         public abstract Task Delay(TimeSpan delay, CancellationToken cancellationToken);
 
+        /// <summary>
+        /// The wall-clock time of this clock, for what a person reads (e.g. "blocked until 14:03 UTC"); pacing always uses
+        /// <see cref="Elapsed"/>. A test clock moves it with <see cref="Elapsed"/>.
+        /// </summary>
+        public virtual DateTime UtcNow => DateTime.UtcNow;
+
         private sealed class RealClock : Clock
         {
             private readonly Stopwatch _watch = Stopwatch.StartNew();

@@ -43,5 +43,7 @@ namespace RunCloud.PowerShell.Http
         public const string WebAppNotFound = "RunCloudWebAppNotFound";
         public const string ConfirmationRequired = "RunCloudConfirmationRequired";
         public const string NothingToSet = "RunCloudNothingToSet";
+        public const string DnsIntegrationNotFound = "RunCloudDnsIntegrationNotFound";
+        public const string DnsIntegrationAmbiguous = "RunCloudDnsIntegrationAmbiguous";
     }
 }

@@ -1,3 +1,5 @@
+using System;
+
 namespace RunCloud.PowerShell.Http
 {
     /// <summary>
@@ -13,5 +15,12 @@ namespace RunCloud.PowerShell.Http
         void Verbose(string text);
 
         void Debug(string text);
+
+        /// <summary>
+        /// The account's rate limiter holds a request back for <paramref name="wait"/> (reported once per wait, and only
+        /// for waits of <see cref="RateLimiter.ReportedWait"/> or more): the cmdlet says so in -Verbose and on its progress
+        /// bar, so a long sync is never silent while it paces. <paramref name="reason"/> says why, for a person.
+        /// </summary>
+        void RateLimitWait(TimeSpan wait, string reason);
     }
 }

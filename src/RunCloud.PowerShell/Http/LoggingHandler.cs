@@ -29,7 +29,7 @@ namespace RunCloud.PowerShell.Http
             _onRequest();
             IRunCloudLog? log = RunCloudLog.Current;
             // Nothing to write (no -Verbose, no -Debug: the unattended case): straight through, no timing, no state machine.
-            return log == null ? base.SendAsync(request, cancellationToken) : SendLoggedAsync(request, log, cancellationToken);
+            return log == null || !(log.VerboseEnabled || log.DebugEnabled) ? base.SendAsync(request, cancellationToken) : SendLoggedAsync(request, log, cancellationToken);
         }
 
         private async Task<HttpResponseMessage> SendLoggedAsync(HttpRequestMessage request, IRunCloudLog log, CancellationToken cancellationToken)

@@ -29,6 +29,14 @@ namespace RunCloud.PowerShell.Http
         private long _notBefore;
         private Task _tail = Task.CompletedTask;
 
+        // The last hold RunCloud asked for with Retry-After: until when (clock ticks, and wall-clock UTC for people), and how long it asked.
+        private long _retryAfterUntil = long.MinValue;
+        private DateTime _retryAfterUntilUtc;
+        private TimeSpan _retryAfterGiven;
+
+        /// <summary>Waits at least this long are reported to the caller's log (-Verbose, the progress bar); shorter ones pass unnoticed.</summary>
+        public static readonly TimeSpan ReportedWait = TimeSpan.FromSeconds(1);
+
         public RateLimiter(int limit, TimeSpan window, Clock? clock = null)
         {
             _clock = clock ?? Clock.Real;
@@ -56,10 +64,15 @@ namespace RunCloud.PowerShell.Http
         /// request that has waited longest leaves first. Cancellable at once; a cancelled caller hands its turn on when
         /// its predecessor's turn ends, so nobody behind it is stuck.
         /// </summary>
-        public Task<Place> EnterAsync(CancellationToken cancellationToken)
+        /// <param name="maxHold">How long this caller may wait out a hold RunCloud asked for with Retry-After (its retry
+        /// budget): a hold that lasts longer fails the call at once with <see cref="RateLimitBlockedException"/>, nothing
+        /// sent; null waits it out.</param>
+        public Task<Place> EnterAsync(CancellationToken cancellationToken, TimeSpan? maxHold = null)
         {
             lock (_gate)
             {
+                if (BlockedLocked(maxHold) is RateLimitBlockedException blocked) return Task.FromException<Place>(blocked);
+
                 // Nobody queued and a place free now (the usual case, and always with the limit off): no queue entry.
                 if (_tail.IsCompleted && TryStart(out Place? place, out _, out _))
                 {
@@ -67,7 +80,19 @@ namespace RunCloud.PowerShell.Http
                 }
             }
 
-            return EnterQueuedAsync(cancellationToken);
+            return EnterQueuedAsync(cancellationToken, maxHold);
+        }
+
+        /// <summary>
+        /// Under the lock: the refusal for a caller that may wait at most <paramref name="maxHold"/> while RunCloud's
+        /// Retry-After holds this account longer than that; null when it may go on (and wait, if it must).
+        /// </summary>
+        private RateLimitBlockedException? BlockedLocked(TimeSpan? maxHold)
+        {
+            if (!maxHold.HasValue || _retryAfterUntil == long.MinValue) return null;
+            long remaining = _retryAfterUntil - Now;
+            if (remaining <= 0 || remaining <= Ticks(maxHold.Value)) return null;
+            return new RateLimitBlockedException(_retryAfterUntilUtc, TimeSpan.FromTicks(remaining), _retryAfterGiven, maxHold.Value);
         }
 
         /// <summary>Waits for a place and gives it back at once, as for a request that ended as it started.</summary>
@@ -85,7 +110,7 @@ namespace RunCloud.PowerShell.Http
 
         private static async Task GiveBackAsync(Task<Place> entering) => (await entering.ConfigureAwait(false)).Dispose();
 
-        private async Task<Place> EnterQueuedAsync(CancellationToken cancellationToken)
+        private async Task<Place> EnterQueuedAsync(CancellationToken cancellationToken, TimeSpan? maxHold)
         {
             Task previous;
             var mine = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -108,7 +133,7 @@ namespace RunCloud.PowerShell.Http
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                return await WaitTurnAsync(cancellationToken).ConfigureAwait(false);
+                return await WaitTurnAsync(cancellationToken, maxHold).ConfigureAwait(false);
             }
             finally
             {
@@ -118,21 +143,27 @@ namespace RunCloud.PowerShell.Http
             }
         }
 
-        private async Task<Place> WaitTurnAsync(CancellationToken cancellationToken)
+        private async Task<Place> WaitTurnAsync(CancellationToken cancellationToken, TimeSpan? maxHold)
         {
             while (true)
             {
                 long delayTicks;
                 bool untilAnEnd;
                 Task ended;
+                string? reason = null;
                 lock (_gate)
                 {
+                    // A Retry-After that arrived while this caller queued holds it too: past its budget it fails now.
+                    if (BlockedLocked(maxHold) is RateLimitBlockedException blocked) throw blocked;
                     if (TryStart(out Place? place, out delayTicks, out untilAnEnd)) return place!;
                     ended = _ended.Task;
+                    if (!untilAnEnd && delayTicks >= Ticks(ReportedWait)) reason = WaitReasonLocked(delayTicks);
                 }
 
                 if (!untilAnEnd)
                 {
+                    // Said once per wait, so -Verbose and the progress bar show why a long run pauses.
+                    if (reason != null) RunCloudLog.Current?.RateLimitWait(TimeSpan.FromTicks(delayTicks), reason);
                     await _clock.Delay(TimeSpan.FromTicks(delayTicks), cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -233,13 +264,45 @@ namespace RunCloud.PowerShell.Http
             }
         }
 
-        /// <summary>After a 429, nothing leaves before the server's Retry-After has passed, in any runspace.</summary>
+        /// <summary>
+        /// After a 429, nothing leaves before the server's Retry-After has passed, in any runspace. A caller whose retry
+        /// budget is shorter than what is left of the hold fails at once instead of waiting (<see cref="EnterAsync"/>),
+        /// so a day's Retry-After stops the account's calls in this process without sending any of them.
+        /// </summary>
         public void Hold(TimeSpan delay)
         {
             lock (_gate)
             {
-                _notBefore = Math.Max(_notBefore, Now + Ticks(delay));
+                long until = Now + Ticks(delay);
+                _notBefore = Math.Max(_notBefore, until);
+                if (until > _retryAfterUntil)
+                {
+                    _retryAfterUntil = until;
+                    _retryAfterUntilUtc = _clock.UtcNow + delay;
+                    _retryAfterGiven = delay;
+                }
             }
+        }
+
+        /// <summary>Why a wait of <paramref name="delayTicks"/> is needed, for a person (under the lock).</summary>
+        private string WaitReasonLocked(long delayTicks)
+        {
+            long now = Now;
+            if (_notBefore - now >= delayTicks && _retryAfterUntil >= _notBefore)
+            {
+                return string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    "RunCloud asked this account to wait (Retry-After {0:0.###} s), until {1:HH:mm:ss} UTC", _retryAfterGiven.TotalSeconds, _retryAfterUntilUtc);
+            }
+
+            if (_notBefore - now >= delayTicks)
+            {
+                return string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    "RunCloud says few requests are left in its window (X-RateLimit-Remaining {0} of {1}): spacing them out", ServerRemaining, ServerLimit);
+            }
+
+            return string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                "{0} requests per {1:0.###} s for this account, shared by every connection to it in this process; Connect-RunCloud -RateLimit, -RateLimitWindow",
+                Limit, Window.TotalSeconds);
         }
     }
 }

@@ -76,7 +76,10 @@ namespace RunCloud.PowerShell.Http
                         if (retryAfter.HasValue && _clock.Elapsed - started + retryAfter.Value > _policy.MaxRetryDuration)
                         {
                             // Longer than this request may spend retrying: fail now (the caller says how long and until
-                            // when), and do not hold the connection: later calls are the caller's decision.
+                            // when), and hold the whole account until then: RunCloud counts every request it receives in
+                            // the meantime, so later calls of this account in this process fail at once, unsent, while
+                            // those with a budget long enough wait it out (see RateLimiter.EnterAsync).
+                            _limiter.Hold(retryAfter.Value);
                             return response;
                         }
 
@@ -121,10 +124,16 @@ namespace RunCloud.PowerShell.Http
                     throw transport;
                 }
 
+                bool rateLimited = response != null && (int)response.StatusCode == 429;
                 response?.Dispose();
-                RunCloudLog.Current?.Verbose(string.Format(CultureInfo.InvariantCulture,
+                IRunCloudLog? log = RunCloudLog.Current;
+                log?.Verbose(string.Format(CultureInfo.InvariantCulture,
                     "RunCloud: {0} {1}: {2}; retrying in {3:0.###} s (attempt {4} of {5}).",
                     method, request.RequestUri, reason, wait.Value.TotalSeconds, attempt + 1, _policy.MaxAttempts));
+                if (rateLimited && wait.Value >= RateLimiter.ReportedWait)
+                {
+                    log?.RateLimitWait(wait.Value, "RunCloud answered " + reason);
+                }
                 await _clock.Delay(wait.Value, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -145,9 +145,10 @@ namespace RunCloud.PowerShell.Http
                     {
                         DateTime until = (now ?? DateTime.UtcNow) + retryAfter.Value;
                         hint = string.Format(CultureInfo.InvariantCulture,
-                            "RunCloud asked to wait {0:0.###} s (Retry-After), until {1:yyyy-MM-dd HH:mm:ss} UTC, longer than -MaxRetryDuration allows: "
+                            "RunCloud asked to wait {0:0.###} s (Retry-After), until {1}, longer than -MaxRetryDuration allows. Until then every request "
+                            + "of this account from this PowerShell process fails at once without being sent (other accounts are not affected): "
                             + "run again after that time, or raise -MaxRetryDuration on Connect-RunCloud to wait it out.",
-                            retryAfter.Value.TotalSeconds, until);
+                            retryAfter.Value.TotalSeconds, RateLimitHandler.UntilText(until));
                     }
 
                     break;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Net;
@@ -9,6 +10,8 @@ namespace RunCloud.PowerShell.Input
     /// Checks and normalises a domain name before any call: host-name rules (labels of 1-63 letters, digits or hyphens,
     /// no hyphen at either end, 253 characters at most), an optional leading "*." for a wildcard, IDN to punycode,
     /// lower case, one trailing dot dropped. URLs, paths, ports and IP addresses are refused with a hint.
+    /// A desired name must also end in a top-level domain (<see cref="TopLevelDomainProblem"/>): checked where desired
+    /// names are read, since the names already on an app, wildcards and look-ups need no such rule.
     /// </summary>
     internal static class DomainName
     {
@@ -143,6 +146,77 @@ namespace RunCloud.PowerShell.Input
             normalized = full;
             error = string.Empty;
             return true;
+        }
+
+        /// <summary>
+        /// The top-level-domain rule of a desired name (one <see cref="TryNormalize"/> accepted): its last label is a
+        /// top-level domain of the public suffix list shipped with the module (<see cref="PublicSuffixList"/>), or one
+        /// in <paramref name="allowTld"/> (-AllowTld, a manifest's "allowTld": a private network's lan or internal), and
+        /// the name is not a public suffix itself (co.uk). The special-use names of RFC 6761/6762 (test, example,
+        /// invalid, localhost, local) and internal are in no public list, so they need -AllowTld like any private
+        /// one: a name cut short by a generator still writing its file ("shop.exam") must not pass as a domain.
+        /// Null when the name passes, else the error, which names the label and both fixes.
+        /// </summary>
+        /// <param name="normalized">A name as <see cref="TryNormalize"/> gives it (punycode, lower case, optional leading "*.").</param>
+        /// <param name="allowTld">Top-level domains allowed besides the list's, as <see cref="TryNormalizeTld"/> gives them.</param>
+        public static string? TopLevelDomainProblem(string normalized, ICollection<string>? allowTld = null)
+        {
+            string name = normalized.StartsWith("*.", StringComparison.Ordinal) ? normalized.Substring(2) : normalized;
+            int dot = name.LastIndexOf('.');
+            if (dot < 0) return null; // single-label names are refused (or allowed) by TryNormalize itself
+            string tld = name.Substring(dot + 1);
+            if (allowTld != null && allowTld.Contains(tld)) return null;
+            PublicSuffixList list = PublicSuffixList.Shipped;
+            if (!list.IsTopLevelDomain(tld))
+            {
+                return $"'{Show(normalized)}' ends in '.{tld}', which is not a top-level domain (the public suffix list shipped with the module knows {list.TopLevelCount}): "
+                    + "a name cut short or mistyped would be added as a domain no one can reach. Fix the name. "
+                    + $"If .{tld} is your private network's (like .lan or .internal), allow it: -AllowTld {tld} (in a manifest: \"allowTld\": [\"{tld}\"]).";
+            }
+
+            if (list.IsPublicSuffix(name))
+            {
+                return $"'{Show(normalized)}' is a public suffix (names are registered under it, as under co.uk), not a name a site can have. Pass the site's full name, e.g. shop.{name}.";
+            }
+
+            return null;
+        }
+
+        /// <summary>An -AllowTld value: one label ("lan", ".lan" or "*.lan"; IDN to punycode, lower case).</summary>
+        public static bool TryNormalizeTld(string? input, out string tld, out string error)
+        {
+            tld = string.Empty;
+            string text = (input ?? string.Empty).Trim();
+            if (text.StartsWith("*.", StringComparison.Ordinal)) text = text.Substring(2);
+            text = text.Trim('.');
+            if (text.Length == 0 || text.IndexOf('.') >= 0)
+            {
+                error = $"'{Show(input ?? string.Empty)}' is not a top-level domain: give the last label of the names alone, e.g. lan or internal.";
+                return false;
+            }
+
+            if (!TryNormalize(text, out string ascii, out error, allowSingleLabel: true) || ascii.StartsWith("*", StringComparison.Ordinal) || ascii.All(char.IsDigit))
+            {
+                error = $"'{Show(input ?? string.Empty)}' is not a top-level domain: one label of letters, digits and hyphens, e.g. lan or internal.";
+                return false;
+            }
+
+            tld = ascii;
+            error = string.Empty;
+            return true;
+        }
+
+        /// <summary>The -AllowTld values as a set; throws <see cref="ArgumentException"/> naming the first bad one and <paramref name="what"/>.</summary>
+        public static HashSet<string> ParseTlds(IEnumerable<string>? values, string what)
+        {
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string value in values ?? Array.Empty<string>())
+            {
+                if (!TryNormalizeTld(value, out string tld, out string error)) throw new ArgumentException($"{what}: {error}");
+                set.Add(tld);
+            }
+
+            return set;
         }
 
         private static string TryHost(string text) =>

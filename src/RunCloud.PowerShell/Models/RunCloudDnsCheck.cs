@@ -21,9 +21,15 @@ namespace RunCloud.PowerShell.Models
         /// <summary>True when the name resolves into Cloudflare's published proxy ranges (and not to the server).</summary>
         public bool CloudflareProxied { get; set; }
 
-        /// <summary>OK, WrongAddress, NotResolved or CloudflareProxied.</summary>
+        /// <summary>OK, WrongAddress, NotResolved or CloudflareProxied; for a wildcard NeedsDns01 (ready only through a DNS-01 order); NoDnsIntegration when a DNS-01 order's integration is gone.</summary>
         public string Status { get; set; } = string.Empty;
 
         public string Message { get; set; } = string.Empty;
+
+        /// <summary>
+        /// RunCloud's own DNS instructions for the domain of a name that is not ready (GET .../domains/{d}/dns): the
+        /// records to create. Empty when the name is ready, or the domain is not known (a name typed without a web app).
+        /// </summary>
+        public RunCloudDnsRecord[] Instructions { get; set; } = System.Array.Empty<RunCloudDnsRecord>();
     }
 }

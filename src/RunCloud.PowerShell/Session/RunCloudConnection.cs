@@ -40,7 +40,7 @@ namespace RunCloud.PowerShell.Session
             HttpMessageHandler inner = transport ?? CreateTransport(proxy, baseUri);
             var chain = new RetryHandler(retry, _limiter, clock ?? _limiter.Clock)
             {
-                InnerHandler = new RateLimitHandler(_limiter)
+                InnerHandler = new RateLimitHandler(_limiter, retry.MaxRetryDuration)
                 {
                     InnerHandler = new AuthenticationHandler(credential)
                     {
@@ -106,14 +106,14 @@ namespace RunCloud.PowerShell.Session
         internal RunCloudApiClient Api { get; }
 
         /// <summary>
-        /// The account identity for the durable per-app state (journal, lock): stable across processes, hashed by
-        /// AppStateKey.Fingerprint before use, never stored or shown.
+        /// The credential identity the first state format keyed per-app state by: hashed by AppStateKey.Fingerprint
+        /// only to find state that format left, never stored or shown.
         /// </summary>
         internal string StateIdentity => _credential.IdentityForFingerprint();
 
-        /// <summary>The key of one web app's durable state (journal, lock): a non-secret fingerprint of this account + the ids.</summary>
+        /// <summary>The key of one web app's durable state (journal, lock): the API host + the ids (Commands.StateKeys.For gives the same key).</summary>
         internal State.AppStateKey StateKey(long serverId, long webAppId) =>
-            new State.AppStateKey(State.AppStateKey.Fingerprint(BaseUri, StateIdentity), serverId, webAppId);
+            State.AppStateKey.For(BaseUri, serverId, webAppId, State.AppStateKey.Fingerprint(BaseUri, StateIdentity));
 
         /// <summary>The RunCloud operations over this connection; <paramref name="log"/> receives what they report.</summary>
         internal RunCloudService CreateService(IRunCloudLog? log = null) => new RunCloudService(Api, log, this);

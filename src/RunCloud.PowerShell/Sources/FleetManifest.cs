@@ -23,7 +23,7 @@ namespace RunCloud.PowerShell.Sources
         private static readonly string[] s_targetFields =
         {
             "connection", "serverId", "webAppId", "domains", "path", "wordPressPath", "prune", "exclude", "protectedName",
-            "maxRemove", "www", "redirection", "noSslReset", "allowEmptySource", "allowInvalidEntries",
+            "maxRemove", "www", "redirection", "noSslReset", "allowEmptySource", "allowInvalidEntries", "allowTld",
         };
 
         private static readonly string[] s_sources = { "domains", "path", "wordPressPath" };
@@ -184,6 +184,15 @@ namespace RunCloud.PowerShell.Sources
                     throw new ManifestException($"Manifest {source}: {where}: field {ex.Message}", index, field);
                 }
             }
+            try
+            {
+                target.AllowTld = DomainName.ParseTlds(Strings(o, "allowTld", source, index, where, allowEmpty: true), "allowTld").ToArray();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ManifestException($"Manifest {source}: {where}: field {ex.Message}", index, "allowTld");
+            }
+
             if (Get(o, "maxRemove") is JToken m && m.Type != JTokenType.Null)
             {
                 if (m.Type != JTokenType.Integer || (long)m < 0 || (long)m > int.MaxValue)

@@ -31,6 +31,9 @@ namespace RunCloud.PowerShell.Sources
         public bool AllowEmptySource { get; set; }
         public bool AllowInvalidEntries { get; set; }
 
+        /// <summary>Top-level domains accepted besides the public suffix list's ("allowTld"; Sync-RunCloudDomain -AllowTld), normalised.</summary>
+        public string[] AllowTld { get; set; } = Array.Empty<string>();
+
         /// <summary>How messages name the target: its index, connection and ids.</summary>
         public string Describe() => Describe(Index, Connection, ServerId, WebAppId);
 

@@ -10,7 +10,7 @@ namespace RunCloud.PowerShell.Ssl
         [JsonProperty("name")]
         public string Name { get; set; } = string.Empty;
 
-        /// <summary>WrongAddress, NotResolved or CloudflareProxied.</summary>
+        /// <summary>WrongAddress, NotResolved, CloudflareProxied, NeedsDns01 (a wildcard not ordered over DNS-01) or NoDnsIntegration.</summary>
         [JsonProperty("status")]
         public string Status { get; set; } = string.Empty;
 

@@ -25,6 +25,9 @@ namespace RunCloud.PowerShell.Ssl
             }
         }
 
+        /// <summary>A wildcard name (*.example.com, RunCloud's wildcard:1): Let's Encrypt validates it only over DNS-01.</summary>
+        public static bool IsWildcard(string name) => name.StartsWith("*.", StringComparison.Ordinal);
+
         /// <summary>Every distinct host name the domains need, in a stable order.</summary>
         public static List<string> All(IEnumerable<RunCloudDomain> domains) =>
             domains.SelectMany(HostNames).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(n => n, StringComparer.Ordinal).ToList();

@@ -34,6 +34,12 @@ namespace RunCloud.PowerShell.Ssl
 
         public Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
 
+        /// <summary>
+        /// The settings a new certificate would be ordered with (Reset-RunCloudSsl's), so the plan knows whether an install
+        /// validates over HTTP-01 or DNS-01 (and through which DNS integration); null: Let's Encrypt over HTTP-01.
+        /// </summary>
+        public Api.SslInstallRequest? Install { get; set; }
+
         /// <summary>The app's SSL as the caller already read it in this run (saves a GET); null reads it.</summary>
         public Models.RunCloudSsl? KnownAppSsl { get; set; }
 

@@ -21,7 +21,11 @@ namespace RunCloud.PowerShell.Ssl
     /// <item>advanced mode (one per domain): each changed name gets its own order (POST .../domains/{d}/ssl, or a PUT
     /// redeploy of its certificate), never the whole app; a name not DNS-ready is skipped for now;</item>
     /// <item>names not ready are remembered in the app's journal and retried by every later run; every order is counted
-    /// there for the duplicate, per-registered-domain and orders-per-3-hours limits.</item>
+    /// there for the duplicate, per-registered-domain and orders-per-3-hours limits;</item>
+    /// <item>a wildcard (*.example.com) never enters an HTTP-01 order, which Let's Encrypt fails as a whole: in basic mode
+    /// such a certificate is refused before any order (DNS-01 through a DNS integration, or advanced mode, are the ways
+    /// out); in advanced mode the wildcard's own order waits for DNS-01 and the other names proceed. A DNS-01 order is
+    /// ready only through its DNS integration, which must exist.</item>
     /// </list>
     /// Plan first (<see cref="PlanAsync"/>, GETs only), then <see cref="ExecuteAsync"/>.
     /// </summary>
@@ -36,6 +40,11 @@ namespace RunCloud.PowerShell.Ssl
         private AppStateKey? _key;
         private SslJournalData _data = new SslJournalData();
         private LetsEncryptBudget? _budget;
+        private readonly Dictionary<long, bool> _integrations = new Dictionary<long, bool>();
+        private readonly Dictionary<long, RunCloudDnsRecord[]> _instructions = new Dictionary<long, RunCloudDnsRecord[]>();
+
+        /// <summary>At most this many domains' DNS instructions are read per plan (one GET each) for the not-ready warnings.</summary>
+        internal const int MaxInstructionReads = 5;
 
         /// <param name="appKey">The app's journal key (null: nothing is remembered, e.g. in a pure test).</param>
         /// <param name="baseUri">The API root, written into a new journal for a human reader.</param>
@@ -122,7 +131,40 @@ namespace RunCloud.PowerShell.Ssl
                 return;
             }
 
-            if (NeedsDnsCheck(ssl.AuthorizationMethod))
+            // How the order validates: the certificate's own method for a redeploy, the install's for a new one.
+            string method = ssl.Installed ? ssl.AuthorizationMethod ?? "http-01" : _options.Install?.AuthorizationMethod ?? "http-01";
+            bool dns01 = IsDns01(method);
+            List<string> wildcards = names.Where(SslNames.IsWildcard).ToList();
+            if (!dns01 && wildcards.Count > 0)
+            {
+                // Let's Encrypt fails a whole HTTP-01 order that holds a wildcard: refused before any order, whatever
+                // -SkipDnsCheck says. Nothing is remembered as "waiting": the redeploy stays owed in the journal (when it
+                // was), so the run after the fix finishes it, and until then every run says this once without ordering.
+                plan.RefusalErrorId = SslRefusedException.WildcardNeedsDns01;
+                plan.NotReady.AddRange(wildcards.Select(w => new RunCloudDnsCheck { Name = w, LookedUp = w, Status = DnsReadiness.NeedsDns01, Message = DnsReadiness.WildcardMessage(w, null) }));
+                plan.Message = $"The certificate of {App} would have to cover {Quote(wildcards)} over HTTP-01, and Let's Encrypt validates wildcard names only over DNS-01: "
+                    + $"it would fail the whole order for all {names.Count} name(s). Nothing was requested (no Let's Encrypt order spent). Two ways out: issue the app's certificate "
+                    + $"over DNS-01 through a DNS integration (Reset-RunCloudSsl -ServerId {_s} -WebAppId {_w} -Reinstall -AuthorizationMethod dns-01 -ExternalApi <integration>; "
+                    + "Get-RunCloudDnsIntegration lists them), or switch the app to advanced SSL (Set-RunCloudSslMode -Mode Advanced), where the other names get their own "
+                    + "certificates over HTTP-01 and the wildcard its own DNS-01 order.";
+                plan.Hint = $"Reset-RunCloudSsl -ServerId {_s} -WebAppId {_w} -Reinstall -AuthorizationMethod dns-01 -ExternalApi <integration>";
+                return;
+            }
+
+            if (dns01)
+            {
+                long? api = ssl.Installed ? ssl.ApiId : _options.Install?.ExternalApi;
+                if (api.HasValue && !await IntegrationExistsAsync(api.Value, ct).ConfigureAwait(false))
+                {
+                    plan.RefusalErrorId = SslRefusedException.DnsIntegrationMissing;
+                    plan.Message = $"The certificate of {App} is validated over DNS-01 through DNS integration {api}, which this account no longer has: RunCloud could not write "
+                        + "the _acme-challenge TXT records, and the order would fail. Nothing was requested. Reinstall the certificate with an existing integration.";
+                    plan.Hint = $"Reset-RunCloudSsl -ServerId {_s} -WebAppId {_w} -Reinstall -AuthorizationMethod dns-01 -ExternalApi <integration> (Get-RunCloudDnsIntegration lists them)";
+                    return;
+                }
+            }
+
+            if (NeedsDnsCheck(method))
             {
                 string? expected = await ExpectedAddressAsync(ct).ConfigureAwait(false);
                 DnsReadiness dns = _options.Dns();
@@ -135,6 +177,7 @@ namespace RunCloud.PowerShell.Ssl
 
                 if (plan.NotReady.Count > 0)
                 {
+                    await AddInstructionsAsync(plan.NotReady, all, ct).ConfigureAwait(false);
                     plan.RefusalErrorId = SslRefusedException.NamesNotReady;
                     plan.Message = $"The certificate of {App} cannot be renewed: Let's Encrypt fails the whole HTTP-01 order when one name fails, and "
                         + $"{plan.NotReady.Count} of its {names.Count} name(s) are not ready: "
@@ -173,11 +216,46 @@ namespace RunCloud.PowerShell.Ssl
                     continue;
                 }
 
-                if (NeedsDnsCheck(current.Installed ? current.AuthorizationMethod : "http-01"))
+                string method = current.Installed ? current.AuthorizationMethod ?? "http-01" : _options.Install?.AuthorizationMethod ?? "http-01";
+                if (!IsDns01(method) && names.Any(SslNames.IsWildcard))
+                {
+                    // The wildcard's own order needs DNS-01; the other domains go ahead. Remembered, so every later run
+                    // looks again (and says so once) without ordering, until it is ordered over DNS-01.
+                    string w = names.First(SslNames.IsWildcard);
+                    var check = new RunCloudDnsCheck
+                    {
+                        Name = w, LookedUp = w, Status = DnsReadiness.NeedsDns01,
+                        Message = DnsReadiness.WildcardMessage(w, null) + $" For this domain: Reset-RunCloudSsl -ServerId {_s} -WebAppId {_w} -Name '{domain.Name}' "
+                            + (current.Installed ? "-Reinstall " : string.Empty) + "-AuthorizationMethod dns-01 -ExternalApi <integration>.",
+                    };
+                    Remember(check);
+                    plan.NotReady.Add(check);
+                    continue;
+                }
+
+                if (IsDns01(method))
+                {
+                    long? api = current.Installed ? current.ApiId : _options.Install?.ExternalApi;
+                    if (api.HasValue && !await IntegrationExistsAsync(api.Value, ct).ConfigureAwait(false))
+                    {
+                        var check = new RunCloudDnsCheck
+                        {
+                            Name = domain.Name, LookedUp = domain.Name, Status = DnsReadiness.NoDnsIntegration,
+                            Message = $"{domain.Name}'s certificate is validated over DNS-01 through DNS integration {api}, which this account no longer has, so its order would fail. "
+                                + $"Reinstall it with an existing integration: Reset-RunCloudSsl -ServerId {_s} -WebAppId {_w} -Name '{domain.Name}' -Reinstall -AuthorizationMethod dns-01 -ExternalApi <integration>.",
+                        };
+                        Remember(check);
+                        plan.NotReady.Add(check);
+                        continue;
+                    }
+                }
+
+                if (NeedsDnsCheck(method))
                 {
                     dns ??= _options.Dns();
                     expected ??= await ExpectedAddressAsync(ct).ConfigureAwait(false);
                     bool ready = true;
+                    var failed = new List<RunCloudDnsCheck>();
                     foreach (string name in names)
                     {
                         RunCloudDnsCheck check = await dns.CheckAsync(name, expected, ct).ConfigureAwait(false);
@@ -185,11 +263,16 @@ namespace RunCloud.PowerShell.Ssl
                         if (check.Status != DnsReadiness.Ok)
                         {
                             plan.NotReady.Add(check);
+                            failed.Add(check);
                             ready = false;
                         }
                     }
 
-                    if (!ready) continue;
+                    if (!ready)
+                    {
+                        await AddInstructionsAsync(failed, new[] { domain }, ct).ConfigureAwait(false);
+                        continue;
+                    }
                 }
 
                 (string Limit, DateTime PossibleAt)? over = Budget().Check(names, _options.AllowDuplicate);
@@ -230,11 +313,11 @@ namespace RunCloud.PowerShell.Ssl
                                 Budget().Record(action.Names);
                                 break;
                             case SslActionKind.InstallApp:
-                                await _service.InstallSslAsync(_s, _w, install ?? new SslInstallRequest(), ct).ConfigureAwait(false);
+                                await _service.InstallSslAsync(_s, _w, install ?? _options.Install ?? new SslInstallRequest(), ct).ConfigureAwait(false);
                                 Budget().Record(action.Names);
                                 break;
                             case SslActionKind.InstallDomain:
-                                await _service.InstallDomainSslAsync(action.Domain!, install ?? new SslInstallRequest(), ct).ConfigureAwait(false);
+                                await _service.InstallDomainSslAsync(action.Domain!, install ?? _options.Install ?? new SslInstallRequest(), ct).ConfigureAwait(false);
                                 break;
                             case SslActionKind.RedeployDomain:
                                 await _service.RedeployDomainSslAsync(action.Domain!, action.SslId!.Value, ct).ConfigureAwait(false);
@@ -269,7 +352,7 @@ namespace RunCloud.PowerShell.Ssl
 
         /// <summary>
         /// Advanced mode: before a domain is removed, DELETE its own certificate (.../domains/{d}/ssl/{ssl}), so no
-        /// orphan certificate is left. Returns true when one was removed. <paramref name="modes"/> caches the app's mode.
+        /// orphan certificate is left. Returns true when one was removed (not when it was gone already). <paramref name="modes"/> caches the app's mode.
         /// </summary>
         public static async Task<bool> ReleaseDomainCertificateAsync(RunCloudService service, RunCloudDomain domain,
             IDictionary<(long, long), bool> modes, CancellationToken ct, IDictionary<(long, long), RunCloudSsl>? appSsls = null)
@@ -285,8 +368,7 @@ namespace RunCloud.PowerShell.Ssl
             if (!advanced) return false;
             RunCloudSsl ssl = await service.GetDomainSslAsync(domain, ct).ConfigureAwait(false);
             if (!ssl.Installed || !ssl.Id.HasValue) return false;
-            await service.UninstallDomainSslAsync(domain, ssl.Id.Value, ct).ConfigureAwait(false);
-            return true;
+            return await service.UninstallDomainSslAsync(domain, ssl.Id.Value, ct).ConfigureAwait(false); // false: another client removed it first
         }
 
         /// <summary>
@@ -316,6 +398,59 @@ namespace RunCloud.PowerShell.Ssl
             return new SslRunResult(plan.Advanced ? RedeployOutcome.PerDomain : RedeployOutcome.Redeployed, plan, failures);
         }
 
+        /// <summary>
+        /// Before a Let's Encrypt certificate is installed outside a plan (Reset-RunCloudSsl -Reinstall uninstalls first):
+        /// the refusal of an order that cannot succeed, or null. GETs only. An HTTP-01 order whose names hold a wildcard
+        /// (the app's domains in basic mode, or <paramref name="domain"/>'s names) fails as a whole; a DNS-01 order whose
+        /// DNS integration does not exist fails too.
+        /// </summary>
+        public static async Task<SslRefusedException?> PreflightInstallAsync(RunCloudService service, long s, long w, SslInstallRequest request,
+            RunCloudDomain? domain, CancellationToken ct)
+        {
+            if (!string.Equals(request.Provider, "letsencrypt", StringComparison.OrdinalIgnoreCase)) return null;
+            string app = $"web app {w} (server {s})";
+            if (IsDns01(request.AuthorizationMethod))
+            {
+                if (request.ExternalApi.HasValue && await service.GetDnsIntegrationAsync(request.ExternalApi.Value, ct).ConfigureAwait(false) == null)
+                {
+                    return new SslRefusedException(SslRefusedException.DnsIntegrationMissing,
+                        $"DNS integration {request.ExternalApi} does not exist on this account, so RunCloud could not write the TXT records of a DNS-01 order for {app}. Nothing was changed.",
+                        "Get-RunCloudDnsIntegration lists the account's DNS integrations; pass one of them to -ExternalApi.");
+                }
+
+                return null;
+            }
+
+            List<string> names = domain != null
+                ? SslNames.HostNames(domain).ToList()
+                : SslNames.All(await service.ListDomainsAsync(s, w, ct).ConfigureAwait(false));
+            List<string> wildcards = names.Where(SslNames.IsWildcard).ToList();
+            if (wildcards.Count == 0) return null;
+            string whose = domain != null ? $"the certificate of {domain.Name}" : $"the certificate of {app}";
+            return new SslRefusedException(SslRefusedException.WildcardNeedsDns01,
+                $"{char.ToUpperInvariant(whose[0])}{whose.Substring(1)} would have to cover {Quote(wildcards)} over HTTP-01, and Let's Encrypt validates wildcard names only over DNS-01: "
+                + "the whole order would fail" + (domain == null ? " (after the old certificate was uninstalled)" : string.Empty) + ". Nothing was changed. "
+                + "Order it over DNS-01 through a DNS integration (-AuthorizationMethod dns-01 -ExternalApi <integration>; Get-RunCloudDnsIntegration lists them)"
+                + (domain == null ? ", or switch the app to advanced SSL (Set-RunCloudSslMode -Mode Advanced) so the other names get their own certificates over HTTP-01." : "."),
+                $"Reset-RunCloudSsl -ServerId {s} -WebAppId {w}" + (domain != null ? $" -Name '{domain.Name}'" : string.Empty) + " -Reinstall -AuthorizationMethod dns-01 -ExternalApi <integration>");
+        }
+
+        /// <summary>
+        /// A certificate was uninstalled on purpose (Remove-RunCloudSsl): the journal must not make a later run order it
+        /// again. For the app's certificate (<paramref name="names"/> null) every name waiting to be covered is forgotten;
+        /// for one domain's, the names of that domain. Returns how many remembered names were dropped.
+        /// </summary>
+        public static int ForgetCertificate(AppJournal journal, IReadOnlyCollection<string>? names)
+        {
+            SslJournalData? data = journal.GetExtension<SslJournalData>(SslJournalData.Owner);
+            if (data == null) return 0;
+            int dropped = names == null
+                ? data.NotReady.RemoveAll(_ => true)
+                : data.NotReady.RemoveAll(n => names.Contains(n.Name, StringComparer.OrdinalIgnoreCase));
+            journal.SetExtension(SslJournalData.Owner, data.IsEmpty ? null : data);
+            return dropped;
+        }
+
         /// <summary>True when the app's journal remembers names not DNS-ready at an earlier run (a later run retries them).</summary>
         public static bool HasWaitingNames(AppStateKey key, JournalStore? store = null)
         {
@@ -335,8 +470,63 @@ namespace RunCloud.PowerShell.Ssl
             plan.Hint = "Run again after that date (the journal counts Let's Encrypt orders), or pass -AllowDuplicateCertificate to order anyway.";
         }
 
-        private bool NeedsDnsCheck(string? authorizationMethod) =>
-            !_options.SkipDnsCheck && !string.Equals(authorizationMethod, "dns-01", StringComparison.OrdinalIgnoreCase);
+        private bool NeedsDnsCheck(string? authorizationMethod) => !_options.SkipDnsCheck && !IsDns01(authorizationMethod);
+
+        private static bool IsDns01(string? authorizationMethod) => string.Equals(authorizationMethod, "dns-01", StringComparison.OrdinalIgnoreCase);
+
+        private static string Quote(IReadOnlyCollection<string> names) =>
+            string.Join(", ", names.Take(3)) + (names.Count > 3 ? $" (and {names.Count - 3} more wildcard names)" : string.Empty);
+
+        /// <summary>
+        /// Whether the DNS integration a DNS-01 order names exists: a DNS-01 name is ready only through it (read once per
+        /// plan; a 404 is judged by the account's listing, see RunCloudService.GetDnsIntegrationAsync).
+        /// </summary>
+        private async Task<bool> IntegrationExistsAsync(long id, CancellationToken ct)
+        {
+            if (_integrations.TryGetValue(id, out bool known)) return known;
+            bool exists = await _service.GetDnsIntegrationAsync(id, ct).ConfigureAwait(false) != null;
+            _integrations[id] = exists;
+            return exists;
+        }
+
+        /// <summary>
+        /// Adds RunCloud's own DNS instructions (GET .../domains/{d}/dns) to names that are not DNS-ready: what records to
+        /// create, in the check and its message (the not-ready warning). At most <see cref="MaxInstructionReads"/> domains
+        /// per plan; a failed read only leaves the instructions out.
+        /// </summary>
+        private async Task AddInstructionsAsync(IEnumerable<RunCloudDnsCheck> checks, IEnumerable<RunCloudDomain> domains, CancellationToken ct)
+        {
+            List<RunCloudDomain> known = domains.Where(d => d.Id > 0).ToList();
+            foreach (RunCloudDnsCheck check in checks)
+            {
+                if (check.Status != DnsReadiness.WrongAddress && check.Status != DnsReadiness.NotResolved) continue;
+                RunCloudDomain? domain = known.FirstOrDefault(d => SslNames.HostNames(d).Contains(check.Name, StringComparer.OrdinalIgnoreCase));
+                if (domain == null) continue;
+                if (!_instructions.TryGetValue(domain.Id, out RunCloudDnsRecord[]? records))
+                {
+                    if (_instructions.Count >= MaxInstructionReads) continue;
+                    try
+                    {
+                        records = (await _service.GetDomainDnsAsync(domain, ct).ConfigureAwait(false)).ToArray();
+                    }
+                    catch (RunCloudApiException ex)
+                    {
+                        _service.Log?.Verbose($"RunCloud: RunCloud's DNS instructions for {domain.Name} could not be read ({ex.Message}); the warning goes without them.");
+                        records = Array.Empty<RunCloudDnsRecord>();
+                    }
+
+                    _instructions[domain.Id] = records;
+                }
+
+                RunCloudDnsRecord[] forName = records.Where(r => string.Equals(r.Name, check.Name, StringComparison.OrdinalIgnoreCase)).ToArray();
+                check.Instructions = forName.Length > 0 ? forName : records;
+                if (check.Instructions.Length > 0)
+                {
+                    check.Message = check.Message.TrimEnd() + " RunCloud's DNS instructions: "
+                        + string.Join("; ", check.Instructions.Select(r => $"{r.Type} {r.Name} -> {r.Content}")) + ".";
+                }
+            }
+        }
 
         private async Task<string?> ExpectedAddressAsync(CancellationToken ct) =>
             _options.ExpectedAddress ??= (await _service.GetServerAsync(_s, ct).ConfigureAwait(false)).IpAddress;

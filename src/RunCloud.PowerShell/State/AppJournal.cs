@@ -12,23 +12,32 @@ namespace RunCloud.PowerShell.State
     /// owed), updates it as steps complete, and deletes it only once the SSL step has succeeded. Every later run on the
     /// same app reads it first and finishes what it finds (<see cref="SslRedeployPending"/> above all).
     ///
-    /// Format (JSON, camelCase): version 1. Readers refuse a higher <see cref="Version"/> rather than guess; fields
-    /// they do not know are kept on rewrite (<see cref="Unknown"/>), so an older module never drops a newer one's data.
+    /// Format (JSON, camelCase): version 2 names the app by <see cref="ApiHost"/> + server + web app id (version 1
+    /// named it by a fingerprint of the credential, <see cref="Account"/>; the store takes such a journal over, see
+    /// <see cref="JournalStore"/>). Readers refuse a higher <see cref="Version"/> rather than guess; fields they do not
+    /// know are kept on rewrite (<see cref="Unknown"/>), so an older module never drops a newer one's data.
     /// Other concerns add their data under <see cref="Extensions"/>, one key per owner (e.g. "ssl": names not yet
     /// DNS-ready, Let's Encrypt issuance counts); <see cref="GetExtension{T}"/>/<see cref="SetExtension"/> read and write it.
-    /// Never stores a secret: the account is the non-secret fingerprint of <see cref="AppStateKey"/>.
+    /// Never stores a secret.
     /// </summary>
     public sealed class AppJournal
     {
         /// <summary>The format version this module writes and the highest it reads.</summary>
-        public const int CurrentVersion = 1;
+        public const int CurrentVersion = 2;
+
+        /// <summary>The first format: the app named by a credential fingerprint (<see cref="Account"/>), taken over on first sight.</summary>
+        public const int LegacyVersion = 1;
 
         [JsonProperty("version", Required = Required.Always)]
         public int Version { get; set; } = CurrentVersion;
 
-        /// <summary>The non-secret account fingerprint (<see cref="AppStateKey.Account"/>).</summary>
+        /// <summary>Version 2: the API host the app's ids belong to (<see cref="AppStateKey.ApiHost"/>).</summary>
+        [JsonProperty("apiHost")]
+        public string? ApiHost { get; set; }
+
+        /// <summary>Version 1 only: the credential fingerprint the first format named the app by (<see cref="AppStateKey.Fingerprint"/>).</summary>
         [JsonProperty("account")]
-        public string Account { get; set; } = string.Empty;
+        public string? Account { get; set; }
 
         /// <summary>The API root, for a human reading the file.</summary>
         [JsonProperty("baseUri")]
@@ -101,7 +110,7 @@ namespace RunCloud.PowerShell.State
         /// <summary>A new, empty journal for <paramref name="key"/>.</summary>
         public static AppJournal For(AppStateKey key, string? baseUri, DateTime nowUtc) => new AppJournal
         {
-            Account = key.Account,
+            ApiHost = key.ApiHost,
             BaseUri = baseUri,
             ServerId = key.ServerId,
             WebAppId = key.WebAppId,
@@ -118,6 +127,52 @@ namespace RunCloud.PowerShell.State
         {
             if (value == null) Extensions.Remove(owner);
             else Extensions[owner] = JToken.FromObject(value);
+        }
+
+        /// <summary>
+        /// Adds another journal's record of the same app to this one (taking over a first-format journal): every owed
+        /// add, removal, SSL redeploy or reinstall of either stays owed; extensions are merged (lists united).
+        /// Merging the same journal twice changes nothing more, so a takeover interrupted after its write converges.
+        /// </summary>
+        public void MergeFrom(AppJournal other)
+        {
+            foreach (string name in other.PendingAdds)
+            {
+                if (!PendingAdds.Contains(name, StringComparer.Ordinal)) PendingAdds.Add(name);
+            }
+
+            foreach (JournalDomain d in other.PendingRemovals)
+            {
+                if (!PendingRemovals.Exists(p => p.Id == d.Id)) PendingRemovals.Add(d);
+            }
+
+            if (other.SslRedeployPending) OweSslRedeploy(string.IsNullOrEmpty(other.SslReason) ? "owed by an earlier run" : other.SslReason!);
+            foreach (JournalDomain d in other.SslDomains)
+            {
+                if (!SslDomains.Exists(p => p.Id == d.Id)) SslDomains.Add(d);
+            }
+
+            SslReinstall ??= other.SslReinstall;
+            foreach (JProperty p in other.Extensions.Properties())
+            {
+                if (Extensions[p.Name] is JObject mine && p.Value is JObject theirs)
+                {
+                    mine.Merge(theirs, new JsonMergeSettings { MergeArrayHandling = MergeArrayHandling.Union, MergeNullValueHandling = MergeNullValueHandling.Ignore });
+                }
+                else if (Extensions[p.Name] == null)
+                {
+                    Extensions[p.Name] = p.Value.DeepClone();
+                }
+            }
+
+            foreach (KeyValuePair<string, JToken> u in other.Unknown)
+            {
+                if (!Unknown.ContainsKey(u.Key)) Unknown[u.Key] = u.Value;
+            }
+
+            if (other.CreatedAt != default && (CreatedAt == default || other.CreatedAt < CreatedAt)) CreatedAt = other.CreatedAt;
+            WrittenBy ??= other.WrittenBy;
+            BaseUri ??= other.BaseUri;
         }
 
         /// <summary>Records that the certificate is owed, keeping the first reason and adding later ones.</summary>

@@ -40,7 +40,7 @@ namespace RunCloud.PowerShell.Commands.Completion
                 string? key = Scope(connection, fakeBoundParameters, out Func<RunCloudService, PageIterator>? open);
                 if (key == null || open == null) return Enumerable.Empty<CompletionResult>();
 
-                Task<string[]> names = Names(connection, key, open);
+                Task<string[]> names = Names(connection, key, open, NameField);
                 if (!names.Wait(Wait) || names.Status != TaskStatus.RanToCompletion) return Enumerable.Empty<CompletionResult>();
 
                 string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
@@ -59,6 +59,9 @@ namespace RunCloud.PowerShell.Commands.Completion
         /// <summary>What to list: a cache key and how to open the listing; null for nothing (e.g. no web app id known).</summary>
         private protected abstract string? Scope(RunCloudConnection connection, IDictionary? bound, out Func<RunCloudService, PageIterator>? open);
 
+        /// <summary>The field of each listed item that is completed (a DNS integration's is its label).</summary>
+        private protected virtual string NameField => "name";
+
         private protected static long? BoundId(IDictionary? bound, string name)
         {
             object? value = Unwrap(bound?[name]);
@@ -74,7 +77,7 @@ namespace RunCloud.PowerShell.Commands.Completion
                 : name;
 
         /// <summary>The names of one list: a cached read, or one started now (at most one at a time per list).</summary>
-        private static Task<string[]> Names(RunCloudConnection connection, string key, Func<RunCloudService, PageIterator> open)
+        private static Task<string[]> Names(RunCloudConnection connection, string key, Func<RunCloudService, PageIterator> open, string field)
         {
             Dictionary<string, (DateTime Started, Task<string[]> Names)> perConnection = s_cache.GetOrCreateValue(connection);
             lock (perConnection)
@@ -86,20 +89,20 @@ namespace RunCloud.PowerShell.Commands.Completion
                     return entry.Names;
                 }
 
-                Task<string[]> read = Task.Run(() => ReadAsync(open(connection.CreateService())));
+                Task<string[]> read = Task.Run(() => ReadAsync(open(connection.CreateService()), field));
                 perConnection[key] = (DateTime.UtcNow, read);
                 return read;
             }
         }
 
-        private static async Task<string[]> ReadAsync(PageIterator pages)
+        private static async Task<string[]> ReadAsync(PageIterator pages, string field)
         {
             var names = new List<string>();
             using var limit = new CancellationTokenSource(s_readLimit);
             IReadOnlyList<JObject>? page;
             for (int read = 0; read < MaxPages && (page = await pages.NextAsync(limit.Token).ConfigureAwait(false)) != null; read++)
             {
-                names.AddRange(page.Select(o => (string?)o["name"]).Where(n => !string.IsNullOrEmpty(n))!);
+                names.AddRange(page.Select(o => o[field]?.Type == JTokenType.String ? (string?)o[field] : null).Where(n => !string.IsNullOrEmpty(n))!);
             }
 
             return names.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();

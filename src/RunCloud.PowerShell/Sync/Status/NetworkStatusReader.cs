@@ -92,7 +92,16 @@ namespace RunCloud.PowerShell.Sync.Status
                 _progress.Start("Checking DNS", dnsNames.Count);
                 await BoundedParallel.ForEachAsync(dnsNames, _options.ThrottleLimit, async (j, token) =>
                 {
-                    answers[j.Name] = await readiness.CheckAsync(j.Name, expected, token).ConfigureAwait(false);
+                    RunCloudDnsCheck check = await readiness.CheckAsync(j.Name, expected, token).ConfigureAwait(false);
+                    if (check.Status == DnsReadiness.NeedsDns01)
+                    {
+                        // A wildcard is never ready for HTTP-01; whether its certificate is DNS-01 is the Certificate
+                        // column's verdict. Here the question is where the names under it point.
+                        check.Status = check.PointsToServer ? DnsReadiness.Ok : check.Addresses.Length == 0 ? DnsReadiness.NotResolved
+                            : check.CloudflareProxied ? DnsReadiness.CloudflareProxied : DnsReadiness.WrongAddress;
+                    }
+
+                    answers[j.Name] = check;
                     _progress.Step();
                 }, ct).ConfigureAwait(false);
                 foreach (var pair in answers) checks.Dns[pair.Key] = pair.Value;
