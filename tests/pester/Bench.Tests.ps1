@@ -32,6 +32,8 @@ Describe 'Invoke-Benchmark -Figure' {
         ConvertTo-FigureList '2, 3 3' | Should -Be @(2, 3)
         ConvertTo-FigureList '6,7' | Should -Be @(6, 7)   # the fleet figures (issue 16)
         ConvertTo-FigureList '8' | Should -Be @(8)         # Ultimate Multisite from MariaDB
+        ConvertTo-FigureList '9' | Should -Be @(9)         # the network status's live probe
+        { ConvertTo-FigureList '10' } | Should -Throw '*the figures are 1 to 9*'
         { ConvertTo-FigureList '' } | Should -Throw '*Unknown figure*'
     }
 }
