@@ -20,7 +20,7 @@ Describe 'Invoke-Benchmark -Figure' {
         $r.Output.Trim() -split '\s+' | Should -Be @('4', '5')
     }
 
-    It 'an unknown figure (<Value>) is an error, not an empty run' -ForEach @(@{ Value = '9' }, @{ Value = '0' }, @{ Value = 'four' }, @{ Value = '4,9' }) {
+    It 'an unknown figure (<Value>) is an error, not an empty run' -ForEach @(@{ Value = '10' }, @{ Value = '0' }, @{ Value = 'four' }, @{ Value = '4,10' }) {
         $r = Invoke-Bench '-Figure', $Value, '-List'
         $r.ExitCode | Should -Not -Be 0
         $r.Output | Should -Match 'Unknown figure'

@@ -286,6 +286,17 @@ Describe 'Done when: a UM network in MariaDB against the emulator and its TLS en
         ($fromFile | Where-Object Name -EQ 'new-from-file.example.org').Source | Should -Be "file $file"
         ($fromFile | Where-Object Name -EQ 'b-dns.example.org').State | Should -Be 'NotMapped'
 
+        # As the sync: a name whose top-level domain does not exist is an invalid entry that holds a prune back.
+        $cut = Get-RunCloudNetworkStatus -Name 'c-live.example.org', 'printer.lan' -Prune -DnsServer $Doh -Summary -WarningVariable warned -WarningAction SilentlyContinue
+        @($cut.InvalidEntries) | Should -HaveCount 1
+        $cut.InvalidEntries[0] | Should -BeLike 'printer.lan: *-AllowTld lan*'
+        ($cut.Names | Where-Object Name -EQ 'f-orphan.example.org').NextSync | Should -Be 'Keep'
+        ($cut.Names | Where-Object Name -EQ 'f-orphan.example.org').NextSyncReason | Should -BeLike 'In no source, but the prune is held back*'
+        ($warned -join "`n") | Should -BeLike '*not a domain name, left out: printer.lan*'
+        $lan = Get-RunCloudNetworkStatus -Name 'c-live.example.org', 'printer.lan' -AllowTld lan -Prune -DnsServer $Doh -Summary
+        $lan.InvalidEntries | Should -BeNullOrEmpty
+        ($lan.Names | Where-Object Name -EQ 'printer.lan').NextSync | Should -Be 'Add'
+
         $piped = 'c-live.example.org', 'piped.example.org' | Get-RunCloudNetworkStatus -DnsServer $Doh
         ($piped | Where-Object Name -EQ 'piped.example.org').NextSync | Should -Be 'Add'
 

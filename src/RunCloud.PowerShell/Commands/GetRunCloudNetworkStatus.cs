@@ -52,6 +52,7 @@ namespace RunCloud.PowerShell.Commands
         private DnsServerList? _dnsServers;
         private IRunCloudObject? _pipedTarget;
         private string? _pathDescription;
+        private HashSet<string> _allowTld = new HashSet<string>(StringComparer.Ordinal);
         private bool _namesGiven;
 
         /// <summary>The desired names. -Domain is an alias, as for Sync-RunCloudDomain.</summary>
@@ -159,6 +160,11 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter AllowInvalidEntries { get; set; }
 
+        /// <summary>As for the sync: top-level domains to accept besides the public suffix list's (a private network's lan or internal).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? AllowTld { get; set; }
+
         /// <summary>Probe what the server serves for each name on the web app: TLS with the name as SNI.</summary>
         [Parameter]
         public SwitchParameter Live { get; set; }
@@ -227,7 +233,7 @@ namespace RunCloud.PowerShell.Commands
         {
             if (Manifest != null)
             {
-                string[] single = new[] { "ServerId", "WebAppId", "Prune", "MaxRemove", "Exclude", "ProtectedName", "AllowEmptySource", "AllowInvalidEntries" }
+                string[] single = new[] { "ServerId", "WebAppId", "Prune", "MaxRemove", "Exclude", "ProtectedName", "AllowEmptySource", "AllowInvalidEntries", "AllowTld" }
                     .Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
                 if (single.Length > 0)
                 {
@@ -269,11 +275,20 @@ namespace RunCloud.PowerShell.Commands
                 else _roots.Add(root);
             }
 
+            try
+            {
+                _allowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, ex.Message, AllowTld));
+            }
+
             _dnsServers = ParseDnsServers(DnsServer);
             if (HtmlPath != null) HtmlPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(HtmlPath);
             if (Name != null)
             {
-                _raw.AddRange(Name);
+                AddDesired(Name);
                 _namesGiven = true;
             }
 
@@ -312,8 +327,16 @@ namespace RunCloud.PowerShell.Commands
             _namesGiven = true;
             if (InputObject.BaseObject is RunCloudDomain piped) _pipedDomains.Add(piped);
             string? name = DesiredDomainSource.FromObject(InputObject, out string? problem);
-            if (name != null) _raw.Add(name);
+            if (name != null) AddDesired(new[] { name });
             else if (problem != null) _inputProblems.Add(new DesiredEntry(Shorten(InputObject), "Not a domain: " + problem));
+        }
+
+        /// <summary>Desired names as the sync takes them: one whose top-level domain does not exist is an invalid entry (see DesiredDomainSource).</summary>
+        private void AddDesired(IEnumerable<string> names)
+        {
+            var problems = new List<RunCloudSyncSkip>();
+            _raw.AddRange(DesiredDomainSource.WithKnownTopLevelDomains(names, problems, _allowTld));
+            _inputProblems.AddRange(problems.Select(p => new DesiredEntry(p.Name, p.Reason)));
         }
 
         protected override void EndProcessing()
@@ -475,14 +498,14 @@ namespace RunCloud.PowerShell.Commands
             var problems = new List<(string Entry, string Problem)>();
             try
             {
-                _raw.AddRange(DesiredDomainSource.ReadFile(resolved, content, problems));
+                AddDesired(DesiredDomainSource.ReadFile(resolved, content, problems));
             }
             catch (InvalidDataException ex)
             {
                 ThrowTerminatingError(Invalid(ErrorIds.InvalidInput, ex.Message, path, ErrorCategory.InvalidData));
             }
 
-            foreach (var (entry, problem) in problems) _inputProblems.Add(new DesiredEntry(entry, "Not a domain: " + problem));
+            foreach (var (entry, problem) in problems) _inputProblems.Add(new DesiredEntry(entry, problem));
             _pathDescription = "file " + resolved;
         }
 
@@ -530,7 +553,10 @@ namespace RunCloud.PowerShell.Commands
                     {
                         var problems = new List<(string Entry, string Problem)>();
                         List<string> names = DesiredDomainSource.ReadFile(full, File.ReadAllText(full), problems);
-                        var entries = problems.Select(p => new DesiredEntry(p.Entry, "Not a domain: " + p.Problem)).Concat(names.Select(n => new DesiredEntry(n))).ToList();
+                        var skips = new List<RunCloudSyncSkip>();
+                        names = DesiredDomainSource.WithKnownTopLevelDomains(names, skips, t.AllowTld);
+                        var entries = problems.Select(p => new DesiredEntry(p.Entry, p.Problem)).Concat(skips.Select(p => new DesiredEntry(p.Name, p.Reason)))
+                            .Concat(names.Select(n => new DesiredEntry(n))).ToList();
                         return _ => DesiredSource.FromEntries("file " + full, entries);
                     }
                     catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidDataException)
@@ -548,7 +574,9 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 default:
-                    var list = t.Domains.Select(d => new DesiredEntry(d)).ToList();
+                    var invalid = new List<RunCloudSyncSkip>();
+                    List<string> kept = DesiredDomainSource.WithKnownTopLevelDomains(t.Domains, invalid, t.AllowTld);
+                    var list = invalid.Select(p => new DesiredEntry(p.Name, p.Reason)).Concat(kept.Select(d => new DesiredEntry(d))).ToList();
                     return _ => DesiredSource.FromEntries("manifest domains", list);
             }
         }
