@@ -1,4 +1,3 @@
-#Requires -Version 5.1
 <#
 .SYNOPSIS
     The main job end to end against the RunCloud API emulator: connect, list a web app's domains, add a domain,
@@ -7,7 +6,11 @@
     What the Ultimate Multisite RunCloud integration does when a domain is mapped and unmapped, done with this
     module: one POST to add, one GET + one PUT to redeploy the certificate (only because the add really worked),
     and a removal found across every page of the app's domains.
+
+    It is hermetic: the caller's RUNCLOUD_* and WU_RUNCLOUD_* environment variables are set aside while it runs (and put
+    back after), and its state (journals) lives in a temporary folder.
 #>
+#Requires -Version 5.1
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/RunCloud.PowerShell'),
     # The emulator is a module of its own: only tests and this demo load it.
@@ -17,6 +20,18 @@ $ModulePath = (Resolve-Path $ModulePath).Path
 $EmulatorModulePath = (Resolve-Path $EmulatorModulePath).Path
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
+
+# Hermetic: the demo sets what it needs and ignores the caller's RUNCLOUD_* / WU_RUNCLOUD_* settings (a token, a base
+# address, RUNCLOUD_SKIP_DNS_CHECK=1, ...), and keeps its journals in a folder of its own, not the user's state folder.
+# Everything is put back when it ends.
+$savedEnvironment = @{}
+foreach ($variable in @(Get-ChildItem Env: | Where-Object { $_.Name -like 'RUNCLOUD_*' -or $_.Name -like 'WU_RUNCLOUD_*' })) {
+    $savedEnvironment[$variable.Name] = $variable.Value
+    Remove-Item -LiteralPath "Env:$($variable.Name)"
+}
+$demoState = Join-Path ([IO.Path]::GetTempPath()) ('runcloud-demo-' + [guid]::NewGuid().ToString('N'))
+$env:RUNCLOUD_STATE_PATH = $demoState
+
 Import-Module $ModulePath -Force
 Import-Module $EmulatorModulePath -Force
 
@@ -131,4 +146,7 @@ finally {
     Disconnect-RunCloud
     if ($network) { Stop-RunCloudEmulator -Emulator $network }
     Stop-RunCloudEmulator -ErrorAction SilentlyContinue
+    Remove-Item -LiteralPath $demoState -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-Item Env:RUNCLOUD_STATE_PATH -ErrorAction SilentlyContinue
+    foreach ($name in $savedEnvironment.Keys) { Set-Item -LiteralPath "Env:$name" -Value $savedEnvironment[$name] }
 }

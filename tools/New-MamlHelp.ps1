@@ -584,6 +584,11 @@ try {
             $doc = @{ Synopsis = $null; Description = @(); Examples = @(); Parameters = @{}; Inputs = @{}; Outputs = [ordered]@{}; Notes = $null; Links = @(); Sections = $null }
         }
         $meta = Get-CommandMetadata $command
+        # Get-Help -Online opens the first related link that has a URI: the command's own page (its HelpUri) comes first,
+        # so a link to someone else's documentation further down never takes its place.
+        if ($command.HelpUri) {
+            $doc.Links = @([pscustomobject]@{ Text = 'Online Version:'; Uri = $command.HelpUri }) + @($doc.Links | Where-Object { $_.Uri -ne $command.HelpUri })
+        }
 
         if ($null -ne $doc.Sections) {
             foreach ($section in 'SYNOPSIS', 'DESCRIPTION', 'EXAMPLES', 'PARAMETERS', 'OUTPUTS', 'NOTES', 'RELATED LINKS') {

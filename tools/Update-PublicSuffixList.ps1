@@ -75,7 +75,7 @@ $lines = $text -split "`r?`n"
 function Get-Section([string] $Name) {
     $begin = [Array]::IndexOf($lines, "// ===BEGIN $Name DOMAINS===")
     $end = [Array]::IndexOf($lines, "// ===END $Name DOMAINS===")
-    if ($begin -lt 0 -or $end -le $begin) { throw "The list has no '// ===BEGIN $Name DOMAINS===' ... '// ===END $Name DOMAINS===' section: is it public_suffix_list.dat?" }
+    if ($begin -lt 0 -or $end -le $begin) { throw "The list has no '// ===BEGIN $Name DOMAINS===' ... '// ===END $Name DOMAINS===' section: is it public_suffix_list.dat? Nothing was written." }
     $idn = [Globalization.IdnMapping]::new()
     $section = [Collections.Generic.List[string]]::new()
     for ($i = $begin + 1; $i -lt $end; $i++) {

@@ -514,7 +514,8 @@ require_once ABSPATH . 'wp-settings.php';
             Assert.StartsWith("// This Source Code Form is subject to the terms of the Mozilla Public", text);
             Assert.Contains("// Written by tools/Update-PublicSuffixList.ps1 from ", text);
             Assert.Contains("\n// ===BEGIN ICANN DOMAINS===\n", text);
-            Assert.EndsWith("// ===END ICANN DOMAINS===\n", text);
+            Assert.Contains("\n// ===END ICANN DOMAINS===\n// ===BEGIN PRIVATE DOMAINS===\n", text);
+            Assert.EndsWith("// ===END PRIVATE DOMAINS===\n", text); // the emulator embeds the same file and reads both sections
         }
 
         [Fact]

@@ -44,3 +44,18 @@ function Get-TestPwshCommand {
     if ((Split-Path -Leaf $process) -match '^dotnet(\.exe)?$' -and (Test-Path $dll)) { return @($process, $dll) }
     @($process)
 }
+
+# Runs Invoke-RunCloudScheduledSync in a child pwsh exactly as a registered task does: -NoProfile -NonInteractive
+# -Command, the module imported by path, exit with $LASTEXITCODE (1 when the module or a parameter fails first).
+# $Arguments are the cmdlet's: '-Name' tokens as they are, every other one quoted. Returns the exit code; the child's
+# output (standard output and error) is left in $script:ScheduledOutput.
+function Invoke-ScheduledSyncProcess([string[]] $Arguments) {
+    $call = ($Arguments | ForEach-Object { if ($_ -match '^-[A-Za-z]+$') { $_ } else { "'" + ($_ -replace "'", "''") + "'" } }) -join ' '
+    $script = "`$ProgressPreference = 'SilentlyContinue'; if (`$PSStyle) { `$PSStyle.OutputRendering = 'PlainText' }; try { Import-Module '$($script:ModulePath -replace "'", "''")' -ErrorAction Stop; " +
+        "Invoke-RunCloudScheduledSync $call -InformationAction Continue | Out-Null; exit `$LASTEXITCODE } " +
+        "catch { [Console]::Error.WriteLine('Invoke-RunCloudScheduledSync could not run: ' + `$_); exit 1 }"
+    $pwsh = Get-TestPwshCommand
+    $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+    $script:ScheduledOutput = & $exe @rest -NoProfile -NonInteractive -Command $script 2>&1
+    $LASTEXITCODE
+}

@@ -291,7 +291,7 @@ Describe 'Output' {
         @{ Type = 'server'; Get = { Get-RunCloudServer }; Headers = @('Name', 'IpAddress') }
         @{ Type = 'web app'; Get = { Get-RunCloudWebApp }; Headers = @('Name', 'PhpVersion') }
         @{ Type = 'SSL'; Get = { Get-RunCloudSsl }; Headers = @('WebApp', 'Method', 'ValidUntil', 'DaysRemaining') }
-        @{ Type = 'DNS check'; Get = { Get-RunCloudDomain | Test-RunCloudDomainDns }; Headers = @('Status', 'PointsToServer', 'Name') }
+        @{ Type = 'DNS check'; Get = { Get-RunCloudDomain | Test-RunCloudDomainDns }; Headers = @('Name', 'Status', 'Points', 'Addresses') }
         @{ Type = 'sync result'; Get = { Sync-RunCloudDomain -Name 'x.example.com' -WhatIf 6>$null }; Headers = @('Added', 'Removed', 'Failed', 'Duration', 'Success') }
     ) {
         $lines = @((& $Get | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() })
@@ -369,14 +369,20 @@ Describe 'Docs match the behaviour' {
         }
     }
 
-    It 'the example script and the README carry the same exit codes' {
-        $script = Get-Content -Raw (Join-Path $PSScriptRoot '../../examples/Sync-RunCloudDomains.ps1')
+    It 'the entry point''s help, its exit-code type, the README and docs/sync.md carry the same exit codes' {
+        $help = (Get-Help Invoke-RunCloudScheduledSync -Full | Out-String -Width 200)
         $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
+        $sync = Get-Content -Raw (Join-Path $PSScriptRoot '../../docs/sync.md')
+        $names = @{ 0 = 'Success'; 1 = 'Configuration'; 2 = 'Guard'; 3 = 'RetryNextRun'; 4 = 'CredentialsRefused' }
         foreach ($code in 0..4) {
+            [int][RunCloud.PowerShell.Models.RunCloudSyncExitCode]::($names[$code]) | Should -Be $code
             $readme | Should -Match "(?m)^\| $code \|"
-            $script | Should -Match "(?m)^\s+$code\s{2,}\S"
+            $sync | Should -Match "(?m)^\| $code \|"
+            $help | Should -Match "(?m)^\s+$code\s{2,}\S"
         }
-        $script | Should -Match '\$ExitConfiguration = 1; \$ExitGuard = 2; \$ExitRetry = 3; \$ExitAuthentication = 4'
+        # The rendered help wraps mid-word; the description's text itself says it.
+        (((Get-Help Invoke-RunCloudScheduledSync).Description | ForEach-Object Text) -join ' ') -replace '\s+', ' ' | Should -Match 'Code 5 is reserved'
+        $sync | Should -Match '\| 5 \|'
     }
 }
 
@@ -411,9 +417,8 @@ Describe 'The plan object of Sync-RunCloudDomain -WhatIf' {
     }
 }
 
-Describe 'examples/Sync-RunCloudDomains.ps1 as a scheduled task' {
+Describe 'Invoke-RunCloudScheduledSync as a scheduled task runs it' {
     BeforeAll {
-        $script:Example = Join-Path $PSScriptRoot '../../examples/Sync-RunCloudDomains.ps1'
         $bin = Join-Path $TestDrive 'bin'
         New-Item -ItemType Directory -Force -Path $bin | Out-Null
         # A fake WP-CLI that prints the file $FAKE_WP_OUTPUT names.
@@ -430,11 +435,9 @@ Describe 'examples/Sync-RunCloudDomains.ps1 as a scheduled task' {
         $env:WU_RUNCLOUD_APP_ID = '2001'
 
         function script:Invoke-Task([string[]] $Arguments, [string] $LogPath = $script:Log) {
-            $pwsh = Get-TestPwshCommand
-            $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
-            $script:TaskOutput = & $exe @rest -NoProfile -NonInteractive -File $script:Example -BaseUri $script:emu.BaseUri `
-                -ModulePath $script:ModulePath -LogPath $LogPath -RateLimit 0 @Arguments 2>&1
-            $LASTEXITCODE
+            $code = Invoke-ScheduledSyncProcess (@('-BaseUri', $script:emu.BaseUri.AbsoluteUri, '-LogPath', $LogPath) + $Arguments)
+            $script:TaskOutput = $script:ScheduledOutput
+            $code
         }
         function script:Set-WpOutput([string] $Text) { Set-Content -Path $env:FAKE_WP_OUTPUT -Value $Text }
         function script:Sites([string[]] $Hosts) {
@@ -482,7 +485,7 @@ Describe 'examples/Sync-RunCloudDomains.ps1 as a scheduled task' {
     It 'a file source logs how many names it read, and warns about entries that are not names' {
         $file = Join-Path $TestDrive 'domains.txt'
         Set-Content $file '# the network', 'shop.example.com', 'one.example.com', 'two.example.com', 'not a name'
-        Invoke-Task '-DomainFile', $file | Should -Be 0 -Because ($script:TaskOutput -join "`n")
+        Invoke-Task '-Path', $file | Should -Be 0 -Because ($script:TaskOutput -join "`n")
         LogText | Should -BeLike "*Read 3 name(s) from $file and 1 entry that are not domain names*"
         LogText | Should -BeLike '*WARN  skipped not a name*'
     }

@@ -2,7 +2,7 @@
 # docs/help/<Cmdlet>.md), an output type with a format view, and -WhatIf when its verb mutates.
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    $mutatingVerbs = 'Add', 'Remove', 'Reset', 'Set', 'Sync', 'Clear', 'Start', 'Stop'
+    $mutatingVerbs = 'Add', 'Remove', 'Reset', 'Set', 'Sync', 'Clear', 'Start', 'Stop', 'Register', 'Unregister'
     # Both modules: RunCloud.PowerShell and the emulator, RunCloud.PowerShell.Emulator.
     $script:Exported = @(Get-Command -Module RunCloud.PowerShell, RunCloud.PowerShell.Emulator -CommandType Cmdlet, Function | Sort-Object Name |
             ForEach-Object { @{ Name = $_.Name; Mutates = ($_.Verb -in $mutatingVerbs) } })
@@ -68,6 +68,12 @@ Describe 'Help for <Name>' -ForEach $script:Exported {
             $listed | Should -Contain 'None' -Because "$Name declares [OutputType([void])]"
             return
         }
+        # A cmdlet that writes RunCloud's own answers (Invoke-RunCloudRequest) writes plain PSObjects, shaped by the API:
+        # PowerShell's default list or table shows them as they are.
+        if (@($types | Where-Object { $_ -notin 'System.Management.Automation.PSObject', 'System.Management.Automation.PSCustomObject' }).Count -eq 0) {
+            foreach ($t in $types) { $listed | Should -Contain $t }
+            return
+        }
         $withView = @($types | Where-Object { $script:ViewTypes.Contains($_) })
         $withView | Should -Not -BeNullOrEmpty -Because "one of $($types -join ', ') needs a view in the format file"
         foreach ($t in $types | Where-Object { $_ -notlike 'System.*' }) {
@@ -76,7 +82,7 @@ Describe 'Help for <Name>' -ForEach $script:Exported {
         foreach ($t in $types) { $listed | Should -Contain $t }
     }
 
-    # Only for verbs that change state: Add, Remove, Reset, Set, Sync, Clear, Start, Stop.
+    # Only for verbs that change state: Add, Remove, Reset, Set, Sync, Clear, Start, Stop, Register, Unregister.
     if ($Mutates) {
         It 'supports -WhatIf and -Confirm (SupportsShouldProcess), since its verb mutates' {
             $supports = if ($command.ImplementingType) {

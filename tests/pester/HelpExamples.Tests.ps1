@@ -79,6 +79,8 @@ BeforeAll {
         # Reads a real UM network's REST API with a key and secret typed at a prompt (xunit and Pester's
         # MappedDomain.Tests.ps1 cover REST against a fake UM endpoint).
         'Get-RunCloudMappedDomain/Example 6: Read UM''s REST API from another machine' = { param($Code) $Code -match 'Get-Credential' -and $Code -match 'https://network\.example\.com' }
+        # Installs into (and removes from) the real crontab of the account running the tests.
+        'Unregister-RunCloudSyncTask/Example 3: Remove the task a registration returned' = { param($Code) $Code -match '-Scheduler Cron' -and $Code -notmatch '-OutputPath|-WhatIf' }
     }
 
     . (Join-Path $PSScriptRoot 'MariaDb.ps1')
@@ -120,8 +122,9 @@ BeforeAll {
         finally { $rsa.Dispose() }
     }
 
-    $script:EnvNames = 'RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_KEY', 'WU_RUNCLOUD_API_SECRET',
-    'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID'
+    $script:EnvNames = 'RUNCLOUD_API_TOKEN', 'RUNCLOUD_API_KEY', 'RUNCLOUD_API_SECRET', 'RUNCLOUD_SERVER_ID', 'RUNCLOUD_APP_ID',
+    'RUNCLOUD_BASE_URI', 'RUNCLOUD_API_VERSION', 'WU_RUNCLOUD_API_TOKEN', 'WU_RUNCLOUD_API_KEY', 'WU_RUNCLOUD_API_SECRET',
+    'WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID', 'RUNCLOUD_TOKEN_SHOP'
     $script:SavedEnv = @{}
     foreach ($n in $script:EnvNames) { $script:SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
 }

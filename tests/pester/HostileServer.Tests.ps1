@@ -26,9 +26,8 @@ Describe 'A hostile RunCloud' {
     }
 }
 
-Describe 'examples/Sync-RunCloudDomains.ps1 against a hostile RunCloud: its log holds no secret and no forged line' {
+Describe 'Invoke-RunCloudScheduledSync against a hostile RunCloud: its log holds no secret and no forged line' {
     BeforeAll {
-        $script:Example = Join-Path $PSScriptRoot '../../examples/Sync-RunCloudDomains.ps1'
         $bin = Join-Path $TestDrive 'bin'
         New-Item -ItemType Directory -Force -Path $bin | Out-Null
         $wp = Join-Path $bin 'wp'
@@ -55,10 +54,8 @@ Describe 'examples/Sync-RunCloudDomains.ps1 against a hostile RunCloud: its log 
         $server = [RunCloud.PowerShell.Tests.HostileServer]::new($Mode)
         try {
             $log = Join-Path $TestDrive "$Mode.log"
-            $pwsh = Get-TestPwshCommand
-            $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
-            $output = & $exe @rest -NoProfile -NonInteractive -File $script:Example -BaseUri $server.BaseUri.AbsoluteUri `
-                -ModulePath $script:ModulePath -LogPath $log -RateLimit 0 -WordPressPath /srv/network -Prune 2>&1
+            Invoke-ScheduledSyncProcess '-BaseUri', $server.BaseUri.AbsoluteUri, '-LogPath', $log, '-WordPressPath', '/srv/network', '-Prune' | Out-Null
+            $output = $script:ScheduledOutput
             $text = (Get-Content -Raw $log) + "`n" + ($output -join "`n")
             $text | Should -Not -BeNullOrEmpty
             $text.Contains([RunCloud.PowerShell.Tests.HostileServer]::Secret) | Should -BeFalse -Because $text

@@ -51,7 +51,7 @@ BeforeAll {
         if ($sc) { Disconnect-RunCloud -ErrorAction SilentlyContinue; Stop-RunCloudEmulator -Emulator $sc.Emulator }
     }
 
-    # -ResetSsl after a run whose redeploy failed, as examples/Sync-RunCloudDomains.ps1 does on its own.
+    # -ResetSsl after a run whose redeploy failed, as a scheduled run would pass it by hand.
     function Invoke-Sync($sc, [switch] $ResetSsl) {
         Sync-RunCloudDomain -Domain $sc.Desired -Prune -Force -ResetSsl:$ResetSsl -ErrorAction SilentlyContinue
     }

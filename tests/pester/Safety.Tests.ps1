@@ -26,7 +26,8 @@ Describe 'Piped objects act where they came from' {
 
     It 'a domain read through -Connection $b is removed on $b, by id, with no re-listing; the default account is untouched' {
         $d = Get-RunCloudDomain -Connection $script:cb -Name 'same.example.com'
-        $d.Connection | Should -Be $script:cb
+        $d | Get-RunCloudConnection | Should -Be $script:cb
+        $d.PSObject.Properties.Name | Should -Not -Contain 'Connection'
         $script:a.ClearRequests(); $script:b.ClearRequests()
         $d | Remove-RunCloudDomain -Force
         Get-Names $script:b | Should -Not -Contain 'same.example.com'
@@ -53,7 +54,7 @@ Describe 'Piped objects act where they came from' {
         Get-Names $script:b | Should -Contain 'only-b.example.com'
         Get-Names $script:a | Should -Not -Contain 'only-b.example.com'
         @($script:a.GetRequests()) | Should -BeNullOrEmpty
-        (Get-RunCloudDomain -Connection $script:cb -Name 'only-b.example.com').Connection | Should -Be $script:cb
+        Get-RunCloudDomain -Connection $script:cb -Name 'only-b.example.com' | Get-RunCloudConnection | Should -Be $script:cb
         { $app | Add-RunCloudDomain -Name 'x.example.com' -Connection $script:ca } | Should -Throw -ErrorId 'RunCloudConnectionMismatch,*'
         @($script:a.GetRequests()) | Should -BeNullOrEmpty
     }

@@ -518,9 +518,8 @@ Describe 'Sync-RunCloudDomain: sources that cannot lie (a file caught mid-write,
     }
 }
 
-Describe 'examples/Sync-RunCloudDomains.ps1 against the emulator with a fake wp' {
+Describe 'Invoke-RunCloudScheduledSync in a child process, against the emulator with a fake wp' {
     BeforeAll {
-        $script:Example = Join-Path $PSScriptRoot '../../examples/Sync-RunCloudDomains.ps1'
         $bin = Join-Path $TestDrive 'bin'
         New-Item -ItemType Directory -Force -Path $bin | Out-Null
         # A fake WP-CLI: prints whatever $FAKE_WP_OUTPUT names, and records its arguments.
@@ -538,11 +537,9 @@ Describe 'examples/Sync-RunCloudDomains.ps1 against the emulator with a fake wp'
         $env:WU_RUNCLOUD_APP_ID = '2001'
 
         function Invoke-Example([string[]] $Arguments) {
-            $pwsh = Get-TestPwshCommand
-            $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
-            $script:ExampleOutput = & $exe @rest -NoProfile -NonInteractive -File $script:Example -BaseUri $script:e.BaseUri `
-                -ModulePath $script:ModulePath -LogPath $script:Log -RateLimit 0 @Arguments 2>&1
-            $LASTEXITCODE
+            $code = Invoke-ScheduledSyncProcess (@('-BaseUri', $script:e.BaseUri.AbsoluteUri, '-LogPath', $script:Log) + $Arguments)
+            $script:ExampleOutput = $script:ScheduledOutput
+            $code
         }
 
         function Set-Sites([string[]] $Hosts, [switch] $UrlLines) {
@@ -606,7 +603,7 @@ Describe 'examples/Sync-RunCloudDomains.ps1 against the emulator with a fake wp'
         $file = Join-Path $TestDrive 'one.txt'
         Set-Content $file 'keep.example.com'
         $script:e.ClearRequests()
-        Invoke-Example -Arguments '-DomainFile', $file, '-Prune', '-MaxRemove', '2' | Should -Be 2
+        Invoke-Example -Arguments '-Path', $file, '-Prune', '-MaxRemove', '2' | Should -Be 2
         @(Get-RunCloudEmulatorRequest | Where-Object Method -ne 'GET') | Should -BeNullOrEmpty
         Get-Content -Raw $script:Log | Should -BeLike '*RunCloudSyncTooManyRemovals*'
     }

@@ -17,9 +17,12 @@ Describe 'tools/Update-PublicSuffixList.ps1' {
 
     It 'refuses a file that is not a complete public suffix list, and writes nothing' {
         $bogus = Join-Path $TestDrive 'bogus.dat'
-        Set-Content $bogus "// ===BEGIN ICANN DOMAINS===`ncom`norg`n// ===END ICANN DOMAINS==="
+        Set-Content $bogus "// ===BEGIN ICANN DOMAINS===`ncom`norg`n// ===END ICANN DOMAINS===`n// ===BEGIN PRIVATE DOMAINS===`ngithub.io`n// ===END PRIVATE DOMAINS==="
         $out = Join-Path $TestDrive 'never.dat'
         { & $script:Script -Path $bogus -OutFile $out 6>$null } | Should -Throw "*lacks 'co.uk'*Nothing was written*"
+        # The emulator reads the private section (Let's Encrypt's registered domains): a list without it is refused too.
+        Set-Content $bogus "// ===BEGIN ICANN DOMAINS===`ncom`nco.uk`n// ===END ICANN DOMAINS==="
+        { & $script:Script -Path $bogus -OutFile $out 6>$null } | Should -Throw "*PRIVATE DOMAINS*Nothing was written*"
         Test-Path $out | Should -BeFalse
         { & $script:Script -Path (Join-Path $TestDrive 'missing.dat') -OutFile $out } | Should -Throw '*was not found*-Uri https://publicsuffix.org/list/public_suffix_list.dat*'
     }

@@ -172,7 +172,14 @@ namespace RunCloud.PowerShell.Api
                 text.Append('?').Append(string.Join("&", query.Select(kv => Uri.EscapeDataString(kv.Key) + "=" + Uri.EscapeDataString(kv.Value))));
             }
 
-            return new Uri(text.ToString());
+            var uri = new Uri(text.ToString());
+            // The credentials go only under the API root the connection was opened for, whatever a path held.
+            if (!RequestPath.StaysUnder(_baseUri, uri))
+            {
+                throw new ArgumentException($"The path '{path}' leads to {uri.GetLeftPart(UriPartial.Path)}, outside the API root {_baseUri}; nothing was sent.");
+            }
+
+            return uri;
         }
 
         private static JToken? TryParse(string text)

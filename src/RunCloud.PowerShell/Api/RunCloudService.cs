@@ -39,6 +39,22 @@ namespace RunCloud.PowerShell.Api
             _log = log;
         }
 
+        /// <summary>
+        /// Any request (Invoke-RunCloudRequest): <paramref name="path"/> relative to the API root (checked by
+        /// <see cref="RequestPath"/>), through the same retry, rate limit and redaction as every other call. A POST, PUT,
+        /// PATCH or DELETE is never repeated after an ambiguous failure (it may have been applied). The answer as JSON.
+        /// </summary>
+        public Task<JToken> InvokeAsync(string method, string path, IDictionary<string, string>? query, object? body, CancellationToken ct)
+        {
+            string relative = RequestPath.Normalize(path);
+            var verb = new HttpMethod(method.ToUpperInvariant());
+            return _api.SendAsync(verb, relative, body, ct, query, nonRepeatable: verb != HttpMethod.Get);
+        }
+
+        /// <summary>Every page of a listing at <paramref name="path"/> (Invoke-RunCloudRequest -All), through the module's one paging loop.</summary>
+        public PageIterator RawPages(string path, IDictionary<string, string>? query) =>
+            new PageIterator(_api, RequestPath.Normalize(path), query);
+
         /// <summary>GET ping: RunCloud's answer message when it accepts the credentials.</summary>
         public async Task<string> PingAsync(CancellationToken ct)
         {

@@ -12,14 +12,28 @@ namespace RunCloud.PowerShell.Auth
     /// <list type="number">
     /// <item>RUNCLOUD_API_TOKEN (Bearer token)</item>
     /// <item>WU_RUNCLOUD_API_TOKEN (Bearer token; the name Ultimate Multisite's v3 integration reads)</item>
-    /// <item>WU_RUNCLOUD_API_KEY + WU_RUNCLOUD_API_SECRET (v2 Basic)</item>
+    /// <item>RUNCLOUD_API_KEY + RUNCLOUD_API_SECRET (v2 Basic)</item>
+    /// <item>WU_RUNCLOUD_API_KEY + WU_RUNCLOUD_API_SECRET (v2 Basic; Ultimate Multisite's names)</item>
     /// </list>
-    /// WU_RUNCLOUD_SERVER_ID and WU_RUNCLOUD_APP_ID give the default ids. In a wp-config.php the same rule holds:
-    /// a token wins over a key/secret pair. Every message names where a value came from, never the value of a secret.
+    /// RUNCLOUD_SERVER_ID / RUNCLOUD_APP_ID give the default ids, else WU_RUNCLOUD_SERVER_ID / WU_RUNCLOUD_APP_ID. A pair
+    /// is never mixed across the two families (a key from one and a secret from the other is refused). In a wp-config.php
+    /// the same rule holds: a token wins over a key/secret pair. Every message names the variable a value came from,
+    /// never the value of a secret.
     /// </summary>
     internal static class CredentialResolver
     {
         public const string TokenVariable = "RUNCLOUD_API_TOKEN";
+        public const string KeyVariable = "RUNCLOUD_API_KEY";
+        public const string SecretVariable = "RUNCLOUD_API_SECRET";
+        public const string ServerVariable = "RUNCLOUD_SERVER_ID";
+        public const string AppVariable = "RUNCLOUD_APP_ID";
+
+        /// <summary>The API address Connect-RunCloud uses when -BaseUri is not given (not a secret).</summary>
+        public const string BaseUriVariable = "RUNCLOUD_BASE_URI";
+
+        /// <summary>The API version (v2 or v3) Connect-RunCloud uses when -ApiVersion is not given.</summary>
+        public const string ApiVersionVariable = "RUNCLOUD_API_VERSION";
+
         public const string WuToken = "WU_RUNCLOUD_API_TOKEN";
         public const string WuKey = "WU_RUNCLOUD_API_KEY";
         public const string WuSecret = "WU_RUNCLOUD_API_SECRET";
@@ -34,18 +48,71 @@ namespace RunCloud.PowerShell.Auth
                 return string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
             }
 
-            ResolvedCredential? resolved = FromValues(Get(TokenVariable) ?? Get(WuToken), Get(TokenVariable) != null ? TokenVariable : WuToken,
-                Get(WuKey), Get(WuSecret), "environment variable");
+            const string where = "environment variable";
+            string? token = Get(TokenVariable) ?? Get(WuToken);
+            string tokenName = Get(TokenVariable) != null ? TokenVariable : WuToken;
+            bool ownPair = Get(KeyVariable) != null || Get(SecretVariable) != null;
+            bool wuPair = Get(WuKey) != null || Get(WuSecret) != null;
+            ResolvedCredential? resolved = token != null || ownPair
+                ? FromValues(token, tokenName, Get(KeyVariable), KeyVariable, Get(SecretVariable), SecretVariable, where)
+                : FromValues(null, tokenName, Get(WuKey), WuKey, Get(WuSecret), WuSecret, where);
             if (resolved == null)
             {
                 throw new CredentialNotFoundException(
-                    "No RunCloud credentials were given and none were found. Looked for, in this order: the environment variable "
-                    + $"{TokenVariable}; {WuToken}; {WuKey} together with {WuSecret}. Pass -Token, -ApiKey with -ApiSecret, -Credential "
-                    + "or -WpConfigPath, or set one of those variables.");
+                    "No RunCloud credentials were given and none were found. Looked for, in this order, the environment variables "
+                    + $"{TokenVariable}; {WuToken}; {KeyVariable} together with {SecretVariable}; {WuKey} together with {WuSecret}. "
+                    + "Pass -Token, -ApiKey with -ApiSecret, -Credential, -Vault or -WpConfigPath, or set one of those variables.");
             }
 
-            resolved.ServerId = ParseId(Get(WuServer), WuServer, "the environment");
-            resolved.WebAppId = ParseId(Get(WuApp), WuApp, "the environment");
+            if (token != null && Get(TokenVariable) != null && Get(WuToken) != null)
+            {
+                resolved.Notes.Add($"{WuToken} is also set; {TokenVariable} wins.");
+            }
+
+            if ((token != null || ownPair) && wuPair)
+            {
+                resolved.Notes.Add($"{WuKey}/{WuSecret} are also set; " + (token != null ? "the token wins over a key/secret pair." : $"{KeyVariable}/{SecretVariable} win."));
+            }
+
+            resolved.ServerId = Id(Get(ServerVariable), ServerVariable, Get(WuServer), WuServer, "server id", resolved);
+            resolved.WebAppId = Id(Get(AppVariable), AppVariable, Get(WuApp), WuApp, "web app id", resolved);
+            return resolved;
+        }
+
+        /// <summary>
+        /// A default id from the environment: the RUNCLOUD_* variable, else the WU_RUNCLOUD_* one. When both are set and
+        /// differ, the first wins and a warning says so (ids are not secrets: both values are named).
+        /// </summary>
+        private static long? Id(string? own, string ownName, string? wu, string wuName, string what, ResolvedCredential resolved)
+        {
+            long? first = ParseId(own, ownName, "the environment");
+            long? second = ParseId(wu, wuName, "the environment");
+            if (first.HasValue && second.HasValue && first.Value != second.Value)
+            {
+                resolved.Warnings.Add($"{ownName} ({first.Value}) and {wuName} ({second.Value}) disagree; the {what} from {ownName} is used.");
+            }
+
+            long? id = first ?? second;
+            if (id.HasValue) resolved.Notes.Add($"Default {what} from {(first.HasValue ? ownName : wuName)}.");
+            return id;
+        }
+
+        /// <summary>
+        /// The API token held by the environment variable <paramref name="variable"/> (a manifest connection's
+        /// tokenEnvironmentVariable): an error names the variable, never a value.
+        /// </summary>
+        public static ResolvedCredential FromTokenVariable(string variable, Func<string, string?> getVariable, string usedBy)
+        {
+            string? value = getVariable(variable);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new CredentialNotFoundException(
+                    $"{usedBy} reads the API token from the environment variable {variable}, which is not set (or empty) in this process. "
+                    + "Set it where the task runs (a systemd EnvironmentFile=, the crontab's environment file, the account's environment), or name another source in the manifest.");
+            }
+
+            var resolved = new ResolvedCredential(RunCloudCredential.ForToken(SecureText.FromPlain(value!.Trim())), $"{variable} (environment variable)");
+            resolved.Notes.Add($"Using the API token from {variable} (environment variable).");
             return resolved;
         }
 
@@ -141,7 +208,10 @@ namespace RunCloud.PowerShell.Auth
             return resolved;
         }
 
-        private static ResolvedCredential? FromValues(string? token, string tokenName, string? key, string? secret, string where)
+        private static ResolvedCredential? FromValues(string? token, string tokenName, string? key, string? secret, string where) =>
+            FromValues(token, tokenName, key, WuKey, secret, WuSecret, where);
+
+        private static ResolvedCredential? FromValues(string? token, string tokenName, string? key, string keyName, string? secret, string secretName, string where)
         {
             if (token != null)
             {
@@ -149,7 +219,7 @@ namespace RunCloud.PowerShell.Auth
                 r.Notes.Add($"Using the API token from {tokenName} ({where}).");
                 if (key != null || secret != null)
                 {
-                    r.Notes.Add($"{WuKey}/{WuSecret} are also set; the token wins over a key/secret pair.");
+                    r.Notes.Add($"{keyName}/{secretName} are also set; the token wins over a key/secret pair.");
                 }
 
                 return r;
@@ -157,18 +227,18 @@ namespace RunCloud.PowerShell.Auth
 
             if (key != null && secret == null)
             {
-                throw new CredentialNotFoundException($"{WuKey} is set ({where}) but {WuSecret} is not. Set both, or use an API token ({TokenVariable} or {WuToken}).");
+                throw new CredentialNotFoundException($"{keyName} is set ({where}) but {secretName} is not. Set both, or use an API token ({TokenVariable} or {WuToken}).");
             }
 
             if (secret != null && key == null)
             {
-                throw new CredentialNotFoundException($"{WuSecret} is set ({where}) but {WuKey} is not. Set both, or use an API token ({TokenVariable} or {WuToken}).");
+                throw new CredentialNotFoundException($"{secretName} is set ({where}) but {keyName} is not. Set both, or use an API token ({TokenVariable} or {WuToken}).");
             }
 
             if (key == null) return null;
-            ValidateApiKey(key, $"{WuKey} ({where})");
-            var resolved = new ResolvedCredential(RunCloudCredential.ForApiKey(key, SecureText.FromPlain(secret!)), $"{WuKey}/{WuSecret} ({where})");
-            resolved.Notes.Add($"Using the API key and secret from {WuKey}/{WuSecret} ({where}).");
+            ValidateApiKey(key, $"{keyName} ({where})");
+            var resolved = new ResolvedCredential(RunCloudCredential.ForApiKey(key, SecureText.FromPlain(secret!)), $"{keyName}/{secretName} ({where})");
+            resolved.Notes.Add($"Using the API key and secret from {keyName}/{secretName} ({where}).");
             return resolved;
         }
 

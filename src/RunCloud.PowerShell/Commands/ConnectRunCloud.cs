@@ -33,12 +33,14 @@ namespace RunCloud.PowerShell.Commands
         /// Connecting again under the same name replaces (and closes) the old connection.
         /// </summary>
         [Parameter]
+        [Alias("ConnectionName")]
         [ValidateNotNullOrEmpty]
         public string? Name { get; set; }
 
         /// <summary>A SecretManagement vault that holds the credential (read with Get-Secret).</summary>
         [Parameter(Mandatory = true, ParameterSetName = VaultSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(VaultNameCompleter))]
         public string Vault { get; set; } = string.Empty;
 
         /// <summary>The name of the secret in -Vault: an API token (SecureString or string), a PSCredential (API key + secret), or a hashtable with Token or ApiKey/ApiSecret.</summary>
@@ -149,8 +151,31 @@ namespace RunCloud.PowerShell.Commands
             foreach (string note in resolved.Notes.Where(n => !n.StartsWith("Using the ", StringComparison.Ordinal))) WriteVerbose(note);
             foreach (string warning in resolved.Warnings) WriteWarning(warning);
 
+            // RUNCLOUD_BASE_URI and RUNCLOUD_API_VERSION are the defaults of -BaseUri and -ApiVersion (not secrets: -Verbose
+            // names the variable, and an error shows the value), so a scheduled task configures everything by environment.
+            string? baseUriText = BaseUri;
+            string? baseUriVariable = null;
+            if (baseUriText == null && Environment.GetEnvironmentVariable(CredentialResolver.BaseUriVariable) is string envUri && envUri.Trim().Length > 0)
+            {
+                baseUriText = envUri.Trim();
+                baseUriVariable = CredentialResolver.BaseUriVariable;
+                WriteVerbose($"RunCloud: API address from {CredentialResolver.BaseUriVariable} (-BaseUri not given).");
+            }
+
             string? version = ApiVersion?.ToLowerInvariant();
-            if (version == null && !UsesBaseUriVersion())
+            if (version == null && Environment.GetEnvironmentVariable(CredentialResolver.ApiVersionVariable) is string envVersion && envVersion.Trim().Length > 0)
+            {
+                version = envVersion.Trim().ToLowerInvariant();
+                if (version != "v2" && version != "v3")
+                {
+                    ThrowTerminatingError(RunCloudApiCmdlet.Invalid(ErrorIds.InvalidInput,
+                        $"{CredentialResolver.ApiVersionVariable} is '{envVersion.Trim()}'; it must be v2 or v3 (or unset: v3 for a token, v2 for a key and secret).", envVersion));
+                }
+
+                WriteVerbose($"RunCloud: API version {version} from {CredentialResolver.ApiVersionVariable} (-ApiVersion not given).");
+            }
+
+            if (version == null && !UsesBaseUriVersion(baseUriText))
             {
                 version = resolved.Credential.Kind == RunCloudAuthenticationKind.Token ? "v3" : "v2";
             }
@@ -158,11 +183,12 @@ namespace RunCloud.PowerShell.Commands
             Uri baseUri;
             try
             {
-                baseUri = RunCloudConnection.ResolveBaseUri(BaseUri, ref version);
+                baseUri = RunCloudConnection.ResolveBaseUri(baseUriText, ref version);
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, BaseUri));
+                ArgumentException shown = baseUriVariable == null ? ex : new ArgumentException($"{baseUriVariable}: {ex.Message}", ex);
+                ThrowTerminatingError(new ErrorRecord(shown, ErrorIds.InvalidBaseUri, ErrorCategory.InvalidArgument, baseUriText));
                 return;
             }
 
@@ -253,9 +279,9 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        private bool UsesBaseUriVersion() =>
-            BaseUri != null && (BaseUri.TrimEnd('/').EndsWith("/api/v2", StringComparison.OrdinalIgnoreCase)
-                                || BaseUri.TrimEnd('/').EndsWith("/api/v3", StringComparison.OrdinalIgnoreCase));
+        private static bool UsesBaseUriVersion(string? baseUri) =>
+            baseUri != null && (baseUri.TrimEnd('/').EndsWith("/api/v2", StringComparison.OrdinalIgnoreCase)
+                                || baseUri.TrimEnd('/').EndsWith("/api/v3", StringComparison.OrdinalIgnoreCase));
 
         private ResolvedCredential ResolveCredential()
         {
@@ -275,7 +301,7 @@ namespace RunCloud.PowerShell.Commands
                         RequireNonEmpty(Token!, "-Token");
                         return new ResolvedCredential(RunCloudCredential.ForToken(Token!), "the -Token parameter");
                     case VaultSet:
-                        return ReadVault();
+                        return SecretVaultReader.Read(this, Vault, SecretName);
                     case WpConfigSet:
                         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WpConfigPath);
                         return CredentialResolver.FromWpConfig(path, ServerId.HasValue, WebAppId.HasValue, StoredInDatabase);
@@ -331,40 +357,6 @@ namespace RunCloud.PowerShell.Commands
                 WriteWarning($"{string.Join(" and ", missing)} could not be read from Ultimate Multisite's network options: {ex.Message} Pass -ServerId/-WebAppId, or define the constants in wp-config.php.");
                 return none;
             }
-        }
-
-        /// <summary>
-        /// Reads -SecretName from -Vault through the Get-Secret command (SecretManagement's, or any command of that name,
-        /// which is how tests stand in for a vault). Says plainly when Get-Secret is not there.
-        /// </summary>
-        private ResolvedCredential ReadVault()
-        {
-            CommandInfo? getSecret = InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function | CommandTypes.Alias);
-            if (getSecret == null)
-            {
-                throw new CredentialNotFoundException(
-                    $"-Vault needs SecretManagement's Get-Secret, which is not available in this session. Install it with Install-Module Microsoft.PowerShell.SecretManagement "
-                    + "(and a vault such as Microsoft.PowerShell.SecretStore), register the vault with Register-SecretVault, and store the token with Set-Secret; "
-                    + "or connect with -Token, -Credential or -ApiKey instead.");
-            }
-
-            System.Collections.ObjectModel.Collection<PSObject> output;
-            try
-            {
-                output = InvokeCommand.InvokeScript(false,
-                    ScriptBlock.Create("param($c, $n, $v) & $c -Name $n -Vault $v -ErrorAction Stop"), null, getSecret, SecretName, Vault);
-            }
-            catch (Exception ex) when (ex is RuntimeException || ex is InvalidOperationException)
-            {
-                throw new CredentialNotFoundException($"Get-Secret could not read the secret '{SecretName}' from vault '{Vault}': {ex.Message} Check the names with Get-SecretInfo -Vault '{Vault}'.");
-            }
-
-            if (output.Count > 1)
-            {
-                throw new CredentialNotFoundException($"Get-Secret returned {output.Count} values for the secret '{SecretName}' in vault '{Vault}'; expected one. Name a single secret.");
-            }
-
-            return VaultSecret.ToCredential(output.Count == 0 ? null : output[0], Vault, SecretName);
         }
 
         private static void RequireNonEmpty(SecureString value, string name)

@@ -11,6 +11,7 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>The connection to close: the object, or the name given to Connect-RunCloud -Name.</summary>
         [Parameter(ValueFromPipeline = true)]
         [ConnectionTransformation]
+        [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
         public RunCloudConnection? Connection { get; set; }
 
         /// <summary>Closes every open connection, the default one and all named ones.</summary>

@@ -7,6 +7,21 @@ namespace RunCloud.PowerShell.Commands
     /// <summary>The Commands layer is the only one that builds ErrorRecords: lower layers throw typed exceptions.</summary>
     internal static class ErrorRecords
     {
+        /// <summary>
+        /// An error record with its ErrorId, category and target; <paramref name="message"/> (shown instead of the
+        /// exception's text) and <paramref name="recommendedAction"/> (PowerShell prints it as its own line) when given.
+        /// </summary>
+        public static ErrorRecord Create(System.Exception exception, string errorId, ErrorCategory category, object? target, string? message = null, string? recommendedAction = null)
+        {
+            var record = new ErrorRecord(exception, errorId, category, target);
+            if (message != null || recommendedAction != null)
+            {
+                record.ErrorDetails = new ErrorDetails(message ?? exception.Message) { RecommendedAction = recommendedAction };
+            }
+
+            return record;
+        }
+
         /// <summary>The error record a cmdlet writes for a failed call: ErrorId, category, target, and the hint as the recommended action.</summary>
         public static ErrorRecord FromApi(RunCloudApiException ex, object? target)
         {
@@ -50,13 +65,28 @@ namespace RunCloud.PowerShell.Commands
             };
 
         /// <summary>
-        /// The message of a failed call; after retries it says so, with how many attempts over how long (the retry
-        /// handler counts them, this layer words them).
+        /// The message of a failed call as the error shows it, without the hint (the record carries the hint as its
+        /// RecommendedAction, which PowerShell prints as its own line: once, not twice); after retries it says so, with
+        /// how many attempts over how long (the retry handler counts them, this layer words them). The exception's own
+        /// Message keeps the hint, for logs that read only it.
         /// </summary>
         public static string FailureMessage(RunCloudApiException ex) =>
             ex.Attempts > 1
-                ? ex.Message.TrimEnd() + string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                ? WithoutHint(ex) + string.Format(System.Globalization.CultureInfo.InvariantCulture,
                     " Gave up after {0} attempts over {1:0.#} s.", ex.Attempts, ex.Elapsed.TotalSeconds)
-                : ex.Message;
+                : WithoutHint(ex);
+
+        /// <summary>The exception's message without its trailing hint (when the message ends with it).</summary>
+        public static string WithoutHint(RunCloudApiException ex)
+        {
+            string message = ex.Message.TrimEnd();
+            string? hint = ex.Hint?.Trim();
+            if (!string.IsNullOrEmpty(hint) && message.Length > hint!.Length && message.EndsWith(hint, System.StringComparison.Ordinal))
+            {
+                return message.Substring(0, message.Length - hint.Length).TrimEnd();
+            }
+
+            return message;
+        }
     }
 }

@@ -20,11 +20,12 @@ namespace RunCloud.PowerShell.Commands
         private const string IdSet = "Id";
 
         [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+        [ArgumentCompleter(typeof(DomainIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long Id { get; set; }
 
         [Parameter(Position = 0, ParameterSetName = ListSet)]
-        [Alias("Domain")]
+        [Alias("Domain", "DomainName", "HostName")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(DomainNameCompleter))]
         [ValidateNotNullOrEmpty]

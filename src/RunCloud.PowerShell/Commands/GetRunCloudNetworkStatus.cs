@@ -394,7 +394,8 @@ namespace RunCloud.PowerShell.Commands
             _pipedTarget = item;
         }
 
-        private static bool SameApp(IRunCloudObject a, IRunCloudObject b) => ReferenceEquals(a.Connection, b.Connection) && Ids(a) == Ids(b);
+        private static bool SameApp(IRunCloudObject a, IRunCloudObject b) =>
+            ReferenceEquals((a as IConnectionBound)?.Connection, (b as IConnectionBound)?.Connection) && Ids(a) == Ids(b);
 
         private static (long Server, long? App) Ids(IRunCloudObject o) => o switch
         {

@@ -17,10 +17,12 @@ namespace RunCloud.PowerShell.Commands
         private const string IdSet = "Id";
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
+        [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long Id { get; set; }
 
         [Parameter(Position = 0, ParameterSetName = ListSet)]
+        [Alias("ServerName")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(ServerNameCompleter))]
         [ValidateNotNullOrEmpty]

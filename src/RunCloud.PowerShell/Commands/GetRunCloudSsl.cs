@@ -23,7 +23,7 @@ namespace RunCloud.PowerShell.Commands
 
         /// <summary>In advanced SSL mode, only these domains (wildcards allowed). -Domain is an alias: the domain is -Name everywhere.</summary>
         [Parameter]
-        [Alias("Domain")]
+        [Alias("Domain", "DomainName", "HostName")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(DomainNameCompleter))]
         [ValidateNotNullOrEmpty]

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
+using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Http;
@@ -8,7 +10,10 @@ using RunCloud.PowerShell.Session;
 
 namespace RunCloud.PowerShell.Commands
 {
-    /// <summary>Gets the web applications of a server: all (every page), by id, or by name with wildcards.</summary>
+    /// <summary>
+    /// Gets the web applications of a server: all (every page), by id, or by name with wildcards. -Name without a server
+    /// (no -ServerId, none piped) searches every server of the account: the name is what people know an app by.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "RunCloudWebApp", DefaultParameterSetName = ListSet, SupportsPaging = true, HelpUri = HelpUris.Base + "Get-RunCloudWebApp.md")]
     [OutputType(typeof(RunCloudWebApp))]
     public sealed class GetRunCloudWebAppCommand : RunCloudApiCmdlet
@@ -27,10 +32,12 @@ namespace RunCloud.PowerShell.Commands
         public string? ServerName { get; set; }
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
+        [ArgumentCompleter(typeof(WebAppIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long Id { get; set; }
 
         [Parameter(Position = 0, ParameterSetName = ListSet)]
+        [Alias("WebAppName")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(WebAppNameCompleter))]
         [ValidateNotNullOrEmpty]
@@ -38,6 +45,12 @@ namespace RunCloud.PowerShell.Commands
 
         private protected override void ProcessRecordWithConnection(RunCloudConnection connection, RunCloudService service)
         {
+            if (ParameterSetName == ListSet && Name != null && !MyInvocation.BoundParameters.ContainsKey(nameof(ServerId)))
+            {
+                SearchEveryServer(connection, service);
+                return;
+            }
+
             long serverId = ResolveServerId(connection, ServerId);
             try
             {
@@ -62,6 +75,71 @@ namespace RunCloud.PowerShell.Commands
             catch (RunCloudApiException ex)
             {
                 WriteApiError(ex, serverId);
+            }
+        }
+
+        /// <summary>
+        /// -Name on every server of the account: the servers' list, then each server's web apps (narrowed by RunCloud's
+        /// search when the pattern has a literal part). An exact name found on no server is one RunCloudWebAppNotFound error.
+        /// </summary>
+        private void SearchEveryServer(RunCloudConnection connection, RunCloudService service)
+        {
+            var byName = new NameMatcher(Name);
+            Func<RunCloudWebApp, bool> filter = byName.For<RunCloudWebApp>(a => a.Name)!;
+            ulong skip = PagingParameters?.Skip ?? 0;
+            ulong first = PagingParameters?.First ?? ulong.MaxValue;
+            ulong seen = 0;
+            ulong written = 0;
+            List<JObject> servers;
+            try
+            {
+                servers = Run(ct => service.ServerPages().ReadAllAsync(ct));
+            }
+            catch (RunCloudApiException ex)
+            {
+                WriteApiError(ex, Name);
+                return;
+            }
+
+            WriteVerbose($"RunCloud: no -ServerId, so looking for {string.Join(", ", Name!)} on all {servers.Count} server(s).");
+            foreach (JObject serverJson in servers)
+            {
+                RunCloudServer server = RunCloudServer.FromJson(serverJson);
+                List<JObject> apps;
+                try
+                {
+                    apps = Run(ct => service.WebAppPages(server.Id, SearchText(Name)).ReadAllAsync(ct));
+                }
+                catch (RunCloudApiException ex)
+                {
+                    WriteApiError(ex, server.Id);
+                    continue;
+                }
+
+                foreach (JObject o in apps)
+                {
+                    RunCloudWebApp app;
+                    try
+                    {
+                        app = RunCloudWebApp.FromJson(o, server.Id);
+                    }
+                    catch (InvalidResponseDataException ex)
+                    {
+                        WriteApiError(RunCloudApiException.InvalidData(ex, "GET", null), ServerText.Escape(o["id"]?.ToString()));
+                        continue;
+                    }
+
+                    ((IConnectionBound)app).Connection = connection;
+                    app.ServerName = server.Name;
+                    if (!filter(app) || seen++ < skip) continue;
+                    if (written++ >= first) return;
+                    WriteObject(app);
+                }
+            }
+
+            foreach (string missing in byName.Missing)
+            {
+                WriteNotFound(ErrorIds.WebAppNotFound, $"No web app named {missing} on any of the account's {servers.Count} server(s). Get-RunCloudServer | Get-RunCloudWebApp lists them all; a wildcard returns nothing instead of an error.", missing);
             }
         }
 

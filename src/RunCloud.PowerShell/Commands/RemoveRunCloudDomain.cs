@@ -30,7 +30,7 @@ namespace RunCloud.PowerShell.Commands
 
         /// <summary>Names to remove; wildcards select every matching domain (each asked for, and each its own -WhatIf line).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Domain", "DomainName")]
+        [Alias("Domain", "DomainName", "HostName")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(DomainNameCompleter))]
         [AllowEmptyString]

@@ -26,7 +26,7 @@ namespace RunCloud.PowerShell.Commands
 
         /// <summary>Advanced SSL mode: only these domains (wildcards allowed); default all. -Domain is an alias: the domain is -Name everywhere.</summary>
         [Parameter]
-        [Alias("Domain")]
+        [Alias("Domain", "DomainName", "HostName")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(DomainNameCompleter))]
         [ValidateNotNullOrEmpty]
@@ -264,7 +264,7 @@ namespace RunCloud.PowerShell.Commands
                 ErrorRecord record = ErrorRecords.FromApi(ex, target);
                 if (!whatIf && AppRuns(Command).Journal(key) != null)
                 {
-                    record.ErrorDetails = new ErrorDetails(ex.Message + " The certificate may not cover the app's names; the journal keeps this owed, and the next "
+                    record.ErrorDetails = new ErrorDetails(ErrorRecords.WithoutHint(ex) + " The certificate may not cover the app's names; the journal keeps this owed, and the next "
                         + "Reset-RunCloudSsl, Sync-RunCloudDomain or Add-/Remove-RunCloudDomain -ResetSsl on this app finishes it.") { RecommendedAction = ex.Hint };
                 }
 

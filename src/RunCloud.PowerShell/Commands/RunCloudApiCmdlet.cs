@@ -24,6 +24,7 @@ namespace RunCloud.PowerShell.Commands
         /// </summary>
         [Parameter]
         [ConnectionTransformation]
+        [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
         public RunCloudConnection? Connection { get; set; }
 
         /// <summary>
@@ -32,14 +33,15 @@ namespace RunCloud.PowerShell.Commands
         /// </summary>
         private protected RunCloudConnection ResolveConnectionFor(IRunCloudObject item, object target)
         {
-            if (item.Connection != null && Connection != null && !ReferenceEquals(item.Connection, Connection))
+            IRunCloudConnection? own = (item as IConnectionBound)?.Connection;
+            if (own != null && Connection != null && !ReferenceEquals(own, Connection))
             {
                 ThrowTerminatingError(Invalid(ErrorIds.ConnectionMismatch,
-                    $"The piped object {target} was read through the connection {item.Connection}, but -Connection is {Connection}. Nothing was sent. "
+                    $"The piped object {target} was read through the connection {own}, but -Connection is {Connection}. Nothing was sent. "
                     + "Drop -Connection (the object's own connection is used), or read the object through the connection you mean.", target));
             }
 
-            return item.Connection as RunCloudConnection ?? ResolveConnection();
+            return own as RunCloudConnection ?? ResolveConnection();
         }
 
         private RunCloudConnection? _resolved;
@@ -469,7 +471,7 @@ namespace RunCloud.PowerShell.Commands
                 ErrorRecord record = ErrorRecords.FromApi(error, action.Domain ?? target);
                 if (owedInJournal)
                 {
-                    record.ErrorDetails = new ErrorDetails(error.Message + " The certificate may not cover the app's names; the order stays owed in the journal, and the next "
+                    record.ErrorDetails = new ErrorDetails(ErrorRecords.WithoutHint(error) + " The certificate may not cover the app's names; the order stays owed in the journal, and the next "
                         + "Sync-RunCloudDomain, Add-/Remove-RunCloudDomain -ResetSsl or Reset-RunCloudSsl on this app finishes it.") { RecommendedAction = error.Hint };
                 }
 

@@ -42,10 +42,10 @@ namespace RunCloud.PowerShell.Commands
                 {
                     // Import-PowerShellDataFile: a data file is parsed, never run.
                     var data = InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($p) Import-PowerShellDataFile -LiteralPath $p -ErrorAction Stop"), null, resolved);
-                    return FleetManifest.ParseData(data.FirstOrDefault(), path);
+                    return UseConnectionsOf(FleetManifest.ParseData(data.FirstOrDefault(), path), directory);
                 }
 
-                return FleetManifest.ParseJson(File.ReadAllText(resolved), path);
+                return UseConnectionsOf(FleetManifest.ParseJson(File.ReadAllText(resolved), path), directory);
             }
             catch (ManifestException ex)
             {
@@ -58,6 +58,23 @@ namespace RunCloud.PowerShell.Commands
                 ThrowTerminatingError(new ErrorRecord(new InvalidDataException(message, ex), ErrorIds.InvalidManifest, ErrorCategory.InvalidData, path));
                 throw;
             }
+        }
+
+        /// <summary>The manifest's "connections" map, opened on first use by a target that names one (see ManifestConnections).</summary>
+        private ManifestConnections? _manifestConnections;
+
+        private FleetManifest UseConnectionsOf(FleetManifest manifest, string directory)
+        {
+            _manifestConnections?.Dispose();
+            _manifestConnections = new ManifestConnections(manifest, directory);
+            return manifest;
+        }
+
+        private protected override void ReleaseResources()
+        {
+            _manifestConnections?.Dispose();
+            _manifestConnections = null;
+            base.ReleaseResources();
         }
 
         private protected string ResolveFile(string path, string what)
@@ -83,11 +100,12 @@ namespace RunCloud.PowerShell.Commands
             problem = null;
             if (name != null)
             {
-                RunCloudConnection? named = ConnectionRegistry.Get(name);
+                // A connection open in the session under that name wins over the manifest's own description of it.
+                RunCloudConnection? named = ConnectionRegistry.Get(name) ?? _manifestConnections?.OpenOrStop(name, this);
                 if (named == null)
                 {
                     IReadOnlyList<string> open = ConnectionRegistry.Names();
-                    problem = $"names connection '{name}', which is not open. Open it with Connect-RunCloud -Name {name} ..." + (open.Count > 0 ? $" (open: {string.Join(", ", open)})." : ".");
+                    problem = $"names connection '{name}', which is not open and not in the manifest's \"connections\" map. Describe it there (vault + secretName, tokenEnvironmentVariable or credentialPath), or open it with Connect-RunCloud -Name {name} ..." + (open.Count > 0 ? $" (open: {string.Join(", ", open)})." : ".");
                 }
 
                 return named;

@@ -36,9 +36,9 @@ namespace RunCloud.PowerShell.Commands
         /// </summary>
         protected override void ProcessRecord()
         {
-            if (PipelineObject?.Connection is RunCloudConnection)
+            if (PipelineObject is IRunCloudObject piped && (piped as IConnectionBound)?.Connection is RunCloudConnection)
             {
-                RunCloudConnection own = ResolveConnectionFor(PipelineObject, PipelineObject);
+                RunCloudConnection own = ResolveConnectionFor(piped, piped);
                 ProcessRecordWithConnection(own, ServiceFor(own));
                 return;
             }

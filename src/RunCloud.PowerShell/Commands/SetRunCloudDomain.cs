@@ -27,7 +27,7 @@ namespace RunCloud.PowerShell.Commands
         private readonly Dictionary<(long, long), List<RunCloudDomain>> _listings = new Dictionary<(long, long), List<RunCloudDomain>>();
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Domain", "DomainName")]
+        [Alias("Domain", "DomainName", "HostName")]
         [ArgumentCompleter(typeof(DomainNameCompleter))]
         [AllowEmptyString]
         public string[] Name { get; set; } = Array.Empty<string>();

@@ -43,6 +43,7 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>The TLS protocol choice by id, one of GET static/ssl/protocols.</summary>
         [Parameter]
         [ValidateRange(1, long.MaxValue)]
+        [ArgumentCompleter(typeof(Completion.SslProtocolCompleter))]
         public long? SslProtocolId { get; set; }
 
         /// <summary>
@@ -51,6 +52,7 @@ namespace RunCloud.PowerShell.Commands
         /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(Completion.SslProtocolCompleter))]
         public string? SslProtocol { get; set; }
 
         [Parameter]

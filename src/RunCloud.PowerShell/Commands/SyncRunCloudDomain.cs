@@ -43,7 +43,7 @@ namespace RunCloud.PowerShell.Commands
 
         /// <summary>The desired domain names. -Domain is an alias: the domain is -Name everywhere.</summary>
         [Parameter(Position = 0)]
-        [Alias("Domain")]
+        [Alias("Domain", "DomainName", "HostName")]
         [AllowEmptyCollection]
         [AllowEmptyString]
         public string[]? Name { get; set; }

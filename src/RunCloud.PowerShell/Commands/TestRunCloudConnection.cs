@@ -14,6 +14,7 @@ namespace RunCloud.PowerShell.Commands
     {
         [Parameter(ValueFromPipeline = true)]
         [ConnectionTransformation]
+        [ArgumentCompleter(typeof(Completion.ConnectionNameCompleter))]
         public RunCloudConnection? Connection { get; set; }
 
         [Parameter]

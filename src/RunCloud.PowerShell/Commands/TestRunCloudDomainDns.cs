@@ -27,7 +27,7 @@ namespace RunCloud.PowerShell.Commands
         private readonly Dictionary<long, string?> _serverAddresses = new Dictionary<long, string?>();
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Domain", "DomainName")]
+        [Alias("Domain", "DomainName", "HostName")]
         [AllowEmptyString]
         public string[] Name { get; set; } = Array.Empty<string>();
 

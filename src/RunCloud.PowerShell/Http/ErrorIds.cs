@@ -39,6 +39,17 @@ namespace RunCloud.PowerShell.Http
         public const string FleetTargetBlocked = "RunCloudFleetTargetBlocked";
         public const string FleetTargetFailed = "RunCloudFleetTargetFailed";
         public const string ConnectionMismatch = "RunCloudConnectionMismatch";
+
+        // The scheduled sync (Invoke-RunCloudScheduledSync, Register-/Unregister-RunCloudSyncTask) and Invoke-RunCloudRequest.
+        public const string InvalidLogPath = "RunCloudInvalidLogPath";
+        public const string ScheduledSyncConfiguration = "RunCloudScheduledSyncConfiguration";
+        public const string ScheduledSyncGuard = "RunCloudScheduledSyncGuard";
+        public const string ScheduledSyncRetry = "RunCloudScheduledSyncRetryNextRun";
+        public const string ScheduledSyncCredentials = "RunCloudScheduledSyncCredentialsRefused";
+        public const string InvalidSyncTask = "RunCloudInvalidSyncTask";
+        public const string SyncTaskInstallFailed = "RunCloudSyncTaskInstallFailed";
+        public const string SyncTaskNotFound = "RunCloudSyncTaskNotFound";
+        public const string InvalidRequestPath = "RunCloudInvalidRequestPath";
         public const string ServerNotFound = "RunCloudServerNotFound";
         public const string WebAppNotFound = "RunCloudWebAppNotFound";
         public const string ConfirmationRequired = "RunCloudConfirmationRequired";

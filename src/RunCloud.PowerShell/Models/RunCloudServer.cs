@@ -6,8 +6,12 @@ namespace RunCloud.PowerShell.Models
     /// <summary>A server managed by RunCloud.</summary>
     public sealed class RunCloudServer : IConnectionBound, IRunCloudObject
     {
-        /// <summary>The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.</summary>
-        public IRunCloudConnection? Connection { get; internal set; }
+        /// <summary>
+        /// The connection (account) this object was read through; downstream cmdlets use it, and refuse a different -Connection.
+        /// Internal, so ConvertTo-Json, Export-Csv and Export-Clixml never carry it: a piped object still binds as itself
+        /// (PipelineObject), and Get-RunCloudConnection -InputObject shows it.
+        /// </summary>
+        internal IRunCloudConnection? Connection { get; set; }
 
         IRunCloudConnection? IConnectionBound.Connection { get => Connection; set => Connection = value; }
 

@@ -118,7 +118,7 @@ namespace RunCloud.PowerShell.Sources
             string trimmed = content.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
             if (trimmed.StartsWith("[", StringComparison.Ordinal) || trimmed.StartsWith("{", StringComparison.Ordinal)) return FileFormat.Json;
             string? firstLine = content.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("#", StringComparison.Ordinal));
-            if (firstLine != null && SplitCsvLine(firstLine).Any(h => string.Equals(h.Trim(), "domain", StringComparison.OrdinalIgnoreCase))
+            if (firstLine != null && SplitCsvLine(firstLine).Any(h => NameColumn(h) >= 0)
                 && (firstLine.IndexOf(',') >= 0 || string.Equals(firstLine.Trim('"'), "domain", StringComparison.OrdinalIgnoreCase)))
             {
                 return FileFormat.Csv;
@@ -242,10 +242,12 @@ namespace RunCloud.PowerShell.Sources
             }
 
             List<string> header = SplitCsvLine(headerLine);
-            int column = header.FindIndex(h => string.Equals(h.Trim(), "domain", StringComparison.OrdinalIgnoreCase));
+            // A Domain column, else a Name column (what Get-RunCloudDomain | Export-Csv writes, and Add-RunCloudDomain binds).
+            int column = header.FindIndex(h => NameColumn(h) == 0);
+            if (column < 0) column = header.FindIndex(h => NameColumn(h) == 1);
             if (column < 0)
             {
-                throw new InvalidDataException($"{path} is read as CSV but its header ({headerLine}) has no Domain column.");
+                throw new InvalidDataException($"{path} is read as CSV but its header ({headerLine}) has no Domain or Name column.");
             }
 
             var names = new List<string>();
@@ -328,6 +330,9 @@ namespace RunCloud.PowerShell.Sources
                 return null;
             }
         }
+
+        /// <summary>The column names that hold the desired names, by preference: 0 for Domain, 1 for Name, -1 for neither.</summary>
+        private static int NameColumn(string header) => Array.FindIndex(s_nameProperties, p => string.Equals(header.Trim(), p, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>RFC 4180 fields of one line: commas separate, double quotes quote, "" is a quote inside quotes.</summary>
         internal static List<string> SplitCsvLine(string line) => SplitCsvLine(line, out _);

@@ -19,7 +19,7 @@ namespace RunCloud.PowerShell.Sources
     /// </summary>
     public sealed class FleetManifest
     {
-        private static readonly string[] s_topFields = { "version", "targets" };
+        private static readonly string[] s_topFields = { "version", "connections", "targets" };
         private static readonly string[] s_targetFields =
         {
             "connection", "serverId", "webAppId", "domains", "path", "wordPressPath", "prune", "exclude", "protectedName",
@@ -32,11 +32,18 @@ namespace RunCloud.PowerShell.Sources
         /// <summary>Field names that would hold a credential; a manifest is meant to be reviewed and committed, so it holds none.</summary>
         private static readonly string[] s_secretWords = { "token", "secret", "password", "passwd", "apikey", "api_key", "credential", "bearer", "privatekey" };
 
-        private FleetManifest(string source, IReadOnlyList<FleetTarget> targets)
+        private FleetManifest(string source, IReadOnlyList<FleetTarget> targets, IReadOnlyDictionary<string, ManifestConnection>? connections = null)
         {
             Source = source;
             Targets = targets;
+            Connections = connections ?? new Dictionary<string, ManifestConnection>(StringComparer.OrdinalIgnoreCase);
         }
+
+        /// <summary>
+        /// How an unattended run opens the accounts the targets name (the manifest's "connections" map; see
+        /// <see cref="ManifestConnection"/>). A connection already open in the session under the same name wins.
+        /// </summary>
+        public IReadOnlyDictionary<string, ManifestConnection> Connections { get; }
 
         /// <summary>Where the manifest came from (a path), for messages.</summary>
         public string Source { get; }
@@ -74,7 +81,7 @@ namespace RunCloud.PowerShell.Sources
                 RefuseSecret(p.Name, source, null, null);
                 if (!s_topFields.Contains(p.Name, StringComparer.OrdinalIgnoreCase))
                 {
-                    throw new ManifestException($"Manifest {source}: unknown field '{p.Name}' at the top. The top holds only 'targets' (and an optional 'version': 1).", field: p.Name);
+                    throw new ManifestException($"Manifest {source}: unknown field '{p.Name}' at the top. The top holds only 'targets', an optional 'connections' map and an optional 'version': 1.", field: p.Name);
                 }
             }
 
@@ -89,6 +96,7 @@ namespace RunCloud.PowerShell.Sources
                 throw new ManifestException($"Manifest {source}: 'targets' is missing or empty. List at least one target: {{ \"serverId\": 1001, \"webAppId\": 2001, \"domains\": [...] }}.", field: "targets");
             }
 
+            IReadOnlyDictionary<string, ManifestConnection> connections = ManifestConnection.ParseAll(Get(top, "connections"), source);
             var targets = new List<FleetTarget>();
             var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             for (int i = 0; i < list.Count; i++)
@@ -104,7 +112,7 @@ namespace RunCloud.PowerShell.Sources
                 targets.Add(target);
             }
 
-            return new FleetManifest(source, targets);
+            return new FleetManifest(source, targets, connections);
         }
 
         private static FleetTarget ParseTarget(JToken token, int index, string source)
@@ -282,14 +290,21 @@ namespace RunCloud.PowerShell.Sources
             return result.ToArray();
         }
 
-        private static void RefuseSecret(string name, string source, int? index, string? where)
+        /// <summary>True for a field name that would hold a credential (token, secret, password, apiKey, ...).</summary>
+        internal static bool LooksLikeSecretField(string name)
         {
             string compact = name.Replace("-", string.Empty).Replace("_", string.Empty).ToLowerInvariant();
-            if (s_secretWords.Any(w => compact.Contains(w.Replace("_", string.Empty))))
+            return s_secretWords.Any(w => compact.Contains(w.Replace("_", string.Empty)));
+        }
+
+        private static void RefuseSecret(string name, string source, int? index, string? where)
+        {
+            if (LooksLikeSecretField(name))
             {
                 throw new ManifestException(
                     $"Manifest {source}: {(where != null ? where + ": " : string.Empty)}field '{name}' looks like a credential. A manifest holds no secret (it is meant to be reviewed and kept in version control): "
-                    + "remove it, open the account with Connect-RunCloud -Name <connection> (e.g. -Vault <vault> -SecretName <name>), and name that connection in the target's 'connection'.",
+                    + "remove it, say where the credential is in the manifest's \"connections\" map (vault + secretName, tokenEnvironmentVariable or credentialPath) or open the account with "
+                    + "Connect-RunCloud -Name <connection>, and name that connection in the target's 'connection'.",
                     index, name);
             }
         }

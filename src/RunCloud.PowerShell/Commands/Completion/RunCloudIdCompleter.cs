@@ -30,9 +30,7 @@ namespace RunCloud.PowerShell.Commands.Completion
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            RunCloudConnection? connection = fakeBoundParameters?["Connection"] as RunCloudConnection
-                ?? (fakeBoundParameters?["Connection"] as PSObject)?.BaseObject as RunCloudConnection
-                ?? RunCloudSession.Current;
+            RunCloudConnection? connection = CompletionConnection.From(fakeBoundParameters);
             if (connection == null) return Enumerable.Empty<CompletionResult>();
 
             if (!TryGetScope(connection, fakeBoundParameters, out long? serverId)) return Enumerable.Empty<CompletionResult>();

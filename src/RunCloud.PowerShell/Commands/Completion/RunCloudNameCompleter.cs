@@ -35,7 +35,7 @@ namespace RunCloud.PowerShell.Commands.Completion
         {
             try
             {
-                RunCloudConnection? connection = Unwrap(fakeBoundParameters?["Connection"]) as RunCloudConnection ?? RunCloudSession.Current;
+                RunCloudConnection? connection = CompletionConnection.From(fakeBoundParameters);
                 if (connection == null) return Enumerable.Empty<CompletionResult>();
                 string? key = Scope(connection, fakeBoundParameters, out Func<RunCloudService, PageIterator>? open);
                 if (key == null || open == null) return Enumerable.Empty<CompletionResult>();

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Models;
+
+namespace RunCloud.PowerShell.Commands.Scheduling
+{
+    /// <summary>
+    /// Which exit code an ErrorId means for an unattended run (the table of docs/sync.md), and which of two codes wins
+    /// when a run meets both: the one a person must act on first.
+    /// </summary>
+    internal static class ExitCodes
+    {
+        /// <summary>RunCloud refused the credentials: replace them (or fix the plan's API access); the next run will not heal it.</summary>
+        private static readonly HashSet<string> s_credentials = new HashSet<string>(StringComparer.Ordinal)
+        {
+            ErrorIds.AuthenticationFailed, ErrorIds.Forbidden,
+        };
+
+        /// <summary>A wrong command line, file, manifest, id or credential source: a re-run alone will not help.</summary>
+        private static readonly HashSet<string> s_configuration = new HashSet<string>(StringComparer.Ordinal)
+        {
+            ErrorIds.CredentialsNotFound, ErrorIds.InvalidWpConfig, ErrorIds.InvalidBaseUri, ErrorIds.InvalidInput, ErrorIds.MissingServerId,
+            ErrorIds.MissingWebAppId, ErrorIds.InvalidDomainName, ErrorIds.NotFound, ErrorIds.InvalidManifest, ErrorIds.InvalidPlan, ErrorIds.NotConnected,
+            ErrorIds.ConfirmationRequired, ErrorIds.ServerNotFound, ErrorIds.WebAppNotFound, ErrorIds.InvalidLogPath,
+            "RunCloudJournalUnreadable", "RunCloudStateUnavailable", "ParameterBindingFailed", "CommandNotFoundException",
+        };
+
+        /// <summary>A safety rule held (part of) the run back before any change: check the source, or lift the rule for one run.</summary>
+        private static readonly HashSet<string> s_guard = new HashSet<string>(StringComparer.Ordinal)
+        {
+            ErrorIds.TooManyRemovals, "RunCloudSyncEmptySource", "RunCloudSyncPruneStopped", ErrorIds.FleetTargetBlocked, ErrorIds.TooManyCalls,
+            "RunCloudSslTooManyNames",
+        };
+
+        /// <summary>The code a run-level error means (an error that stopped a command, or a whole target).</summary>
+        public static RunCloudSyncExitCode ForRun(string? fullyQualifiedErrorId)
+        {
+            string id = ErrorIdOf(fullyQualifiedErrorId);
+            if (s_credentials.Contains(id)) return RunCloudSyncExitCode.CredentialsRefused;
+            if (s_configuration.Contains(id)) return RunCloudSyncExitCode.Configuration;
+            if (s_guard.Contains(id)) return RunCloudSyncExitCode.Guard;
+            return RunCloudSyncExitCode.RetryNextRun;
+        }
+
+        /// <summary>
+        /// The code one failed change means (an add, a removal, an SSL order): refused credentials are 4; anything else (a
+        /// 5xx, a 422 on one name, a 404 for a domain already gone) may heal by the next run.
+        /// </summary>
+        public static RunCloudSyncExitCode ForItem(string? errorId)
+        {
+            string id = ErrorIdOf(errorId);
+            if (s_credentials.Contains(id)) return RunCloudSyncExitCode.CredentialsRefused;
+            if (s_guard.Contains(id)) return RunCloudSyncExitCode.Guard;
+            return RunCloudSyncExitCode.RetryNextRun;
+        }
+
+        /// <summary>The code of a run that met both: 4, then 1, then 2, then 3, then 0 (a later monitoring code would rank last).</summary>
+        public static RunCloudSyncExitCode Worst(RunCloudSyncExitCode a, RunCloudSyncExitCode b) => Rank(a) >= Rank(b) ? a : b;
+
+        private static int Rank(RunCloudSyncExitCode code) => code switch
+        {
+            RunCloudSyncExitCode.CredentialsRefused => 4,
+            RunCloudSyncExitCode.Configuration => 3,
+            RunCloudSyncExitCode.Guard => 2,
+            RunCloudSyncExitCode.RetryNextRun => 1,
+            _ => 0,
+        };
+
+        /// <summary>What a code asks of the operator, for the log's last line and the result's message.</summary>
+        public static string Advice(RunCloudSyncExitCode code) => code switch
+        {
+            RunCloudSyncExitCode.Success => "in sync.",
+            RunCloudSyncExitCode.Configuration => "fix the configuration named above (command line, file, manifest, credential source); a re-run alone will not help.",
+            RunCloudSyncExitCode.Guard => "a safety rule held changes back: check the source list; if the removals are intended, lift the rule for one run (e.g. -MaxRemove).",
+            RunCloudSyncExitCode.RetryNextRun => "the next run retries what failed; check the ERROR lines if it repeats.",
+            RunCloudSyncExitCode.CredentialsRefused => "RunCloud refused the credentials: replace the token (or key and secret), or check the plan's API access. This does not heal by itself.",
+            _ => string.Empty,
+        };
+
+        /// <summary>The ErrorId of a FullyQualifiedErrorId ("RunCloudX,RunCloud.PowerShell.Commands.Y" -> "RunCloudX").</summary>
+        public static string ErrorIdOf(string? fullyQualifiedErrorId)
+        {
+            if (string.IsNullOrEmpty(fullyQualifiedErrorId)) return string.Empty;
+            int comma = fullyQualifiedErrorId!.IndexOf(',');
+            return comma < 0 ? fullyQualifiedErrorId : fullyQualifiedErrorId.Substring(0, comma);
+        }
+    }
+}
