@@ -331,6 +331,49 @@ Describe 'Done when: a UM network in MariaDB against the emulator and its TLS en
         Test-Path $missing | Should -BeFalse
     }
 
+    It 'Invoke-RunCloudScheduledSync -FailOn: the sync, then the health check with its source; a broken rule is exit code 5, the names in the log' {
+        $log = Join-Path $TestDrive 'scheduled.log'
+        $page = Join-Path $TestDrive 'scheduled.html'
+        $names = 'shop.example.com', 'b-dns.example.org', 'c-live.example.org', 'd-miss.example.org', 'e-soon.example.org', 'f-orphan.example.org'
+        $e.ClearRequests()
+        $r = Invoke-RunCloudScheduledSync -Name $names -FailOn Uncovered, 'Expiring:3' -LogPath $log -DnsServer $Doh -StatusHtmlPath $page -ErrorVariable failed -ErrorAction SilentlyContinue
+        $LASTEXITCODE | Should -Be 5
+        $r.ExitCode | Should -Be 'HealthCheckFailed'
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudScheduledSyncHealthCheckFailed,*'
+        @($r.Health.FailedRules.Rule) | Should -Be @('Uncovered')
+        @($r.Health.FailedRules[0].Names) | Should -Be @('b-dns.example.org', 'd-miss.example.org')
+        $r.Health.Total | Should -Be 7   # the six names and RunCloud's own test domain
+        $text = Get-Content -Raw $log
+        $text | Should -Match 'ERROR health: -FailOn Uncovered failed: .* for 2 name\(s\): b-dns\.example\.org, d-miss\.example\.org'
+        $text | Should -Match 'INFO  Health: 7 name\(s\): '
+        $text | Should -Match 'Exit code 5 \(HealthCheckFailed\)'
+        $text | Should -Not -Match ([regex]::Escape($e.Token))
+        Test-Path $page | Should -BeTrue
+        @(Get-RunCloudEmulatorRequest | Where-Object Method -NE 'GET') | Should -BeNullOrEmpty -Because 'nothing was out of step, and the health check only reads'
+
+        # A rule that holds: exit 0. A typo: exit 1 before anything is synced.
+        $ok = Invoke-RunCloudScheduledSync -Name $names -FailOn NotOnRunCloud -LogPath $log -DnsServer $Doh
+        $ok.ExitCode | Should -Be 'Success'
+        $ok.Health.Success | Should -BeTrue
+        $e.ClearRequests()
+        $bad = Invoke-RunCloudScheduledSync -Name $names -FailOn 'Uncoverd' -LogPath $log -ErrorAction SilentlyContinue
+        $LASTEXITCODE | Should -Be 1
+        $bad.Message | Should -BeLike "*'Uncoverd' is not a rule*Nothing was synced.*"
+        Get-RunCloudEmulatorRequest | Should -BeNullOrEmpty
+    }
+
+    It 'Register-RunCloudSyncTask passes -FailOn, -Live and -StatusHtmlPath to the task, and refuses a rule typo before writing anything' {
+        $names = Join-Path $TestDrive 'task-names.txt'
+        Set-Content -Path $names -Value 'shop.example.com'
+        $out = Join-Path $TestDrive 'cron-health'
+        $task = Register-RunCloudSyncTask -Path $names -Scheduler Cron -OutputPath $out -FailOn 'uncovered, Expiring:14', NotServed -Live -StatusHtmlPath (Join-Path $TestDrive 'status.html')
+        ($task.CommandLine -replace "'\\''", "'") | Should -BeLike "*Invoke-RunCloudScheduledSync -Path '$names'*-FailOn 'Uncovered','Expiring:14','NotServed' -Live -StatusHtmlPath '$(Join-Path $TestDrive 'status.html')'*"
+        $typo = Join-Path $TestDrive 'cron-typo'
+        { Register-RunCloudSyncTask -Path $names -Scheduler Cron -OutputPath $typo -FailOn 'Uncoverd' } | Should -Throw -ErrorId 'RunCloudInvalidSyncTask,*' -ExpectedMessage "*'Uncoverd' is not a rule*"
+        { Register-RunCloudSyncTask -Path $names -Scheduler Cron -OutputPath $typo -FailOn NotServed } | Should -Throw -ExpectedMessage '*only -Live probes*'
+        Test-Path $typo | Should -BeFalse
+    }
+
     It 'the scenario''s HTML report renders in Chromium with every name and the rule that failed' {
         $html = Join-Path $TestDrive 'scenario.html'
         $summary = Get-RunCloudNetworkStatus -WordPressPath $Root @LiveArgs -FailOn Uncovered -Summary -HtmlPath $html -ErrorAction SilentlyContinue

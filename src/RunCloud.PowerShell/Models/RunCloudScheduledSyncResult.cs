@@ -47,6 +47,9 @@ namespace RunCloud.PowerShell.Models
         /// <summary>UTC.</summary>
         public DateTime StartedAt { get; set; }
 
+        /// <summary>With -FailOn or -StatusHtmlPath: the network status after the sync (Get-RunCloudNetworkStatus -Summary), its rules and every name; empty otherwise.</summary>
+        public RunCloudNetworkStatusSummary? Health { get; set; }
+
         public override string ToString() => $"exit {Code} ({ExitCode}): {Message}";
     }
 }
