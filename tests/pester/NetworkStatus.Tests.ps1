@@ -254,15 +254,22 @@ Describe 'Done when: a UM network in MariaDB against the emulator and its TLS en
         foreach ($text in @(
                 ($Status | Format-Table | Out-String -Width 80),
                 ($Status | Format-Table -View Problems | Out-String -Width 80),
+                ($Status | Format-Table -View Checks | Out-String -Width 80),
                 ($summary | Format-List | Out-String -Width 80),
                 ($summary.Rules | Format-Table | Out-String -Width 80),
                 ($summary.States | Format-Table | Out-String -Width 80))) {
             @($text -split "`r?`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
         }
         $table = $Status | Format-Table | Out-String -Width 80
-        $table | Should -Match 'Name\s+State\s+DNS\s+Cert\s+Live\s+Days\s+Next'
-        $table | Should -Match 'd-miss\.example\.org\s+Uncovered\s+OK\s+None\s+Wrong\s+Keep'
-        $table | Should -Match 'e-soon\.example\.org\s+Expiring\s+OK\s+Yes\s+OK\s+[45]\s+Keep'
+        $table | Should -Match 'State\s+Next\s+Days\s+Name'
+        $table | Should -Match 'Uncovered\s+Keep\s+d-miss\.example\.org'
+        $table | Should -Match 'Expiring\s+Keep\s+[45] e-soon\.example\.org'
+        $table | Should -Match ([regex]::Escape(($Status | Where-Object Name -Like '*.runcloud.link').Name)) -Because 'the name shows in full'
+        $checks = $Status | Format-Table -View Checks | Out-String -Width 80
+        @($checks -split "`r?`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+        $checks | Should -Match 'DNS\s+Cert\s+Live\s+Days\s+Name'
+        $checks | Should -Match 'OK\s+None\s+Wrong\s+d-miss\.example\.org'
+        $checks | Should -Match 'OK\s+Yes\s+OK\s+[45] e-soon\.example\.org'
     }
 
     It 'never prints the database password, with -Verbose and -Debug' {
@@ -340,9 +347,11 @@ Describe 'Done when: a UM network in MariaDB against the emulator and its TLS en
         $LASTEXITCODE | Should -Be 5
         $r.ExitCode | Should -Be 'HealthCheckFailed'
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudScheduledSyncHealthCheckFailed,*'
-        @($r.Health.FailedRules.Rule) | Should -Be @('Uncovered')
-        @($r.Health.FailedRules[0].Names) | Should -Be @('b-dns.example.org', 'd-miss.example.org')
-        $r.Health.Total | Should -Be 7   # the six names and RunCloud's own test domain
+        @($r.HealthFailedRules) | Should -Be @('Uncovered: b-dns.example.org, d-miss.example.org')
+        $r.Health | Should -Be '1 DnsNotReady, 1 Uncovered, 1 Expiring, 3 Healthy, 1 Protected'   # f-orphan is one of the names here
+        $r.HealthReport | Should -Be $page
+        ($r | ConvertTo-Json -WarningVariable deep -WarningAction SilentlyContinue) | Should -Match 'HealthFailedRules'
+        $deep | Should -BeNullOrEmpty -Because 'the result serialises at the default depth'
         $text = Get-Content -Raw $log
         $text | Should -Match 'ERROR health: -FailOn Uncovered failed: .* for 2 name\(s\): b-dns\.example\.org, d-miss\.example\.org'
         $text | Should -Match 'INFO  Health: 7 name\(s\): '
@@ -354,7 +363,8 @@ Describe 'Done when: a UM network in MariaDB against the emulator and its TLS en
         # A rule that holds: exit 0. A typo: exit 1 before anything is synced.
         $ok = Invoke-RunCloudScheduledSync -Name $names -FailOn NotOnRunCloud -LogPath $log -DnsServer $Doh
         $ok.ExitCode | Should -Be 'Success'
-        $ok.Health.Success | Should -BeTrue
+        $ok.HealthFailedRules | Should -BeNullOrEmpty
+        $ok.Health | Should -Not -BeNullOrEmpty
         $e.ClearRequests()
         $bad = Invoke-RunCloudScheduledSync -Name $names -FailOn 'Uncoverd' -LogPath $log -ErrorAction SilentlyContinue
         $LASTEXITCODE | Should -Be 1

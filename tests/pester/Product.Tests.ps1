@@ -52,6 +52,10 @@ BeforeAll {
         'RunCloud.PowerShell.Models.RunCloudSyncResult'          = { Sync-RunCloudDomain -Name 'shop.example.com', 'b.example.com' -SkipDnsCheck -Confirm:$false }
         'RunCloud.PowerShell.Models.RunCloudScheduledSyncResult' = { Invoke-RunCloudScheduledSync -Name 'shop.example.com' -LogPath (Join-Path $TestDrive 's.log') -SkipDnsCheck }
         'RunCloud.PowerShell.Models.RunCloudSyncTask'            = { Register-RunCloudSyncTask -Manifest $script:Manifest -Scheduler Systemd -OutputPath (Join-Path $TestDrive 'u') -User 'runcloud-sync' -WarningAction SilentlyContinue }
+        'RunCloud.PowerShell.Models.RunCloudNetworkStatus'       = { Get-RunCloudNetworkStatus -Name 'shop.example.com', 'a-rather-long-name.customer-example.com' -Live -Address 127.0.0.1 -Port $script:e.TlsPort -TrustedRoot $script:e.TlsCertificateAuthority -DnsServer $script:Dns }
+        'RunCloud.PowerShell.Models.RunCloudNetworkStatusSummary' = { Get-RunCloudNetworkStatus -Name 'shop.example.com', 'a-rather-long-name.customer-example.com' -Summary -FailOn NotOnRunCloud -DnsServer $script:Dns -ErrorAction SilentlyContinue }
+        'RunCloud.PowerShell.Models.RunCloudHealthRuleResult'    = { (Get-RunCloudNetworkStatus -Name 'shop.example.com', 'a-rather-long-name.customer-example.com' -Summary -FailOn NotOnRunCloud, 'Expiring:14' -DnsServer $script:Dns -ErrorAction SilentlyContinue).Rules }
+        'RunCloud.PowerShell.Models.RunCloudNetworkStateCount'   = { (Get-RunCloudNetworkStatus -Name 'shop.example.com' -Summary -DnsServer $script:Dns).States }
     }
     # The key column of each table view: its values must show in full at 80 columns.
     $script:KeyColumn = @{
@@ -60,6 +64,8 @@ BeforeAll {
         'RunCloud.PowerShell.Models.RunCloudSslMode' = 'Mode'; 'RunCloud.PowerShell.Models.RunCloudCertificateCheck' = 'Name'; 'RunCloud.PowerShell.Models.RunCloudSyncPlan' = 'Account'
         'RunCloud.PowerShell.Models.RunCloudFleetResult' = 'Account'; 'RunCloud.PowerShell.Models.RunCloudScheduledSyncResult' = 'ExitCode'
         'RunCloud.PowerShell.Models.RunCloudSyncTask' = 'Name'; 'RunCloud.PowerShell.Models.RunCloudSyncResult' = 'WebAppId'
+        'RunCloud.PowerShell.Models.RunCloudNetworkStatus' = 'Name'; 'RunCloud.PowerShell.Models.RunCloudHealthRuleResult' = 'Rule'
+        'RunCloud.PowerShell.Models.RunCloudNetworkStateCount' = 'State'
     }
 
     # Every table view in the module's format files.
@@ -89,7 +95,8 @@ Describe 'Every default table view at 80 columns' {
     It '<_>: no line longer than 80, one header line, every column shown, the key column in full' -ForEach @(
         'RunCloudServer.Table', 'RunCloudWebApp.Table', 'RunCloudDomain.Table', 'RunCloudSsl.Table', 'RunCloudConnectionTest.Table', 'RunCloudDnsCheck.Table',
         'RunCloudSslMode.Table', 'RunCloudCertificateCheck.Table', 'RunCloudSyncPlan.Table', 'RunCloudFleetResult.Table', 'RunCloudScheduledSyncResult.Table',
-        'RunCloudSyncTask.Table', 'RunCloudSyncResult.Table'
+        'RunCloudSyncTask.Table', 'RunCloudSyncResult.Table', 'RunCloudNetworkStatus.Table', 'Checks', 'RunCloudHealthRuleResult.Table',
+        'RunCloudNetworkStateCount.Table'
     ) {
         $view = $script:TableViews | Where-Object Name -EQ $_
         $view | Should -Not -BeNullOrEmpty -Because "the view $_ must exist (and every view is listed here)"

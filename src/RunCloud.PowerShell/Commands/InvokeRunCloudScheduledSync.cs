@@ -763,10 +763,12 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
             }
 
             RunCloudNetworkStatusSummary? summary = run.Output.Select(o => o.BaseObject).OfType<RunCloudNetworkStatusSummary>().FirstOrDefault();
-            result.Health = summary;
             if (summary != null)
             {
                 string states = string.Join(", ", summary.States.Where(c => c.Count > 0).Select(c => $"{c.Count} {c.State}"));
+                result.Health = states;
+                result.HealthFailedRules = summary.FailedRules.Select(r => $"{r.Rule}: {string.Join(", ", r.Names)}").ToArray();
+                result.HealthReport = summary.HtmlPath;
                 Line("INFO", $"Health: {summary.Total} name(s): {states}" + (summary.HtmlPath != null ? $"; report {summary.HtmlPath}" : string.Empty) + ".");
             }
 
