@@ -225,6 +225,12 @@ function Task-Test {
     if (-not $mariadbd -and -not (Test-Path '/usr/sbin/mariadbd')) {
         throw 'mariadbd is not installed: the Ultimate Multisite tests need a real MariaDB. Install it (apt-get install -y mariadb-server; .ci/run does) and run the tests again.'
     }
+    # The network status's HTML report is tested in a real headless browser (tests/pester/NetworkStatus.Tests.ps1):
+    # without chromium those tests fail, so say it up front.
+    $chromium = Get-Command chromium, chromium-browser -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $chromium -and -not (Test-Path '/usr/bin/chromium')) {
+        throw 'chromium is not installed: the HTML report of Get-RunCloudNetworkStatus is tested in a real headless browser. Install it (apt-get install -y chromium; .ci/run does) and run the tests again.'
+    }
     Invoke-Task Build
     if (Test-Path $TestResults) { Remove-Item -Recurse -Force $TestResults }
     New-Item -ItemType Directory -Force -Path $TestResults | Out-Null

@@ -218,6 +218,21 @@ namespace RunCloud.PowerShell.Tests
             Assert.Equal(RunCloudSyncExitCode.Configuration, ExitCodes.Worst(RunCloudSyncExitCode.Guard, RunCloudSyncExitCode.Configuration));
             Assert.Equal(RunCloudSyncExitCode.Guard, ExitCodes.Worst(RunCloudSyncExitCode.RetryNextRun, RunCloudSyncExitCode.Guard));
             Assert.Equal(RunCloudSyncExitCode.RetryNextRun, ExitCodes.Worst(RunCloudSyncExitCode.Success, RunCloudSyncExitCode.RetryNextRun));
+            // A health finding ranks below every code of a run that failed, and above success.
+            Assert.Equal(RunCloudSyncExitCode.RetryNextRun, ExitCodes.Worst(RunCloudSyncExitCode.HealthCheckFailed, RunCloudSyncExitCode.RetryNextRun));
+            Assert.Equal(RunCloudSyncExitCode.Guard, ExitCodes.Worst(RunCloudSyncExitCode.Guard, RunCloudSyncExitCode.HealthCheckFailed));
+            Assert.Equal(RunCloudSyncExitCode.HealthCheckFailed, ExitCodes.Worst(RunCloudSyncExitCode.Success, RunCloudSyncExitCode.HealthCheckFailed));
+            Assert.Equal(RunCloudSyncExitCode.HealthCheckFailed, ExitCodes.Worst(RunCloudSyncExitCode.HealthCheckFailed, RunCloudSyncExitCode.Success));
+        }
+
+        [Theory]
+        [InlineData("RunCloudHealthUncovered")]
+        [InlineData("RunCloudHealthExpiring,RunCloud.PowerShell.Commands.GetRunCloudNetworkStatusCommand")]
+        public void AFailedHealthRuleIsExitCodeFive(string errorId)
+        {
+            Assert.Equal(RunCloudSyncExitCode.HealthCheckFailed, ExitCodes.ForRun(errorId));
+            Assert.Equal(RunCloudSyncExitCode.HealthCheckFailed, ExitCodes.ForItem(errorId));
+            Assert.Equal(5, (int)RunCloudSyncExitCode.HealthCheckFailed);
         }
     }
 }

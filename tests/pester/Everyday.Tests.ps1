@@ -373,16 +373,15 @@ Describe 'Docs match the behaviour' {
         $help = (Get-Help Invoke-RunCloudScheduledSync -Full | Out-String -Width 200)
         $readme = Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')
         $sync = Get-Content -Raw (Join-Path $PSScriptRoot '../../docs/sync.md')
-        $names = @{ 0 = 'Success'; 1 = 'Configuration'; 2 = 'Guard'; 3 = 'RetryNextRun'; 4 = 'CredentialsRefused' }
-        foreach ($code in 0..4) {
+        $names = @{ 0 = 'Success'; 1 = 'Configuration'; 2 = 'Guard'; 3 = 'RetryNextRun'; 4 = 'CredentialsRefused'; 5 = 'HealthCheckFailed' }
+        foreach ($code in 0..5) {
             [int][RunCloud.PowerShell.Models.RunCloudSyncExitCode]::($names[$code]) | Should -Be $code
             $readme | Should -Match "(?m)^\| $code \|"
             $sync | Should -Match "(?m)^\| $code \|"
             $help | Should -Match "(?m)^\s+$code\s{2,}\S"
         }
         # The rendered help wraps mid-word; the description's text itself says it.
-        (((Get-Help Invoke-RunCloudScheduledSync).Description | ForEach-Object Text) -join ' ') -replace '\s+', ' ' | Should -Match 'Code 5 is reserved'
-        $sync | Should -Match '\| 5 \|'
+        (((Get-Help Invoke-RunCloudScheduledSync).Description | ForEach-Object Text) -join ' ') -replace '\s+', ' ' | Should -Match 'then 5: a health finding ranks below every other code'
     }
 }
 

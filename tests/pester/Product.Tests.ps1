@@ -78,6 +78,10 @@ BeforeAll {
             $set.Desired
             $set.NotServed
         }
+        'RunCloud.PowerShell.Models.RunCloudNetworkStatus'       = { Get-RunCloudNetworkStatus -Name 'shop.example.com', 'a-rather-long-name.customer-example.com' -Live -Address 127.0.0.1 -Port $script:e.TlsPort -TrustedRoot $script:e.TlsCertificateAuthority -DnsServer $script:Dns }
+        'RunCloud.PowerShell.Models.RunCloudNetworkStatusSummary' = { Get-RunCloudNetworkStatus -Name 'shop.example.com', 'a-rather-long-name.customer-example.com' -Summary -FailOn NotOnRunCloud -DnsServer $script:Dns -ErrorAction SilentlyContinue }
+        'RunCloud.PowerShell.Models.RunCloudHealthRuleResult'    = { (Get-RunCloudNetworkStatus -Name 'shop.example.com', 'a-rather-long-name.customer-example.com' -Summary -FailOn NotOnRunCloud, 'Expiring:14' -DnsServer $script:Dns -ErrorAction SilentlyContinue).Rules }
+        'RunCloud.PowerShell.Models.RunCloudNetworkStateCount'   = { (Get-RunCloudNetworkStatus -Name 'shop.example.com' -Summary -DnsServer $script:Dns).States }
     }
     # The key column of each table view: its values must show in full at 80 columns.
     $script:KeyColumn = @{
@@ -89,6 +93,8 @@ BeforeAll {
         'RunCloud.PowerShell.Models.RunCloudDnsIntegration' = 'Label'; 'RunCloud.PowerShell.Models.RunCloudDnsRecord' = 'Name'
         'RunCloud.PowerShell.Sources.UltimateMultisite.RunCloudMappedDomain' = 'Domain'; 'RunCloud.PowerShell.Sources.UltimateMultisite.UmDesiredName' = 'Name'
         'RunCloud.PowerShell.Sources.UltimateMultisite.UmNotServedName' = 'Name'
+        'RunCloud.PowerShell.Models.RunCloudNetworkStatus' = 'Name'; 'RunCloud.PowerShell.Models.RunCloudHealthRuleResult' = 'Rule'
+        'RunCloud.PowerShell.Models.RunCloudNetworkStateCount' = 'State'
     }
 
     # Every table view in the module's format files.
@@ -119,7 +125,8 @@ Describe 'Every default table view at 80 columns' {
         'RunCloudServer.Table', 'RunCloudWebApp.Table', 'RunCloudDomain.Table', 'RunCloudSsl.Table', 'RunCloudConnectionTest.Table', 'RunCloudDnsCheck.Table',
         'RunCloudSslMode.Table', 'RunCloudCertificateCheck.Table', 'RunCloudSyncPlan.Table', 'RunCloudFleetResult.Table', 'RunCloudScheduledSyncResult.Table',
         'RunCloudSyncTask.Table', 'RunCloudSyncResult.Table', 'RunCloudDnsIntegration.Table', 'RunCloudDnsRecord.Table', 'RunCloudMappedDomain.Table',
-        'UmDesiredName.Table', 'UmNotServedName.Table'
+        'UmDesiredName.Table', 'UmNotServedName.Table',
+        'RunCloudNetworkStatus.Table', 'Checks', 'RunCloudHealthRuleResult.Table', 'RunCloudNetworkStateCount.Table'
     ) {
         $view = $script:TableViews | Where-Object Name -EQ $_
         $view | Should -Not -BeNullOrEmpty -Because "the view $_ must exist (and every view is listed here)"

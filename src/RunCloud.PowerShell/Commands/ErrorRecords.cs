@@ -65,6 +65,17 @@ namespace RunCloud.PowerShell.Commands
         }
 
         /// <summary>
+        /// A -FailOn rule of Get-RunCloudNetworkStatus that names broke: ErrorId RunCloudHealth&lt;Rule&gt; (the exit code a
+        /// scheduled health check maps it to), the rule's message with the names, the fix as the recommended action, and
+        /// the summary as the target, so a script reads which names failed from $Error[0].TargetObject.
+        /// </summary>
+        public static ErrorRecord HealthRuleFailed(string errorId, string message, string fix, object summary) =>
+            new ErrorRecord(new InvalidOperationException(message), errorId, ErrorCategory.InvalidResult, summary)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = fix },
+            };
+
+        /// <summary>
         /// The message of a failed call as the error shows it, without the hint (the record carries the hint as its
         /// RecommendedAction, which PowerShell prints as its own line: once, not twice); after retries it says so, with
         /// how many attempts over how long (the retry handler counts them, this layer words them). The exception's own

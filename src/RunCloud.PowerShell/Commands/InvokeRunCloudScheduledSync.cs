@@ -25,7 +25,8 @@ namespace RunCloud.PowerShell.Commands
     /// app's source (a file, a WordPress network, names), through Sync-RunCloudDomain; writes a rotating log that never
     /// holds a secret; and ends with an exit code the scheduler acts on ($LASTEXITCODE; the command lines
     /// Register-RunCloudSyncTask writes exit with it): 0 in sync, 1 configuration, 2 a guard, 3 retry next run, 4 credentials
-    /// refused. It calls the public cmdlets and reads their results and ErrorIds, so it follows them as they change.
+    /// refused, 5 a -FailOn health rule broken after the sync (Get-RunCloudNetworkStatus with the same source and target).
+    /// It calls the public cmdlets and reads their results and ErrorIds, so it follows them as they change.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "RunCloudScheduledSync", DefaultParameterSetName = ManifestSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
         HelpUri = HelpUris.Base + "Invoke-RunCloudScheduledSync.md")]
@@ -137,6 +138,24 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string[]? DnsServer { get; set; }
 
+        /// <summary>
+        /// After the sync, check the network's health with Get-RunCloudNetworkStatus (same source, target and guards) and
+        /// exit 5 when names break these rules: NotOnRunCloud, DnsNotReady, Uncovered, NotServed (needs -Live), Expired,
+        /// Expiring or Expiring:&lt;days&gt;, NotMapped, SyncBlocked.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? FailOn { get; set; }
+
+        /// <summary>The health check also probes what the server serves over TLS (Get-RunCloudNetworkStatus -Live).</summary>
+        [Parameter]
+        public SwitchParameter Live { get; set; }
+
+        /// <summary>After the sync, write the network status as a self-contained HTML page here (replaced each run).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StatusHtmlPath { get; set; }
+
         /// <summary>The log file (default: scheduled-sync.log in the logs folder of the module's state folder).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -160,6 +179,10 @@ namespace RunCloud.PowerShell.Commands
         private string? _firstFailure;
         private int _failures;
         private bool _whatIf;
+
+        /// <summary>What the health check passes to Get-RunCloudNetworkStatus: the sync's own source, target and guards.</summary>
+        private Dictionary<string, object?>? _health;
+        private IEnumerable<object>? _healthInput;
 
         /// <summary>The default log: &lt;state folder&gt;/logs/scheduled-sync.log.</summary>
         internal static string DefaultLogPath(string fileName = "scheduled-sync.log") => System.IO.Path.Combine(StateFolder.Resolve(), "logs", fileName);
@@ -190,8 +213,10 @@ namespace RunCloud.PowerShell.Commands
             {
                 Line("INFO", $"Sync started{(_whatIf ? " (-WhatIf: plan only, nothing is changed)" : string.Empty)}: {result.Source}"
                     + (ParameterSetName == ManifestSet ? "." : $", prune {Prune.IsPresent}, max remove {MaxRemove}."));
+                if (!HealthRulesAreValid()) { Finish(result, clock, null); return; }
                 if (ParameterSetName == ManifestSet) RunManifest(result);
                 else RunSingle(result);
+                if (_health != null && _code != RunCloudSyncExitCode.Configuration && _code != RunCloudSyncExitCode.CredentialsRefused) RunHealthCheck(result);
             }
             finally
             {
@@ -266,6 +291,18 @@ namespace RunCloud.PowerShell.Commands
             if (Www) sync["Www"] = true;
             if (NoSslReset) sync["NoSslReset"] = true;
             AddCommon(sync);
+
+            if (FailOn != null || StatusHtmlPath != null)
+            {
+                // The same source (the very names the sync read: the file, the names, WP-CLI's sites), target and guards.
+                _health = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["Connection"] = connection };
+                foreach (string key in new[] { "Path", "Name", "ServerId", "WebAppId", "Prune", "Exclude", "MaxRemove" })
+                {
+                    if (sync.TryGetValue(key, out object? value)) _health[key] = value;
+                }
+
+                if (ParameterSetName == WordPressSet) _healthInput = input;
+            }
 
             Inner run = Invoke("Sync-RunCloudDomain", typeof(SyncRunCloudDomainCommand), sync, input);
             result.ApiCalls = (int)(connection.RequestCount - before);
@@ -555,6 +592,12 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
             if (defaultConnection != null) sync["Connection"] = defaultConnection;
             AddCommon(sync);
 
+            if (FailOn != null || StatusHtmlPath != null)
+            {
+                _health = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["Manifest"] = manifestPath };
+                if (defaultConnection != null) _health["Connection"] = defaultConnection;
+            }
+
             Inner runSync = Invoke("Sync-RunCloudDomain", typeof(SyncRunCloudDomainCommand), sync, null);
             foreach (WarningRecord w in runSync.Warnings) Line("WARN", w.Message);
             if (runSync.Terminating != null)
@@ -685,6 +728,70 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
             return code;
         }
 
+        // ------------------------------------------------------------------ the health check
+
+        /// <summary>-FailOn read strictly before anything runs: a typo is a configuration error (exit 1), never a check turned off.</summary>
+        private bool HealthRulesAreValid()
+        {
+            if (FailOn == null) return true;
+            try
+            {
+                IReadOnlyList<Sync.Status.HealthRule> rules = Sync.Status.HealthRule.ParseAll(FailOn, 14);
+                if (!Live && rules.Any(r => r.Kind == Sync.Status.HealthRule.NotServed))
+                {
+                    Fail(RunCloudSyncExitCode.Configuration, "-FailOn NotServed judges what the server serves, which only -Live probes: add -Live, or drop NotServed. Nothing was synced.");
+                    return false;
+                }
+
+                return true;
+            }
+            catch (ArgumentException ex)
+            {
+                Fail(RunCloudSyncExitCode.Configuration, ex.Message + " Nothing was synced.");
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// Get-RunCloudNetworkStatus after the sync, with the sync's source, target and guards: every -FailOn rule that
+        /// names break is an ERROR line (the names and the fix) and exit code 5, which ranks below every other code; the
+        /// summary goes into the result, and the HTML report is written when asked.
+        /// </summary>
+        private void RunHealthCheck(RunCloudScheduledSyncResult result)
+        {
+            var status = new Dictionary<string, object?>(_health!, StringComparer.OrdinalIgnoreCase) { ["Summary"] = true };
+            if (FailOn != null) status["FailOn"] = FailOn;
+            if (Live) status["Live"] = true;
+            if (StatusHtmlPath != null) status["HtmlPath"] = SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatusHtmlPath);
+            if (SkipDnsCheck) status["SkipDnsCheck"] = true;
+            if (DnsServer != null) status["DnsServer"] = DnsServer;
+            Inner run = Invoke("Get-RunCloudNetworkStatus", typeof(GetRunCloudNetworkStatusCommand), status, _healthInput);
+            foreach (WarningRecord w in run.Warnings) Line("WARN", "health: " + w.Message);
+            if (run.Terminating != null)
+            {
+                Fail(ExitCodes.ForRun(run.Terminating.FullyQualifiedErrorId), $"The health check could not run: {Text(run.Terminating)} [{ExitCodes.ErrorIdOf(run.Terminating.FullyQualifiedErrorId)}]");
+                return;
+            }
+
+            RunCloudNetworkStatusSummary? summary = run.Output.Select(o => o.BaseObject).OfType<RunCloudNetworkStatusSummary>().FirstOrDefault();
+            if (summary != null)
+            {
+                string states = string.Join(", ", summary.States.Where(c => c.Count > 0).Select(c => $"{c.Count} {c.State}"));
+                result.Health = states;
+                result.HealthFailedRules = summary.FailedRules.Select(r => $"{r.Rule}: {string.Join(", ", r.Names)}").ToArray();
+                result.HealthReport = summary.HtmlPath;
+                Line("INFO", $"Health: {summary.Total} name(s): {states}" + (summary.HtmlPath != null ? $"; report {summary.HtmlPath}" : string.Empty) + ".");
+            }
+
+            foreach (ErrorRecord e in run.Errors)
+            {
+                string id = ExitCodes.ErrorIdOf(e.FullyQualifiedErrorId);
+                Line("ERROR", $"health: {Text(e)} [{id}]");
+                if (ExitCodes.IsHealth(id)) _firstFailure ??= $"health rule {id.Substring(Sync.Status.HealthRule.ErrorIdPrefix.Length)}";
+                Fail(ExitCodes.ForItem(id), null);
+            }
+        }
+
         // ------------------------------------------------------------------ shared
 
         private void AddCommon(Dictionary<string, object?> sync)
@@ -804,6 +911,7 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
                 RunCloudSyncExitCode.Configuration => ErrorIds.ScheduledSyncConfiguration,
                 RunCloudSyncExitCode.Guard => ErrorIds.ScheduledSyncGuard,
                 RunCloudSyncExitCode.CredentialsRefused => ErrorIds.ScheduledSyncCredentials,
+                RunCloudSyncExitCode.HealthCheckFailed => ErrorIds.ScheduledSyncHealth,
                 _ => ErrorIds.ScheduledSyncRetry,
             };
             ErrorCategory category = _code switch
@@ -811,6 +919,7 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
                 RunCloudSyncExitCode.Configuration => ErrorCategory.InvalidArgument,
                 RunCloudSyncExitCode.Guard => ErrorCategory.LimitsExceeded,
                 RunCloudSyncExitCode.CredentialsRefused => ErrorCategory.AuthenticationError,
+                RunCloudSyncExitCode.HealthCheckFailed => ErrorCategory.InvalidResult,
                 _ => ErrorCategory.ResourceUnavailable,
             };
             string message = $"Exit code {(int)_code} ({_code}): {result.Message}" + (result.LogPath != null ? $" Log: {result.LogPath}" : string.Empty);

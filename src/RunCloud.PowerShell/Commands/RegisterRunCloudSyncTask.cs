@@ -98,6 +98,20 @@ namespace RunCloud.PowerShell.Commands
         public int MaxRemove { get; set; } = 10;
 
         /// <summary>How often: every 10 minutes by default; whole minutes, 1 minute to 31 days (cron: a divisor of an hour or of a day).</summary>
+        /// <summary>Invoke-RunCloudScheduledSync -FailOn: after each sync, check the network's health and exit 5 when names break these rules.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? FailOn { get; set; }
+
+        /// <summary>Invoke-RunCloudScheduledSync -Live: the health check probes what the server serves over TLS.</summary>
+        [Parameter]
+        public SwitchParameter Live { get; set; }
+
+        /// <summary>Invoke-RunCloudScheduledSync -StatusHtmlPath: the network status as an HTML page, replaced each run.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StatusHtmlPath { get; set; }
+
         [Parameter]
         public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -221,6 +235,24 @@ namespace RunCloud.PowerShell.Commands
                 if (Exclude.Length > 0) sync.Add(Pair("Exclude", (IEnumerable<string>)Exclude));
                 if (MaxRemove != 10) sync.Add(Pair("MaxRemove", MaxRemove));
             }
+
+            if (FailOn != null)
+            {
+                // Checked now, not at the first run: a typo must not register a task that exits 1 every 10 minutes.
+                try
+                {
+                    IReadOnlyList<Sync.Status.HealthRule> rules = Sync.Status.HealthRule.ParseAll(FailOn, 14);
+                    if (!Live && rules.Any(r => r.Kind == Sync.Status.HealthRule.NotServed)) throw new ArgumentException("-FailOn NotServed judges what the server serves, which only -Live probes: add -Live, or drop NotServed.");
+                    sync.Add(Pair("FailOn", (IEnumerable<string>)rules.Select(r => r.Text).ToArray()));
+                }
+                catch (ArgumentException ex)
+                {
+                    Refuse(ex.Message, FailOn);
+                }
+            }
+
+            if (Live) sync.Add(Pair("Live", true));
+            if (StatusHtmlPath != null) sync.Add(Pair("StatusHtmlPath", Absolute(StatusHtmlPath, "-StatusHtmlPath", mustExist: false, warnings)));
 
             string logPath = LogPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogPath) : InvokeRunCloudScheduledSyncCommand.DefaultLogPath(TaskName + ".log");
             if (LogPath == null && User != null && !string.Equals(User, Environment.UserName, StringComparison.OrdinalIgnoreCase))

@@ -70,22 +70,31 @@ namespace RunCloud.PowerShell.Commands
             foreach (object item in TrustedRoot ?? Array.Empty<object>())
             {
                 object value = item is PSObject ps ? ps.BaseObject : item;
-                try
+                X509Certificate2? root = ReadTrustedRoot(value, SessionState.Path.GetUnresolvedProviderPathFromPSPath, out string? problem);
+                if (root == null) ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, problem!, value));
+                else _roots.Add(root);
+            }
+        }
+
+        /// <summary>One -TrustedRoot value: a certificate object, or the path of a PEM or DER file; null with the problem when it is neither.</summary>
+        internal static X509Certificate2? ReadTrustedRoot(object value, Func<string, string> resolvePath, out string? problem)
+        {
+            problem = null;
+            try
+            {
+                switch (value)
                 {
-                    switch (value)
-                    {
-                        case X509Certificate2 certificate: _roots.Add(certificate); break;
-                        case X509Certificate certificate: _roots.Add(new X509Certificate2(certificate)); break;
-                        case FileInfo file: _roots.Add(Load(file.FullName)); break;
-                        case string path: _roots.Add(Load(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path))); break;
-                        default: throw new ArgumentException($"a {value.GetType().Name} is not a certificate");
-                    }
+                    case X509Certificate2 certificate: return certificate;
+                    case X509Certificate certificate: return new X509Certificate2(certificate);
+                    case FileInfo file: return Load(file.FullName);
+                    case string path: return Load(resolvePath(path));
+                    default: throw new ArgumentException($"a {value.GetType().Name} is not a certificate");
                 }
-                catch (Exception ex) when (ex is CryptographicException || ex is IOException || ex is ArgumentException || ex is UnauthorizedAccessException)
-                {
-                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
-                        $"-TrustedRoot '{value}' cannot be read as a certificate ({ex.Message}). Pass an X509Certificate2 or the path of a PEM or DER certificate file.", value));
-                }
+            }
+            catch (Exception ex) when (ex is CryptographicException || ex is IOException || ex is ArgumentException || ex is UnauthorizedAccessException)
+            {
+                problem = $"-TrustedRoot '{value}' cannot be read as a certificate ({ex.Message}). Pass an X509Certificate2 or the path of a PEM or DER certificate file.";
+                return null;
             }
         }
 

@@ -48,6 +48,7 @@ namespace RunCloud.PowerShell.Http
         public const string ScheduledSyncGuard = "RunCloudScheduledSyncGuard";
         public const string ScheduledSyncRetry = "RunCloudScheduledSyncRetryNextRun";
         public const string ScheduledSyncCredentials = "RunCloudScheduledSyncCredentialsRefused";
+        public const string ScheduledSyncHealth = "RunCloudScheduledSyncHealthCheckFailed";
         public const string InvalidSyncTask = "RunCloudInvalidSyncTask";
         public const string SyncTaskInstallFailed = "RunCloudSyncTaskInstallFailed";
         public const string SyncTaskNotFound = "RunCloudSyncTaskNotFound";

@@ -51,6 +51,9 @@ namespace RunCloud.PowerShell.Models
             return raw == null ? null : ServerText.Escape(raw);
         }
 
+        /// <summary>A text value as RunCloud sent it, control characters and all: for data that is parsed (a certificate's PEM), never shown.</summary>
+        public static string? Unescaped(JObject o, string name) => RawStr(o, name);
+
         private static string? RawStr(JObject o, string name)
         {
             JToken? t = o[name];

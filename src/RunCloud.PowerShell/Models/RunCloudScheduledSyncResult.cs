@@ -47,6 +47,15 @@ namespace RunCloud.PowerShell.Models
         /// <summary>UTC.</summary>
         public DateTime StartedAt { get; set; }
 
+        /// <summary>With -FailOn or -StatusHtmlPath: the names per state after the sync, e.g. "480 Healthy, 2 Uncovered"; empty otherwise.</summary>
+        public string? Health { get; set; }
+
+        /// <summary>The -FailOn rules that names broke, each "Rule: name, name, ..." (flat text, so the result serialises at any depth).</summary>
+        public string[] HealthFailedRules { get; set; } = System.Array.Empty<string>();
+
+        /// <summary>The HTML status page written (-StatusHtmlPath), or empty.</summary>
+        public string? HealthReport { get; set; }
+
         public override string ToString() => $"exit {Code} ({ExitCode}): {Message}";
     }
 }

@@ -58,6 +58,12 @@ namespace RunCloud.PowerShell.Models
         /// <summary>RunCloud's message when it reported no certificate.</summary>
         public string? Message { get; set; }
 
+        /// <summary>
+        /// The certificate (PEM) as RunCloud returned it: public, but kept off the output object (it would bloat every
+        /// listing); Get-RunCloudNetworkStatus reads the names it lists. Never the private key.
+        /// </summary>
+        internal string? CertificatePem { get; set; }
+
         /// <summary>Whole days from <paramref name="now"/> to <paramref name="validUntil"/>, rounded down (an expired certificate is negative).</summary>
         internal static int? DaysUntil(DateTime? validUntil, DateTime now) =>
             validUntil.HasValue ? (int)Math.Floor((validUntil.Value - now).TotalDays) : (int?)null;
@@ -85,6 +91,7 @@ namespace RunCloud.PowerShell.Models
                 SslProtocolId = Json.LongOrNull(o, "ssl_protocol_id"),
                 CreatedAt = Json.Date(o, "created_at"),
                 Message = installed ? null : Json.Str(o, "message"),
+                CertificatePem = installed ? Json.Unescaped(o, "certificate") : null,
             };
         }
 

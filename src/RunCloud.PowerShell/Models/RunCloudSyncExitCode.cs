@@ -4,8 +4,8 @@ namespace RunCloud.PowerShell.Models
     /// How an unattended run ends (Invoke-RunCloudScheduledSync sets $LASTEXITCODE to it; the command lines that
     /// Register-RunCloudSyncTask writes exit with it). One table, in docs/sync.md and the cmdlet's help. When one run
     /// meets several outcomes, the one that needs a person first wins: CredentialsRefused, then Configuration, then
-    /// Guard, then RetryNextRun. Code 5 is reserved for monitoring (health rules a later release adds); it will rank
-    /// below every code here, so a run that failed never reports only a health finding.
+    /// Guard, then RetryNextRun, then HealthCheckFailed: code 5 (the -FailOn health rules) ranks below every other code,
+    /// so a run that failed never reports only a health finding.
     /// </summary>
     public enum RunCloudSyncExitCode
     {
@@ -23,5 +23,11 @@ namespace RunCloud.PowerShell.Models
 
         /// <summary>RunCloud refused the credentials (401/403): this does not heal by itself.</summary>
         CredentialsRefused = 4,
+
+        /// <summary>
+        /// The sync ran, and names break a -FailOn health rule (Get-RunCloudNetworkStatus: not on RunCloud, DNS not
+        /// pointed, no certificate, not served, expiring...): each is an ERROR line with the names and the fix.
+        /// </summary>
+        HealthCheckFailed = 5,
     }
 }

@@ -19,8 +19,13 @@ namespace RunCloud.PowerShell.Ssl
     /// </summary>
     internal static class CertificateProbe
     {
+        /// <param name="chains">
+        /// Chain verdicts already reached in this run, by the served certificate and its intermediates: a network's
+        /// names share a few certificates, and building the same chain once per name is most of a probe's CPU.
+        /// </param>
         public static async Task<RunCloudCertificateCheck> ProbeAsync(string name, string? address, int port, TimeSpan timeout,
-            IReadOnlyCollection<X509Certificate2>? trustedRoots, DateTime nowUtc, CancellationToken ct)
+            IReadOnlyCollection<X509Certificate2>? trustedRoots, DateTime nowUtc, CancellationToken ct,
+            System.Collections.Concurrent.ConcurrentDictionary<string, (bool Valid, string? Status)>? chains = null)
         {
             var check = new RunCloudCertificateCheck { Name = name, Port = port, Address = address };
             X509Certificate2? served = null;
@@ -74,12 +79,13 @@ namespace RunCloud.PowerShell.Ssl
                 return check;
             }
 
-            Judge(check, served, extra, trustedRoots, nowUtc);
+            Judge(check, served, extra, trustedRoots, nowUtc, chains);
             return check;
         }
 
         internal static void Judge(RunCloudCertificateCheck check, X509Certificate2 served, X509Certificate2Collection extra,
-            IReadOnlyCollection<X509Certificate2>? trustedRoots, DateTime nowUtc)
+            IReadOnlyCollection<X509Certificate2>? trustedRoots, DateTime nowUtc,
+            System.Collections.Concurrent.ConcurrentDictionary<string, (bool Valid, string? Status)>? chains = null)
         {
             check.Subject = served.Subject;
             check.Issuer = served.Issuer;
@@ -94,7 +100,9 @@ namespace RunCloud.PowerShell.Ssl
                 if (!string.IsNullOrEmpty(cn)) check.SubjectNames = new[] { cn };
             }
 
-            (check.ChainValid, check.ChainStatus) = ValidateChain(served, extra, trustedRoots);
+            (check.ChainValid, check.ChainStatus) = chains == null
+                ? ValidateChain(served, extra, trustedRoots)
+                : chains.GetOrAdd(served.Thumbprint + "|" + string.Join(",", extra.Cast<X509Certificate2>().Select(c => c.Thumbprint)), _ => ValidateChain(served, extra, trustedRoots));
             bool named = check.SubjectNames.Any(n => SubjectAltNames.Matches(n, check.Name));
             if (!named)
             {

@@ -22,5 +22,16 @@ namespace RunCloud.PowerShell.Sync
         public IReadOnlyList<NamePattern> Exclude { get; set; } = Array.Empty<NamePattern>();
 
         public IReadOnlyList<NamePattern> ProtectedName { get; set; } = Array.Empty<NamePattern>();
+
+        /// <summary>
+        /// Names the desired source itself says a prune must never remove (an Ultimate Multisite network: every active
+        /// mapping and its www. variant, live site hosts, a wildcard serving them), with the reason the plan gives.
+        /// </summary>
+        public Func<string, bool>? SourceProtects { get; set; }
+
+        public string SourceProtectsReason { get; set; } = "The desired source serves it; never removed.";
+
+        /// <summary>A copy, for a caller that adds the source's own protection to the guards it was given.</summary>
+        public SyncOptions Clone() => (SyncOptions)MemberwiseClone();
     }
 }

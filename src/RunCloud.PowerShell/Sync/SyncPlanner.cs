@@ -15,7 +15,8 @@ namespace RunCloud.PowerShell.Sync
     /// 2. Desired entries are normalised; invalid ones are listed; the names recoverable from them are kept safe.
     /// 3. Empty desired list + -Prune = EmptySource, unless AllowEmptySource.
     /// 4. With -Prune, an invalid entry stops the prune (adds proceed) unless AllowInvalidEntries; a recovered name
-    ///    is never removed either way. The primary, -ProtectedName and -Exclude names are never removed.
+    ///    is never removed either way. The primary, -ProtectedName and -Exclude names are never removed, nor a name the
+    ///    source itself protects (SourceProtects: what an Ultimate Multisite network maps).
     /// 5. More removals than MaxRemove = TooManyRemovals.
     /// </summary>
     internal static class SyncPlanner
@@ -105,6 +106,7 @@ namespace RunCloud.PowerShell.Sync
                 else if (d.IsPrimary) plan.Skipped.Add(new RunCloudSyncSkip(name, "The primary domain of the web app is never removed.", RunCloudSyncSkip.Primary));
                 else if (plan.RecoveredNames.Contains(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Named by an invalid entry of the desired list; never removed. Fix the entry.", RunCloudSyncSkip.Invalid));
                 else if (protectedName(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Created by RunCloud (matches -ProtectedName); never removed.", RunCloudSyncSkip.Protected));
+                else if (options.SourceProtects?.Invoke(name) == true) plan.Skipped.Add(new RunCloudSyncSkip(name, options.SourceProtectsReason, RunCloudSyncSkip.Protected));
                 else if (excluded(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Excluded by -Exclude; not removed.", RunCloudSyncSkip.Excluded));
                 else candidates.Add(d);
             }

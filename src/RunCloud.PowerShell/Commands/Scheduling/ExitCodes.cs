@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
+using RunCloud.PowerShell.Sync.Status;
 
 namespace RunCloud.PowerShell.Commands.Scheduling
 {
@@ -37,6 +38,7 @@ namespace RunCloud.PowerShell.Commands.Scheduling
         public static RunCloudSyncExitCode ForRun(string? fullyQualifiedErrorId)
         {
             string id = ErrorIdOf(fullyQualifiedErrorId);
+            if (IsHealth(id)) return RunCloudSyncExitCode.HealthCheckFailed;
             if (s_credentials.Contains(id)) return RunCloudSyncExitCode.CredentialsRefused;
             if (s_configuration.Contains(id)) return RunCloudSyncExitCode.Configuration;
             if (s_guard.Contains(id)) return RunCloudSyncExitCode.Guard;
@@ -50,20 +52,25 @@ namespace RunCloud.PowerShell.Commands.Scheduling
         public static RunCloudSyncExitCode ForItem(string? errorId)
         {
             string id = ErrorIdOf(errorId);
+            if (IsHealth(id)) return RunCloudSyncExitCode.HealthCheckFailed;
             if (s_credentials.Contains(id)) return RunCloudSyncExitCode.CredentialsRefused;
             if (s_guard.Contains(id)) return RunCloudSyncExitCode.Guard;
             return RunCloudSyncExitCode.RetryNextRun;
         }
 
-        /// <summary>The code of a run that met both: 4, then 1, then 2, then 3, then 0 (a later monitoring code would rank last).</summary>
+        /// <summary>A failed -FailOn rule of Get-RunCloudNetworkStatus (RunCloudHealth&lt;Rule&gt;): exit code 5.</summary>
+        public static bool IsHealth(string id) => id.StartsWith(HealthRule.ErrorIdPrefix, StringComparison.Ordinal);
+
+        /// <summary>The code of a run that met both: 4, then 1, then 2, then 3, then 5 (a health finding), then 0.</summary>
         public static RunCloudSyncExitCode Worst(RunCloudSyncExitCode a, RunCloudSyncExitCode b) => Rank(a) >= Rank(b) ? a : b;
 
         private static int Rank(RunCloudSyncExitCode code) => code switch
         {
-            RunCloudSyncExitCode.CredentialsRefused => 4,
-            RunCloudSyncExitCode.Configuration => 3,
-            RunCloudSyncExitCode.Guard => 2,
-            RunCloudSyncExitCode.RetryNextRun => 1,
+            RunCloudSyncExitCode.CredentialsRefused => 5,
+            RunCloudSyncExitCode.Configuration => 4,
+            RunCloudSyncExitCode.Guard => 3,
+            RunCloudSyncExitCode.RetryNextRun => 2,
+            RunCloudSyncExitCode.HealthCheckFailed => 1,
             _ => 0,
         };
 
@@ -75,6 +82,7 @@ namespace RunCloud.PowerShell.Commands.Scheduling
             RunCloudSyncExitCode.Guard => "a safety rule held changes back: check the source list; if the removals are intended, lift the rule for one run (e.g. -MaxRemove).",
             RunCloudSyncExitCode.RetryNextRun => "the next run retries what failed; check the ERROR lines if it repeats.",
             RunCloudSyncExitCode.CredentialsRefused => "RunCloud refused the credentials: replace the token (or key and secret), or check the plan's API access. This does not heal by itself.",
+            RunCloudSyncExitCode.HealthCheckFailed => "the sync ran, and names break the -FailOn health rules named above: fix them as each line says (Get-RunCloudNetworkStatus shows every name).",
             _ => string.Empty,
         };
 

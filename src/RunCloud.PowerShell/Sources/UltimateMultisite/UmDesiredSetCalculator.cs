@@ -145,6 +145,7 @@ namespace RunCloud.PowerShell.Sources.UltimateMultisite
                 if (wildcard != null && string.Equals(name, blog.Domain, StringComparison.OrdinalIgnoreCase))
                 {
                     set.Covered.Add(new UmCoveredName { Name = name, Wildcard = wildcard, Origin = origin });
+                    set.Protect(wildcard); // the wildcard serves a live site: a prune must not remove it
                     continue;
                 }
 
@@ -169,6 +170,7 @@ namespace RunCloud.PowerShell.Sources.UltimateMultisite
                 if (wildcard != null)
                 {
                     set.Covered.Add(new UmCoveredName { Name = name, Wildcard = wildcard, Origin = origin });
+                    set.Protect(wildcard);
                     continue;
                 }
 
