@@ -35,6 +35,7 @@ BeforeDiscovery {
         'Invoke-RunCloudScheduledSync' = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
         'Register-RunCloudSyncTask' = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
         'Unregister-RunCloudSyncTask' = 'RunCloudInvalidInput', 'RunCloudInvalidInput', 'RunCloudInvalidInput', 'NotBound', 'NotBound'
+        'Get-RunCloudNetworkStatus' = 'RunCloudInvalidInput', 'RunCloudInvalidInput', 'RunCloudConnectionMismatch', 'Default', 'RunCloudInvalidInput'
     }
     $script:Rows = @{ Cmdlets = @($table.Keys) }
     $kinds = 'server', 'web app', 'domain', 'string', 'plan'
