@@ -104,8 +104,9 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNull]
         public Uri? UltimateMultisiteUri { get; set; }
 
-        /// <summary>UM's API key (user name) and API secret (password).</summary>
+        /// <summary>UM's API key (user name) and API secret (password). -UltimateMultisiteCredential is an alias, as Sync-RunCloudDomain names it.</summary>
         [Parameter(Mandatory = true, ParameterSetName = RestSet)]
+        [Alias("UltimateMultisiteCredential")]
         [Credential]
         [ValidateNotNull]
         public PSCredential? Credential { get; set; }
@@ -516,22 +517,18 @@ namespace RunCloud.PowerShell.Commands
                 return _ => DesiredSource.FromEntries(description, entries);
             }
 
-            var options = new UmSourceOptions
-            {
-                Via = ParameterSetName == RestSet ? RunCloudMappingSource.Rest : Via ?? RunCloudMappingSource.Database,
-                WordPressPath = WordPressPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(WordPressPath),
-                WpConfigPath = WpConfigPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(WpConfigPath),
-                UltimateMultisiteUri = UltimateMultisiteUri,
-                ApiKey = Credential?.UserName,
-                ApiSecret = Credential?.Password,
-                WwwPolicy = WwwPolicy,
-                WpCliArguments = WpCliArgument ?? Array.Empty<string>(),
-                WpCliPath = WpCliPath,
-                Timeout = TimeSpan.FromSeconds(SourceTimeoutSec),
-            };
-            if (options.Via == RunCloudMappingSource.Rest && ParameterSetName != RestSet)
+            if (Via == RunCloudMappingSource.Rest && ParameterSetName != RestSet)
             {
                 ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-Via Rest reads UM's REST API: pass -UltimateMultisiteUri and -Credential instead of -WordPressPath.", Via));
+            }
+
+            // The same reader options as Sync-RunCloudDomain -WordPressPath / -UltimateMultisiteUri (NetworkSourceReader).
+            UmSourceOptions? options = NetworkSourceReader.FromParameters(this, ParameterSetName == RestSet ? RunCloudMappingSource.Rest : Via, WordPressPath, WpConfigPath,
+                UltimateMultisiteUri, Credential, WwwPolicy, WpCliPath, WpCliArgument, SourceTimeoutSec, out string? problem);
+            if (options == null)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, problem!, Via));
+                throw new InvalidOperationException(problem);
             }
 
             UmNetworkSnapshot snapshot = ReadUm(options, (object?)UltimateMultisiteUri ?? WpConfigPath ?? WordPressPath);
@@ -563,10 +560,20 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 case FleetSourceKind.WordPressPath:
+                case FleetSourceKind.UltimateMultisiteUri:
                 {
-                    string full = System.IO.Path.IsPathRooted(t.SourcePath!) ? t.SourcePath! : System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, t.SourcePath!));
-                    var options = new UmSourceOptions { WordPressPath = full, Timeout = TimeSpan.FromSeconds(SourceTimeoutSec) };
-                    UmNetworkSnapshot snapshot = ReadUm(options, full);
+                    // As the sync reads a manifest's network (NetworkSourceReader.FromManifest): the same options, the same rule.
+                    UmSourceOptions options;
+                    try
+                    {
+                        options = NetworkSourceReader.FromManifest(t, directory, SourceTimeoutSec);
+                    }
+                    catch (UmReadException ex)
+                    {
+                        throw new SourceUnreadableException(ErrorRecords.FromUmRead(ex, t.Describe()));
+                    }
+
+                    UmNetworkSnapshot snapshot = ReadUm(options, (object?)t.UltimateMultisiteUri ?? t.SourcePath);
                     return onApp => DesiredSource.FromUm(snapshot, onApp.Select(d => d.Name));
                 }
 
@@ -580,13 +587,9 @@ namespace RunCloud.PowerShell.Commands
 
         private UmNetworkSnapshot ReadUm(UmSourceOptions options, object? target)
         {
-            IUmMappingReader? reader = null;
             try
             {
-                reader = UmSources.CreateReader(options);
-                WriteVerbose($"RunCloud: reading Ultimate Multisite {reader.Origin}.");
-                IUmMappingReader r = reader;
-                UmNetworkSnapshot snapshot = Run(ct => r.ReadAsync(ct));
+                UmNetworkSnapshot snapshot = NetworkSourceReader.Snapshot(this, options);
                 if (!snapshot.HasMappingTable)
                 {
                     WriteWarning($"Ultimate Multisite's mapping table ({snapshot.TablePrefix}wu_domain_mappings) does not exist in {snapshot.Origin}: the desired names are the network's own hosts only.");
@@ -597,10 +600,6 @@ namespace RunCloud.PowerShell.Commands
             catch (UmReadException ex)
             {
                 throw new SourceUnreadableException(ErrorRecords.FromUmRead(ex, target));
-            }
-            finally
-            {
-                (reader as IDisposable)?.Dispose();
             }
         }
 
