@@ -51,7 +51,13 @@ namespace RunCloud.PowerShell.Sync
         {
             if (protects == null) return false;
             if (protects(name)) return true;
-            if (name.StartsWith("www.", StringComparison.Ordinal)) return name.Length > 4 && protects(name.Substring(4));
+            // One www. either way, as a host matches (www.www.x is not a variant of x, nor of www.x).
+            if (name.StartsWith("www.", StringComparison.Ordinal))
+            {
+                string bare = name.Substring(4);
+                return bare.Length > 0 && !bare.StartsWith("www.", StringComparison.Ordinal) && protects(bare);
+            }
+
             return !name.StartsWith("*.", StringComparison.Ordinal) && protects("www." + name);
         }
 
