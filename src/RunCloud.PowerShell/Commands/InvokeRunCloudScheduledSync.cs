@@ -389,7 +389,10 @@ namespace RunCloud.PowerShell.Commands
                 // Which source was read: Ultimate Multisite's mappings, or (without its table) the network's sites.
                 Line("INFO", $"Desired: {synced.DesiredCount} name(s) from {synced.Source}"
                     + (synced.NotServed.Length > 0 ? $"; {synced.NotServed.Length} mapped name(s) not served ({string.Join(", ", synced.NotServed.GroupBy(n => n.NotServedReason).Select(g => $"{g.Count()} {g.Key}"))})." : "."));
-                foreach (RunCloudDesiredName d in synced.NotServed.Where(n => n.Action == RunCloudDesiredName.Remove)) Line("INFO", $"{would}removed {d.Name} is not served: {d.NotServed}");
+                foreach (RunCloudDesiredName d in synced.NotServed.Where(n => n.Action == RunCloudDesiredName.Remove))
+                {
+                    Line("INFO", $"{d.Name} is not served ({d.NotServed}): {(_whatIf ? "it would be removed" : "removed")}.");
+                }
             }
 
             foreach (string finished in synced.FinishedPending) Line("WARN", "finished what a previous run left owed: " + finished);

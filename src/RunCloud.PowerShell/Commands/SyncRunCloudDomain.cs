@@ -599,9 +599,9 @@ namespace RunCloud.PowerShell.Commands
                 DesiredSource source = plan.Source;
                 foreach (string warning in source.Warnings) WriteWarning(warning);
                 WriteVerbose($"RunCloud: desired names from {source.Description}: {plan.Desired.Count} to serve, {source.Covered.Count} covered by a wildcard on the app, "
-                    + $"{source.NotServed.Count} mapped name(s) not served, {source.ProtectedCount} name(s) protected from any prune.");
+                    + $"{source.NotServedRows.Count} mapping row(s) not served, {source.ProtectedCount} name(s) protected from any prune.");
                 foreach (RunCloudDesiredName d in DesiredNameReport.Desired(plan, SourceDescription(), Www, Redirection.ToLowerInvariant())) WriteVerbose("RunCloud: source: " + DesiredNameReport.Line(d));
-                foreach (NameOrigin n in source.NotServed) WriteVerbose($"RunCloud: source: not served: {n.Name}: {n.NotServed} ({n.Short()}).");
+                foreach (NameOrigin n in source.NotServedRows) WriteVerbose($"RunCloud: source: not served: {n.Name}: {n.NotServed} ({n.Short()}).");
             }
 
             WriteVerbose($"RunCloud: plan for {app}: {existing} on the app, {plan.Desired.Count} desired; {plan.ToAdd.Count} to add, {plan.ToRemove.Count} to remove, {plan.Unchanged.Count} unchanged, {plan.Kept.Count} kept, {plan.Skipped.Count} skipped.");

@@ -46,12 +46,15 @@ namespace RunCloud.PowerShell.Sync
             return result.ToArray();
         }
 
-        /// <summary>The mapped names the source does not serve: Remove when the plan prunes them from the app, else None.</summary>
+        /// <summary>
+        /// Every mapping row the source does not serve (a name served another way too, e.g. a row holding a network's main
+        /// domain): Remove when the plan prunes the name from the app, else None.
+        /// </summary>
         public static RunCloudDesiredName[] NotServed(SyncPlan plan)
         {
             if (plan.Source == null) return Array.Empty<RunCloudDesiredName>();
             var removed = new HashSet<string>(plan.ToRemove.Select(SyncPlanner.Normalized), StringComparer.Ordinal);
-            return plan.Source.NotServed.Select(o =>
+            return plan.Source.NotServedRows.Select(o =>
             {
                 RunCloudDesiredName d = From(o.Name, o, string.Empty);
                 d.Action = removed.Contains(o.Name) ? RunCloudDesiredName.Remove : RunCloudDesiredName.None;

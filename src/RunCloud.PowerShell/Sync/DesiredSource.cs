@@ -45,8 +45,14 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>Each desired, not-served or covered name (normalised) and where it comes from.</summary>
         public Dictionary<string, NameOrigin> Origins { get; } = new Dictionary<string, NameOrigin>(StringComparer.Ordinal);
 
-        /// <summary>Mapped names Ultimate Multisite does not serve, in source order.</summary>
+        /// <summary>Mapped names Ultimate Multisite does not serve and nothing else in the source serves, in source order (one per name).</summary>
         public List<NameOrigin> NotServed { get; } = new List<NameOrigin>();
+
+        /// <summary>
+        /// Every mapping row Ultimate Multisite does not serve, with its reason, even when the name is served another way (a
+        /// row holding a network's main domain, a second row of a mapped name): a plan reports each of them.
+        /// </summary>
+        public List<NameOrigin> NotServedRows { get; } = new List<NameOrigin>();
 
         /// <summary>Site hosts a wildcard on the web app serves, in source order.</summary>
         public List<NameOrigin> Covered { get; } = new List<NameOrigin>();
@@ -133,10 +139,11 @@ namespace RunCloud.PowerShell.Sync
             foreach (UmNotServedName n in set.NotServed)
             {
                 if (!DomainName.TryNormalize(n.Name, out string name, out _)) name = n.Name;
-                if (source.Origins.ContainsKey(name)) continue;
                 NameOrigin origin = Origin(name, n.Origin);
                 origin.NotServed = n.Detail;
                 origin.NotServedReason = n.Reason.ToString();
+                source.NotServedRows.Add(origin);
+                if (source.Origins.ContainsKey(name)) continue;
                 source.Origins[name] = origin;
                 source.NotServed.Add(origin);
             }
