@@ -290,6 +290,12 @@ Describe 'A manifest target''s wordPressPath and Invoke-RunCloudScheduledSync -W
             $emu.ClearRequests()
             Invoke-ScheduledSyncProcess '-BaseUri', $emu.BaseUri.AbsoluteUri, '-LogPath', $log, '-WordPressPath', $script:Network, '-Prune' | Should -Be 0
             @(Calls | Where-Object Method -NE 'GET') | Should -BeNullOrEmpty
+
+            # The source's own warnings reach the log (the fixture's extra mapping table).
+            Invoke-ScheduledSyncProcess '-BaseUri', $emu.BaseUri.AbsoluteUri, '-LogPath', $log, '-WordPressPath', $script:Fixture, '-WhatIf' | Should -Be 0 -Because ($script:ScheduledOutput -join "`n")
+            Get-Content -Raw $log | Should -BeLike '*WARN  wp_wu_2_domain_mappings holds 3 row(s)*reads only the main mapping table*'
+            Get-Content -Raw $log | Should -BeLike '*Desired: 14 name(s) from Ultimate Multisite*(table(s) wp_wu_domain_mappings, wp_wu_2_domain_mappings)*'
+            @(Calls | Where-Object Method -NE 'GET') | Should -BeNullOrEmpty
         }
         finally { foreach ($pair in $saved.GetEnumerator()) { [Environment]::SetEnvironmentVariable($pair.Key, $pair.Value) } }
     }

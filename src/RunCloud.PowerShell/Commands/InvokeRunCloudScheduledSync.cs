@@ -389,15 +389,17 @@ namespace RunCloud.PowerShell.Commands
                 // Which source was read: Ultimate Multisite's mappings, or (without its table) the network's sites.
                 Line("INFO", $"Desired: {synced.DesiredCount} name(s) from {synced.Source}"
                     + (synced.NotServed.Length > 0 ? $"; {synced.NotServed.Length} mapped name(s) not served ({string.Join(", ", synced.NotServed.GroupBy(n => n.NotServedReason).Select(g => $"{g.Count()} {g.Key}"))})." : "."));
-                foreach (RunCloudDesiredName d in synced.NotServed.Where(n => n.Action == RunCloudDesiredName.Remove))
-                {
-                    Line("INFO", $"{d.Name} is not served ({d.NotServed}): {(_whatIf ? "it would be removed" : "removed")}.");
-                }
             }
 
             foreach (string finished in synced.FinishedPending) Line("WARN", "finished what a previous run left owed: " + finished);
             foreach (string name in synced.Added) Line("INFO", $"{would}added {name}");
             foreach (string name in synced.Removed) Line("INFO", $"{would}removed {name}");
+            foreach (RunCloudDesiredName d in synced.NotServed.Where(n => n.Action == RunCloudDesiredName.Remove))
+            {
+                // Why a mapped name went: UM does not serve it (switched off, a deleted or spam site).
+                Line("INFO", $"{d.Name} is not served ({d.NotServed}): {(_whatIf ? "it would be removed" : "removed")}.");
+            }
+
             // The primary domain, RunCloud's own names and -Exclude names are skipped by design: INFO. A bad entry is WARN.
             foreach (RunCloudSyncSkip skip in synced.Skipped) Line(skip.Kind == RunCloudSyncSkip.Invalid ? "WARN" : "INFO", $"skipped {skip.Name}: {skip.Reason}");
             foreach (RunCloudDnsCheck check in synced.SslNotReady) Line("WARN", $"no certificate for {check.Name} yet ({check.Status}): {check.Message}");
@@ -793,6 +795,11 @@ namespace RunCloud.PowerShell.Commands
             using System.Management.Automation.PowerShell ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
             ps.AddCommand(new CmdletInfo(name, type));
             foreach (KeyValuePair<string, object?> p in parameters) ps.AddParameter(p.Key, p.Value);
+            // A pipeline nested in a running command writes its warnings to the host, never into ps.Streams.Warning (nor
+            // merged into its output): -WarningVariable collects them, to be logged as WARN lines (a source's warning,
+            // work a previous run left owed).
+            string warnings = "RunCloudScheduledSyncWarnings" + Guid.NewGuid().ToString("N");
+            ps.AddParameter("WarningVariable", warnings);
             ps.AddParameter("ErrorAction", ActionPreference.Continue);
             ps.AddParameter("WarningAction", ActionPreference.Continue);
             if (MyInvocation.BoundParameters.ContainsKey("Verbose")) ps.AddParameter("Verbose", MyInvocation.BoundParameters["Verbose"]);
@@ -813,6 +820,15 @@ namespace RunCloud.PowerShell.Commands
             if (CancelToken.IsCancellationRequested || ps.InvocationStateInfo.State == PSInvocationState.Stopped) throw new PipelineStoppedException();
             inner.Errors.AddRange(ps.Streams.Error.Where(e => inner.Terminating == null || !ReferenceEquals(e, inner.Terminating)));
             inner.Warnings.AddRange(ps.Streams.Warning);
+            if (SessionState.PSVariable.Get(warnings) is PSVariable collected)
+            {
+                foreach (object? w in collected.Value as IEnumerable ?? Array.Empty<object>())
+                {
+                    if ((w is PSObject pso ? pso.BaseObject : w) is WarningRecord record && !inner.Warnings.Contains(record)) inner.Warnings.Add(record);
+                }
+
+                SessionState.PSVariable.Remove(collected);
+            }
             foreach (VerboseRecord v in ps.Streams.Verbose) WriteVerbose(v.Message);
             if (inner.Terminating == null && ps.Streams.Error.Count > 0 && inner.Output.Count == 0 && ps.HadErrors
                 && ps.Streams.Error[ps.Streams.Error.Count - 1].Exception is RuntimeException)
