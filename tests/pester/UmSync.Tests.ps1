@@ -203,6 +203,38 @@ Connect-RunCloud -BaseUri '$($emu.BaseUri)' -Token (ConvertTo-SecureString '$($e
     }
 }
 
+Describe 'What -WordPressPath takes, and what it refuses before anything is read' {
+    It 'a piped web app is the target; piped names, a list beside the network and contradictory options are refused, with no request' {
+        Start-Scenario | Out-Null
+        $r = Get-RunCloudWebApp -Id $W | Sync-RunCloudDomain -WordPressPath $script:Network -Prune -WhatIf -WarningAction SilentlyContinue
+        ($r.WebAppId, $r.Added.Count) | Should -Be @($W, 8)
+        $script:e.ClearRequests()
+        { 'extra.example.com' | Sync-RunCloudDomain -WordPressPath $script:Network -Force } | Should -Throw -ErrorId 'RunCloudInvalidInput,*' -ExpectedMessage '*come from the WordPress network*pipe nothing, or the web app*'
+        { Sync-RunCloudDomain -WordPressPath $script:Network -Name 'extra.example.com' -Force } | Should -Throw -ErrorId 'RunCloudInvalidInput,*' -ExpectedMessage '*pass one source*'
+        { Sync-RunCloudDomain -WordPressPath $script:Network -WpCliArgument '--allow-root' -Force } | Should -Throw -ErrorId 'RunCloudInvalidInput,*' -ExpectedMessage '*only with -Via WpCli*Add -Via WpCli*'
+        { Sync-RunCloudDomain -WordPressPath $script:Network -Via Rest -Force } | Should -Throw -ErrorId 'RunCloudInvalidInput,*' -ExpectedMessage '*-UltimateMultisiteUri*-UltimateMultisiteCredential*'
+        { Sync-RunCloudDomain -WordPressPath $script:Network -WwwPolicy Never -Force } | Should -Throw -ErrorId 'RunCloudInvalidInput,*' -ExpectedMessage '*-WwwPolicy is for -Via Rest only*'
+        { Sync-RunCloudDomain -Manifest (Join-Path $TestDrive 'none.json') -WordPressPath $script:Network } | Should -Throw -ErrorId 'RunCloudInvalidInput,*' -ExpectedMessage '*-Manifest cannot be combined with -WordPressPath*'
+        { New-RunCloudSyncPlan -WordPressPath $script:Network -Domain 'x.example.com' } | Should -Throw -ErrorId 'RunCloudInvalidInput,*' -ExpectedMessage '*pass one source*'
+        { Sync-RunCloudDomain -WordPressPath (Join-Path $TestDrive 'no-such-site') -Force } | Should -Throw -ErrorId 'RunCloudUmConfiguration,*' -ExpectedMessage '*no-such-site*'
+        @(Get-RunCloudEmulatorRequest -Emulator $script:e) | Should -BeNullOrEmpty
+    }
+
+    It 'a network without Ultimate Multisite''s table: its sites are the desired names, and the result says so' {
+        Start-Scenario -OnApp 'nobody-maps.com' | Out-Null
+        Invoke-TestMariaDbSql $script:Db -Database $script:Db.Database -Sql ((Get-Content -Raw $script:UmFixtureSql) -split "`n" | Where-Object { $_ -match '^CREATE TABLE `sd_(site|sitemeta|blogs)`' } | ForEach-Object { $_ -replace '`sd_', '`plain_' }) | Out-Null
+        Invoke-TestMariaDbSql $script:Db -Database $script:Db.Database -Sql "INSERT INTO plain_site VALUES (1, 'plain.example', '/'); INSERT INTO plain_blogs (blog_id, site_id, domain, path, archived, spam, deleted) VALUES (1, 1, 'plain.example', '/', 0, 0, 0), (2, 1, 'a.plain.example', '/', 1, 0, 0), (3, 1, 'b.plain.example', '/', 0, 1, 0);" | Out-Null
+        $root = New-TestWordPressRoot -Db $script:Db -Prefix 'plain_'
+        $r = Sync-RunCloudDomain -WordPressPath $root -Prune -Force -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*does not exist*' -or $_ -is [RunCloud.PowerShell.Models.RunCloudSyncResult] }
+        $result = $r | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudSyncResult] }
+        (($r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -BeLike "*Ultimate Multisite's table plain_wu_domain_mappings does not exist*what wp site list lists*"
+        $result.Source | Should -BeLike "WordPress sites, database 'um_networks'*(Ultimate Multisite's table plain_wu_domain_mappings does not exist)"
+        $result.Added | Should -Be @('plain.example', 'a.plain.example')   # an archived site stays served; a spam site does not
+        $result.Removed | Should -Be @('nobody-maps.com')
+        $result.DesiredNames.Source | Should -Be @("WordPress network 1's main domain", 'WordPress site 2 a.plain.example/ (network 1)')
+    }
+}
+
 Describe 'The same network from its database, WP-CLI and UM''s REST API gives the same plan' {
     It 'plans the same adds, removals, www, origins and protected names three ways' {
         Start-Scenario -OnApp 'nobody-maps.com', 'off.com', 'www.shop-custom.com' | Out-Null
