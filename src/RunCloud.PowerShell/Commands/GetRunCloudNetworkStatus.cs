@@ -44,15 +44,15 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>ErrorId of an HTML report that could not be written.</summary>
         public const string ReportNotWrittenErrorId = "RunCloudStatusReportNotWritten";
 
-        private readonly List<string> _raw = new List<string>();
-        private readonly List<DesiredEntry> _inputProblems = new List<DesiredEntry>();
+        /// <summary>The desired list from -Name, the pipeline and -Path, gathered as Sync-RunCloudDomain gathers it.</summary>
+        private DesiredListInput? _list;
+
+        private DesiredListInput DesiredList => _list ??= new DesiredListInput(this);
         private readonly List<X509Certificate2> _roots = new List<X509Certificate2>();
         private readonly List<RunCloudDomain> _pipedDomains = new List<RunCloudDomain>();
         private IReadOnlyList<HealthRule> _rules = Array.Empty<HealthRule>();
         private DnsServerList? _dnsServers;
         private IRunCloudObject? _pipedTarget;
-        private string? _pathDescription;
-        private HashSet<string> _allowTld = new HashSet<string>(StringComparer.Ordinal);
         private bool _namesGiven;
 
         /// <summary>The desired names. -Domain is an alias, as for Sync-RunCloudDomain.</summary>
@@ -278,7 +278,7 @@ namespace RunCloud.PowerShell.Commands
 
             try
             {
-                _allowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
+                DesiredList.AllowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
             }
             catch (ArgumentException ex)
             {
@@ -292,11 +292,11 @@ namespace RunCloud.PowerShell.Commands
             if (HtmlPath != null) HtmlPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(HtmlPath);
             if (Name != null)
             {
-                AddDesired(Name);
+                DesiredList.Add(Name);
                 _namesGiven = true;
             }
 
-            if (Path != null) ReadPath(Path);
+            if (Path != null) DesiredList.ReadFile(Path, string.Empty);
         }
 
         protected override void ProcessRecord()
@@ -331,16 +331,8 @@ namespace RunCloud.PowerShell.Commands
             _namesGiven = true;
             if (InputObject.BaseObject is RunCloudDomain piped) _pipedDomains.Add(piped);
             string? name = DesiredDomainSource.FromObject(InputObject, out string? problem);
-            if (name != null) AddDesired(new[] { name });
-            else if (problem != null) _inputProblems.Add(new DesiredEntry(Shorten(InputObject), "Not a domain: " + problem));
-        }
-
-        /// <summary>Desired names as the sync takes them: one whose top-level domain does not exist is an invalid entry (see DesiredDomainSource).</summary>
-        private void AddDesired(IEnumerable<string> names)
-        {
-            var problems = new List<RunCloudSyncSkip>();
-            _raw.AddRange(DesiredDomainSource.WithKnownTopLevelDomains(names, problems, _allowTld));
-            _inputProblems.AddRange(problems.Select(p => new DesiredEntry(p.Name, p.Reason)));
+            if (name != null) DesiredList.Add(new[] { name });
+            else if (problem != null) DesiredList.AddProblem(Shorten(InputObject), "Not a domain: " + problem);
         }
 
         protected override void EndProcessing()
@@ -477,43 +469,13 @@ namespace RunCloud.PowerShell.Commands
 
         // ---------- the sources ----------
 
-        private void ReadPath(string path)
-        {
-            string resolved;
-            string content;
-            try
-            {
-                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _).FirstOrDefault()
-                    ?? throw new FileNotFoundException($"{path} was not found.");
-                content = File.ReadAllText(resolved);
-            }
-            catch (Exception ex) when (ex is ItemNotFoundException || ex is IOException || ex is UnauthorizedAccessException || ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException)
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"Cannot read the desired domains from {path}: {ex.Message}", path, ErrorCategory.ReadError));
-                return;
-            }
-
-            var problems = new List<(string Entry, string Problem)>();
-            try
-            {
-                AddDesired(DesiredDomainSource.ReadFile(resolved, content, problems));
-            }
-            catch (InvalidDataException ex)
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, ex.Message, path, ErrorCategory.InvalidData));
-            }
-
-            foreach (var (entry, problem) in problems) _inputProblems.Add(new DesiredEntry(entry, problem));
-            _pathDescription = "file " + resolved;
-        }
-
         /// <summary>This invocation's own source: the names (list, file, pipeline) or an Ultimate Multisite network.</summary>
         private Func<IReadOnlyList<RunCloudDomain>, DesiredSource> ReadOwnSource()
         {
             if (ParameterSetName == NamesSet)
             {
-                string description = _pathDescription != null ? (_raw.Count > 0 && Name != null ? _pathDescription + " and a list" : _pathDescription) : "list";
-                var entries = _inputProblems.Concat(_raw.Select(r => new DesiredEntry(r))).ToList();
+                string description = DesiredList.Description;
+                List<DesiredEntry> entries = DesiredList.Entries();
                 return _ => DesiredSource.FromEntries(description, entries);
             }
 

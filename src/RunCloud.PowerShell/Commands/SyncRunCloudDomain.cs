@@ -40,9 +40,10 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>Error id of a prune held back because the desired list has invalid entries.</summary>
         public const string PruneStoppedErrorId = ErrorIds.SyncPruneStopped;
 
-        private readonly List<string> _raw = new List<string>();
-        private readonly List<RunCloudSyncSkip> _inputProblems = new List<RunCloudSyncSkip>();
-        private HashSet<string> _allowTld = new HashSet<string>(StringComparer.Ordinal);
+        /// <summary>The desired list from -Name, -SubdomainOf/-Site, the pipeline and -Path (not used with a WordPress network).</summary>
+        private DesiredListInput? _list;
+
+        private DesiredListInput DesiredList => _list ??= new DesiredListInput(this);
 
         /// <summary>The desired domain names. -Domain is an alias: the domain is -Name everywhere.</summary>
         [Parameter(Position = 0)]
@@ -254,7 +255,7 @@ namespace RunCloud.PowerShell.Commands
 
             try
             {
-                _allowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
+                DesiredList.AllowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
             }
             catch (ArgumentException ex)
             {
@@ -278,7 +279,7 @@ namespace RunCloud.PowerShell.Commands
                 return;
             }
 
-            if (Name != null) AddDesired(Name);
+            if (Name != null) DesiredList.Add(Name);
             if (Site != null && Site.Length > 0 && SubdomainOf == null)
             {
                 ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-Site needs -SubdomainOf (the parent domain, e.g. -SubdomainOf example.com -Site shop,blog).", Site));
@@ -291,7 +292,7 @@ namespace RunCloud.PowerShell.Commands
                     ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidDomainName, "-SubdomainOf: " + problem, SubdomainOf));
                 }
 
-                string? unknownTld = DomainName.TopLevelDomainProblem(parent, _allowTld);
+                string? unknownTld = DomainName.TopLevelDomainProblem(parent, DesiredList.AllowTld);
                 if (unknownTld != null) ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidDomainName, "-SubdomainOf: " + unknownTld, SubdomainOf));
 
                 var sites = new List<string>();
@@ -302,10 +303,14 @@ namespace RunCloud.PowerShell.Commands
                     sites.Add(s.EndsWith("." + parent, StringComparison.OrdinalIgnoreCase) ? s : s + "." + parent);
                 }
 
-                AddDesired(sites);
+                DesiredList.Add(sites);
             }
 
-            if (Path != null) ReadPath(Path);
+            if (Path != null)
+            {
+                DesiredList.ReadFile(Path, " Nothing was changed.");
+                WriteVerbose($"RunCloud: read {DesiredList.Names.Count} name(s) from {DesiredList.File}.");
+            }
         }
 
         protected override void ProcessRecord()
@@ -341,10 +346,9 @@ namespace RunCloud.PowerShell.Commands
 
             // Strings, domain objects (their names: copying one app's names to another), objects with a Domain/Name/url.
             if (InputObject.BaseObject is RunCloudDomain piped) _pipedDomains.Add(piped);
-            _pipedNames = true;
             string? name = DesiredDomainSource.FromObject(InputObject, out string? problem);
-            if (name != null) AddDesired(new[] { name });
-            else if (problem != null) _inputProblems.Add(new RunCloudSyncSkip(Show(InputObject), "Not a domain: " + problem));
+            if (name != null) DesiredList.Add(new[] { name });
+            else if (problem != null) DesiredList.AddProblem(Show(InputObject), "Not a domain: " + problem);
         }
 
         /// <summary>The web app (or server) piped in: the one target of this sync, through its own connection.</summary>
@@ -442,52 +446,6 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        private void ReadPath(string path)
-        {
-            string resolved;
-            string content;
-            try
-            {
-                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _).FirstOrDefault()
-                    ?? throw new FileNotFoundException($"{path} was not found.");
-                content = File.ReadAllText(resolved);
-            }
-            catch (Exception ex) when (ex is ItemNotFoundException || ex is IOException || ex is UnauthorizedAccessException || ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException)
-            {
-                ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.InvalidInput, ErrorCategory.ReadError, path, $"Cannot read the desired domains from {path}: {ex.Message} Nothing was changed."));
-                return;
-            }
-
-            var problems = new List<(string Entry, string Problem)>();
-            try
-            {
-                AddDesired(DesiredDomainSource.ReadFile(resolved, content, problems));
-            }
-            catch (InvalidDataException ex)
-            {
-                ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.InvalidInput, ErrorCategory.InvalidData, path, ex.Message + " Nothing was changed."));
-            }
-
-            foreach (var (entry, problem) in problems) _inputProblems.Add(new RunCloudSyncSkip(entry, problem));
-            _pathRead = resolved;
-            WriteVerbose($"RunCloud: read {_raw.Count} name(s) from {resolved}.");
-        }
-
-        /// <summary>How this run's list is described when it is not a WordPress network: "list", "file names.txt", "file names.txt and a list".</summary>
-        private string SourceDescription()
-        {
-            bool listed = Name != null || SubdomainOf != null || _pipedNames;
-            if (_pathRead == null) return "list";
-            return listed ? $"file {_pathRead} and a list" : $"file {_pathRead}";
-        }
-
-        private string? _pathRead;
-        private bool _pipedNames;
-
-        /// <summary>Desired names from any source; one whose top-level domain does not exist becomes an invalid entry (see DesiredDomainSource).</summary>
-        private void AddDesired(IEnumerable<string> names) =>
-            _raw.AddRange(DesiredDomainSource.WithKnownTopLevelDomains(names, _inputProblems, _allowTld));
-
         protected override void EndProcessing()
         {
             if (Manifest != null)
@@ -540,7 +498,7 @@ namespace RunCloud.PowerShell.Commands
                 return;
             }
 
-            var entries = _inputProblems.Select(p => new DesiredEntry(p.Name, p.Reason)).Concat(_raw.Select(r => new DesiredEntry(r))).ToList();
+            List<DesiredEntry> entries = DesiredList.Entries();
 
             // Early guard (no request yet): an empty desired list with -Prune.
             SyncPlan early = SyncPlanner.Plan(entries, Array.Empty<RunCloudDomain>(), options);
@@ -600,7 +558,7 @@ namespace RunCloud.PowerShell.Commands
                 foreach (string warning in source.Warnings) WriteWarning(warning);
                 WriteVerbose($"RunCloud: desired names from {source.Description}: {plan.Desired.Count} to serve, {source.Covered.Count} covered by a wildcard on the app, "
                     + $"{source.NotServedRows.Count} mapping row(s) not served, {source.ProtectedCount} name(s) protected from any prune.");
-                foreach (RunCloudDesiredName d in DesiredNameReport.Desired(plan, SourceDescription(), Www, Redirection.ToLowerInvariant())) WriteVerbose("RunCloud: source: " + DesiredNameReport.Line(d));
+                foreach (RunCloudDesiredName d in DesiredNameReport.Desired(plan, DesiredList.Description, Www, Redirection.ToLowerInvariant())) WriteVerbose("RunCloud: source: " + DesiredNameReport.Line(d));
                 foreach (NameOrigin n in source.NotServedRows) WriteVerbose($"RunCloud: source: not served: {n.Name}: {n.NotServed} ({n.Short()}).");
             }
 
@@ -648,8 +606,8 @@ namespace RunCloud.PowerShell.Commands
                 Duration = Math.Round(clock.Elapsed.TotalSeconds, 3),
                 WhatIf = whatIf,
                 DesiredCount = plan.Desired.Count,
-                Source = DesiredNameReport.SourceOf(plan, SourceDescription()),
-                DesiredNames = DesiredNameReport.Desired(plan, SourceDescription(), Www, Redirection.ToLowerInvariant()),
+                Source = DesiredNameReport.SourceOf(plan, DesiredList.Description),
+                DesiredNames = DesiredNameReport.Desired(plan, DesiredList.Description, Www, Redirection.ToLowerInvariant()),
                 NotServed = DesiredNameReport.NotServed(plan),
                 StoppedBy = _stoppedBy,
                 Success = failed.Length == 0 && plan.PruneStoppedMessage == null && _stoppedBy == null,
