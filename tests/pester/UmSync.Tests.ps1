@@ -335,7 +335,7 @@ Describe 'A manifest target''s wordPressPath and Invoke-RunCloudScheduledSync -W
 
 Describe 'A network that cannot be read stops the run before any request to RunCloud' {
     BeforeAll {
-        $script:SavedEnv = @{}; foreach ($n in 'RUNCLOUD_API_TOKEN', 'RUNCLOUD_SERVER_ID', 'RUNCLOUD_APP_ID') { $script:SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
+        $script:SavedEnv = @{}; foreach ($n in 'RUNCLOUD_API_TOKEN', 'RUNCLOUD_SERVER_ID', 'RUNCLOUD_APP_ID', 'RUNCLOUD_BASE_URI') { $script:SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
         function script:Invoke-UmTask([string[]] $Arguments) {
             $script:Log = Join-Path $TestDrive "fail-$([guid]::NewGuid().ToString('N')).log"
             $env:RUNCLOUD_API_TOKEN = $script:e.Token; $env:RUNCLOUD_SERVER_ID = "$S"; $env:RUNCLOUD_APP_ID = "$W"
@@ -362,6 +362,20 @@ Describe 'A network that cannot be read stops the run before any request to RunC
         Invoke-UmTask '-WordPressPath', (New-TestWordPressRoot -Db $script:Db -Prefix 'bad_'), '-Prune' | Should -Be 1
         Get-Content -Raw $script:Log | Should -BeLike '*bad_wu_domain_mappings*stage*`[RunCloudUmSchema`]*'
         @(Get-RunCloudEmulatorRequest -Emulator $script:e) | Should -BeNullOrEmpty -Because 'not even the credentials check: the network is read first'
+
+        # A manifest: the unreadable target fails alone, by its ErrorId (1); nothing is sent for it.
+        $manifest = Join-Path $TestDrive 'um-bad-fleet.json'
+        @{ targets = @(@{ serverId = $S; webAppId = 2002; wordPressPath = (New-TestWordPressRoot -Db $script:Db -Prefix 'us_' -Password 'Wrong-Pw-7733'); prune = $true }) } |
+            ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $manifest
+        $script:Log = Join-Path $TestDrive 'um-bad-fleet.log'
+        try {
+            $env:RUNCLOUD_BASE_URI = $script:e.BaseUri.AbsoluteUri
+            Invoke-ScheduledSyncProcess '-Manifest', $manifest, '-LogPath', $script:Log | Should -Be 1 -Because ($script:ScheduledOutput -join "`n")
+        }
+        finally { $env:RUNCLOUD_BASE_URI = $null }
+        Get-Content -Raw $script:Log | Should -BeLike '*target 1 *Failed `[RunCloudUmAuthentication`]*'
+        Get-Content -Raw $script:Log | Should -Not -Match 'Wrong-Pw-7733'
+        @(Get-RunCloudEmulatorRequest -Emulator $script:e | Where-Object Path -Like '*/webapps/2002/*') | Should -BeNullOrEmpty
     }
 
     It 'the scheduled entry point: a table locked past -SourceTimeoutSec is transient (exit 3), with no request' {
