@@ -158,6 +158,14 @@ Describe 'Sync-RunCloudDomain -WordPressPath on an Ultimate Multisite network (t
         @(Calls | Where-Object Method -NE 'GET') | Should -BeNullOrEmpty
     }
 
+    It 'the network''s www policy wins over -Www / -Redirection, which apply to lists, and a warning says so' {
+        Start-Scenario | Out-Null
+        $r = Sync-RunCloudDomain -WordPressPath $script:Network -Redirection www -Force -WarningVariable warnings -WarningAction SilentlyContinue
+        "$warnings" | Should -BeLike '*-Www and -Redirection apply to names without a policy of their own*'
+        ((Posts | Where-Object name -EQ 'pending.org').www, (Posts | Where-Object name -EQ 'pending.org').redirection) | Should -Be @($true, 'non-www')
+        ($r.DesiredNames | Where-Object Name -EQ 'store.example.co.uk').Redirection | Should -Be 'none'
+    }
+
     It '-WhatIf shows each desired name with its source and sends only GETs; the result says so; views fit 80 columns' {
         $emu = Start-Scenario -OnApp 'nobody-maps.com'
         # What-if lines go to the host: a child pwsh prints them.
@@ -232,6 +240,11 @@ Describe 'What -WordPressPath takes, and what it refuses before anything is read
         $result.Added | Should -Be @('plain.example', 'a.plain.example')   # an archived site stays served; a spam site does not
         $result.Removed | Should -Be @('nobody-maps.com')
         $result.DesiredNames.Source | Should -Be @("WordPress network 1's main domain", 'WordPress site 2 a.plain.example/ (network 1)')
+        # No UM, no UM www policy: the run's -Www / -Redirection apply, as for a list.
+        @(Posts | ForEach-Object { "$($_.name) $($_.www) $($_.redirection)" }) | Should -Be @('plain.example False none', 'a.plain.example False none')
+        Start-Scenario | Out-Null
+        $null = Sync-RunCloudDomain -WordPressPath $root -Www -Redirection www -Force
+        @(Posts | ForEach-Object { "$($_.name) $($_.www) $($_.redirection)" }) | Should -Be @('plain.example True www', 'a.plain.example True www')
     }
 }
 

@@ -556,6 +556,11 @@ namespace RunCloud.PowerShell.Commands
             {
                 DesiredSource source = plan.Source;
                 foreach (string warning in source.Warnings) WriteWarning(warning);
+                if (source.Kind == DesiredSource.UltimateMultisiteKind && (OnCommandLine(nameof(Www)) || OnCommandLine(nameof(Redirection))))
+                {
+                    WriteWarning("-Www and -Redirection apply to names without a policy of their own: Ultimate Multisite's names follow the network's auto_create_www_subdomain (www, redirect non-www, as UM's RunCloud integration adds them).");
+                }
+
                 WriteVerbose($"RunCloud: desired names from {source.Description}: {plan.Desired.Count} to serve, {source.Covered.Count} covered by a wildcard on the app, "
                     + $"{source.NotServedRows.Count} mapping row(s) not served, {source.ProtectedCount} name(s) protected from any prune.");
                 foreach (RunCloudDesiredName d in DesiredNameReport.Desired(plan, DesiredList.Description, Www, Redirection.ToLowerInvariant())) WriteVerbose("RunCloud: source: " + DesiredNameReport.Line(d));

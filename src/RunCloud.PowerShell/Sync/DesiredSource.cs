@@ -100,8 +100,9 @@ namespace RunCloud.PowerShell.Sync
 
         /// <summary>
         /// A WordPress network read by one of the Ultimate Multisite readers, its desired set computed against the names on
-        /// the app (whose wildcards cover site hosts). Without UM's mapping table (UM is not installed) the same rule gives
-        /// the network's own hosts: its main domains and live sites, what <c>wp site list</c> lists.
+        /// the app (whose wildcards cover site hosts), each name with UM's www and redirection. Without UM's mapping table
+        /// (UM is not installed) the same rule gives the network's own hosts: its main domains and live sites, what
+        /// <c>wp site list</c> lists, with no www policy of their own (the run's applies).
         /// </summary>
         public static DesiredSource FromUm(UmNetworkSnapshot snapshot, IEnumerable<string> namesOnApp)
         {
@@ -123,7 +124,8 @@ namespace RunCloud.PowerShell.Sync
             foreach (UmDesiredName d in set.Desired)
             {
                 NameOrigin origin = Origin(d.Name, d.Origin);
-                source.Entries.Add(new DesiredEntry(d.Name) { Www = d.Www, Redirection = d.Redirection, Origin = origin });
+                // UM's www policy is UM's: without its table the names have none, and the run's -Www / -Redirection apply.
+                source.Entries.Add(new DesiredEntry(d.Name) { Www = um ? d.Www : (bool?)null, Redirection = um ? d.Redirection : null, Origin = origin });
                 source.Origins[d.Name] = origin;
             }
 
