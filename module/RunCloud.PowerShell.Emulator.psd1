@@ -19,6 +19,7 @@
         'Clear-RunCloudEmulatorFault'
         'Set-RunCloudEmulatorDns'
         'Resolve-RunCloudEmulatorDns'
+        'Set-RunCloudEmulatorUltimateMultisite'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

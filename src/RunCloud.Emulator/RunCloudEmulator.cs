@@ -41,6 +41,9 @@ namespace RunCloud.Emulator
         public EmulatorClock Clock => State.Clock;
         /// <summary>The DNS table that Let's Encrypt's HTTP-01 validation resolves; by default every domain points at its server.</summary>
         public EmulatorDns Dns => State.Dns;
+        /// <summary>An Ultimate Multisite network's REST API on this emulator's address (/wp-json/wu/v2/), off until a network is set.</summary>
+        public UltimateMultisiteApi UltimateMultisite { get; } = new UltimateMultisiteApi();
+
         /// <summary>Convenience: BaseUri + "api/v2/".</summary>
         public Uri ApiV2Uri => new Uri(BaseUri, "api/v2/");
         /// <summary>Convenience: BaseUri + "api/v3/".</summary>
@@ -181,7 +184,7 @@ namespace RunCloud.Emulator
                 t = System.Text.RegularExpressions.Regex.Replace(t, @"(^|&)(privateKey|private_key|secret|password)=[^&]*", "$1$2=***",
                     System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
             }
-            foreach (var secret in new[] { _options.ApiSecret, _options.Token }.Concat(_options.AdditionalTokens))
+            foreach (var secret in new[] { _options.ApiSecret, _options.Token, UltimateMultisite.ApiSecret }.Concat(_options.AdditionalTokens))
                 if (!string.IsNullOrEmpty(secret)) t = t.Replace(secret, "***");
             return t;
         }
@@ -231,6 +234,15 @@ namespace RunCloud.Emulator
                 UserAgent = req.Header("User-Agent"),
                 Refusal = req.Refusal,
             };
+
+            // An Ultimate Multisite network's REST API (WordPress's /wp-json/), on the same address: logged like any request,
+            // outside RunCloud's rate limit and faults (it is another server).
+            if (req.RefusedStatus == 0 && (path.StartsWith("/wp-json/", StringComparison.OrdinalIgnoreCase) || path.Equals("/wp-json", StringComparison.OrdinalIgnoreCase)))
+            {
+                rec.AuthScheme = req.Header("Authorization")?.Split(' ')[0] ?? "None";
+                var um = UltimateMultisite.Answer(req.Method, path.Substring("/wp-json".Length), ParseQuery(query), req.Header("Authorization"));
+                return Answer(rec, um.Status, um.Body, um.Headers);
+            }
 
             // Version and path after /api/vN/
             string version = "", apiPath = path.Trim('/');

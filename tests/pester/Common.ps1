@@ -104,3 +104,20 @@ function Invoke-ScheduledSyncProcess([string[]] $Arguments) {
     $script:ScheduledOutput = & $exe @rest -NoProfile -NonInteractive -Command $script 2>&1
     $LASTEXITCODE
 }
+
+# What the Ultimate Multisite reader's `wp eval-file` prints for a WordPress network WITHOUT Ultimate Multisite (no
+# mapping table): its sites, the first host the network's main domain. The fake `wp` of the scheduled-sync tests prints
+# it (with -Via WpCli), so they exercise the WP-CLI path without PHP; -Notice puts a PHP notice before it, as WordPress does.
+function New-FakeWpFacts([string[]] $Hosts, [switch] $Notice) {
+    $i = 0
+    $facts = [ordered]@{
+        subdomain_install = $true
+        main_network_id   = 1
+        base_prefix       = 'wp_'
+        networks          = @([ordered]@{ id = 1; domain = $Hosts[0]; path = '/'; has_settings = $false; www = $null })
+        blogs             = @($Hosts | ForEach-Object { $i++; [ordered]@{ blog_id = $i; site_id = 1; domain = $_; path = '/'; archived = 0; spam = 0; deleted = 0 } })
+        tables            = @()
+    }
+    $line = 'RUNCLOUD-UM-FACTS:' + (ConvertTo-Json -Compress -Depth 5 $facts)
+    if ($Notice) { "PHP Notice:  Undefined index: HTTP_HOST in /srv/network/wp-config.php on line 91`n$line" } else { $line }
+}

@@ -148,3 +148,48 @@ Describe 'Start-RunCloudEmulator rule switches and Get-RunCloudEmulatorRequest''
         finally { $e | Stop-RunCloudEmulator }
     }
 }
+
+Describe 'Set-RunCloudEmulatorUltimateMultisite' {
+    BeforeEach {
+        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0
+        Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+    }
+    AfterEach {
+        Disconnect-RunCloud
+        $e | Stop-RunCloudEmulator
+    }
+
+    It 'serves the network it is given to Get-RunCloudMappedDomain and the sync, through UM''s REST API, and writes the credential to read it' {
+        $sites = 'network.example', 'shop.network.example', @{ BlogId = 7; Domain = 'old.network.example'; Deleted = $true }
+        $mappings = @{ Domain = 'shop-custom.example'; BlogId = 2; Stage = 'checking-dns' }, [pscustomobject]@{ Domain = 'off.example'; BlogId = 2; Active = $false }, @{ Id = 9; Domain = 'gone.example'; BlogId = 7 }
+        $um = Set-RunCloudEmulatorUltimateMultisite -Emulator $e -Site $sites -Mapping $mappings
+        $um | Should -BeOfType ([RunCloud.Emulator.UltimateMultisiteEndpoint])
+        ($um.Uri, $um.Sites, $um.Mappings) | Should -Be @($e.BaseUri, 3, 3)
+        $um.Credential.UserName | Should -BeLike 'um-key-*'
+        ($um | Format-Table | Out-String -Width 80) -split "`r?`n" | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+
+        $rows = @(Get-RunCloudMappedDomain -UltimateMultisiteUri $um.Uri -Credential $um.Credential -WarningAction SilentlyContinue)
+        $rows.Domain | Should -Be @('shop-custom.example', 'off.example', 'gone.example')
+        ($rows | Where-Object Domain -EQ 'gone.example').MappingId | Should -Be 9
+        $r = Sync-RunCloudDomain -UltimateMultisiteUri $um.Uri -UltimateMultisiteCredential $um.Credential -Force -WarningAction SilentlyContinue
+        $r.Added | Should -Be @('network.example', 'shop-custom.example', 'shop.network.example')
+        ($r.NotServed | ForEach-Object { "$($_.Name):$($_.NotServedReason)" }) | Should -Be @('off.example:Inactive', 'gone.example:SiteDeleted')
+        @(Get-RunCloudEmulatorRequest -Path 'wp-json/wu/v2/*').Count | Should -Be 4
+    }
+
+    It 'pages as UM up to 2.4.12 did with -LegacyPaging; refuses a network UM could not hold; -Clear and -WhatIf' {
+        $um = Set-RunCloudEmulatorUltimateMultisite -Site 'network.example' -Mapping @(1..150 | ForEach-Object { @{ Domain = "m$_.example"; BlogId = 1 } }) -LegacyPaging
+        @(Get-RunCloudMappedDomain -UltimateMultisiteUri $um.Uri -Credential $um.Credential -WarningAction SilentlyContinue).Count | Should -Be 150
+        @(Get-RunCloudEmulatorRequest -Path 'wp-json/wu/v2/domain').Query | Should -Be @('page=1&per_page=100', 'number=100&offset=99')
+        { Set-RunCloudEmulatorUltimateMultisite -Site 'network.example' -Mapping @{ Domain = 'a.example'; BlogId = 1; Stage = 'nearly' } } |
+            Should -Throw -ErrorId 'RunCloudEmulatorInvalidUltimateMultisite*' -ExpectedMessage "*stage 'nearly'*"
+        { Set-RunCloudEmulatorUltimateMultisite -Site 'network.example' -Mapping @{ Domain = 'a.example' } } | Should -Throw -ExpectedMessage '*has no BlogId*'
+        Set-RunCloudEmulatorUltimateMultisite -Clear -WhatIf
+        $e.UltimateMultisite.Enabled | Should -BeTrue
+        Set-RunCloudEmulatorUltimateMultisite -Clear -Confirm:$false
+        $e.UltimateMultisite.Enabled | Should -BeFalse
+        Get-RunCloudMappedDomain -UltimateMultisiteUri $um.Uri -Credential $um.Credential -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudUmRest*'
+        "$($err[0])" | Should -BeLike '*404*Ultimate Multisite active*'
+    }
+}

@@ -439,10 +439,8 @@ Describe 'Invoke-RunCloudScheduledSync as a scheduled task runs it' {
             $code
         }
         function script:Set-WpOutput([string] $Text) { Set-Content -Path $env:FAKE_WP_OUTPUT -Value $Text }
-        function script:Sites([string[]] $Hosts) {
-            $i = 0
-            ConvertTo-Json -Compress @($Hosts | ForEach-Object { $i++; [ordered]@{ blog_id = "$i"; url = "https://$_/"; archived = '0'; spam = '0'; deleted = '0' } })
-        }
+        # What WP-CLI answers the UM reader for a network without Ultimate Multisite: its sites are the desired names.
+        function script:Sites([string[]] $Hosts) { New-FakeWpFacts $Hosts }
         function script:LogText { Get-Content -Raw $script:Log }
     }
 
@@ -460,7 +458,7 @@ Describe 'Invoke-RunCloudScheduledSync as a scheduled task runs it' {
 
     It '-WhatIf logs the plan, changes nothing and exits 0' {
         Set-WpOutput (Sites 'shop.example.com', 'one.example.com')
-        Invoke-Task '-WordPressPath', '/srv/network', '-Prune', '-WhatIf' | Should -Be 0 -Because ($script:TaskOutput -join "`n")
+        Invoke-Task '-WordPressPath', '/srv/network', '-Via', 'WpCli', '-Prune', '-WhatIf' | Should -Be 0 -Because ($script:TaskOutput -join "`n")
         Mutations $script:emu | Should -BeNullOrEmpty
         LogText | Should -BeLike '*would be added one.example.com*'
         LogText | Should -BeLike '*Plan*1 to add*nothing was changed (-WhatIf)*'
@@ -469,14 +467,14 @@ Describe 'Invoke-RunCloudScheduledSync as a scheduled task runs it' {
     It '-WhatIf exits 2 when a guard would stop the real run, and says so' {
         [void]$script:emu.State.AddDomains(1001, 2001, [string[]](1..5 | ForEach-Object { "old$_.example.com" }))
         Set-WpOutput (Sites 'shop.example.com')
-        Invoke-Task '-WordPressPath', '/srv/network', '-Prune', '-MaxRemove', '2', '-WhatIf' | Should -Be 2 -Because ($script:TaskOutput -join "`n")
+        Invoke-Task '-WordPressPath', '/srv/network', '-Via', 'WpCli', '-Prune', '-MaxRemove', '2', '-WhatIf' | Should -Be 2 -Because ($script:TaskOutput -join "`n")
         Mutations $script:emu | Should -BeNullOrEmpty
         LogText | Should -BeLike '*would stop before any change `[RunCloudSyncTooManyRemovals`]*'
     }
 
     It 'a run with nothing to do logs no WARN: expected skips are INFO' {
         Set-WpOutput (Sites 'shop.example.com')
-        Invoke-Task '-WordPressPath', '/srv/network', '-Prune' | Should -Be 0 -Because ($script:TaskOutput -join "`n")
+        Invoke-Task '-WordPressPath', '/srv/network', '-Via', 'WpCli', '-Prune' | Should -Be 0 -Because ($script:TaskOutput -join "`n")
         LogText | Should -BeLike '*INFO  skipped shop.k7q2m9x4tb-pz3wq8vn51ra.p.runcloud.link*'
         LogText | Should -Not -Match '\bWARN\b'
     }
@@ -491,37 +489,37 @@ Describe 'Invoke-RunCloudScheduledSync as a scheduled task runs it' {
 
     It 'a PHP notice on WP-CLI''s standard output does not discard the sites' {
         Set-WpOutput ("PHP Notice:  Undefined index: HTTP_HOST in /srv/network/wp-config.php on line 91`n" + (Sites 'shop.example.com', 'one.example.com'))
-        Invoke-Task '-WordPressPath', '/srv/network' | Should -Be 0 -Because ($script:TaskOutput -join "`n")
+        Invoke-Task '-WordPressPath', '/srv/network', '-Via', 'WpCli' | Should -Be 0 -Because ($script:TaskOutput -join "`n")
         @($script:emu.State.GetDomains(1001, 2001).Name) | Should -Contain 'one.example.com'
-        LogText | Should -BeLike '*WARN  Ignored a line of WP-CLI*PHP Notice*'
-        LogText | Should -BeLike '*WP-CLI listed 2 site(s)*'
+        LogText | Should -BeLike '*Desired: 2 name(s) from WordPress sites, WP-CLI*'
     }
 
     It 'a -LogPath that is a directory or cannot be written is a configuration error (exit 1), before any request' {
         Set-WpOutput (Sites 'one.example.com')
         $dir = Join-Path $TestDrive 'a-directory'
         New-Item -ItemType Directory -Path $dir | Out-Null
-        Invoke-Task '-WordPressPath', '/srv/network' -LogPath $dir | Should -Be 1
+        Invoke-Task '-WordPressPath', '/srv/network', '-Via', 'WpCli' -LogPath $dir | Should -Be 1
         ($script:TaskOutput -join "`n") | Should -BeLike '*-LogPath*is a directory*'
         $notAFolder = Join-Path $TestDrive 'plain-file'
         Set-Content $notAFolder 'x'
-        Invoke-Task '-WordPressPath', '/srv/network' -LogPath (Join-Path $notAFolder 'sync.log') | Should -Be 1
+        Invoke-Task '-WordPressPath', '/srv/network', '-Via', 'WpCli' -LogPath (Join-Path $notAFolder 'sync.log') | Should -Be 1
         ($script:TaskOutput -join "`n") | Should -BeLike '*-LogPath*cannot be written*'
         @($script:emu.GetRequests()) | Should -BeNullOrEmpty
     }
 
     It 'distinct exit codes: 1 bad parameter, 4 authentication refused, 3 some names failed' {
         Set-WpOutput (Sites 'shop.example.com', 'one.example.com')
-        Invoke-Task '-WordPressPath', '/srv/network', '-LogKeep', '0' | Should -Be 1
+        Invoke-Task '-WordPressPath', '/srv/network', '-Via', 'WpCli', '-LogKeep', '0' | Should -Be 1
 
         $env:RUNCLOUD_API_TOKEN = 'revoked-token'
-        Invoke-Task '-WordPressPath', '/srv/network' | Should -Be 4
+        Invoke-Task '-WordPressPath', '/srv/network', '-Via', 'WpCli' | Should -Be 4
         LogText | Should -BeLike '*refused the credentials*RunCloudAuthenticationFailed*'
+        @($script:emu.GetRequests() | Where-Object Method -ne 'GET') | Should -BeNullOrEmpty
         LogText | Should -Not -BeLike '*revoked-token*'
 
         $env:RUNCLOUD_API_TOKEN = $script:emu.Token
         Add-RunCloudEmulatorFault -Emulator $script:emu -Kind Status -StatusCode 500 -Count 1 -Method POST -Path 'servers/*/webapps/*/domains' | Out-Null
-        Invoke-Task '-WordPressPath', '/srv/network' | Should -Be 3
-        Invoke-Task '-WordPressPath', '/srv/network' | Should -Be 0
+        Invoke-Task '-WordPressPath', '/srv/network', '-Via', 'WpCli' | Should -Be 3
+        Invoke-Task '-WordPressPath', '/srv/network', '-Via', 'WpCli' | Should -Be 0
     }
 }

@@ -294,19 +294,24 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
         finally { $env:RUNCLOUD_STATE_PATH = $saved }
     }
 
-    It 'wordPressPath reads the network''s sites with WP-CLI (a stand-in wp here), path a file relative to the manifest' {
-        function global:wp { if ($args -contains '--field=url' -and $args -contains "--path=$(Join-Path $TestDrive 'network')") { 'https://site1.example.com/', 'http://site2.example.com' } else { $global:LASTEXITCODE = 1 } }
-        try {
-            Set-Content -LiteralPath (Join-Path $TestDrive 'blog.txt') -Value '# one per line', 'blog.example.com', 'fromfile.example.com'
-            $m = @{ targets = @(
-                    @{ connection = 'clientA'; serverId = 1001; webAppId = 2001; wordPressPath = 'network' }
-                    @{ connection = 'clientA'; serverId = 1001; webAppId = 2002; path = 'blog.txt' }
-                ) }
-            $plans = New-RunCloudSyncPlan -Manifest (Write-Manifest $m)
-            $plans[0].Add | Should -Be @('site1.example.com', 'site2.example.com')
-            $plans[1].Add | Should -Be @('fromfile.example.com')
-        }
-        finally { Remove-Item -LiteralPath Function:\wp }
+    It 'wordPressPath with "via": "wpCli" reads the network through WP-CLI (a stand-in wp here), paths relative to the manifest' {
+        # A network without Ultimate Multisite: its sites (the first host its main domain) are the desired names.
+        $facts = Join-Path $TestDrive 'facts.txt'
+        Set-Content -LiteralPath $facts -Value (New-FakeWpFacts 'site1.example.com', 'site2.example.com')
+        $wp = Join-Path $TestDrive 'fake-wp'
+        Set-Content -LiteralPath $wp -Value "#!/bin/sh`nif [ `"`$1`" = eval-file ] && [ `"`$3`" = `"--path=$(Join-Path $TestDrive 'network')`" ]; then cat '$facts'; else echo `"unexpected `$*`" >&2; exit 1; fi"
+        chmod +x $wp
+        Set-Content -LiteralPath (Join-Path $TestDrive 'blog.txt') -Value '# one per line', 'blog.example.com', 'fromfile.example.com'
+        $m = @{ targets = @(
+                @{ connection = 'clientA'; serverId = 1001; webAppId = 2001; wordPressPath = 'network'; via = 'wpCli'; wpCliPath = $wp }
+                @{ connection = 'clientA'; serverId = 1001; webAppId = 2002; path = 'blog.txt' }
+            ) }
+        $plans = New-RunCloudSyncPlan -Manifest (Write-Manifest $m)
+        $plans[0].Add | Should -Be @('site1.example.com', 'site2.example.com')
+        $plans[0].Source | Should -BeLike "WordPress sites, WP-CLI (*--path=$(Join-Path $TestDrive 'network'))*wu_domain_mappings does not exist*"
+        $plans[0].DesiredNames.Source | Should -Be @("WordPress network 1's main domain", 'WordPress site 2 site2.example.com/ (network 1)')
+        $plans[1].Add | Should -Be @('fromfile.example.com')
+        $plans[1].Source | Should -Be "file $(Join-Path $TestDrive 'blog.txt')"
     }
 
     It 'one web app with Sync''s parameters: New-RunCloudSyncPlan | Invoke-RunCloudSyncPlan' {

@@ -39,7 +39,7 @@ Describe 'Invoke-RunCloudScheduledSync against a hostile RunCloud: its log holds
         }
         $env:PATH = $bin + [IO.Path]::PathSeparator + $env:PATH
         $env:FAKE_WP_OUTPUT = Join-Path $TestDrive 'wp-output.txt'
-        Set-Content -Path $env:FAKE_WP_OUTPUT -Value '[{"blog_id":"1","url":"https://example.com/","archived":"0","spam":"0","deleted":"0"},{"blog_id":"2","url":"https://new.example.com/","archived":"0","spam":"0","deleted":"0"}]'
+        Set-Content -Path $env:FAKE_WP_OUTPUT -Value (New-FakeWpFacts 'example.com', 'new.example.com')
         $env:RUNCLOUD_API_TOKEN = [RunCloud.PowerShell.Tests.HostileServer]::Secret
         $env:WU_RUNCLOUD_SERVER_ID = '1'
         $env:WU_RUNCLOUD_APP_ID = '2'
@@ -54,7 +54,7 @@ Describe 'Invoke-RunCloudScheduledSync against a hostile RunCloud: its log holds
         $server = [RunCloud.PowerShell.Tests.HostileServer]::new($Mode)
         try {
             $log = Join-Path $TestDrive "$Mode.log"
-            Invoke-ScheduledSyncProcess '-BaseUri', $server.BaseUri.AbsoluteUri, '-LogPath', $log, '-WordPressPath', '/srv/network', '-Prune' | Out-Null
+            Invoke-ScheduledSyncProcess '-BaseUri', $server.BaseUri.AbsoluteUri, '-LogPath', $log, '-WordPressPath', '/srv/network', '-Via', 'WpCli', '-Prune' | Out-Null
             $output = $script:ScheduledOutput
             $text = (Get-Content -Raw $log) + "`n" + ($output -join "`n")
             $text | Should -Not -BeNullOrEmpty

@@ -78,6 +78,14 @@ BeforeAll {
             $set.Desired
             $set.NotServed
         }
+        'RunCloud.PowerShell.Models.RunCloudDesiredName'         = {
+            # A sync's names from the same stand-in network: each with its origin; the switched-off row not served.
+            $null = & $script:Generators['RunCloud.PowerShell.Sources.UltimateMultisite.RunCloudMappedDomain']
+            $root = Join-Path $TestDrive 'um-view'
+            $r = Sync-RunCloudDomain -WordPressPath (Join-Path $root 'site') -Via WpCli -WpCliPath (Join-Path $root 'wp') -Prune -WhatIf -WarningAction SilentlyContinue
+            $r.DesiredNames
+            $r.NotServed
+        }
         'RunCloud.PowerShell.Models.RunCloudNetworkStatus'       = { Get-RunCloudNetworkStatus -Name 'shop.example.com', 'a-rather-long-name.customer-example.com' -Live -Address 127.0.0.1 -Port $script:e.TlsPort -TrustedRoot $script:e.TlsCertificateAuthority -DnsServer $script:Dns }
         'RunCloud.PowerShell.Models.RunCloudNetworkStatusSummary' = { Get-RunCloudNetworkStatus -Name 'shop.example.com', 'a-rather-long-name.customer-example.com' -Summary -FailOn NotOnRunCloud -DnsServer $script:Dns -ErrorAction SilentlyContinue }
         'RunCloud.PowerShell.Models.RunCloudHealthRuleResult'    = { (Get-RunCloudNetworkStatus -Name 'shop.example.com', 'a-rather-long-name.customer-example.com' -Summary -FailOn NotOnRunCloud, 'Expiring:14' -DnsServer $script:Dns -ErrorAction SilentlyContinue).Rules }
@@ -92,7 +100,7 @@ BeforeAll {
         'RunCloud.PowerShell.Models.RunCloudSyncTask' = 'Name'; 'RunCloud.PowerShell.Models.RunCloudSyncResult' = 'WebAppId'
         'RunCloud.PowerShell.Models.RunCloudDnsIntegration' = 'Label'; 'RunCloud.PowerShell.Models.RunCloudDnsRecord' = 'Name'
         'RunCloud.PowerShell.Sources.UltimateMultisite.RunCloudMappedDomain' = 'Domain'; 'RunCloud.PowerShell.Sources.UltimateMultisite.UmDesiredName' = 'Name'
-        'RunCloud.PowerShell.Sources.UltimateMultisite.UmNotServedName' = 'Name'
+        'RunCloud.PowerShell.Sources.UltimateMultisite.UmNotServedName' = 'Name'; 'RunCloud.PowerShell.Models.RunCloudDesiredName' = 'Name'
         'RunCloud.PowerShell.Models.RunCloudNetworkStatus' = 'Name'; 'RunCloud.PowerShell.Models.RunCloudHealthRuleResult' = 'Rule'
         'RunCloud.PowerShell.Models.RunCloudNetworkStateCount' = 'State'
     }
@@ -409,27 +417,48 @@ Describe 'Connect-RunCloud with only the RUNCLOUD_* environment' {
 }
 
 Describe 'The Demo is hermetic' {
+    BeforeAll {
+        function script:Invoke-Demo([string[]] $Extra) {
+            $pwsh = Get-TestPwshCommand
+            $info = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
+            foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot '../../examples/Demo.ps1'),
+                    '-ModulePath', $script:ModulePath, '-EmulatorModulePath', $script:EmulatorModulePath) + $Extra) { $info.ArgumentList.Add($a) }
+            $info.RedirectStandardOutput = $true; $info.RedirectStandardError = $true; $info.UseShellExecute = $false
+            $info.Environment['RUNCLOUD_SKIP_DNS_CHECK'] = '1'
+            $info.Environment['RUNCLOUD_API_TOKEN'] = 'a-user-token-that-is-not-the-emulators'
+            $info.Environment['RUNCLOUD_BASE_URI'] = 'https://runcloud.invalid/'
+            $info.Environment['RUNCLOUD_API_VERSION'] = 'v2'
+            $info.Environment['RUNCLOUD_SERVER_ID'] = '5'
+            $info.Environment['RUNCLOUD_STATE_PATH'] = $script:DemoUserState
+            $info.Environment['RUNCLOUD_MAX_NAMES_PER_CERTIFICATE'] = '3'
+            $p = [System.Diagnostics.Process]::Start($info)
+            $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEnd()
+            $p.WaitForExit()
+            [pscustomobject]@{ ExitCode = $p.ExitCode; Out = $out.Result; Err = $err }
+        }
+    }
+
     It 'runs to the end with the user''s RUNCLOUD_* settings in the way, and writes nothing to their state folder' {
-        $state = Join-Path $TestDrive 'user-state'
-        New-Item -ItemType Directory -Path $state | Out-Null
-        $pwsh = Get-TestPwshCommand
-        $info = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
-        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot '../../examples/Demo.ps1'),
-                '-ModulePath', $script:ModulePath, '-EmulatorModulePath', $script:EmulatorModulePath)) { $info.ArgumentList.Add($a) }
-        $info.RedirectStandardOutput = $true; $info.RedirectStandardError = $true; $info.UseShellExecute = $false
-        $info.Environment['RUNCLOUD_SKIP_DNS_CHECK'] = '1'
-        $info.Environment['RUNCLOUD_API_TOKEN'] = 'a-user-token-that-is-not-the-emulators'
-        $info.Environment['RUNCLOUD_BASE_URI'] = 'https://runcloud.invalid/'
-        $info.Environment['RUNCLOUD_API_VERSION'] = 'v2'
-        $info.Environment['RUNCLOUD_SERVER_ID'] = '5'
-        $info.Environment['RUNCLOUD_STATE_PATH'] = $state
-        $info.Environment['RUNCLOUD_MAX_NAMES_PER_CERTIFICATE'] = '3'
-        $p = [System.Diagnostics.Process]::Start($info)
-        $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEnd()
-        $p.WaitForExit()
-        $p.ExitCode | Should -Be 0 -Because ($out.Result + $err)
-        $out.Result | Should -Match 'Demo finished'
-        $out.Result | Should -Match 'Redeploy refused' -Because 'the DNS check ran although RUNCLOUD_SKIP_DNS_CHECK=1 was set for the user'
-        @(Get-ChildItem $state -Recurse) | Should -BeNullOrEmpty -Because 'the demo keeps its journals in its own folder'
+        $script:DemoUserState = Join-Path $TestDrive 'user-state'
+        New-Item -ItemType Directory -Path $script:DemoUserState | Out-Null
+        $run = Invoke-Demo @()
+        $run.ExitCode | Should -Be 0 -Because ($run.Out + $run.Err)
+        $run.Out | Should -Match 'Demo finished'
+        $run.Out | Should -Match 'Redeploy refused' -Because 'the DNS check ran although RUNCLOUD_SKIP_DNS_CHECK=1 was set for the user'
+        # mariadbd is installed where the tests run (.ci/run installs it): the UM section reads the network's database.
+        $run.Out | Should -Match 'Reading the network from its database \(a MariaDB this demo started'
+        $run.Out | Should -Match 'Every name the network maps is on the web app and covered by its certificate'
+        $run.Out | Should -Match 'Desired: 5 name\(s\) from Ultimate Multisite, database'
+        @(Get-ChildItem $script:DemoUserState -Recurse) | Should -BeNullOrEmpty -Because 'the demo keeps its journals in its own folder'
+    }
+
+    It 'syncs the same Ultimate Multisite network through the emulator''s UM REST API where no MariaDB is used, and says so' {
+        $run = Invoke-Demo @('-UltimateMultisiteVia', 'Rest')
+        $run.ExitCode | Should -Be 0 -Because ($run.Out + $run.Err)
+        $run.Out | Should -Match 'reading the same network through Ultimate Multisite''s REST API, which the emulator serves'
+        $run.Out | Should -Match 'Desired: 5 name\(s\) from Ultimate Multisite, UM''s REST API at http://127\.0\.0\.1:\d+/wp-json/'
+        $run.Out | Should -Match 'old-bakery\.com is not served \(inactive'
+        $run.Out | Should -Match 'a UM network synced and covered'
+        @(Get-ChildItem $script:DemoUserState -Recurse) | Should -BeNullOrEmpty
     }
 }

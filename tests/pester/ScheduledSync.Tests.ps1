@@ -366,6 +366,16 @@ Describe 'Register-RunCloudSyncTask writes what each scheduler reads' {
         (Get-Content -Raw $file) | Should -Not -Match 'Password'
     }
 
+    It 'a WordPress network: the task''s command line reads it with -Via as given; -Via Rest is refused (no secret on a command line)' {
+        $out = Join-Path $TestDrive 'cron-wp'
+        $task = Register-RunCloudSyncTask -WordPressPath /srv/network -Via WpCli -WpCliArgument '--allow-root' -Prune -Scheduler Cron -EnvironmentFile $script:EnvFile -OutputPath $out
+        $task.CommandLine | Should -Match "Invoke-RunCloudScheduledSync -WordPressPath \W+/srv/network\W+ -Via \W+WpCli\W+ -WpCliArgument \W+--allow-root\W+ -Prune "
+        $plain = Register-RunCloudSyncTask -WordPressPath /srv/network -Scheduler Cron -EnvironmentFile $script:EnvFile -OutputPath (Join-Path $TestDrive 'cron-wp2')
+        $plain.CommandLine | Should -Not -Match '-Via'
+        { Register-RunCloudSyncTask -WordPressPath /srv/network -Via Rest -Scheduler Cron -OutputPath (Join-Path $TestDrive 'cron-wp3') } |
+            Should -Throw -ErrorId 'RunCloudInvalidInput,*' -ExpectedMessage '*cannot carry them on its command line*manifest*ultimateMultisiteUri*'
+    }
+
     It 'the schema check catches a wrong element (the fixture is not a check that cannot fail)' {
         $bad = Join-Path $TestDrive 'bad-task.xml'
         Set-Content $bad '<?xml version="1.0"?><Task version="1.3" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task"><Settings><MultipleInstancesPolicy>Sometimes</MultipleInstancesPolicy></Settings><Actions><Exec><Command>x</Command></Exec></Actions></Task>'

@@ -522,7 +522,8 @@ Describe 'Invoke-RunCloudScheduledSync in a child process, against the emulator 
     BeforeAll {
         $bin = Join-Path $TestDrive 'bin'
         New-Item -ItemType Directory -Force -Path $bin | Out-Null
-        # A fake WP-CLI: prints whatever $FAKE_WP_OUTPUT names, and records its arguments.
+        # A fake WP-CLI: prints whatever $FAKE_WP_OUTPUT names (the network facts the UM reader asks for: a network without
+        # Ultimate Multisite, so its sites are the desired names), and records its arguments.
         $wp = Join-Path $bin 'wp'
         Set-Content -Path $wp -Value "#!/usr/bin/env bash`necho `"`$*`" > `"`$FAKE_WP_ARGS`"`ncat `"`$FAKE_WP_OUTPUT`"`n" -NoNewline
         chmod +x $wp
@@ -542,13 +543,8 @@ Describe 'Invoke-RunCloudScheduledSync in a child process, against the emulator 
             $code
         }
 
-        function Set-Sites([string[]] $Hosts, [switch] $UrlLines) {
-            if ($UrlLines) { $text = ($Hosts | ForEach-Object { "https://$_/" }) -join "`n" }
-            else {
-                $i = 0
-                $text = ConvertTo-Json -Compress @($Hosts | ForEach-Object { $i++; [ordered]@{ blog_id = "$i"; url = "https://$_/"; archived = '0'; spam = '0'; deleted = '0' } })
-            }
-            Set-Content -Path $env:FAKE_WP_OUTPUT -Value $text
+        function Set-Sites([string[]] $Hosts, [switch] $Notice) {
+            Set-Content -Path $env:FAKE_WP_OUTPUT -Value (New-FakeWpFacts $Hosts -Notice:$Notice)
         }
     }
 
@@ -564,13 +560,14 @@ Describe 'Invoke-RunCloudScheduledSync in a child process, against the emulator 
 
     AfterEach { Stop-RunCloudEmulator -Emulator $script:e }
 
-    It 'syncs the sites WP-CLI lists (JSON), logs it, and exits 0' {
+    It 'syncs the sites of a network without Ultimate Multisite read through WP-CLI, logs it, and exits 0' {
         Set-Sites 'shop.example.com', 'one.example.com', 'two.example.com'
-        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-Prune' | Should -Be 0 -Because ($script:ExampleOutput -join "`n")
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-Via', 'WpCli', '-Prune' | Should -Be 0 -Because ($script:ExampleOutput -join "`n")
         Get-Names | Should -Contain 'one.example.com'
         Get-Names | Should -Contain 'two.example.com'
-        Get-Content $env:FAKE_WP_ARGS | Should -BeLike 'site list --format=json*--path=/srv/network*'
+        Get-Content $env:FAKE_WP_ARGS | Should -BeLike 'eval-file *--path=/srv/network*'
         $log = Get-Content -Raw $script:Log
+        $log | Should -BeLike '*Desired: 3 name(s) from WordPress sites, WP-CLI*wu_domain_mappings does not exist*'
         $log | Should -BeLike '*added one.example.com*'
         $log | Should -BeLike '*2 added, 0 removed*'
         $log | Should -Not -BeLike "*$($script:e.Token)*"
@@ -578,22 +575,24 @@ Describe 'Invoke-RunCloudScheduledSync in a child process, against the emulator 
 
         # a second run is a no-op
         $script:e.ClearRequests()
-        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-Prune' | Should -Be 0
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-Via', 'WpCli', '-Prune' | Should -Be 0
         @(Get-RunCloudEmulatorRequest | Where-Object Method -ne 'GET') | Should -BeNullOrEmpty
     }
 
-    It 'takes wp site list --field=url output (one URL per line)' {
-        Set-Sites 'three.example.com', 'four.example.com' -UrlLines
-        Invoke-Example -Arguments '-WordPressPath', '/srv/network' | Should -Be 0 -Because ($script:ExampleOutput -join "`n")
+    It 'a PHP notice before WP-CLI''s answer does not discard it; -WpCliArgument alone means WP-CLI, as tasks registered before -Via' {
+        Set-Sites 'three.example.com', 'four.example.com' -Notice
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-WpCliArgument', '--allow-root' | Should -Be 0 -Because ($script:ExampleOutput -join "`n")
         Get-Names | Should -Contain 'four.example.com'
+        Get-Content $env:FAKE_WP_ARGS | Should -BeLike 'eval-file *--path=/srv/network --allow-root'
+        Get-Content -Raw $script:Log | Should -BeLike '*without -Via: the network is read with WP-CLI*'
     }
 
     It 'exits non-zero after an injected failure, and 0 on the re-run that converges' {
         Set-Sites 'shop.example.com', 'one.example.com', 'two.example.com'
         Add-RunCloudEmulatorFault -Kind Status -StatusCode 500 -Count 1 -Method POST -Path 'servers/*/webapps/*/domains' | Out-Null
-        Invoke-Example -Arguments '-WordPressPath', '/srv/network' | Should -Be 3 -Because 'some names failed: the next run retries them'
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-Via', 'WpCli' | Should -Be 3 -Because 'some names failed: the next run retries them'
         Get-Content -Raw $script:Log | Should -BeLike '*FAILED Add*'
-        Invoke-Example -Arguments '-WordPressPath', '/srv/network' | Should -Be 0
+        Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-Via', 'WpCli' | Should -Be 0
         Get-Names | Should -Contain 'one.example.com'
         Get-Names | Should -Contain 'two.example.com'
     }
@@ -613,11 +612,12 @@ Describe 'Invoke-RunCloudScheduledSync in a child process, against the emulator 
         chmod +x (Join-Path $TestDrive 'bin/wp-fail')
         Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-WpCli', 'wp-fail', '-Prune' | Should -Be 1
         @(Get-RunCloudEmulatorRequest) | Should -BeNullOrEmpty
+        Get-Content -Raw $script:Log | Should -BeLike '*not a WordPress install*`[RunCloudUmWpCli`]*'
     }
 
     It 'rotates the log and keeps -LogKeep files' {
         Set-Sites 'one.example.com'
-        1..3 | ForEach-Object { Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-LogMaxBytes', '200', '-LogKeep', '2' | Should -Be 0 }
+        1..3 | ForEach-Object { Invoke-Example -Arguments '-WordPressPath', '/srv/network', '-Via', 'WpCli', '-LogMaxBytes', '200', '-LogKeep', '2' | Should -Be 0 }
         Test-Path "$($script:Log).1" | Should -BeTrue
         Test-Path "$($script:Log).2" | Should -BeTrue
         Test-Path "$($script:Log).3" | Should -BeFalse

@@ -44,15 +44,15 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>ErrorId of an HTML report that could not be written.</summary>
         public const string ReportNotWrittenErrorId = "RunCloudStatusReportNotWritten";
 
-        private readonly List<string> _raw = new List<string>();
-        private readonly List<DesiredEntry> _inputProblems = new List<DesiredEntry>();
+        /// <summary>The desired list from -Name, the pipeline and -Path, gathered as Sync-RunCloudDomain gathers it.</summary>
+        private DesiredListInput? _list;
+
+        private DesiredListInput DesiredList => _list ??= new DesiredListInput(this);
         private readonly List<X509Certificate2> _roots = new List<X509Certificate2>();
         private readonly List<RunCloudDomain> _pipedDomains = new List<RunCloudDomain>();
         private IReadOnlyList<HealthRule> _rules = Array.Empty<HealthRule>();
         private DnsServerList? _dnsServers;
         private IRunCloudObject? _pipedTarget;
-        private string? _pathDescription;
-        private HashSet<string> _allowTld = new HashSet<string>(StringComparer.Ordinal);
         private bool _namesGiven;
 
         /// <summary>The desired names. -Domain is an alias, as for Sync-RunCloudDomain.</summary>
@@ -104,8 +104,9 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNull]
         public Uri? UltimateMultisiteUri { get; set; }
 
-        /// <summary>UM's API key (user name) and API secret (password).</summary>
+        /// <summary>UM's API key (user name) and API secret (password). -UltimateMultisiteCredential is an alias, as Sync-RunCloudDomain names it.</summary>
         [Parameter(Mandatory = true, ParameterSetName = RestSet)]
+        [Alias("UltimateMultisiteCredential")]
         [Credential]
         [ValidateNotNull]
         public PSCredential? Credential { get; set; }
@@ -277,7 +278,7 @@ namespace RunCloud.PowerShell.Commands
 
             try
             {
-                _allowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
+                DesiredList.AllowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
             }
             catch (ArgumentException ex)
             {
@@ -291,11 +292,11 @@ namespace RunCloud.PowerShell.Commands
             if (HtmlPath != null) HtmlPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(HtmlPath);
             if (Name != null)
             {
-                AddDesired(Name);
+                DesiredList.Add(Name);
                 _namesGiven = true;
             }
 
-            if (Path != null) ReadPath(Path);
+            if (Path != null) DesiredList.ReadFile(Path, string.Empty);
         }
 
         protected override void ProcessRecord()
@@ -330,16 +331,8 @@ namespace RunCloud.PowerShell.Commands
             _namesGiven = true;
             if (InputObject.BaseObject is RunCloudDomain piped) _pipedDomains.Add(piped);
             string? name = DesiredDomainSource.FromObject(InputObject, out string? problem);
-            if (name != null) AddDesired(new[] { name });
-            else if (problem != null) _inputProblems.Add(new DesiredEntry(Shorten(InputObject), "Not a domain: " + problem));
-        }
-
-        /// <summary>Desired names as the sync takes them: one whose top-level domain does not exist is an invalid entry (see DesiredDomainSource).</summary>
-        private void AddDesired(IEnumerable<string> names)
-        {
-            var problems = new List<RunCloudSyncSkip>();
-            _raw.AddRange(DesiredDomainSource.WithKnownTopLevelDomains(names, problems, _allowTld));
-            _inputProblems.AddRange(problems.Select(p => new DesiredEntry(p.Name, p.Reason)));
+            if (name != null) DesiredList.Add(new[] { name });
+            else if (problem != null) DesiredList.AddProblem(Shorten(InputObject), "Not a domain: " + problem);
         }
 
         protected override void EndProcessing()
@@ -476,62 +469,28 @@ namespace RunCloud.PowerShell.Commands
 
         // ---------- the sources ----------
 
-        private void ReadPath(string path)
-        {
-            string resolved;
-            string content;
-            try
-            {
-                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _).FirstOrDefault()
-                    ?? throw new FileNotFoundException($"{path} was not found.");
-                content = File.ReadAllText(resolved);
-            }
-            catch (Exception ex) when (ex is ItemNotFoundException || ex is IOException || ex is UnauthorizedAccessException || ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException)
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"Cannot read the desired domains from {path}: {ex.Message}", path, ErrorCategory.ReadError));
-                return;
-            }
-
-            var problems = new List<(string Entry, string Problem)>();
-            try
-            {
-                AddDesired(DesiredDomainSource.ReadFile(resolved, content, problems));
-            }
-            catch (InvalidDataException ex)
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, ex.Message, path, ErrorCategory.InvalidData));
-            }
-
-            foreach (var (entry, problem) in problems) _inputProblems.Add(new DesiredEntry(entry, problem));
-            _pathDescription = "file " + resolved;
-        }
-
         /// <summary>This invocation's own source: the names (list, file, pipeline) or an Ultimate Multisite network.</summary>
         private Func<IReadOnlyList<RunCloudDomain>, DesiredSource> ReadOwnSource()
         {
             if (ParameterSetName == NamesSet)
             {
-                string description = _pathDescription != null ? (_raw.Count > 0 && Name != null ? _pathDescription + " and a list" : _pathDescription) : "list";
-                var entries = _inputProblems.Concat(_raw.Select(r => new DesiredEntry(r))).ToList();
+                string description = DesiredList.Description;
+                List<DesiredEntry> entries = DesiredList.Entries();
                 return _ => DesiredSource.FromEntries(description, entries);
             }
 
-            var options = new UmSourceOptions
-            {
-                Via = ParameterSetName == RestSet ? RunCloudMappingSource.Rest : Via ?? RunCloudMappingSource.Database,
-                WordPressPath = WordPressPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(WordPressPath),
-                WpConfigPath = WpConfigPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(WpConfigPath),
-                UltimateMultisiteUri = UltimateMultisiteUri,
-                ApiKey = Credential?.UserName,
-                ApiSecret = Credential?.Password,
-                WwwPolicy = WwwPolicy,
-                WpCliArguments = WpCliArgument ?? Array.Empty<string>(),
-                WpCliPath = WpCliPath,
-                Timeout = TimeSpan.FromSeconds(SourceTimeoutSec),
-            };
-            if (options.Via == RunCloudMappingSource.Rest && ParameterSetName != RestSet)
+            if (Via == RunCloudMappingSource.Rest && ParameterSetName != RestSet)
             {
                 ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-Via Rest reads UM's REST API: pass -UltimateMultisiteUri and -Credential instead of -WordPressPath.", Via));
+            }
+
+            // The same reader options as Sync-RunCloudDomain -WordPressPath / -UltimateMultisiteUri (NetworkSourceReader).
+            UmSourceOptions? options = NetworkSourceReader.FromParameters(this, ParameterSetName == RestSet ? RunCloudMappingSource.Rest : Via, WordPressPath, WpConfigPath,
+                UltimateMultisiteUri, Credential, WwwPolicy, WpCliPath, WpCliArgument, SourceTimeoutSec, out string? problem);
+            if (options == null)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, problem!, Via));
+                throw new InvalidOperationException(problem);
             }
 
             UmNetworkSnapshot snapshot = ReadUm(options, (object?)UltimateMultisiteUri ?? WpConfigPath ?? WordPressPath);
@@ -563,10 +522,20 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 case FleetSourceKind.WordPressPath:
+                case FleetSourceKind.UltimateMultisiteUri:
                 {
-                    string full = System.IO.Path.IsPathRooted(t.SourcePath!) ? t.SourcePath! : System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, t.SourcePath!));
-                    var options = new UmSourceOptions { WordPressPath = full, Timeout = TimeSpan.FromSeconds(SourceTimeoutSec) };
-                    UmNetworkSnapshot snapshot = ReadUm(options, full);
+                    // As the sync reads a manifest's network (NetworkSourceReader.FromManifest): the same options, the same rule.
+                    UmSourceOptions options;
+                    try
+                    {
+                        options = NetworkSourceReader.FromManifest(t, directory, SourceTimeoutSec);
+                    }
+                    catch (UmReadException ex)
+                    {
+                        throw new SourceUnreadableException(ErrorRecords.FromUmRead(ex, t.Describe()));
+                    }
+
+                    UmNetworkSnapshot snapshot = ReadUm(options, (object?)t.UltimateMultisiteUri ?? t.SourcePath);
                     return onApp => DesiredSource.FromUm(snapshot, onApp.Select(d => d.Name));
                 }
 
@@ -580,13 +549,9 @@ namespace RunCloud.PowerShell.Commands
 
         private UmNetworkSnapshot ReadUm(UmSourceOptions options, object? target)
         {
-            IUmMappingReader? reader = null;
             try
             {
-                reader = UmSources.CreateReader(options);
-                WriteVerbose($"RunCloud: reading Ultimate Multisite {reader.Origin}.");
-                IUmMappingReader r = reader;
-                UmNetworkSnapshot snapshot = Run(ct => r.ReadAsync(ct));
+                UmNetworkSnapshot snapshot = NetworkSourceReader.Snapshot(this, options);
                 if (!snapshot.HasMappingTable)
                 {
                     WriteWarning($"Ultimate Multisite's mapping table ({snapshot.TablePrefix}wu_domain_mappings) does not exist in {snapshot.Origin}: the desired names are the network's own hosts only.");
@@ -597,10 +562,6 @@ namespace RunCloud.PowerShell.Commands
             catch (UmReadException ex)
             {
                 throw new SourceUnreadableException(ErrorRecords.FromUmRead(ex, target));
-            }
-            finally
-            {
-                (reader as IDisposable)?.Dispose();
             }
         }
 

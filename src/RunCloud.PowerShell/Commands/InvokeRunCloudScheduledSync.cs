@@ -16,6 +16,7 @@ using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
 using RunCloud.PowerShell.Sources;
+using RunCloud.PowerShell.Sources.UltimateMultisite;
 using RunCloud.PowerShell.State;
 
 namespace RunCloud.PowerShell.Commands
@@ -36,6 +37,7 @@ namespace RunCloud.PowerShell.Commands
         private const string ManifestSet = "Manifest";
         private const string PathSet = "Path";
         private const string WordPressSet = "WordPress";
+        private const string RestSet = "UltimateMultisite";
         private const string NameSet = "Name";
 
         /// <summary>A fleet manifest (.json or .psd1, docs/fleet.md); its "connections" map opens the accounts unattended.</summary>
@@ -56,18 +58,48 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = string.Empty;
 
-        /// <summary>One web app's desired names from a WordPress network's sites (wp site list); archived, spam and deleted sites are not desired.</summary>
+        /// <summary>
+        /// One web app's desired names from a WordPress network (as Sync-RunCloudDomain -WordPressPath): Ultimate
+        /// Multisite's mappings and the network's own hosts, read from its database by default (-Via); without UM's table,
+        /// the network's sites.
+        /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = WordPressSet)]
         [ValidateNotNullOrEmpty]
         public string WordPressPath { get; set; } = string.Empty;
 
+        /// <summary>How the network is read: Database (the default) or WpCli; -WpCli or -WpCliArgument alone mean WpCli (as tasks registered before -Via did).</summary>
         [Parameter(ParameterSetName = WordPressSet)]
+        public RunCloudMappingSource? Via { get; set; }
+
+        /// <summary>With -Via WpCli: the wp command or wp-cli.phar (default: wp on the PATH).</summary>
+        [Parameter(ParameterSetName = WordPressSet)]
+        [Alias("WpCliPath")]
         [ValidateNotNullOrEmpty]
-        public string WpCli { get; set; } = "wp";
+        public string? WpCli { get; set; }
 
         [Parameter(ParameterSetName = WordPressSet)]
         [AllowEmptyCollection]
         public string[] WpCliArgument { get; set; } = Array.Empty<string>();
+
+        /// <summary>One web app's desired names from an Ultimate Multisite network read through its REST API (another machine).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = RestSet)]
+        [ValidateNotNull]
+        public Uri? UltimateMultisiteUri { get; set; }
+
+        /// <summary>UM's API key (user name) and API secret (password).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = RestSet)]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? UltimateMultisiteCredential { get; set; }
+
+        /// <summary>UM's auto_create_www_subdomain, which its REST API does not tell (default Always, UM's default).</summary>
+        [Parameter(ParameterSetName = RestSet)]
+        public UmWwwPolicy? WwwPolicy { get; set; }
+
+        /// <summary>Seconds reading the network may take (database, WP-CLI or REST); with -Manifest, each target's.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int SourceTimeoutSec { get; set; } = 60;
 
         /// <summary>One web app's desired names, given directly.</summary>
         [Parameter(Mandatory = true, ParameterSetName = NameSet)]
@@ -78,6 +110,7 @@ namespace RunCloud.PowerShell.Commands
 
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = WordPressSet)]
+        [Parameter(ParameterSetName = RestSet)]
         [Parameter(ParameterSetName = NameSet)]
         [ArgumentCompleter(typeof(ServerIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
@@ -85,6 +118,7 @@ namespace RunCloud.PowerShell.Commands
 
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = WordPressSet)]
+        [Parameter(ParameterSetName = RestSet)]
         [Parameter(ParameterSetName = NameSet)]
         [Alias("AppId")]
         [ArgumentCompleter(typeof(WebAppIdCompleter))]
@@ -94,40 +128,47 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>A wp-config.php that holds the credentials and ids (Ultimate Multisite's WU_RUNCLOUD_* constants).</summary>
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = WordPressSet)]
+        [Parameter(ParameterSetName = RestSet)]
         [Parameter(ParameterSetName = NameSet)]
         [ValidateNotNullOrEmpty]
         public string? WpConfigPath { get; set; }
 
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = WordPressSet)]
+        [Parameter(ParameterSetName = RestSet)]
         [Parameter(ParameterSetName = NameSet)]
         [ValidateNotNullOrEmpty]
         public string? BaseUri { get; set; }
 
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = WordPressSet)]
+        [Parameter(ParameterSetName = RestSet)]
         [Parameter(ParameterSetName = NameSet)]
         public SwitchParameter Prune { get; set; }
 
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = WordPressSet)]
+        [Parameter(ParameterSetName = RestSet)]
         [Parameter(ParameterSetName = NameSet)]
         [ValidateNotNull]
         public string[] Exclude { get; set; } = Array.Empty<string>();
 
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = WordPressSet)]
+        [Parameter(ParameterSetName = RestSet)]
         [Parameter(ParameterSetName = NameSet)]
         [ValidateRange(0, int.MaxValue)]
         public int MaxRemove { get; set; } = 10;
 
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = WordPressSet)]
+        [Parameter(ParameterSetName = RestSet)]
         [Parameter(ParameterSetName = NameSet)]
         public SwitchParameter Www { get; set; }
 
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = WordPressSet)]
+        [Parameter(ParameterSetName = RestSet)]
         [Parameter(ParameterSetName = NameSet)]
         public SwitchParameter NoSslReset { get; set; }
 
@@ -182,7 +223,6 @@ namespace RunCloud.PowerShell.Commands
 
         /// <summary>What the health check passes to Get-RunCloudNetworkStatus: the sync's own source, target and guards.</summary>
         private Dictionary<string, object?>? _health;
-        private IEnumerable<object>? _healthInput;
 
         /// <summary>The default log: &lt;state folder&gt;/logs/scheduled-sync.log.</summary>
         internal static string DefaultLogPath(string fileName = "scheduled-sync.log") => System.IO.Path.Combine(StateFolder.Resolve(), "logs", fileName);
@@ -240,11 +280,16 @@ namespace RunCloud.PowerShell.Commands
             base.ReleaseResources();
         }
 
+        /// <summary>How the network is read: -Via, else WP-CLI when -WpCli or -WpCliArgument say so (tasks registered before -Via), else the database.</summary>
+        private RunCloudMappingSource NetworkVia() =>
+            Via ?? (MyInvocation.BoundParameters.ContainsKey(nameof(WpCli)) || WpCliArgument.Length > 0 ? RunCloudMappingSource.WpCli : RunCloudMappingSource.Database);
+
         private string DescribeSource() => ParameterSetName switch
         {
             ManifestSet => $"manifest {Manifest}",
             PathSet => $"file {Path}",
-            WordPressSet => $"WordPress network at {WordPressPath} (WP-CLI)",
+            WordPressSet => $"WordPress network at {WordPressPath} ({(NetworkVia() == RunCloudMappingSource.WpCli ? "WP-CLI" : "database")})",
+            RestSet => $"Ultimate Multisite at {UltimateMultisiteUri} (REST API)",
             _ => $"{Name.Length} name(s) given",
         };
 
@@ -253,7 +298,6 @@ namespace RunCloud.PowerShell.Commands
         private void RunSingle(RunCloudScheduledSyncResult result)
         {
             result.Targets = 1;
-            IEnumerable<object>? input = null;
             var sync = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
             switch (ParameterSetName)
             {
@@ -269,9 +313,20 @@ namespace RunCloud.PowerShell.Commands
                     Line("INFO", $"Reading the desired names from {file}.");
                     break;
                 case WordPressSet:
-                    List<object>? sites = ReadWordPress();
-                    if (sites == null) return;
-                    input = sites;
+                    // Read by Sync-RunCloudDomain itself, before any request to RunCloud (a network it cannot read stops it there).
+                    sync["WordPressPath"] = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WordPressPath);
+                    sync["Via"] = NetworkVia();
+                    if (WpConfigPath != null) sync["WpConfigPath"] = WpConfigPath;
+                    if (WpCli != null) sync["WpCliPath"] = WpCli;
+                    if (WpCliArgument.Length > 0) sync["WpCliArgument"] = WpCliArgument;
+                    if (NetworkVia() == RunCloudMappingSource.WpCli && Via == null) Line("INFO", "-WpCli / -WpCliArgument given without -Via: the network is read with WP-CLI.");
+                    sync["SourceTimeoutSec"] = SourceTimeoutSec;
+                    break;
+                case RestSet:
+                    sync["UltimateMultisiteUri"] = UltimateMultisiteUri;
+                    sync["UltimateMultisiteCredential"] = UltimateMultisiteCredential;
+                    if (WwwPolicy != null) sync["WwwPolicy"] = WwwPolicy;
+                    sync["SourceTimeoutSec"] = SourceTimeoutSec;
                     break;
                 default:
                     sync["Name"] = Name;
@@ -294,23 +349,25 @@ namespace RunCloud.PowerShell.Commands
 
             if (FailOn != null || StatusHtmlPath != null)
             {
-                // The same source (the very names the sync read: the file, the names, WP-CLI's sites), target and guards.
+                // The same source (the file, the names, the same WordPress network read the same way), target and guards.
                 _health = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["Connection"] = connection };
-                foreach (string key in new[] { "Path", "Name", "ServerId", "WebAppId", "Prune", "Exclude", "MaxRemove" })
+                foreach (string key in new[] { "Path", "Name", "ServerId", "WebAppId", "Prune", "Exclude", "MaxRemove", "WordPressPath", "Via", "WpConfigPath", "WpCliPath", "WpCliArgument", "SourceTimeoutSec", "UltimateMultisiteUri", "WwwPolicy" })
                 {
                     if (sync.TryGetValue(key, out object? value)) _health[key] = value;
                 }
 
-                if (ParameterSetName == WordPressSet) _healthInput = input;
+                if (ParameterSetName == RestSet) _health["Credential"] = UltimateMultisiteCredential;
             }
 
-            Inner run = Invoke("Sync-RunCloudDomain", typeof(SyncRunCloudDomainCommand), sync, input);
+            Inner run = Invoke("Sync-RunCloudDomain", typeof(SyncRunCloudDomainCommand), sync, null);
             result.ApiCalls = (int)(connection.RequestCount - before);
             RunCloudSyncResult? synced = run.Output.Select(o => o.BaseObject).OfType<RunCloudSyncResult>().FirstOrDefault();
             foreach (WarningRecord w in run.Warnings) Line("WARN", w.Message);
             if (run.Terminating != null)
             {
-                Fail(ExitCodes.ForRun(run.Terminating.FullyQualifiedErrorId), $"Sync stopped before any change: {Text(run.Terminating)} [{ExitCodes.ErrorIdOf(run.Terminating.FullyQualifiedErrorId)}]");
+                RunCloudSyncExitCode stopped = ExitCodes.ForRun(run.Terminating.FullyQualifiedErrorId);
+                string what = stopped == RunCloudSyncExitCode.CredentialsRefused ? "RunCloud refused the credentials; the sync stopped before any change" : "Sync stopped before any change";
+                Fail(stopped, $"{what}: {Text(run.Terminating)} [{ExitCodes.ErrorIdOf(run.Terminating.FullyQualifiedErrorId)}]");
                 return;
             }
 
@@ -327,10 +384,22 @@ namespace RunCloud.PowerShell.Commands
                 int invalid = synced.Skipped.Count(s => s.Kind == RunCloudSyncSkip.Invalid);
                 Line("INFO", $"Read {synced.DesiredCount} name(s) from {Path}" + (invalid > 0 ? $" and {invalid} entr{(invalid == 1 ? "y" : "ies")} that are not domain names." : "."));
             }
+            else if (ParameterSetName == WordPressSet || ParameterSetName == RestSet)
+            {
+                // Which source was read: Ultimate Multisite's mappings, or (without its table) the network's sites.
+                Line("INFO", $"Desired: {synced.DesiredCount} name(s) from {synced.Source}"
+                    + (synced.NotServed.Length > 0 ? $"; {synced.NotServed.Length} mapped name(s) not served ({string.Join(", ", synced.NotServed.GroupBy(n => n.NotServedReason).Select(g => $"{g.Count()} {g.Key}"))})." : "."));
+            }
 
             foreach (string finished in synced.FinishedPending) Line("WARN", "finished what a previous run left owed: " + finished);
             foreach (string name in synced.Added) Line("INFO", $"{would}added {name}");
             foreach (string name in synced.Removed) Line("INFO", $"{would}removed {name}");
+            foreach (RunCloudDesiredName d in synced.NotServed.Where(n => n.Action == RunCloudDesiredName.Remove))
+            {
+                // Why a mapped name went: UM does not serve it (switched off, a deleted or spam site).
+                Line("INFO", $"{d.Name} is not served ({d.NotServed}): {(_whatIf ? "it would be removed" : "removed")}.");
+            }
+
             // The primary domain, RunCloud's own names and -Exclude names are skipped by design: INFO. A bad entry is WARN.
             foreach (RunCloudSyncSkip skip in synced.Skipped) Line(skip.Kind == RunCloudSyncSkip.Invalid ? "WARN" : "INFO", $"skipped {skip.Name}: {skip.Reason}");
             foreach (RunCloudDnsCheck check in synced.SslNotReady) Line("WARN", $"no certificate for {check.Name} yet ({check.Status}): {check.Message}");
@@ -386,6 +455,10 @@ namespace RunCloud.PowerShell.Commands
             };
             if (WpConfigPath != null) connect["WpConfigPath"] = WpConfigPath;
             if (BaseUri != null) connect["BaseUri"] = BaseUri;
+
+            // A WordPress network is read before any request to RunCloud (one that cannot be read must stop the run with
+            // nothing asked of RunCloud): no ping here; refused credentials surface on the sync's first call (exit code 4).
+            if (ParameterSetName == WordPressSet || ParameterSetName == RestSet) connect["SkipValidation"] = true;
             if (ServerId.HasValue) connect["ServerId"] = ServerId.Value;
             if (WebAppId.HasValue) connect["WebAppId"] = WebAppId.Value;
             Inner run = Invoke("Connect-RunCloud", typeof(ConnectRunCloudCommand), connect, null);
@@ -409,108 +482,6 @@ namespace RunCloud.PowerShell.Commands
 
             Line("INFO", $"Connection: credentials from {connection.CredentialSource}; {connection.AuthenticationKind} {connection.KeyId}; API {connection.ApiVersion} at {connection.BaseUri}.");
             return connection;
-        }
-
-        /// <summary>
-        /// The sites of a WordPress network, with WP-CLI: PHP notices printed on standard output are warned about and the
-        /// valid sites are still used; archived, spam and deleted sites are not desired. Null (and exit code 1) when WP-CLI
-        /// cannot list them.
-        /// </summary>
-        private List<object>? ReadWordPress()
-        {
-            string root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WordPressPath);
-            Collection<PSObject> answer;
-            try
-            {
-                answer = InvokeCommand.InvokeScript(false, ScriptBlock.Create(WpCliScript), null, WpCli, root, WpCliArgument);
-            }
-            catch (RuntimeException ex)
-            {
-                Fail(RunCloudSyncExitCode.Configuration, $"Cannot run WP-CLI ('{WpCli}'): {ex.Message} Install WP-CLI (https://wp-cli.org) or pass -WpCli with its path; check the task's PATH.");
-                return null;
-            }
-
-            PSObject? reply = answer.FirstOrDefault();
-            int exitCode = reply?.Properties["ExitCode"]?.Value is int c ? c : 0;
-            string[] lines = (reply?.Properties["Lines"]?.Value as object[] ?? Array.Empty<object>()).Select(o => o?.ToString() ?? string.Empty)
-                .SelectMany(t => t.Split('\n')).Select(t => t.Trim()).Where(t => t.Length > 0).ToArray();
-            string[] stderr = (reply?.Properties["Errors"]?.Value as object[] ?? Array.Empty<object>()).Select(o => o?.ToString() ?? string.Empty).ToArray();
-            if (exitCode != 0)
-            {
-                Fail(RunCloudSyncExitCode.Configuration, $"{WpCli} site list --path={root} failed (exit code {exitCode}): {Shorten(string.Join(" ", stderr.Concat(lines)))} "
-                    + "Check -WordPressPath, the task's PATH, and --allow-root (-WpCliArgument '--allow-root') when it runs as root.");
-                return null;
-            }
-
-            var sites = new List<object>();
-            var ignored = new List<string>();
-            foreach (string line in lines)
-            {
-                if (line.StartsWith("[", StringComparison.Ordinal))
-                {
-                    try
-                    {
-                        foreach (JToken site in JArray.Parse(line))
-                        {
-                            if (site is JObject o && (Flag(o, "archived") || Flag(o, "spam") || Flag(o, "deleted"))) continue;
-                            sites.Add(PSObjectFor(site));
-                        }
-
-                        continue;
-                    }
-                    catch (JsonException)
-                    {
-                        // not WP-CLI's list after all: reported below with the other stray lines
-                    }
-                }
-
-                if (line.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || line.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-                {
-                    var o = new PSObject();
-                    o.Properties.Add(new PSNoteProperty("url", line));
-                    sites.Add(o);
-                    continue;
-                }
-
-                ignored.Add(line);
-            }
-
-            foreach (string line in ignored) Line("WARN", "Ignored a line of WP-CLI's output that is neither its JSON list nor a URL (a PHP notice?): " + Shorten(line));
-            if (sites.Count == 0 && ignored.Count > 0)
-            {
-                Fail(RunCloudSyncExitCode.Configuration, $"{WpCli} site list printed no site list, only: {Shorten(ignored[0])}");
-                return null;
-            }
-
-            Line("INFO", $"WP-CLI listed {sites.Count} site(s).");
-            return sites;
-        }
-
-        private const string WpCliScript = @"param($WpCli, $Root, $Extra)
-$arguments = @('site', 'list', '--format=json', '--fields=blog_id,url,archived,spam,deleted', ""--path=$Root"", '--skip-plugins', '--skip-themes') + @($Extra)
-$global:LASTEXITCODE = 0
-$output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
-[pscustomobject]@{
-    ExitCode = [int]$LASTEXITCODE
-    Lines = [object[]]@($output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] } | ForEach-Object { ""$_"" })
-    Errors = [object[]]@($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object { ""$_"" })
-}";
-
-        private static bool Flag(JObject o, string name) => o[name] is JToken t && t.ToString() == "1";
-
-        private static PSObject PSObjectFor(JToken site)
-        {
-            var o = new PSObject();
-            if (site is JObject obj)
-            {
-                foreach (JProperty p in obj.Properties()) o.Properties.Add(new PSNoteProperty(p.Name, p.Value.Type == JTokenType.String ? (string?)p.Value : p.Value.ToString(Formatting.None)));
-            }
-            else
-            {
-                o.Properties.Add(new PSNoteProperty("url", site.ToString()));
-            }
-
-            return o;
         }
 
         // ------------------------------------------------------------------ a manifest
@@ -589,12 +560,14 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
                 ["ThrottleLimit"] = ThrottleLimit,
             };
             if (MaxCalls > 0) sync["MaxCalls"] = MaxCalls;
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(SourceTimeoutSec))) sync["SourceTimeoutSec"] = SourceTimeoutSec;
             if (defaultConnection != null) sync["Connection"] = defaultConnection;
             AddCommon(sync);
 
             if (FailOn != null || StatusHtmlPath != null)
             {
                 _health = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["Manifest"] = manifestPath };
+                if (sync.ContainsKey("SourceTimeoutSec")) _health["SourceTimeoutSec"] = SourceTimeoutSec;
                 if (defaultConnection != null) _health["Connection"] = defaultConnection;
             }
 
@@ -765,7 +738,7 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
             if (StatusHtmlPath != null) status["HtmlPath"] = SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatusHtmlPath);
             if (SkipDnsCheck) status["SkipDnsCheck"] = true;
             if (DnsServer != null) status["DnsServer"] = DnsServer;
-            Inner run = Invoke("Get-RunCloudNetworkStatus", typeof(GetRunCloudNetworkStatusCommand), status, _healthInput);
+            Inner run = Invoke("Get-RunCloudNetworkStatus", typeof(GetRunCloudNetworkStatusCommand), status, null);
             foreach (WarningRecord w in run.Warnings) Line("WARN", "health: " + w.Message);
             if (run.Terminating != null)
             {
@@ -822,6 +795,11 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
             using System.Management.Automation.PowerShell ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
             ps.AddCommand(new CmdletInfo(name, type));
             foreach (KeyValuePair<string, object?> p in parameters) ps.AddParameter(p.Key, p.Value);
+            // A pipeline nested in a running command writes its warnings to the host, never into ps.Streams.Warning (nor
+            // merged into its output): -WarningVariable collects them, to be logged as WARN lines (a source's warning,
+            // work a previous run left owed).
+            string warnings = "RunCloudScheduledSyncWarnings" + Guid.NewGuid().ToString("N");
+            ps.AddParameter("WarningVariable", warnings);
             ps.AddParameter("ErrorAction", ActionPreference.Continue);
             ps.AddParameter("WarningAction", ActionPreference.Continue);
             if (MyInvocation.BoundParameters.ContainsKey("Verbose")) ps.AddParameter("Verbose", MyInvocation.BoundParameters["Verbose"]);
@@ -842,6 +820,15 @@ $output = & { $ErrorActionPreference = 'Continue'; & $WpCli @arguments 2>&1 }
             if (CancelToken.IsCancellationRequested || ps.InvocationStateInfo.State == PSInvocationState.Stopped) throw new PipelineStoppedException();
             inner.Errors.AddRange(ps.Streams.Error.Where(e => inner.Terminating == null || !ReferenceEquals(e, inner.Terminating)));
             inner.Warnings.AddRange(ps.Streams.Warning);
+            if (SessionState.PSVariable.Get(warnings) is PSVariable collected)
+            {
+                foreach (object? w in collected.Value as IEnumerable ?? Array.Empty<object>())
+                {
+                    if ((w is PSObject pso ? pso.BaseObject : w) is WarningRecord record && !inner.Warnings.Contains(record)) inner.Warnings.Add(record);
+                }
+
+                SessionState.PSVariable.Remove(collected);
+            }
             foreach (VerboseRecord v in ps.Streams.Verbose) WriteVerbose(v.Message);
             if (inner.Terminating == null && ps.Streams.Error.Count > 0 && inner.Output.Count == 0 && ps.HadErrors
                 && ps.Streams.Error[ps.Streams.Error.Count - 1].Exception is RuntimeException)

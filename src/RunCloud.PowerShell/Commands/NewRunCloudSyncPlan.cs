@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Text;
 using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Sources;
+using RunCloud.PowerShell.Sources.UltimateMultisite;
 using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
@@ -41,6 +42,53 @@ namespace RunCloud.PowerShell.Commands
         [Parameter(ParameterSetName = WebAppSet)]
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
+
+        /// <summary>The WordPress root of a multisite network: Ultimate Multisite's mappings and the network's own hosts, as Sync-RunCloudDomain -WordPressPath reads them.</summary>
+        [Parameter(ParameterSetName = WebAppSet)]
+        [ValidateNotNullOrEmpty]
+        public string? WordPressPath { get; set; }
+
+        /// <summary>How the network is read: Database (default with -WordPressPath), WpCli, or Rest (default with -UltimateMultisiteUri).</summary>
+        [Parameter(ParameterSetName = WebAppSet)]
+        public RunCloudMappingSource? Via { get; set; }
+
+        /// <summary>wp-config.php itself, when it is not where -WordPressPath would find it.</summary>
+        [Parameter(ParameterSetName = WebAppSet)]
+        [ValidateNotNullOrEmpty]
+        public string? WpConfigPath { get; set; }
+
+        /// <summary>The network's address, to read Ultimate Multisite's REST API.</summary>
+        [Parameter(ParameterSetName = WebAppSet)]
+        [ValidateNotNull]
+        public Uri? UltimateMultisiteUri { get; set; }
+
+        /// <summary>UM's API key (user name) and API secret (password), for -UltimateMultisiteUri.</summary>
+        [Parameter(ParameterSetName = WebAppSet)]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? UltimateMultisiteCredential { get; set; }
+
+        /// <summary>With -UltimateMultisiteUri: UM's auto_create_www_subdomain (default Always).</summary>
+        [Parameter(ParameterSetName = WebAppSet)]
+        public UmWwwPolicy? WwwPolicy { get; set; }
+
+        /// <summary>With -Via WpCli: the wp command (default: wp on the PATH).</summary>
+        [Parameter(ParameterSetName = WebAppSet)]
+        [Alias("WpCli")]
+        [ValidateNotNullOrEmpty]
+        public string? WpCliPath { get; set; }
+
+        /// <summary>With -Via WpCli: extra arguments for every WP-CLI call, e.g. --allow-root.</summary>
+        [Parameter(ParameterSetName = WebAppSet)]
+        [AllowEmptyCollection]
+        public string[]? WpCliArgument { get; set; }
+
+        /// <summary>Seconds reading a WordPress network may take (with -Manifest, each target's).</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int SourceTimeoutSec { get; set; } = 60;
+
+        private protected override int NetworkTimeoutSec => SourceTimeoutSec;
 
         [Parameter(ParameterSetName = WebAppSet)]
         [ArgumentCompleter(typeof(ServerIdCompleter))]
@@ -155,6 +203,31 @@ namespace RunCloud.PowerShell.Commands
 
         private TargetInput SingleTarget()
         {
+            // A WordPress network is read first, before any request to RunCloud (planning reads nothing else of it).
+            Func<IReadOnlyList<RunCloudDomain>, DesiredSource>? sourceOf = null;
+            string[] network = new[] { "WordPressPath", "Via", "WpConfigPath", "UltimateMultisiteUri", "UltimateMultisiteCredential", "WwwPolicy", "WpCliPath", "WpCliArgument" }
+                .Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
+            if (network.Length > 0)
+            {
+                string[] list = new[] { "Domain", "Path" }.Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
+                if (list.Length > 0)
+                {
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
+                        $"-{string.Join(", -", network)} read the desired names from a WordPress network, and -{string.Join(", -", list)} give a list: pass one source. Nothing was planned.", null));
+                }
+
+                UmSourceOptions? options = NetworkSourceReader.FromParameters(this, Via, WordPressPath, WpConfigPath, UltimateMultisiteUri, UltimateMultisiteCredential, WwwPolicy, WpCliPath, WpCliArgument, SourceTimeoutSec, out string? problem);
+                if (options == null) ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, problem + " Nothing was planned.", null));
+                try
+                {
+                    sourceOf = NetworkSourceReader.Read(this, options!);
+                }
+                catch (UmReadException ex)
+                {
+                    ThrowTerminatingError(ErrorRecords.FromUmRead(ex, (object?)UltimateMultisiteUri ?? WpConfigPath ?? WordPressPath));
+                }
+            }
+
             HashSet<string> allowTld = new HashSet<string>(StringComparer.Ordinal);
             try
             {
@@ -184,6 +257,7 @@ namespace RunCloud.PowerShell.Commands
             };
             var names = new List<string>(Domain ?? Array.Empty<string>());
             var problems = new List<RunCloudSyncSkip>();
+            string description = "list";
             if (Path != null)
             {
                 string resolved = ResolveFile(Path, "list of domains");
@@ -198,11 +272,12 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 problems.AddRange(raw.Select(r => new RunCloudSyncSkip(r.Entry, r.Problem)));
+                description = Domain != null ? $"file {resolved} and a list" : $"file {resolved}";
             }
 
             names = DesiredDomainSource.WithKnownTopLevelDomains(names, problems, allowTld);
             var app = new AppTarget(ServiceFor(connection), StateKeys.For(connection, target.ServerId, target.WebAppId), connection.BaseUri.AbsoluteUri, target.ServerId, target.WebAppId, connection.Name);
-            return new TargetInput(target, app, connection.KeyId, names, problems);
+            return new TargetInput(target, app, connection.KeyId, names, problems) { ListDescription = description, SourceOf = sourceOf };
         }
     }
 }

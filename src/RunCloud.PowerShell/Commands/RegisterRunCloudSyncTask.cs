@@ -65,6 +65,10 @@ namespace RunCloud.PowerShell.Commands
         [AllowEmptyCollection]
         public string[] WpCliArgument { get; set; } = Array.Empty<string>();
 
+        /// <summary>How the task reads the network (Invoke-RunCloudScheduledSync -Via): Database (its default) or WpCli.</summary>
+        [Parameter(ParameterSetName = WordPressSet)]
+        public Sources.UltimateMultisite.RunCloudMappingSource? Via { get; set; }
+
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = WordPressSet)]
         [ArgumentCompleter(typeof(ServerIdCompleter))]
@@ -221,6 +225,16 @@ namespace RunCloud.PowerShell.Commands
                 default:
                     string root = Absolute(WordPressPath, "-WordPressPath", mustExist: false, warnings);
                     sync.Add(Pair("WordPressPath", root));
+                    if (Via.HasValue)
+                    {
+                        if (Via.Value == Sources.UltimateMultisite.RunCloudMappingSource.Rest)
+                        {
+                            ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-Via Rest reads UM's REST API, which needs its API key and secret: a scheduled task cannot carry them on its command line. Read the network on its host (-Via Database or WpCli), or list it in a manifest with 'ultimateMultisiteUri' and the environment variables that hold the key and secret (docs/fleet.md).", Via));
+                        }
+
+                        sync.Add(Pair("Via", Via.Value.ToString()));
+                    }
+
                     if (WpCliArgument.Length > 0) sync.Add(Pair("WpCliArgument", (IEnumerable<string>)WpCliArgument));
                     description = $"RunCloud domain sync '{TaskName}' (WordPress network {root})";
                     break;

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Sources;
+using RunCloud.PowerShell.Sources.UltimateMultisite;
 using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Models;
@@ -25,6 +26,9 @@ namespace RunCloud.PowerShell.Commands
         /// hold up the whole fleet, and its next run picks it up.
         /// </summary>
         private const int LockTimeoutSeconds = 0;
+
+        /// <summary>Seconds reading a target's WordPress network may take (the command's -SourceTimeoutSec).</summary>
+        private protected virtual int NetworkTimeoutSec => 60;
 
         /// <summary>Targets name their own connections: nothing is resolved per record (a default connection is not required).</summary>
         protected override void ProcessRecord()
@@ -141,26 +145,45 @@ namespace RunCloud.PowerShell.Commands
                 seen[identity] = t;
 
                 var problems = new List<RunCloudSyncSkip>();
-                List<string> names;
-                switch (t.SourceKind)
+                var app = new AppTarget(ServiceFor(connection!), StateKeys.For(connection!, t.ServerId, t.WebAppId), connection!.BaseUri.AbsoluteUri, t.ServerId, t.WebAppId, t.Connection);
+                if (t.SourceKind == FleetSourceKind.WordPressPath || t.SourceKind == FleetSourceKind.UltimateMultisiteUri)
                 {
-                    case FleetSourceKind.Path:
-                        names = ReadPathSource(manifest, t, directory, problems);
-                        break;
-                    case FleetSourceKind.WordPressPath:
-                        names = ReadWordPressSource(manifest, t, directory, problems);
-                        break;
-                    default:
-                        names = t.Domains.ToList();
-                        break;
+                    inputs.Add(ReadNetworkSource(t, app, connection.KeyId, directory));
+                    continue;
                 }
 
+                List<string> names = t.SourceKind == FleetSourceKind.Path ? ReadPathSource(manifest, t, directory, problems) : t.Domains.ToList();
                 names = DesiredDomainSource.WithKnownTopLevelDomains(names, problems, t.AllowTld);
-                var app = new AppTarget(ServiceFor(connection!), StateKeys.For(connection!, t.ServerId, t.WebAppId), connection!.BaseUri.AbsoluteUri, t.ServerId, t.WebAppId, t.Connection);
-                inputs.Add(new TargetInput(t, app, connection.KeyId, names, problems));
+                inputs.Add(new TargetInput(t, app, connection.KeyId, names, problems)
+                {
+                    ListDescription = t.SourceKind == FleetSourceKind.Path ? "file " + FullPath(directory, t.SourcePath!) : "manifest domains",
+                });
             }
 
             return inputs;
+        }
+
+        private static string FullPath(string directory, string path) =>
+            System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, path));
+
+        /// <summary>
+        /// A target's WordPress network, read now, before any request to RunCloud. One that cannot be read fails that
+        /// target alone (its ErrorId says why: RunCloudUm&lt;Failure&gt;); nothing is sent for it, the others go on.
+        /// </summary>
+        private TargetInput ReadNetworkSource(FleetTarget t, AppTarget app, string keyId, string directory)
+        {
+            var input = new TargetInput(t, app, keyId, Array.Empty<string>(), Array.Empty<RunCloudSyncSkip>());
+            try
+            {
+                input.SourceOf = NetworkSourceReader.Read(this, NetworkSourceReader.FromManifest(t, directory, NetworkTimeoutSec), $"target {t.Index}: ");
+            }
+            catch (UmReadException ex)
+            {
+                input.SourceFailure = $"Reading its WordPress network failed, so nothing was asked of RunCloud for it: {ex.Message}";
+                input.SourceFailureErrorId = ex.ErrorId;
+            }
+
+            return input;
         }
 
         private List<string> ReadPathSource(FleetManifest manifest, FleetTarget t, string directory, List<RunCloudSyncSkip> problems)
@@ -176,38 +199,6 @@ namespace RunCloud.PowerShell.Commands
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidDataException)
             {
                 string message = $"Manifest {manifest.Source}: {t.Describe()}: field 'path': cannot read {full}: {ex.Message} Nothing was changed.";
-                ThrowTerminatingError(ErrorRecords.Wrap(new InvalidDataException(message, ex), ErrorIds.InvalidManifest, ErrorCategory.ReadError, full));
-                throw;
-            }
-        }
-
-        /// <summary>The sites of a WordPress network, with WP-CLI: wp site list --path=... --field=url (each url's host is a name).</summary>
-        private List<string> ReadWordPressSource(FleetManifest manifest, FleetTarget t, string directory, List<RunCloudSyncSkip> problems)
-        {
-            string full = System.IO.Path.IsPathRooted(t.SourcePath!) ? t.SourcePath! : System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, t.SourcePath!));
-            string where = $"Manifest {manifest.Source}: {t.Describe()}: field 'wordPressPath'";
-            if (InvokeCommand.GetCommand("wp", CommandTypes.Application | CommandTypes.Function | CommandTypes.Alias | CommandTypes.ExternalScript) == null)
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidManifest, $"{where}: reading a WordPress network needs WP-CLI ('wp') on the PATH, which was not found. Install WP-CLI (https://wp-cli.org), or list the names with 'domains' or 'path'. Nothing was changed.", full, ErrorCategory.ObjectNotFound));
-            }
-
-            try
-            {
-                var output = InvokeCommand.InvokeScript(false, ScriptBlock.Create(
-                    "param($p) $global:LASTEXITCODE = 0; $o = & wp site list \"--path=$p\" --field=url 2>$null; if ($LASTEXITCODE) { throw \"wp exited with code $LASTEXITCODE\" }; $o"), null, full);
-                var names = new List<string>();
-                foreach (PSObject line in output.Where(o => o != null))
-                {
-                    string? name = DesiredDomainSource.FromObject(new Dictionary<string, string> { ["url"] = line.ToString() }, out string? problem);
-                    if (name != null) names.Add(name);
-                    else problems.Add(new RunCloudSyncSkip(line.ToString(), "Not a domain: " + problem));
-                }
-
-                return names;
-            }
-            catch (RuntimeException ex)
-            {
-                string message = $"{where}: 'wp site list --path={full}' failed: {ex.Message} Check the path and that WP-CLI can run there (e.g. --allow-root for root). Nothing was changed.";
                 ThrowTerminatingError(ErrorRecords.Wrap(new InvalidDataException(message, ex), ErrorIds.InvalidManifest, ErrorCategory.ReadError, full));
                 throw;
             }
@@ -270,6 +261,13 @@ namespace RunCloud.PowerShell.Commands
                     LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds),
                 };
                 var stub = new RunCloudSyncPlan { Index = t.Index, Connection = t.Connection, BaseUri = input.BaseUri, KeyId = input.KeyId, ServerId = t.ServerId, WebAppId = t.WebAppId };
+                if (input.SourceFailure != null)
+                {
+                    // Its source could not be read: the target fails before any request; the others go on.
+                    items.Add(new FleetItem(stub) { Input = input, App = input.App, Failure = input.SourceFailure, ErrorId = input.SourceFailureErrorId });
+                    continue;
+                }
+
                 items.Add(new FleetItem(stub)
                 {
                     Input = input,

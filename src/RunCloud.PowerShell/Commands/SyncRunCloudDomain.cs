@@ -7,6 +7,7 @@ using System.Management.Automation;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Sources;
+using RunCloud.PowerShell.Sources.UltimateMultisite;
 using RunCloud.PowerShell.Sync;
 using RunCloud.PowerShell.Http;
 using RunCloud.PowerShell.Input;
@@ -39,9 +40,10 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>Error id of a prune held back because the desired list has invalid entries.</summary>
         public const string PruneStoppedErrorId = ErrorIds.SyncPruneStopped;
 
-        private readonly List<string> _raw = new List<string>();
-        private readonly List<RunCloudSyncSkip> _inputProblems = new List<RunCloudSyncSkip>();
-        private HashSet<string> _allowTld = new HashSet<string>(StringComparer.Ordinal);
+        /// <summary>The desired list from -Name, -SubdomainOf/-Site, the pipeline and -Path (not used with a WordPress network).</summary>
+        private DesiredListInput? _list;
+
+        private DesiredListInput DesiredList => _list ??= new DesiredListInput(this);
 
         /// <summary>The desired domain names. -Domain is an alias: the domain is -Name everywhere.</summary>
         [Parameter(Position = 0)]
@@ -86,6 +88,60 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         [AllowEmptyCollection]
         public string[]? Site { get; set; }
+
+        /// <summary>
+        /// The WordPress root of a multisite network: the desired names are Ultimate Multisite's mappings (active rows of
+        /// live sites, with the network's www policy) plus the network's own hosts, read from its database (DB_* in
+        /// wp-config.php; no PHP or WP-CLI needed) before any request to RunCloud; without UM's table, the network's sites.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? WordPressPath { get; set; }
+
+        /// <summary>How the network is read: Database (default with -WordPressPath), WpCli, or Rest (default with -UltimateMultisiteUri).</summary>
+        [Parameter]
+        public RunCloudMappingSource? Via { get; set; }
+
+        /// <summary>wp-config.php itself, when it is not where -WordPressPath would find it.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? WpConfigPath { get; set; }
+
+        /// <summary>The network's address, to read Ultimate Multisite's REST API (https, or http on a loopback address).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? UltimateMultisiteUri { get; set; }
+
+        /// <summary>UM's API key (user name) and API secret (password), for -UltimateMultisiteUri.</summary>
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? UltimateMultisiteCredential { get; set; }
+
+        /// <summary>With -UltimateMultisiteUri: UM's auto_create_www_subdomain, which its REST API does not tell (default Always, UM's default).</summary>
+        [Parameter]
+        public UmWwwPolicy? WwwPolicy { get; set; }
+
+        /// <summary>With -Via WpCli: the wp command or wp-cli.phar (default: wp on the PATH).</summary>
+        [Parameter]
+        [Alias("WpCli")]
+        [ValidateNotNullOrEmpty]
+        public string? WpCliPath { get; set; }
+
+        /// <summary>With -Via WpCli: extra arguments for every WP-CLI call, e.g. --allow-root.</summary>
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[]? WpCliArgument { get; set; }
+
+        /// <summary>Seconds reading the network may take (database, WP-CLI or REST); with -Manifest, for each target's network.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int SourceTimeoutSec { get; set; } = 60;
+
+        private protected override int NetworkTimeoutSec => SourceTimeoutSec;
+
+        /// <summary>The WordPress network to read (from -WordPressPath / -UltimateMultisiteUri), null for a list.</summary>
+        private UmSourceOptions? _network;
 
         // Not inherited from RunCloudWebAppCmdlet on purpose: there they bind by property name from the pipeline, and
         // here piped objects are desired names (a piped domain of another app must not retarget the sync).
@@ -180,7 +236,8 @@ namespace RunCloud.PowerShell.Commands
             base.BeginProcessing();
             if (Manifest != null)
             {
-                string[] single = new[] { "Domain", "Path", "SubdomainOf", "Site", "ServerId", "WebAppId", "Prune", "Exclude", "ProtectedName", "MaxRemove", "AllowEmptySource", "AllowInvalidEntries", "AllowTld", "Www", "Redirection", "NoSslReset", "ResetSsl" }
+                string[] single = new[] { "Domain", "Path", "SubdomainOf", "Site", "ServerId", "WebAppId", "Prune", "Exclude", "ProtectedName", "MaxRemove", "AllowEmptySource", "AllowInvalidEntries", "AllowTld", "Www", "Redirection", "NoSslReset", "ResetSsl",
+                    "WordPressPath", "Via", "WpConfigPath", "UltimateMultisiteUri", "UltimateMultisiteCredential", "WwwPolicy", "WpCliPath", "WpCliArgument" }
                     .Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
                 if (single.Length > 0)
                 {
@@ -198,14 +255,31 @@ namespace RunCloud.PowerShell.Commands
 
             try
             {
-                _allowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
+                DesiredList.AllowTld = DomainName.ParseTlds(AllowTld, "-AllowTld");
             }
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, ex.Message + " Nothing was changed.", AllowTld));
             }
 
-            if (Name != null) AddDesired(Name);
+            string[] network = new[] { "WordPressPath", "Via", "WpConfigPath", "UltimateMultisiteUri", "UltimateMultisiteCredential", "WwwPolicy", "WpCliPath", "WpCliArgument" }
+                .Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
+            if (network.Length > 0)
+            {
+                string[] list = new[] { "Name", "Path", "SubdomainOf", "Site" }.Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
+                if (list.Length > 0)
+                {
+                    ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
+                        $"-{string.Join(", -", network)} read the desired names from a WordPress network, and -{string.Join(", -", list)} give a list: pass one source. "
+                        + "(The network's mappings and hosts are the whole desired list: a prune removes what it does not map.) Nothing was changed.", null));
+                }
+
+                _network = NetworkSourceReader.FromParameters(this, Via, WordPressPath, WpConfigPath, UltimateMultisiteUri, UltimateMultisiteCredential, WwwPolicy, WpCliPath, WpCliArgument, SourceTimeoutSec, out string? networkProblem);
+                if (_network == null) ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, networkProblem + " Nothing was changed.", null));
+                return;
+            }
+
+            if (Name != null) DesiredList.Add(Name);
             if (Site != null && Site.Length > 0 && SubdomainOf == null)
             {
                 ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-Site needs -SubdomainOf (the parent domain, e.g. -SubdomainOf example.com -Site shop,blog).", Site));
@@ -218,7 +292,7 @@ namespace RunCloud.PowerShell.Commands
                     ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidDomainName, "-SubdomainOf: " + problem, SubdomainOf));
                 }
 
-                string? unknownTld = DomainName.TopLevelDomainProblem(parent, _allowTld);
+                string? unknownTld = DomainName.TopLevelDomainProblem(parent, DesiredList.AllowTld);
                 if (unknownTld != null) ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidDomainName, "-SubdomainOf: " + unknownTld, SubdomainOf));
 
                 var sites = new List<string>();
@@ -229,10 +303,14 @@ namespace RunCloud.PowerShell.Commands
                     sites.Add(s.EndsWith("." + parent, StringComparison.OrdinalIgnoreCase) ? s : s + "." + parent);
                 }
 
-                AddDesired(sites);
+                DesiredList.Add(sites);
             }
 
-            if (Path != null) ReadPath(Path);
+            if (Path != null)
+            {
+                DesiredList.ReadFile(Path, " Nothing was changed.");
+                WriteVerbose($"RunCloud: read {DesiredList.Names.Count} name(s) from {DesiredList.File}.");
+            }
         }
 
         protected override void ProcessRecord()
@@ -260,11 +338,17 @@ namespace RunCloud.PowerShell.Commands
                     return;
             }
 
+            if (_network != null)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
+                    $"The desired names come from the WordPress network ({(object?)WordPressPath ?? UltimateMultisiteUri}): pipe nothing, or the web app to sync (Get-RunCloudWebApp). '{Show(InputObject)}' was piped. Nothing was changed.", InputObject));
+            }
+
             // Strings, domain objects (their names: copying one app's names to another), objects with a Domain/Name/url.
             if (InputObject.BaseObject is RunCloudDomain piped) _pipedDomains.Add(piped);
             string? name = DesiredDomainSource.FromObject(InputObject, out string? problem);
-            if (name != null) AddDesired(new[] { name });
-            else if (problem != null) _inputProblems.Add(new RunCloudSyncSkip(Show(InputObject), "Not a domain: " + problem));
+            if (name != null) DesiredList.Add(new[] { name });
+            else if (problem != null) DesiredList.AddProblem(Show(InputObject), "Not a domain: " + problem);
         }
 
         /// <summary>The web app (or server) piped in: the one target of this sync, through its own connection.</summary>
@@ -362,40 +446,6 @@ namespace RunCloud.PowerShell.Commands
             }
         }
 
-        private void ReadPath(string path)
-        {
-            string resolved;
-            string content;
-            try
-            {
-                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _).FirstOrDefault()
-                    ?? throw new FileNotFoundException($"{path} was not found.");
-                content = File.ReadAllText(resolved);
-            }
-            catch (Exception ex) when (ex is ItemNotFoundException || ex is IOException || ex is UnauthorizedAccessException || ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException)
-            {
-                ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.InvalidInput, ErrorCategory.ReadError, path, $"Cannot read the desired domains from {path}: {ex.Message} Nothing was changed."));
-                return;
-            }
-
-            var problems = new List<(string Entry, string Problem)>();
-            try
-            {
-                AddDesired(DesiredDomainSource.ReadFile(resolved, content, problems));
-            }
-            catch (InvalidDataException ex)
-            {
-                ThrowTerminatingError(ErrorRecords.Wrap(ex, ErrorIds.InvalidInput, ErrorCategory.InvalidData, path, ex.Message + " Nothing was changed."));
-            }
-
-            foreach (var (entry, problem) in problems) _inputProblems.Add(new RunCloudSyncSkip(entry, problem));
-            WriteVerbose($"RunCloud: read {_raw.Count} name(s) from {resolved}.");
-        }
-
-        /// <summary>Desired names from any source; one whose top-level domain does not exist becomes an invalid entry (see DesiredDomainSource).</summary>
-        private void AddDesired(IEnumerable<string> names) =>
-            _raw.AddRange(DesiredDomainSource.WithKnownTopLevelDomains(names, _inputProblems, _allowTld));
-
         protected override void EndProcessing()
         {
             if (Manifest != null)
@@ -405,6 +455,23 @@ namespace RunCloud.PowerShell.Commands
             }
 
             var clock = Stopwatch.StartNew();
+
+            // The WordPress network is read first, before any request to RunCloud: a network that cannot be read (a wrong
+            // password, a locked table, an unknown schema) stops the run before anything is asked or changed.
+            Func<IReadOnlyList<RunCloudDomain>, DesiredSource>? sourceOf = null;
+            if (_network != null)
+            {
+                try
+                {
+                    sourceOf = NetworkSourceReader.Read(this, _network);
+                }
+                catch (UmReadException ex)
+                {
+                    ThrowTerminatingError(ErrorRecords.FromUmRead(ex, (object?)UltimateMultisiteUri ?? WpConfigPath ?? WordPressPath));
+                    return;
+                }
+            }
+
             var (connection, serverId, webAppId) = ResolveTarget();
             long requestsBefore = connection.RequestCount;
             string app = $"web app {webAppId} (server {serverId})";
@@ -431,11 +498,11 @@ namespace RunCloud.PowerShell.Commands
                 return;
             }
 
-            var entries = _inputProblems.Select(p => new DesiredEntry(p.Name, p.Reason)).Concat(_raw.Select(r => new DesiredEntry(r))).ToList();
+            List<DesiredEntry> entries = DesiredList.Entries();
 
             // Early guard (no request yet): an empty desired list with -Prune.
             SyncPlan early = SyncPlanner.Plan(entries, Array.Empty<RunCloudDomain>(), options);
-            if (early.Verdict == SyncVerdict.EmptySource && !whatIf)
+            if (sourceOf == null && early.Verdict == SyncVerdict.EmptySource && !whatIf)
             {
                 ThrowTerminatingError(ErrorRecords.Failed(EmptySourceErrorId, $"{app}: {early.VerdictMessage}", ErrorCategory.InvalidData, app, "Sync-RunCloudDomain ... -Prune -AllowEmptySource"));
             }
@@ -457,7 +524,8 @@ namespace RunCloud.PowerShell.Commands
             var host = new CmdletApplyHost(this, step => ShouldProcessOrForce(Force, step.Target, step.Action) || whatIf, progress: progress);
             try
             {
-                AppApply.Run(this, target, AppRequest.ForDesired(entries, options, runOptions), host,
+                AppRequest request = sourceOf != null ? AppRequest.ForSource(sourceOf, options, runOptions) : AppRequest.ForDesired(entries, options, runOptions);
+                AppApply.Run(this, target, request, host,
                     p => Review(p, app, whatIf, progress),
                     (p, outcome) => Report(p, outcome, connection, app, whatIf, clock, requestsBefore));
             }
@@ -484,6 +552,21 @@ namespace RunCloud.PowerShell.Commands
         {
             SyncPlan plan = p.Plan;
             int existing = p.Live?.Count ?? 0;
+            if (plan.Source != null)
+            {
+                DesiredSource source = plan.Source;
+                foreach (string warning in source.Warnings) WriteWarning(warning);
+                if (source.Kind == DesiredSource.UltimateMultisiteKind && (OnCommandLine(nameof(Www)) || OnCommandLine(nameof(Redirection))))
+                {
+                    WriteWarning("-Www and -Redirection apply to names without a policy of their own: Ultimate Multisite's names follow the network's auto_create_www_subdomain (www, redirect non-www, as UM's RunCloud integration adds them).");
+                }
+
+                WriteVerbose($"RunCloud: desired names from {source.Description}: {plan.Desired.Count} to serve, {source.Covered.Count} covered by a wildcard on the app, "
+                    + $"{source.NotServedRows.Count} mapping row(s) not served, {source.ProtectedCount} name(s) protected from any prune.");
+                foreach (RunCloudDesiredName d in DesiredNameReport.Desired(plan, DesiredList.Description, Www, Redirection.ToLowerInvariant())) WriteVerbose("RunCloud: source: " + DesiredNameReport.Line(d));
+                foreach (NameOrigin n in source.NotServedRows) WriteVerbose($"RunCloud: source: not served: {n.Name}: {n.NotServed} ({n.Short()}).");
+            }
+
             WriteVerbose($"RunCloud: plan for {app}: {existing} on the app, {plan.Desired.Count} desired; {plan.ToAdd.Count} to add, {plan.ToRemove.Count} to remove, {plan.Unchanged.Count} unchanged, {plan.Kept.Count} kept, {plan.Skipped.Count} skipped.");
             foreach (string name in plan.ToAdd) WriteVerbose("RunCloud: plan: add " + name);
             foreach (RunCloudDomain d in plan.ToRemove) WriteVerbose($"RunCloud: plan: remove {d.Name} (id {d.Id})");
@@ -528,6 +611,9 @@ namespace RunCloud.PowerShell.Commands
                 Duration = Math.Round(clock.Elapsed.TotalSeconds, 3),
                 WhatIf = whatIf,
                 DesiredCount = plan.Desired.Count,
+                Source = DesiredNameReport.SourceOf(plan, DesiredList.Description),
+                DesiredNames = DesiredNameReport.Desired(plan, DesiredList.Description, Www, Redirection.ToLowerInvariant()),
+                NotServed = DesiredNameReport.NotServed(plan),
                 StoppedBy = _stoppedBy,
                 Success = failed.Length == 0 && plan.PruneStoppedMessage == null && _stoppedBy == null,
             };

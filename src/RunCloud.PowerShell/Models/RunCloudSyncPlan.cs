@@ -61,6 +61,27 @@ namespace RunCloud.PowerShell.Models
         /// <summary>The desired names the plan was made from (valid, normalised); applying re-checks every change against them.</summary>
         public string[] Desired { get; set; } = Array.Empty<string>();
 
+        /// <summary>
+        /// Where the desired names were read: "list", "file ...", "Ultimate Multisite, database 'wp' on ... (table(s) ...)",
+        /// "WordPress sites, ..." (a network without UM's table).
+        /// </summary>
+        public string Source { get; set; } = "list";
+
+        /// <summary>Each desired name with what the plan does with it, its www and redirection, and where it comes from (mapping id, stage, site).</summary>
+        public RunCloudDesiredName[] DesiredNames { get; set; } = Array.Empty<RunCloudDesiredName>();
+
+        /// <summary>Mapped names Ultimate Multisite does not serve (inactive rows, deleted or spam sites, ...), with the reason and what the plan does with them.</summary>
+        public RunCloudDesiredName[] NotServed { get; set; } = Array.Empty<RunCloudDesiredName>();
+
+        /// <summary>The extra wu_N_domain_mappings tables read (UM's own routing reads only the main table).</summary>
+        public string[] ExtraTables { get; set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// Names the source protects from any prune (a WordPress network: every active mapping, main domain and site host,
+        /// with and without www.); applying the plan checks every removal against them again.
+        /// </summary>
+        public string[] Protected { get; set; } = Array.Empty<string>();
+
         /// <summary>The sync's rules the plan was made under; applying checks each change against them again.</summary>
         public bool Prune { get; set; }
         public int MaxRemove { get; set; } = 10;

@@ -56,6 +56,15 @@ namespace RunCloud.PowerShell.Models
         /// <summary>How many valid, distinct names the desired list held.</summary>
         public int DesiredCount { get; set; }
 
+        /// <summary>Where the desired names were read: "list", "file ...", "Ultimate Multisite, database ...", "WordPress sites, ...".</summary>
+        public string Source { get; set; } = "list";
+
+        /// <summary>Each desired name with what the run did (or would do) with it, its www and redirection, and where it comes from (mapping id, stage, site).</summary>
+        public RunCloudDesiredName[] DesiredNames { get; set; } = Array.Empty<RunCloudDesiredName>();
+
+        /// <summary>Mapped names Ultimate Multisite does not serve, with the reason and what the run did with them (Remove when pruned).</summary>
+        public RunCloudDesiredName[] NotServed { get; set; } = Array.Empty<RunCloudDesiredName>();
+
         /// <summary>
         /// Under -WhatIf, the ErrorId of the guard that would stop the real run before any change
         /// (RunCloudSyncTooManyRemovals, RunCloudSyncEmptySource); null when the run would go ahead.

@@ -8,6 +8,7 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Sources;
+using RunCloud.PowerShell.Sources.UltimateMultisite;
 
 namespace RunCloud.PowerShell.Sources
 {
@@ -24,9 +25,15 @@ namespace RunCloud.PowerShell.Sources
         {
             "connection", "serverId", "webAppId", "domains", "path", "wordPressPath", "prune", "exclude", "protectedName",
             "maxRemove", "www", "redirection", "noSslReset", "allowEmptySource", "allowInvalidEntries", "allowTld",
+            "via", "wpConfigPath", "wpCliPath", "wpCliArgument", "ultimateMultisiteUri", "ultimateMultisiteKeyVariable", "ultimateMultisiteSecretVariable", "wwwPolicy",
         };
 
-        private static readonly string[] s_sources = { "domains", "path", "wordPressPath" };
+        private static readonly string[] s_sources = { "domains", "path", "wordPressPath", "ultimateMultisiteUri" };
+
+        /// <summary>Fields that belong to one source only.</summary>
+        private static readonly string[] s_wordPressFields = { "via", "wpConfigPath", "wpCliPath", "wpCliArgument" };
+        private static readonly string[] s_restFields = { "ultimateMultisiteKeyVariable", "ultimateMultisiteSecretVariable", "wwwPolicy" };
+        private static readonly System.Text.RegularExpressions.Regex s_variableName = new System.Text.RegularExpressions.Regex(@"^[A-Za-z_][A-Za-z0-9_]{0,127}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
         private static readonly string[] s_redirections = { "none", "www", "non-www" };
 
         /// <summary>Field names that would hold a credential; a manifest is meant to be reviewed and committed, so it holds none.</summary>
@@ -154,7 +161,7 @@ namespace RunCloud.PowerShell.Sources
             if (present.Length != 1)
             {
                 throw new ManifestException(present.Length == 0
-                    ? $"Manifest {source}: {where}: no source of names. Give exactly one of 'domains' (a list), 'path' (a file of names) or 'wordPressPath' (a WordPress network read with WP-CLI)."
+                    ? $"Manifest {source}: {where}: no source of names. Give exactly one of 'domains' (a list), 'path' (a file of names), 'wordPressPath' (a WordPress network: Ultimate Multisite's mappings from its database or WP-CLI) or 'ultimateMultisiteUri' (a network read through UM's REST API)."
                     : $"Manifest {source}: {where}: {string.Join(" and ", present.Select(p => "'" + p + "'"))} are both given. Give exactly one source of names per target.", index, present.Length == 0 ? "domains" : present[1]);
             }
 
@@ -168,11 +175,17 @@ namespace RunCloud.PowerShell.Sources
                     target.SourceKind = FleetSourceKind.Path;
                     target.SourcePath = Text(o, "path", source, index, where);
                     break;
-                default:
+                case "wordPressPath":
                     target.SourceKind = FleetSourceKind.WordPressPath;
                     target.SourcePath = Text(o, "wordPressPath", source, index, where);
                     break;
+                default:
+                    target.SourceKind = FleetSourceKind.UltimateMultisiteUri;
+                    target.UltimateMultisiteUri = Address(o, source, index, where);
+                    break;
             }
+
+            ParseNetworkSource(o, target, source, index, where);
 
             target.Prune = Bool(o, "prune", source, index, where) ?? false;
             target.Www = Bool(o, "www", source, index, where) ?? false;
@@ -223,6 +236,82 @@ namespace RunCloud.PowerShell.Sources
             }
 
             return target;
+        }
+
+        /// <summary>A WordPress network's own fields ("via", "wpConfigPath", ...; UM REST's key and secret variables, "wwwPolicy"), each only with its source.</summary>
+        private static void ParseNetworkSource(JObject o, FleetTarget target, string source, int index, string where)
+        {
+            foreach (string field in s_wordPressFields.Concat(s_restFields))
+            {
+                if (!(Get(o, field) is JToken t) || t.Type == JTokenType.Null) continue;
+                bool fits = s_wordPressFields.Contains(field) ? target.SourceKind == FleetSourceKind.WordPressPath : target.SourceKind == FleetSourceKind.UltimateMultisiteUri;
+                if (!fits)
+                {
+                    string belongs = s_wordPressFields.Contains(field) ? "'wordPressPath'" : "'ultimateMultisiteUri'";
+                    throw new ManifestException($"Manifest {source}: {where}: field '{field}' belongs to a {belongs} source, and this target has none. Remove it, or read the network with {belongs}.", index, field);
+                }
+            }
+
+            if (target.SourceKind == FleetSourceKind.WordPressPath)
+            {
+                if (Get(o, "via") is JToken v && v.Type != JTokenType.Null)
+                {
+                    string? value = v.Type == JTokenType.String ? ((string?)v)?.Trim() : null;
+                    if (string.Equals(value, "database", StringComparison.OrdinalIgnoreCase)) target.Via = RunCloudMappingSource.Database;
+                    else if (string.Equals(value, "wpCli", StringComparison.OrdinalIgnoreCase)) target.Via = RunCloudMappingSource.WpCli;
+                    else
+                    {
+                        throw new ManifestException($"Manifest {source}: {where}: field 'via' is {Show(v)}; use \"database\" (the default: wp-config.php's database) or \"wpCli\" (WP-CLI on this host). For UM's REST API give 'ultimateMultisiteUri' instead of 'wordPressPath'.", index, "via");
+                    }
+                }
+
+                if (Get(o, "wpConfigPath") is JToken c && c.Type != JTokenType.Null) target.WpConfigPath = Text(o, "wpConfigPath", source, index, where);
+                if (Get(o, "wpCliPath") is JToken w && w.Type != JTokenType.Null) target.WpCliPath = Text(o, "wpCliPath", source, index, where);
+                target.WpCliArgument = Strings(o, "wpCliArgument", source, index, where, allowEmpty: true) ?? Array.Empty<string>();
+                if (target.Via != RunCloudMappingSource.WpCli && (target.WpCliPath != null || target.WpCliArgument.Length > 0))
+                {
+                    throw new ManifestException($"Manifest {source}: {where}: 'wpCliPath' and 'wpCliArgument' are used only with \"via\": \"wpCli\"; this target reads the network's database. Add \"via\": \"wpCli\", or remove them.", index, target.WpCliPath != null ? "wpCliPath" : "wpCliArgument");
+                }
+
+                return;
+            }
+
+            if (target.SourceKind != FleetSourceKind.UltimateMultisiteUri) return;
+            target.UltimateMultisiteKeyVariable = Variable(o, "ultimateMultisiteKeyVariable", source, index, where);
+            target.UltimateMultisiteSecretVariable = Variable(o, "ultimateMultisiteSecretVariable", source, index, where);
+            if (Get(o, "wwwPolicy") is JToken p && p.Type != JTokenType.Null)
+            {
+                string? value = p.Type == JTokenType.String ? ((string?)p)?.Trim().Replace("_", string.Empty) : null;
+                if (value != null && Enum.TryParse(value, true, out UmWwwPolicy policy) && Enum.IsDefined(typeof(UmWwwPolicy), policy) && !int.TryParse(value, out _)) target.WwwPolicy = policy;
+                else throw new ManifestException($"Manifest {source}: {where}: field 'wwwPolicy' is {Show(p)}; use \"always\", \"mainOnly\" or \"never\" (UM's auto_create_www_subdomain, which its REST API does not tell).", index, "wwwPolicy");
+            }
+        }
+
+        private static Uri Address(JObject o, string source, int index, string where)
+        {
+            JToken t = Get(o, "ultimateMultisiteUri")!;
+            string? text = t.Type == JTokenType.String ? ((string?)t)?.Trim() : null;
+            if (text == null || !Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            {
+                throw new ManifestException($"Manifest {source}: {where}: field 'ultimateMultisiteUri' is {Show(t)}; it must be the network's address, e.g. \"https://network.example.com\".", index, "ultimateMultisiteUri");
+            }
+
+            return uri;
+        }
+
+        /// <summary>The NAME of an environment variable (never its value), required.</summary>
+        private static string Variable(JObject o, string field, string source, int index, string where)
+        {
+            JToken? t = Get(o, field);
+            string? value = t != null && t.Type == JTokenType.String ? ((string?)t)?.Trim() : null;
+            if (value == null || !s_variableName.IsMatch(value))
+            {
+                throw new ManifestException(t == null || t.Type == JTokenType.Null
+                    ? $"Manifest {source}: {where}: field '{field}' is missing: UM's REST API needs its API key and secret; name the environment variables that hold them ('ultimateMultisiteKeyVariable', 'ultimateMultisiteSecretVariable'), e.g. \"UM_API_KEY\"."
+                    : $"Manifest {source}: {where}: field '{field}' is {Show(t)}; it must be the NAME of an environment variable (letters, digits, '_'), e.g. \"UM_API_KEY\", never the value.", index, field);
+            }
+
+            return value;
         }
 
         private static ManifestException Fail(string source, int index, string? connection, long? s, long? w, string field, string problem) =>
@@ -294,6 +383,8 @@ namespace RunCloud.PowerShell.Sources
         internal static bool LooksLikeSecretField(string name)
         {
             string compact = name.Replace("-", string.Empty).Replace("_", string.Empty).ToLowerInvariant();
+            // A field that names an environment variable holds the variable's name, never the secret (ultimateMultisiteSecretVariable).
+            if (compact.EndsWith("variable", StringComparison.Ordinal)) return false;
             return s_secretWords.Any(w => compact.Contains(w.Replace("_", string.Empty)));
         }
 

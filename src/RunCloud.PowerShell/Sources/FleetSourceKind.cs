@@ -5,6 +5,10 @@ namespace RunCloud.PowerShell.Sources
     {
         Domains,
         Path,
+        /// <summary>A WordPress network on this machine: Ultimate Multisite's mappings (its database, or WP-CLI), or its sites without UM.</summary>
         WordPressPath,
+
+        /// <summary>An Ultimate Multisite network read through its REST API.</summary>
+        UltimateMultisiteUri,
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using RunCloud.PowerShell.Sources.UltimateMultisite;
 
 namespace RunCloud.PowerShell.Sources
 {
@@ -18,6 +19,28 @@ namespace RunCloud.PowerShell.Sources
 
         /// <summary>For Path and WordPressPath: the path as written in the manifest (relative to the manifest's folder).</summary>
         public string? SourcePath { get; set; }
+
+        /// <summary>For WordPressPath: how the network is read ("via": database, the default, or wpCli).</summary>
+        public RunCloudMappingSource Via { get; set; } = RunCloudMappingSource.Database;
+
+        /// <summary>For WordPressPath: wp-config.php itself, as written (relative to the manifest's folder); null: found under the root.</summary>
+        public string? WpConfigPath { get; set; }
+
+        /// <summary>For WordPressPath with via wpCli: the wp command (null: wp on the PATH) and extra arguments for every call.</summary>
+        public string? WpCliPath { get; set; }
+
+        public string[] WpCliArgument { get; set; } = Array.Empty<string>();
+
+        /// <summary>For UltimateMultisiteUri: the network's address.</summary>
+        public Uri? UltimateMultisiteUri { get; set; }
+
+        /// <summary>For UltimateMultisiteUri: the NAMES of the environment variables holding UM's API key and secret (never the values).</summary>
+        public string? UltimateMultisiteKeyVariable { get; set; }
+
+        public string? UltimateMultisiteSecretVariable { get; set; }
+
+        /// <summary>For UltimateMultisiteUri: UM's auto_create_www_subdomain, which its REST API does not tell (null: always, UM's default).</summary>
+        public UmWwwPolicy? WwwPolicy { get; set; }
 
         public bool Prune { get; set; }
         public string[] Exclude { get; set; } = Array.Empty<string>();

@@ -27,6 +27,13 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>Desired: the entries as given (invalid ones carry their problem).</summary>
         public IReadOnlyList<DesiredEntry> Desired { get; private set; } = Array.Empty<DesiredEntry>();
 
+        /// <summary>
+        /// Desired, from a source that needs the app's names (an Ultimate Multisite network: a wildcard on the app covers site
+        /// hosts): called once, read-only, right after the engine's listing; its entries replace <see cref="Desired"/>. The
+        /// source itself was read before the request was made (before any request to RunCloud); this only computes.
+        /// </summary>
+        public Func<IReadOnlyList<RunCloudDomain>, DesiredSource>? SourceOf { get; private set; }
+
         /// <summary>Desired and SavedPlan: the sync's rules (-Prune, -MaxRemove, -Exclude, ...).</summary>
         public SyncOptions Guards { get; private set; } = new SyncOptions();
 
@@ -47,6 +54,10 @@ namespace RunCloud.PowerShell.Sync
 
         public static AppRequest ForDesired(IEnumerable<DesiredEntry> desired, SyncOptions guards, AppRunOptions options) =>
             new AppRequest(AppRequestKind.Desired, options) { Desired = desired.ToList(), Guards = guards };
+
+        /// <summary>A desired source planned after the listing (see <see cref="SourceOf"/>), under the sync's guards.</summary>
+        public static AppRequest ForSource(Func<IReadOnlyList<RunCloudDomain>, DesiredSource> source, SyncOptions guards, AppRunOptions options) =>
+            new AppRequest(AppRequestKind.Desired, options) { SourceOf = source, Guards = guards };
 
         public static AppRequest ForEnsure(IEnumerable<DomainRequest> names, AppRunOptions options) =>
             new AppRequest(AppRequestKind.Ensure, options) { Ensure = names.ToList() };
@@ -72,9 +83,11 @@ namespace RunCloud.PowerShell.Sync
         private static List<DesiredEntry> PlanEntries(RunCloudSyncPlan plan)
         {
             var allowTld = new HashSet<string>(plan.AllowTld, StringComparer.Ordinal);
+            var own = new Dictionary<string, RunCloudDesiredName>(StringComparer.OrdinalIgnoreCase);
+            foreach (RunCloudDesiredName d in plan.DesiredNames) if (!own.ContainsKey(d.Name)) own.Add(d.Name, d);
             return plan.Desired.Select(n => DomainName.TryNormalize(n, out string name, out _) && DomainName.TopLevelDomainProblem(name, allowTld) is string problem
                     ? new DesiredEntry(n, problem)
-                    : new DesiredEntry(n))
+                    : own.TryGetValue(n, out RunCloudDesiredName? d) ? new DesiredEntry(n) { Www = d.Www, Redirection = d.Redirection } : new DesiredEntry(n))
                 .Concat(plan.Skipped.Where(s => s.Kind == RunCloudSyncSkip.Invalid).Select(s => new DesiredEntry(s.Name, s.Reason)))
                 .ToList();
         }

@@ -91,7 +91,10 @@ namespace RunCloud.PowerShell.Sync
                 switch (request.Kind)
                 {
                     case AppRequestKind.Desired:
-                        p.Plan = SyncPlanner.Plan(request.Desired, p.Live, request.Guards);
+                        // A source that needs the app's names (a UM network: wildcards cover site hosts) is computed now.
+                        p.Plan = request.SourceOf != null
+                            ? SyncPlanner.Plan(request.SourceOf(p.Live), p.Live, request.Guards)
+                            : SyncPlanner.Plan(request.Desired, p.Live, request.Guards);
                         p.Refusal = GuardRefusal(p.Plan, target);
                         break;
                     case AppRequestKind.SavedPlan:
@@ -373,20 +376,33 @@ namespace RunCloud.PowerShell.Sync
             Dictionary<string, DomainRequest> asked = p.Request.Ensure.GroupBy(r => r.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
             foreach (string name in p.Plan.ToAdd)
             {
+                // Each name's own www and redirection when its source has a policy (a UM network); else the run's.
+                p.Plan.Entries.TryGetValue(name, out DesiredEntry? entry);
                 DomainRequest body = asked.TryGetValue(name, out DomainRequest? given) ? given
                     : new DomainRequest
                     {
                         Name = name,
-                        Www = (p.Request.SavedPlan?.Www ?? o.Www) && !name.StartsWith("www.", StringComparison.Ordinal),
-                        Redirection = p.Request.SavedPlan?.Redirection ?? o.Redirection,
+                        Www = (entry?.Www ?? p.Request.SavedPlan?.Www ?? o.Www) && !name.StartsWith("www.", StringComparison.Ordinal),
+                        Redirection = entry?.Redirection ?? p.Request.SavedPlan?.Redirection ?? o.Redirection,
                     };
-                p.Steps.Add(new ApplyStep(ApplyStepKind.Add, $"{name} on {app}", "Add domain") { Add = body });
+                p.Steps.Add(new ApplyStep(ApplyStepKind.Add, $"{name} on {app}", AddAction(body, entry)) { Add = body });
             }
 
             foreach (RunCloudDomain d in p.Plan.ToRemove)
             {
                 p.Steps.Add(new ApplyStep(ApplyStepKind.Remove, $"{SyncPlanner.Normalized(d)} (id {d.Id}) on {app}", "Remove domain") { Domain = d });
             }
+        }
+
+        /// <summary>
+        /// The what-if and confirmation text of an add: "Add domain", and for a name whose source says more (a UM network)
+        /// its www and where it comes from, e.g. "Add domain (www, redirect non-www; UM mapping 12, stage done, site 2 shop.network.com/)".
+        /// </summary>
+        internal static string AddAction(DomainRequest body, DesiredEntry? entry)
+        {
+            if (entry?.Origin == null && entry?.Www == null) return "Add domain";
+            string www = body.Www ? "www" + (body.Redirection != "none" ? ", redirect " + body.Redirection : string.Empty) : "no www";
+            return "Add domain (" + www + (entry.Origin != null ? "; " + entry.Origin.Short() : string.Empty) + ")";
         }
 
         /// <summary>

@@ -14,7 +14,10 @@ namespace RunCloud.PowerShell.Sync
     /// under (applying checks every change against them again). Holds no secret. Reading it back checks its shape and
     /// that its call counts follow from its actions (an edited count is refused, not trusted).
     /// Version 2 added the desired list, the rules (with the top-level domains allowed besides the public suffix list's)
-    /// and the SSL state; a version 1 file is refused (make a new plan).
+    /// and the SSL state; a version 1 file is refused (make a new plan). Its optional "source" (added later, so a file
+    /// without it still applies, as a list) says where the names were read, each name's own www, redirection and origin
+    /// (an Ultimate Multisite network's mapping id, stage, site), the mapped names not served, and the names the source
+    /// protects, which applying checks every removal against again.
     /// </summary>
     internal static class PlanDocument
     {
@@ -75,12 +78,67 @@ namespace RunCloud.PowerShell.Sync
             ["plannedCalls"] = p.PlannedCalls,
             ["calls"] = new JObject { ["verify"] = p.VerifyCalls + p.RecheckCalls, ["changes"] = p.ChangeCalls, ["ssl"] = p.SslCalls },
             ["desired"] = new JArray(p.Desired.Cast<object>().ToArray()),
+            ["source"] = new JObject
+            {
+                ["description"] = p.Source,
+                ["extraTables"] = new JArray(p.ExtraTables.Cast<object>().ToArray()),
+                ["protected"] = new JArray(p.Protected.Cast<object>().ToArray()),
+                ["names"] = new JArray(p.DesiredNames.Select(NameJson)),
+                ["notServed"] = new JArray(p.NotServed.Select(NameJson)),
+            },
             ["unchanged"] = new JArray(p.Unchanged.Cast<object>().ToArray()),
             ["kept"] = new JArray(p.Kept.Cast<object>().ToArray()),
             ["skipped"] = new JArray(p.Skipped.Select(s => new JObject { ["name"] = s.Name, ["reason"] = s.Reason, ["kind"] = s.Kind })),
             ["fingerprint"] = p.Fingerprint,
             ["live"] = new JArray(p.Live.Select(d => new JObject { ["id"] = d.Id, ["name"] = d.Name, ["primary"] = d.IsPrimary })),
         };
+
+        private static JObject NameJson(RunCloudDesiredName d)
+        {
+            var o = new JObject { ["name"] = d.Name, ["action"] = d.Action, ["www"] = d.Www, ["redirection"] = d.Redirection, ["source"] = d.Source, ["kind"] = d.Kind };
+            if (d.MappingId.HasValue) o["mappingId"] = d.MappingId.Value;
+            if (d.Stage != null) o["stage"] = d.Stage;
+            if (d.Active.HasValue) o["active"] = d.Active.Value;
+            if (d.BlogId.HasValue) o["blogId"] = d.BlogId.Value;
+            if (d.Site != null) o["site"] = d.Site;
+            if (d.Table != null) o["table"] = d.Table;
+            if (d.NetworkId.HasValue) o["networkId"] = d.NetworkId.Value;
+            if (d.CoveredBy != null) o["coveredBy"] = d.CoveredBy;
+            if (d.NotServedReason != null) o["notServedReason"] = d.NotServedReason;
+            if (d.NotServed != null) o["notServed"] = d.NotServed;
+            return o;
+        }
+
+        /// <summary>A desired name of the plan's source; its redirection is checked (applying sends it).</summary>
+        private static RunCloudDesiredName NameFrom(JToken token)
+        {
+            if (!(token is JObject o)) throw new PlanFileException("'source.names' must list objects.");
+            string redirection = ((string?)o["redirection"] ?? "none").ToLowerInvariant();
+            if (redirection != "none" && redirection != "www" && redirection != "non-www")
+            {
+                throw new PlanFileException($"'source.names': {(string?)o["name"]} has redirection '{redirection}'; use none, www or non-www.");
+            }
+
+            return new RunCloudDesiredName
+            {
+                Name = Req<string>(o, "name"),
+                Action = (string?)o["action"] ?? RunCloudDesiredName.None,
+                Www = (bool?)o["www"] ?? false,
+                Redirection = redirection,
+                Source = (string?)o["source"] ?? string.Empty,
+                Kind = (string?)o["kind"] ?? "List",
+                MappingId = (long?)o["mappingId"],
+                Stage = (string?)o["stage"],
+                Active = (bool?)o["active"],
+                BlogId = (long?)o["blogId"],
+                Site = (string?)o["site"],
+                Table = (string?)o["table"],
+                NetworkId = (long?)o["networkId"],
+                CoveredBy = (string?)o["coveredBy"],
+                NotServedReason = (string?)o["notServedReason"],
+                NotServed = (string?)o["notServed"],
+            };
+        }
 
         /// <summary>Reads a plan file; a problem is an <see cref="InvalidOperationException"/> naming the target and field.</summary>
         public static List<RunCloudSyncPlan> Read(string json, string source)
@@ -150,6 +208,11 @@ namespace RunCloud.PowerShell.Sync
                         AllowInvalidEntries = (bool?)t["options"]?["allowInvalidEntries"] ?? false,
                         AllowTld = Arr((JObject?)t["options"] ?? new JObject(), "allowTld").Select(Tld).ToArray(),
                         Desired = Arr(t, "desired").Select(a => a.Type == JTokenType.String ? (string)a! : throw new PlanFileException("'desired' must list names")).ToArray(),
+                        Source = (string?)t["source"]?["description"] ?? "list",
+                        ExtraTables = Arr((JObject?)t["source"] ?? new JObject(), "extraTables").Select(a => (string)a!).ToArray(),
+                        Protected = Arr((JObject?)t["source"] ?? new JObject(), "protected").Select(a => a.Type == JTokenType.String ? (string)a! : throw new PlanFileException("'source.protected' must list names")).ToArray(),
+                        DesiredNames = Arr((JObject?)t["source"] ?? new JObject(), "names").Select(NameFrom).ToArray(),
+                        NotServed = Arr((JObject?)t["source"] ?? new JObject(), "notServed").Select(NameFrom).ToArray(),
                         Unchanged = Arr(t, "unchanged").Select(a => (string)a!).ToArray(),
                         Kept = Arr(t, "kept").Select(a => (string)a!).ToArray(),
                         Skipped = Arr(t, "skipped").Select(s => new RunCloudSyncSkip((string?)s["name"] ?? string.Empty, (string?)s["reason"] ?? string.Empty, (string?)s["kind"] ?? RunCloudSyncSkip.Invalid)).ToArray(),

@@ -12,6 +12,12 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>The desired names, normalised and de-duplicated, in input order.</summary>
         public List<string> Desired { get; } = new List<string>();
 
+        /// <summary>The entry each desired name came from (the first valid one): its own www, redirection and origin.</summary>
+        public Dictionary<string, DesiredEntry> Entries { get; } = new Dictionary<string, DesiredEntry>(System.StringComparer.Ordinal);
+
+        /// <summary>The source the plan was made from, when it was more than a list of names (a WordPress network); else null.</summary>
+        public DesiredSource? Source { get; set; }
+
         public List<string> ToAdd { get; } = new List<string>();
 
         public List<RunCloudDomain> ToRemove { get; } = new List<RunCloudDomain>();

@@ -18,9 +18,49 @@ namespace RunCloud.PowerShell.Sync
     ///    is never removed either way. The primary, -ProtectedName and -Exclude names are never removed, nor a name the
     ///    source itself protects (SourceProtects: what an Ultimate Multisite network maps).
     /// 5. More removals than MaxRemove = TooManyRemovals.
+    /// A name the source protects is never removed with or without its www. (a WordPress network serves a host both ways):
+    /// that rule is the planner's, so every path that plans (a sync, a saved plan, the network status) keeps it.
     /// </summary>
     internal static class SyncPlanner
     {
+        /// <summary>
+        /// The one planning path for a desired source (a list or a WordPress network): the source's own protection joins
+        /// the guards, then the rules below. The sync's engine (after its listing) and Get-RunCloudNetworkStatus both call
+        /// this, so a sync and a status can never plan differently.
+        /// </summary>
+        public static SyncPlan Plan(DesiredSource source, IEnumerable<RunCloudDomain> current, SyncOptions options)
+        {
+            if (source.HasProtection)
+            {
+                Func<string, bool>? earlier = options.SourceProtects;
+                options = options.Clone();
+                options.SourceProtects = earlier == null ? source.IsProtected : name => source.IsProtected(name) || earlier(name);
+                options.SourceProtectsReason = source.ProtectionReason;
+            }
+
+            SyncPlan plan = Plan(source.Entries, current, options);
+            plan.Source = source;
+            return plan;
+        }
+
+        /// <summary>A name the source protects, as it stands or with / without its www. prefix.</summary>
+        internal static bool ProtectedBySource(SyncOptions options, string name) => ProtectedBySource(options.SourceProtects, name);
+
+        /// <summary>A name <paramref name="protects"/> protects, as it stands or with / without its www. prefix.</summary>
+        internal static bool ProtectedBySource(Func<string, bool>? protects, string name)
+        {
+            if (protects == null) return false;
+            if (protects(name)) return true;
+            // One www. either way, as a host matches (www.www.x is not a variant of x, nor of www.x).
+            if (name.StartsWith("www.", StringComparison.Ordinal))
+            {
+                string bare = name.Substring(4);
+                return bare.Length > 0 && !bare.StartsWith("www.", StringComparison.Ordinal) && protects(bare);
+            }
+
+            return !name.StartsWith("*.", StringComparison.Ordinal) && protects("www." + name);
+        }
+
         public static SyncPlan Plan(IEnumerable<DesiredEntry> entries, IEnumerable<RunCloudDomain> current, SyncOptions options)
         {
             var plan = new SyncPlan();
@@ -65,7 +105,12 @@ namespace RunCloud.PowerShell.Sync
                 string problem = entry.Problem ?? string.Empty;
                 if (entry.Problem == null && DomainName.TryNormalize(entry.Raw, out string name, out problem))
                 {
-                    if (desiredSet.Add(name)) plan.Desired.Add(name);
+                    if (desiredSet.Add(name))
+                    {
+                        plan.Desired.Add(name);
+                        plan.Entries[name] = entry;
+                    }
+
                     continue;
                 }
 
@@ -106,7 +151,7 @@ namespace RunCloud.PowerShell.Sync
                 else if (d.IsPrimary) plan.Skipped.Add(new RunCloudSyncSkip(name, "The primary domain of the web app is never removed.", RunCloudSyncSkip.Primary));
                 else if (plan.RecoveredNames.Contains(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Named by an invalid entry of the desired list; never removed. Fix the entry.", RunCloudSyncSkip.Invalid));
                 else if (protectedName(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Created by RunCloud (matches -ProtectedName); never removed.", RunCloudSyncSkip.Protected));
-                else if (options.SourceProtects?.Invoke(name) == true) plan.Skipped.Add(new RunCloudSyncSkip(name, options.SourceProtectsReason, RunCloudSyncSkip.Protected));
+                else if (ProtectedBySource(options, name)) plan.Skipped.Add(new RunCloudSyncSkip(name, options.SourceProtectsReason, RunCloudSyncSkip.Protected));
                 else if (excluded(name)) plan.Skipped.Add(new RunCloudSyncSkip(name, "Excluded by -Exclude; not removed.", RunCloudSyncSkip.Excluded));
                 else candidates.Add(d);
             }

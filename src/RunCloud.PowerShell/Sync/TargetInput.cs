@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Sources;
@@ -6,7 +7,9 @@ namespace RunCloud.PowerShell.Sync
 {
     /// <summary>
     /// One manifest target, ready for the engine: its manifest entry, the web app it reaches (service, state key, address),
-    /// that connection's key id (which a plan records), and its desired names, read by the cmdlet before any request.
+    /// that connection's key id (which a plan records), and its desired names, read by the cmdlet before any request: a
+    /// list, or a WordPress network (read already; its desired set is computed after the engine's listing, see
+    /// <see cref="SourceOf"/>), or why its source could not be read (the target then fails before any request).
     /// </summary>
     internal sealed class TargetInput
     {
@@ -30,5 +33,16 @@ namespace RunCloud.PowerShell.Sync
         public IReadOnlyList<string> Names { get; }
 
         public IReadOnlyList<RunCloudSyncSkip> Problems { get; }
+
+        /// <summary>How the list's names are described in plans and results ("manifest domains", "file ...").</summary>
+        public string ListDescription { get; set; } = "list";
+
+        /// <summary>A WordPress network already read: its desired source, computed against the app's names after the listing.</summary>
+        public Func<IReadOnlyList<RunCloudDomain>, DesiredSource>? SourceOf { get; set; }
+
+        /// <summary>The source could not be read (an Ultimate Multisite read failed): the message, and its ErrorId.</summary>
+        public string? SourceFailure { get; set; }
+
+        public string? SourceFailureErrorId { get; set; }
     }
 }

@@ -23,8 +23,19 @@ namespace RunCloud.PowerShell.Sync
             Guards(t.Prune, t.MaxRemove, t.AllowEmptySource, t.AllowInvalidEntries, t.Exclude, t.ProtectedName);
 
         /// <summary>The sync's rules a reviewed plan was made under (applying checks every change against them again).</summary>
-        public static SyncOptions Guards(RunCloudSyncPlan p) =>
-            Guards(p.Prune, p.MaxRemove, p.AllowEmptySource, p.AllowInvalidEntries, p.Exclude, p.ProtectedName);
+        public static SyncOptions Guards(RunCloudSyncPlan p)
+        {
+            SyncOptions guards = Guards(p.Prune, p.MaxRemove, p.AllowEmptySource, p.AllowInvalidEntries, p.Exclude, p.ProtectedName);
+            if (p.Protected.Length > 0)
+            {
+                // The names the plan's source protected (a WordPress network's mappings and hosts) stay protected when it is applied.
+                var names = new HashSet<string>(p.Protected.Select(n => n.Trim().TrimEnd('.').ToLowerInvariant()), StringComparer.Ordinal);
+                guards.SourceProtects = n => names.Contains(n.Trim().TrimEnd('.').ToLowerInvariant());
+                guards.SourceProtectsReason = $"The plan's source ({p.Source}) serves it: never removed.";
+            }
+
+            return guards;
+        }
 
         private static SyncOptions Guards(bool prune, int maxRemove, bool allowEmptySource, bool allowInvalidEntries, string[] exclude, string[] protectedName) => new SyncOptions
         {
@@ -40,11 +51,12 @@ namespace RunCloud.PowerShell.Sync
         public static AppRequest Request(TargetInput input, AppRunOptions options)
         {
             FleetTarget t = input.Target;
-            IEnumerable<DesiredEntry> entries = input.Names.Select(r => new DesiredEntry(r))
-                .Concat(input.Problems.Select(p => new DesiredEntry(p.Name, p.Reason)));
             options.Www = t.Www;
             options.Redirection = t.Redirection;
             options.NoSslReset = t.NoSslReset;
+            if (input.SourceOf != null) return AppRequest.ForSource(input.SourceOf, Guards(t), options);
+            IEnumerable<DesiredEntry> entries = input.Names.Select(r => new DesiredEntry(r))
+                .Concat(input.Problems.Select(p => new DesiredEntry(p.Name, p.Reason)));
             return AppRequest.ForDesired(entries, Guards(t), options);
         }
 
@@ -86,6 +98,11 @@ namespace RunCloud.PowerShell.Sync
                 guards.Add(new RunCloudSyncGuard("Ssl", "Pass", p.Preflight.ToString() + "."));
             }
 
+            if (sync.Source != null && sync.Source.Warnings.Count > 0)
+            {
+                guards.Add(new RunCloudSyncGuard("Source", "Warn", string.Join(" ", sync.Source.Warnings)));
+            }
+
             bool blocked = refusal != null;
             RunCloudPlannedDomain[] live = (p.Live ?? new List<RunCloudDomain>()).Select(d => new RunCloudPlannedDomain(d.Id, d.Name, d.IsPrimary)).ToArray();
             var plan = new RunCloudSyncPlan
@@ -109,6 +126,11 @@ namespace RunCloud.PowerShell.Sync
                 Redirection = t.Redirection,
                 NoSslReset = t.NoSslReset,
                 Desired = sync.Desired.ToArray(),
+                Source = DesiredNameReport.SourceOf(sync, input.ListDescription),
+                DesiredNames = DesiredNameReport.Desired(sync, input.ListDescription, t.Www, t.Redirection),
+                NotServed = DesiredNameReport.NotServed(sync),
+                ExtraTables = sync.Source?.ExtraTables.ToArray() ?? Array.Empty<string>(),
+                Protected = sync.Source?.ProtectedNames.ToArray() ?? Array.Empty<string>(),
                 Prune = t.Prune,
                 MaxRemove = t.MaxRemove,
                 Exclude = t.Exclude,
@@ -155,6 +177,7 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>The plan of a target whose live state could not be read: Failed, the others are still planned.</summary>
         public static RunCloudSyncPlan Failed(TargetInput input, string message) => new RunCloudSyncPlan
         {
+            Source = input.SourceOf != null || input.SourceFailure != null ? "WordPress network" : input.ListDescription,
             Index = input.Target.Index,
             Connection = input.Target.Connection,
             BaseUri = input.BaseUri,

@@ -25,6 +25,11 @@ namespace RunCloud.PowerShell.Commands.Scheduling
             ErrorIds.MissingWebAppId, ErrorIds.InvalidDomainName, ErrorIds.NotFound, ErrorIds.InvalidManifest, ErrorIds.InvalidPlan, ErrorIds.NotConnected,
             ErrorIds.ConfirmationRequired, ErrorIds.ServerNotFound, ErrorIds.WebAppNotFound, ErrorIds.InvalidLogPath,
             "RunCloudJournalUnreadable", "RunCloudStateUnavailable", "ParameterBindingFailed", "CommandNotFoundException",
+
+            // A WordPress network that cannot be read as configured: wp-config.php, the database's password or UM's API
+            // key refused, a schema or a value this module does not know, WP-CLI missing or failing, a stored credential
+            // it cannot open. (Locked, Timeout, Connection, Truncated and Rest are transient: the next run retries, 3.)
+            "RunCloudUmConfiguration", "RunCloudUmAuthentication", "RunCloudUmSchema", "RunCloudUmUnreadableData", "RunCloudUmWpCli", "RunCloudUmCredential",
         };
 
         /// <summary>A safety rule held (part of) the run back before any change: check the source, or lift the rule for one run.</summary>

@@ -17,14 +17,8 @@ namespace RunCloud.PowerShell.Sync.Status
         public static NetworkStatusDraft Join(DesiredSource source, IReadOnlyList<RunCloudDomain> current, SyncOptions options)
         {
             var draft = new NetworkStatusDraft();
-            if (source.HasProtection)
-            {
-                options = options.Clone();
-                options.SourceProtects = source.IsProtected;
-                options.SourceProtectsReason = "Ultimate Multisite serves it (an active mapping or its www. variant, a site host, or a wildcard serving one): never removed.";
-            }
-
-            SyncPlan plan = SyncPlanner.Plan(source.Entries, current, options);
+            // The sync's own planning path for a source (its protection included): a status and a sync cannot disagree.
+            SyncPlan plan = SyncPlanner.Plan(source, current, options);
             draft.Plan = plan;
             if (plan.Verdict == SyncVerdict.InvalidResponse)
             {
@@ -122,7 +116,7 @@ namespace RunCloud.PowerShell.Sync.Status
             Dictionary<string, RunCloudSyncSkip> skipped, DesiredSource source, SyncOptions options)
         {
             // Kept by rule whatever -Prune says: the sync would never remove it (without -Prune the planner only says "kept").
-            j.KeptByRule = (j.Domain?.IsPrimary ?? false) || source.IsProtected(j.Name)
+            j.KeptByRule = (j.Domain?.IsPrimary ?? false) || SyncPlanner.ProtectedBySource(source.IsProtected, j.Name)
                 || options.ProtectedName.Any(p => p.IsMatch(j.Name)) || options.Exclude.Any(p => p.IsMatch(j.Name));
             SyncPlan plan = draft.Plan;
             if (toRemove.Contains(j.Name))
