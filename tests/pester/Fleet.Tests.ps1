@@ -1,4 +1,4 @@
-# Issue 16: named connections, vaults, the fleet manifest, plan/apply across accounts, -ThrottleLimit and -MaxCalls.
+# The fleet: named connections, vaults, the fleet manifest, plan/apply across accounts, -ThrottleLimit and -MaxCalls.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:StandIn = Join-Path $PSScriptRoot 'fixtures/SecretStandIn/SecretStandIn.psm1'
@@ -288,7 +288,7 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
             Reset-RunCloudSsl -Connection clientA -ServerId 1001 -WebAppId 2001 -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
             ($warnings -join ' ') | Should -BeLike '*left work unfinished*'
             $script:emuA.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
-            # Nothing owed any more (the journal may keep its Let's Encrypt order counts, issue 14).
+            # Nothing owed any more (the journal may keep the SSL strategy's Let's Encrypt order counts).
             @(Get-OwedJournal) | Should -BeNullOrEmpty
         }
         finally { $env:RUNCLOUD_STATE_PATH = $saved }

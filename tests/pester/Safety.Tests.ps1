@@ -1,4 +1,4 @@
-# Issue 12: destructive operations can never remove the wrong thing or leave a certificate short.
+# Destructive operations can never remove the wrong thing or leave a certificate short.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 
@@ -33,7 +33,7 @@ Describe 'Piped objects act where they came from' {
         Get-Names $script:b | Should -Not -Contain 'same.example.com'
         Get-Names $script:a | Should -Contain 'same.example.com'
         @($script:a.GetRequests()) | Should -BeNullOrEmpty
-        # Issue 14 (merge): the SSL mode is read first (advanced mode releases the domain's own certificate); still no re-listing.
+        # The SSL mode is read first (advanced mode releases the domain's own certificate); still no re-listing.
         @($script:b.GetRequests() | ForEach-Object { "$($_.Method) $($_.Path)" }) | Should -Be @('GET /api/v3/servers/1001/webapps/2001/ssl', "DELETE /api/v3/servers/1001/webapps/2001/domains/$($d.Id)")
     }
 

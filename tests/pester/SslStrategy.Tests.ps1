@@ -1,4 +1,4 @@
-# Issue 14: SSL for a whole multisite network. The expiry report, settings in place, the SSL strategy (100 names,
+# SSL for a whole multisite network. The expiry report, settings in place, the SSL strategy (100 names,
 # advanced mode per domain, DNS readiness remembered in the journal, Let's Encrypt budget) and the live check, through
 # the built module against the emulator, which fails orders the way Let's Encrypt does.
 BeforeAll {
@@ -122,7 +122,7 @@ Describe 'Set-RunCloudSsl and Set-RunCloudSslMode' {
         Set-RunCloudSslMode -Mode Advanced -WhatIf
         Get-Mutations | Should -BeNullOrEmpty
 
-        # -Force only skips the prompt (issue 12): it does not uninstall the certificate in the way.
+        # -Force only skips the prompt, never a safety check: it does not uninstall the certificate in the way.
         Set-RunCloudSslMode -Mode Advanced -Force -ErrorVariable err2 -ErrorAction SilentlyContinue
         $err2[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslModeCertificateInstalled*'
         Get-Mutations | Should -BeNullOrEmpty
