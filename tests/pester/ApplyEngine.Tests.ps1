@@ -9,7 +9,7 @@ BeforeAll {
     function Start-App([hashtable] $Options = @{}) {
         Disconnect-RunCloud -All
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0 @Options
-        Connect-RunCloud -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -ServerId $S -WebAppId $W -RateLimit 0
+        Connect-TestEmulator $script:e
         Connect-RunCloud -Name main -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -RateLimit 0
         $env:RUNCLOUD_STATE_PATH = Join-Path $script:TestStatePath ([guid]::NewGuid().ToString('N'))
         $script:e.ClearRequests()

@@ -7,8 +7,7 @@ BeforeAll {
 
     function Start-SslEmulator([hashtable] $Options = @{}) {
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0 @Options
-        Connect-RunCloud -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
-        $script:e.ClearRequests()
+        Connect-TestEmulator $script:e -ClearRequests
         # The emulator's DNS table, asked the way a DNS-over-HTTPS client asks Cloudflare.
         $script:Doh = "$($script:e.BaseUri)_emulator/dns-query"
     }

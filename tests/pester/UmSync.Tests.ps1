@@ -76,8 +76,7 @@ BeforeAll {
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0
         if ($OnApp) { $null = $script:e.State.AddDomains($S, $W, [string[]]$OnApp) }
         $null = $script:e.State.RedeploySsl($S, $W)
-        Connect-RunCloud -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -ServerId $S -WebAppId $W -RateLimit 0
-        $script:e.ClearRequests()
+        Connect-TestEmulator $script:e -ClearRequests
         $script:e
     }
     function script:Posts {
