@@ -1,7 +1,7 @@
 #Requires -Version 7.2
 <#
 .SYNOPSIS
-    Reliability figures of issue 13: every hostile-server mode against a listing, an add, a removal and a sync.
+    Reliability figures against a lying or broken server: every hostile-server mode against a listing, an add, a removal and a sync.
 
 .DESCRIPTION
     dotnet pwsh ./build.ps1 -Task Build; dotnet pwsh ./bench/Invoke-HostileServer.ps1

@@ -8,7 +8,7 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    # The emulator module (its own module since issue 11); by default the folder beside -ModulePath.
+    # The emulator module (its own module, so its dependencies load in its own context); by default the folder beside -ModulePath.
     [string] $EmulatorModulePath,
     [Parameter(Mandatory)] [string] $ResultPath,
     [Parameter(Mandatory)] [string] $SummaryPath,

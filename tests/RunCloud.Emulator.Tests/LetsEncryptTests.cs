@@ -6,7 +6,7 @@ using static RunCloud.Emulator.Tests.Harness;
 namespace RunCloud.Emulator.Tests;
 
 /// <summary>
-/// Issuance as Let's Encrypt runs it (issue 14): at most 100 names per certificate, an HTTP-01 order that fails as a
+/// Issuance as Let's Encrypt runs it, so the module's SSL strategy is proven against the real limits: at most 100 names per certificate, an HTTP-01 order that fails as a
 /// whole when one name does not point at the server, and 5 duplicate certificates per 7 days.
 /// </summary>
 public class LetsEncryptTests
@@ -288,7 +288,7 @@ public class LetsEncryptTests
     [Fact]
     public async Task A_network_of_250_domains_with_10_unpointed_is_covered_name_by_name_and_proven_over_tls_within_every_limit()
     {
-        // Issue 14's scenario, on the emulator's side: too many names for one certificate, 10 mapped before their DNS.
+        // A multisite network too big for one certificate, on the emulator's side: too many names for one certificate, 10 mapped before their DNS.
         using var h = new Harness(o => o.TlsPort = 0);
         var names = Mapped("site", 250); // mapped domains: 250 registered domains, each far under 50 certificates a week
         h.Emu.State.AddDomains(1001, 2002, names);

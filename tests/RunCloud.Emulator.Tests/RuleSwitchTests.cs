@@ -5,7 +5,7 @@ using static RunCloud.Emulator.Tests.Harness;
 namespace RunCloud.Emulator.Tests;
 
 /// <summary>
-/// The rules RunCloud and Let's Encrypt play that earlier rounds did not (registered-domain limit, DNS integrations,
+/// The rules RunCloud and Let's Encrypt enforce beyond the basic API (registered-domain limit, DNS integrations,
 /// DNS-01, wildcards, Laravel's 404 wording, DNS instructions, a lasting Retry-After per account), and every unsettled
 /// rule's switch, both ways.
 /// </summary>

@@ -12,8 +12,8 @@ using Xunit;
 namespace RunCloud.PowerShell.Tests
 {
     /// <summary>
-    /// The ExchangeHandler reads an answer whose length is announced straight into an array of that size (issue 11's
-    /// per-call cost) and one without Content-Length in chunks; either way, a body shorter or longer than announced, or
+    /// The ExchangeHandler reads an answer whose length is announced straight into an array of that size (one copy
+    /// fewer per call) and one without Content-Length in chunks; either way, a body shorter or longer than announced, or
     /// over MaxResponseSize, is an error, never a silently cut or padded document.
     /// </summary>
     public class BodyLengthTests

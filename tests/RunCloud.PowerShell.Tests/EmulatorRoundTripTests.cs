@@ -14,7 +14,7 @@ namespace RunCloud.PowerShell.Tests
     /// <summary>
     /// The client over a real socket: the production transport (HttpClientHandler), the whole handler chain and the
     /// in-process emulator. These are the tests that tell whether the runtime's HTTP stack works with the client, so
-    /// the net472 lane runs them under Mono as well as net10.0 (issue 11).
+    /// the net472 lane runs them under Mono as well as net10.0 (Windows PowerShell 5.1 runs the module on .NET Framework).
     /// </summary>
     public sealed class EmulatorRoundTripTests : IDisposable
     {

@@ -17,7 +17,7 @@ namespace RunCloud.PowerShell.Tests
     }
 
     /// <summary>
-    /// Issue 13 item 9: with HTTP_PROXY set (HttpClient.DefaultProxy is what .NET builds from it), a loopback -BaseUri
+    /// Loopback bypasses any proxy: with HTTP_PROXY set (HttpClient.DefaultProxy is what .NET builds from it), a loopback -BaseUri
     /// still goes straight to loopback, so the bearer token never travels in clear to the proxy.
     /// </summary>
     [Collection(nameof(DefaultProxyCollection))]

@@ -9,7 +9,7 @@ using Xunit;
 
 namespace RunCloud.PowerShell.Tests
 {
-    /// <summary>An error names the ids the failed request used, not the connection's defaults (issue 11).</summary>
+    /// <summary>An error names the ids the failed request used, not the connection's defaults: with -ServerId/-WebAppId given, the defaults would point at the wrong app.</summary>
     public class ErrorIdsUsedTests
     {
         private static MockHttpMessageHandler NotFound()

@@ -14,7 +14,7 @@ using Xunit;
 namespace RunCloud.PowerShell.Tests
 {
     /// <summary>
-    /// Issue 13, "Done when": every <see cref="HostileMode"/> against a listing, an add, a removal and a sync, through the
+    /// A lying or broken server cannot hang, bloat or leak: every <see cref="HostileMode"/> against a listing, an add, a removal and a sync, through the
     /// module's cmdlets in an in-process runspace at -Verbose and -Debug. Each run must end within its time budget, stay
     /// under a memory ceiling, fail with one precise ErrorId, and leave no secret and no raw control character in any
     /// stream, error record (exception chain included) or formatted output.

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace RunCloud.PowerShell.Tests
 {
-    /// <summary>Issue 13 item 3: the limiter lets waiting requests go in the order they arrived.</summary>
+    /// <summary>Fairness: the limiter lets waiting requests go in the order they arrived, so no request starves.</summary>
     public class LimiterOrderTests
     {
         [Fact]
@@ -44,7 +44,7 @@ namespace RunCloud.PowerShell.Tests
         }
     
         /// <summary>
-        /// Issue 11's fast path (no queue entry when nobody waits and a turn is free) must not let a newcomer overtake a
+        /// The limiter's fast path (no queue entry when nobody waits and a turn is free) must not let a newcomer overtake a
         /// waiter whose turn has come but who has not run yet: with the window full again, the newcomer waits a window more.
         /// </summary>
         [Fact]

@@ -10,7 +10,7 @@ using Xunit;
 
 namespace RunCloud.PowerShell.Tests
 {
-    /// <summary>Issue 13 items 6 and 10: malformed values and control characters from the server.</summary>
+    /// <summary>Malformed values and control characters from the server fail with the field named and never reach output raw.</summary>
     public class MalformedValueTests
     {
         [Theory]

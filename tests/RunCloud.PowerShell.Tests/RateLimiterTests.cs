@@ -180,7 +180,7 @@ namespace RunCloud.PowerShell.Tests
         /// <summary>
         /// Through the handler chain: with 3 s of latency per request (the manual clock), the second request of a
         /// 1-per-10-s limit starts 10 s after the first ENDED (13 s), not 10 s after it started: at 10 s the server
-        /// could still be counting the first in its window (issue 16's fleet saw runs of 429s at window edges).
+        /// could still be counting the first in its window (counting from the start gave runs of 429s at window edges across a fleet).
         /// </summary>
         [Fact]
         public async Task TheWindowCountsFromWhenARequestEnded()

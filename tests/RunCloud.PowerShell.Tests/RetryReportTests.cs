@@ -11,7 +11,7 @@ using Xunit;
 
 namespace RunCloud.PowerShell.Tests
 {
-    /// <summary>The final error after retries says how many attempts over how long (issue 15), timed by an injected clock.</summary>
+    /// <summary>The final error after retries says how many attempts over how long, so an operator can tell a flaky server from a dead one; timed by an injected clock.</summary>
     public class RetryReportTests
     {
         private static HttpResponseMessage Busy()

@@ -13,7 +13,7 @@ using Xunit;
 
 namespace RunCloud.PowerShell.Tests
 {
-    /// <summary>Issue 13 items 5, 8 and 9: Ctrl+C under every preference, proxy credentials, loopback and proxies.</summary>
+    /// <summary>Ctrl+C stops a request under every preference; proxy credentials never reach output; loopback never goes through a proxy.</summary>
     public class SecretsAndStopTests
     {
         private const string ProxyPassword = "Pr0xy-PASS-w0rd";

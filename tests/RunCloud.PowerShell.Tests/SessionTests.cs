@@ -12,7 +12,7 @@ using Xunit;
 
 namespace RunCloud.PowerShell.Tests
 {
-    /// <summary>Sessions like PSOpenAD's (issue 11): a default per runspace, one limiter per account, replacing closes, closing never breaks a request in flight.</summary>
+    /// <summary>Sessions like PSOpenAD's: a default per runspace, one limiter per account, replacing closes, closing never breaks a request in flight.</summary>
     [Collection(SessionCollection.Name)]
     public class SessionTests
     {

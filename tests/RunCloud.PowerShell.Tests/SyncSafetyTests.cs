@@ -40,7 +40,7 @@ namespace RunCloud.PowerShell.Tests
         }
 
         /// <summary>
-        /// An id of the wrong type fails the read of the listing itself (issue 13: the field and its value are named),
+        /// An id of the wrong type fails the read of the listing itself (a malformed value names its field and value),
         /// before any plan: the sync still changes nothing.
         /// </summary>
         [Fact]

@@ -11,7 +11,7 @@ using Xunit;
 namespace RunCloud.PowerShell.Tests
 {
     /// <summary>
-    /// Issue 13, time and memory: the body is read inside the handler chain under the per-attempt timeout, retry rules
+    /// Bounded time and memory whatever the server does: the body is read inside the handler chain under the per-attempt timeout, retry rules
     /// and cancellation; answers are capped in size; the limiter's wait is not transport time; a day-long Retry-After
     /// fails at once; a 3xx names where it pointed. Each test runs against <see cref="HostileServer"/> over real sockets.
     /// </summary>

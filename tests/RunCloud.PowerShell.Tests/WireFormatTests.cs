@@ -11,7 +11,7 @@ using Xunit;
 
 namespace RunCloud.PowerShell.Tests
 {
-    /// <summary>What goes on the wire, compared with RunCloud's own v3 SDK and public clients (issue 14).</summary>
+    /// <summary>What goes on the wire, compared with RunCloud's own v3 SDK and public clients: a field or shape they do not send is one the real API may reject.</summary>
     public class WireFormatTests
     {
         private static (MockHttpMessageHandler Mock, List<string> Bodies) Recording()

@@ -9,19 +9,12 @@ BeforeAll {
     function Start-App([hashtable] $Options = @{}) {
         Disconnect-RunCloud -All
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0 @Options
-        Connect-RunCloud -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -ServerId $S -WebAppId $W -RateLimit 0
+        Connect-TestEmulator $script:e
         Connect-RunCloud -Name main -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -RateLimit 0
         $env:RUNCLOUD_STATE_PATH = Join-Path $script:TestStatePath ([guid]::NewGuid().ToString('N'))
         $script:e.ClearRequests()
     }
 
-    function Get-Mutations { @($script:e.GetRequests() | Where-Object Method -In 'POST', 'PUT', 'DELETE', 'PATCH') }
-    function Get-Names([long] $App = $W) { @($script:e.State.GetDomains($S, $App).Name) }
-    function Write-Manifest([object[]] $Targets, [string] $Name = 'fleet.json') {
-        $path = Join-Path $TestDrive $Name
-        @{ targets = $Targets } | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $path
-        $path
-    }
     function Get-Results($out) { @($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] }) }
 
     # 120 new names: with the app's own two, past Let's Encrypt's 100 names per certificate in basic mode.
@@ -42,14 +35,14 @@ Describe 'Dry runs tell the truth: a change the SSL step would refuse is refused
         $plan.StoppedBy | Should -Be 'RunCloudSslTooManyNames'
         $plan.Success | Should -BeFalse
         ($warned -join ' ') | Should -BeLike '*would be refused at SSL*122 names*100*'
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation $script:e | Should -BeNullOrEmpty
 
         $err = $null
         try { Sync-RunCloudDomain -Name $script:Many -Force } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'RunCloudSslTooManyNames,*'
         $err.ErrorDetails.Message | Should -BeLike '*would be refused at SSL*Nothing was changed*-NoSslReset*'
         $err.ErrorDetails.RecommendedAction | Should -BeLike 'Set-RunCloudSslMode*-Mode Advanced'
-        Get-Mutations | Should -BeNullOrEmpty -Because 'not one of the 120 names is added only to fail at the SSL step'
+        Get-EmulatorMutation $script:e | Should -BeNullOrEmpty -Because 'not one of the 120 names is added only to fail at the SSL step'
         @(Get-OwedJournal) | Should -BeNullOrEmpty
     }
 
@@ -57,13 +50,13 @@ Describe 'Dry runs tell the truth: a change the SSL step would refuse is refused
         { $script:Many | Sync-RunCloudDomain -Force -ErrorAction Stop } | Should -Throw -ErrorId 'RunCloudSslTooManyNames,*'
         $script:Many | Add-RunCloudDomain -ResetSsl -Confirm:$false -ErrorVariable addErrors -ErrorAction SilentlyContinue
         $addErrors.FullyQualifiedErrorId | Should -Contain 'RunCloudSslTooManyNames,RunCloud.PowerShell.Commands.AddRunCloudDomainCommand'
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation $script:e | Should -BeNullOrEmpty
         $script:Many | Add-RunCloudDomain -ResetSsl -WhatIf -WarningVariable warned -WarningAction SilentlyContinue
         ($warned -join ' ') | Should -BeLike '*would be refused at SSL*'
     }
 
     It 'manifest and plan: the target is Blocked by its SSL guard in the plan and in the run, and nothing is added' {
-        $manifest = Write-Manifest @(@{ connection = 'main'; serverId = $S; webAppId = $W; domains = $script:Many })
+        $manifest = Write-TestManifest @{ targets = @(@{ connection = 'main'; serverId = $S; webAppId = $W; domains = $script:Many }) }
         $plan = New-RunCloudSyncPlan -Manifest $manifest -OutFile (Join-Path $TestDrive 'plan.json') -WarningAction SilentlyContinue
         $plan.Verdict | Should -Be 'Blocked'
         ($plan.Guards | Where-Object Name -EQ 'Ssl').Verdict | Should -Be 'Block'
@@ -74,7 +67,7 @@ Describe 'Dry runs tell the truth: a change the SSL step would refuse is refused
         $r.Message | Should -BeLike '*would be refused at SSL*'
         $r = Get-Results (Invoke-RunCloudSyncPlan -Path (Join-Path $TestDrive 'plan.json') -Force -ErrorAction SilentlyContinue)
         $r.Status | Should -Be 'Blocked'
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation $script:e | Should -BeNullOrEmpty
     }
 
     It '-NoSslReset changes the domains anyway (the redeploy stays owed); names not DNS-ready are no refusal' {
@@ -107,7 +100,7 @@ Describe 'Owed work is finished by every path before "no change" is decided; Ssl
     }
 
     It 'manifest: the next -Manifest run with no domain change reads the journal and finishes the redeploy' {
-        $manifest = Write-Manifest @(@{ connection = 'main'; serverId = $S; webAppId = $W; domains = @('one.example.com') })
+        $manifest = Write-TestManifest @{ targets = @(@{ connection = 'main'; serverId = $S; webAppId = $W; domains = @('one.example.com') }) }
         Add-RunCloudEmulatorFault -Emulator $script:e -Kind Status -StatusCode 500 -Count 1 -Method PUT -Path 'servers/*/webapps/*/ssl/*' | Out-Null
         $first = Get-Results (Sync-RunCloudDomain -Manifest $manifest -Force -ErrorAction SilentlyContinue)
         $first.Status | Should -Be 'Failed'
@@ -149,7 +142,7 @@ Describe 'Only what was observed is reported: a removal RunCloud answers 404 is 
         @{ Path = 'ids'; Command = { param($m) Sync-RunCloudDomain -Connection main -ServerId 1001 -WebAppId 2001 -Name 'shop.example.com' -Prune -Force } }
         @{ Path = 'manifest'; Command = { param($m) Sync-RunCloudDomain -Manifest $m -Force } }
     ) {
-        $manifest = Write-Manifest @(@{ connection = 'main'; serverId = $S; webAppId = $W; domains = @('shop.example.com'); prune = $true })
+        $manifest = Write-TestManifest @{ targets = @(@{ connection = 'main'; serverId = $S; webAppId = $W; domains = @('shop.example.com'); prune = $true }) }
         $module = (Get-Module RunCloud.PowerShell).Path
         $job = Start-ThreadJob -ScriptBlock { param($module, $command, $manifest) Import-Module $module; & ([scriptblock]::Create($command)) $manifest } -ArgumentList $module, "$Command", $manifest
         try {
@@ -173,10 +166,10 @@ Describe 'Fleet targets are web apps (API host + server + web app), whatever the
     BeforeAll {
         Start-App
         Connect-RunCloud -Name alias -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -RateLimit 0
-        $script:twice = Write-Manifest @(
+        $script:twice = Write-TestManifest -Name 'twice.json' @{ targets = @(
             @{ connection = 'main'; serverId = $S; webAppId = $W; domains = @('a.example.com'); prune = $true }
             @{ connection = 'alias'; serverId = $S; webAppId = $W; domains = @('b.example.com'); prune = $true }
-        ) 'twice.json'
+        ) }
     }
     AfterAll { Stop-RunCloudEmulator -Emulator $script:e }
     BeforeEach { $script:e.ClearRequests() }
@@ -225,8 +218,8 @@ Describe 'A saved plan''s removals must be rows of its own live list and pass th
         $r = Get-Results (Invoke-RunCloudSyncPlan -Path $script:planPath -Force -ErrorAction SilentlyContinue)
         $r.Status | Should -Be 'Refused'
         $r.Message | Should -BeLike "*removes $($test.Name)*do not allow*ProtectedName*"
-        Get-Mutations | Should -BeNullOrEmpty
-        Get-Names | Should -Contain $test.Name
+        Get-EmulatorMutation $script:e | Should -BeNullOrEmpty
+        Get-EmulatorDomainName $script:e | Should -Contain $test.Name
     }
 
     It 'a removal whose id is not a row of the plan''s own live list is refused' {
@@ -235,15 +228,15 @@ Describe 'A saved plan''s removals must be rows of its own live list and pass th
         $r = Get-Results (Invoke-RunCloudSyncPlan -Path $script:planPath -Force -ErrorAction SilentlyContinue)
         $r.Status | Should -Be 'Refused'
         $r.Message | Should -BeLike '*not a row of its own live list*'
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation $script:e | Should -BeNullOrEmpty
     }
 
     It 'a removal without prune is refused: the plan''s own rules remove nothing' {
         Edit-Plan { param($t) $t.options.prune = $false }
         $r = Get-Results (Invoke-RunCloudSyncPlan -Path $script:planPath -Force -ErrorAction SilentlyContinue)
         $r.Status | Should -Be 'Refused'
-        Get-Mutations | Should -BeNullOrEmpty
-        Get-Names | Should -Contain 'old.example.com'
+        Get-EmulatorMutation $script:e | Should -BeNullOrEmpty
+        Get-EmulatorDomainName $script:e | Should -Contain 'old.example.com'
     }
 
     It 'the plan as reviewed applies' {
@@ -279,7 +272,7 @@ Describe 'A saved plan keeps the top-level domains it was planned with: applying
         $r = Get-Results (Invoke-RunCloudSyncPlan -Path $script:planPath -Force)
         $r.Status | Should -Be 'Applied'
         $r.Added | Should -Contain 'nas.lan'
-        Get-Names | Should -Contain 'nas.lan'
+        Get-EmulatorDomainName $script:e | Should -Contain 'nas.lan'
     }
 
     It 'a name an edit slipped in whose top-level domain does not exist is refused, and nothing is sent but the re-read' {
@@ -287,8 +280,8 @@ Describe 'A saved plan keeps the top-level domains it was planned with: applying
         $r = Get-Results (Invoke-RunCloudSyncPlan -Path $script:planPath -Force -ErrorAction SilentlyContinue)
         $r.Status | Should -Be 'Refused'
         $r.Message | Should -BeLike "*adds shop.exam*invalid entry*'.exam', which is not a top-level domain*"
-        Get-Mutations | Should -BeNullOrEmpty
-        Get-Names | Should -Not -Contain 'shop.exam'
+        Get-EmulatorMutation $script:e | Should -BeNullOrEmpty
+        Get-EmulatorDomainName $script:e | Should -Not -Contain 'shop.exam'
     }
 
     It 'without its allowTld the private name no longer follows from the plan''s rules: refused' {
@@ -296,12 +289,12 @@ Describe 'A saved plan keeps the top-level domains it was planned with: applying
         $r = Get-Results (Invoke-RunCloudSyncPlan -Path $script:planPath -Force -ErrorAction SilentlyContinue)
         $r.Status | Should -Be 'Refused'
         $r.Message | Should -BeLike '*adds nas.lan*-AllowTld lan*'
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation $script:e | Should -BeNullOrEmpty
     }
 
     It 'a bad allowTld entry makes the file unreadable, naming the field' {
         Edit-TldPlan { param($t) $t.options.allowTld = @('not a tld') }
         { Invoke-RunCloudSyncPlan -Path $script:planPath -Force -ErrorAction Stop } | Should -Throw -ExpectedMessage '*options.allowTld*'
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation $script:e | Should -BeNullOrEmpty
     }
 }

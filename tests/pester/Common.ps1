@@ -27,7 +27,10 @@ $env:RUNCLOUD_SKIP_DNS_CHECK = '1'
 # Let's Encrypt's 100 names per certificate, unless a test file says its emulator turned the limit off.
 $env:RUNCLOUD_MAX_NAMES_PER_CERTIFICATE = $null
 
-# The journals that hold owed work (adds, removals, an SSL redeploy or reinstall). Since issue 14 a journal may also
+# Connecting to the emulator and reading what it holds and received (one definition each, shared by every file).
+. (Join-Path $PSScriptRoot 'EmulatorHelpers.ps1')
+
+# The journals that hold owed work (adds, removals, an SSL redeploy or reinstall). A journal may also
 # stay for the SSL strategy's own record (extensions.ssl: Let's Encrypt order counts, names waiting for DNS), which is
 # not unfinished work: the safety tests' "nothing is owed" checks look at these files only.
 function Get-OwedJournal {

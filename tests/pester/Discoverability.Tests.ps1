@@ -49,7 +49,7 @@ Describe 'Progress' {
     BeforeAll {
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0
         $e.State.AddDomains(1001, 2001, [string[]](1..100 | ForEach-Object { "p$_.example.com" }))
-        Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+        Connect-TestEmulator $e
     }
     AfterAll {
         Disconnect-RunCloud

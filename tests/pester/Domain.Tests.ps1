@@ -12,20 +12,12 @@ BeforeAll {
         [void]$e.State.AddDomains(1001, 2001, [string[]]$names)
         $e
     }
-    function script:Connect-To($e, [switch]$NoDefaults) {
-        $t = ConvertTo-SecureString $e.Token -AsPlainText -Force
-        if ($NoDefaults) { Connect-RunCloud -Token $t -BaseUri $e.BaseUri.AbsoluteUri -RateLimit 0 }
-        else { Connect-RunCloud -Token $t -BaseUri $e.BaseUri.AbsoluteUri -RateLimit 0 -ServerId 1001 -WebAppId 2001 }
-        $e.ClearRequests()
-    }
     function script:Requests($e, [string]$Method, [string]$Path) {
         $p = @{ Emulator = $e }
         if ($Method) { $p.Method = $Method }
         if ($Path) { $p.Path = $Path }
         @(Get-RunCloudEmulatorRequest @p)
     }
-    function script:Mutations($e) { @($e.GetRequests() | Where-Object Method -in 'POST', 'PUT', 'PATCH', 'DELETE') }
-    function script:DomainNames($e) { @($e.State.GetDomains(1001, 2001) | ForEach-Object Name) }
 }
 
 AfterAll { Disconnect-RunCloud }
@@ -33,7 +25,7 @@ AfterAll { Disconnect-RunCloud }
 Describe 'Get-RunCloudServer, Get-RunCloudWebApp, Get-RunCloudDomain' {
     BeforeAll { $script:emu = New-Emulator }
     AfterAll { $script:emu | Stop-RunCloudEmulator }
-    BeforeEach { Connect-To $script:emu }
+    BeforeEach { Connect-TestEmulator $script:emu -ClearRequests }
 
     It 'lists servers, by id and by wildcard name' {
         $all = @(Get-RunCloudServer)
@@ -103,7 +95,7 @@ Describe 'Get-RunCloudServer, Get-RunCloudWebApp, Get-RunCloudDomain' {
 Describe 'Add-RunCloudDomain' {
     BeforeAll { $script:emu = New-Emulator }
     AfterAll { $script:emu | Stop-RunCloudEmulator }
-    BeforeEach { Connect-To $script:emu; $script:emu.Faults.Clear() }
+    BeforeEach { Connect-TestEmulator $script:emu -ClearRequests; $script:emu.Faults.Clear() }
 
     It 'adds a new name, normalised, and -PassThru returns the domain object' {
         $d = Add-RunCloudDomain -Name 'New1.Example.COM.' -PassThru
@@ -115,7 +107,7 @@ Describe 'Add-RunCloudDomain' {
         $post | Should -HaveCount 1
         $post[0].ContentType | Should -BeLike 'application/json*'
         ($post[0].Body | ConvertFrom-Json).www | Should -BeFalse
-        (DomainNames $script:emu) | Should -Contain 'new1.example.com'
+        (Get-EmulatorDomainName $script:emu) | Should -Contain 'new1.example.com'
     }
 
     It 'converts an IDN to punycode before sending' {
@@ -153,7 +145,7 @@ Describe 'Add-RunCloudDomain' {
         $e | Should -HaveCount 1
         $e[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudServerError,*'
         $e[0].TargetObject | Should -Be 'fail1.example.com'
-        (DomainNames $script:emu) | Should -Contain 'ok3.example.com'
+        (Get-EmulatorDomainName $script:emu) | Should -Contain 'ok3.example.com'
         (Requests $script:emu 'PUT' '*/ssl/*') | Should -HaveCount 1   # for ok3 only
 
         $script:emu.ClearRequests()
@@ -163,7 +155,7 @@ Describe 'Add-RunCloudDomain' {
         $e2[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudValidationFailed,*'
         # The SSL state is read before the add (the engine's preflight: would the certificate follow?); nothing SSL is sent.
         @(Requests $script:emu '' '*/ssl*' | Where-Object Method -NE 'GET') | Should -HaveCount 0
-        (DomainNames $script:emu) | Should -Not -Contain 'fail2.example.com'
+        (Get-EmulatorDomainName $script:emu) | Should -Not -Contain 'fail2.example.com'
     }
 
     It 'a POST that times out ambiguously is checked before being sent again' {
@@ -191,13 +183,13 @@ Describe 'Add-RunCloudDomain' {
         $csv = Join-Path $TestDrive 'domains.csv'
         "Domain,Note`ncsv1.example.com,a`ncsv2.example.com,b" | Set-Content $csv
         Import-Csv $csv | Add-RunCloudDomain -ResetSsl
-        (DomainNames $script:emu) | Should -Contain 'csv1.example.com'
-        (DomainNames $script:emu) | Should -Contain 'csv2.example.com'
+        (Get-EmulatorDomainName $script:emu) | Should -Contain 'csv1.example.com'
+        (Get-EmulatorDomainName $script:emu) | Should -Contain 'csv2.example.com'
         (Requests $script:emu 'PUT') | Should -HaveCount 1
         $csv2 = Join-Path $TestDrive 'names.csv'
         "Name`ncsv3.example.com" | Set-Content $csv2
         Import-Csv $csv2 | Add-RunCloudDomain
-        (DomainNames $script:emu) | Should -Contain 'csv3.example.com'
+        (Get-EmulatorDomainName $script:emu) | Should -Contain 'csv3.example.com'
     }
 
     It '-Www on a www. name sends www:false with a warning, and www:true otherwise' {
@@ -213,15 +205,15 @@ Describe 'Add-RunCloudDomain' {
 
     It '-WhatIf sends no mutating request' {
         Add-RunCloudDomain -Name 'whatif.example.com' -ResetSsl -WhatIf
-        (Mutations $script:emu) | Should -HaveCount 0
-        (DomainNames $script:emu) | Should -Not -Contain 'whatif.example.com'
+        (Get-EmulatorMutation $script:emu) | Should -HaveCount 0
+        (Get-EmulatorDomainName $script:emu) | Should -Not -Contain 'whatif.example.com'
     }
 }
 
 Describe 'Remove-RunCloudDomain' {
     BeforeAll { $script:emu = New-Emulator }
     AfterAll { $script:emu | Stop-RunCloudEmulator }
-    BeforeEach { Connect-To $script:emu }
+    BeforeEach { Connect-TestEmulator $script:emu -ClearRequests }
 
     It 'finds a name on page 3 of 122 and deletes it' {
         $all = @($script:emu.State.GetDomains(1001, 2001))
@@ -230,7 +222,7 @@ Describe 'Remove-RunCloudDomain' {
         $del = Requests $script:emu 'DELETE'
         $del | Should -HaveCount 1
         $del[0].Path | Should -BeLike "*/domains/$($target.Id)"
-        (DomainNames $script:emu) | Should -Not -Contain $target.Name
+        (Get-EmulatorDomainName $script:emu) | Should -Not -Contain $target.Name
     }
 
     It 'an unknown name is RunCloudDomainNotFound and sends no DELETE' {
@@ -262,7 +254,7 @@ Describe 'Remove-RunCloudDomain' {
     It '-WhatIf sends no DELETE' {
         Get-RunCloudDomain -Name '*.old.example.com' | Remove-RunCloudDomain -WhatIf
         Remove-RunCloudDomain -Name 'site001.example.net' -Force -WhatIf
-        (Mutations $script:emu) | Should -HaveCount 0
+        (Get-EmulatorMutation $script:emu) | Should -HaveCount 0
         @(Get-RunCloudDomain -Name '*.old.example.com') | Should -HaveCount 6
     }
 
@@ -276,11 +268,11 @@ Describe 'Remove-RunCloudDomain' {
     }
 
     It 'the whole pipeline Get-RunCloudServer | Get-RunCloudWebApp | Get-RunCloudDomain | Remove-RunCloudDomain -Force works' {
-        Connect-To $script:emu -NoDefaults
+        Connect-TestEmulator $script:emu -ClearRequests -NoDefaults
         (Get-RunCloudConnection).WebAppId | Should -BeNullOrEmpty
         Get-RunCloudServer -Name web1 | Get-RunCloudWebApp -Name shop | Get-RunCloudDomain -Name '*.old.example.com' | Remove-RunCloudDomain -Force
         (Requests $script:emu 'DELETE') | Should -HaveCount 3
         (Requests $script:emu 'DELETE') | ForEach-Object { $_.Path | Should -BeLike '*/servers/1001/webapps/2001/domains/*' }
-        (DomainNames $script:emu) | Where-Object { $_ -like '*.old.example.com' } | Should -BeNullOrEmpty
+        (Get-EmulatorDomainName $script:emu) | Where-Object { $_ -like '*.old.example.com' } | Should -BeNullOrEmpty
     }
 }

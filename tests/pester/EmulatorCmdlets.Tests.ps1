@@ -6,7 +6,7 @@ BeforeAll {
 Describe 'Set-RunCloudEmulatorDns and Resolve-RunCloudEmulatorDns' {
     BeforeEach {
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0
-        Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+        Connect-TestEmulator $e
     }
     AfterEach {
         Disconnect-RunCloud
@@ -152,7 +152,7 @@ Describe 'Start-RunCloudEmulator rule switches and Get-RunCloudEmulatorRequest''
 Describe 'Set-RunCloudEmulatorUltimateMultisite' {
     BeforeEach {
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0
-        Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+        Connect-TestEmulator $e
     }
     AfterEach {
         Disconnect-RunCloud

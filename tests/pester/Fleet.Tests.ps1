@@ -1,4 +1,4 @@
-# Issue 16: named connections, vaults, the fleet manifest, plan/apply across accounts, -ThrottleLimit and -MaxCalls.
+# The fleet: named connections, vaults, the fleet manifest, plan/apply across accounts, -ThrottleLimit and -MaxCalls.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:StandIn = Join-Path $PSScriptRoot 'fixtures/SecretStandIn/SecretStandIn.psm1'
@@ -112,12 +112,6 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
             Connect-RunCloud -Name clientB -Token $script:TokenB -BaseUri $script:emuB.BaseUri -RateLimit 0
             $script:emuA.ClearRequests(); $script:emuB.ClearRequests()
         }
-        function script:Write-Manifest([object] $Manifest, [string] $Name = 'fleet.json') {
-            $path = Join-Path $TestDrive $Name
-            $Manifest | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $path -Encoding utf8
-            $path
-        }
-        function script:Names($emu, [long] $app) { @($emu.State.GetDomains(1001, $app).Name) }
         $script:Fleet = @{
             targets = @(
                 @{ connection = 'clientA'; serverId = 1001; webAppId = 2001; domains = @('shop.example.com', 'a1.example.com', 'a2.example.com'); prune = $true }
@@ -129,7 +123,7 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
     BeforeEach { Reset-Fleet }
 
     It 'Sync-RunCloudDomain -Manifest syncs two accounts in one run; one result per target and a summary with calls per account' {
-        $out = Sync-RunCloudDomain -Manifest (Write-Manifest $script:Fleet) -ThrottleLimit 3 -Force
+        $out = Sync-RunCloudDomain -Manifest (Write-TestManifest $script:Fleet) -ThrottleLimit 3 -Force
         $results = $out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] }
         $summary = $out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetSummary] }
         $results.Count | Should -Be 3
@@ -137,10 +131,10 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
         foreach ($r in $results) { $r.ApiCalls | Should -Be $r.PlannedCalls -Because "target $($r.Index) sends exactly its predicted calls" }
         $summary.Success | Should -BeTrue
         $summary.Added | Should -Be 4
-        Names $script:emuA 2001 | Should -Contain 'a2.example.com'
-        Names $script:emuA 2002 | Should -Contain 'b1.example.com'
-        Names $script:emuB 2001 | Should -Contain 'c1.example.com'
-        Names $script:emuB 2001 | Should -Not -Contain 'a1.example.com'
+        Get-EmulatorDomainName $script:emuA 2001 | Should -Contain 'a2.example.com'
+        Get-EmulatorDomainName $script:emuA 2002 | Should -Contain 'b1.example.com'
+        Get-EmulatorDomainName $script:emuB 2001 | Should -Contain 'c1.example.com'
+        Get-EmulatorDomainName $script:emuB 2001 | Should -Not -Contain 'a1.example.com'
         $summary.Accounts.Account | Should -Be @('clientA', 'clientB')
         ($summary.Accounts | Where-Object Account -eq 'clientA').ApiCalls | Should -Be $script:emuA.GetRequests().Count
         ($summary.Accounts | Where-Object Account -eq 'clientB').ApiCalls | Should -Be $script:emuB.GetRequests().Count
@@ -151,13 +145,13 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
         "@{ targets = @( @{ connection = 'clientB'; serverId = 1001; webAppId = 2002; domains = @('blog.example.com', 'p1.example.com') } ) }" | Set-Content -LiteralPath $psd1
         $r = Sync-RunCloudDomain -Manifest $psd1 -Force | Select-Object -First 1
         $r.Status | Should -Be 'Applied'
-        Names $script:emuB 2002 | Should -Contain 'p1.example.com'
+        Get-EmulatorDomainName $script:emuB 2002 | Should -Contain 'p1.example.com'
     }
 
     It 'the plan file holds per target the adds, removals, SSL action, guards, calls and fingerprint; applying sends exactly the predicted calls' {
         $planPath = Join-Path $TestDrive 'plan.json'
         $script:emuA.State.AddDomain(1001, 2001, 'old.example.com') | Out-Null
-        $plans = New-RunCloudSyncPlan -Manifest (Write-Manifest $script:Fleet) -OutFile $planPath
+        $plans = New-RunCloudSyncPlan -Manifest (Write-TestManifest $script:Fleet) -OutFile $planPath
         $plans.Count | Should -Be 3
         $doc = Get-Content -Raw $planPath | ConvertFrom-Json
         $t1 = $doc.targets[0]
@@ -168,7 +162,7 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
         $t1.fingerprint | Should -Match '^sha256:[0-9a-f]{64}$'
         $doc.targets[1].ssl.action | Should -Be 'NoCertificate'
         (Get-Content -Raw $planPath) | Should -Not -Match ([regex]::Escape($script:emuA.Token))
-        Names $script:emuA 2001 | Should -Not -Contain 'a1.example.com'   # planning changes nothing
+        Get-EmulatorDomainName $script:emuA 2001 | Should -Not -Contain 'a1.example.com'   # planning changes nothing
 
         $script:emuA.ClearRequests(); $script:emuB.ClearRequests()
         $out = Invoke-RunCloudSyncPlan -Path $planPath -ThrottleLimit 3 -Force
@@ -178,20 +172,20 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
             $r.ApiCalls | Should -Be ($doc.targets | Where-Object index -eq $r.Index).plannedCalls -Because "target $($r.Index) must send exactly its planned calls"
         }
         $script:emuA.GetRequests().Count + $script:emuB.GetRequests().Count | Should -Be $doc.summary.plannedCalls
-        Names $script:emuA 2001 | Should -Not -Contain 'old.example.com'
+        Get-EmulatorDomainName $script:emuA 2001 | Should -Not -Contain 'old.example.com'
     }
 
     It 'a drifted target is refused with what changed, while the others apply' {
         $planPath = Join-Path $TestDrive 'plan.json'
-        New-RunCloudSyncPlan -Manifest (Write-Manifest $script:Fleet) -OutFile $planPath | Out-Null
+        New-RunCloudSyncPlan -Manifest (Write-TestManifest $script:Fleet) -OutFile $planPath | Out-Null
         $script:emuA.State.AddDomain(1001, 2002, 'drift.example.com') | Out-Null
         $out = Invoke-RunCloudSyncPlan -Path $planPath -Force -ErrorVariable errs -ErrorAction SilentlyContinue
         $results = @($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] })
         $results.Status | Should -Be @('Applied', 'Refused', 'Applied')
         $results[1].Message | Should -BeLike '*changed since the plan*now also drift.example.com*make a new plan*'
-        Names $script:emuA 2002 | Should -Not -Contain 'b1.example.com'
-        Names $script:emuA 2001 | Should -Contain 'a1.example.com'
-        Names $script:emuB 2001 | Should -Contain 'c1.example.com'
+        Get-EmulatorDomainName $script:emuA 2002 | Should -Not -Contain 'b1.example.com'
+        Get-EmulatorDomainName $script:emuA 2001 | Should -Contain 'a1.example.com'
+        Get-EmulatorDomainName $script:emuB 2001 | Should -Contain 'c1.example.com'
         $errs.FullyQualifiedErrorId | Should -Contain 'RunCloudFleetTargetRefused,RunCloud.PowerShell.Commands.InvokeRunCloudSyncPlanCommand'
         ($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetSummary] }).Refused | Should -Be 1
     }
@@ -201,11 +195,11 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
                 @{ connection = 'clientA'; serverId = 1001; webAppId = 2001; domains = @('a.example.com') }
                 @{ connection = 'clientB'; serverId = 1001; webAppId = 2002; domains = @('b.example.com'); maxRemove = 'ten' }
             ) }
-        { Sync-RunCloudDomain -Manifest (Write-Manifest $bad) -Force } |
+        { Sync-RunCloudDomain -Manifest (Write-TestManifest $bad) -Force } |
             Should -Throw -ExpectedMessage "*target 2 (connection clientB, server 1001, web app 2002)*field 'maxRemove'*whole number*"
-        { New-RunCloudSyncPlan -Manifest (Write-Manifest @{ targets = @(@{ connection = 'clientA'; serverId = 1001; webAppId = 2001; domains = @(); apiToken = 'x' }) }) } |
+        { New-RunCloudSyncPlan -Manifest (Write-TestManifest @{ targets = @(@{ connection = 'clientA'; serverId = 1001; webAppId = 2001; domains = @(); apiToken = 'x' }) }) } |
             Should -Throw -ExpectedMessage "*field 'apiToken' looks like a credential*"
-        { Sync-RunCloudDomain -Manifest (Write-Manifest @{ targets = @(@{ connection = 'clientC'; serverId = 1001; webAppId = 2001; domains = @() }) }) -Force } |
+        { Sync-RunCloudDomain -Manifest (Write-TestManifest @{ targets = @(@{ connection = 'clientC'; serverId = 1001; webAppId = 2001; domains = @() }) }) -Force } |
             Should -Throw -ExpectedMessage "*target 1*connection 'clientC', which is not open*"
         $script:emuA.GetRequests().Count + $script:emuB.GetRequests().Count | Should -Be 0
     }
@@ -216,17 +210,17 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
                 @{ connection = 'clientA'; serverId = 1001; webAppId = 2002; domains = @('blog.example.com'); prune = $true; maxRemove = 2 }
                 @{ connection = 'clientB'; serverId = 1001; webAppId = 2001; domains = @('shop.example.com', 'c1.example.com') }
             ) }
-        $path = Write-Manifest $guarded
+        $path = Write-TestManifest $guarded
         { Sync-RunCloudDomain -Manifest $path -MaxCalls 3 -Force } | Should -Throw -ExpectedMessage '*needs * API calls*more than -MaxCalls 3*Nothing was changed*'
-        Names $script:emuB 2001 | Should -Not -Contain 'c1.example.com'
+        Get-EmulatorDomainName $script:emuB 2001 | Should -Not -Contain 'c1.example.com'
         $out = Sync-RunCloudDomain -Manifest $path -Force -ErrorAction SilentlyContinue
         ($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] }).Status | Should -Be @('Blocked', 'Applied')
-        Names $script:emuA 2002 | Should -Contain 'x1.example.com'
+        Get-EmulatorDomainName $script:emuA 2002 | Should -Contain 'x1.example.com'
     }
 
     It '-WhatIf applies nothing and sends no change, after the same read-only checks as the real run' {
         $planPath = Join-Path $TestDrive 'plan.json'
-        New-RunCloudSyncPlan -Manifest (Write-Manifest $script:Fleet) -OutFile $planPath | Out-Null
+        New-RunCloudSyncPlan -Manifest (Write-TestManifest $script:Fleet) -OutFile $planPath | Out-Null
         $script:emuA.State.AddDomain(1001, 2002, 'drift.example.com') | Out-Null
         $script:emuA.ClearRequests(); $script:emuB.ClearRequests()
         $out = Invoke-RunCloudSyncPlan -Path $planPath -WhatIf -ErrorAction SilentlyContinue
@@ -237,7 +231,7 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
 
     It 'an edited plan whose call count no longer follows from its actions is refused' {
         $planPath = Join-Path $TestDrive 'plan.json'
-        New-RunCloudSyncPlan -Manifest (Write-Manifest $script:Fleet) -OutFile $planPath | Out-Null
+        New-RunCloudSyncPlan -Manifest (Write-TestManifest $script:Fleet) -OutFile $planPath | Out-Null
         $doc = Get-Content -Raw $planPath | ConvertFrom-Json
         $doc.targets[0].add = @('a1.example.com')
         $doc | ConvertTo-Json -Depth 8 | Set-Content -LiteralPath $planPath
@@ -246,7 +240,7 @@ Describe 'Fleet manifest: plan, review, apply across accounts' {
 
     It 'a web app another process is syncing (its lock is held) is refused; the other targets apply' {
         $planPath = Join-Path $TestDrive 'plan.json'
-        New-RunCloudSyncPlan -Manifest (Write-Manifest $script:Fleet) -OutFile $planPath | Out-Null
+        New-RunCloudSyncPlan -Manifest (Write-TestManifest $script:Fleet) -OutFile $planPath | Out-Null
         # The child's add on web app 2002 of account A takes 5 s to answer; meanwhile the child holds that app's lock.
         $script:emuA.Faults.Add([RunCloud.Emulator.FaultRule]@{ Kind = 'Latency'; Latency = [TimeSpan]::FromSeconds(5); Count = 1; Method = 'POST'; PathPattern = 'servers/1001/webapps/2002/domains' }) | Out-Null
         $pwsh = Get-TestPwshCommand
@@ -269,7 +263,7 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
         $results = @($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] })
         $results.Status | Should -Be @('Applied', 'Refused', 'Applied')
         $results[1].Message | Should -BeLike '*web app 2002*Another run*'
-        Names $script:emuA 2002 | Should -Not -Contain 'b1.example.com'
+        Get-EmulatorDomainName $script:emuA 2002 | Should -Not -Contain 'b1.example.com'
     }
 
     It 'a failed SSL redeploy stays owed in the journal, and the next Reset-RunCloudSsl on that app finishes it' {
@@ -277,7 +271,7 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
         $env:RUNCLOUD_STATE_PATH = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         try {
             $script:emuA.Faults.Add([RunCloud.Emulator.FaultRule]@{ Kind = 'Status'; StatusCode = 500; Count = 1; Method = 'PUT'; PathPattern = 'servers/1001/webapps/2001/ssl/*' }) | Out-Null
-            $out = Sync-RunCloudDomain -Manifest (Write-Manifest $script:Fleet) -Force -ErrorAction SilentlyContinue
+            $out = Sync-RunCloudDomain -Manifest (Write-TestManifest $script:Fleet) -Force -ErrorAction SilentlyContinue
             $r = @($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] })[0]
             $r.Status | Should -Be 'Failed'
             $r.Failed.Action | Should -Be @('RedeploySsl')
@@ -288,7 +282,7 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
             Reset-RunCloudSsl -Connection clientA -ServerId 1001 -WebAppId 2001 -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
             ($warnings -join ' ') | Should -BeLike '*left work unfinished*'
             $script:emuA.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
-            # Nothing owed any more (the journal may keep its Let's Encrypt order counts, issue 14).
+            # Nothing owed any more (the journal may keep the SSL strategy's Let's Encrypt order counts).
             @(Get-OwedJournal) | Should -BeNullOrEmpty
         }
         finally { $env:RUNCLOUD_STATE_PATH = $saved }
@@ -306,7 +300,7 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
                 @{ connection = 'clientA'; serverId = 1001; webAppId = 2001; wordPressPath = 'network'; via = 'wpCli'; wpCliPath = $wp }
                 @{ connection = 'clientA'; serverId = 1001; webAppId = 2002; path = 'blog.txt' }
             ) }
-        $plans = New-RunCloudSyncPlan -Manifest (Write-Manifest $m)
+        $plans = New-RunCloudSyncPlan -Manifest (Write-TestManifest $m)
         $plans[0].Add | Should -Be @('site1.example.com', 'site2.example.com')
         $plans[0].Source | Should -BeLike "WordPress sites, WP-CLI (*--path=$(Join-Path $TestDrive 'network'))*wu_domain_mappings does not exist*"
         $plans[0].DesiredNames.Source | Should -Be @("WordPress network 1's main domain", 'WordPress site 2 site2.example.com/ (network 1)')
@@ -320,7 +314,7 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
         $r = $plan | Invoke-RunCloudSyncPlan -Force | Select-Object -First 1
         $r.Status | Should -Be 'Applied'
         $r.ApiCalls | Should -Be $plan.PlannedCalls
-        Names $script:emuB 2002 | Should -Contain 'solo.example.com'
+        Get-EmulatorDomainName $script:emuB 2002 | Should -Contain 'solo.example.com'
     }
 }
 

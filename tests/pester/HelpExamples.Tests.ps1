@@ -1,5 +1,5 @@
 # Runs every example of every cmdlet's help (docs/help/<Verb-Noun>.md) against the module's RunCloud API emulator
-# (issue 5): the examples must work as written. Each example runs in a fresh child scope, in a fresh directory, against
+# the examples must work as written, since users copy them. Each example runs in a fresh child scope, in a fresh directory, against
 # a fresh emulator with a default connection open, and must neither throw nor write an error record.
 #
 # What an example may rely on (say so in its remarks when it uses them):

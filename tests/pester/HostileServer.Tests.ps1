@@ -1,4 +1,4 @@
-# Issue 13, "Done when": every hostile-server mode against a listing, an add, a removal and a sync, through the built
+# A lying or broken server cannot hang, bloat or leak: every hostile-server mode against a listing, an add, a removal and a sync, through the built
 # module in a real pwsh at -Verbose and -Debug, with a transcript running: each ends within its budget, under a heap
 # ceiling, with one precise ErrorId, and nothing in any stream, error record, format view or the transcript holds the
 # token or a raw control character. (The xunit HostileServerTests run the same matrix in-process, without a transcript.)
@@ -67,7 +67,7 @@ Describe 'Invoke-RunCloudScheduledSync against a hostile RunCloud: its log holds
     }
 }
 
-Describe 'Proxy credentials (issue 13 item 8)' {
+Describe 'Proxy credentials never reach output' {
     It 'a password in -Proxy is in none of Format-List *, Export-Clixml, ConvertTo-Json or the error of a failed proxy' {
         $password = 'Pr0xy-PASS-w0rd'
         $token = [System.Security.SecureString]::new(); foreach ($c in 'tok-proxy-pester-123456'.ToCharArray()) { $token.AppendChar($c) }

@@ -58,7 +58,7 @@ BeforeAll {
 
     function Start-StatusEmulator([hashtable] $Options = @{}) {
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0 -TlsPort 0 @Options
-        Connect-RunCloud -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+        Connect-TestEmulator $script:e
         $script:Doh = "$($script:e.BaseUri)_emulator/dns-query"
         # What every live probe of this file passes: the emulator's TLS endpoint, trusted through its test CA.
         $script:LiveArgs = @{ Live = $true; Address = '127.0.0.1'; Port = $script:e.TlsPort; TrustedRoot = $script:e.TlsCertificateAuthority; DnsServer = $script:Doh }

@@ -2,7 +2,7 @@
 # of a sync, a manifest run and a plan apply.
 # Every case runs against a fresh in-process emulator with small sets (10 existing, 12 desired), -MaxAttempts 3 and
 # short back-offs, so the whole file stays well under a minute and a half.
-# No case is skipped when a cmdlet is missing from the build: it fails (issue 11, verification that cannot lie).
+# No case is skipped when a cmdlet is missing from the build: it fails (a verification that cannot lie: a missing cmdlet is a defect, not a skip).
 BeforeDiscovery {
     $steps = @(
         @{ Step = 'listing GET'; Method = 'GET'; Path = 'servers/*/webapps/*/domains' }
@@ -85,7 +85,8 @@ $Command
         Sync-RunCloudDomain -Domain $sc.Desired -Prune -Force -ResetSsl:$ResetSsl -ErrorAction SilentlyContinue
     }
 
-    # The convergence checks of issue 7, on the emulator's state and request log.
+    # Convergence: after a failure at any step, the next run ends with exactly the desired names and nothing owed,
+    # checked on the emulator's state and request log.
     function Assert-Converged($sc) {
         $e = $sc.Emulator
         $names = @($e.State.GetDomains($S, $W) | ForEach-Object Name | Sort-Object)

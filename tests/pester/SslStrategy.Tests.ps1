@@ -1,4 +1,4 @@
-# Issue 14: SSL for a whole multisite network. The expiry report, settings in place, the SSL strategy (100 names,
+# SSL for a whole multisite network. The expiry report, settings in place, the SSL strategy (100 names,
 # advanced mode per domain, DNS readiness remembered in the journal, Let's Encrypt budget) and the live check, through
 # the built module against the emulator, which fails orders the way Let's Encrypt does.
 BeforeAll {
@@ -7,13 +7,10 @@ BeforeAll {
 
     function Start-SslEmulator([hashtable] $Options = @{}) {
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0 @Options
-        Connect-RunCloud -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
-        $script:e.ClearRequests()
+        Connect-TestEmulator $script:e -ClearRequests
         # The emulator's DNS table, asked the way a DNS-over-HTTPS client asks Cloudflare.
         $script:Doh = "$($script:e.BaseUri)_emulator/dns-query"
     }
-
-    function Get-Mutations { @(Get-RunCloudEmulatorRequest | Where-Object Method -in 'POST', 'DELETE', 'PUT', 'PATCH') }
 
     # The SSL extension of the app's journal (null when there is none).
     function Get-SslJournal([long] $App = 2001) {
@@ -111,29 +108,29 @@ Describe 'Set-RunCloudSsl and Set-RunCloudSslMode' {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslSettingsNotSupported*'
         $err[0].Exception.Message | Should -BeLike '*advancedSSL and autoSSL*'
         $err[0].ErrorDetails.RecommendedAction | Should -BeLike "Reset-RunCloudSsl*-Name '$($Defaults::PrimaryDomainName)' -Reinstall -EnableHsts"
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation | Should -BeNullOrEmpty
     }
 
     It 'Set-RunCloudSslMode refuses while the app-wide certificate is installed, -Force alone changes nothing, and -UninstallAppCertificate uninstalls it first' {
         Set-RunCloudSslMode -Mode Advanced -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslModeCertificateInstalled*'
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation | Should -BeNullOrEmpty
 
         Set-RunCloudSslMode -Mode Advanced -WhatIf
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation | Should -BeNullOrEmpty
 
-        # -Force only skips the prompt (issue 12): it does not uninstall the certificate in the way.
+        # -Force only skips the prompt, never a safety check: it does not uninstall the certificate in the way.
         Set-RunCloudSslMode -Mode Advanced -Force -ErrorVariable err2 -ErrorAction SilentlyContinue
         $err2[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslModeCertificateInstalled*'
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation | Should -BeNullOrEmpty
 
         $mode = Set-RunCloudSslMode -Mode Advanced -UninstallAppCertificate -Force -PassThru
         $mode.Mode | Should -Be 'Advanced'
         $mode.Changed | Should -BeTrue
-        (Get-Mutations | ForEach-Object { "$($_.Method) $($_.Path -replace '^.*/webapps/2001/', '')" }) | Should -Be @("DELETE ssl/$($Defaults::SslId)", 'POST ssl/advanced')
+        (Get-EmulatorMutation | ForEach-Object { "$($_.Method) $($_.Path -replace '^.*/webapps/2001/', '')" }) | Should -Be @("DELETE ssl/$($Defaults::SslId)", 'POST ssl/advanced')
         $e.ClearRequests()
         (Set-RunCloudSslMode -Mode Advanced -PassThru).Changed | Should -BeFalse
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation | Should -BeNullOrEmpty
     }
 }
 
@@ -149,14 +146,14 @@ Describe 'The SSL strategy' {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslTooManyNames*'
         $err[0].Exception.Message | Should -BeLike '*102 names*100*advanced SSL*'
         $err[0].ErrorDetails.RecommendedAction | Should -BeLike 'Set-RunCloudSslMode*-Mode Advanced'
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation | Should -BeNullOrEmpty
     }
 
     It 'advanced mode: an added domain gets its own certificate, a removed one loses it, never a per-app redeploy' {
         Set-RunCloudSslMode -Mode Advanced -UninstallAppCertificate -Force
         $e.ClearRequests()
         Add-RunCloudDomain -Name 'new.example.org' -ResetSsl -Confirm:$false
-        $m = @(Get-Mutations)
+        $m = @(Get-EmulatorMutation)
         ($m | ForEach-Object Method) | Should -Be @('POST', 'POST')
         $m[1].Path | Should -Match '/domains/\d+/ssl$'
         ($m[1].Body | ConvertFrom-Json).advancedSSL | Should -BeTrue
@@ -164,7 +161,7 @@ Describe 'The SSL strategy' {
 
         $e.ClearRequests()
         Remove-RunCloudDomain -Name 'new.example.org' -Force
-        ($m = @(Get-Mutations)) | Out-Null
+        ($m = @(Get-EmulatorMutation)) | Out-Null
         ($m | ForEach-Object { $_.Method + ' ' + ($_.Path -replace '^.*/webapps/2001/', '' -replace '\d+', 'N') }) | Should -Be @('DELETE domains/N/ssl/N', 'DELETE domains/N')
         @(Get-RunCloudEmulatorRequest -Method PUT) | Should -BeNullOrEmpty
     }
@@ -248,7 +245,7 @@ Describe 'The SSL strategy' {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudLetsEncryptLimit*'
         $err[0].Exception.PossibleAt | Should -BeGreaterThan (Get-Date).ToUniversalTime().AddDays(6.9)
         $err[0].Exception.Message | Should -Match 'becomes possible on \d{4}-\d\d-\d\d'
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation | Should -BeNullOrEmpty
 
         Reset-RunCloudSsl -AllowDuplicateCertificate -Confirm:$false
         @(Get-RunCloudEmulatorRequest -Method PUT) | Should -HaveCount 1
@@ -349,7 +346,7 @@ Describe 'Done when: a subdomain network served through *.network.example.com' {
         Reset-RunCloudSsl -Reinstall -Environment staging -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudSslWildcardNeedsDns01*'
         $err[0].Exception.Message | Should -BeLike '*after the old certificate was uninstalled*Nothing was changed*'
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation | Should -BeNullOrEmpty
         (Get-RunCloudSsl).Installed | Should -BeTrue
     }
 
@@ -360,7 +357,7 @@ Describe 'Done when: a subdomain network served through *.network.example.com' {
 
         Reset-RunCloudSsl -Reinstall -AuthorizationMethod dns-01 -ExternalApi cloudflare-dns -Confirm:$false
 
-        (Get-Mutations | ForEach-Object { "$($_.Method) $($_.Path -replace '^.*/webapps/2001/', '')" }) | Should -Be @("DELETE ssl/$($Defaults::SslId)", 'POST ssl')
+        (Get-EmulatorMutation | ForEach-Object { "$($_.Method) $($_.Path -replace '^.*/webapps/2001/', '')" }) | Should -Be @("DELETE ssl/$($Defaults::SslId)", 'POST ssl')
         $body = (Get-RunCloudEmulatorRequest -Method POST).Body | ConvertFrom-Json -AsHashtable
         $body.authorizationMethod | Should -Be 'dns-01'
         $body.externalApi | Should -Be 5001
@@ -401,7 +398,7 @@ Describe 'Done when: a subdomain network served through *.network.example.com' {
         { Reset-RunCloudSsl -AuthorizationMethod dns-01 -ExternalApi 999 -Confirm:$false } | Should -Throw -ErrorId 'RunCloudDnsIntegrationNotFound*'
         { Reset-RunCloudSsl -WebAppId 2002 -AuthorizationMethod dns-01 -Confirm:$false } | Should -Throw -ErrorId 'RunCloudInvalidInput*' -ExpectedMessage '*needs -ExternalApi*'
         { Reset-RunCloudSsl -WebAppId 2002 -ExternalApi 5001 -Confirm:$false } | Should -Throw -ErrorId 'RunCloudInvalidInput*' -ExpectedMessage '*dns-01*'
-        Get-Mutations | Should -BeNullOrEmpty
+        Get-EmulatorMutation | Should -BeNullOrEmpty
         # Tab completes the labels.
         $completion = TabExpansion2 -inputScript 'Reset-RunCloudSsl -ExternalApi cloud' -cursorColumn 35
         # The first Tab may start the read and come back empty; the next one offers the cached list.

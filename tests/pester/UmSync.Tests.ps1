@@ -76,11 +76,9 @@ BeforeAll {
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0
         if ($OnApp) { $null = $script:e.State.AddDomains($S, $W, [string[]]$OnApp) }
         $null = $script:e.State.RedeploySsl($S, $W)
-        Connect-RunCloud -BaseUri $script:e.BaseUri -Token (ConvertTo-SecureString $script:e.Token -AsPlainText -Force) -ServerId $S -WebAppId $W -RateLimit 0
-        $script:e.ClearRequests()
+        Connect-TestEmulator $script:e -ClearRequests
         $script:e
     }
-    function script:Names { @($script:e.State.GetDomains($S, $W).Name) }
     function script:Posts {
         @(Get-RunCloudEmulatorRequest -Emulator $script:e -Method POST -Path 'servers/*/webapps/*/domains' | ForEach-Object { $_.Body | ConvertFrom-Json })
     }
@@ -116,12 +114,12 @@ Describe 'Sync-RunCloudDomain -WordPressPath on an Ultimate Multisite network (t
         # Removed: the name nobody maps, the inactive row's and the spam site's; kept: the www. variants UM routes, the
         # primary and RunCloud's own test domain.
         $r.Removed | Sort-Object | Should -Be @('nobody-maps.com', 'spam-site.com', 'switched-off.com')
-        Names | Should -Contain 'www.shop-example.com'
-        Names | Should -Contain 'www.client.second.org'   # a live site's host, served without www. (main_only): UM routes www. too
+        Get-EmulatorDomainName $script:e | Should -Contain 'www.shop-example.com'
+        Get-EmulatorDomainName $script:e | Should -Contain 'www.client.second.org'   # a live site's host, served without www. (main_only): UM routes www. too
         @($r.Skipped | Where-Object Kind -EQ 'Protected' | ForEach-Object Name) | Should -Contain 'www.shop-example.com'
-        Names | Should -Not -Contain 'deleted-site.com'
-        Names | Should -Not -Contain 'old-client.org'
-        Names | Should -Not -Contain 'orphan-site.com'
+        Get-EmulatorDomainName $script:e | Should -Not -Contain 'deleted-site.com'
+        Get-EmulatorDomainName $script:e | Should -Not -Contain 'old-client.org'
+        Get-EmulatorDomainName $script:e | Should -Not -Contain 'orphan-site.com'
         $r.SslRedeployed | Should -BeTrue
         $script:e.GetUncoveredDomains($S, $W) | Should -BeNullOrEmpty
 
@@ -329,8 +327,8 @@ Describe 'A manifest target''s wordPressPath and Invoke-RunCloudScheduledSync -W
             $text | Should -BeLike '*INFO  removed off.com*'
             $text | Should -BeLike '*INFO  off.com is not served (inactive (active = 0*): removed.*'
             $text | Should -Not -Match 'Pw-of-the-um-reader'
-            Names | Should -Contain 'store.example.co.uk'
-            Names | Should -Not -Contain 'nobody-maps.com'
+            Get-EmulatorDomainName $script:e | Should -Contain 'store.example.co.uk'
+            Get-EmulatorDomainName $script:e | Should -Not -Contain 'nobody-maps.com'
             (Posts | Where-Object name -EQ 'pending.org').redirection | Should -Be 'non-www'
             $emu.ClearRequests()
             Invoke-ScheduledSyncProcess '-BaseUri', $emu.BaseUri.AbsoluteUri, '-LogPath', $log, '-WordPressPath', $script:Network, '-Prune' | Should -Be 0

@@ -8,7 +8,7 @@ BeforeAll {
 Describe 'What the module sends' {
     BeforeAll {
         $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0
-        Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0
+        Connect-TestEmulator $e
     }
     AfterAll {
         Disconnect-RunCloud

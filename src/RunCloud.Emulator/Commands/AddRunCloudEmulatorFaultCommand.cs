@@ -39,7 +39,7 @@ namespace RunCloud.Emulator.Commands
             }
             catch (ArgumentException ex)
             {
-                WriteError(new ErrorRecord(ex, "RunCloudEmulatorInvalidFault", ErrorCategory.InvalidArgument, rule));
+                WriteError(ErrorRecords.InvalidFault(ex, rule));
             }
         }
     }

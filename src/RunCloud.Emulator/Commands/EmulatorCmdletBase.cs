@@ -15,9 +15,7 @@ namespace RunCloud.Emulator.Commands
             var e = Emulator ?? EmulatorSession.Latest;
             if (e == null)
             {
-                WriteError(new ErrorRecord(
-                    new InvalidOperationException("No RunCloud emulator is running in this session. Start one with Start-RunCloudEmulator, or pass -Emulator."),
-                    "RunCloudEmulatorNotRunning", ErrorCategory.ObjectNotFound, null));
+                WriteError(ErrorRecords.NotRunning());
             }
             return e;
         }

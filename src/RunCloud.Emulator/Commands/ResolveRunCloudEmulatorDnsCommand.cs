@@ -24,9 +24,7 @@ namespace RunCloud.Emulator.Commands
             var e = Emulator ?? EmulatorSession.Latest;
             if (e == null)
             {
-                WriteError(new ErrorRecord(
-                    new InvalidOperationException("No RunCloud emulator is running in this session. Start one with Start-RunCloudEmulator, or pass -Emulator."),
-                    "RunCloudEmulatorNotRunning", ErrorCategory.ObjectNotFound, null));
+                WriteError(ErrorRecords.NotRunning());
                 return;
             }
             foreach (var name in Name)
@@ -37,7 +35,7 @@ namespace RunCloud.Emulator.Commands
                 }
                 catch (ArgumentException ex)
                 {
-                    WriteError(new ErrorRecord(ex, "RunCloudEmulatorInvalidDns", ErrorCategory.InvalidArgument, name));
+                    WriteError(ErrorRecords.InvalidDns(ex, name));
                 }
             }
         }

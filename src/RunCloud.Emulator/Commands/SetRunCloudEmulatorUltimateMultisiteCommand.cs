@@ -55,9 +55,7 @@ namespace RunCloud.Emulator.Commands
             RunCloudEmulator? e = Emulator ?? EmulatorSession.Latest;
             if (e == null)
             {
-                WriteError(new ErrorRecord(
-                    new InvalidOperationException("No RunCloud emulator is running in this session. Start one with Start-RunCloudEmulator, or pass -Emulator."),
-                    "RunCloudEmulatorNotRunning", ErrorCategory.ObjectNotFound, null));
+                WriteError(ErrorRecords.NotRunning());
                 return;
             }
 
@@ -76,7 +74,7 @@ namespace RunCloud.Emulator.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "RunCloudEmulatorInvalidUltimateMultisite", ErrorCategory.InvalidArgument, null));
+                ThrowTerminatingError(ErrorRecords.InvalidUltimateMultisite(ex));
                 return;
             }
 
@@ -88,7 +86,7 @@ namespace RunCloud.Emulator.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "RunCloudEmulatorInvalidUltimateMultisite", ErrorCategory.InvalidArgument, null));
+                ThrowTerminatingError(ErrorRecords.InvalidUltimateMultisite(ex));
                 return;
             }
 

@@ -84,7 +84,7 @@ namespace RunCloud.Emulator.Commands
             }
             catch (Exception ex) when (ex is InvalidOperationException || ex is System.IO.IOException || ex is Newtonsoft.Json.JsonException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "RunCloudEmulatorStartFailed", ErrorCategory.ResourceUnavailable, target));
+                ThrowTerminatingError(ErrorRecords.StartFailed(ex, target));
                 return;
             }
             EmulatorSession.Add(emulator);

@@ -258,23 +258,9 @@ namespace RunCloud.PowerShell.Commands
                     "-FailOn NotServed judges what the server serves, which only -Live probes: add -Live, or drop NotServed (Uncovered judges RunCloud's SSL state without a probe).", FailOn));
             }
 
-            if (Address != null && !IPAddress.TryParse(Address, out _))
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"-Address '{Address}' is not an IPv4 or IPv6 address. Give the address to probe (the server's IP address is the default).", Address));
-            }
-
-            if (IpAddress != null && !IPAddress.TryParse(IpAddress, out _))
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"-IpAddress '{IpAddress}' is not an IPv4 or IPv6 address.", IpAddress));
-            }
-
-            foreach (object item in TrustedRoot ?? Array.Empty<object>())
-            {
-                object value = item is PSObject ps ? ps.BaseObject : item;
-                X509Certificate2? root = TestRunCloudCertificateCommand.ReadTrustedRoot(value, SessionState.Path.GetUnresolvedProviderPathFromPSPath, out string? problem);
-                if (root == null) ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, problem!, value));
-                else _roots.Add(root);
-            }
+            ProbeParameters.RequireIpAddressOrStop(this, "Address", Address, "Give the address to probe (the server's IP address is the default).");
+            ProbeParameters.RequireIpAddressOrStop(this, "IpAddress", IpAddress);
+            _roots.AddRange(ProbeParameters.TrustedRootsOrStop(this, TrustedRoot));
 
             try
             {
@@ -285,10 +271,7 @@ namespace RunCloud.PowerShell.Commands
                 ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, ex.Message, AllowTld));
             }
 
-            if (!SslParameters.TryParseDnsServers(DnsServer, out _dnsServers, out string? dnsProblem, out string? dnsValue))
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, dnsProblem!, dnsValue));
-            }
+            _dnsServers = ProbeParameters.DnsServersOrStop(this, DnsServer);
             if (HtmlPath != null) HtmlPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(HtmlPath);
             if (Name != null)
             {

@@ -62,40 +62,8 @@ namespace RunCloud.PowerShell.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            if (Address != null && !IPAddress.TryParse(Address, out _))
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"-Address '{Address}' is not an IPv4 or IPv6 address. Give the server's IP address (Get-RunCloudServer shows it).", Address));
-            }
-
-            foreach (object item in TrustedRoot ?? Array.Empty<object>())
-            {
-                object value = item is PSObject ps ? ps.BaseObject : item;
-                X509Certificate2? root = ReadTrustedRoot(value, SessionState.Path.GetUnresolvedProviderPathFromPSPath, out string? problem);
-                if (root == null) ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, problem!, value));
-                else _roots.Add(root);
-            }
-        }
-
-        /// <summary>One -TrustedRoot value: a certificate object, or the path of a PEM or DER file; null with the problem when it is neither.</summary>
-        internal static X509Certificate2? ReadTrustedRoot(object value, Func<string, string> resolvePath, out string? problem)
-        {
-            problem = null;
-            try
-            {
-                switch (value)
-                {
-                    case X509Certificate2 certificate: return certificate;
-                    case X509Certificate certificate: return new X509Certificate2(certificate);
-                    case FileInfo file: return Load(file.FullName);
-                    case string path: return Load(resolvePath(path));
-                    default: throw new ArgumentException($"a {value.GetType().Name} is not a certificate");
-                }
-            }
-            catch (Exception ex) when (ex is CryptographicException || ex is IOException || ex is ArgumentException || ex is UnauthorizedAccessException)
-            {
-                problem = $"-TrustedRoot '{value}' cannot be read as a certificate ({ex.Message}). Pass an X509Certificate2 or the path of a PEM or DER certificate file.";
-                return null;
-            }
+            ProbeParameters.RequireIpAddressOrStop(this, "Address", Address, "Give the server's IP address (Get-RunCloudServer shows it).");
+            _roots.AddRange(ProbeParameters.TrustedRootsOrStop(this, TrustedRoot));
         }
 
         protected override void ProcessRecord()
@@ -119,19 +87,6 @@ namespace RunCloud.PowerShell.Commands
                 if (NotCoveredOnly && check.Covered) continue;
                 WriteObject(check);
             }
-        }
-
-        /// <summary>A PEM (-----BEGIN CERTIFICATE-----) or DER file.</summary>
-        private static X509Certificate2 Load(string path)
-        {
-            string text = File.ReadAllText(path);
-            const string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
-            int b = text.IndexOf(begin, StringComparison.Ordinal);
-            if (b < 0) return new X509Certificate2(File.ReadAllBytes(path));
-            int e = text.IndexOf(end, b, StringComparison.Ordinal);
-            if (e < 0) throw new ArgumentException("the PEM block has no END line");
-            string base64 = text.Substring(b + begin.Length, e - b - begin.Length);
-            return new X509Certificate2(Convert.FromBase64String(string.Concat(base64.Where(c => !char.IsWhiteSpace(c)))));
         }
     }
 }

@@ -67,15 +67,8 @@ namespace RunCloud.PowerShell.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            if (IpAddress != null && !IPAddress.TryParse(IpAddress, out _))
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"-IpAddress '{IpAddress}' is not an IPv4 or IPv6 address.", IpAddress));
-            }
-
-            if (!SslParameters.TryParseDnsServers(DnsServer, out DnsServerList? servers, out string? problem, out string? bad))
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, problem!, bad));
-            }
+            ProbeParameters.RequireIpAddressOrStop(this, "IpAddress", IpAddress);
+            DnsServerList? servers = ProbeParameters.DnsServersOrStop(this, DnsServer);
 
             _dns = new DnsReadiness(DnsReadiness.ResolverFor(servers, TimeSpan.FromSeconds(TimeoutSec)), TimeSpan.FromSeconds(TimeoutSec));
         }

@@ -82,28 +82,20 @@ namespace RunCloud.PowerShell.Sync
             List<NamePattern>? patterns = null;
             if (r.Names != null)
             {
-                try
-                {
-                    patterns = r.Names.Select(n => NamePattern.Parse(n, "-Name")).ToList();
-                }
-                catch (ArgumentException ex)
-                {
-                    p.Problems.Add(new AppFailure(new RunCloudSyncFailure(string.Join(", ", r.Names), "RemoveSsl", ErrorIds.InvalidDomainName, ex.Message), ex, r.Names));
-                    return;
-                }
+                patterns = DomainPatterns.ParseOrReport(p, r.Names, "-Name", "RemoveSsl");
+                if (patterns == null) return;
             }
 
             // Advanced mode: each chosen domain's own certificate. An exact name that is no domain of the app is an error;
             // a wildcard that matches nothing is silence (as Get-ChildItem).
-            bool exactOnly = r.Names != null && r.Names.All(n => n.IndexOfAny(new[] { '*', '?', '[' }) < 0);
+            bool exactOnly = r.Names != null && !r.Names.Any(DomainPatterns.IsWildcard);
             var matched = new HashSet<NamePattern>();
             p.Live = await t.Service.ListDomainsAsync(t.ServerId, t.WebAppId, ct).ConfigureAwait(false);
             foreach (RunCloudDomain domain in p.Live.Where(d => d.Problem == null))
             {
                 if (patterns != null)
                 {
-                    string name = SyncPlanner.Normalized(domain);
-                    List<NamePattern> hits = patterns.Where(x => x.IsMatch(name) || string.Equals(x.Text, domain.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+                    List<NamePattern> hits = patterns.Where(x => DomainPatterns.Matches(x, domain)).ToList();
                     if (hits.Count == 0) continue;
                     matched.UnionWith(hits);
                 }
@@ -115,7 +107,7 @@ namespace RunCloud.PowerShell.Sync
             for (int i = 0; i < r.Names.Count; i++)
             {
                 string text = r.Names[i];
-                if (text.IndexOfAny(new[] { '*', '?', '[' }) >= 0 || matched.Contains(patterns![i])) continue;
+                if (DomainPatterns.IsWildcard(text) || matched.Contains(patterns![i])) continue;
                 p.Problems.Add(new AppFailure(new RunCloudSyncFailure(text, "RemoveSsl", ErrorIds.DomainNotFound,
                     $"{text} is not a domain of web app {t.WebAppId} (server {t.ServerId}); nothing was removed. Get-RunCloudDomain lists the app's domains."), null, text));
             }

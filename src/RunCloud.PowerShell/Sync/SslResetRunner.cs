@@ -152,18 +152,9 @@ namespace RunCloud.PowerShell.Sync
         {
             IReadOnlyList<string>? names = p.Request.SslReset!.Names;
             if (names == null) return all.Where(d => d.Problem == null).ToList();
-            List<NamePattern> patterns;
-            try
-            {
-                patterns = names.Select(n => NamePattern.Parse(n, "-Domain")).ToList();
-            }
-            catch (ArgumentException ex)
-            {
-                p.Problems.Add(new AppFailure(new RunCloudSyncFailure(string.Join(", ", names), "ResetSsl", ErrorIds.InvalidDomainName, ex.Message), ex, names));
-                return null;
-            }
-
-            List<RunCloudDomain> chosen = all.Where(d => d.Problem == null && patterns.Any(x => x.IsMatch(SyncPlanner.Normalized(d)) || string.Equals(x.Text, d.Name, StringComparison.OrdinalIgnoreCase))).ToList();
+            List<NamePattern>? patterns = DomainPatterns.ParseOrReport(p, names, "-Domain", "ResetSsl");
+            if (patterns == null) return null;
+            List<RunCloudDomain> chosen = all.Where(d => d.Problem == null && patterns.Any(x => DomainPatterns.Matches(x, d))).ToList();
             if (chosen.Count == 0)
             {
                 p.Problems.Add(new AppFailure(new RunCloudSyncFailure(string.Join(", ", names), "ResetSsl", ErrorIds.DomainNotFound,

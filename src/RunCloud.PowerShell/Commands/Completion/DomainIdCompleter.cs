@@ -30,8 +30,8 @@ namespace RunCloud.PowerShell.Commands.Completion
             {
                 RunCloudConnection? connection = CompletionConnection.From(fakeBoundParameters);
                 if (connection == null) return Enumerable.Empty<CompletionResult>();
-                long? serverId = Bound(fakeBoundParameters, "ServerId") ?? connection.ServerId;
-                long? webAppId = Bound(fakeBoundParameters, "WebAppId") ?? connection.WebAppId;
+                long? serverId = RunCloudIdCompleter.BoundLong(fakeBoundParameters, "ServerId") ?? connection.ServerId;
+                long? webAppId = RunCloudIdCompleter.BoundLong(fakeBoundParameters, "WebAppId") ?? connection.WebAppId;
                 if (!serverId.HasValue || !webAppId.HasValue) return Enumerable.Empty<CompletionResult>();
 
                 string key = serverId.Value.ToString(CultureInfo.InvariantCulture) + "/" + webAppId.Value.ToString(CultureInfo.InvariantCulture);
@@ -55,23 +55,12 @@ namespace RunCloud.PowerShell.Commands.Completion
                 }
 
                 if (!read.Wait(RunCloudNameCompleter.Wait) || read.Status != TaskStatus.RanToCompletion) return Enumerable.Empty<CompletionResult>();
-                string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-                return read.Result
-                    .Where(i => i.Id.ToString(CultureInfo.InvariantCulture).StartsWith(prefix, StringComparison.Ordinal) || i.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                    .Select(i => new CompletionResult(i.Id.ToString(CultureInfo.InvariantCulture), i.Id.ToString(CultureInfo.InvariantCulture) + " " + i.Name, CompletionResultType.ParameterValue, i.Name))
-                    .ToList();
+                return RunCloudIdCompleter.Matching(read.Result, wordToComplete).ToList();
             }
             catch (Exception)
             {
                 return Enumerable.Empty<CompletionResult>();
             }
-        }
-
-        private static long? Bound(IDictionary? bound, string name)
-        {
-            object? value = bound?[name];
-            if (value is PSObject pso) value = pso.BaseObject;
-            return value != null && long.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), NumberStyles.None, CultureInfo.InvariantCulture, out long id) ? id : (long?)null;
         }
     }
 }

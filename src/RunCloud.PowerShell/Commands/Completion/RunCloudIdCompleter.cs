@@ -45,6 +45,15 @@ namespace RunCloud.PowerShell.Commands.Completion
                 return Enumerable.Empty<CompletionResult>(); // completion must never throw at the prompt
             }
 
+            return Matching(items, wordToComplete);
+        }
+
+        /// <summary>
+        /// The ids whose digits or name start with what was typed (quotes ignored), each shown as "id name" with the name
+        /// as its tooltip: the one way every id completer (servers, web apps, domains) offers its ids.
+        /// </summary>
+        internal static IEnumerable<CompletionResult> Matching(IEnumerable<(long Id, string Name)> items, string? wordToComplete)
+        {
             string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
             return items
                 .Where(i => i.Id.ToString(CultureInfo.InvariantCulture).StartsWith(prefix, StringComparison.Ordinal)
@@ -56,7 +65,8 @@ namespace RunCloud.PowerShell.Commands.Completion
         /// <summary>What to list: the servers (<paramref name="serverId"/> null) or one server's web apps; false for nothing.</summary>
         private protected abstract bool TryGetScope(RunCloudConnection connection, IDictionary? bound, out long? serverId);
 
-        private protected static long? BoundLong(IDictionary? bound, string name)
+        /// <summary>An id already typed for another parameter (-ServerId, -WebAppId), whatever form the parser bound it in; null if none.</summary>
+        internal static long? BoundLong(IDictionary? bound, string name)
         {
             object? value = bound?[name];
             if (value is PSObject pso) value = pso.BaseObject;

@@ -1,12 +1,6 @@
-# Issue 12: destructive operations can never remove the wrong thing or leave a certificate short.
+# Destructive operations can never remove the wrong thing or leave a certificate short.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-
-    function Connect-Emulator($e, [switch] $PassThru) {
-        Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -ServerId 1001 -WebAppId 2001 -RateLimit 0 -PassThru:$PassThru
-    }
-
-    function Get-Names($e, [long] $App = 2001) { @($e.State.GetDomains(1001, $App) | ForEach-Object Name) }
 }
 
 Describe 'Piped objects act where they came from' {
@@ -15,8 +9,8 @@ Describe 'Piped objects act where they came from' {
         $script:b = Start-RunCloudEmulator -RateLimitPerMinute 0
         $null = $script:a.State.AddDomain(1001, 2001, 'same.example.com')
         $null = $script:b.State.AddDomain(1001, 2001, 'same.example.com')
-        $script:cb = Connect-Emulator $script:b -PassThru
-        $script:ca = Connect-Emulator $script:a -PassThru    # connected last: the default connection
+        $script:cb = Connect-TestEmulator $script:b -PassThru
+        $script:ca = Connect-TestEmulator $script:a -PassThru    # connected last: the default connection
     }
     AfterEach {
         Stop-RunCloudEmulator -Emulator $script:a
@@ -30,10 +24,10 @@ Describe 'Piped objects act where they came from' {
         $d.PSObject.Properties.Name | Should -Not -Contain 'Connection'
         $script:a.ClearRequests(); $script:b.ClearRequests()
         $d | Remove-RunCloudDomain -Force
-        Get-Names $script:b | Should -Not -Contain 'same.example.com'
-        Get-Names $script:a | Should -Contain 'same.example.com'
+        Get-EmulatorDomainName $script:b | Should -Not -Contain 'same.example.com'
+        Get-EmulatorDomainName $script:a | Should -Contain 'same.example.com'
         @($script:a.GetRequests()) | Should -BeNullOrEmpty
-        # Issue 14 (merge): the SSL mode is read first (advanced mode releases the domain's own certificate); still no re-listing.
+        # The SSL mode is read first (advanced mode releases the domain's own certificate); still no re-listing.
         @($script:b.GetRequests() | ForEach-Object { "$($_.Method) $($_.Path)" }) | Should -Be @('GET /api/v3/servers/1001/webapps/2001/ssl', "DELETE /api/v3/servers/1001/webapps/2001/domains/$($d.Id)")
     }
 
@@ -42,7 +36,7 @@ Describe 'Piped objects act where they came from' {
         $script:a.ClearRequests(); $script:b.ClearRequests()
         { $d | Remove-RunCloudDomain -Connection $script:ca -Force } | Should -Throw -ErrorId 'RunCloudConnectionMismatch,*'
         @($script:a.GetRequests()) + @($script:b.GetRequests()) | Should -BeNullOrEmpty
-        Get-Names $script:b | Should -Contain 'same.example.com'
+        Get-EmulatorDomainName $script:b | Should -Contain 'same.example.com'
     }
 
     It 'a web app read through -Connection $b takes Get-/Add-RunCloudDomain and Reset-RunCloudSsl to $b, never the default account' {
@@ -51,8 +45,8 @@ Describe 'Piped objects act where they came from' {
         @($app | Get-RunCloudDomain).Name | Should -Contain 'same.example.com'
         $app | Add-RunCloudDomain -Name 'only-b.example.com'
         $app | Reset-RunCloudSsl -Confirm:$false
-        Get-Names $script:b | Should -Contain 'only-b.example.com'
-        Get-Names $script:a | Should -Not -Contain 'only-b.example.com'
+        Get-EmulatorDomainName $script:b | Should -Contain 'only-b.example.com'
+        Get-EmulatorDomainName $script:a | Should -Not -Contain 'only-b.example.com'
         @($script:a.GetRequests()) | Should -BeNullOrEmpty
         Get-RunCloudDomain -Connection $script:cb -Name 'only-b.example.com' | Get-RunCloudConnection | Should -Be $script:cb
         { $app | Add-RunCloudDomain -Name 'x.example.com' -Connection $script:ca } | Should -Throw -ErrorId 'RunCloudConnectionMismatch,*'
@@ -69,7 +63,7 @@ Describe 'Piped objects act where they came from' {
 }
 
 Describe '-Force only skips the prompt' {
-    BeforeEach { $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-Emulator $script:e }
+    BeforeEach { $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-TestEmulator $script:e }
     AfterEach { Stop-RunCloudEmulator -Emulator $script:e; Disconnect-RunCloud -ErrorAction SilentlyContinue }
 
     It 'Remove-RunCloudDomain -Force keeps the primary domain; -IncludePrimary is the explicit override' {
@@ -77,7 +71,7 @@ Describe '-Force only skips the prompt' {
         $primary | Remove-RunCloudDomain -Force -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'RunCloudPrimaryDomainProtected,*'
         $err[0].Exception.Message | Should -BeLike '*-IncludePrimary*'
-        Get-Names $script:e | Should -Contain $primary.Name
+        Get-EmulatorDomainName $script:e | Should -Contain $primary.Name
         Get-RunCloudEmulatorRequest -Method DELETE | Should -BeNullOrEmpty
         # -IncludePrimary lets the request through; RunCloud itself then refuses while the app has no other primary.
         $primary | Remove-RunCloudDomain -Force -IncludePrimary -ErrorVariable err2 -ErrorAction SilentlyContinue
@@ -87,7 +81,7 @@ Describe '-Force only skips the prompt' {
 }
 
 Describe 'Names are normalised on both sides' {
-    BeforeEach { $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-Emulator $script:e; $null = $script:e.State.AddDomain(1001, 2001, 'xn--bcher-kva.example.com') }
+    BeforeEach { $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-TestEmulator $script:e; $null = $script:e.State.AddDomain(1001, 2001, 'xn--bcher-kva.example.com') }
     AfterEach { Stop-RunCloudEmulator -Emulator $script:e; Disconnect-RunCloud -ErrorAction SilentlyContinue }
 
     It 'Get-RunCloudDomain -Name <Name> finds the punycode domain' -ForEach @(@{ Name = 'bücher.example.com' }, @{ Name = 'BÜCHER.Example.com.' }, @{ Name = 'xn--bcher-kva.example.com' }, @{ Name = 'bü*' }) {
@@ -97,14 +91,14 @@ Describe 'Names are normalised on both sides' {
     It 'Sync -Exclude in Unicode protects the punycode domain from -Prune' {
         $r = Sync-RunCloudDomain -Domain 'shop.example.com' -Prune -Exclude 'bücher.example.com' -NoSslReset
         $r.Removed | Should -Not -Contain 'xn--bcher-kva.example.com'
-        Get-Names $script:e | Should -Contain 'xn--bcher-kva.example.com'
+        Get-EmulatorDomainName $script:e | Should -Contain 'xn--bcher-kva.example.com'
     }
 }
 
 Describe 'The journal makes Add-/Remove-RunCloudDomain -ResetSsl and Reset-RunCloudSsl finish an owed redeploy' {
     BeforeEach {
         $env:RUNCLOUD_STATE_PATH = Join-Path $script:TestStatePath ([guid]::NewGuid().ToString('N'))
-        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-Emulator $script:e
+        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-TestEmulator $script:e
     }
     AfterEach { Stop-RunCloudEmulator -Emulator $script:e; Disconnect-RunCloud -ErrorAction SilentlyContinue }
 
@@ -144,7 +138,7 @@ Describe 'State is keyed by the account''s API host and ids, not by the credenti
     AfterEach { Stop-RunCloudEmulator -Emulator $script:e; Disconnect-RunCloud -ErrorAction SilentlyContinue }
 
     It 'a redeploy owed under a token is finished by the next run under key + secret, and the other way round' {
-        Connect-Emulator $script:e
+        Connect-TestEmulator $script:e
         Add-RunCloudEmulatorFault -Emulator $script:e -Kind Status -StatusCode 500 -Count 1 -Method PUT -Path 'servers/*/webapps/*/ssl/*' | Out-Null
         $null = Sync-RunCloudDomain -Domain 'late1.example.com' -ErrorAction SilentlyContinue
         $script:e.GetUncoveredDomains(1001, 2001) | Should -Contain 'late1.example.com'
@@ -158,14 +152,14 @@ Describe 'State is keyed by the account''s API host and ids, not by the credenti
 
         Add-RunCloudEmulatorFault -Emulator $script:e -Kind Status -StatusCode 500 -Count 1 -Method PUT -Path 'servers/*/webapps/*/ssl/*' | Out-Null
         $null = Sync-RunCloudDomain -Domain 'late1.example.com', 'late2.example.com' -ErrorAction SilentlyContinue
-        Connect-Emulator $script:e
+        Connect-TestEmulator $script:e
         (Sync-RunCloudDomain -Domain 'late1.example.com', 'late2.example.com' -WarningAction SilentlyContinue).FinishedPending | Should -Not -BeNullOrEmpty
         $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
         @(Get-OwedJournal) | Should -BeNullOrEmpty
     }
 
     It 'a journal the previous module left (named by the credential''s fingerprint) is finished and taken over' {
-        Connect-Emulator $script:e
+        Connect-TestEmulator $script:e
         $root = (Get-RunCloudConnection).BaseUri.GetLeftPart([UriPartial]::Path).TrimEnd('/').ToLowerInvariant()
         $hash = [Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes("$root`ntoken:$($script:e.Token)"))
         $fingerprint = -join ($hash[0..7] | ForEach-Object { $_.ToString('x2') })
@@ -201,7 +195,7 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
             # The child lists the app's domains only once it holds the lock; its add then hangs.
             while (-not @(Get-RunCloudEmulatorRequest -Emulator $script:e -Method GET -Path 'servers/1001/webapps/2001/domains').Count -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-            Connect-Emulator $script:e
+            Connect-TestEmulator $script:e
             $script:e.ClearRequests()
             $err = $null
             try { Sync-RunCloudDomain -Domain 'parent.example.com' -LockTimeout 0 } catch { $err = $_ }
@@ -215,7 +209,7 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
     It 'a state folder others can write is refused before any request, naming the folder, its mode and the fix' -Skip:$IsWindows {
         $null = New-Item -ItemType Directory -Path $env:RUNCLOUD_STATE_PATH
         chmod 777 $env:RUNCLOUD_STATE_PATH
-        Connect-Emulator $script:e
+        Connect-TestEmulator $script:e
         $script:e.ClearRequests()
         $err = $null
         try { Sync-RunCloudDomain -Domain 'shop.example.com', 'new.example.com' -Prune -ErrorAction Stop } catch { $err = $_ }
@@ -227,7 +221,7 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
     }
 
     It 'a state folder the module creates is 0700' -Skip:$IsWindows {
-        Connect-Emulator $script:e
+        Connect-TestEmulator $script:e
         $null = Sync-RunCloudDomain -Domain 'shop.example.com' -NoSslReset
         [int](Get-Item $env:RUNCLOUD_STATE_PATH).UnixFileMode | Should -Be 448   # 0700
     }
@@ -236,7 +230,7 @@ Sync-RunCloudDomain -Domain 'child.example.com' -NoSslReset | Out-Null
 Describe 'Reset-RunCloudSsl -Reinstall never leaves an app silently without a certificate' {
     BeforeEach {
         $env:RUNCLOUD_STATE_PATH = Join-Path $script:TestStatePath ([guid]::NewGuid().ToString('N'))
-        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-Emulator $script:e
+        $script:e = Start-RunCloudEmulator -RateLimitPerMinute 0; Connect-TestEmulator $script:e
         $policy = (Get-RunCloudConnection).RetryPolicy
         $policy.BaseDelay = [TimeSpan]::FromMilliseconds(20); $policy.MaxDelay = [TimeSpan]::FromMilliseconds(50)
         $script:e.ClearRequests()
