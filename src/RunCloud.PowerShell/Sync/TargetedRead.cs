@@ -40,6 +40,15 @@ namespace RunCloud.PowerShell.Sync
                     p.LiveFromRecord = true;
                     p.Plan = plan;
                     host.Verbose($"RunCloud: {t.Label}: {d.Reason} (no call sent).");
+                    if (p.Request.SourceStamp != null && d.Record!.SourceStamp != p.Request.SourceStamp && !o.ReadOnly && p.Lock != null && p.Journal != null)
+                    {
+                        // The source's stamp moved without changing the desired set (a UM row's stage, say): kept, so the next
+                        // run needs neither the rows nor RunCloud.
+                        d.Record.SourceStamp = p.Request.SourceStamp;
+                        p.Journal.SetExtension(SyncRecord.Owner, d.Record);
+                        AppSyncEngine.Save(p);
+                    }
+
                     return;
                 }
 
