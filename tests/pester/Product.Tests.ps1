@@ -155,7 +155,7 @@ Describe 'Output objects serialise cleanly' {
                 Where-Object { $_ -and $_.FullName -like 'RunCloud.PowerShell.*' } | ForEach-Object FullName | Sort-Object -Unique)
         foreach ($t in $types) { $script:Generators.Contains($t) | Should -BeTrue -Because "$t is an output type and needs a generator" }
         # A report of nested records needs its depth, said in its help: UM's desired set (names, each with its origin).
-        $depth = @{ 'RunCloud.PowerShell.Sources.UltimateMultisite.UmDesiredSet' = 4; 'RunCloud.PowerShell.Models.RunCloudNetworkStatusSummary' = 3; 'RunCloud.PowerShell.Models.RunCloudApiUsage' = 3 }
+        $depth = @{ 'RunCloud.PowerShell.Sources.UltimateMultisite.UmDesiredSet' = 4; 'RunCloud.PowerShell.Models.RunCloudNetworkStatusSummary' = 3; 'RunCloud.PowerShell.Models.RunCloudApiUsage' = 4 }
         foreach ($t in $types) {
             $objects = @(& $script:Generators[$t] | Where-Object { $_.GetType().FullName -eq $t })
             $objects | Should -Not -BeNullOrEmpty -Because $t
