@@ -516,7 +516,7 @@ Describe 'Invoke-RunCloudScheduledSync as a scheduled task runs it' {
 
         $env:RUNCLOUD_API_TOKEN = 'revoked-token'
         Invoke-Task '-WordPressPath', '/srv/network' | Should -Be 4
-        LogText | Should -BeLike '*refused the credentials*RunCloudAuthenticationFailed*'
+        LogText | Should -BeLike '*RunCloudAuthenticationFailed*refused the credentials*'
         LogText | Should -Not -BeLike '*revoked-token*'
 
         $env:RUNCLOUD_API_TOKEN = $script:emu.Token
