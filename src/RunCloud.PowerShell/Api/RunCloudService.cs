@@ -375,9 +375,11 @@ namespace RunCloud.PowerShell.Api
 
         /// <summary>
         /// GET .../domains/{d}/ssl. A 404 is judged by a fresh read of the domain: the domain is there, so it has no
-        /// certificate (whatever the message); the domain is not there, the original error stands.
+        /// certificate (whatever the message); the domain is not there, the original error stands. For a domain the
+        /// caller has just seen created (<paramref name="domainKnown"/>: the POST's own answer), the state is known: the
+        /// 404 means no certificate, without a second call.
         /// </summary>
-        public async Task<RunCloudSsl> GetDomainSslAsync(RunCloudDomain domain, CancellationToken ct)
+        public async Task<RunCloudSsl> GetDomainSslAsync(RunCloudDomain domain, CancellationToken ct, bool domainKnown = false)
         {
             RunCloudSsl ssl;
             try
@@ -387,13 +389,16 @@ namespace RunCloud.PowerShell.Api
             }
             catch (RunCloudApiException ex) when (ex.StatusCode == 404)
             {
-                try
+                if (!domainKnown)
                 {
-                    await _api.GetAsync(ApiPaths.Domain(domain.ServerId, domain.WebAppId, domain.Id), ct).ConfigureAwait(false);
-                }
-                catch (RunCloudApiException again) when (again.StatusCode == 404)
-                {
-                    throw ex;
+                    try
+                    {
+                        await _api.GetAsync(ApiPaths.Domain(domain.ServerId, domain.WebAppId, domain.Id), ct).ConfigureAwait(false);
+                    }
+                    catch (RunCloudApiException again) when (again.StatusCode == 404)
+                    {
+                        throw ex;
+                    }
                 }
 
                 ssl = new RunCloudSsl { ServerId = domain.ServerId, WebAppId = domain.WebAppId, Message = ex.ApiMessage };

@@ -54,22 +54,25 @@ namespace RunCloud.PowerShell.Sync
             Line(options, "sourceProtectsReason", guards.SourceProtects == null ? string.Empty : guards.SourceProtectsReason);
             Line(options, "www", run.Www);
             Line(options, "redirection", run.Redirection);
-            string optionsHash = Hash(options.ToString(), 16);
+            string optionsHash;
+            using (SHA256 first = SHA256.Create()) optionsHash = Hash(first, options.ToString(), 16);
 
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            using SHA256 sha = SHA256.Create();
             foreach (DesiredEntry entry in entries)
             {
                 if (entry.Problem == null && string.IsNullOrWhiteSpace(entry.Raw)) continue; // the planner skips blank lines too
-                bool valid = entry.Problem == null && DomainName.TryNormalize(entry.Raw, out string name, out _);
-                string key = valid ? Normalize(entry.Raw) : "!" + entry.Raw.Trim();
-                string hash = Hash(Canonical(entry, valid ? key : null), 8);
+                string name = string.Empty;
+                bool valid = entry.Problem == null && DomainName.TryNormalize(entry.Raw, out name, out _);
+                string key = valid ? name : "!" + entry.Raw.Trim();
+                string hash = Hash(sha, Canonical(entry, valid ? key : null), 8);
                 // The same name twice (two spellings of it): both entries count, in a fixed order.
                 map[key] = map.TryGetValue(key, out string? before) ? string.Join("+", new[] { before, hash }.OrderBy(h => h, StringComparer.Ordinal)) : hash;
             }
 
             var whole = new StringBuilder(optionsHash).Append('\n');
             foreach (KeyValuePair<string, string> kv in map.OrderBy(kv => kv.Key, StringComparer.Ordinal)) whole.Append(kv.Key).Append('=').Append(kv.Value).Append('\n');
-            return new DesiredFingerprint(Hash(whole.ToString(), 16), optionsHash, map);
+            return new DesiredFingerprint(Hash(sha, whole.ToString(), 16), optionsHash, map);
         }
 
         /// <summary>The names whose entries differ between two fingerprints' maps: added, removed or changed (invalid entries included, with their "!").</summary>
@@ -84,8 +87,6 @@ namespace RunCloud.PowerShell.Sync
             changed.AddRange(before.Keys.Where(k => !now.ContainsKey(k)));
             return changed.Distinct(StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal).ToList();
         }
-
-        private static string Normalize(string raw) => DomainName.TryNormalize(raw, out string n, out _) ? n : raw;
 
         /// <summary>An entry as text: its simple public properties, sorted by name; a valid entry's text is its normalised name.</summary>
         private static string Canonical(DesiredEntry entry, string? name)
@@ -122,15 +123,12 @@ namespace RunCloud.PowerShell.Sync
 
         private static void Line(StringBuilder sb, string name, object? value) => sb.Append(name).Append('=').Append(Text(value)).Append('\n');
 
-        private static string Hash(string text, int bytes)
+        private static string Hash(SHA256 sha, string text, int bytes)
         {
-            using (SHA256 sha = SHA256.Create())
-            {
-                byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
-                var sb = new StringBuilder(bytes * 2);
-                for (int i = 0; i < bytes; i++) sb.Append(hash[i].ToString("x2", CultureInfo.InvariantCulture));
-                return sb.ToString();
-            }
+            byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+            var sb = new StringBuilder(bytes * 2);
+            for (int i = 0; i < bytes; i++) sb.Append(hash[i].ToString("x2", CultureInfo.InvariantCulture));
+            return sb.ToString();
         }
     }
 }
