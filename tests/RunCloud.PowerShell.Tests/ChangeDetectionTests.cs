@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Ssl;
@@ -25,6 +26,9 @@ namespace RunCloud.PowerShell.Tests
         private static AppRunOptions Run(bool full = false, bool resetSsl = false, bool www = false) =>
             new AppRunOptions { ChangeDetection = true, Full = full, ResetSsl = resetSsl, Www = www };
 
+        /// <summary>The record of each journal the tests made (the journal holds its metadata; the lists live beside it).</summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AppJournal, SyncRecord> Records = new System.Runtime.CompilerServices.ConditionalWeakTable<AppJournal, SyncRecord>();
+
         /// <summary>A journal holding the record of a clean sync of <paramref name="desired"/> (the app = those names and a primary), listed in full at <paramref name="listedAt"/>.</summary>
         private static AppJournal Recorded(IReadOnlyList<DesiredEntry> desired, SyncOptions guards, AppRunOptions run, DateTime listedAt, IEnumerable<string>? onApp = null)
         {
@@ -42,12 +46,14 @@ namespace RunCloud.PowerShell.Tests
             };
             AppJournal journal = AppJournal.For(Key, "https://manage.runcloud.io/api/v3/", listedAt);
             journal.SetExtension(SyncRecord.Owner, record);
+            Records.Add(journal, record);
             return journal;
         }
 
         private static ChangeDecision Decide(IReadOnlyList<DesiredEntry> desired, AppJournal? journal, SyncOptions? guards = null, AppRunOptions? run = null,
             DateTime? changedOutside = null, DateTime? now = null, string? stamp = null) =>
-            ChangeDetector.Decide(desired, guards ?? new SyncOptions(), run ?? Run(), stamp, journal, changedOutside, now ?? Now);
+            ChangeDetector.Decide(desired, guards ?? new SyncOptions(), run ?? Run(), stamp, journal,
+                journal != null && Records.TryGetValue(journal, out SyncRecord? record) ? record : null, changedOutside, now ?? Now);
 
         [Fact]
         public void TheFirstSyncListsInFull()
@@ -182,9 +188,8 @@ namespace RunCloud.PowerShell.Tests
         {
             List<DesiredEntry> desired = E(Names(100).ToArray());
             AppJournal journal = Recorded(desired, new SyncOptions(), Run(), Now.AddHours(-1));
-            SyncRecord record = ChangeDetector.Read(journal)!;
-            record.SourceStamp = "stamp-1";
-            journal.SetExtension(SyncRecord.Owner, record);
+            Records.TryGetValue(journal, out SyncRecord? record);
+            record!.SourceStamp = "stamp-1";
             Assert.Equal(ReadWay.Unchanged, Decide(E("changed-without-the-stamp-knowing.example.com"), journal, stamp: "stamp-1").Way);
             Assert.Equal(ReadWay.Targeted, Decide(E(Names(101).ToArray()), journal, stamp: "stamp-2").Way);
         }
@@ -195,9 +200,31 @@ namespace RunCloud.PowerShell.Tests
             AppJournal journal = AppJournal.For(Key, null, Now);
             journal.Extensions[SyncRecord.Owner] = Newtonsoft.Json.Linq.JToken.Parse("{\"version\":99,\"fingerprint\":\"x\"}");
             Assert.Null(ChangeDetector.Read(journal));
-            journal.Extensions[SyncRecord.Owner] = Newtonsoft.Json.Linq.JToken.Parse("{\"version\":1,\"domains\":\"not a list\"}");
+            journal.Extensions[SyncRecord.Owner] = Newtonsoft.Json.Linq.JToken.Parse("{\"version\":1,\"recordedAt\":\"not a date\"}");
             Assert.Null(ChangeDetector.Read(journal));
             Assert.Equal(ReadWay.Full, Decide(E("a.example.com"), journal).Way);
+        }
+
+        [Fact]
+        public void TheAppliedSetIsTrustedOnlyWhenItsHashIsTheJournals()
+        {
+            var store = new JournalStore(TestStateFolder.NewFolder());
+            List<DesiredEntry> desired = E("a.example.com", "tab\there", "b.example.com");
+            AppJournal journal = Recorded(desired, new SyncOptions(), Run(), Now);
+            Records.TryGetValue(journal, out SyncRecord? record);
+            SyncRecords.Save(store, Key, journal, record!, Now);
+
+            SyncRecord loaded = SyncRecords.Load(store, Key, store.Load(Key))!;
+            Assert.Equal(record!.Desired, loaded.Desired);
+            Assert.Equal(record.Domains.Select(d => (d.Id, d.Name, d.Type)), loaded.Domains.Select(d => (d.Id, d.Name, d.Type)));
+            Assert.Equal(4, loaded.DomainCount);
+            Assert.DoesNotContain("domains", store.Load(Key)!.Extensions[SyncRecord.Owner]!.ToString()); // the journal stays small
+
+            // An applied set edited, cut short or missing is not trusted: the next run lists in full.
+            File.AppendAllText(store.AppliedPath(Key), "domain\t99\textra.example.com\talias\t0\tnone\t0\n");
+            Assert.Null(SyncRecords.Load(store, Key, store.Load(Key)));
+            File.Delete(store.AppliedPath(Key));
+            Assert.Null(SyncRecords.Load(store, Key, store.Load(Key)));
         }
 
         [Fact]

@@ -37,7 +37,7 @@ namespace RunCloud.PowerShell.Commands
                 int? size = null;
                 try
                 {
-                    size = ChangeDetector.Read(store.Load(AppStateKey.For(new Uri("https://" + host + "/"), s, w)))?.Domains.Count;
+                    size = ChangeDetector.Read(store.Load(AppStateKey.For(new Uri("https://" + host + "/"), s, w)))?.DomainCount;
                 }
                 catch (Exception ex) when (ex is StateException || ex is UriFormatException || ex is ArgumentException)
                 {

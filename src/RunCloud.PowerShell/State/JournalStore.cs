@@ -129,6 +129,56 @@ namespace RunCloud.PowerShell.State
             }
         }
 
+        /// <summary>The app's applied set: &lt;stem&gt;.applied, the lists the journal's sync record vouches for by their hash.</summary>
+        public string AppliedPath(AppStateKey key) => Path.Combine(Folder, key.FileStem + ".applied");
+
+        /// <summary>
+        /// Writes the app's applied set atomically (a new temporary file, flushed, renamed over the old one). Written before
+        /// the journal that names its hash, so a crash between the two leaves a journal that does not vouch for it.
+        /// </summary>
+        public void SaveApplied(AppStateKey key, string text)
+        {
+            string path = AppliedPath(key);
+            StateFolder.Ensure(Folder, StateHome);
+            StateFolder.RefuseLink(path, "applied set");
+            string temp = TempPathFor(path);
+            bool created = false;
+            try
+            {
+                byte[] bytes = new UTF8Encoding(false).GetBytes(text);
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    created = true;
+                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                if (File.Exists(path)) File.Replace(temp, path, null);
+                else File.Move(temp, path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                if (created) TryDelete(temp);
+                throw new StateException($"Cannot write the applied set {path}: {ex.Message} Make the state folder writable, or set {StateFolder.OverrideVariable} to one that is.", ex, path);
+            }
+        }
+
+        /// <summary>The app's applied set as written, or null when there is none (or it cannot be read: the sync then lists in full).</summary>
+        public string? LoadApplied(AppStateKey key)
+        {
+            string path = AppliedPath(key);
+            try
+            {
+                if (!StateFolder.CheckExisting(Folder, StateHome)) return null;
+                StateFolder.RefuseLink(path, "applied set");
+                return File.Exists(path) ? File.ReadAllText(path, Encoding.UTF8) : null;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
         /// <summary>The marker of changes made to the app outside the sync: &lt;stem&gt;.changed (a UTC time).</summary>
         public string ChangedPath(AppStateKey key) => Path.Combine(Folder, key.FileStem + ".changed");
 

@@ -27,11 +27,11 @@ namespace RunCloud.PowerShell.Sync
     {
         public static readonly TimeSpan DefaultReconcileEvery = TimeSpan.FromDays(1);
 
+        /// <param name="record">The last clean sync's record with its lists (SyncRecords.Load), or null.</param>
         public static ChangeDecision Decide(IReadOnlyList<DesiredEntry> entries, SyncOptions guards, AppRunOptions run, string? sourceStamp,
-            AppJournal? journal, DateTime? changedOutsideAt, DateTime nowUtc)
+            AppJournal? journal, SyncRecord? record, DateTime? changedOutsideAt, DateTime nowUtc)
         {
             DesiredFingerprint fp = DesiredFingerprint.Compute(entries, guards, run);
-            SyncRecord? record = Read(journal);
             if (run.Full) return Full("-Full: the whole app is listed", fp, record);
             if (record == null) return Full("no clean sync of this app is recorded yet: the whole app is listed", fp, null);
 
@@ -105,7 +105,7 @@ namespace RunCloud.PowerShell.Sync
             return targeted;
         }
 
-        /// <summary>The record in the journal, or null when there is none or it cannot be used (another format, unreadable).</summary>
+        /// <summary>The record's metadata in the journal (without its lists), or null when there is none or it cannot be used (another format, unreadable).</summary>
         public static SyncRecord? Read(AppJournal? journal)
         {
             if (journal == null) return null;

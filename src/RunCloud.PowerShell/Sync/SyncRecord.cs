@@ -5,13 +5,16 @@ using Newtonsoft.Json;
 namespace RunCloud.PowerShell.Sync
 {
     /// <summary>
-    /// What the last clean sync of an app applied, kept in the app's journal (AppJournal.Extensions["sync"]) so the next
-    /// run can tell whether anything changed without asking RunCloud: the fingerprint of the desired set (and of the
-    /// options that shape the plan, apart), each desired name's own fingerprint (what changed, name by name), the source's
-    /// cheap stamp when it has one (Ultimate Multisite's tables), the app's domains as that run left them, and when the
-    /// app was last listed in full. Written only by a sync that ended clean (no failure, no guard, nothing owed, nothing
-    /// held back); dropped from the journal as soon as any run starts changing the app, so a crash or a change by another
-    /// command leaves no record (the next run lists in full). Never holds a secret.
+    /// What the last clean sync of an app applied, so the next run can tell whether anything changed without asking
+    /// RunCloud: the fingerprint of the desired set (and of the options that shape the plan, apart), the source's cheap
+    /// stamp when it has one (Ultimate Multisite's tables), when the app was last listed in full; and two lists, each
+    /// desired name's own fingerprint (what changed, name by name) and the app's domains as that run left them. The
+    /// metadata is the app's journal's "sync" extension (AppJournal.Extensions["sync"]); the lists, which grow with the
+    /// app, are the applied set beside it (JournalStore.AppliedPath, <see cref="SyncRecords"/>), vouched for by their hash
+    /// in the metadata, so every other run on the app reads a small journal. Written only by a sync that ended clean (no
+    /// failure, no guard, nothing owed, nothing held back); dropped from the journal as soon as any run starts changing
+    /// the app, so a crash or a change by another command leaves no record (the next run lists in full). Never holds a
+    /// secret.
     /// </summary>
     internal sealed class SyncRecord
     {
@@ -47,12 +50,20 @@ namespace RunCloud.PowerShell.Sync
         [JsonProperty("fullReconcileAt", NullValueHandling = NullValueHandling.Ignore)]
         public DateTime? FullReconcileAt { get; set; }
 
-        /// <summary>Desired name (or "!" + an invalid entry) → the fingerprint of its entry.</summary>
-        [JsonProperty("desired")]
+        /// <summary>How many domains the app had after that run (what a projection of its cost needs, without the applied set).</summary>
+        [JsonProperty("domainCount")]
+        public int DomainCount { get; set; }
+
+        /// <summary>SHA-256 of the applied set (the two lists below, as written beside the journal).</summary>
+        [JsonProperty("appliedHash")]
+        public string AppliedHash { get; set; } = string.Empty;
+
+        /// <summary>Desired name (or "!" + an invalid entry) → the fingerprint of its entry (in the applied set).</summary>
+        [JsonIgnore]
         public Dictionary<string, string> Desired { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-        /// <summary>The app's domains after that run.</summary>
-        [JsonProperty("domains")]
+        /// <summary>The app's domains after that run (in the applied set).</summary>
+        [JsonIgnore]
         public List<SyncRecordDomain> Domains { get; set; } = new List<SyncRecordDomain>();
     }
 }

@@ -64,8 +64,7 @@ namespace RunCloud.PowerShell.Sync
             };
             AppJournal journal = p.Journal ??= AppJournal.For(p.Target.Key, p.Target.BaseUri, now);
             journal.WrittenBy = o.Command;
-            journal.SetExtension(SyncRecord.Owner, record);
-            AppSyncEngine.Save(p);
+            SyncRecords.Save(p.Store, p.Target.Key, journal, record, now);
         }
     }
 }

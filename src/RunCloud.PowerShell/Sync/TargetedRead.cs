@@ -27,7 +27,8 @@ namespace RunCloud.PowerShell.Sync
         {
             AppTarget t = p.Target;
             AppRunOptions o = p.Request.Options;
-            ChangeDecision d = ChangeDetector.Decide(p.Request.Desired, p.Request.Guards, o, p.Request.SourceStamp, p.Journal, p.Store.ChangedOutsideAt(t.Key), o.Clock());
+            SyncRecord? record = SyncRecords.Load(p.Store, t.Key, p.Journal);
+            ChangeDecision d = ChangeDetector.Decide(p.Request.Desired, p.Request.Guards, o, p.Request.SourceStamp, p.Journal, record, p.Store.ChangedOutsideAt(t.Key), o.Clock());
             p.Decision = d;
 
             if (d.Way == ReadWay.Unchanged)
