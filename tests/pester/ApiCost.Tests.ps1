@@ -373,4 +373,20 @@ Describe 'Register-RunCloudSyncTask prints what the schedule will cost' {
         }
         finally { $env:RUNCLOUD_BASE_URI = $null }
     }
+
+    It 'says plainly that the cost is unknown when no app of the schedule was synced from this state folder yet' {
+        Connect-Emulator
+        $app = New-App 'neversynced' 3
+        $source = Write-Source 'neversynced' (Get-Names 'neversynced' 3)
+        $env:RUNCLOUD_BASE_URI = $script:e.BaseUri.AbsoluteUri
+        try {
+            $task = Register-RunCloudSyncTask -Path $source -ServerId 1001 -WebAppId $app -Scheduler Cron -OutputPath (Join-Path $TestDrive 'unknown') -Interval 00:10:00 -InformationVariable printed -WarningAction SilentlyContinue
+            $task.ProjectedMonthlyCalls | Should -BeNullOrEmpty
+            $task.CallProjection[0].Basis | Should -Be 'Unknown'
+            $first = ("$printed" -split "`r?`n")[0]
+            $first | Should -BeLike "*Projected API calls a month for 'runcloud-sync'*: unknown until the first sync of its 1 app(s) from this state folder."
+            $first | Should -Not -BeLike '*0 of 1*'
+        }
+        finally { $env:RUNCLOUD_BASE_URI = $null }
+    }
 }

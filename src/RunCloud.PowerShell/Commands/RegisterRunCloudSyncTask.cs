@@ -433,9 +433,13 @@ namespace RunCloud.PowerShell.Commands
 
             List<RunCloudCallProjection> known = task.CallProjection.Where(p => p.PerMonth.HasValue).ToList();
             task.ProjectedMonthlyCalls = known.Count == 0 ? (long?)null : known.Sum(p => p.PerMonth!.Value);
-            var lines = new List<string> { $"Projected API calls a month for '{TaskName}' (every {Interval}, full check every {every}): "
-                + (task.ProjectedMonthlyCalls.HasValue ? task.ProjectedMonthlyCalls.Value.ToString("N0", CultureInfo.InvariantCulture) : "unknown")
-                + (known.Count < task.CallProjection.Length ? $" for {known.Count} of {task.CallProjection.Length} app(s), the others unknown until their first sync" : string.Empty) + "." };
+            // The headline says which apps the sum covers: all of them, some (the others unknown), or none yet.
+            int appCount = task.CallProjection.Length;
+            string total = known.Count == 0
+                ? $"unknown until the first sync of its {appCount} app(s) from this state folder"
+                : task.ProjectedMonthlyCalls!.Value.ToString("N0", CultureInfo.InvariantCulture)
+                  + (known.Count < appCount ? $" for {known.Count} of {appCount} app(s), the others unknown until their first sync" : string.Empty);
+            var lines = new List<string> { $"Projected API calls a month for '{TaskName}' (every {Interval}, full check every {every}): {total}." };
             lines.AddRange(task.CallProjection.Select(p => "  " + p));
             WriteInformation(new HostInformationMessage { Message = string.Join(Environment.NewLine, lines) }, new[] { "PSHOST" });
             long? quota = quotas.Count > 0 ? quotas.Min() : (long?)null;
