@@ -6,12 +6,12 @@ function ConvertTo-FigureList([string[]] $Figure) {
     $numbers = [System.Collections.Generic.SortedSet[int]]::new()
     foreach ($token in @($Figure | ForEach-Object { "$_" -split '[,\s]+' } | Where-Object { $_ -ne '' })) {
         $n = 0
-        if (-not [int]::TryParse($token, [ref] $n) -or $n -lt 1 -or $n -gt 9) {
-            throw "Unknown figure '$token': the figures are 1 to 9 (e.g. -Figure 4,5)."
+        if (-not [int]::TryParse($token, [ref] $n) -or $n -lt 1 -or $n -gt 13) {
+            throw "Unknown figure '$token': the figures are 1 to 13 (e.g. -Figure 4,5)."
         }
         [void]$numbers.Add($n)
     }
-    if ($numbers.Count -eq 0) { throw "Unknown figure '$($Figure -join ',')': the figures are 1 to 9 (e.g. -Figure 4,5)." }
+    if ($numbers.Count -eq 0) { throw "Unknown figure '$($Figure -join ',')': the figures are 1 to 13 (e.g. -Figure 4,5)." }
     [int[]]@($numbers)
 }
 

@@ -23,6 +23,13 @@
                             certificate): listing, 1,000 certificate reads, DNS over the emulator's DNS-over-HTTPS and
                             1,000 TLS + SNI probes of its TLS endpoint, 16 at once; beside Test-RunCloudCertificate
                             probing the same names one after the other
+     10. no-change run      Sync-RunCloudDomain of an unchanged source on a 9,000-domain app (advanced SSL): calls per  = 0
+                            run, beside the 225 listing pages every run sent before
+     11. one name added     the same app, one name more in the source: calls, beside the same add in a -Full run; the    = lower bound
+                            lower bound is that run's calls without its listing pages, plus the name's one search
+     12. a month, 9,000     a 10-minute timer (144 runs a day) on the 9,000-domain app with 10 changes a day: one day     < 4,000 (1% of
+                            simulated run by run, times 30; with the daily full check (the default) and a weekly one      400,000)
+     13. a month, fleet     the same day for a manifest of 20 web apps x 200 domains (10 changes a day across them)     < 4,000
 
     Only what the project itself brings is used: Stopwatch, child processes of this very pwsh, the in-process emulator.
     Timing loops are driven from PowerShell for the module AND its baselines, so each ratio compares like with like.
@@ -36,8 +43,8 @@ param(
     [ValidateRange(1, 100)] [int] $Repeat = 5,
     # Requests per repetition of figure 2.
     [int] $Requests = 1000,
-    # Run only some figures (1..9): -Figure 4,5 (also as one string '4,5', which is what pwsh -File passes).
-    [string[]] $Figure = @('1', '2', '3', '4', '5', '6', '7', '8', '9'),
+    # Run only some figures (1..13): -Figure 4,5 (also as one string '4,5', which is what pwsh -File passes).
+    [string[]] $Figure = @('1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13'),
     # Print the figures that would run, then stop.
     [switch] $List,
     # Figures 6 and 7 (fleet): repetitions (figure 6 takes about four minutes at the issue's 60 requests/minute), and the
@@ -673,6 +680,192 @@ if (9 -in $Figure) {
     }
 }
 
+# -------------------------------------------------------------------------------------------------- 10-13. what a scheduled sync costs
+# A scheduled sync must cost calls in proportion to the changes, not to the app's size or the timer's frequency. A
+# 9,000-domain web app in advanced SSL (one certificate per domain: basic SSL stops at 100 names), its source a file of
+# 9,000 names, synced by Sync-RunCloudDomain as Invoke-RunCloudScheduledSync runs it. Every count is the emulator's own
+# request log. A sync that lists the app on every run sends 225 pages, 144 times a day on a 10-minute timer.
+# A month is one day simulated run by run, times 30: every simulated day has the same shape (one full check, ten one-name
+# changes, the other runs idle), so the days are alike call for call; the composition is printed with the figure.
+# The smallest whole -ReconcileEvery (days) that keeps a month under 1% of 400,000 calls, from a day without its full
+# check ($Quiet calls) and one full check ($Full calls): 30 x $Quiet + (30 / d) x $Full < quota.
+function Get-ReconcileDaysForQuota([double] $Quiet, [double] $Full, [double] $Quota) {
+    if (30 * $Quiet -ge $Quota) { return $null }   # the changes alone pass the quota: no interval helps
+    if (30 * $Quiet + 30 * $Full -lt $Quota) { return 1 }
+    [int][Math]::Floor(30 * $Full / ($Quota - 30 * $Quiet)) + 1
+}
+function New-CostScenario([int] $Domains) {
+    $emu = Start-RunCloudEmulator -RateLimitPerMinute 0 -MaxNamesPerCertificate 0 -NewOrdersLimit 0 -DuplicateCertificateLimit 0 -CertificatesPerDomainLimit 0
+    $app = $emu.State.AddWebApp($S, 'cost')
+    $names = [string[]]@(1..$Domains | ForEach-Object { 'site{0:d5}.customer{0:d5}.com' -f $_ })
+    $null = $emu.State.AddDomains($S, $app.Id, $names)
+    $emu.State.SetSslMode($S, $app.Id, $true)
+    $file = Join-Path $costFolder ("cost-{0}.txt" -f $app.Id)
+    Set-Content -Path $file -Value $names
+    Connect-RunCloud -BaseUri $emu.BaseUri -Token (ConvertTo-SecureString $emu.Token -AsPlainText -Force) -ServerId $S -WebAppId $app.Id -RateLimit 0 -SkipValidation
+    [pscustomobject]@{ Emulator = $emu; App = $app.Id; Names = [System.Collections.Generic.List[string]]::new($names); File = $file }
+}
+
+function Invoke-CostRun($Scenario, [hashtable] $Extra = @{}) {
+    Set-Content -Path $Scenario.File -Value $Scenario.Names
+    $before = @($Scenario.Emulator.GetRequests()).Count
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    $r = Sync-RunCloudDomain -Path $Scenario.File -Prune -Force @Extra
+    $ms = $sw.Elapsed.TotalMilliseconds
+    $calls = @($Scenario.Emulator.GetRequests()).Count - $before
+    if (-not $r.Success) { throw "The cost scenario's sync failed: $($r.Failed | ForEach-Object Message)" }
+    if ($r.ApiCalls -ne $calls) { throw "The sync reported $($r.ApiCalls) calls; the emulator logged $calls." }
+    [pscustomobject]@{ Calls = $calls; Planned = $r.PlannedCalls; Ms = $ms; Way = $r.Way }
+}
+
+# One day of a 10-minute timer: 144 runs, the first the full check (when $FullCheck), 10 of them with one change each
+# (adds and removals in turn). Returns the day's calls and what the full check and the changes cost.
+function Invoke-CostDay($Scenario, [bool] $FullCheck, [int] $Changes = 10, [int] $Runs = 144) {
+    $changeAt = @(1..$Changes | ForEach-Object { [int][Math]::Floor($_ * $Runs / ($Changes + 1)) })
+    $day = 0; $full = 0; $changeCalls = @(); $idle = @(); $ways = @{}
+    for ($i = 0; $i -lt $Runs; $i++) {
+        $extra = @{}
+        if ($i -eq 0 -and $FullCheck) { $extra.Full = $true }
+        $k = [Array]::IndexOf($changeAt, $i)
+        if ($k -ge 0) {
+            if ($k % 2 -eq 0) { $Scenario.Names.Add(('new{0:d6}.added.example.org' -f ($script:CostAdded++))) }
+            else { $Scenario.Names.RemoveAt(1) }   # never the primary (the first): a sync never removes it
+        }
+        $run = Invoke-CostRun $Scenario $extra
+        $day += $run.Calls
+        $ways[$run.Way] = 1 + [int]$ways[$run.Way]
+        if ($extra.ContainsKey('Full')) { $full = $run.Calls } elseif ($k -ge 0) { $changeCalls += $run.Calls } else { $idle += $run.Calls }
+    }
+    [pscustomobject]@{ Calls = $day; Full = $full; ChangeCalls = $changeCalls; IdleCalls = ($idle | Measure-Object -Sum).Sum; IdleRuns = $idle.Count; Ways = $ways }
+}
+$script:CostAdded = 1
+$quota1 = 400000 * 0.01
+# The sources (files of names, a manifest) live apart from the state folder.
+$costFolder = Join-Path ([System.IO.Path]::GetTempPath()) ('runcloud-bench-cost-' + [guid]::NewGuid().ToString('n'))
+$null = New-Item -ItemType Directory -Force -Path $costFolder
+
+if (10 -in $Figure -or 11 -in $Figure -or 12 -in $Figure) {
+    $sc = New-CostScenario 9000
+    try {
+        $first = Invoke-CostRun $sc @{ Full = $true }
+        $listing = [Math]::Ceiling(9000 / 40)
+        if (10 -in $Figure) {
+            Write-Host '10. No-change run on a 9,000-domain app'
+            $runs = @(1..([Math]::Max($Repeat, 3)) | ForEach-Object { Invoke-CostRun $sc })
+            $m = Get-Median @($runs.Calls)
+            Add-Result 10 'No-change run: API calls' $m 'calls' $listing 'each run before: the whole listing, ceil(9000/40)' '= 0' ($m -eq 0) -Ratio ([double]::NaN) `
+                -Details @{ MedianMs = [Math]::Round((Get-Median @($runs.Ms)), 1); FirstFullRunCalls = $first.Calls; Ways = @($runs.Way | Sort-Object -Unique) }
+            Write-Host ("     {0:0} ms a run (the source file, the journal and the plan: no request)" -f (Get-Median @($runs.Ms)))
+        }
+
+        if (11 -in $Figure) {
+            Write-Host '11. One name added to the 9,000-domain app'
+            $adds = @(); $planned = @()
+            for ($k = 0; $k -lt [Math]::Max($Repeat, 3); $k++) {
+                $sc.Names.Add(('one{0:d4}.added.example.org' -f $k))
+                $run = Invoke-CostRun $sc
+                $adds += $run.Calls; $planned += $run.Planned
+            }
+            # What the last targeted add sent, as the emulator logged it (the path after the web app).
+            $lastAdd = @($sc.Emulator.GetRequests() | Select-Object -Last $adds[-1] | ForEach-Object {
+                    '{0} {1}{2}' -f $_.Method, ($_.Path -replace '^.*/webapps/\d+', ''), $(if ($_.Query -like '*search=*') { '?search' } else { '' }) })
+            # The same change made by a run that lists the app: its calls without the listing are what the change itself costs.
+            $sc.Names.Add('full-run.added.example.org')
+            $sc.Emulator.ClearRequests()
+            $fullAdd = Invoke-CostRun $sc @{ Full = $true }
+            $pages = @($sc.Emulator.GetRequests() | Where-Object { $_.Method -eq 'GET' -and $_.Path -like '*/domains' -and $_.Query -notlike '*search=*' }).Count
+            $lower = $fullAdd.Calls - $pages + 1
+            $m = Get-Median $adds
+            Add-Result 11 'One name added: API calls' $m 'calls' $fullAdd.Calls 'the same add in a -Full run (listing included)' "= $lower (lower bound)" ($m -eq $lower -and (@($adds) -join ',') -eq (@($planned) -join ',')) `
+                -Details @{ LowerBound = $lower; ChangeOwnCalls = ($fullAdd.Calls - $pages); ListingPages = $pages; Predicted = (Get-Median $planned); AllRuns = $adds; LastAdd = $lastAdd }
+            Write-Host ("     the change's own calls {0} (the -Full run's {1} minus its {2} listing pages) + its search; predicted {3}, sent {4}:" -f ($fullAdd.Calls - $pages), $fullAdd.Calls, $pages, (Get-Median $planned), $m)
+            Write-Host ("     {0}" -f ($lastAdd -join ', '))
+        }
+
+        if (12 -in $Figure) {
+            Write-Host '12. A month of a 10-minute timer on the 9,000-domain app, 10 changes a day (one day simulated, x 30)'
+            $daily = Invoke-CostDay $sc -FullCheck $true
+            $month = 30 * $daily.Calls
+            # Before: every run listed the app, as the measured full check does (the changes' own calls left out; after
+            # figure 11 the app holds a few names more than 9,000, which the full check's pages count).
+            $before = 30 * 144 * $daily.Full
+            Add-Result 12 'Month, 9,000 domains, 10-min timer: full check daily (default)' $month 'calls' $before 'every run listing the app (before)' '< 4,000 (1% of 400,000)' ($month -lt $quota1) `
+                -Details @{ DayCalls = $daily.Calls; FullCheckCalls = $daily.Full; ChangeCalls = $daily.ChangeCalls; IdleRuns = $daily.IdleRuns; IdleCalls = $daily.IdleCalls; Ways = $daily.Ways }
+            $quiet = Invoke-CostDay $sc -FullCheck $false
+            $weekly = [Math]::Round(30 * $quiet.Calls + (30 / 7) * $daily.Full)
+            $days = Get-ReconcileDaysForQuota $quiet.Calls $daily.Full $quota1
+            Add-Result 12 'Month, 9,000 domains, 10-min timer: -ReconcileEvery 7 days' $weekly 'calls' $before 'every run listing the app (before)' '< 4,000 (1% of 400,000)' ($weekly -lt $quota1) `
+                -Details @{ DayWithoutFullCheck = $quiet.Calls; FullCheckCalls = $daily.Full; ChangeCalls = $quiet.ChangeCalls; IdleCalls = $quiet.IdleCalls; Composition = '30 x (a day without the full check) + 30/7 x (one full check)'; ReconcileDaysForQuota = $days }
+            Write-Host ("     a day: full check {0}, 10 changes {1} ({2}), {3} idle runs {4} calls; a day without the full check {5}" -f $daily.Full, ($daily.ChangeCalls | Measure-Object -Sum).Sum, ($daily.ChangeCalls -join '+'), $daily.IdleRuns, $daily.IdleCalls, $quiet.Calls)
+            Write-Host ("     month = 30 x (the day) [daily check]; 30 x (the day without it) + 30/7 x (one full check) [weekly]; under 1% of 400,000 from -ReconcileEvery {0} days" -f $(if ($days) { $days } else { 'no interval: the changes alone pass it' }))
+        }
+    }
+    finally {
+        Disconnect-RunCloud -ErrorAction SilentlyContinue
+        Stop-RunCloudEmulator -Emulator $sc.Emulator
+    }
+}
+
+if (13 -in $Figure) {
+    Write-Host '13. A month of a 10-minute timer on a fleet of 20 web apps x 200 domains, 10 changes a day (one day simulated, x 30)'
+    $emu = Start-RunCloudEmulator -RateLimitPerMinute 0 -MaxNamesPerCertificate 0 -NewOrdersLimit 0 -DuplicateCertificateLimit 0 -CertificatesPerDomainLimit 0
+    try {
+        # A session connection without the client's pacing: a manifest's own connection paces at RunCloud's 60 calls a
+        # minute, which would spend four minutes of this figure waiting without changing one count. Neither kind makes a
+        # call to connect (-SkipValidation here; a manifest connection validates on the first call a sync needs).
+        Connect-RunCloud -Name bench -BaseUri $emu.BaseUri -Token (ConvertTo-SecureString $emu.Token -AsPlainText -Force) -RateLimit 0 -SkipValidation
+        $targets = @(); $sources = @()
+        foreach ($a in 1..20) {
+            $app = $emu.State.AddWebApp($S, "fleet$a")
+            $names = [System.Collections.Generic.List[string]]::new([string[]]@(1..200 | ForEach-Object { 'app{0:d2}-site{1:d3}.example.com' -f $a, $_ }))
+            $null = $emu.State.AddDomains($S, $app.Id, [string[]]$names)
+            $emu.State.SetSslMode($S, $app.Id, $true)
+            $file = Join-Path $costFolder "fleet-$a.txt"
+            Set-Content -Path $file -Value $names
+            $sources += [pscustomobject]@{ File = $file; Names = $names }
+            $targets += @{ connection = 'bench'; serverId = $S; webAppId = $app.Id; path = $file; prune = $true }
+        }
+        $manifest = Join-Path $costFolder 'fleet-cost.json'
+        @{ targets = $targets } | ConvertTo-Json -Depth 6 | Set-Content $manifest
+        $null = Sync-RunCloudDomain -Manifest $manifest -Force -Full
+        $day = 0; $full = 0; $changes = 0; $runTimes = @()
+        $changeAt = @(1..10 | ForEach-Object { [int][Math]::Floor($_ * 144 / 11) })
+        for ($i = 0; $i -lt 144; $i++) {
+            $k = [Array]::IndexOf($changeAt, $i)
+            if ($k -ge 0) {
+                $src = $sources[($k * 7) % 20]
+                if ($k % 2 -eq 0) { $src.Names.Add(('fleet-new{0:d3}.added.example.org' -f $k)) } else { $src.Names.RemoveAt(1) }
+                Set-Content -Path $src.File -Value $src.Names
+            }
+            $before = @($emu.GetRequests()).Count
+            $sw = [System.Diagnostics.Stopwatch]::StartNew()
+            $extra = if ($i -eq 0) { @{ Full = $true } } else { @{} }
+            $out = Sync-RunCloudDomain -Manifest $manifest -Force @extra
+            $runTimes += $sw.Elapsed.TotalMilliseconds
+            $calls = @($emu.GetRequests()).Count - $before
+            $failed = @($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] -and -not $_.Success })
+            if ($failed) { throw "The fleet scenario failed: $($failed | ForEach-Object Message)" }
+            $day += $calls
+            if ($i -eq 0) { $full = $calls } elseif ($k -ge 0) { $changes += $calls }
+        }
+        $month = 30 * $day
+        # Before: every run listed every app, as the measured full check does (the changes' own calls left out).
+        $before = 30 * 144 * $full
+        Add-Result 13 'Month, fleet 20 x 200, 10-min timer: full check daily (default)' $month 'calls' $before 'every run listing every app (before)' '< 4,000 (1% of 400,000)' ($month -lt $quota1) `
+            -Details @{ DayCalls = $day; FullCheckCalls = $full; ChangeCalls = $changes; MedianRunMs = [Math]::Round((Get-Median $runTimes), 1) }
+        $weekly = [Math]::Round(30 * ($day - $full) + (30 / 7) * $full)
+        $days = Get-ReconcileDaysForQuota ($day - $full) $full $quota1
+        Add-Result 13 'Month, fleet 20 x 200, 10-min timer: -ReconcileEvery 7 days' $weekly 'calls' $before 'every run listing every app (before)' '< 4,000 (1% of 400,000)' ($weekly -lt $quota1) `
+            -Details @{ Composition = '30 x (the day without its full check) + 30/7 x (one full check)'; ReconcileDaysForQuota = $days }
+        Write-Host ("     a day: full check {0}, 10 changes {1}, 133 idle manifest runs {2} calls; {3:0} ms a run" -f $full, $changes, ($day - $full - $changes), (Get-Median $runTimes))
+        Write-Host ("     month = 30 x (the day) [daily check]; 30 x (the day without it) + 30/7 x (one full check) [weekly]; under 1% of 400,000 from -ReconcileEvery {0} days" -f $(if ($days) { $days } else { 'no interval: the changes alone pass it' }))
+    }
+    finally {
+        Disconnect-RunCloud -Connection bench -ErrorAction SilentlyContinue
+        Stop-RunCloudEmulator -Emulator $emu
+    }
+}
+
 # -------------------------------------------------------------------------------------------------- report
 $machine = [ordered]@{
     Date       = (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm') + ' UTC'
@@ -707,3 +900,4 @@ Write-Host "Results: $json"
 
 foreach ($name in $savedEnvironment.Keys) { [Environment]::SetEnvironmentVariable($name, $savedEnvironment[$name]) }
 Remove-Item -LiteralPath $benchState -Recurse -Force -ErrorAction SilentlyContinue
+Remove-Item -LiteralPath $costFolder -Recurse -Force -ErrorAction SilentlyContinue

@@ -9,7 +9,7 @@
     Description          = 'Manage the domains and SSL certificates of RunCloud web applications from PowerShell scripts and scheduled tasks: connect with an API key/secret or an API token, add and remove domains, redeploy SSL once per change, sync a web app from a list of domains. Test it all against the RunCloud API emulator (the RunCloud.PowerShell.Emulator module).'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('RunCloud.PowerShell.Format.ps1xml', 'RunCloud.PowerShell.Sync.Format.ps1xml', 'RunCloud.PowerShell.Fleet.Format.ps1xml', 'RunCloud.PowerShell.UltimateMultisite.Format.ps1xml', 'RunCloud.PowerShell.Scheduling.Format.ps1xml', 'RunCloud.PowerShell.Status.Format.ps1xml')
+    FormatsToProcess     = @('RunCloud.PowerShell.Format.ps1xml', 'RunCloud.PowerShell.Sync.Format.ps1xml', 'RunCloud.PowerShell.Fleet.Format.ps1xml', 'RunCloud.PowerShell.UltimateMultisite.Format.ps1xml', 'RunCloud.PowerShell.Scheduling.Format.ps1xml', 'RunCloud.PowerShell.Status.Format.ps1xml', 'RunCloud.PowerShell.Usage.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-RunCloud'
@@ -40,6 +40,7 @@
         'Unregister-RunCloudSyncTask'
         'Invoke-RunCloudRequest'
         'Get-RunCloudNetworkStatus'
+        'Get-RunCloudApiUsage'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

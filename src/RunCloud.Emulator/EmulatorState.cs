@@ -148,6 +148,24 @@ namespace RunCloud.Emulator
             }
         }
 
+        /// <summary>
+        /// Removes a domain by name, as a change made in RunCloud's dashboard would (no API call, nothing logged): what a
+        /// test uses to change the app behind a client's back. False when the app has no such domain; the primary is refused
+        /// as the API refuses it.
+        /// </summary>
+        public bool RemoveDomain(long serverId, long webAppId, string name)
+        {
+            lock (SyncRoot)
+            {
+                var w = RequireWebApp(serverId, webAppId);
+                var d = w.Domains.FirstOrDefault(x => string.Equals(x.Name, (name ?? "").Trim().TrimEnd('.'), StringComparison.OrdinalIgnoreCase));
+                if (d == null) return false;
+                if (d.Type == "primary") throw new InvalidOperationException("The primary domain cannot be deleted. Make another domain primary first.");
+                w.Domains.Remove(d);
+                return true;
+            }
+        }
+
         internal DomainRecord AddDomainLocked(WebAppRecord w, string name, bool www, string redirection, string type, bool wildcard)
         {
             if (type == "primary")

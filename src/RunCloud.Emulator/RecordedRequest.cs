@@ -5,6 +5,7 @@ namespace RunCloud.Emulator
     /// <summary>One request the emulator received. Never holds the API secret, the token or a private key.</summary>
     public sealed class RecordedRequest
     {
+        /// <summary>When it arrived, by the emulator's clock (UTC; real time unless a test moved the clock: /_emulator/clock).</summary>
         public DateTime Time { get; set; }
         public string Method { get; set; } = "";
         /// <summary>e.g. /api/v3/servers/1001/webapps/2001/domains</summary>

@@ -222,7 +222,9 @@ namespace RunCloud.Emulator
             string body = req.BodyText();
             var rec = new RecordedRequest
             {
-                Time = DateTime.UtcNow,
+                // The emulator's own clock (real time unless a test moved it), so a request log over a moved clock says
+                // which emulated day each call fell on.
+                Time = Clock.UtcNow,
                 Method = req.Method,
                 Path = path,
                 Query = Redact(query) ?? "",

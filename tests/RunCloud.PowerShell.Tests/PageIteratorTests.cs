@@ -133,6 +133,28 @@ namespace RunCloud.PowerShell.Tests
         }
 
         [Fact]
+        public async Task TheCapFollowsTheAnnouncedTotal_12000DomainsAre300PagesRead()
+        {
+            // The old fixed cap (250 pages) refused any app over 10,000 domains; the cap now follows the announcement.
+            var requested = new List<int>();
+            using var connection = ClientFactory.Create(Server(requested, n => Body(Items((n - 1) * 40 + 1, 40), n, 300, 12000)));
+            var all = await connection.CreateService().ListDomainsAsync(1, 2, CancellationToken.None);
+            Assert.Equal(12000, all.Count);
+            Assert.Equal(300, requested.Count);
+        }
+
+        [Fact]
+        public async Task AnAnnouncedTotalPastTheSaneBoundIsRefusedNamingTheBound()
+        {
+            var requested = new List<int>();
+            using var connection = ClientFactory.Create(Server(requested, n => Body(Items((n - 1) * 40 + 1, 40), n, 2501, 100001)));
+            var ex = await Assert.ThrowsAsync<RunCloudApiException>(() => connection.CreateService().ListDomainsAsync(1, 2, CancellationToken.None));
+            Assert.Equal(ErrorIds.InvalidResponse, ex.ErrorId);
+            Assert.Contains("100,001 items in 2501 pages, more than the 100,000 items (2500 pages of 40)", ex.Message);
+            Assert.Equal(new[] { 1 }, requested);
+        }
+
+        [Fact]
         public async Task MoreAnnouncedPagesThanTheCapIsRefusedBeforeReadingThem()
         {
             var requested = new List<int>();

@@ -513,7 +513,7 @@ Describe 'Invoke-RunCloudScheduledSync as a scheduled task runs it' {
 
         $env:RUNCLOUD_API_TOKEN = 'revoked-token'
         Invoke-Task '-WordPressPath', '/srv/network', '-Via', 'WpCli' | Should -Be 4
-        LogText | Should -BeLike '*refused the credentials*RunCloudAuthenticationFailed*'
+        LogText | Should -BeLike '*RunCloudAuthenticationFailed*refused the credentials*'
         @($script:emu.GetRequests() | Where-Object Method -ne 'GET') | Should -BeNullOrEmpty
         LogText | Should -Not -BeLike '*revoked-token*'
 

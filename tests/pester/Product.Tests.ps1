@@ -52,6 +52,10 @@ BeforeAll {
         'RunCloud.PowerShell.Models.RunCloudSyncResult'          = { Sync-RunCloudDomain -Name 'shop.example.com', 'b.example.com' -SkipDnsCheck -Confirm:$false }
         'RunCloud.PowerShell.Models.RunCloudScheduledSyncResult' = { Invoke-RunCloudScheduledSync -Name 'shop.example.com' -LogPath (Join-Path $TestDrive 's.log') -SkipDnsCheck }
         'RunCloud.PowerShell.Models.RunCloudSyncTask'            = { Register-RunCloudSyncTask -Manifest $script:Manifest -Scheduler Systemd -OutputPath (Join-Path $TestDrive 'u') -User 'runcloud-sync' -WarningAction SilentlyContinue }
+        'RunCloud.PowerShell.Models.RunCloudApiUsage'            = { Get-RunCloudDomain | Out-Null; Get-RunCloudApiUsage; Get-RunCloudApiUsage -All }
+        'RunCloud.PowerShell.Models.RunCloudApiUsageDay'         = { Get-RunCloudDomain | Out-Null; Get-RunCloudApiUsage -PerDay }
+        'RunCloud.PowerShell.Models.RunCloudApiUsageApp'         = { Get-RunCloudDomain | Out-Null; Get-RunCloudApiUsage -PerApp }
+        'RunCloud.PowerShell.Models.RunCloudCallProjection'      = { (Register-RunCloudSyncTask -Manifest $script:Manifest -Scheduler Systemd -OutputPath (Join-Path $TestDrive 'p') -User 'runcloud-sync' -WarningAction SilentlyContinue -InformationAction SilentlyContinue).CallProjection }
         'RunCloud.PowerShell.Models.RunCloudDnsIntegration'      = { Get-RunCloudDnsIntegration }
         'RunCloud.PowerShell.Models.RunCloudDnsRecord'           = { Get-RunCloudDomainDns }
         'RunCloud.PowerShell.Sources.UltimateMultisite.UmDesiredSet' = { & $script:Generators['RunCloud.PowerShell.Sources.UltimateMultisite.RunCloudMappedDomain'] }
@@ -159,7 +163,7 @@ Describe 'Output objects serialise cleanly' {
                 Where-Object { $_ -and $_.FullName -like 'RunCloud.PowerShell.*' } | ForEach-Object FullName | Sort-Object -Unique)
         foreach ($t in $types) { $script:Generators.Contains($t) | Should -BeTrue -Because "$t is an output type and needs a generator" }
         # A report of nested records needs its depth, said in its help: UM's desired set (names, each with its origin).
-        $depth = @{ 'RunCloud.PowerShell.Sources.UltimateMultisite.UmDesiredSet' = 4; 'RunCloud.PowerShell.Models.RunCloudNetworkStatusSummary' = 3 }
+        $depth = @{ 'RunCloud.PowerShell.Sources.UltimateMultisite.UmDesiredSet' = 4; 'RunCloud.PowerShell.Models.RunCloudNetworkStatusSummary' = 3; 'RunCloud.PowerShell.Models.RunCloudApiUsage' = 4 }
         foreach ($t in $types) {
             $objects = @(& $script:Generators[$t] | Where-Object { $_.GetType().FullName -eq $t })
             $objects | Should -Not -BeNullOrEmpty -Because $t

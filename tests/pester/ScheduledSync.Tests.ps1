@@ -244,12 +244,13 @@ Describe 'Invoke-RunCloudScheduledSync' {
         ($results | Where-Object WebAppId -EQ 99999).ErrorId | Should -Be 'RunCloudNotFound'
         ($results | Where-Object WebAppId -EQ 2001).ErrorId | Should -BeNullOrEmpty
 
-        # A server error on the listing: the next run retries it (3), without asking the account again.
+        # A server error on the listing (-Full: the source did not change, so only the full check lists): the next run
+        # retries it (3), without asking the account again.
         Add-RunCloudEmulatorFault -Emulator $script:emuA -Kind Status -StatusCode 500 -Count 1 -Method GET -Path 'servers/1001/webapps/2001/domains' | Out-Null
         $m2 = New-Manifest @{ clientA = @{ baseUri = $script:emuA.BaseUri.AbsoluteUri; tokenEnvironmentVariable = 'RUNCLOUD_TOKEN_A' } } @(
             @{ connection = 'clientA'; serverId = 1001; webAppId = 2001; domains = @('shop.example.com') }) -Name 'server-error.json'
         $script:emuA.ClearRequests()
-        $r = Invoke-RunCloudScheduledSync -Manifest $m2 -LogPath $script:Log -SkipDnsCheck -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $r = Invoke-RunCloudScheduledSync -Manifest $m2 -Full -LogPath $script:Log -SkipDnsCheck -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $r.Code | Should -Be 3 -Because (Get-Content -Raw $script:Log)
         @($script:emuA.GetRequests() | Where-Object Path -Like '*ping*') | Should -BeNullOrEmpty -Because 'the ErrorId says why; no probe call is needed'
     }

@@ -64,12 +64,20 @@ Describe 'Sync-RunCloudDomain: 100 names onto an app with 90 (80 in common)' {
         $script:e.GetUncoveredDomains(1001, 2001) | Should -BeNullOrEmpty
     }
 
-    It 'makes no mutating call on a second run right after (only the listing GETs)' {
+    It 'sends no call at all on a second run right after, and with -Full only the listing GETs' {
         Sync-RunCloudDomain -Domain $script:Desired -Prune | Out-Null
         $script:e.ClearRequests()
         $r = Sync-RunCloudDomain -Domain $script:Desired -Prune
+        @(Get-RunCloudEmulatorRequest).Count | Should -Be 0 -Because 'the source did not change since the last clean sync'
+        $r.Way | Should -Be 'Unchanged'
+        $r.ApiCalls | Should -Be 0
+        $r.Unchanged.Count | Should -Be 100
+        $r.Success | Should -BeTrue
+
+        $r = Sync-RunCloudDomain -Domain $script:Desired -Prune -Full
         Get-Mutations | Should -BeNullOrEmpty
         @(Get-RunCloudEmulatorRequest).Count | Should -Be 3   # ceil(92/40)
+        $r.Way | Should -Be 'Full'
         $r.ApiCalls | Should -Be 3
         $r.Added.Count + $r.Removed.Count | Should -Be 0
         $r.Unchanged.Count | Should -Be 100

@@ -36,6 +36,7 @@ BeforeDiscovery {
         'Register-RunCloudSyncTask' = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
         'Unregister-RunCloudSyncTask' = 'RunCloudInvalidInput', 'RunCloudInvalidInput', 'RunCloudInvalidInput', 'NotBound', 'NotBound'
         'Get-RunCloudNetworkStatus' = 'RunCloudInvalidInput', 'RunCloudInvalidInput', 'RunCloudConnectionMismatch', 'Default', 'RunCloudInvalidInput'
+        'Get-RunCloudApiUsage'    = 'NotBound', 'NotBound', 'NotBound', 'NotBound', 'NotBound'
     }
     $script:Rows = @{ Cmdlets = @($table.Keys) }
     $kinds = 'server', 'web app', 'domain', 'string', 'plan'

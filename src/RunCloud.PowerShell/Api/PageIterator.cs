@@ -14,13 +14,19 @@ namespace RunCloud.PowerShell.Api
     /// reads its pages through it. It does not trust the server's paging:
     /// with <c>meta.pagination</c> it goes on while the page read is before <c>total_pages</c> and was not empty
     /// (a short page does not end the list when more pages are announced: a server may cap perPage); without meta a
-    /// short or empty page ends it. Items are de-duplicated by id; a page that repeats an earlier page, a later page
-    /// announcing more pages than the first, or more than <see cref="MaxPages"/> pages is an invalid response.
+    /// short or empty page ends it. Items are de-duplicated by id; a page that repeats an earlier page, or a later page
+    /// announcing more pages than the first, is an invalid response. The number of pages read follows what the first page
+    /// announced (a 12,000-domain app is 300 pages), up to a sane bound, <see cref="MaxItems"/> items
+    /// (<see cref="MaxPages"/> pages of 40): an announcement past it is refused before reading on, and a list without
+    /// meta that never ends stops there; both errors name the bound.
     /// </summary>
     internal sealed class PageIterator
     {
-        /// <summary>The hard cap: 250 pages of 40 = 10,000 items, far above any real account, far below an endless loop.</summary>
-        public const int MaxPages = 250;
+        /// <summary>The most items one listing reads: far above any real web app, far below an endless loop.</summary>
+        public const int MaxItems = 100000;
+
+        /// <summary>The hard cap in pages: <see cref="MaxItems"/> at 40 a page.</summary>
+        public const int MaxPages = MaxItems / RunCloudApiClient.MaxPerPage;
 
         private readonly RunCloudApiClient _api;
         private readonly string _path;
@@ -64,9 +70,11 @@ namespace RunCloud.PowerShell.Api
                 {
                     TotalPages = result.TotalPages;
                     Total = result.Total;
-                    if (TotalPages.Value - page + 1 > MaxPages)
+                    if (TotalPages.Value - page + 1 > MaxPages || (Total.HasValue && Total.Value > MaxItems))
                     {
-                        throw Invalid($"RunCloud's answer to GET {_path} announces {TotalPages.Value} pages, more than the {MaxPages} pages this module reads in one listing. Narrow the listing (for example with -Name) or check -BaseUri.");
+                        string what = Total.HasValue ? $"{Total.Value.ToString("N0", CultureInfo.InvariantCulture)} items in {TotalPages.Value} pages" : $"{TotalPages.Value} pages";
+                        throw Invalid($"RunCloud's answer to GET {_path} announces {what}, more than the {MaxItems.ToString("N0", CultureInfo.InvariantCulture)} items ({MaxPages} pages of {PerPage}) this module reads in one listing. "
+                            + "Nothing was done with it: narrow the listing (for example with -Name), or check -BaseUri: no real web app has that many.");
                     }
                 }
                 else if (result.TotalPages.Value > TotalPages.Value)
@@ -100,7 +108,7 @@ namespace RunCloud.PowerShell.Api
                 : objects.Count >= PerPage;
             if (more && _pagesRead >= MaxPages)
             {
-                throw Invalid($"GET {_path} goes on past {MaxPages} pages, the most this module reads in one listing: the server's paging looks broken (or the list is far larger than any account). Nothing was done with the partial list.");
+                throw Invalid($"GET {_path} goes on past {MaxPages} pages ({MaxItems.ToString("N0", CultureInfo.InvariantCulture)} items), the most this module reads in one listing: the server's paging looks broken (or the list is far larger than any account). Nothing was done with the partial list.");
             }
 
             _done = !more;

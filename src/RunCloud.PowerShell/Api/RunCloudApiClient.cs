@@ -98,6 +98,12 @@ namespace RunCloud.PowerShell.Api
         /// <summary>True when the connection authenticates with API key + secret (v2 Basic): a 401 then hints at API tokens.</summary>
         public bool UsesApiKey { get; set; }
 
+        /// <summary>The account's call meter and quota (null: not counted); the apply engine reads the quota rules from it.</summary>
+        public ApiUsageMeter? Usage { get; set; }
+
+        /// <summary>The connection's clock: what a sync through it reads as "now" (the last full reconcile, the month's usage).</summary>
+        public Clock Clock { get; set; } = Clock.Real;
+
         /// <summary>
         /// A request body as JSON with every null-valued key left out (at any depth, dictionaries included, which
         /// NullValueHandling alone does not cover): RunCloud's Laravel validation treats a present null as a value.

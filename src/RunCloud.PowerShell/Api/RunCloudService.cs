@@ -23,6 +23,12 @@ namespace RunCloud.PowerShell.Api
         /// <summary>Where the operations report what they decide.</summary>
         public IRunCloudLog? Log => _log;
 
+        /// <summary>The account's call meter and monthly quota (null: calls are not counted).</summary>
+        public ApiUsageMeter? Usage => _api.Usage;
+
+        /// <summary>The connection's clock (see RunCloudApiClient.Clock).</summary>
+        public Clock Clock => _api.Clock;
+
         /// <summary>Every object this service returns remembers the connection it came through.</summary>
         private T Bind<T>(T value) where T : IConnectionBound
         {
@@ -49,6 +55,13 @@ namespace RunCloud.PowerShell.Api
             string relative = RequestPath.Normalize(path);
             var verb = new HttpMethod(method.ToUpperInvariant());
             return _api.SendAsync(verb, relative, body, ct, query, nonRepeatable: verb != HttpMethod.Get);
+        }
+
+        /// <summary>The server and web app ids a request path names (servers/{s}/webapps/{w}/...), when it names them.</summary>
+        public static (long? ServerId, long? WebAppId) AppOf(string path)
+        {
+            ApiPaths.ReadIds(RequestPath.Normalize(path), out long? s, out long? w);
+            return (s, w);
         }
 
         /// <summary>Every page of a listing at <paramref name="path"/> (Invoke-RunCloudRequest -All), through the module's one paging loop.</summary>
@@ -87,6 +100,26 @@ namespace RunCloud.PowerShell.Api
             }
 
             return all;
+        }
+
+        /// <summary>
+        /// Every domain of the app RunCloud's search returns for <paramref name="text"/> (a substring search on the name:
+        /// the caller picks the exact match, never trusting the search alone), every page of the answer read through the
+        /// one paging loop, and how many pages that took.
+        /// </summary>
+        public async Task<(List<RunCloudDomain> Found, int Pages)> SearchDomainsAsync(long s, long w, string text, CancellationToken ct)
+        {
+            var found = new List<RunCloudDomain>();
+            PageIterator pages = DomainPages(s, w, text);
+            IReadOnlyList<JObject>? page;
+            int read = 0;
+            while ((page = await pages.NextAsync(ct).ConfigureAwait(false)) != null)
+            {
+                read++;
+                found.AddRange(page.Select(o => Bind(RunCloudDomain.FromJson(o, s, w))));
+            }
+
+            return (found, read);
         }
 
         /// <summary>Finds one domain by exact name with RunCloud's search (all of its pages), or null.</summary>
@@ -342,9 +375,11 @@ namespace RunCloud.PowerShell.Api
 
         /// <summary>
         /// GET .../domains/{d}/ssl. A 404 is judged by a fresh read of the domain: the domain is there, so it has no
-        /// certificate (whatever the message); the domain is not there, the original error stands.
+        /// certificate (whatever the message); the domain is not there, the original error stands. For a domain the
+        /// caller has just seen created (<paramref name="domainKnown"/>: the POST's own answer), the state is known: the
+        /// 404 means no certificate, without a second call.
         /// </summary>
-        public async Task<RunCloudSsl> GetDomainSslAsync(RunCloudDomain domain, CancellationToken ct)
+        public async Task<RunCloudSsl> GetDomainSslAsync(RunCloudDomain domain, CancellationToken ct, bool domainKnown = false)
         {
             RunCloudSsl ssl;
             try
@@ -354,13 +389,16 @@ namespace RunCloud.PowerShell.Api
             }
             catch (RunCloudApiException ex) when (ex.StatusCode == 404)
             {
-                try
+                if (!domainKnown)
                 {
-                    await _api.GetAsync(ApiPaths.Domain(domain.ServerId, domain.WebAppId, domain.Id), ct).ConfigureAwait(false);
-                }
-                catch (RunCloudApiException again) when (again.StatusCode == 404)
-                {
-                    throw ex;
+                    try
+                    {
+                        await _api.GetAsync(ApiPaths.Domain(domain.ServerId, domain.WebAppId, domain.Id), ct).ConfigureAwait(false);
+                    }
+                    catch (RunCloudApiException again) when (again.StatusCode == 404)
+                    {
+                        throw ex;
+                    }
                 }
 
                 ssl = new RunCloudSsl { ServerId = domain.ServerId, WebAppId = domain.WebAppId, Message = ex.ApiMessage };

@@ -133,6 +133,7 @@ namespace RunCloud.PowerShell.Commands
                             break;
                         default:
                             WriteVerbose($"RunCloud: added {name} to web app {webAppId}" + (observed == AddObserved.Recovered ? " (confirmed after an ambiguous failure)." : "."));
+                            NoteChangedOutsideSync(connection, serverId, webAppId);
                             break;
                     }
 

@@ -130,6 +130,19 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter SkipValidation { get; set; }
 
+        /// <summary>
+        /// The account's API calls a month (RunCloud's plan: e.g. 400000 on Enterprise). A sync whose month-end projection
+        /// would pass it warns; one that would take the month's calls past -QuotaStopPercent of it stops before sending.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1L, long.MaxValue)]
+        public long? MonthlyQuota { get; set; }
+
+        /// <summary>With -MonthlyQuota: the share of the quota, in percent, past which syncs stop before sending (default 90).</summary>
+        [Parameter]
+        [ValidateRange(1, 100)]
+        public int QuotaStopPercent { get; set; } = 90;
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -226,8 +239,20 @@ namespace RunCloud.PowerShell.Commands
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
             };
             RateLimiter limiter = AccountRateLimiters.For(baseUri, resolved.Credential.Identity, RateLimit, RateLimitWindow);
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(QuotaStopPercent)) && !MonthlyQuota.HasValue)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-QuotaStopPercent is a share of -MonthlyQuota: pass -MonthlyQuota too (the account's API calls a month).", QuotaStopPercent));
+            }
+
+            ApiUsageMeter usage = LedgerUsageStore.MeterFor(baseUri, resolved.Credential);
+            if (MonthlyQuota.HasValue)
+            {
+                usage.MonthlyQuota = MonthlyQuota.Value;
+                usage.StopShare = QuotaStopPercent / 100.0;
+            }
+
             var connection = new RunCloudConnection(baseUri, version!, resolved.Credential, resolved.Source, retry, RateLimit, RateLimitWindow, proxy,
-                limiter: limiter)
+                limiter: limiter, usage: usage)
             {
                 ServerId = ServerId ?? resolved.ServerId,
                 WebAppId = WebAppId ?? resolved.WebAppId,

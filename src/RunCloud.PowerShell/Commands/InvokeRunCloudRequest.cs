@@ -121,7 +121,17 @@ namespace RunCloud.PowerShell.Commands
                     return;
                 }
 
-                JToken answer = Run(ct => service.InvokeAsync(method, path, query, body, ct));
+                JToken answer;
+                try
+                {
+                    answer = Run(ct => service.InvokeAsync(method, path, query, body, ct));
+                }
+                finally
+                {
+                    // A write to a web app (even one that failed ambiguously) may have changed it behind the sync's record.
+                    if (method != "GET" && method != "HEAD" && RunCloudService.AppOf(path) is (long s, long w)) NoteChangedOutsideSync(connection, s, w);
+                }
+
                 WriteObject(JsonObjects.ToPowerShell(answer, mask), enumerateCollection: true);
             }
             catch (RunCloudApiException ex)

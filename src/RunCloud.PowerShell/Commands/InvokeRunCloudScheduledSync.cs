@@ -197,6 +197,27 @@ namespace RunCloud.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? StatusHtmlPath { get; set; }
 
+        /// <summary>List every web app in full this run, whatever changed (see Sync-RunCloudDomain -Full).</summary>
+        [Parameter]
+        public SwitchParameter Full { get; set; }
+
+        /// <summary>How old the last full listing of an app may get before a run lists it in full again (default one day).</summary>
+        [Parameter]
+        public TimeSpan ReconcileEvery { get; set; } = Sync.ChangeDetector.DefaultReconcileEvery;
+
+        /// <summary>
+        /// The account's API calls a month, for the connection this run opens (environment or -WpConfigPath; a manifest's
+        /// connections say theirs with "monthlyQuota"): a run past -QuotaStopPercent of it stops before sending (exit code 6).
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1L, long.MaxValue)]
+        public long? MonthlyQuota { get; set; }
+
+        /// <summary>With -MonthlyQuota: the share, in percent, past which a run stops before sending (default 90).</summary>
+        [Parameter]
+        [ValidateRange(1, 100)]
+        public int QuotaStopPercent { get; set; } = 90;
+
         /// <summary>The log file (default: scheduled-sync.log in the logs folder of the module's state folder).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -227,6 +248,8 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>The default log: &lt;state folder&gt;/logs/scheduled-sync.log.</summary>
         internal static string DefaultLogPath(string fileName = "scheduled-sync.log") => System.IO.Path.Combine(StateFolder.Resolve(), "logs", fileName);
 
+        private protected override bool WritesUsageAtEnd => true;
+
         protected override void ProcessRecord()
         {
             var clock = Stopwatch.StartNew();
@@ -254,6 +277,20 @@ namespace RunCloud.PowerShell.Commands
                 Line("INFO", $"Sync started{(_whatIf ? " (-WhatIf: plan only, nothing is changed)" : string.Empty)}: {result.Source}"
                     + (ParameterSetName == ManifestSet ? "." : $", prune {Prune.IsPresent}, max remove {MaxRemove}."));
                 if (!HealthRulesAreValid()) { Finish(result, clock, null); return; }
+                if (ReconcileEvery <= TimeSpan.Zero)
+                {
+                    Fail(RunCloudSyncExitCode.Configuration, $"-ReconcileEvery {ReconcileEvery} must be longer than zero (e.g. 1.00:00:00). Nothing was synced.");
+                    Finish(result, clock, null);
+                    return;
+                }
+
+                if (MyInvocation.BoundParameters.ContainsKey(nameof(QuotaStopPercent)) && !MonthlyQuota.HasValue)
+                {
+                    Fail(RunCloudSyncExitCode.Configuration, "-QuotaStopPercent is a share of -MonthlyQuota: pass -MonthlyQuota too. Nothing was synced.");
+                    Finish(result, clock, null);
+                    return;
+                }
+
                 if (ParameterSetName == ManifestSet) RunManifest(result);
                 else RunSingle(result);
                 if (_health != null && _code != RunCloudSyncExitCode.Configuration && _code != RunCloudSyncExitCode.CredentialsRefused) RunHealthCheck(result);
@@ -340,6 +377,7 @@ namespace RunCloud.PowerShell.Commands
             sync["Connection"] = connection;
             if (ServerId.HasValue) sync["ServerId"] = ServerId.Value;
             if (WebAppId.HasValue) sync["WebAppId"] = WebAppId.Value;
+            AddChangeDetection(sync);
             if (Prune) sync["Prune"] = true;
             if (Exclude.Length > 0) sync["Exclude"] = Exclude;
             sync["MaxRemove"] = MaxRemove;
@@ -379,6 +417,7 @@ namespace RunCloud.PowerShell.Commands
             }
 
             string would = _whatIf ? "would be " : string.Empty;
+            if (synced.Way != null) Line("INFO", $"Read {synced.Way}: {synced.WayReason} ({result.ApiCalls} API calls{(_whatIf ? $"; the real run sends {synced.PlannedCalls}" : string.Empty)}).");
             if (ParameterSetName == PathSet)
             {
                 int invalid = synced.Skipped.Count(s => s.Kind == RunCloudSyncSkip.Invalid);
@@ -445,14 +484,29 @@ namespace RunCloud.PowerShell.Commands
             if (WpConfigPath == null && BaseUri == null && RunCloudSession.Current is RunCloudConnection current)
             {
                 Line("INFO", $"Connection: the session's default ({current}).");
+                if (MonthlyQuota.HasValue && current.Usage != null)
+                {
+                    current.Usage.MonthlyQuota = MonthlyQuota.Value;
+                    current.Usage.StopShare = QuotaStopPercent / 100.0;
+                }
+
                 return Track(current);
             }
 
+            // Not validated with GET ping: a run that finds nothing changed sends no call at all, and the first call a run
+            // that needs RunCloud sends finds a refused credential just the same (exit code 4).
             var connect = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
             {
                 ["Name"] = "scheduled-sync-" + Guid.NewGuid().ToString("N").Substring(0, 12),
                 ["PassThru"] = true,
+                ["SkipValidation"] = true,
             };
+            if (MonthlyQuota.HasValue)
+            {
+                connect["MonthlyQuota"] = MonthlyQuota.Value;
+                connect["QuotaStopPercent"] = QuotaStopPercent;
+            }
+
             if (WpConfigPath != null) connect["WpConfigPath"] = WpConfigPath;
             if (BaseUri != null) connect["BaseUri"] = BaseUri;
 
@@ -480,7 +534,9 @@ namespace RunCloud.PowerShell.Commands
                 return null;
             }
 
-            Line("INFO", $"Connection: credentials from {connection.CredentialSource}; {connection.AuthenticationKind} {connection.KeyId}; API {connection.ApiVersion} at {connection.BaseUri}.");
+            Line("INFO", $"Connection: credentials from {connection.CredentialSource}; {connection.AuthenticationKind} {connection.KeyId}; API {connection.ApiVersion} at {connection.BaseUri} "
+                + "(not checked with a call of its own: the sync's first call, if it needs one, checks it)"
+                + (connection.MonthlyQuota.HasValue ? $"; monthly quota {connection.MonthlyQuota:N0}, stop at {connection.QuotaStopPercent}%." : "."));
             return connection;
         }
 
@@ -535,6 +591,12 @@ namespace RunCloud.PowerShell.Commands
                             ["PassThru"] = true,
                             ["SkipValidation"] = true,
                         };
+                        if (MonthlyQuota.HasValue)
+                        {
+                            connect["MonthlyQuota"] = MonthlyQuota.Value;
+                            connect["QuotaStopPercent"] = QuotaStopPercent;
+                        }
+
                         Inner run = Invoke("Connect-RunCloud", typeof(ConnectRunCloudCommand), connect, null);
                         defaultConnection = run.Output.Select(o => o.BaseObject).OfType<RunCloudConnection>().FirstOrDefault();
                         foreach (WarningRecord w in run.Warnings) Line("WARN", w.Message);
@@ -562,6 +624,7 @@ namespace RunCloud.PowerShell.Commands
             if (MaxCalls > 0) sync["MaxCalls"] = MaxCalls;
             if (MyInvocation.BoundParameters.ContainsKey(nameof(SourceTimeoutSec))) sync["SourceTimeoutSec"] = SourceTimeoutSec;
             if (defaultConnection != null) sync["Connection"] = defaultConnection;
+            AddChangeDetection(sync);
             AddCommon(sync);
 
             if (FailOn != null || StatusHtmlPath != null)
@@ -591,14 +654,15 @@ namespace RunCloud.PowerShell.Commands
                 foreach (string name in r.Removed) Line("INFO", $"{target}: {would}removed {name}");
                 foreach (RunCloudSyncFailure f in r.Failed) Line("ERROR", $"{target}: FAILED {f.Action} {f.Name} [{f.ErrorId}]: {f.Message}");
                 if (r.Status == "Failed" || r.Status == "Blocked" || r.Status == "Refused") _firstFailure ??= $"{target}: {r.Status}" + (r.ErrorId != null ? $" [{r.ErrorId}]" : string.Empty);
+                if (r.Way != null && r.Status != "Failed") Line("INFO", $"{target}: read {r.Way}.");
                 string level = r.Success ? "INFO" : r.Status == "Blocked" ? "WARN" : "ERROR";
                 string why = !r.Success && r.ErrorId != null && r.ErrorId != ErrorIds.SyncFailed ? $" [{r.ErrorId}]" : string.Empty;
                 Line(level, $"{target}: {r.Status}{why}" + (string.IsNullOrEmpty(r.Message) ? "." : ": " + r.Message));
                 switch (r.Status)
                 {
                     case "Blocked":
-                        // A guard (or an SSL step certain to be refused) held the target back before any change.
-                        Fail(RunCloudSyncExitCode.Guard, null);
+                        // A guard (or an SSL step certain to be refused, or the monthly quota) held the target back before any change.
+                        Fail(r.ErrorId == ErrorIds.QuotaReached ? RunCloudSyncExitCode.QuotaReached : RunCloudSyncExitCode.Guard, null);
                         break;
                     case "Refused":
                         // Another run held the app (retry), or a plan, account or connection no longer fits (configuration).
@@ -767,6 +831,13 @@ namespace RunCloud.PowerShell.Commands
 
         // ------------------------------------------------------------------ shared
 
+        /// <summary>-Full and -ReconcileEvery, passed on to Sync-RunCloudDomain.</summary>
+        private void AddChangeDetection(Dictionary<string, object?> sync)
+        {
+            if (Full) sync["Full"] = true;
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(ReconcileEvery))) sync["ReconcileEvery"] = ReconcileEvery;
+        }
+
         private void AddCommon(Dictionary<string, object?> sync)
         {
             sync["Force"] = true;
@@ -899,6 +970,7 @@ namespace RunCloud.PowerShell.Commands
                 RunCloudSyncExitCode.Guard => ErrorIds.ScheduledSyncGuard,
                 RunCloudSyncExitCode.CredentialsRefused => ErrorIds.ScheduledSyncCredentials,
                 RunCloudSyncExitCode.HealthCheckFailed => ErrorIds.ScheduledSyncHealth,
+                RunCloudSyncExitCode.QuotaReached => ErrorIds.ScheduledSyncQuota,
                 _ => ErrorIds.ScheduledSyncRetry,
             };
             ErrorCategory category = _code switch
@@ -907,6 +979,7 @@ namespace RunCloud.PowerShell.Commands
                 RunCloudSyncExitCode.Guard => ErrorCategory.LimitsExceeded,
                 RunCloudSyncExitCode.CredentialsRefused => ErrorCategory.AuthenticationError,
                 RunCloudSyncExitCode.HealthCheckFailed => ErrorCategory.InvalidResult,
+                RunCloudSyncExitCode.QuotaReached => ErrorCategory.LimitsExceeded,
                 _ => ErrorCategory.ResourceUnavailable,
             };
             string message = $"Exit code {(int)_code} ({_code}): {result.Message}" + (result.LogPath != null ? $" Log: {result.LogPath}" : string.Empty);

@@ -99,7 +99,14 @@ namespace RunCloud.PowerShell.Commands
 
             var retry = new RetryPolicy();
             RateLimiter limiter = AccountRateLimiters.For(baseUri, resolved.Credential.Identity, 60, TimeSpan.FromMinutes(1));
-            var connection = new RunCloudConnection(baseUri, version!, resolved.Credential, resolved.Source, retry, 60, TimeSpan.FromMinutes(1), null, limiter: limiter)
+            ApiUsageMeter usage = LedgerUsageStore.MeterFor(baseUri, resolved.Credential);
+            if (spec.MonthlyQuota.HasValue)
+            {
+                usage.MonthlyQuota = spec.MonthlyQuota.Value;
+                usage.StopShare = (spec.QuotaStopPercent ?? 90) / 100.0;
+            }
+
+            var connection = new RunCloudConnection(baseUri, version!, resolved.Credential, resolved.Source, retry, 60, TimeSpan.FromMinutes(1), null, limiter: limiter, usage: usage)
             {
                 Name = name,
             };

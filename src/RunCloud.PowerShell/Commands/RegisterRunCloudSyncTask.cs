@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.IO;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
@@ -118,6 +119,26 @@ namespace RunCloud.PowerShell.Commands
 
         [Parameter]
         public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(10);
+
+        /// <summary>How old an app's last full listing may get before a run lists it in full again (default one day); passed to each run.</summary>
+        [Parameter]
+        public TimeSpan? ReconcileEvery { get; set; }
+
+        /// <summary>
+        /// One app's source: the account's API calls a month, passed to each run (a manifest's connections say theirs with
+        /// "monthlyQuota"): a run past -QuotaStopPercent of it stops before sending (exit code 6), and the projection printed
+        /// now is compared with it.
+        /// </summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = WordPressSet)]
+        [ValidateRange(1L, long.MaxValue)]
+        public long? MonthlyQuota { get; set; }
+
+        /// <summary>With -MonthlyQuota: the share, in percent, past which a run stops before sending (default 90).</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = WordPressSet)]
+        [ValidateRange(1, 100)]
+        public int? QuotaStopPercent { get; set; }
 
         /// <summary>TaskScheduler, Systemd or Cron; default the platform's (Task Scheduler on Windows, systemd on Linux with systemctl, cron elsewhere).</summary>
         [Parameter]
@@ -265,6 +286,15 @@ namespace RunCloud.PowerShell.Commands
                 }
             }
 
+            if (ReconcileEvery.HasValue)
+            {
+                if (ReconcileEvery.Value <= TimeSpan.Zero) Refuse($"-ReconcileEvery {ReconcileEvery} must be longer than zero, e.g. 1.00:00:00 (a day).", ReconcileEvery);
+                sync.Add(Pair("ReconcileEvery", ReconcileEvery.Value.ToString("c", CultureInfo.InvariantCulture)));
+            }
+
+            if (QuotaStopPercent.HasValue && !MonthlyQuota.HasValue) Refuse("-QuotaStopPercent is a share of -MonthlyQuota: pass -MonthlyQuota too.", QuotaStopPercent);
+            if (MonthlyQuota.HasValue) sync.Add(Pair("MonthlyQuota", MonthlyQuota.Value));
+            if (QuotaStopPercent.HasValue) sync.Add(Pair("QuotaStopPercent", QuotaStopPercent.Value));
             if (Live) sync.Add(Pair("Live", true));
             if (StatusHtmlPath != null) sync.Add(Pair("StatusHtmlPath", Absolute(StatusHtmlPath, "-StatusHtmlPath", mustExist: false, warnings)));
 
@@ -331,6 +361,7 @@ namespace RunCloud.PowerShell.Commands
                 User = User,
                 LogPath = logPath,
             };
+            Project(task, manifest);
 
             switch (scheduler)
             {
@@ -361,6 +392,85 @@ namespace RunCloud.PowerShell.Commands
         }
 
         private static KeyValuePair<string, object> Pair(string name, object value) => new KeyValuePair<string, object>(name, value);
+
+        /// <summary>
+        /// The API calls a month the schedule is expected to cost the apps it syncs (state folder only, no request): printed,
+        /// and kept on the task object; a warning when it passes a quota the manifest or -MonthlyQuota gives.
+        /// </summary>
+        private void Project(RunCloudSyncTask task, FleetManifest? manifest)
+        {
+            var apps = new List<(string, long, long)>();
+            var quotas = new List<long>();
+            string DefaultHost() => HostOf(Environment.GetEnvironmentVariable(Auth.CredentialResolver.BaseUriVariable));
+            if (manifest != null)
+            {
+                foreach (FleetTarget t in manifest.Targets)
+                {
+                    string host = DefaultHost();
+                    if (t.Connection != null && manifest.Connections.TryGetValue(t.Connection, out ManifestConnection? c))
+                    {
+                        host = HostOf(c.BaseUri);
+                        if (c.MonthlyQuota.HasValue) quotas.Add(c.MonthlyQuota.Value);
+                    }
+                    else if (t.Connection != null && Session.ConnectionRegistry.Get(t.Connection) is Session.RunCloudConnection open)
+                    {
+                        host = State.AppStateKey.ApiHostOf(open.BaseUri);
+                    }
+
+                    apps.Add((host, t.ServerId, t.WebAppId));
+                }
+            }
+            else
+            {
+                long? s = ServerId ?? Id(Auth.CredentialResolver.ServerVariable);
+                long? w = WebAppId ?? Id(Auth.CredentialResolver.AppVariable);
+                if (s.HasValue && w.HasValue) apps.Add((DefaultHost(), s.Value, w.Value));
+                if (MonthlyQuota.HasValue) quotas.Add(MonthlyQuota.Value);
+            }
+
+            if (apps.Count == 0)
+            {
+                WriteInformation(new HostInformationMessage { Message = "Projected API calls a month: unknown (no web app ids to project: pass -ServerId and -WebAppId)." }, new[] { "PSHOST" });
+                return;
+            }
+
+            TimeSpan every = ReconcileEvery ?? Sync.ChangeDetector.DefaultReconcileEvery;
+            try
+            {
+                task.CallProjection = SyncTaskProjection.For(apps, Interval, every, DateTime.UtcNow, State.JournalStore.Default(), State.UsageLedger.Default()).ToArray();
+            }
+            catch (State.StateException ex)
+            {
+                WriteWarning($"The projected API calls could not be read from the state folder: {ex.Message}");
+                return;
+            }
+
+            List<RunCloudCallProjection> known = task.CallProjection.Where(p => p.PerMonth.HasValue).ToList();
+            task.ProjectedMonthlyCalls = known.Count == 0 ? (long?)null : known.Sum(p => p.PerMonth!.Value);
+            // The headline says which apps the sum covers: all of them, some (the others unknown), or none yet.
+            int appCount = task.CallProjection.Length;
+            string total = known.Count == 0
+                ? $"unknown until the first sync of its {appCount} app(s) from this state folder"
+                : task.ProjectedMonthlyCalls!.Value.ToString("N0", CultureInfo.InvariantCulture)
+                  + (known.Count < appCount ? $" for {known.Count} of {appCount} app(s), the others unknown until their first sync" : string.Empty);
+            var lines = new List<string> { $"Projected API calls a month for '{TaskName}' (every {Interval}, full check every {every}): {total}." };
+            lines.AddRange(task.CallProjection.Select(p => "  " + p));
+            WriteInformation(new HostInformationMessage { Message = string.Join(Environment.NewLine, lines) }, new[] { "PSHOST" });
+            long? quota = quotas.Count > 0 ? quotas.Min() : (long?)null;
+            if (quota.HasValue && task.ProjectedMonthlyCalls > quota.Value)
+            {
+                WriteWarning($"The schedule's projected {task.ProjectedMonthlyCalls:N0} calls a month pass the monthly quota of {quota:N0}: lengthen -ReconcileEvery, or raise the quota.");
+            }
+        }
+
+        private static string HostOf(string? baseUri)
+        {
+            string text = string.IsNullOrWhiteSpace(baseUri) ? Session.RunCloudConnection.DefaultHost : baseUri!.Trim();
+            return Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) ? State.AppStateKey.ApiHostOf(uri) : text;
+        }
+
+        private static long? Id(string variable) =>
+            long.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.None, CultureInfo.InvariantCulture, out long id) && id > 0 ? id : (long?)null;
 
         private static DateTime StartOfNextMinute()
         {

@@ -213,6 +213,7 @@ namespace RunCloud.PowerShell.Commands
                 if (Run(ct => DomainChanges.RemoveAsync(service, domain, advanced, null, service.Log, ct)))
                 {
                     WriteVerbose($"RunCloud: removed {domain.Name} from web app {domain.WebAppId}.");
+                    NoteChangedOutsideSync(domain.Connection, domain.ServerId, domain.WebAppId);
                 }
                 else
                 {

@@ -16,6 +16,25 @@ namespace RunCloud.PowerShell.Commands
     public abstract class RunCloudApiCmdlet : RunCloudCmdlet
     {
         /// <summary>
+        /// After this command changed a web app's domains outside the sync engine (Add-, Remove-, Set-RunCloudDomain without
+        /// -ResetSsl, Invoke-RunCloudRequest): the app's change marker, so the next Sync-RunCloudDomain does not trust what it
+        /// recorded before and lists the app in full. A state folder that cannot be written is a warning, never a failure
+        /// of the change itself.
+        /// </summary>
+        private protected void NoteChangedOutsideSync(IRunCloudConnection? connection, long serverId, long webAppId)
+        {
+            if (!(connection is RunCloudConnection c) || serverId <= 0 || webAppId <= 0) return;
+            try
+            {
+                State.JournalStore.Default().MarkChangedOutside(StateKeys.For(c, serverId, webAppId), c.Clock.UtcNow);
+            }
+            catch (State.StateException ex)
+            {
+                WriteWarning($"The change to web app {webAppId} could not be noted for the next sync ({ex.Message}); that sync sees it at its next full check (Sync-RunCloudDomain -Full lists the app now).");
+            }
+        }
+
+        /// <summary>
         /// The connection to use instead of the default one from Connect-RunCloud (so one script can use two accounts):
         /// the object, or the name given to Connect-RunCloud -Name.
         /// </summary>

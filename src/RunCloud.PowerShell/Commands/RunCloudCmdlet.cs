@@ -350,10 +350,18 @@ namespace RunCloud.PowerShell.Commands
         {
         }
 
+        /// <summary>
+        /// True for the commands that sync (their calls are written to the usage ledger as they end, so the next run, in any
+        /// process, counts them); other commands' counts are written at most a second later, or when the process exits.
+        /// </summary>
+        private protected virtual bool WritesUsageAtEnd => false;
+
         public void Dispose()
         {
             if (_disposed) return;
             _disposed = true;
+            if (WritesUsageAtEnd) Session.AccountUsageMeters.FlushAll();
+            else Session.AccountUsageMeters.FlushDue();
             ReleaseResources();
             _stopping.Dispose();
             GC.SuppressFinalize(this);

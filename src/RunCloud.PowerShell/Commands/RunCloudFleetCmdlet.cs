@@ -246,7 +246,9 @@ namespace RunCloud.PowerShell.Commands
         }
 
         /// <summary>A manifest's targets as engine requests (each with its own run options); a dry run or planning takes no lock.</summary>
-        private protected List<FleetItem> ManifestItems(IReadOnlyList<TargetInput> inputs, bool planOnly)
+        /// <param name="full">-Full: every target's app is listed whatever changed.</param>
+        /// <param name="reconcileEvery">-ReconcileEvery (null: a day).</param>
+        private protected List<FleetItem> ManifestItems(IReadOnlyList<TargetInput> inputs, bool planOnly, bool full = false, TimeSpan? reconcileEvery = null)
         {
             bool whatIf = IsWhatIf();
             var items = new List<FleetItem>();
@@ -259,6 +261,11 @@ namespace RunCloud.PowerShell.Commands
                     WhatIf = whatIf && !planOnly,
                     PlanOnly = planOnly,
                     LockTimeout = TimeSpan.FromSeconds(LockTimeoutSeconds),
+                    // A sync reads only what changed (a plan to review lists the whole app).
+                    ChangeDetection = !planOnly,
+                    Full = full,
+                    ReconcileEvery = reconcileEvery ?? ChangeDetector.DefaultReconcileEvery,
+                    Clock = ClockOf(input.App),
                 };
                 var stub = new RunCloudSyncPlan { Index = t.Index, Connection = t.Connection, BaseUri = input.BaseUri, KeyId = input.KeyId, ServerId = t.ServerId, WebAppId = t.WebAppId };
                 if (input.SourceFailure != null)
@@ -278,6 +285,12 @@ namespace RunCloud.PowerShell.Commands
             }
 
             return items;
+        }
+
+        private static Func<DateTime> ClockOf(AppTarget app)
+        {
+            Clock clock = app.Service.Clock;
+            return () => clock.UtcNow;
         }
 
         /// <summary>Each manifest target's plan, from what preparing found (Failed when its live state could not be read).</summary>
@@ -386,6 +399,7 @@ namespace RunCloud.PowerShell.Commands
                 PlannedCalls = plan.CallsToApply(verify),
                 ApiCalls = (verify ? item.PrepareCalls : 0) + (item.Outcome?.ApplyingCalls ?? 0),
                 Duration = item.ApplyTime,
+                Way = item.Prepared?.Decision?.Way.ToString(),
             };
             PreparedApply? p = item.Prepared;
             AppOutcome? o = item.Outcome;
@@ -416,7 +430,7 @@ namespace RunCloud.PowerShell.Commands
             else if (!item.WillApply)
             {
                 r.Status = "NoChange";
-                r.Message = $"{app} already has the desired domains.";
+                r.Message = p?.Decision?.Way == ReadWay.Unchanged ? $"{app}: {p.Decision.Reason} (no call sent)." : $"{app} already has the desired domains.";
             }
             else if (item.Declined != null)
             {

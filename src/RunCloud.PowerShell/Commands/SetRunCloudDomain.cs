@@ -155,6 +155,7 @@ namespace RunCloud.PowerShell.Commands
             try
             {
                 Run(ct => service.SetDomainMetaAsync(domain, type, redirection, www, ct));
+                NoteChangedOutsideSync(domain.Connection, domain.ServerId, domain.WebAppId);
                 WriteVerbose($"RunCloud: {domain.Name} on web app {domain.WebAppId}: {string.Join(", ", changes)}.");
                 if (PassThru)
                 {

@@ -31,6 +31,8 @@ namespace RunCloud.PowerShell.Commands
     [OutputType(typeof(RunCloudFleetResult), typeof(RunCloudFleetSummary), ParameterSetName = new[] { "Manifest" })]
     public sealed class SyncRunCloudDomainCommand : RunCloudFleetCmdlet
     {
+        private protected override bool WritesUsageAtEnd => true;
+
         /// <summary>Error id of the refusal to prune from an empty desired list.</summary>
         public const string EmptySourceErrorId = ErrorIds.SyncEmptySource;
 
@@ -231,6 +233,18 @@ namespace RunCloud.PowerShell.Commands
         [ValidateSet("none", "www", "non-www", IgnoreCase = true)]
         public string Redirection { get; set; } = "none";
 
+        /// <summary>
+        /// List the whole app, whatever changed: the full check that finds changes made in RunCloud's dashboard. Without it a
+        /// run reads only what changed since the last clean sync (nothing at all when nothing did), and lists in full once
+        /// the last full listing is older than -ReconcileEvery.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Full { get; set; }
+
+        /// <summary>How old the last full listing may get before a run lists the whole app again (default one day).</summary>
+        [Parameter]
+        public TimeSpan ReconcileEvery { get; set; } = ChangeDetector.DefaultReconcileEvery;
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
@@ -244,9 +258,14 @@ namespace RunCloud.PowerShell.Commands
                     ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
                         $"-Manifest cannot be combined with -{string.Join(", -", single)}: a manifest sets each target's names and guards (see docs/fleet.md). Put them in the manifest, or sync one web app without -Manifest.", Manifest));
                 }
-
-                return;
             }
+
+            if (ReconcileEvery <= TimeSpan.Zero)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"-ReconcileEvery {ReconcileEvery} must be longer than zero, e.g. 1.00:00:00 (a day) or 06:00:00; -Full lists the app on one run.", ReconcileEvery));
+            }
+
+            if (Manifest != null) return;
 
             if (NoSslReset && ResetSsl)
             {
@@ -517,6 +536,10 @@ namespace RunCloud.PowerShell.Commands
                 Ssl = ssl,
                 WhatIf = whatIf,
                 LockTimeout = TimeSpan.FromSeconds(LockTimeout),
+                ChangeDetection = true,
+                Full = Full,
+                ReconcileEvery = ReconcileEvery,
+                Clock = () => connection.Clock.UtcNow,
             };
             var target = new AppTarget(ServiceFor(connection), StateKeys.For(connection, serverId, webAppId), connection.BaseUri.AbsoluteUri, serverId, webAppId, connection.Name);
             var progress = new ProgressRecord(0x5C0D, "Sync-RunCloudDomain", $"Reading the domains of {app}");
@@ -567,7 +590,12 @@ namespace RunCloud.PowerShell.Commands
                 foreach (NameOrigin n in source.NotServedRows) WriteVerbose($"RunCloud: source: not served: {n.Name}: {n.NotServed} ({n.Short()}).");
             }
 
-            WriteVerbose($"RunCloud: plan for {app}: {existing} on the app, {plan.Desired.Count} desired; {plan.ToAdd.Count} to add, {plan.ToRemove.Count} to remove, {plan.Unchanged.Count} unchanged, {plan.Kept.Count} kept, {plan.Skipped.Count} skipped.");
+            WriteVerbose($"RunCloud: plan for {app}: {existing} on the app{(p.LiveFromRecord ? " (as the last sync recorded it)" : string.Empty)}, {plan.Desired.Count} desired; {plan.ToAdd.Count} to add, {plan.ToRemove.Count} to remove, {plan.Unchanged.Count} unchanged, {plan.Kept.Count} kept, {plan.Skipped.Count} skipped.");
+            if (p.Decision != null)
+            {
+                WriteVerbose($"RunCloud: plan for {app}: read {p.Decision.Way} ({p.Decision.Reason}); calls: {p.PreparingCalls} to read, {p.ApplyCalls} to apply, {p.PreparingCalls + p.ApplyCalls} in all.");
+            }
+
             foreach (string name in plan.ToAdd) WriteVerbose("RunCloud: plan: add " + name);
             foreach (RunCloudDomain d in plan.ToRemove) WriteVerbose($"RunCloud: plan: remove {d.Name} (id {d.Id})");
             foreach (RunCloudSyncSkip s in plan.Skipped) WriteVerbose($"RunCloud: plan: skip {s.Name}: {s.Reason}");
@@ -608,6 +636,10 @@ namespace RunCloud.PowerShell.Commands
                 FinishedPending = outcome.FinishedPending.ToArray(),
                 PruneStopped = plan.PruneStoppedMessage != null,
                 ApiCalls = (int)(connection.RequestCount - requestsBefore),
+                Way = p.Decision?.Way.ToString(),
+                WayReason = p.Decision?.Reason,
+                NextFullCheck = p.Decision?.NextFullCheck ?? (p.Decision?.ListedAt + ReconcileEvery),
+                PlannedCalls = p.PreparingCalls + p.ApplyCalls,
                 Duration = Math.Round(clock.Elapsed.TotalSeconds, 3),
                 WhatIf = whatIf,
                 DesiredCount = plan.Desired.Count,
@@ -643,7 +675,7 @@ namespace RunCloud.PowerShell.Commands
         private void SyncManifest(string path)
         {
             FleetManifest manifest = LoadManifest(path, out string directory);
-            List<FleetItem> items = ManifestItems(ReadInputs(manifest, directory), planOnly: false);
+            List<FleetItem> items = ManifestItems(ReadInputs(manifest, directory), planOnly: false, Full, ReconcileEvery);
             PrepareAll(items, ThrottleLimit);
             PlansFromPrepared(items);
             ApplyAll(items, verify: false, ThrottleLimit, MaxCalls, Force, callsAlreadySpent: items.Sum(i => i.PrepareCalls));

@@ -42,6 +42,9 @@ namespace RunCloud.PowerShell.Http
         public const string FleetTargetFailed = "RunCloudFleetTargetFailed";
         public const string ConnectionMismatch = "RunCloudConnectionMismatch";
 
+        /// <summary>A sync stopped before sending: the account's calls this month would pass the hard share of its -MonthlyQuota.</summary>
+        public const string QuotaReached = "RunCloudQuotaReached";
+
         // The scheduled sync (Invoke-RunCloudScheduledSync, Register-/Unregister-RunCloudSyncTask) and Invoke-RunCloudRequest.
         public const string InvalidLogPath = "RunCloudInvalidLogPath";
         public const string ScheduledSyncConfiguration = "RunCloudScheduledSyncConfiguration";
@@ -49,6 +52,7 @@ namespace RunCloud.PowerShell.Http
         public const string ScheduledSyncRetry = "RunCloudScheduledSyncRetryNextRun";
         public const string ScheduledSyncCredentials = "RunCloudScheduledSyncCredentialsRefused";
         public const string ScheduledSyncHealth = "RunCloudScheduledSyncHealthCheckFailed";
+        public const string ScheduledSyncQuota = "RunCloudScheduledSyncQuotaReached";
         public const string InvalidSyncTask = "RunCloudInvalidSyncTask";
         public const string SyncTaskInstallFailed = "RunCloudSyncTaskInstallFailed";
         public const string SyncTaskNotFound = "RunCloudSyncTaskNotFound";

@@ -20,13 +20,14 @@ namespace RunCloud.PowerShell.Http
     /// </summary>
     internal sealed class LoggingHandler : DelegatingHandler
     {
-        private readonly Action _onRequest;
+        private readonly Action<HttpRequestMessage> _onRequest;
 
-        public LoggingHandler(Action onRequest) => _onRequest = onRequest;
+        /// <param name="onRequest">Called once per attempt as it goes on the wire (the connection's counters and usage meter).</param>
+        public LoggingHandler(Action<HttpRequestMessage> onRequest) => _onRequest = onRequest;
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            _onRequest();
+            _onRequest(request);
             IRunCloudLog? log = RunCloudLog.Current;
             // Nothing to write (no -Verbose, no -Debug: the unattended case): straight through, no timing, no state machine.
             return log == null || !(log.VerboseEnabled || log.DebugEnabled) ? base.SendAsync(request, cancellationToken) : SendLoggedAsync(request, log, cancellationToken);

@@ -29,6 +29,9 @@ namespace RunCloud.PowerShell.Models
         public TimeSpan Duration { get; set; }
         public string? Message { get; set; }
 
+        /// <summary>How the target's app was read: Unchanged (no call), Targeted (the changed names searched) or Full (listed); null when it was not read.</summary>
+        public string? Way { get; set; }
+
         /// <summary>
         /// Why the target did not apply, as the ErrorId a script (and Invoke-RunCloudScheduledSync's exit code) can act on:
         /// the refusal's (a guard such as RunCloudTooManyRemovals, an SSL step certain to be refused, another run's lock, a

@@ -29,5 +29,11 @@ namespace RunCloud.PowerShell.Models
         /// pointed, no certificate, not served, expiring...): each is an ERROR line with the names and the fix.
         /// </summary>
         HealthCheckFailed = 5,
+
+        /// <summary>
+        /// The account's API calls this month passed the hard share of its -MonthlyQuota (90% unless -QuotaStopPercent
+        /// says otherwise): the sync stopped before sending. Raise the quota, or wait for the 1st (UTC).
+        /// </summary>
+        QuotaReached = 6,
     }
 }

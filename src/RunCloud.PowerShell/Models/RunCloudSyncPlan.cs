@@ -139,6 +139,12 @@ namespace RunCloud.PowerShell.Models
             return (verify ? VerifyCalls + RecheckCalls : 0) + ChangeCalls + SslCalls;
         }
 
+        /// <summary>How the app was read for this plan: Full (listed), Targeted (the changed names searched) or Unchanged (no call).</summary>
+        public string? Way { get; set; }
+
+        /// <summary>Why that way.</summary>
+        public string? WayReason { get; set; }
+
         /// <summary>Calls the planning itself sent (reading the live list and the SSL state).</summary>
         public int PlanningCalls { get; set; }
 

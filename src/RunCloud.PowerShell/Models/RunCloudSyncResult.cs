@@ -47,6 +47,25 @@ namespace RunCloud.PowerShell.Models
         /// <summary>HTTP requests the sync sent (retries included).</summary>
         public int ApiCalls { get; set; }
 
+        /// <summary>
+        /// How the sync read the app: Unchanged (the source did not change since the last clean sync and nothing is owed: no
+        /// call at all), Targeted (only the names that changed, each checked with RunCloud's search), or Full (the whole
+        /// listing: the first sync, the daily full check, -Full, or when searching would cost as much).
+        /// </summary>
+        public string? Way { get; set; }
+
+        /// <summary>Why that way, e.g. "source unchanged since 2026-12-01 10:00:00Z; next full check at 2026-12-02 09:50:00Z".</summary>
+        public string? WayReason { get; set; }
+
+        /// <summary>When the next full listing is due (UTC), when known.</summary>
+        public DateTime? NextFullCheck { get; set; }
+
+        /// <summary>
+        /// The calls the real run sends: its reads (search pages or listing pages, the SSL state) and what applying sends
+        /// (each add and removal, the SSL step). Under -WhatIf, the prediction; in a real run, compare with ApiCalls.
+        /// </summary>
+        public int PlannedCalls { get; set; }
+
         /// <summary>How long the sync took, in seconds (a number, so ConvertTo-Json and logs show it as one).</summary>
         public double Duration { get; set; }
 

@@ -30,6 +30,12 @@ namespace RunCloud.PowerShell.Models
         /// <summary>True when it was installed into the scheduler; false when only written (-OutputPath) or under -WhatIf.</summary>
         public bool Installed { get; set; }
 
+        /// <summary>The API calls a month this schedule is expected to send, over the apps it syncs whose cost is known; null when none is.</summary>
+        public long? ProjectedMonthlyCalls { get; set; }
+
+        /// <summary>The projection per web app, and how each was reached.</summary>
+        public RunCloudCallProjection[] CallProjection { get; set; } = System.Array.Empty<RunCloudCallProjection>();
+
         public override string ToString() => $"{Name} ({Scheduler}, every {IntervalMinutes} min)";
     }
 }

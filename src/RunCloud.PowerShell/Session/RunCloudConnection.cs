@@ -26,7 +26,7 @@ namespace RunCloud.PowerShell.Session
 
         internal RunCloudConnection(Uri baseUri, string apiVersion, RunCloudCredential credential, string credentialSource,
             RetryPolicy retry, int rateLimit, TimeSpan rateLimitWindow, IWebProxy? proxy, HttpMessageHandler? transport = null,
-            RateLimiter? limiter = null, Clock? clock = null)
+            RateLimiter? limiter = null, Clock? clock = null, ApiUsageMeter? usage = null)
         {
             BaseUri = baseUri;
             ApiVersion = apiVersion;
@@ -35,6 +35,8 @@ namespace RunCloud.PowerShell.Session
             RetryPolicy = retry;
             // A shared limiter (Session/AccountRateLimiters) brings its own clock; the retry handler paces by the same one.
             _limiter = limiter ?? new RateLimiter(rateLimit, rateLimitWindow, clock);
+            Clock = clock ?? _limiter.Clock;
+            Usage = usage;
             Proxy = WithoutUserInfo((proxy as WebProxy)?.Address);
 
             HttpMessageHandler inner = transport ?? CreateTransport(proxy, baseUri);
@@ -44,7 +46,12 @@ namespace RunCloud.PowerShell.Session
                 {
                     InnerHandler = new AuthenticationHandler(credential)
                     {
-                        InnerHandler = new LoggingHandler(() => { Interlocked.Increment(ref _requestCount); CallCounter.Count(); })
+                        InnerHandler = new LoggingHandler(request =>
+                        {
+                            Interlocked.Increment(ref _requestCount);
+                            CallCounter.Count();
+                            usage?.Count(request);
+                        })
                         {
                             InnerHandler = new ExchangeHandler(retry, () => MaxResponseSize) { InnerHandler = inner },
                         },
@@ -53,7 +60,7 @@ namespace RunCloud.PowerShell.Session
             };
             var http = new HttpClient(chain) { Timeout = Timeout.InfiniteTimeSpan };
             http.DefaultRequestHeaders.UserAgent.ParseAdd("RunCloud.PowerShell/" + ModuleVersion);
-            Api = new RunCloudApiClient(http, baseUri) { UsesApiKey = credential.Kind == RunCloudAuthenticationKind.ApiKey };
+            Api = new RunCloudApiClient(http, baseUri) { UsesApiKey = credential.Kind == RunCloudAuthenticationKind.ApiKey, Usage = usage, Clock = Clock };
             ConnectedAt = DateTime.UtcNow;
         }
 
@@ -86,6 +93,21 @@ namespace RunCloud.PowerShell.Session
 
         /// <summary>The last X-RateLimit-Remaining RunCloud sent.</summary>
         public int? ServerRateLimitRemaining => _limiter.ServerRemaining;
+
+        /// <summary>
+        /// The time of this connection: what its limiter and retries pace by, what its calls are dated by in the usage
+        /// ledger, and what a sync through it reads as "now" (the last full reconcile, the next one). Tests inject theirs.
+        /// </summary>
+        internal Clock Clock { get; }
+
+        /// <summary>The account's call meter (null: calls are not counted, e.g. a connection a test made by hand).</summary>
+        internal ApiUsageMeter? Usage { get; }
+
+        /// <summary>The account's API calls a month (Connect-RunCloud -MonthlyQuota); null: no quota rules.</summary>
+        public long? MonthlyQuota => Usage?.MonthlyQuota;
+
+        /// <summary>The share of <see cref="MonthlyQuota"/>, in percent, past which syncs stop before sending.</summary>
+        public int? QuotaStopPercent => Usage?.MonthlyQuota == null ? (int?)null : (int)System.Math.Round(Usage.StopShare * 100);
 
         /// <summary>HTTP requests sent on this connection, retries included.</summary>
         public long RequestCount => Interlocked.Read(ref _requestCount);

@@ -16,7 +16,7 @@ namespace RunCloud.PowerShell.Sources
     /// </summary>
     public sealed class ManifestConnection
     {
-        private static readonly string[] s_fields = { "baseUri", "apiVersion", "vault", "secretName", "tokenEnvironmentVariable", "credentialPath", "monthlyQuota" };
+        private static readonly string[] s_fields = { "baseUri", "apiVersion", "vault", "secretName", "tokenEnvironmentVariable", "credentialPath", "monthlyQuota", "quotaStopPercent" };
         private static readonly Regex s_variableName = new Regex(@"^[A-Za-z_][A-Za-z0-9_]{0,127}$", RegexOptions.CultureInvariant);
 
         /// <summary>The name targets use in "connection" (and -Connection takes).</summary>
@@ -39,8 +39,11 @@ namespace RunCloud.PowerShell.Sources
         /// <summary>As written in the manifest: relative paths start from the manifest's folder.</summary>
         public string? CredentialPath { get; private set; }
 
-        /// <summary>Reserved: the account's monthly API call budget, read and kept for the quota rules a later release adds.</summary>
+        /// <summary>The account's API calls a month: a sync whose projection would pass it warns, one past <see cref="QuotaStopPercent"/> of it stops before sending.</summary>
         public long? MonthlyQuota { get; private set; }
+
+        /// <summary>With <see cref="MonthlyQuota"/>: the share, in percent (1 to 100), past which syncs stop before sending; null: 90.</summary>
+        public int? QuotaStopPercent { get; private set; }
 
         /// <summary>How messages name it: its name and where its credential comes from (no value).</summary>
         public string Describe() => $"connection '{Name}' ({Kind switch
@@ -167,6 +170,21 @@ namespace RunCloud.PowerShell.Sources
                 }
 
                 c.MonthlyQuota = (long)q;
+            }
+
+            if (o.Properties().FirstOrDefault(p => string.Equals(p.Name, "quotaStopPercent", StringComparison.OrdinalIgnoreCase))?.Value is JToken pct && pct.Type != JTokenType.Null)
+            {
+                if (pct.Type != JTokenType.Integer || (long)pct < 1 || (long)pct > 100)
+                {
+                    throw new ManifestException($"{where}: field 'quotaStopPercent' is {Show(pct)}; it must be a whole number from 1 to 100 (the share of 'monthlyQuota' past which syncs stop).", field: $"connections.{name}.quotaStopPercent");
+                }
+
+                if (c.MonthlyQuota == null)
+                {
+                    throw new ManifestException($"{where}: field 'quotaStopPercent' is a share of 'monthlyQuota', which is not given. Add \"monthlyQuota\" (the account's API calls a month).", field: $"connections.{name}.quotaStopPercent");
+                }
+
+                c.QuotaStopPercent = (int)(long)pct;
             }
 
             return c;

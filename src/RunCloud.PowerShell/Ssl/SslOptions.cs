@@ -63,6 +63,12 @@ namespace RunCloud.PowerShell.Ssl
         }
 
         /// <summary>A copy to plan with (a preflight): what it learns or records never reaches this one.</summary>
+        /// <summary>
+        /// Ids of domains this run has just created (their POST answered with them): a 404 on such a domain's certificate
+        /// means "none yet" without reading the domain again to tell it from a vanished domain.
+        /// </summary>
+        public ISet<long> JustAdded { get; set; } = new HashSet<long>();
+
         public SslOptions Clone() => (SslOptions)MemberwiseClone();
 
         internal DnsReadiness Dns() => new DnsReadiness(Resolver ?? DnsServers?.Resolver(DnsTimeout) ?? new SystemDnsResolver(), DnsTimeout);

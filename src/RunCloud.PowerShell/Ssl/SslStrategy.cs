@@ -208,7 +208,7 @@ namespace RunCloud.PowerShell.Ssl
             {
                 List<string> names = SslNames.HostNames(domain).ToList();
                 // A domain not added yet (a preflight's planned add, id 0) has no certificate: nothing to ask RunCloud.
-                RunCloudSsl current = domain.Id > 0 ? await _service.GetDomainSslAsync(domain, ct).ConfigureAwait(false)
+                RunCloudSsl current = domain.Id > 0 ? await _service.GetDomainSslAsync(domain, ct, _options.JustAdded.Contains(domain.Id)).ConfigureAwait(false)
                     : new RunCloudSsl { ServerId = _s, WebAppId = _w, Mode = "Advanced", DomainName = domain.Name };
                 if (current.Installed && !explicitNames.Contains(domain.Name))
                 {

@@ -103,13 +103,13 @@ namespace RunCloud.PowerShell.State
 
         public override string ToString() => string.Format(CultureInfo.InvariantCulture, "web app {0} (server {1}, {2})", WebAppId, ServerId, ApiHost);
 
-        private static string HostInName(string host)
+        internal static string HostInName(string host)
         {
             string name = host.Replace(':', '+');
             return name.Length <= MaxHostInName ? name : name.Substring(0, MaxHostInName - 17) + "~" + Hex(Encoding.UTF8.GetBytes(host), 8);
         }
 
-        private static string Hex(byte[] data, int bytes)
+        internal static string Hex(byte[] data, int bytes)
         {
             using (SHA256 sha = SHA256.Create())
             {

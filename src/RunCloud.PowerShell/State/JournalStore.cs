@@ -129,6 +129,110 @@ namespace RunCloud.PowerShell.State
             }
         }
 
+        /// <summary>The app's applied set: &lt;stem&gt;.applied, the lists the journal's sync record vouches for by their hash.</summary>
+        public string AppliedPath(AppStateKey key) => Path.Combine(Folder, key.FileStem + ".applied");
+
+        /// <summary>
+        /// Writes the app's applied set atomically (a new temporary file, flushed, renamed over the old one). Written before
+        /// the journal that names its hash, so a crash between the two leaves a journal that does not vouch for it.
+        /// </summary>
+        public void SaveApplied(AppStateKey key, string text)
+        {
+            string path = AppliedPath(key);
+            StateFolder.Ensure(Folder, StateHome);
+            StateFolder.RefuseLink(path, "applied set");
+            string temp = TempPathFor(path);
+            bool created = false;
+            try
+            {
+                byte[] bytes = new UTF8Encoding(false).GetBytes(text);
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    created = true;
+                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                if (File.Exists(path)) File.Replace(temp, path, null);
+                else File.Move(temp, path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                if (created) TryDelete(temp);
+                throw new StateException($"Cannot write the applied set {path}: {ex.Message} Make the state folder writable, or set {StateFolder.OverrideVariable} to one that is.", ex, path);
+            }
+        }
+
+        /// <summary>The app's applied set as written, or null when there is none (or it cannot be read: the sync then lists in full).</summary>
+        public string? LoadApplied(AppStateKey key)
+        {
+            string path = AppliedPath(key);
+            try
+            {
+                if (!StateFolder.CheckExisting(Folder, StateHome)) return null;
+                StateFolder.RefuseLink(path, "applied set");
+                return File.Exists(path) ? File.ReadAllText(path, Encoding.UTF8) : null;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>The marker of changes made to the app outside the sync: &lt;stem&gt;.changed (a UTC time).</summary>
+        public string ChangedPath(AppStateKey key) => Path.Combine(Folder, key.FileStem + ".changed");
+
+        /// <summary>
+        /// Records that a command changed the app's domains outside the sync (Add-, Remove-, Set-RunCloudDomain,
+        /// Invoke-RunCloudRequest), so the next sync does not trust what it recorded before: it lists the app in full.
+        /// Needs no lock (the latest time wins); written atomically.
+        /// </summary>
+        public void MarkChangedOutside(AppStateKey key, DateTime nowUtc)
+        {
+            string path = ChangedPath(key);
+            StateFolder.Ensure(Folder, StateHome);
+            StateFolder.RefuseLink(path, "change marker");
+            string temp = TempPathFor(path);
+            bool created = false;
+            try
+            {
+                byte[] bytes = new UTF8Encoding(false).GetBytes(nowUtc.ToUniversalTime().ToString("o", System.Globalization.CultureInfo.InvariantCulture));
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    created = true;
+                    stream.Write(bytes, 0, bytes.Length);
+                }
+
+                if (File.Exists(path)) File.Replace(temp, path, null);
+                else File.Move(temp, path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                if (created) TryDelete(temp);
+                throw new StateException($"Cannot write the change marker {path}: {ex.Message} Make the state folder writable, or set {StateFolder.OverrideVariable} to one that is.", ex, path);
+            }
+        }
+
+        /// <summary>When a command last changed the app outside the sync (null: never, or the marker cannot be read).</summary>
+        public DateTime? ChangedOutsideAt(AppStateKey key)
+        {
+            string path = ChangedPath(key);
+            try
+            {
+                if (!StateFolder.CheckExisting(Folder, StateHome)) return null;
+                StateFolder.RefuseLink(path, "change marker");
+                if (!File.Exists(path)) return null;
+                string text = File.ReadAllText(path, Encoding.UTF8).Trim();
+                // An unreadable marker still says the app was changed: the safe reading (list in full).
+                return DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out DateTime at)
+                    ? at : DateTime.MaxValue;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return DateTime.MaxValue;
+            }
+        }
+
         /// <summary>Removes the journal: nothing is owed any more.</summary>
         public void Delete(AppStateKey key) => DeleteFile(JournalPath(key));
 

@@ -42,6 +42,18 @@ namespace RunCloud.PowerShell.Sync
 
         public Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
 
+        /// <summary>
+        /// A desired-list sync decides how to read the app (<see cref="ChangeDetector"/>): not at all when nothing changed,
+        /// by searching the changed names, or by the full listing. Off for planning (New-RunCloudSyncPlan lists in full).
+        /// </summary>
+        public bool ChangeDetection { get; set; }
+
+        /// <summary>-Full: list the whole app whatever changed.</summary>
+        public bool Full { get; set; }
+
+        /// <summary>-ReconcileEvery: how old the last full listing may be before a run lists in full again.</summary>
+        public TimeSpan ReconcileEvery { get; set; } = ChangeDetector.DefaultReconcileEvery;
+
         /// <summary>Nothing is changed and no lock is taken: -WhatIf or planning.</summary>
         public bool ReadOnly => WhatIf || PlanOnly;
     }

@@ -83,8 +83,18 @@ namespace RunCloud.PowerShell.Sync
                     return p;
                 }
 
-                // 3. One complete listing.
-                p.Live = await target.Service.ListDomainsAsync(target.ServerId, target.WebAppId, ct).ConfigureAwait(false);
+                // 3. One complete listing; a desired-list sync reads only what changed, or nothing at all (TargetedRead).
+                if (request.Kind == AppRequestKind.Desired && o.ChangeDetection)
+                {
+                    await TargetedRead.ReadAsync(p, host, ct).ConfigureAwait(false);
+                    if (p.Decision!.Way == ReadWay.Unchanged) return p;
+                }
+                else
+                {
+                    if (request.Kind == AppRequestKind.Desired || request.Kind == AppRequestKind.SavedPlan) QuotaGuard.BeforeReading(p, host, 1);
+                    p.Live = await target.Service.ListDomainsAsync(target.ServerId, target.WebAppId, ct).ConfigureAwait(false);
+                }
+
                 Reached("listed");
 
                 // 4. The pure plan, before any change.
@@ -93,8 +103,8 @@ namespace RunCloud.PowerShell.Sync
                     case AppRequestKind.Desired:
                         // A source that needs the app's names (a UM network: wildcards cover site hosts) is computed now.
                         p.Plan = request.SourceOf != null
-                            ? SyncPlanner.Plan(request.SourceOf(p.Live), p.Live, request.Guards)
-                            : SyncPlanner.Plan(request.Desired, p.Live, request.Guards);
+                            ? SyncPlanner.Plan(request.SourceOf(p.Live!), p.Live!, request.Guards)
+                            : SyncPlanner.Plan(request.Desired, p.Live!, request.Guards);
                         p.Refusal = GuardRefusal(p.Plan, target);
                         break;
                     case AppRequestKind.SavedPlan:
@@ -117,6 +127,10 @@ namespace RunCloud.PowerShell.Sync
                 // 5. The SSL step's own checks, read-only, before the first change.
                 await PreflightAsync(p, host, ct).ConfigureAwait(false);
                 if (p.SslDue) p.Steps.Add(new ApplyStep(ApplyStepKind.FollowSsl, target.Label, FollowSslAction(p)));
+
+                // 6. The monthly quota with what applying will send; a clean sync with nothing to send is recorded now.
+                if (request.Kind == AppRequestKind.Desired || request.Kind == AppRequestKind.SavedPlan) QuotaGuard.BeforeApplying(p, host);
+                SyncRecorder.AfterPrepare(p);
                 return p;
             }
             catch
@@ -598,6 +612,7 @@ namespace RunCloud.PowerShell.Sync
                 }
 
                 await ApplyChangesAsync(p, host, outcome, adds, removals, ct).ConfigureAwait(false);
+                SyncRecorder.AfterApply(p, outcome);
                 return outcome;
             }
             finally
@@ -625,6 +640,8 @@ namespace RunCloud.PowerShell.Sync
                 journal.PendingAdds = adds.Select(s => s.Add!.Name).ToList();
                 journal.PendingRemovals = removals.Select(s => new JournalDomain { Id = s.Domain!.Id, Name = SyncPlanner.Normalized(s.Domain) }).ToList();
                 journal.OweSslRedeploy($"{o.Command} changes domains ({adds.Count} to add, {removals.Count} to remove)");
+                // The last clean sync's record no longer describes the app: dropped now, rewritten only if this run ends clean.
+                journal.SetExtension(SyncRecord.Owner, null);
                 Save(p);
                 Reached("journal written");
             }

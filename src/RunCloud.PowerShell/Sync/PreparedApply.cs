@@ -39,6 +39,12 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>The app's domains, as listed under the lock (null for Reset-RunCloudSsl when it did not need them).</summary>
         public List<RunCloudDomain>? Live { get; set; }
 
+        /// <summary>How this sync read the app and why (null: not a change-detecting sync).</summary>
+        public ChangeDecision? Decision { get; set; }
+
+        /// <summary>Targeted and unchanged syncs: <see cref="Live"/> is the last clean sync's record with what the searches found, not a listing.</summary>
+        public bool LiveFromRecord { get; set; }
+
         /// <summary>The pure plan: adds, removals, unchanged, kept, skipped, guard verdict.</summary>
         public SyncPlan Plan { get; set; } = new SyncPlan();
 
@@ -92,6 +98,9 @@ namespace RunCloud.PowerShell.Sync
 
         /// <summary>Requests preparing sent (listing pages, SSL state), retries included.</summary>
         public int PreparingCalls { get; set; }
+
+        /// <summary>The calls applying the steps will send (the changes and the SSL step), predicted from the plan.</summary>
+        public int ApplyCalls => SyncCost.ApplyCalls(this);
 
         public IEnumerable<ApplyStep> Adds => Steps.Where(s => s.Kind == ApplyStepKind.Add);
 

@@ -84,6 +84,7 @@ namespace RunCloud.PowerShell.Sync
                 ssl.Journal = journal;
                 ssl.Store = p.Store;
                 ssl.Clock = o.Clock;
+                ssl.JustAdded = new HashSet<long>(outcome.AddedDomains.Where(d => d.Id > 0).Select(d => d.Id));
                 List<RunCloudDomain> perDomain = AppSyncEngine.Changed(p, outcome.AddedDomains);
                 SslRunResult result;
                 try

@@ -31,6 +31,13 @@ namespace RunCloud.PowerShell.Sync
 
         public string SourceProtectsReason { get; set; } = "The desired source serves it; never removed.";
 
+        /// <summary>
+        /// What <see cref="SourceProtects"/> protects, as text that changes whenever the protected names do (e.g. the sorted
+        /// names): part of the fingerprint that tells a sync the source changed. Whoever sets <see cref="SourceProtects"/>
+        /// sets this too; without it a change in what the source protects alone waits for the next full reconcile.
+        /// </summary>
+        public string? SourceProtectsKey { get; set; }
+
         /// <summary>A copy, for a caller that adds the source's own protection to the guards it was given.</summary>
         public SyncOptions Clone() => (SyncOptions)MemberwiseClone();
     }

@@ -143,6 +143,8 @@ namespace RunCloud.PowerShell.Sync
                 Fingerprint = LiveFingerprint.Compute(live),
                 VerifyCalls = RunCloudSyncPlan.ListingPages(live.Length),
                 PlanningCalls = p.PreparingCalls,
+                Way = p.Decision?.Way.ToString() ?? ReadWay.Full.ToString(),
+                WayReason = p.Decision?.Reason,
             };
             SetSsl(plan, p, blocked);
             return plan;

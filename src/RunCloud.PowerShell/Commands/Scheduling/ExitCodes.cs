@@ -44,6 +44,7 @@ namespace RunCloud.PowerShell.Commands.Scheduling
         {
             string id = ErrorIdOf(fullyQualifiedErrorId);
             if (IsHealth(id)) return RunCloudSyncExitCode.HealthCheckFailed;
+            if (id == ErrorIds.QuotaReached) return RunCloudSyncExitCode.QuotaReached;
             if (s_credentials.Contains(id)) return RunCloudSyncExitCode.CredentialsRefused;
             if (s_configuration.Contains(id)) return RunCloudSyncExitCode.Configuration;
             if (s_guard.Contains(id)) return RunCloudSyncExitCode.Guard;
@@ -58,6 +59,7 @@ namespace RunCloud.PowerShell.Commands.Scheduling
         {
             string id = ErrorIdOf(errorId);
             if (IsHealth(id)) return RunCloudSyncExitCode.HealthCheckFailed;
+            if (id == ErrorIds.QuotaReached) return RunCloudSyncExitCode.QuotaReached;
             if (s_credentials.Contains(id)) return RunCloudSyncExitCode.CredentialsRefused;
             if (s_guard.Contains(id)) return RunCloudSyncExitCode.Guard;
             return RunCloudSyncExitCode.RetryNextRun;
@@ -66,13 +68,14 @@ namespace RunCloud.PowerShell.Commands.Scheduling
         /// <summary>A failed -FailOn rule of Get-RunCloudNetworkStatus (RunCloudHealth&lt;Rule&gt;): exit code 5.</summary>
         public static bool IsHealth(string id) => id.StartsWith(HealthRule.ErrorIdPrefix, StringComparison.Ordinal);
 
-        /// <summary>The code of a run that met both: 4, then 1, then 2, then 3, then 5 (a health finding), then 0.</summary>
+        /// <summary>The code of a run that met both: 4, then 1, then 6 (the quota), then 2, then 3, then 5 (a health finding), then 0.</summary>
         public static RunCloudSyncExitCode Worst(RunCloudSyncExitCode a, RunCloudSyncExitCode b) => Rank(a) >= Rank(b) ? a : b;
 
         private static int Rank(RunCloudSyncExitCode code) => code switch
         {
-            RunCloudSyncExitCode.CredentialsRefused => 5,
-            RunCloudSyncExitCode.Configuration => 4,
+            RunCloudSyncExitCode.CredentialsRefused => 7,
+            RunCloudSyncExitCode.Configuration => 6,
+            RunCloudSyncExitCode.QuotaReached => 4,
             RunCloudSyncExitCode.Guard => 3,
             RunCloudSyncExitCode.RetryNextRun => 2,
             RunCloudSyncExitCode.HealthCheckFailed => 1,
@@ -88,6 +91,7 @@ namespace RunCloud.PowerShell.Commands.Scheduling
             RunCloudSyncExitCode.RetryNextRun => "the next run retries what failed; check the ERROR lines if it repeats.",
             RunCloudSyncExitCode.CredentialsRefused => "RunCloud refused the credentials: replace the token (or key and secret), or check the plan's API access. This does not heal by itself.",
             RunCloudSyncExitCode.HealthCheckFailed => "the sync ran, and names break the -FailOn health rules named above: fix them as each line says (Get-RunCloudNetworkStatus shows every name).",
+            RunCloudSyncExitCode.QuotaReached => "the account's API calls this month passed the hard share of its monthly quota: the sync stopped before sending. Get-RunCloudApiUsage shows where they went; raise the quota (-MonthlyQuota, \"monthlyQuota\") or -QuotaStopPercent, or wait for the 1st (UTC).",
             _ => string.Empty,
         };
 

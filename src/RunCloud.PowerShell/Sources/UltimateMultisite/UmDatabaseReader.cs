@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Data.Common;
 using System.Globalization;
 using System.Linq;
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
@@ -174,6 +175,92 @@ namespace RunCloud.PowerShell.Sources.UltimateMultisite
             {
                 throw new UmReadException(UmReadFailure.Timeout, step, $"Reading {step} from {Origin} took longer than {_settings.TimeoutSeconds} s. Nothing was planned from a partial read; try again when the database is less busy.");
             }
+        }
+
+        /// <summary>
+        /// The cheap read behind <see cref="UmSourceStamp"/>: aggregates only (one row per query), in one read-only
+        /// transaction with a consistent snapshot. Per mapping table: COUNT(*), MAX(date_modified) and BIT_XOR of a CRC32 of
+        /// the columns the desired set uses; the sites and networks the same way; UM's settings per network as a CRC32.
+        /// Returns the text to hash and a description for -Verbose.
+        /// </summary>
+        internal async Task<(string Text, string Description)> ReadStampTextAsync(CancellationToken cancellationToken)
+        {
+            string prefix = _settings.TablePrefix;
+            string blogsTable = prefix + "blogs", siteTable = prefix + "site", metaTable = prefix + "sitemeta";
+            var mappingPattern = new Regex("^" + Regex.Escape(prefix) + @"wu_(?:[0-9]+_)?domain_mappings$", RegexOptions.CultureInvariant);
+            var text = new StringBuilder();
+            text.Append("prefix=").Append(prefix).Append('\n').Append("subdomain=").Append(_settings.SubdomainInstall).Append('\n')
+                .Append("main=").Append(_settings.MainNetworkId?.ToString(CultureInfo.InvariantCulture) ?? "-").Append('\n');
+            string step = "the connection";
+            try
+            {
+                using MySqlConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                step = "the transaction";
+                await ExecuteAsync(connection, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", cancellationToken).ConfigureAwait(false);
+
+                step = "information_schema.TABLES";
+                var tables = new List<string>();
+                using (MySqlCommand cmd = Command(connection, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE @like ORDER BY TABLE_NAME"))
+                {
+                    cmd.Parameters.AddWithValue("@like", EscapeLike(prefix) + "wu\\_%domain\\_mappings");
+                    using DbDataReader r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        string table = r.GetString(0);
+                        if (mappingPattern.IsMatch(table)) tables.Add(table);
+                    }
+                }
+
+                long rows = 0;
+                DateTime? latest = null;
+                foreach (string table in tables)
+                {
+                    step = table;
+                    using MySqlCommand cmd = Command(connection,
+                        $"SELECT COUNT(*), MAX(date_modified), COALESCE(BIT_XOR(CRC32(CONCAT_WS('|', id, blog_id, domain, active, primary_domain, secure, stage))), 0) FROM `{table}`");
+                    using DbDataReader r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    long count = Long(r, 0);
+                    DateTime? modified = Date(r, 1);
+                    rows += count;
+                    if (modified.HasValue && (!latest.HasValue || modified > latest)) latest = modified;
+                    text.Append(table).Append(": ").Append(count.ToString(CultureInfo.InvariantCulture)).Append(' ')
+                        .Append(modified?.ToString("o", CultureInfo.InvariantCulture) ?? "-").Append(' ').Append(Text(r, 2)).Append('\n');
+                }
+
+                step = blogsTable;
+                text.Append("blogs: ").Append(await AggregateAsync(connection, $"SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('|', blog_id, site_id, domain, path, archived, spam, deleted))), 0) FROM `{blogsTable}`", cancellationToken).ConfigureAwait(false)).Append('\n');
+                step = siteTable;
+                text.Append("site: ").Append(await AggregateAsync(connection, $"SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('|', id, domain, path))), 0) FROM `{siteTable}`", cancellationToken).ConfigureAwait(false)).Append('\n');
+                step = metaTable + " (" + UmSettings.OptionName + ")";
+                using (MySqlCommand cmd = Command(connection, $"SELECT site_id, CRC32(meta_value) FROM `{metaTable}` WHERE meta_key = @k ORDER BY meta_id"))
+                {
+                    cmd.Parameters.AddWithValue("@k", UmSettings.OptionName);
+                    using DbDataReader r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) text.Append("settings ").Append(Text(r, 0)).Append(": ").Append(Text(r, 1)).Append('\n');
+                }
+
+                step = "the transaction";
+                await ExecuteAsync(connection, "COMMIT", cancellationToken).ConfigureAwait(false);
+                string description = $"{tables.Count} mapping table(s), {rows.ToString("N0", CultureInfo.InvariantCulture)} row(s), latest change {(latest.HasValue ? latest.Value.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "none")} ({Origin})";
+                return (text.ToString(), description);
+            }
+            catch (MySqlException ex)
+            {
+                throw Translate(ex, step);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new UmReadException(UmReadFailure.Timeout, step, $"Reading {step} from {Origin} took longer than {_settings.TimeoutSeconds} s. Try again when the database is less busy.");
+            }
+        }
+
+        private async Task<string> AggregateAsync(MySqlConnection connection, string sql, CancellationToken cancellationToken)
+        {
+            using MySqlCommand cmd = Command(connection, sql);
+            using DbDataReader r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return Text(r, 0) + " " + Text(r, 1);
         }
 
         /// <summary>

@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Net.Http;
+using System.Text.RegularExpressions;
+
+namespace RunCloud.PowerShell.Http
+{
+    /// <summary>
+    /// Counts every request sent for one account (an API host and a credential), per UTC day and per web app, and
+    /// hands the counts to its <see cref="IApiUsageStore"/> (the state folder's usage ledger), where every process's
+    /// counts add up. One meter per account and clock in a process (Session/AccountUsageMeters), shared by every
+    /// connection to the account. Rules:
+    /// <list type="bullet">
+    /// <item>every attempt that goes on the wire counts, retries included, as RunCloud meters them; the day is the meter's
+    /// <see cref="Clock"/>'s (injectable: tests run a month on a clock they move);</item>
+    /// <item>counting never fails a request and never waits for a disk: counts are written in batches (every
+    /// <see cref="FlushEvery"/> calls, when <see cref="FlushInterval"/> has passed since the last write, when a command
+    /// ends, and when the process exits), so a process killed outright loses at most that batch;</item>
+    /// <item>a write that fails keeps its counts for the next one (<see cref="LastError"/> says why);</item>
+    /// <item><see cref="Month"/> is the store's counts plus what this process has not written yet.</item>
+    /// </list>
+    /// The account's monthly quota lives here too (Connect-RunCloud -MonthlyQuota, a manifest connection's
+    /// "monthlyQuota"): it is the account's, whichever connection set it.
+    /// </summary>
+    internal sealed class ApiUsageMeter
+    {
+        /// <summary>Pending calls that make the meter write at once.</summary>
+        public const int FlushEvery = 500;
+
+        /// <summary>The share of the quota past which syncs stop before sending, unless set otherwise.</summary>
+        public const double DefaultStopShare = 0.9;
+
+        /// <summary>The longest a count waits in memory while requests keep coming.</summary>
+        public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+
+        private static readonly Regex s_appPath = new Regex(@"/servers/(?<s>[0-9]{1,19})/webapps/(?<w>[0-9]{1,19})(/|$)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+        private readonly object _gate = new object();
+        private readonly object _writeGate = new object();
+        private Dictionary<(DateTime Day, string App), long> _pending = new Dictionary<(DateTime Day, string App), long>();
+        private long _pendingCalls;
+        private TimeSpan _lastFlush;
+
+        public ApiUsageMeter(string account, Clock clock, IApiUsageStore? store)
+        {
+            Account = account;
+            Clock = clock;
+            Store = store;
+            _lastFlush = clock.Elapsed;
+        }
+
+        /// <summary>The ledger's name of the account: "&lt;API host&gt; &lt;16 hex digits of a hash of the credential's identity&gt;" (no secret).</summary>
+        public string Account { get; }
+
+        /// <summary>The time the counts are dated by.</summary>
+        public Clock Clock { get; }
+
+        /// <summary>Where counts are written; null: counted in memory only (a connection made outside the cmdlets, e.g. a test's).</summary>
+        public IApiUsageStore? Store { get; }
+
+        /// <summary>The account's API calls a month, when known; null: no quota rules.</summary>
+        public long? MonthlyQuota { get; set; }
+
+        /// <summary>The share of <see cref="MonthlyQuota"/> past which syncs stop before sending (0 &lt; x &lt;= 1).</summary>
+        public double StopShare { get; set; } = DefaultStopShare;
+
+        /// <summary>Why the last write of the counts failed (they are kept and written by the next flush); null when it worked.</summary>
+        public Exception? LastError { get; private set; }
+
+        /// <summary>Calls counted since the meter was made (this process only).</summary>
+        public long Counted { get; private set; }
+
+        /// <summary>The ledger's app key of a request: "s&lt;server&gt;-w&lt;web app&gt;" when its path names a web app, else <see cref="ApiUsageTick.AccountLevel"/>.</summary>
+        public static string AppOf(Uri? uri)
+        {
+            if (uri == null) return ApiUsageTick.AccountLevel;
+            Match m = s_appPath.Match(uri.AbsolutePath);
+            return m.Success ? AppKey(long.Parse(m.Groups["s"].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture)) : ApiUsageTick.AccountLevel;
+        }
+
+        /// <summary>The ledger's key of one web app.</summary>
+        public static string AppKey(long serverId, long webAppId) =>
+            string.Format(CultureInfo.InvariantCulture, "s{0}-w{1}", serverId, webAppId);
+
+        /// <summary>Counts one request as it goes on the wire (called by the handler chain for every attempt).</summary>
+        public void Count(HttpRequestMessage request)
+        {
+            string app = AppOf(request.RequestUri);
+            DateTime day = Clock.UtcNow.Date;
+            bool due;
+            lock (_gate)
+            {
+                _pending.TryGetValue((day, app), out long n);
+                _pending[(day, app)] = n + 1;
+                _pendingCalls++;
+                Counted++;
+                due = _pendingCalls >= FlushEvery || Clock.Elapsed - _lastFlush >= FlushInterval;
+            }
+
+            if (due) Flush();
+        }
+
+        /// <summary>Writes what is pending when the last write is older than <see cref="FlushInterval"/> (a command ends).</summary>
+        public void FlushIfDue()
+        {
+            bool due;
+            lock (_gate) due = _pendingCalls > 0 && Clock.Elapsed - _lastFlush >= FlushInterval;
+            if (due) Flush();
+        }
+
+        /// <summary>
+        /// Writes what is pending (no-op when nothing is, or without a store). Never throws: a failure keeps the counts for
+        /// the next flush and is kept in <see cref="LastError"/>.
+        /// </summary>
+        public void Flush()
+        {
+            if (Store == null) return;
+            lock (_writeGate)
+            {
+                Dictionary<(DateTime Day, string App), long> batch;
+                lock (_gate)
+                {
+                    _lastFlush = Clock.Elapsed;
+                    if (_pendingCalls == 0) return;
+                    batch = _pending;
+                    _pending = new Dictionary<(DateTime Day, string App), long>();
+                    _pendingCalls = 0;
+                }
+
+                try
+                {
+                    Store.Add(Account, batch.Select(kv => new ApiUsageTick(kv.Key.Day, kv.Key.App, kv.Value)).ToList());
+                    LastError = null;
+                }
+                catch (Exception ex)
+                {
+                    // Kept, never lost: merged back under what was counted meanwhile, written by the next flush.
+                    LastError = ex;
+                    lock (_gate)
+                    {
+                        foreach (KeyValuePair<(DateTime Day, string App), long> kv in batch)
+                        {
+                            _pending.TryGetValue(kv.Key, out long n);
+                            _pending[kv.Key] = n + kv.Value;
+                            _pendingCalls += kv.Value;
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Counts not written yet (this process's).</summary>
+        public IReadOnlyList<ApiUsageTick> Pending()
+        {
+            lock (_gate) return _pending.Select(kv => new ApiUsageTick(kv.Key.Day, kv.Key.App, kv.Value)).ToList();
+        }
+
+        /// <summary>
+        /// The account's counts of the calendar month (UTC) that holds <paramref name="anyDayUtc"/>: the store's (every
+        /// process's, as written) plus this process's pending ones. Throws what the store throws.
+        /// </summary>
+        public IReadOnlyList<ApiUsageTick> Month(DateTime anyDayUtc)
+        {
+            var all = new List<ApiUsageTick>();
+            if (Store != null) all.AddRange(Store.ReadMonth(Account, anyDayUtc.Year, anyDayUtc.Month));
+            all.AddRange(Pending().Where(t => t.Day.Year == anyDayUtc.Year && t.Day.Month == anyDayUtc.Month));
+            return all;
+        }
+
+        public override string ToString() => Account;
+    }
+}

@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using RunCloud.PowerShell.Models;
+
+namespace RunCloud.PowerShell.Sync
+{
+    /// <summary>
+    /// How a change-detecting sync reads the app, the way <see cref="ChangeDetector"/> chose:
+    /// <list type="bullet">
+    /// <item>Unchanged: the app is what the last clean sync recorded; no call. Confirmed by planning over the record
+    /// (pure): a record whose own plan is not clean is not trusted, and the app is listed.</item>
+    /// <item>Targeted: each name to check is searched (GET .../domains?search=name, every page of the answer); only an
+    /// exact match counts, and what a search returns is the truth for that name (added or removed by someone else, e.g.
+    /// Ultimate Multisite's own integration, is not a problem). Any other name a search returns that the record has
+    /// wrong means the record is stale elsewhere too: the app is then listed in full, in the same run.</item>
+    /// <item>Full: the whole listing.</item>
+    /// </list>
+    /// The quota's first rule is checked before the first call. Sets <see cref="PreparedApply.Live"/> (and
+    /// <see cref="PreparedApply.LiveFromRecord"/>).
+    /// </summary>
+    internal static class TargetedRead
+    {
+        public static async Task ReadAsync(PreparedApply p, IApplyHost host, CancellationToken ct)
+        {
+            AppTarget t = p.Target;
+            AppRunOptions o = p.Request.Options;
+            SyncRecord? record = SyncRecords.Load(p.Store, t.Key, p.Journal);
+            ChangeDecision d = ChangeDetector.Decide(p.Request.Desired, p.Request.Guards, o, p.Request.SourceStamp, p.Journal, record, p.Store.ChangedOutsideAt(t.Key), o.Clock());
+            p.Decision = d;
+
+            if (d.Way == ReadWay.Unchanged)
+            {
+                List<RunCloudDomain> recorded = FromRecord(d.Record!, t);
+                SyncPlan plan = SyncPlanner.Plan(p.Request.Desired, recorded, p.Request.Guards);
+                if (plan.Verdict == SyncVerdict.Proceed && plan.PruneStoppedMessage == null && plan.ToAdd.Count == 0 && plan.ToRemove.Count == 0)
+                {
+                    p.Live = recorded;
+                    p.LiveFromRecord = true;
+                    p.Plan = plan;
+                    host.Verbose($"RunCloud: {t.Label}: {d.Reason} (no call sent).");
+                    if (p.Request.SourceStamp != null && d.Record!.SourceStamp != p.Request.SourceStamp && !o.ReadOnly && p.Lock != null && p.Journal != null)
+                    {
+                        // The source's stamp moved without changing the desired set (a UM row's stage, say): kept, so the next
+                        // run needs neither the rows nor RunCloud.
+                        d.Record.SourceStamp = p.Request.SourceStamp;
+                        p.Journal.SetExtension(SyncRecord.Owner, d.Record);
+                        AppSyncEngine.Save(p);
+                    }
+
+                    return;
+                }
+
+                Relist(d, "the last sync's record does not agree with its own plan any more");
+            }
+
+            host.Verbose($"RunCloud: {t.Label}: {(d.Way == ReadWay.Targeted ? "targeted" : "full")} read: {d.Reason}.");
+            QuotaGuard.BeforeReading(p, host, d.ReadCalls ?? 1);
+
+            if (d.Way == ReadWay.Targeted)
+            {
+                string? stale = null;
+                Dictionary<string, RunCloudDomain> current = FromRecord(d.Record!, t).ToDictionary(x => x.Name, StringComparer.Ordinal);
+                var checkedNames = new HashSet<string>(d.Check, StringComparer.Ordinal);
+                foreach (string name in d.Check)
+                {
+                    var (found, _) = await t.Service.SearchDomainsAsync(t.ServerId, t.WebAppId, name, ct).ConfigureAwait(false);
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (RunCloudDomain live in found.Where(x => x.Problem == null))
+                    {
+                        string n = SyncPlanner.Normalized(live);
+                        if (!seen.Add(n)) continue;
+                        if (!checkedNames.Contains(n) && (!current.TryGetValue(n, out RunCloudDomain? known) || known.Id != live.Id))
+                        {
+                            stale ??= $"searching {name} found {n} (id {live.Id}), which the last sync's record has {(current.ContainsKey(n) ? "under another id" : "not")}";
+                        }
+
+                        current[n] = live;
+                    }
+
+                    if (!found.Any(x => x.Problem == null && SyncPlanner.Normalized(x) == name)) current.Remove(name);
+                    host.Verbose($"RunCloud: {t.Label}: {name} is {(current.ContainsKey(name) ? "on the app (id " + current[name].Id + ")" : "not on the app")}.");
+                }
+
+                if (stale == null)
+                {
+                    p.Live = current.Values.OrderBy(x => x.Name, StringComparer.Ordinal).ToList();
+                    p.LiveFromRecord = true;
+                    return;
+                }
+
+                Relist(d, "the app differs from the last sync's record: " + stale);
+                host.Verbose($"RunCloud: {t.Label}: {d.Reason}.");
+            }
+
+            p.Live = await t.Service.ListDomainsAsync(t.ServerId, t.WebAppId, ct).ConfigureAwait(false);
+            p.LiveFromRecord = false;
+            d.ListedAt = o.Clock();
+        }
+
+        /// <summary>The record's domains as the app's (ids, names, www, type), for the planner and the SSL step.</summary>
+        public static List<RunCloudDomain> FromRecord(SyncRecord record, AppTarget t) =>
+            record.Domains.Select(x => x.ToDomain(t.ServerId, t.WebAppId)).ToList();
+
+        private static void Relist(ChangeDecision d, string why)
+        {
+            d.Way = ReadWay.Full;
+            d.Reason = why + ": the whole app is listed";
+            d.ReadCalls = d.ListingPages;
+        }
+    }
+}
