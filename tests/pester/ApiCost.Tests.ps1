@@ -178,6 +178,79 @@ Describe 'Sync-RunCloudDomain reads only what changed' {
     }
 }
 
+Describe 'An Ultimate Multisite network as the source: a new mapping is never mistaken for an unchanged source' {
+    # The desired set of a network is computed against the app's names (a wildcard covers site hosts), after the read:
+    # change detection must judge it the same way, or a new mapping would be "unchanged" and never added.
+    BeforeAll {
+        Connect-Emulator
+        # A network per test (a name serves one web app of a server): <Network>.example.com and shop.<Network>.example.com.
+        function script:Set-Network([string] $Network, [string[]] $Mapped) {
+            $rows = @($Mapped | ForEach-Object { @{ Domain = $_; BlogId = 2 } })
+            Set-RunCloudEmulatorUltimateMultisite -Emulator $script:e -Site "$Network.example.com", "shop.$Network.example.com" -Mapping $rows
+        }
+    }
+
+    It 'by ids: the second run adds the new mapping with one search, the third sends nothing' {
+        $app = New-App 'umcd' 100 -NoSsl   # three listing pages: one search is cheaper
+        $um = Set-Network 'umcd' 'first-customer.example.com'
+        $sync = @{ WebAppId = $app; UltimateMultisiteUri = $um.Uri; UltimateMultisiteCredential = $um.Credential; Force = $true; WarningAction = 'SilentlyContinue' }
+        $first = Sync-RunCloudDomain @sync
+        $first.Way | Should -Be 'Full'
+        Names-OnApp $app | Should -Contain 'first-customer.example.com'
+
+        $um = Set-Network 'umcd' 'first-customer.example.com', 'second-customer.example.com'
+        $script:e.ClearRequests()
+        $second = Sync-RunCloudDomain @sync
+        $second.Way | Should -Not -Be 'Unchanged'
+        $second.Added | Should -Be @('second-customer.example.com')
+        Names-OnApp $app | Should -Contain 'second-customer.example.com'
+        @($script:e.GetRequests() | Where-Object { $_.Method -eq 'GET' -and $_.Path -like '*/domains' -and $_.Query -notlike '*search=*' }) | Should -BeNullOrEmpty
+
+        $script:e.ClearRequests()
+        $third = Sync-RunCloudDomain @sync
+        $third.Way | Should -Be 'Unchanged'
+        # The emulator also serves the network's UM REST API (wp-json): only RunCloud's API counts.
+        @($script:e.GetRequests() | Where-Object Path -Like '/api/*').Count | Should -Be 0
+        $third.ApiCalls | Should -Be 0
+    }
+
+    It 'a removed mapping is pruned by the next run, and protected names stay' {
+        $app = New-App 'umprune' 2
+        $um = Set-Network 'umprune' 'keep.example.com', 'drop.example.com'
+        $sync = @{ WebAppId = $app; UltimateMultisiteUri = $um.Uri; UltimateMultisiteCredential = $um.Credential; Prune = $true; Force = $true; WarningAction = 'SilentlyContinue' }
+        $null = Sync-RunCloudDomain @sync
+        $um = Set-Network 'umprune' 'keep.example.com'
+        $r = Sync-RunCloudDomain @sync
+        $r.Way | Should -Not -Be 'Unchanged'
+        $r.Removed | Should -Be @('drop.example.com')
+        $names = Names-OnApp $app
+        $names | Should -Contain 'keep.example.com'
+        $names | Should -Contain 'umprune.example.com'
+        $names | Should -Not -Contain 'drop.example.com'
+    }
+
+    It 'a manifest target with ultimateMultisiteUri: the new mapping is added by the next run' {
+        $app = New-App 'ummani' 2
+        $um = Set-Network 'ummani' 'm-one.example.com'
+        $env:RUNCLOUD_UM_KEY_T = $um.Credential.UserName
+        $env:RUNCLOUD_UM_SECRET_T = $um.Credential.GetNetworkCredential().Password
+        try {
+            $manifest = Join-Path $TestDrive 'um-manifest.json'
+            @{ targets = @(@{ serverId = 1001; webAppId = $app; ultimateMultisiteUri = "$($um.Uri)"; ultimateMultisiteKeyVariable = 'RUNCLOUD_UM_KEY_T'
+                        ultimateMultisiteSecretVariable = 'RUNCLOUD_UM_SECRET_T'}) } | ConvertTo-Json -Depth 5 | Set-Content $manifest
+            $null = Sync-RunCloudDomain -Manifest $manifest -Force -WarningAction SilentlyContinue
+            Names-OnApp $app | Should -Contain 'm-one.example.com'
+            $um = Set-Network 'ummani' 'm-one.example.com', 'm-two.example.com'
+            $out = Sync-RunCloudDomain -Manifest $manifest -Force -WarningAction SilentlyContinue
+            ($out | Where-Object { $_ -is [RunCloud.PowerShell.Models.RunCloudFleetResult] }).Success | Should -BeTrue
+            Names-OnApp $app | Should -Contain 'm-two.example.com'
+        }
+        finally {
+            Remove-Item Env:RUNCLOUD_UM_KEY_T, Env:RUNCLOUD_UM_SECRET_T -ErrorAction SilentlyContinue
+        }
+    }
+}
+
 Describe 'A manifest and the scheduled entry point cost nothing when nothing changed' {
     BeforeEach { Disconnect-RunCloud -All }
 

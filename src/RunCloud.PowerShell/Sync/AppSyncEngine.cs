@@ -102,9 +102,7 @@ namespace RunCloud.PowerShell.Sync
                 {
                     case AppRequestKind.Desired:
                         // A source that needs the app's names (a UM network: wildcards cover site hosts) is computed now.
-                        p.Plan = request.SourceOf != null
-                            ? SyncPlanner.Plan(request.SourceOf(p.Live!), p.Live!, request.Guards)
-                            : SyncPlanner.Plan(request.Desired, p.Live!, request.Guards);
+                        p.Plan = TargetedRead.PlanOver(request, p.Live!);
                         p.Refusal = GuardRefusal(p.Plan, target);
                         break;
                     case AppRequestKind.SavedPlan:

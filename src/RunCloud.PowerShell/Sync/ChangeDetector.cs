@@ -28,8 +28,9 @@ namespace RunCloud.PowerShell.Sync
         public static readonly TimeSpan DefaultReconcileEvery = TimeSpan.FromDays(1);
 
         /// <param name="record">The last clean sync's record with its lists (SyncRecords.Load), or null.</param>
+        /// <param name="planOver">The request's own plan against a list of the app's domains (a source's rules included); by default the entries' plan.</param>
         public static ChangeDecision Decide(IReadOnlyList<DesiredEntry> entries, SyncOptions guards, AppRunOptions run, string? sourceStamp,
-            AppJournal? journal, SyncRecord? record, DateTime? changedOutsideAt, DateTime nowUtc)
+            AppJournal? journal, SyncRecord? record, DateTime? changedOutsideAt, DateTime nowUtc, Func<IReadOnlyList<RunCloudDomain>, SyncPlan>? planOver = null)
         {
             DesiredFingerprint fp = DesiredFingerprint.Compute(entries, guards, run);
             if (run.Full) return Full("-Full: the whole app is listed", fp, record);
@@ -80,7 +81,7 @@ namespace RunCloud.PowerShell.Sync
             }
 
             List<RunCloudDomain> known = record.Domains.Select(d => d.ToDomain(0, 0)).ToList();
-            SyncPlan pre = SyncPlanner.Plan(entries, known, guards);
+            SyncPlan pre = planOver != null ? planOver(known) : SyncPlanner.Plan(entries, known, guards);
             foreach (string name in pre.ToAdd) check.Add(name);
             foreach (RunCloudDomain d in pre.ToRemove) check.Add(SyncPlanner.Normalized(d));
 

@@ -51,16 +51,19 @@ namespace RunCloud.PowerShell.Sync
             AppRunOptions o = p.Request.Options;
             DateTime now = o.Clock();
             SyncRecord? before = d.Record;
+            List<RunCloudDomain> kept = domains.ToList();
+            // A source computed against the app's names is fingerprinted against the names recorded, as the next run judges it.
+            DesiredFingerprint fp = p.Request.SourceOf != null ? DesiredFingerprint.Compute(TargetedRead.DesiredAgainst(p.Request, kept), p.Request.Guards, o) : d.Fingerprint;
             var record = new SyncRecord
             {
-                Fingerprint = d.Fingerprint.Whole,
-                OptionsFingerprint = d.Fingerprint.Options,
+                Fingerprint = fp.Whole,
+                OptionsFingerprint = fp.Options,
                 SourceStamp = p.Request.SourceStamp,
                 RecordedAt = now,
-                SourceSince = before != null && before.Fingerprint == d.Fingerprint.Whole ? before.SourceSince : now,
+                SourceSince = before != null && before.Fingerprint == fp.Whole ? before.SourceSince : now,
                 FullReconcileAt = !complete ? null : d.ListedAt ?? before?.FullReconcileAt,
-                Desired = new Dictionary<string, string>(d.Fingerprint.Entries, StringComparer.Ordinal),
-                Domains = domains.Select(SyncRecordDomain.From).OrderBy(x => x.Name, StringComparer.Ordinal).ToList(),
+                Desired = new Dictionary<string, string>(fp.Entries, StringComparer.Ordinal),
+                Domains = kept.Select(SyncRecordDomain.From).OrderBy(x => x.Name, StringComparer.Ordinal).ToList(),
             };
             AppJournal journal = p.Journal ??= AppJournal.For(p.Target.Key, p.Target.BaseUri, now);
             journal.WrittenBy = o.Command;

@@ -28,13 +28,16 @@ namespace RunCloud.PowerShell.Sync
             AppTarget t = p.Target;
             AppRunOptions o = p.Request.Options;
             SyncRecord? record = SyncRecords.Load(p.Store, t.Key, p.Journal);
-            ChangeDecision d = ChangeDetector.Decide(p.Request.Desired, p.Request.Guards, o, p.Request.SourceStamp, p.Journal, record, p.Store.ChangedOutsideAt(t.Key), o.Clock());
+            // A source computed against the app's names (a UM network) is judged against the names the record holds.
+            IReadOnlyList<RunCloudDomain> recordedNames = record != null ? FromRecord(record, t) : new List<RunCloudDomain>();
+            ChangeDecision d = ChangeDetector.Decide(DesiredAgainst(p.Request, recordedNames), p.Request.Guards, o, p.Request.SourceStamp, p.Journal, record, p.Store.ChangedOutsideAt(t.Key), o.Clock(),
+                live => PlanOver(p.Request, live));
             p.Decision = d;
 
             if (d.Way == ReadWay.Unchanged)
             {
                 List<RunCloudDomain> recorded = FromRecord(d.Record!, t);
-                SyncPlan plan = SyncPlanner.Plan(p.Request.Desired, recorded, p.Request.Guards);
+                SyncPlan plan = PlanOver(p.Request, recorded);
                 if (plan.Verdict == SyncVerdict.Proceed && plan.PruneStoppedMessage == null && plan.ToAdd.Count == 0 && plan.ToRemove.Count == 0)
                 {
                     p.Live = recorded;
@@ -99,6 +102,19 @@ namespace RunCloud.PowerShell.Sync
             p.LiveFromRecord = false;
             d.ListedAt = o.Clock();
         }
+
+        /// <summary>
+        /// The desired entries of a request as its plan against <paramref name="onApp"/> would take them: a list as given; a
+        /// source computed against the app's names (an Ultimate Multisite network, whose site hosts a wildcard on the app
+        /// covers) computed against those names. Change detection, the record's fingerprint and the plan use this one rule,
+        /// so a new mapping can never look like an unchanged source.
+        /// </summary>
+        public static IReadOnlyList<DesiredEntry> DesiredAgainst(AppRequest request, IReadOnlyList<RunCloudDomain> onApp) =>
+            request.SourceOf != null ? request.SourceOf(onApp).Entries : request.Desired;
+
+        /// <summary>The request's plan against the app's names, with the source's own rules (names it protects) when it has a source.</summary>
+        public static SyncPlan PlanOver(AppRequest request, IReadOnlyList<RunCloudDomain> onApp) =>
+            request.SourceOf != null ? SyncPlanner.Plan(request.SourceOf(onApp), onApp, request.Guards) : SyncPlanner.Plan(request.Desired, onApp, request.Guards);
 
         /// <summary>The record's domains as the app's (ids, names, www, type), for the planner and the SSL step.</summary>
         public static List<RunCloudDomain> FromRecord(SyncRecord record, AppTarget t) =>
