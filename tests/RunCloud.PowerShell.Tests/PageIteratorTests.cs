@@ -15,7 +15,7 @@ using Xunit;
 namespace RunCloud.PowerShell.Tests
 {
     /// <summary>
-    /// The one paging loop (issue 11) and its distrust of the server's paging (issue 12 item 10, issue 14 wire fix):
+    /// The one paging loop every listing goes through, and its distrust of the server's paging (a server that repeats or invents pages, the page parameters as RunCloud reads them):
     /// page by meta.pagination.total_pages, de-duplicate by id, refuse a repeated page or more pages than announced,
     /// and stop at a hard page cap.
     /// </summary>

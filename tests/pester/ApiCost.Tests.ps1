@@ -1,4 +1,4 @@
-# A scheduled sync that costs API calls only when something changed (issue 25), through the BUILT module against the
+# A scheduled sync that costs API calls only when something changed, through the BUILT module against the
 # emulator: zero calls when the source did not change (on every path a scheduled run takes), only the calls a change
 # needs (as predicted), the full reconcile (-Full, on its schedule, after a change made outside the sync), a
 # 12,000-domain app, the usage ledger across processes, the monthly quota, and the schedule's projection.

@@ -1,4 +1,4 @@
-# The benchmark script's own arithmetic and arguments (issue 11: a bench that cannot lie). The figures themselves are
+# The benchmark script's own arithmetic and arguments (a bench must not be able to lie about what it compares). The figures themselves are
 # measured by build.ps1 -Task Bench; what is tested here is what they are compared with and which ones run.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
@@ -30,7 +30,7 @@ Describe 'Invoke-Benchmark -Figure' {
         ConvertTo-FigureList '4,5' | Should -Be @(4, 5)
         ConvertTo-FigureList @('5', '1') | Should -Be @(1, 5)
         ConvertTo-FigureList '2, 3 3' | Should -Be @(2, 3)
-        ConvertTo-FigureList '6,7' | Should -Be @(6, 7)   # the fleet figures (issue 16)
+        ConvertTo-FigureList '6,7' | Should -Be @(6, 7)   # the fleet figures
         ConvertTo-FigureList '8' | Should -Be @(8)         # Ultimate Multisite from MariaDB
         ConvertTo-FigureList '9' | Should -Be @(9)         # the network status's live probe
         ConvertTo-FigureList '10,11,12,13' | Should -Be @(10, 11, 12, 13)   # what a scheduled sync costs

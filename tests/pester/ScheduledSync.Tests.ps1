@@ -1,4 +1,4 @@
-# The scheduled sync as a product (issue 23): manifests that open their own connections, Invoke-RunCloudScheduledSync's
+# The scheduled sync as a product: manifests that open their own connections, Invoke-RunCloudScheduledSync's
 # exit codes, log and result, and Register-/Unregister-RunCloudSyncTask (files, validation, installs through stand-in
 # tools). The command lines run end to end from a packaged install in SyncTaskEndToEnd.Tests.ps1.
 BeforeAll {

@@ -426,7 +426,7 @@ Describe 'Sync-RunCloudDomain: input forms' {
     }
 
     It 'declares its output type and formats as a table' {
-        # One web app: RunCloudSyncResult; -Manifest (issue 16): a RunCloudFleetResult per target and a summary.
+        # One web app: RunCloudSyncResult; -Manifest: a RunCloudFleetResult per target and a summary.
         ((Get-Command Sync-RunCloudDomain).ParameterSets | Where-Object Name -ne 'Manifest' | Select-Object -First 1) | Should -Not -BeNullOrEmpty
         (Get-Command Sync-RunCloudDomain).OutputType.Type | Should -Be @([RunCloud.PowerShell.Models.RunCloudSyncResult], [RunCloud.PowerShell.Models.RunCloudFleetResult], [RunCloud.PowerShell.Models.RunCloudFleetSummary])
         $r = Sync-RunCloudDomain -Domain 'a.example.com' -WebAppId 2002

@@ -1,4 +1,4 @@
-# Everyday polish (issue 23): every table view at 80 columns, output objects that serialise without their connection,
+# Output objects and views: every table view at 80 columns, output objects that serialise without their connection,
 # -Online, completion, one set of aliases per kind of name, Get-RunCloudWebApp -Name across servers, the hint printed
 # once, Invoke-RunCloudRequest, the CSV round trip, the RUNCLOUD_* environment, and a hermetic Demo.
 BeforeAll {

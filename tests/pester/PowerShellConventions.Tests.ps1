@@ -1,8 +1,8 @@
-# Issue 15, "Everyday PowerShell": what an Az / Microsoft.Graph / PSResourceGet user expects, through the built module.
+# PowerShell conventions: what an Az / Microsoft.Graph / PSResourceGet user expects, through the built module.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 
-    function script:New-EverydayEmulator {
+    function script:New-ConventionsEmulator {
         $e = Start-RunCloudEmulator -RateLimitPerMinute 0
         # 6 *.old.example.com names among others, on app 2001 (whose primary is shop.example.com)
         $names = 1..30 | ForEach-Object { if ($_ % 5 -eq 0) { 'site{0:d3}.old.example.com' -f $_ } else { 'site{0:d3}.example.net' -f $_ } }
@@ -33,7 +33,7 @@ BeforeAll {
 AfterAll { Disconnect-RunCloud -ErrorAction SilentlyContinue }
 
 Describe 'Errors and results' {
-    BeforeAll { $script:emu = New-EverydayEmulator }
+    BeforeAll { $script:emu = New-ConventionsEmulator }
     AfterAll { $script:emu | Stop-RunCloudEmulator }
     BeforeEach { Connect-To $script:emu }
 
@@ -146,7 +146,7 @@ Describe 'Errors and results' {
 }
 
 Describe 'Parameters and input' {
-    BeforeEach { $script:emu = New-EverydayEmulator; Connect-To $script:emu }
+    BeforeEach { $script:emu = New-ConventionsEmulator; Connect-To $script:emu }
     AfterEach { $script:emu | Stop-RunCloudEmulator }
 
     It 'Set-RunCloudDomain changes www, redirection and type in place with one PATCH .../meta' {
@@ -282,7 +282,7 @@ Describe 'Parameters and input' {
 }
 
 Describe 'Output' {
-    BeforeAll { $script:emu = New-EverydayEmulator }
+    BeforeAll { $script:emu = New-ConventionsEmulator }
     AfterAll { $script:emu | Stop-RunCloudEmulator }
     BeforeEach { Connect-To $script:emu }
 
@@ -386,7 +386,7 @@ Describe 'Docs match the behaviour' {
 }
 
 Describe 'The plan object of Sync-RunCloudDomain -WhatIf' {
-    BeforeEach { $script:emu = New-EverydayEmulator; Connect-To $script:emu }
+    BeforeEach { $script:emu = New-ConventionsEmulator; Connect-To $script:emu }
     AfterEach { $script:emu | Stop-RunCloudEmulator }
 
     It 'says when a guard would stop the real run, and Success is not true then' {
