@@ -294,7 +294,8 @@ namespace RunCloud.PowerShell.Commands
                         ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, "-Manifest takes no pipeline input: the manifest names each target.", InputObject));
                     }
 
-                    BindPipedTarget((IRunCloudObject)InputObject.BaseObject);
+                    BindOnePipedApp(ref _pipedTarget, (IRunCloudObject)InputObject.BaseObject, "Get-RunCloudNetworkStatus", "looks at one web app against one source",
+                        "Look at each with its own source (Get-RunCloudWebApp ... | ForEach-Object { Get-RunCloudNetworkStatus -Path ... }), or list them in a manifest (-Manifest).");
                     return;
                 case RunCloudSsl _:
                 case RunCloudSyncPlan _:
@@ -361,72 +362,13 @@ namespace RunCloud.PowerShell.Commands
 
         // ---------- the target ----------
 
-        private void BindPipedTarget(IRunCloudObject item)
-        {
-            if (_pipedTarget != null && !SameApp(_pipedTarget, item))
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
-                    $"Get-RunCloudNetworkStatus looks at one web app against one source, and {Describe(_pipedTarget)} and {Describe(item)} were both piped to it. "
-                    + "Look at each with its own source (Get-RunCloudWebApp ... | ForEach-Object { Get-RunCloudNetworkStatus -Path ... }), or list them in a manifest (-Manifest).", item));
-            }
-
-            _pipedTarget = item;
-        }
-
-        private static bool SameApp(IRunCloudObject a, IRunCloudObject b) =>
-            ReferenceEquals((a as IConnectionBound)?.Connection, (b as IConnectionBound)?.Connection) && Ids(a) == Ids(b);
-
-        private static (long Server, long? App) Ids(IRunCloudObject o) => o switch
-        {
-            RunCloudWebApp w => (w.ServerId, w.Id),
-            RunCloudServer s => (s.Id, null),
-            _ => (0, null),
-        };
-
         /// <summary>A piped web app (or server) through its own connection, else the parameters and the connection's defaults.</summary>
         private (RunCloudConnection Connection, long ServerId, long WebAppId) ResolveTarget()
         {
-            RunCloudConnection connection;
-            long serverId, webAppId;
-            switch (_pipedTarget)
-            {
-                case RunCloudWebApp app:
-                    connection = ResolveConnectionFor(app, app);
-                    if ((ServerId.HasValue && ServerId.Value != app.ServerId) || (WebAppId.HasValue && WebAppId.Value != app.Id))
-                    {
-                        ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"The piped web app is {Describe(app)}, but -ServerId/-WebAppId name another. Pass one or the other.", app));
-                    }
-
-                    serverId = app.ServerId;
-                    webAppId = app.Id;
-                    break;
-                case RunCloudServer server:
-                    connection = ResolveConnectionFor(server, server);
-                    if (ServerId.HasValue && ServerId.Value != server.Id)
-                    {
-                        ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"The piped server is {Describe(server)}, but -ServerId is {ServerId}. Pass one or the other.", server));
-                    }
-
-                    serverId = server.Id;
-                    webAppId = ResolveWebAppId(connection, WebAppId, server.Id);
-                    break;
-                default:
-                    connection = ResolveConnection();
-                    serverId = ResolveServerId(connection, ServerId);
-                    webAppId = ResolveWebAppId(connection, WebAppId, serverId);
-                    break;
-            }
-
-            RedactSecretsOf(connection);
-            RunCloudDomain? foreign = _pipedDomains.FirstOrDefault(d => d.Connection != null && !ReferenceEquals(d.Connection, connection));
-            if (foreign != null)
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.ConnectionMismatch,
-                    $"The piped domain {foreign.Name} was read through the connection {foreign.Connection}, but the web app looked at is on {connection}. "
-                    + "To compare names across accounts on purpose, pass them as strings (-Name ($domains.Name)).", foreign));
-            }
-
-            return (connection, serverId, webAppId);
+            var target = ResolveOneApp(_pipedTarget, ServerId, WebAppId, string.Empty);
+            RedactSecretsOf(target.Connection);
+            RefuseForeignDomains(_pipedDomains, target.Connection, "the web app looked at", "To compare names across accounts on purpose, pass them as strings (-Name ($domains.Name)).");
+            return target;
         }
 
         private SyncOptions Guards(bool prune, int maxRemove, string[] exclude, string[] protectedName, bool allowEmpty, bool allowInvalid, string? where)

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Http;
@@ -199,6 +201,86 @@ namespace RunCloud.PowerShell.Commands
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// A command that works on ONE web app (Sync-RunCloudDomain, Get-RunCloudNetworkStatus) keeps the web app or server
+        /// piped to it here; a second, different one stops the command: "<paramref name="command"/> <paramref name="what"/>, and
+        /// A and B were both piped to it. <paramref name="instead"/>". The same app twice (same ids, same connection) is one target.
+        /// </summary>
+        private protected void BindOnePipedApp(ref IRunCloudObject? slot, IRunCloudObject item, string command, string what, string instead)
+        {
+            if (slot != null && !SameApp(slot, item))
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"{command} {what}, and {Describe(slot)} and {Describe(item)} were both piped to it. {instead}", item));
+            }
+
+            slot = item;
+        }
+
+        private static bool SameApp(IRunCloudObject a, IRunCloudObject b) =>
+            ReferenceEquals((a as IConnectionBound)?.Connection, (b as IConnectionBound)?.Connection) && Ids(a) == Ids(b);
+
+        private static (long Server, long? App) Ids(IRunCloudObject o) => o switch
+        {
+            RunCloudWebApp w => (w.ServerId, w.Id),
+            RunCloudServer s => (s.Id, null),
+            _ => (0, null),
+        };
+
+        /// <summary>
+        /// The one web app a command works on: a piped web app (its connection, server and id; -ServerId/-WebAppId must agree),
+        /// a piped server (its connection and id; the web app from <paramref name="webAppId"/> or the connection's default on
+        /// that server), or the parameters and the connection's defaults. A contradiction stops the command before any request;
+        /// <paramref name="tail"/> ends that message (" Nothing was changed.").
+        /// </summary>
+        private protected (RunCloudConnection Connection, long ServerId, long WebAppId) ResolveOneApp(IRunCloudObject? piped, long? serverId, long? webAppId, string tail)
+        {
+            switch (piped)
+            {
+                case RunCloudWebApp app:
+                {
+                    RunCloudConnection connection = ResolveConnectionFor(app, app);
+                    if ((serverId.HasValue && serverId.Value != app.ServerId) || (webAppId.HasValue && webAppId.Value != app.Id))
+                    {
+                        ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"The piped web app is {Describe(app)}, but -ServerId/-WebAppId name another. Pass one or the other.{tail}", app));
+                    }
+
+                    return (connection, app.ServerId, app.Id);
+                }
+
+                case RunCloudServer server:
+                {
+                    RunCloudConnection connection = ResolveConnectionFor(server, server);
+                    if (serverId.HasValue && serverId.Value != server.Id)
+                    {
+                        ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"The piped server is {Describe(server)}, but -ServerId is {serverId}. Pass one or the other.{tail}", server));
+                    }
+
+                    return (connection, server.Id, ResolveWebAppId(connection, webAppId, server.Id));
+                }
+
+                default:
+                {
+                    RunCloudConnection connection = ResolveConnection();
+                    long resolvedServer = ResolveServerId(connection, serverId);
+                    return (connection, resolvedServer, ResolveWebAppId(connection, webAppId, resolvedServer));
+                }
+            }
+        }
+
+        /// <summary>
+        /// Domain objects piped as NAMES belong to their own account: one read through another connection than the target's
+        /// stops the command (<c>RunCloudConnectionMismatch</c>); names meant for another account are passed as strings.
+        /// </summary>
+        private protected void RefuseForeignDomains(IEnumerable<RunCloudDomain> piped, RunCloudConnection target, string targetWords, string why)
+        {
+            RunCloudDomain? foreign = piped.FirstOrDefault(d => d.Connection != null && !ReferenceEquals(d.Connection, target));
+            if (foreign != null)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.ConnectionMismatch,
+                    $"The piped domain {foreign.Name} was read through the connection {foreign.Connection}, but {targetWords} is on {target}. {why}", foreign));
+            }
         }
 
         /// <summary>For a bad invocation (wrong credentials, unknown server/app): the API error stops the command.</summary>

@@ -345,7 +345,8 @@ namespace RunCloud.PowerShell.Commands
                 case RunCloudWebApp _:
                 case RunCloudServer _:
                     // A piped web app (or server) is the TARGET of the sync, never a desired name.
-                    BindPipedTarget((IRunCloudObject)InputObject.BaseObject);
+                    BindOnePipedApp(ref _pipedTarget, (IRunCloudObject)InputObject.BaseObject, "Sync-RunCloudDomain", "syncs one web app",
+                        "Sync each with its own list (Get-RunCloudWebApp ... | ForEach-Object { Sync-RunCloudDomain -Path ... }), or list them in a manifest (-Manifest). Nothing was changed.");
                     return;
                 case RunCloudSyncPlan plan:
                     ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
@@ -376,28 +377,6 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>Domain objects piped in: their names are desired names, for a target named explicitly on their own account.</summary>
         private readonly List<RunCloudDomain> _pipedDomains = new List<RunCloudDomain>();
 
-        private void BindPipedTarget(IRunCloudObject item)
-        {
-            if (_pipedTarget != null && !SameApp(_pipedTarget, item))
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
-                    $"Sync-RunCloudDomain syncs one web app, and {Describe(_pipedTarget)} and {Describe(item)} were both piped to it. Sync each with its own list "
-                    + "(Get-RunCloudWebApp ... | ForEach-Object { Sync-RunCloudDomain -Path ... }), or list them in a manifest (-Manifest). Nothing was changed.", item));
-            }
-
-            _pipedTarget = item;
-        }
-
-        private static bool SameApp(IRunCloudObject a, IRunCloudObject b) =>
-            ReferenceEquals((a as IConnectionBound)?.Connection, (b as IConnectionBound)?.Connection) && Ids(a) == Ids(b);
-
-        private static (long Server, long? App) Ids(IRunCloudObject o) => o switch
-        {
-            RunCloudWebApp w => (w.ServerId, w.Id),
-            RunCloudServer s => (s.Id, null),
-            _ => (0, null),
-        };
-
         /// <summary>
         /// The sync's one target: a piped web app (its connection, server and id; -ServerId/-WebAppId must agree), a piped
         /// server (its connection and id, the web app from -WebAppId or the connection's default on that server), or the
@@ -405,7 +384,7 @@ namespace RunCloud.PowerShell.Commands
         /// </summary>
         private (RunCloudConnection Connection, long ServerId, long WebAppId) ResolveTarget()
         {
-            var target = ResolveTargetOnly();
+            var target = ResolveOneApp(_pipedTarget, ServerId, WebAppId, " Nothing was changed.");
             if (_pipedDomains.Count == 0) return target;
 
             // Piped domains are names, never the target: which app gets them must be said, and on their own account.
@@ -417,52 +396,8 @@ namespace RunCloud.PowerShell.Commands
                     + "Their names are the desired list, not the target: pass -WebAppId (and -ServerId) of the app to sync, or pipe the web app and pass the names with -Name. Nothing was changed.", first));
             }
 
-            RunCloudDomain? foreign = _pipedDomains.FirstOrDefault(d => d.Connection != null && !ReferenceEquals(d.Connection, target.Connection));
-            if (foreign != null)
-            {
-                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.ConnectionMismatch,
-                    $"The piped domain {foreign.Name} was read through the connection {foreign.Connection}, but the sync's target is on {target.Connection}. Nothing was changed. "
-                    + "To copy names between accounts on purpose, pass them as strings (-Name ($domains.Name)).", foreign));
-            }
-
+            RefuseForeignDomains(_pipedDomains, target.Connection, "the sync's target", "Nothing was changed. To copy names between accounts on purpose, pass them as strings (-Name ($domains.Name)).");
             return target;
-        }
-
-        private (RunCloudConnection Connection, long ServerId, long WebAppId) ResolveTargetOnly()
-        {
-            switch (_pipedTarget)
-            {
-                case RunCloudWebApp app:
-                {
-                    RunCloudConnection connection = ResolveConnectionFor(app, app);
-                    if ((ServerId.HasValue && ServerId.Value != app.ServerId) || (WebAppId.HasValue && WebAppId.Value != app.Id))
-                    {
-                        ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
-                            $"The piped web app is {Describe(app)}, but -ServerId/-WebAppId name another. Pass one or the other. Nothing was changed.", app));
-                    }
-
-                    return (connection, app.ServerId, app.Id);
-                }
-
-                case RunCloudServer server:
-                {
-                    RunCloudConnection connection = ResolveConnectionFor(server, server);
-                    if (ServerId.HasValue && ServerId.Value != server.Id)
-                    {
-                        ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput,
-                            $"The piped server is {Describe(server)}, but -ServerId is {ServerId}. Pass one or the other. Nothing was changed.", server));
-                    }
-
-                    return (connection, server.Id, ResolveWebAppId(connection, WebAppId, server.Id));
-                }
-
-                default:
-                {
-                    RunCloudConnection connection = ResolveConnection();
-                    long serverId = ResolveServerId(connection, ServerId);
-                    return (connection, serverId, ResolveWebAppId(connection, WebAppId, serverId));
-                }
-            }
         }
 
         protected override void EndProcessing()
