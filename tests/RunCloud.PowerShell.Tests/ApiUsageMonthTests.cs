@@ -23,6 +23,7 @@ namespace RunCloud.PowerShell.Tests
     /// run sends nothing on the days nothing changed beyond the daily full check (one call on most days, the listing once a
     /// week and whenever that one call finds the app changed).
     /// </summary>
+    [Collection(ApiUsageMonthCollection.Name)]
     public sealed class ApiUsageMonthTests : IDisposable
     {
         private static readonly DateTime Start = new DateTime(2031, 3, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -134,6 +135,16 @@ namespace RunCloud.PowerShell.Tests
             Assert.Equal(logged.Values.Sum(), month.Calls);
             Assert.Equal(month.Calls, month.Projected); // a month gone by: its total
         }
+    }
+
+    /// <summary>
+    /// The month's ledger lives in the process's state folder (RUNCLOUD_STATE_PATH), which other test classes point
+    /// elsewhere while they run: this test runs alone, or its counts land in, and are read from, another folder.
+    /// </summary>
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class ApiUsageMonthCollection
+    {
+        public const string Name = "ApiUsageMonth.StateFolder";
     }
 }
 #endif
