@@ -88,6 +88,12 @@ namespace RunCloud.Emulator
         /// </summary>
         public bool LinksKeepQuery { get; set; }
 
+        /// <summary>
+        /// Plays a server that ignores sortColumn and sortDirection (RunCloud documents them, but how it applies them is not
+        /// verified): lists come in their default order, oldest first. Changeable while the emulator runs.
+        /// </summary>
+        public bool IgnoreSort { get; set; }
+
         /// <summary>The emulated clock (certificate dates, Let's Encrypt windows); null = real time, movable with RunCloudEmulator.Clock.</summary>
         public EmulatorClock? Clock { get; set; }
 

@@ -20,8 +20,10 @@ namespace RunCloud.PowerShell.Tests
     /// <summary>
     /// A month of scheduled syncs on a movable clock (the emulator's, which the module's connection reads too): the
     /// module's usage counter (Get-RunCloudApiUsage -PerDay) matches the emulator's own request log day by day, and the
-    /// run sends nothing on the days nothing changed beyond the daily full check.
+    /// run sends nothing on the days nothing changed beyond the daily full check (one call on most days, the listing once a
+    /// week and whenever that one call finds the app changed).
     /// </summary>
+    [Collection(ApiUsageMonthCollection.Name)]
     public sealed class ApiUsageMonthTests : IDisposable
     {
         private static readonly DateTime Start = new DateTime(2031, 3, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -105,20 +107,44 @@ namespace RunCloud.PowerShell.Tests
             Assert.Equal(logged.OrderBy(kv => kv.Key), usage.OrderBy(kv => kv.Key));
             Assert.Equal(31, logged.Count);
 
-            // A day with no change: its first run lists the app (62 domains: 2 pages), the five others send nothing.
-            Assert.Equal(new[] { "Full", "Unchanged", "Unchanged", "Unchanged", "Unchanged", "Unchanged" }, ways[Start.AddDays(1)]);
-            Assert.Equal(2, usage[Start.AddDays(1)]);
-            // The day one name was added: the full check (2) + its search, the SSL state, the add and the redeploy (4).
-            Assert.Equal(new[] { "Full", "Unchanged", "Targeted", "Unchanged", "Unchanged", "Unchanged" }, ways[Start.AddDays(2)]);
-            Assert.Equal(6, usage[Start.AddDays(2)]);
-            // The domain removed in the dashboard on day 15 is back after day 16's full check.
+            // A day with no change: its first run is the full check, one call (the drift check vouches for the 62 domains
+            // instead of listing their 2 pages); the five others send nothing.
+            Assert.Equal(new[] { "DriftCheck", "Unchanged", "Unchanged", "Unchanged", "Unchanged", "Unchanged" }, ways[Start.AddDays(1)]);
+            Assert.Equal(1, usage[Start.AddDays(1)]);
+            // The day one name was added: the drift check (1) + its search, the SSL state, the add and the redeploy (4).
+            Assert.Equal(new[] { "DriftCheck", "Unchanged", "Targeted", "Unchanged", "Unchanged", "Unchanged" }, ways[Start.AddDays(2)]);
+            Assert.Equal(5, usage[Start.AddDays(2)]);
+            // The full listing once a week (-FullListEvery): days 8 and 15, then 23 and 30...
+            foreach (int day in new[] { 7, 14, 22, 29 })
+            {
+                Assert.Equal("Full", ways[Start.AddDays(day)][0]);
+                Assert.Equal(2, usage[Start.AddDays(day)]);
+            }
+
+            // ...and day 16, whose drift check found the domain removed in the dashboard on day 15 (the total one less), listed
+            // the app in the same run (1 + 2 pages) and restored it (the SSL state, the add, the redeploy): the week starts again
+            // there.
+            Assert.Equal("Full", ways[Start.AddDays(15)][0]);
+            Assert.Equal(1 + 2 + 3, usage[Start.AddDays(15)]);
             Assert.Contains(_emulator.State.GetDomains(1001, 2001), d => d.Name == "n10.example.com");
+            int[] listed = { 0, 7, 14, 15, 22, 29 };
+            Assert.Equal(new[] { "DriftCheck" }, Enumerable.Range(0, 31).Except(listed).Select(day => ways[Start.AddDays(day)][0]).Distinct());
 
             RunCloudApiUsage month = host.Invoke("Get-RunCloudApiUsage -Connection $c -Month $m", out usageErrors, new Dictionary<string, object> { ["c"] = connection, ["m"] = Start })
                 .Select(o => o.BaseObject).OfType<RunCloudApiUsage>().Single();
             Assert.Equal(logged.Values.Sum(), month.Calls);
             Assert.Equal(month.Calls, month.Projected); // a month gone by: its total
         }
+    }
+
+    /// <summary>
+    /// The month's ledger lives in the process's state folder (RUNCLOUD_STATE_PATH), which other test classes point
+    /// elsewhere while they run: this test runs alone, or its counts land in, and are read from, another folder.
+    /// </summary>
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class ApiUsageMonthCollection
+    {
+        public const string Name = "ApiUsageMonth.StateFolder";
     }
 }
 #endif

@@ -114,10 +114,10 @@ Describe 'Sync-RunCloudDomain reads only what changed' {
         $quiet.Way | Should -Be 'Unchanged' -Because 'between full checks the record is trusted'
         @($script:e.GetRequests()).Count | Should -Be 0
 
-        # The full check on its schedule: the last full listing is older than -ReconcileEvery.
-        $r = Sync-RunCloudDomain -WebAppId $app -Path $source -Force -ReconcileEvery ([TimeSpan]::FromTicks(1))
+        # The full listing on its schedule: the last one is older than -FullListEvery.
+        $r = Sync-RunCloudDomain -WebAppId $app -Path $source -Force -FullListEvery ([TimeSpan]::FromTicks(1))
         $r.Way | Should -Be 'Full'
-        $r.WayReason | Should -BeLike 'the full check is due*'
+        $r.WayReason | Should -BeLike 'the full listing is due*'
         $r.Added | Should -Be @('drift-0042.example.com')
         @($script:e.GetRequests() | Where-Object { $_.Method -eq 'GET' -and $_.Path -like '*/domains' -and $_.Query -notlike '*search=*' }).Count | Should -Be 3
 
@@ -248,6 +248,129 @@ Describe 'An Ultimate Multisite network as the source: a new mapping is never mi
         finally {
             Remove-Item Env:RUNCLOUD_UM_KEY_T, Env:RUNCLOUD_UM_SECRET_T -ErrorAction SilentlyContinue
         }
+    }
+}
+
+Describe 'The daily full check is one call when it can vouch for the app (the drift check)' {
+    BeforeAll {
+        Connect-Emulator
+        # The full check due on this run, the weekly full listing not.
+        $script:Due = [TimeSpan]::FromTicks(1)
+        function script:Get-Reads([long] $App) {
+            @($script:e.GetRequests() | Where-Object { $_.Method -eq 'GET' -and $_.Path -like "*/webapps/$App/domains" })
+        }
+    }
+
+    It 'costs one call on an unchanged app (the newest page sorted by id), exactly as -WhatIf predicted, and counts as the full check' {
+        $app = New-App 'vouch' 90
+        $source = Write-Source 'vouch' (Get-Names 'vouch' 90)
+        (Sync-RunCloudDomain -WebAppId $app -Path $source -Force).ApiCalls | Should -Be 3
+
+        $plan = Sync-RunCloudDomain -WebAppId $app -Path $source -ReconcileEvery $script:Due -WhatIf
+        $plan.Way | Should -Be 'DriftCheck'
+        $plan.PlannedCalls | Should -Be 1
+
+        $script:e.ClearRequests()
+        $r = Sync-RunCloudDomain -WebAppId $app -Path $source -Force -ReconcileEvery $script:Due
+        $log = @($script:e.GetRequests())
+        $log.Count | Should -Be 1
+        $log[0].Query | Should -Match '(^|&)sortColumn=id(&|$)'
+        $log[0].Query | Should -Match '(^|&)sortDirection=desc(&|$)'
+        $log[0].Query | Should -Match '(^|&)page=1(&|$)'
+        $log[0].Query | Should -Match '(^|&)perPage=40(&|$)'
+        $r.Way | Should -Be 'DriftCheck'
+        $r.WayReason | Should -BeLike 'the full check is due (the last was at *): the drift check vouched for the app (90 domains, the newest id * as recorded) instead of the 3-page listing; next full listing at *'
+        $r.ApiCalls | Should -Be 1
+        $r.PlannedCalls | Should -Be $plan.PlannedCalls
+        $r.Unchanged.Count | Should -Be 90
+
+        # The drift check was the day's full check: the next run with the default -ReconcileEvery sends nothing.
+        $script:e.ClearRequests()
+        (Sync-RunCloudDomain -WebAppId $app -Path $source -Force).Way | Should -Be 'Unchanged'
+        @($script:e.GetRequests()).Count | Should -Be 0
+    }
+
+    It 'finds a domain deleted in the dashboard and restores it in the same run (the full listing follows), as -WhatIf predicted' {
+        $app = New-App 'vdel' 90
+        $source = Write-Source 'vdel' (Get-Names 'vdel' 90)
+        Sync-RunCloudDomain -WebAppId $app -Path $source -Force | Out-Null
+        $script:e.State.RemoveDomain(1001, $app, 'vdel-0042.example.com') | Should -BeTrue
+
+        $plan = Sync-RunCloudDomain -WebAppId $app -Path $source -ReconcileEvery $script:Due -WhatIf
+        $plan.Way | Should -Be 'Full'
+        $plan.Added | Should -Be @('vdel-0042.example.com')
+
+        $script:e.ClearRequests()
+        $r = Sync-RunCloudDomain -WebAppId $app -Path $source -Force -ReconcileEvery $script:Due
+        $r.Way | Should -Be 'Full'
+        $r.WayReason | Should -BeLike 'the drift check cannot vouch for the app: RunCloud counts 89 domain(s), the last sync''s record 90*: the whole app is listed'
+        $r.Added | Should -Be @('vdel-0042.example.com')
+        $reads = Get-Reads $app
+        $reads.Count | Should -Be 4   # the drift check, then the 3-page listing
+        $reads[0].Query | Should -Match 'sortColumn=id'
+        @($reads | Select-Object -Skip 1 | Where-Object Query -Match 'sortColumn').Count | Should -Be 0
+        @($script:e.GetRequests()).Count | Should -Be $plan.PlannedCalls -Because 'the real run sends what -WhatIf predicted'
+        $r.ApiCalls | Should -Be $r.PlannedCalls
+        Names-OnApp $app | Should -Contain 'vdel-0042.example.com'
+    }
+
+    It 'finds a domain added in the dashboard (-Prune removes it in the same run)' {
+        $app = New-App 'vadd' 90
+        $source = Write-Source 'vadd' (Get-Names 'vadd' 90)
+        Sync-RunCloudDomain -WebAppId $app -Path $source -Prune -Force | Out-Null
+        $null = $script:e.State.AddDomains(1001, $app, [string[]] @('stray.vadd.example.org'))
+
+        $script:e.ClearRequests()
+        $r = Sync-RunCloudDomain -WebAppId $app -Path $source -Prune -Force -ReconcileEvery $script:Due
+        $r.Way | Should -Be 'Full'
+        $r.WayReason | Should -BeLike 'the drift check cannot vouch for the app: RunCloud counts 91 domain(s), the last sync''s record 90*'
+        $r.Removed | Should -Be @('stray.vadd.example.org')
+        (Get-Reads $app).Count | Should -Be 4   # the drift check, then ceil(91/40) pages
+        Names-OnApp $app | Should -Not -Contain 'stray.vadd.example.org'
+    }
+
+    It 'finds a deletion plus an addition made in the dashboard (the total unchanged)' {
+        $app = New-App 'vmix' 90
+        $source = Write-Source 'vmix' (Get-Names 'vmix' 90)
+        Sync-RunCloudDomain -WebAppId $app -Path $source -Prune -Force | Out-Null
+        $script:e.State.RemoveDomain(1001, $app, 'vmix-0010.example.com') | Should -BeTrue
+        $null = $script:e.State.AddDomains(1001, $app, [string[]] @('swap.vmix.example.org'))
+        @($script:e.State.GetDomains(1001, $app)).Count | Should -Be 90
+
+        $r = Sync-RunCloudDomain -WebAppId $app -Path $source -Prune -Force -ReconcileEvery $script:Due
+        $r.Way | Should -Be 'Full'
+        $r.WayReason | Should -BeLike 'the drift check cannot vouch for the app: swap.vmix.example.org (id *) is on the app but not in the last sync''s record*'
+        $r.Added | Should -Be @('vmix-0010.example.com')
+        $r.Removed | Should -Be @('swap.vmix.example.org')
+    }
+
+    It 'never vouches for a server that ignores sortColumn: it lists in full and says why' {
+        $app = New-App 'vsort' 90
+        $source = Write-Source 'vsort' (Get-Names 'vsort' 90)
+        Sync-RunCloudDomain -WebAppId $app -Path $source -Force | Out-Null
+        $script:e.Options.IgnoreSort = $true
+        try {
+            $script:e.ClearRequests()
+            $r = Sync-RunCloudDomain -WebAppId $app -Path $source -Force -ReconcileEvery $script:Due
+            $r.Way | Should -Be 'Full'
+            $r.WayReason | Should -BeLike 'the drift check cannot vouch for the app: the page is not sorted by id, newest first*'
+            (Get-Reads $app).Count | Should -Be 4
+            $r.ApiCalls | Should -Be 4
+            $r.Unchanged.Count | Should -Be 90
+        }
+        finally { $script:e.Options.IgnoreSort = $false }
+    }
+
+    It 'the weekly full listing (-FullListEvery) lists the app whatever the drift check would say' {
+        $app = New-App 'vweek' 90
+        $source = Write-Source 'vweek' (Get-Names 'vweek' 90)
+        Sync-RunCloudDomain -WebAppId $app -Path $source -Force | Out-Null
+        $script:e.ClearRequests()
+        $r = Sync-RunCloudDomain -WebAppId $app -Path $source -Force -ReconcileEvery $script:Due -FullListEvery $script:Due
+        $r.Way | Should -Be 'Full'
+        $r.WayReason | Should -BeLike 'the full listing is due (the last was at *, -FullListEvery 00:00:00.0000001): the whole app is listed'
+        (Get-Reads $app).Count | Should -Be 3
+        { Sync-RunCloudDomain -WebAppId $app -Path $source -Force -FullListEvery 0 } | Should -Throw -ErrorId 'RunCloudInvalidInput,*' -ExpectedMessage '*-FullListEvery*longer than zero*'
     }
 }
 
@@ -426,10 +549,11 @@ Describe 'Register-RunCloudSyncTask prints what the schedule will cost' {
         try {
             $out = Join-Path $TestDrive 'task'
             $task = Register-RunCloudSyncTask -Path $source -ServerId 1001 -WebAppId $app -Scheduler Cron -OutputPath $out -Interval 00:10:00 -InformationVariable printed -WarningAction SilentlyContinue
-            $task.ProjectedMonthlyCalls | Should -Be 150   # 5 pages a full check, one a day, 30 days
+            # A drift check (1 call) a day, the 5-page listing every 7 days in its place: ceil(30 * 5 / 7 + (30 - 30 / 7) * 1).
+            $task.ProjectedMonthlyCalls | Should -Be 48
             $task.CallProjection[0].Basis | Should -Be 'Size'
             $task.CallProjection[0].Domains | Should -Be 200
-            "$printed" | Should -BeLike "*Projected API calls a month for 'runcloud-sync'*150*web app $app (server 1001)*200 domains: 5 page(s) a full check*"
+            "$printed" | Should -BeLike "*Projected API calls a month for 'runcloud-sync'*48*web app $app (server 1001)*200 domains: 5 page(s) a full listing every 7 day(s), a 1-call drift check every 1 day(s) between*"
 
             # History: yesterday's calls for this app, as the ledger keeps them.
             $host_ = ([Uri]$script:e.BaseUri).Authority.ToLowerInvariant()

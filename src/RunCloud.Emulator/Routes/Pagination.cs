@@ -23,7 +23,11 @@ namespace RunCloud.Emulator
             // 10,000-domain listing cost O(n^2) (about 0.1 s a page) and swamped what the benchmarks measure.
             List<JObject> objs;
             bool sorted = false;
-            if (c.Input("sortColumn") is string col && col.Length > 0 && list.Count > 0 && json(list[0]).Property(col) != null)
+            if (o.IgnoreSort)
+            {
+                objs = null!;
+            }
+            else if (c.Input("sortColumn") is string col && col.Length > 0 && list.Count > 0 && json(list[0]).Property(col) != null)
             {
                 objs = list.Select(json).ToList();
                 bool desc = c.Input("sortDirection") is string dir && dir.Equals("desc", StringComparison.OrdinalIgnoreCase);

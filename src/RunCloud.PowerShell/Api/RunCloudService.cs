@@ -122,6 +122,18 @@ namespace RunCloud.PowerShell.Api
             return (found, read);
         }
 
+        /// <summary>
+        /// One request: the first page (40) of the app's domains sorted by id, newest first
+        /// (GET .../domains?sortColumn=id&amp;sortDirection=desc&amp;page=1&amp;perPage=40), and the total RunCloud announces
+        /// (meta.pagination.total; null when the answer has none). The caller checks that the server really sorted.
+        /// </summary>
+        public async Task<(List<RunCloudDomain> Page, int? Total)> NewestDomainsAsync(long s, long w, CancellationToken ct)
+        {
+            var query = new Dictionary<string, string> { ["sortColumn"] = "id", ["sortDirection"] = "desc" };
+            ApiPage page = await _api.GetPageAsync(ApiPaths.Domains(s, w), 1, RunCloudApiClient.MaxPerPage, ct, query).ConfigureAwait(false);
+            return (page.Data.OfType<JObject>().Select(o => Bind(RunCloudDomain.FromJson(o, s, w))).ToList(), page.Total);
+        }
+
         /// <summary>Finds one domain by exact name with RunCloud's search (all of its pages), or null.</summary>
         public async Task<RunCloudDomain?> FindDomainAsync(long s, long w, string name, CancellationToken ct)
         {

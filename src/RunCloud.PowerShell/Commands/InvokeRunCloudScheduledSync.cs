@@ -201,9 +201,13 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public SwitchParameter Full { get; set; }
 
-        /// <summary>How old the last full listing of an app may get before a run lists it in full again (default one day).</summary>
+        /// <summary>How old the last full check of an app (a listing or a drift check that vouched) may get before a run checks it again (default one day).</summary>
         [Parameter]
         public TimeSpan ReconcileEvery { get; set; } = Sync.ChangeDetector.DefaultReconcileEvery;
+
+        /// <summary>How old the last full listing of an app may get before the full check lists it instead of the one-call drift check (default seven days).</summary>
+        [Parameter]
+        public TimeSpan FullListEvery { get; set; } = Sync.ChangeDetector.DefaultFullListEvery;
 
         /// <summary>
         /// The account's API calls a month, for the connection this run opens (environment or -WpConfigPath; a manifest's
@@ -280,6 +284,13 @@ namespace RunCloud.PowerShell.Commands
                 if (ReconcileEvery <= TimeSpan.Zero)
                 {
                     Fail(RunCloudSyncExitCode.Configuration, $"-ReconcileEvery {ReconcileEvery} must be longer than zero (e.g. 1.00:00:00). Nothing was synced.");
+                    Finish(result, clock, null);
+                    return;
+                }
+
+                if (FullListEvery <= TimeSpan.Zero)
+                {
+                    Fail(RunCloudSyncExitCode.Configuration, $"-FullListEvery {FullListEvery} must be longer than zero (e.g. 7.00:00:00). Nothing was synced.");
                     Finish(result, clock, null);
                     return;
                 }
@@ -831,11 +842,12 @@ namespace RunCloud.PowerShell.Commands
 
         // ------------------------------------------------------------------ shared
 
-        /// <summary>-Full and -ReconcileEvery, passed on to Sync-RunCloudDomain.</summary>
+        /// <summary>-Full, -ReconcileEvery and -FullListEvery, passed on to Sync-RunCloudDomain.</summary>
         private void AddChangeDetection(Dictionary<string, object?> sync)
         {
             if (Full) sync["Full"] = true;
             if (MyInvocation.BoundParameters.ContainsKey(nameof(ReconcileEvery))) sync["ReconcileEvery"] = ReconcileEvery;
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(FullListEvery))) sync["FullListEvery"] = FullListEvery;
         }
 
         private void AddCommon(Dictionary<string, object?> sync)

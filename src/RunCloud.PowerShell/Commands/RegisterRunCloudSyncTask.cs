@@ -124,6 +124,10 @@ namespace RunCloud.PowerShell.Commands
         [Parameter]
         public TimeSpan? ReconcileEvery { get; set; }
 
+        /// <summary>How old an app's last full listing may get before the full check lists it instead of the one-call drift check (default seven days); passed to each run.</summary>
+        [Parameter]
+        public TimeSpan? FullListEvery { get; set; }
+
         /// <summary>
         /// One app's source: the account's API calls a month, passed to each run (a manifest's connections say theirs with
         /// "monthlyQuota"): a run past -QuotaStopPercent of it stops before sending (exit code 6), and the projection printed
@@ -292,6 +296,12 @@ namespace RunCloud.PowerShell.Commands
                 sync.Add(Pair("ReconcileEvery", ReconcileEvery.Value.ToString("c", CultureInfo.InvariantCulture)));
             }
 
+            if (FullListEvery.HasValue)
+            {
+                if (FullListEvery.Value <= TimeSpan.Zero) Refuse($"-FullListEvery {FullListEvery} must be longer than zero, e.g. 7.00:00:00 (a week).", FullListEvery);
+                sync.Add(Pair("FullListEvery", FullListEvery.Value.ToString("c", CultureInfo.InvariantCulture)));
+            }
+
             if (QuotaStopPercent.HasValue && !MonthlyQuota.HasValue) Refuse("-QuotaStopPercent is a share of -MonthlyQuota: pass -MonthlyQuota too.", QuotaStopPercent);
             if (MonthlyQuota.HasValue) sync.Add(Pair("MonthlyQuota", MonthlyQuota.Value));
             if (QuotaStopPercent.HasValue) sync.Add(Pair("QuotaStopPercent", QuotaStopPercent.Value));
@@ -435,9 +445,10 @@ namespace RunCloud.PowerShell.Commands
             }
 
             TimeSpan every = ReconcileEvery ?? Sync.ChangeDetector.DefaultReconcileEvery;
+            TimeSpan listEvery = FullListEvery ?? Sync.ChangeDetector.DefaultFullListEvery;
             try
             {
-                task.CallProjection = SyncTaskProjection.For(apps, Interval, every, DateTime.UtcNow, State.JournalStore.Default(), State.UsageLedger.Default()).ToArray();
+                task.CallProjection = SyncTaskProjection.For(apps, Interval, every, listEvery, DateTime.UtcNow, State.JournalStore.Default(), State.UsageLedger.Default()).ToArray();
             }
             catch (State.StateException ex)
             {
@@ -453,13 +464,13 @@ namespace RunCloud.PowerShell.Commands
                 ? $"unknown until the first sync of its {appCount} app(s) from this state folder"
                 : task.ProjectedMonthlyCalls!.Value.ToString("N0", CultureInfo.InvariantCulture)
                   + (known.Count < appCount ? $" for {known.Count} of {appCount} app(s), the others unknown until their first sync" : string.Empty);
-            var lines = new List<string> { $"Projected API calls a month for '{TaskName}' (every {Interval}, full check every {every}): {total}." };
+            var lines = new List<string> { $"Projected API calls a month for '{TaskName}' (every {Interval}, full check every {every}, full listing every {listEvery}): {total}." };
             lines.AddRange(task.CallProjection.Select(p => "  " + p));
             WriteInformation(new HostInformationMessage { Message = string.Join(Environment.NewLine, lines) }, new[] { "PSHOST" });
             long? quota = quotas.Count > 0 ? quotas.Min() : (long?)null;
             if (quota.HasValue && task.ProjectedMonthlyCalls > quota.Value)
             {
-                WriteWarning($"The schedule's projected {task.ProjectedMonthlyCalls:N0} calls a month pass the monthly quota of {quota:N0}: lengthen -ReconcileEvery, or raise the quota.");
+                WriteWarning($"The schedule's projected {task.ProjectedMonthlyCalls:N0} calls a month pass the monthly quota of {quota:N0}: lengthen -ReconcileEvery or -FullListEvery, or raise the quota.");
             }
         }
 

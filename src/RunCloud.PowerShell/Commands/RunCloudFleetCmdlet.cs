@@ -248,7 +248,8 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>A manifest's targets as engine requests (each with its own run options); a dry run or planning takes no lock.</summary>
         /// <param name="full">-Full: every target's app is listed whatever changed.</param>
         /// <param name="reconcileEvery">-ReconcileEvery (null: a day).</param>
-        private protected List<FleetItem> ManifestItems(IReadOnlyList<TargetInput> inputs, bool planOnly, bool full = false, TimeSpan? reconcileEvery = null)
+        /// <param name="fullListEvery">-FullListEvery (null: seven days).</param>
+        private protected List<FleetItem> ManifestItems(IReadOnlyList<TargetInput> inputs, bool planOnly, bool full = false, TimeSpan? reconcileEvery = null, TimeSpan? fullListEvery = null)
         {
             bool whatIf = IsWhatIf();
             var items = new List<FleetItem>();
@@ -265,6 +266,7 @@ namespace RunCloud.PowerShell.Commands
                     ChangeDetection = !planOnly,
                     Full = full,
                     ReconcileEvery = reconcileEvery ?? ChangeDetector.DefaultReconcileEvery,
+                    FullListEvery = fullListEvery ?? ChangeDetector.DefaultFullListEvery,
                     Clock = ClockOf(input.App),
                 };
                 var stub = new RunCloudSyncPlan { Index = t.Index, Connection = t.Connection, BaseUri = input.BaseUri, KeyId = input.KeyId, ServerId = t.ServerId, WebAppId = t.WebAppId };

@@ -234,16 +234,21 @@ namespace RunCloud.PowerShell.Commands
         public string Redirection { get; set; } = "none";
 
         /// <summary>
-        /// List the whole app, whatever changed: the full check that finds changes made in RunCloud's dashboard. Without it a
-        /// run reads only what changed since the last clean sync (nothing at all when nothing did), and lists in full once
-        /// the last full listing is older than -ReconcileEvery.
+        /// List the whole app, whatever changed. Without it a run reads only what changed since the last clean sync (nothing
+        /// at all when nothing did); once the last full check is older than -ReconcileEvery it checks the app for changes
+        /// made in RunCloud's dashboard: with one call (the drift check) until the last full listing is older than
+        /// -FullListEvery, listing it in full whenever that one call cannot vouch for the app.
         /// </summary>
         [Parameter]
         public SwitchParameter Full { get; set; }
 
-        /// <summary>How old the last full listing may get before a run lists the whole app again (default one day).</summary>
+        /// <summary>How old the last full check (a listing or a drift check that vouched) may get before a run checks the app again (default one day).</summary>
         [Parameter]
         public TimeSpan ReconcileEvery { get; set; } = ChangeDetector.DefaultReconcileEvery;
+
+        /// <summary>How old the last full listing may get before the full check lists the whole app instead of the one-call drift check (default seven days).</summary>
+        [Parameter]
+        public TimeSpan FullListEvery { get; set; } = ChangeDetector.DefaultFullListEvery;
 
         protected override void BeginProcessing()
         {
@@ -263,6 +268,11 @@ namespace RunCloud.PowerShell.Commands
             if (ReconcileEvery <= TimeSpan.Zero)
             {
                 ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"-ReconcileEvery {ReconcileEvery} must be longer than zero, e.g. 1.00:00:00 (a day) or 06:00:00; -Full lists the app on one run.", ReconcileEvery));
+            }
+
+            if (FullListEvery <= TimeSpan.Zero)
+            {
+                ThrowTerminatingError(ErrorRecords.Invalid(ErrorIds.InvalidInput, $"-FullListEvery {FullListEvery} must be longer than zero, e.g. 7.00:00:00 (a week); -Full lists the app on one run.", FullListEvery));
             }
 
             if (Manifest != null) return;
@@ -474,6 +484,7 @@ namespace RunCloud.PowerShell.Commands
                 ChangeDetection = true,
                 Full = Full,
                 ReconcileEvery = ReconcileEvery,
+                FullListEvery = FullListEvery,
                 Clock = () => connection.Clock.UtcNow,
             };
             var target = new AppTarget(ServiceFor(connection), StateKeys.For(connection, serverId, webAppId), connection.BaseUri.AbsoluteUri, serverId, webAppId, connection.Name);
@@ -610,7 +621,7 @@ namespace RunCloud.PowerShell.Commands
         private void SyncManifest(string path)
         {
             FleetManifest manifest = LoadManifest(path, out string directory);
-            List<FleetItem> items = ManifestItems(ReadInputs(manifest, directory), planOnly: false, Full, ReconcileEvery);
+            List<FleetItem> items = ManifestItems(ReadInputs(manifest, directory), planOnly: false, Full, ReconcileEvery, FullListEvery);
             PrepareAll(items, ThrottleLimit);
             PlansFromPrepared(items);
             ApplyAll(items, verify: false, ThrottleLimit, MaxCalls, Force, callsAlreadySpent: items.Sum(i => i.PrepareCalls));

@@ -13,8 +13,9 @@ namespace RunCloud.PowerShell.Commands
     /// The API calls a month a schedule is expected to cost each web app it syncs, read from the state folder only (no
     /// request): from the usage ledger's last complete days of the app (up to <see cref="HistoryDays"/>), else from the
     /// app's size as the last clean sync recorded it and the schedule: a no-change run costs nothing, so what remains is
-    /// the full check (ceil(domains/40) pages every -ReconcileEvery, or every run when runs are further apart) plus what
-    /// each change costs.
+    /// the full check every -ReconcileEvery (or every run when runs are further apart): the full listing, ceil(domains/40)
+    /// pages, every -FullListEvery, and the one-call drift check on the other checks (an app of one page is listed at each
+    /// check); plus what each change costs.
     /// </summary>
     internal static class SyncTaskProjection
     {
@@ -24,7 +25,7 @@ namespace RunCloud.PowerShell.Commands
         private const double MonthDays = 30.0;
 
         public static List<RunCloudCallProjection> For(IEnumerable<(string ApiHost, long ServerId, long WebAppId)> apps, TimeSpan interval, TimeSpan reconcileEvery,
-            DateTime nowUtc, JournalStore store, UsageLedger ledger)
+            TimeSpan fullListEvery, DateTime nowUtc, JournalStore store, UsageLedger ledger)
         {
             var result = new List<RunCloudCallProjection>();
             List<UsageMonth> months = ledger.ReadAll(nowUtc.Year, nowUtc.Month).ToList();
@@ -48,14 +49,22 @@ namespace RunCloud.PowerShell.Commands
                 if (FromHistory(p, months, host, ApiUsageMeter.AppKey(s, w), nowUtc)) { result.Add(p); continue; }
 
                 double every = Math.Max(interval.TotalDays, reconcileEvery.TotalDays);
-                string schedule = $"a full check every {Span(TimeSpan.FromDays(every))}, runs with nothing changed cost nothing, each added or removed name about 4 calls";
+                double listEvery = Math.Max(every, fullListEvery.TotalDays);
+                string rest = "runs with nothing changed cost nothing, each added or removed name about 4 calls";
+                string schedule = $"a full listing every {Span(TimeSpan.FromDays(listEvery))}, a 1-call drift check every {Span(TimeSpan.FromDays(every))} between (when the app is larger than a page); {rest}";
                 if (size.HasValue)
                 {
                     int pages = Math.Max(1, (size.Value + 39) / 40);
+                    // Checks a month; of them the listings, and the drift checks in between (a one-page app is listed at each).
+                    double checks = MonthDays / every;
+                    double listings = pages <= 1 ? checks : MonthDays / listEvery;
+                    double calls = listings * pages + (checks - listings);
                     p.Basis = "Size";
-                    p.PerDay = Math.Round(pages / every, 1);
-                    p.PerMonth = (long)Math.Ceiling(pages * MonthDays / every);
-                    p.Detail = $"{size.Value.ToString("N0", CultureInfo.InvariantCulture)} domains: {pages} page(s) a full check; {schedule}";
+                    p.PerDay = Math.Round(calls / MonthDays, 1);
+                    p.PerMonth = (long)Math.Ceiling(calls - 1e-9);
+                    p.Detail = pages <= 1
+                        ? $"{size.Value.ToString("N0", CultureInfo.InvariantCulture)} domains: 1 page, listed at each full check every {Span(TimeSpan.FromDays(every))}; {rest}"
+                        : $"{size.Value.ToString("N0", CultureInfo.InvariantCulture)} domains: {pages} page(s) {schedule}";
                 }
                 else
                 {

@@ -51,8 +51,11 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>-Full: list the whole app whatever changed.</summary>
         public bool Full { get; set; }
 
-        /// <summary>-ReconcileEvery: how old the last full listing may be before a run lists in full again.</summary>
+        /// <summary>-ReconcileEvery: how old the last full check (a listing or a drift check that vouched) may be before a run checks again.</summary>
         public TimeSpan ReconcileEvery { get; set; } = ChangeDetector.DefaultReconcileEvery;
+
+        /// <summary>-FullListEvery: how old the last full listing may be before the full check lists the app instead of the one-call drift check.</summary>
+        public TimeSpan FullListEvery { get; set; } = ChangeDetector.DefaultFullListEvery;
 
         /// <summary>Nothing is changed and no lock is taken: -WhatIf or planning.</summary>
         public bool ReadOnly => WhatIf || PlanOnly;

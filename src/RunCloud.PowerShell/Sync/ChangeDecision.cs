@@ -36,6 +36,12 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>When this run listed the app in full (UTC); null: it did not.</summary>
         public DateTime? ListedAt { get; set; }
 
+        /// <summary>When this run's drift check vouched for the app (UTC); null: it did not.</summary>
+        public DateTime? VouchedAt { get; set; }
+
+        /// <summary>The highest domain id the app had when this run listed it or vouched for it.</summary>
+        public long? CheckedMaxId { get; set; }
+
         /// <summary>When the next full reconcile is due (UTC), when known.</summary>
         public DateTime? NextFullCheck { get; set; }
     }

@@ -12,8 +12,12 @@ namespace RunCloud.PowerShell.Sync
     /// Decides, before any call, how a sync reads the app (pure: the journal, the desired set, the clock):
     /// <list type="number">
     /// <item>Full (the whole listing) on -Full; with no usable record of a clean sync; when a previous run left work owed;
-    /// when another command changed the app after the record was made; when the full check is due (-ReconcileEvery
-    /// after the last full listing); when the options that shape the plan changed.</item>
+    /// when another command changed the app after the record was made; when the options that shape the plan changed;
+    /// when the full listing is due (-FullListEvery after the last one); when the full check is due and the app fits on
+    /// one page (the listing costs the drift check's one call).</item>
+    /// <item>DriftCheck (one call, <see cref="DriftCheck"/>) when the full check is due (-ReconcileEvery after the last
+    /// listing or drift check that vouched) but the full listing is not: the whole listing follows only when it cannot
+    /// vouch for the app.</item>
     /// <item>Unchanged (no call at all) when the desired set's fingerprint (or the source's cheap stamp) is the record's,
     /// and no name waits for DNS and -ResetSsl was not asked.</item>
     /// <item>Otherwise Targeted: the names the plan can touch (those added to, removed from or changed in the source
@@ -26,6 +30,13 @@ namespace RunCloud.PowerShell.Sync
     internal static class ChangeDetector
     {
         public static readonly TimeSpan DefaultReconcileEvery = TimeSpan.FromDays(1);
+
+        /// <summary>
+        /// A week: the full check is the one-call drift check on the other days. The listing is what refreshes a kept
+        /// name's www/redirection (which the drift check cannot see) and bounds what a server whose sort differs from the
+        /// documented one could hide; weekly costs ceil(domains/40)/7 calls a day (32 on 9,000 domains).
+        /// </summary>
+        public static readonly TimeSpan DefaultFullListEvery = TimeSpan.FromDays(7);
 
         /// <param name="record">The last clean sync's record with its lists (SyncRecords.Load), or null.</param>
         /// <param name="planOver">The request's own plan against a list of the app's domains (a source's rules included); by default the entries' plan.</param>
@@ -53,12 +64,31 @@ namespace RunCloud.PowerShell.Sync
 
             TimeSpan every = run.ReconcileEvery;
             if (record.FullReconcileAt == null) return Listing("the last sync could not confirm every domain: the whole app is listed");
-            DateTime next = record.FullReconcileAt.Value + every;
-            if (nowUtc >= next) return Listing($"the full check is due (the last was at {Time(record.FullReconcileAt.Value)}, -ReconcileEvery {Span(every)}): the whole app is listed");
             if (!string.Equals(record.OptionsFingerprint, fp.Options, StringComparison.Ordinal))
             {
                 return Listing("the sync's options changed since the last sync (prune, exclusions, protected names, -MaxRemove, www or redirection): the whole app is listed");
             }
+
+            DateTime listed = record.FullReconcileAt.Value;
+            DateTime listDue = listed + run.FullListEvery;
+            if (nowUtc >= listDue) return Listing($"the full listing is due (the last was at {Time(listed)}, -FullListEvery {Span(run.FullListEvery)}): the whole app is listed");
+            DateTime checkedAt = record.CheckedAt.HasValue && record.CheckedAt.Value > listed ? record.CheckedAt.Value : listed;
+            DateTime next = checkedAt + every;
+            if (nowUtc >= next)
+            {
+                string due = $"the full check is due (the last was at {Time(checkedAt)}, -ReconcileEvery {Span(every)})";
+                // One page holds the whole app: listing it costs the drift check's one call and tells more.
+                if (pages <= 1) return Listing(due + ": the app fits on one page, so it is listed");
+                if (record.CheckedMaxId == null) return Listing(due + ": the last sync's record cannot be vouched for by the drift check (it does not say the highest id of the last full check), so the whole app is listed");
+                return new ChangeDecision(ReadWay.DriftCheck, $"{due}: one page of the newest domains instead of the {pages}-page listing; next full listing at {Time(listDue)}", fp, record)
+                {
+                    ReadCalls = 1,
+                    ListingPages = pages,
+                    NextFullCheck = listDue,
+                };
+            }
+
+            if (next > listDue) next = listDue;
 
             bool sameSource = string.Equals(record.Fingerprint, fp.Whole, StringComparison.Ordinal)
                 || (sourceStamp != null && string.Equals(record.SourceStamp, sourceStamp, StringComparison.Ordinal));

@@ -11,5 +11,11 @@ namespace RunCloud.PowerShell.Sync
 
         /// <summary>Nothing changed and nothing is owed: not a single call.</summary>
         Unchanged,
+
+        /// <summary>
+        /// The full check is due but not the full listing: one page of the newest domains vouches that the app holds the
+        /// last clean sync's record (<see cref="DriftCheck"/>); when it cannot, the whole listing follows in the same run.
+        /// </summary>
+        DriftCheck,
     }
 }

@@ -50,6 +50,17 @@ namespace RunCloud.PowerShell.Sync
         [JsonProperty("fullReconcileAt", NullValueHandling = NullValueHandling.Ignore)]
         public DateTime? FullReconcileAt { get; set; }
 
+        /// <summary>
+        /// When the app's whole set was last confirmed (UTC): a full listing, or a drift check that vouched for it
+        /// (<see cref="DriftCheck"/>); the next full check is due -ReconcileEvery after it. Null: the same as <see cref="FullReconcileAt"/>.
+        /// </summary>
+        [JsonProperty("checkedAt", NullValueHandling = NullValueHandling.Ignore)]
+        public DateTime? CheckedAt { get; set; }
+
+        /// <summary>The highest domain id the app had at that confirmation: a domain with a higher id was created since. Null: unknown (the drift check cannot vouch).</summary>
+        [JsonProperty("checkedMaxId", NullValueHandling = NullValueHandling.Ignore)]
+        public long? CheckedMaxId { get; set; }
+
         /// <summary>How many domains the app had after that run (what a projection of its cost needs, without the applied set).</summary>
         [JsonProperty("domainCount")]
         public int DomainCount { get; set; }

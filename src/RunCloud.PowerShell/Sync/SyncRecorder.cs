@@ -62,6 +62,9 @@ namespace RunCloud.PowerShell.Sync
                 RecordedAt = now,
                 SourceSince = before != null && before.Fingerprint == fp.Whole ? before.SourceSince : now,
                 FullReconcileAt = !complete ? null : d.ListedAt ?? before?.FullReconcileAt,
+                // The last full check (a listing or a drift check that vouched) and the highest id the app had then.
+                CheckedAt = !complete ? null : d.ListedAt ?? d.VouchedAt ?? before?.CheckedAt,
+                CheckedMaxId = !complete ? null : d.ListedAt != null || d.VouchedAt != null ? d.CheckedMaxId : before?.CheckedMaxId,
                 Desired = new Dictionary<string, string>(fp.Entries, StringComparer.Ordinal),
                 Domains = kept.Select(SyncRecordDomain.From).OrderBy(x => x.Name, StringComparer.Ordinal).ToList(),
             };

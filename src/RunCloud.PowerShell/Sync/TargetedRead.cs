@@ -16,6 +16,8 @@ namespace RunCloud.PowerShell.Sync
     /// exact match counts, and what a search returns is the truth for that name (added or removed by someone else, e.g.
     /// Ultimate Multisite's own integration, is not a problem). Any other name a search returns that the record has
     /// wrong means the record is stale elsewhere too: the app is then listed in full, in the same run.</item>
+    /// <item>DriftCheck: one page of the newest domains (<see cref="DriftCheck"/>); when it vouches, the record is the
+    /// app; when it cannot, the app is listed in full in the same run.</item>
     /// <item>Full: the whole listing.</item>
     /// </list>
     /// The quota's first rule is checked before the first call. Sets <see cref="PreparedApply.Live"/> (and
@@ -59,8 +61,13 @@ namespace RunCloud.PowerShell.Sync
                 Relist(d, "the last sync's record does not agree with its own plan any more");
             }
 
-            host.Verbose($"RunCloud: {t.Label}: {(d.Way == ReadWay.Targeted ? "targeted" : "full")} read: {d.Reason}.");
+            host.Verbose($"RunCloud: {t.Label}: {(d.Way == ReadWay.Targeted ? "targeted" : d.Way == ReadWay.DriftCheck ? "drift check" : "full")} read: {d.Reason}.");
             QuotaGuard.BeforeReading(p, host, d.ReadCalls ?? 1);
+
+            if (d.Way == ReadWay.DriftCheck)
+            {
+                if (await VouchAsync(p, d, host, ct).ConfigureAwait(false)) return;
+            }
 
             if (d.Way == ReadWay.Targeted)
             {
@@ -101,6 +108,35 @@ namespace RunCloud.PowerShell.Sync
             p.Live = await t.Service.ListDomainsAsync(t.ServerId, t.WebAppId, ct).ConfigureAwait(false);
             p.LiveFromRecord = false;
             d.ListedAt = o.Clock();
+            d.CheckedMaxId = p.Live.Count == 0 ? 0 : p.Live.Max(x => x.Id);
+        }
+
+        /// <summary>
+        /// The drift check (<see cref="DriftCheck"/>): true when it vouched for the app (the record is the app; no search
+        /// is needed either, whatever changed in the source); false when the whole listing must follow (the decision says why).
+        /// </summary>
+        private static async Task<bool> VouchAsync(PreparedApply p, ChangeDecision d, IApplyHost host, CancellationToken ct)
+        {
+            AppTarget t = p.Target;
+            SyncRecord record = d.Record!;
+            string? why = await DriftCheck.RunAsync(t, record, ct).ConfigureAwait(false);
+            if (why != null)
+            {
+                Relist(d, "the drift check cannot vouch for the app: " + why);
+                host.Verbose($"RunCloud: {t.Label}: {d.Reason}.");
+                return false;
+            }
+
+            long newest = record.Domains.Count == 0 ? 0 : record.Domains.Max(x => x.Id);
+            d.VouchedAt = p.Request.Options.Clock();
+            d.CheckedMaxId = newest;
+            DateTime next = d.VouchedAt.Value + p.Request.Options.ReconcileEvery;
+            if (d.NextFullCheck == null || next < d.NextFullCheck.Value) d.NextFullCheck = next;
+            d.Reason = d.Reason.Replace("one page of the newest domains instead of", $"the drift check vouched for the app ({record.Domains.Count} domains, the newest id {newest} as recorded) instead of");
+            p.Live = FromRecord(record, t);
+            p.LiveFromRecord = true;
+            host.Verbose($"RunCloud: {t.Label}: {d.Reason}.");
+            return true;
         }
 
         /// <summary>
@@ -125,6 +161,7 @@ namespace RunCloud.PowerShell.Sync
             d.Way = ReadWay.Full;
             d.Reason = why + ": the whole app is listed";
             d.ReadCalls = d.ListingPages;
+            d.NextFullCheck = null; // the listing sets it: -ReconcileEvery from now
         }
     }
 }
