@@ -53,8 +53,8 @@ namespace RunCloud.PowerShell.Tests
         }
 
         private static ChangeDecision Decide(IReadOnlyList<DesiredEntry> desired, AppJournal? journal, SyncOptions? guards = null, AppRunOptions? run = null,
-            DateTime? changedOutside = null, DateTime? now = null, string? stamp = null) =>
-            ChangeDetector.Decide(desired, guards ?? new SyncOptions(), run ?? Run(), stamp, journal,
+            DateTime? changedOutside = null, DateTime? now = null) =>
+            ChangeDetector.Decide(desired, guards ?? new SyncOptions(), run ?? Run(), journal,
                 journal != null && Records.TryGetValue(journal, out SyncRecord? record) ? record : null, changedOutside, now ?? Now);
 
         [Fact]
@@ -313,17 +313,6 @@ namespace RunCloud.PowerShell.Tests
 
             journal.SetExtension(SslJournalData.Owner, new SslJournalData { NotReady = { new NotReadyName { Name = "site0001.example.com" } } });
             Assert.Equal(ReadWay.Targeted, Decide(desired, journal).Way);
-        }
-
-        [Fact]
-        public void TheSameSourceStampMeansUnchanged()
-        {
-            List<DesiredEntry> desired = E(Names(100).ToArray());
-            AppJournal journal = Recorded(desired, new SyncOptions(), Run(), Now.AddHours(-1));
-            Records.TryGetValue(journal, out SyncRecord? record);
-            record!.SourceStamp = "stamp-1";
-            Assert.Equal(ReadWay.Unchanged, Decide(E("changed-without-the-stamp-knowing.example.com"), journal, stamp: "stamp-1").Way);
-            Assert.Equal(ReadWay.Targeted, Decide(E(Names(101).ToArray()), journal, stamp: "stamp-2").Way);
         }
 
         [Fact]

@@ -49,12 +49,6 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>SslRemoval: which certificates Remove-RunCloudSsl removes.</summary>
         public SslRemovalRequest? SslRemoval { get; private set; }
 
-        /// <summary>
-        /// Desired: a cheap stamp of the source (an Ultimate Multisite database's counts and checksums), when the source has
-        /// one: the same stamp as the last clean sync's means the source did not change, whatever else is known.
-        /// </summary>
-        public string? SourceStamp { get; set; }
-
         /// <summary>SavedPlan: the reviewed plan.</summary>
         public RunCloudSyncPlan? SavedPlan { get; private set; }
 

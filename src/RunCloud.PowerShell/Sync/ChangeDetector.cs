@@ -18,7 +18,7 @@ namespace RunCloud.PowerShell.Sync
     /// <item>DriftCheck (one call, <see cref="DriftCheck"/>) when the full check is due (-ReconcileEvery after the last
     /// listing or drift check that vouched) but the full listing is not: the whole listing follows only when it cannot
     /// vouch for the app.</item>
-    /// <item>Unchanged (no call at all) when the desired set's fingerprint (or the source's cheap stamp) is the record's,
+    /// <item>Unchanged (no call at all) when the desired set's fingerprint is the record's,
     /// and no name waits for DNS and -ResetSsl was not asked.</item>
     /// <item>Otherwise Targeted: the names the plan can touch (those added to, removed from or changed in the source
     /// since the record, and any the record-based plan would add or remove) are checked one by one with RunCloud's search,
@@ -40,8 +40,7 @@ namespace RunCloud.PowerShell.Sync
 
         /// <param name="record">The last clean sync's record with its lists (SyncRecords.Load), or null.</param>
         /// <param name="planOver">The request's own plan against a list of the app's domains (a source's rules included); by default the entries' plan.</param>
-        public static ChangeDecision Decide(IReadOnlyList<DesiredEntry> entries, SyncOptions guards, AppRunOptions run, string? sourceStamp,
-            AppJournal? journal, SyncRecord? record, DateTime? changedOutsideAt, DateTime nowUtc, Func<IReadOnlyList<RunCloudDomain>, SyncPlan>? planOver = null)
+        public static ChangeDecision Decide(IReadOnlyList<DesiredEntry> entries, SyncOptions guards, AppRunOptions run, AppJournal? journal, SyncRecord? record, DateTime? changedOutsideAt, DateTime nowUtc, Func<IReadOnlyList<RunCloudDomain>, SyncPlan>? planOver = null)
         {
             DesiredFingerprint fp = DesiredFingerprint.Compute(entries, guards, run);
             if (run.Full) return Full("-Full: the whole app is listed", fp, record);
@@ -90,8 +89,7 @@ namespace RunCloud.PowerShell.Sync
 
             if (next > listDue) next = listDue;
 
-            bool sameSource = string.Equals(record.Fingerprint, fp.Whole, StringComparison.Ordinal)
-                || (sourceStamp != null && string.Equals(record.SourceStamp, sourceStamp, StringComparison.Ordinal));
+            bool sameSource = string.Equals(record.Fingerprint, fp.Whole, StringComparison.Ordinal);
             bool waiting = journal?.GetExtension<SslJournalData>(SslJournalData.Owner)?.NotReady.Count > 0;
             if (sameSource && !waiting && !run.ResetSsl)
             {

@@ -34,10 +34,6 @@ namespace RunCloud.PowerShell.Sync
         [JsonProperty("optionsFingerprint")]
         public string OptionsFingerprint { get; set; } = string.Empty;
 
-        /// <summary>The source's cheap stamp (a UM database's counts and checksums), when it has one.</summary>
-        [JsonProperty("sourceStamp", NullValueHandling = NullValueHandling.Ignore)]
-        public string? SourceStamp { get; set; }
-
         /// <summary>When this record was written (UTC): a change made to the app by another command after it makes the record stale.</summary>
         [JsonProperty("recordedAt")]
         public DateTime RecordedAt { get; set; }

@@ -58,7 +58,6 @@ namespace RunCloud.PowerShell.Sync
             {
                 Fingerprint = fp.Whole,
                 OptionsFingerprint = fp.Options,
-                SourceStamp = p.Request.SourceStamp,
                 RecordedAt = now,
                 SourceSince = before != null && before.Fingerprint == fp.Whole ? before.SourceSince : now,
                 FullReconcileAt = !complete ? null : d.ListedAt ?? before?.FullReconcileAt,

@@ -32,7 +32,7 @@ namespace RunCloud.PowerShell.Sync
             SyncRecord? record = SyncRecords.Load(p.Store, t.Key, p.Journal);
             // A source computed against the app's names (a UM network) is judged against the names the record holds.
             IReadOnlyList<RunCloudDomain> recordedNames = record != null ? FromRecord(record, t) : new List<RunCloudDomain>();
-            ChangeDecision d = ChangeDetector.Decide(DesiredAgainst(p.Request, recordedNames), p.Request.Guards, o, p.Request.SourceStamp, p.Journal, record, p.Store.ChangedOutsideAt(t.Key), o.Clock(),
+            ChangeDecision d = ChangeDetector.Decide(DesiredAgainst(p.Request, recordedNames), p.Request.Guards, o, p.Journal, record, p.Store.ChangedOutsideAt(t.Key), o.Clock(),
                 live => PlanOver(p.Request, live));
             p.Decision = d;
 
@@ -46,15 +46,6 @@ namespace RunCloud.PowerShell.Sync
                     p.LiveFromRecord = true;
                     p.Plan = plan;
                     host.Verbose($"RunCloud: {t.Label}: {d.Reason} (no call sent).");
-                    if (p.Request.SourceStamp != null && d.Record!.SourceStamp != p.Request.SourceStamp && !o.ReadOnly && p.Lock != null && p.Journal != null)
-                    {
-                        // The source's stamp moved without changing the desired set (a UM row's stage, say): kept, so the next
-                        // run needs neither the rows nor RunCloud.
-                        d.Record.SourceStamp = p.Request.SourceStamp;
-                        p.Journal.SetExtension(SyncRecord.Owner, d.Record);
-                        AppSyncEngine.Save(p);
-                    }
-
                     return;
                 }
 
