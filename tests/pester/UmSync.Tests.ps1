@@ -209,6 +209,36 @@ Connect-RunCloud -BaseUri '$($emu.BaseUri)' -Token (ConvertTo-SecureString '$($e
     }
 }
 
+Describe 'A scheduled UM sync costs calls only when UM''s table changed' {
+    It 'a mapping inserted into the table is added by the next run with its search alone (no listing), and the run after sends nothing' {
+        # 60 names already on the app: the listing is 2 pages, one search is cheaper.
+        Start-Scenario -OnApp @(1..60 | ForEach-Object { 'kept-{0:d3}.example.com' -f $_ }) | Out-Null
+        $first = Sync-RunCloudDomain -WordPressPath $script:Network -Force -WarningAction SilentlyContinue
+        $first.Way | Should -Be 'Full'
+        try {
+            Invoke-TestMariaDbSql $script:Db -Database $script:Db.Database -Sql "INSERT INTO us_wu_domain_mappings (id, blog_id, domain, active, primary_domain, secure, stage, date_created, date_modified) VALUES (50, 2, 'new-customer.com', 1, 0, 0, 'checking-dns', NOW(), NOW());" | Out-Null
+            $script:e.ClearRequests()
+            $second = Sync-RunCloudDomain -WordPressPath $script:Network -Force -WarningAction SilentlyContinue
+            $second.Way | Should -Be 'Targeted'
+            $second.Added | Should -Be @('new-customer.com')
+            @(Calls | ForEach-Object { '{0} {1}' -f $_.Method, ($_.Path -replace '^/api/v3/servers/\d+/webapps/\d+', '') }) | Should -Be @('GET /domains', 'GET /ssl', 'POST /domains', "PUT /ssl/$($script:e.State.GetSsl($S, $W).Id)")
+            (Calls)[0].Query | Should -BeLike 'search=new-customer.com&*'
+            $post = Posts | Select-Object -Last 1
+            $post.name | Should -Be 'new-customer.com'
+            $post.type | Should -Be 'alias'
+            $second.ApiCalls | Should -Be $second.PlannedCalls
+
+            $script:e.ClearRequests()
+            $third = Sync-RunCloudDomain -WordPressPath $script:Network -Force -WarningAction SilentlyContinue
+            $third.Way | Should -Be 'Unchanged'
+            @(Calls).Count | Should -Be 0
+        }
+        finally {
+            Invoke-TestMariaDbSql $script:Db -Database $script:Db.Database -Sql 'DELETE FROM us_wu_domain_mappings WHERE id = 50;' | Out-Null
+        }
+    }
+}
+
 Describe 'What -WordPressPath takes, and what it refuses before anything is read' {
     It 'a piped web app is the target; piped names, a list beside the network and contradictory options are refused, with no request' {
         Start-Scenario | Out-Null
