@@ -58,16 +58,22 @@ namespace RunCloud.PowerShell.Tests
                 if (type.Assembly == Module && seen.Add(type)) queue.Enqueue(type);
             }
 
+            // Attributes read as metadata (CustomAttributeData), not instantiated: the net472 lane compiles against
+            // PowerShell's reference assemblies, whose attribute members have no bodies.
             foreach (Type cmdlet in Module.GetExportedTypes().Where(t => typeof(Cmdlet).IsAssignableFrom(t)))
             {
-                foreach (OutputTypeAttribute o in cmdlet.GetCustomAttributes<OutputTypeAttribute>(true))
+                foreach (CustomAttributeData o in cmdlet.GetCustomAttributesData().Where(a => a.AttributeType == typeof(OutputTypeAttribute)))
                 {
-                    foreach (PSTypeName name in o.Type) Add(name.Type);
+                    foreach (CustomAttributeTypedArgument arg in o.ConstructorArguments)
+                    {
+                        if (arg.Value is Type single) Add(single);
+                        else if (arg.Value is IEnumerable<CustomAttributeTypedArgument> many) foreach (CustomAttributeTypedArgument t in many) Add(t.Value as Type);
+                    }
                 }
 
                 foreach (PropertyInfo p in cmdlet.GetProperties(BindingFlags.Public | BindingFlags.Instance))
                 {
-                    if (p.GetCustomAttributes<ParameterAttribute>(true).Any()) Add(p.PropertyType);
+                    if (p.GetCustomAttributesData().Any(a => a.AttributeType == typeof(ParameterAttribute))) Add(p.PropertyType);
                 }
             }
 
