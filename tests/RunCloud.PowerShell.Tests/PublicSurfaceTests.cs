@@ -23,7 +23,9 @@ namespace RunCloud.PowerShell.Tests
         {
             HashSet<Type> reachable = UserFacingTypes();
             string[] stray = Module.GetExportedTypes()
-                .Where(t => !typeof(Cmdlet).IsAssignableFrom(t) && !typeof(Exception).IsAssignableFrom(t) && !reachable.Contains(t))
+                .Where(t => !typeof(Cmdlet).IsAssignableFrom(t) && !typeof(Exception).IsAssignableFrom(t) && !reachable.Contains(t)
+                    // PowerShell finds a module's initializer among its public types (the Windows PowerShell bin/ resolver).
+                    && !typeof(IModuleAssemblyInitializer).IsAssignableFrom(t))
                 .Select(t => t.FullName!)
                 .OrderBy(n => n, StringComparer.Ordinal)
                 .ToArray();
