@@ -121,6 +121,45 @@ function Set-ModuleDependencyLayout([string] $ModuleFolder, [string] $ModuleName
 }
 #endregion
 
+#region Format files
+# One format file per area in module/ (each area's views stay apart in the sources), one file in the built module:
+# PowerShell rebuilds the session's whole format table for each file a manifest lists, so six files cost a fresh
+# process about 20 ms more on import than the same views in one (docs/benchmarks.md, "Where the import time goes").
+# Views keep the manifest's order (PowerShell takes the first view that fits a type), and nothing is dropped: an
+# element the merge does not know stops the build.
+function Join-FormatFile([string[]] $Source, [string] $Destination) {
+    $merged = [xml]'<?xml version="1.0" encoding="utf-8"?><Configuration/>'
+    $sections = [ordered]@{}
+    foreach ($file in $Source) {
+        $xml = [xml](Get-Content -Raw $file)
+        foreach ($node in $xml.DocumentElement.ChildNodes) {
+            if ($node.NodeType -ne [System.Xml.XmlNodeType]::Element) { continue }
+            if ($node.Name -notin 'ViewDefinitions', 'Controls', 'SelectionSets') {
+                throw "$file has a <$($node.Name)> section, which build.ps1's Join-FormatFile does not merge: add it there."
+            }
+            if (-not $sections.Contains($node.Name)) { $sections[$node.Name] = $merged.CreateElement($node.Name) }
+            foreach ($child in $node.ChildNodes) {
+                if ($child.NodeType -eq [System.Xml.XmlNodeType]::Element) { $null = $sections[$node.Name].AppendChild($merged.ImportNode($child, $true)) }
+            }
+        }
+    }
+    # PowerShell's format schema wants SelectionSets and Controls before ViewDefinitions.
+    foreach ($name in 'SelectionSets', 'Controls', 'ViewDefinitions') {
+        if ($sections.Contains($name)) { $null = $merged.DocumentElement.AppendChild($sections[$name]) }
+    }
+    $settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
+    $writer = [System.Xml.XmlWriter]::Create($Destination, $settings)
+    try { $merged.Save($writer) } finally { $writer.Dispose() }
+}
+
+# The built manifest lists the one merged file.
+function Set-ManifestFormatFile([string] $Manifest, [string] $File) {
+    $pattern = '(?m)^(\s*FormatsToProcess\s*=\s*)@\([^)]*\)'
+    if ($Manifest -notmatch $pattern) { throw "The manifest's FormatsToProcess is not one line '@(...)': build.ps1 cannot point it at the merged $File." }
+    $Manifest -replace $pattern, "`${1}@('$File')"
+}
+#endregion
+
 function Task-Build {
     $version = Get-ProjectVersion
     $modules = @(
@@ -142,16 +181,16 @@ function Task-Build {
         New-Item -ItemType Directory -Force -Path $m.Out | Out-Null
         Get-ChildItem $publish -Filter *.dll | Where-Object { $_.Name -notmatch '^System\.Management\.Automation' } |
             Copy-Item -Destination $m.Out
-        # The format files each manifest lists (RunCloud.PowerShell.* would also match the emulator's).
-        foreach ($format in @((Import-PowerShellDataFile (Join-Path $Root "module/$($m.Name).psd1")).FormatsToProcess)) {
-            Copy-Item (Join-Path $Root "module/$format") $m.Out
-        }
+        # The format files each manifest lists (RunCloud.PowerShell.* would also match the emulator's), shipped as one.
+        $formats = @((Import-PowerShellDataFile (Join-Path $Root "module/$($m.Name).psd1")).FormatsToProcess)
+        if ($formats) { Join-FormatFile -Source @($formats | ForEach-Object { Join-Path $Root "module/$_" }) -Destination (Join-Path $m.Out $formats[0]) }
         Copy-Item (Join-Path $Root 'LICENSE') $m.Out -ErrorAction SilentlyContinue
         if ($m.DependencyLayout) { Set-ModuleDependencyLayout -ModuleFolder $m.Out -ModuleName $m.Name -MainAssembly $m.MainAssembly }
 
         # Stamp the version (Directory.Build.props is its one home) into the manifest.
         $manifest = Get-Content -Raw (Join-Path $Root "module/$($m.Name).psd1")
         $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
+        if ($formats.Count -gt 1) { $manifest = Set-ManifestFormatFile -Manifest $manifest -File $formats[0] }
         Set-Content -Path (Join-Path $m.Out "$($m.Name).psd1") -Value $manifest -Encoding utf8NoBOM
 
         $helpScript = Join-Path $Root 'tools/New-MamlHelp.ps1'

@@ -143,7 +143,8 @@ Describe 'Only what was observed is reported: a removal RunCloud answers 404 is 
         @{ Path = 'manifest'; Command = { param($m) Sync-RunCloudDomain -Manifest $m -Force } }
     ) {
         $manifest = Write-TestManifest @{ targets = @(@{ connection = 'main'; serverId = $S; webAppId = $W; domains = @('shop.example.com'); prune = $true }) }
-        $module = (Get-Module RunCloud.PowerShell).Path
+        # The module's folder, as users import it (never a dll inside it, which would load a second copy).
+        $module = (Get-Module RunCloud.PowerShell).ModuleBase
         $job = Start-ThreadJob -ScriptBlock { param($module, $command, $manifest) Import-Module $module; & ([scriptblock]::Create($command)) $manifest } -ArgumentList $module, "$Command", $manifest
         try {
             $deadline = [DateTime]::UtcNow.AddSeconds(30)

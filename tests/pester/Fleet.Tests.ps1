@@ -338,7 +338,9 @@ Describe 'One rate limiter per account, shared across runspaces' {
                 ) }
             $path = Join-Path $TestDrive 'limited.json'
             $manifest | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $path
-            $module = (Get-Module RunCloud.PowerShell).Path
+            # The module's folder, as users import it: Get-Module's Path is the root dll in bin/, which imported by path would
+            # load a second copy of the module outside its load context.
+            $module = (Get-Module RunCloud.PowerShell).ModuleBase
             # Two more runspaces read through the same named connection while the fleet runs with -ThrottleLimit 4.
             $readers = 1..2 | ForEach-Object {
                 $ps = [powershell]::Create()

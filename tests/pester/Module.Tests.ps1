@@ -26,6 +26,24 @@ Describe 'The built module' {
         $LASTEXITCODE | Should -Be 0
     }
 
+    It 'ships the views of every format file module/ lists as one file, in the listed order, all in the session' {
+        # PowerShell rebuilds its format table once per listed file: the build merges them, and must lose no view.
+        $source = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../module/RunCloud.PowerShell.psd1')
+        $expected = @(foreach ($file in $source.FormatsToProcess) {
+                ([xml](Get-Content -Raw (Join-Path $PSScriptRoot "../../module/$file"))).Configuration.ViewDefinitions.View |
+                    ForEach-Object { "$($_.Name) <- $($_.ViewSelectedBy.TypeName)" }
+            })
+        $built = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
+        $built.FormatsToProcess | Should -Be @($source.FormatsToProcess[0])
+        $views = @(([xml](Get-Content -Raw (Join-Path $script:ModulePath $built.FormatsToProcess[0]))).Configuration.ViewDefinitions.View |
+                ForEach-Object { "$($_.Name) <- $($_.ViewSelectedBy.TypeName)" })
+        $expected.Count | Should -BeGreaterThan 20
+        $views | Should -Be $expected
+        # A view from the last file the source manifest lists is live in this session.
+        $last = ([xml](Get-Content -Raw (Join-Path $PSScriptRoot "../../module/$($source.FormatsToProcess[-1])"))).Configuration.ViewDefinitions.View[0]
+        (Get-FormatData -TypeName $last.ViewSelectedBy.TypeName).FormatViewDefinition.Name | Should -Contain $last.Name
+    }
+
     It 'exports no emulator cmdlet, carries no emulator dll and does not load the emulator' {
         $manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
         $manifest.CmdletsToExport | Where-Object { $_ -like '*Emulator*' } | Should -BeNullOrEmpty

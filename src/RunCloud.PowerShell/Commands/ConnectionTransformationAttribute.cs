@@ -9,7 +9,7 @@ namespace RunCloud.PowerShell.Commands
     /// Lets -Connection take a connection's name (Connect-RunCloud -Name clientA) as well as the object itself.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class ConnectionTransformationAttribute : ArgumentTransformationAttribute
+    internal sealed class ConnectionTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {

@@ -10,7 +10,7 @@ namespace RunCloud.PowerShell.Commands
     /// writes: all become the text the command resolves against the account (by id, else by label) before any change.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class DnsIntegrationTransformationAttribute : ArgumentTransformationAttribute
+    internal sealed class DnsIntegrationTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {

@@ -5,7 +5,7 @@ namespace RunCloud.PowerShell.Commands
 {
     /// <summary>An empty or blank value (an empty Import-Csv cell) stands for the parameter's default.</summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class EmptyAsDefaultAttribute : ArgumentTransformationAttribute
+    internal sealed class EmptyAsDefaultAttribute : ArgumentTransformationAttribute
     {
         public EmptyAsDefaultAttribute(string defaultValue) => DefaultValue = defaultValue;
 

@@ -8,7 +8,7 @@ namespace RunCloud.PowerShell.Commands
     /// is false). PowerShell alone would take any non-empty text, "false" included, as true.
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    public sealed class YesNoTransformationAttribute : ArgumentTransformationAttribute
+    internal sealed class YesNoTransformationAttribute : ArgumentTransformationAttribute
     {
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {

@@ -7,7 +7,7 @@ using System.Text;
 namespace RunCloud.PowerShell.Http
 {
     /// <summary>The ErrorIds the module writes; each names one cause.</summary>
-    public static class ErrorIds
+    internal static class ErrorIds
     {
         public const string AuthenticationFailed = "RunCloudAuthenticationFailed";
         public const string Forbidden = "RunCloudForbidden";

@@ -9,7 +9,7 @@ namespace RunCloud.PowerShell.Models
     /// set its title or forge a line in a log. Json.Str reads every server string through it (so objects, hence format
     /// views and scripts, hold the escaped text), and so does every string the module writes.
     /// </summary>
-    public static class ServerText
+    internal static class ServerText
     {
         public static bool HasControl(string? text)
         {

@@ -18,7 +18,7 @@ namespace RunCloud.PowerShell.Sources
     /// "maxRemove": 10 } ] }</c>, as JSON or as a .psd1 with the same keys. Pure: it reads no file and sends no request;
     /// every problem is found before anything else happens and names the target and the field.
     /// </summary>
-    public sealed class FleetManifest
+    internal sealed class FleetManifest
     {
         private static readonly string[] s_topFields = { "version", "connections", "targets" };
         private static readonly string[] s_targetFields =

@@ -1,7 +1,7 @@
 namespace RunCloud.PowerShell.Sources
 {
     /// <summary>Where a target's desired names come from.</summary>
-    public enum FleetSourceKind
+    internal enum FleetSourceKind
     {
         Domains,
         Path,

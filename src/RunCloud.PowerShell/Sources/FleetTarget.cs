@@ -4,7 +4,7 @@ using RunCloud.PowerShell.Sources.UltimateMultisite;
 namespace RunCloud.PowerShell.Sources
 {
     /// <summary>One web app of a fleet manifest, validated: the desired state of its domains and the guards of its sync.</summary>
-    public sealed class FleetTarget
+    internal sealed class FleetTarget
     {
         /// <summary>Position in the manifest, from 1.</summary>
         public int Index { get; set; }

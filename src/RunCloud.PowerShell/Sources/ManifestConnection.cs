@@ -14,7 +14,7 @@ namespace RunCloud.PowerShell.Sources
     /// the manifest ever holding a secret: <c>{ "baseUri"?, "apiVersion"?, and exactly one of "vault" + "secretName",
     /// "tokenEnvironmentVariable", "credentialPath"; "monthlyQuota"? }</c>. Pure: parsing reads nothing and opens nothing.
     /// </summary>
-    public sealed class ManifestConnection
+    internal sealed class ManifestConnection
     {
         private static readonly string[] s_fields = { "baseUri", "apiVersion", "vault", "secretName", "tokenEnvironmentVariable", "credentialPath", "monthlyQuota", "quotaStopPercent" };
         private static readonly Regex s_variableName = new Regex(@"^[A-Za-z_][A-Za-z0-9_]{0,127}$", RegexOptions.CultureInvariant);

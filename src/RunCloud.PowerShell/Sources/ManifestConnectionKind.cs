@@ -1,7 +1,7 @@
 namespace RunCloud.PowerShell.Sources
 {
     /// <summary>Where a manifest connection's credential comes from: never the manifest itself.</summary>
-    public enum ManifestConnectionKind
+    internal enum ManifestConnectionKind
     {
         /// <summary>SecretManagement: Get-Secret -Vault &lt;vault&gt; -Name &lt;secretName&gt;.</summary>
         Vault,

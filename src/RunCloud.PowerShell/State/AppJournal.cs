@@ -20,7 +20,7 @@ namespace RunCloud.PowerShell.State
     /// DNS-ready, Let's Encrypt issuance counts); <see cref="GetExtension{T}"/>/<see cref="SetExtension"/> read and write it.
     /// Never stores a secret.
     /// </summary>
-    public sealed class AppJournal
+    internal sealed class AppJournal
     {
         /// <summary>The format version this module writes and the highest it reads.</summary>
         public const int CurrentVersion = 2;

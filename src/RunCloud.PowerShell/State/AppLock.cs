@@ -19,7 +19,7 @@ namespace RunCloud.PowerShell.State
     /// API: <see cref="JournalStore.Lock"/> (or <see cref="Acquire"/>) → use → Dispose. Waiting longer than the
     /// timeout throws <see cref="AppLockedException"/> (ErrorId RunCloudAppLocked).
     /// </summary>
-    public sealed class AppLock : IDisposable
+    internal sealed class AppLock : IDisposable
     {
         /// <summary>How often a waiting run tries again.</summary>
         internal static TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);

@@ -16,7 +16,7 @@ namespace RunCloud.PowerShell.State
     /// <see cref="LegacyAccount"/> is what the first state format keyed the same app by (a hash of the API root and the
     /// credential, <see cref="Fingerprint"/>): the store takes over a journal and honours a lock still named that way.
     /// </summary>
-    public sealed class AppStateKey : IEquatable<AppStateKey>
+    internal sealed class AppStateKey : IEquatable<AppStateKey>
     {
         /// <summary>Longest host part of a file name; a longer host is cut and completed with its hash, so the stem stays far below 255 bytes.</summary>
         private const int MaxHostInName = 120;

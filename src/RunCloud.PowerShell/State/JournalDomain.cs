@@ -3,7 +3,7 @@ using Newtonsoft.Json;
 namespace RunCloud.PowerShell.State
 {
     /// <summary>A domain as the journal records it: its id and its (normalised) name.</summary>
-    public sealed class JournalDomain
+    internal sealed class JournalDomain
     {
         [JsonProperty("id")]
         public long Id { get; set; }

@@ -32,7 +32,7 @@ namespace RunCloud.PowerShell.State
     /// created new (O_CREAT|O_EXCL: never an existing file or link), and the folder is checked before every use
     /// (<see cref="StateFolder.Ensure"/>).
     /// </summary>
-    public sealed class JournalStore
+    internal sealed class JournalStore
     {
         public const string CorruptErrorId = "RunCloudJournalUnreadable";
 

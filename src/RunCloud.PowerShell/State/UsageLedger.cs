@@ -20,7 +20,7 @@ namespace RunCloud.PowerShell.State
     /// is set aside (renamed *.unreadable-&lt;ticks&gt;.json, kept for a person) and counting starts again, rather than
     /// stopping every later count. No file is read or written through a link.
     /// </summary>
-    public sealed class UsageLedger
+    internal sealed class UsageLedger
     {
         public const string FolderName = "usage";
 

@@ -12,7 +12,7 @@ namespace RunCloud.PowerShell.State
     /// "monthlyQuota"?, "updatedAt", "days": { "2026-12-01": { "account": 2, "s1001-w2001": 40 } } }</c>. Fields a newer
     /// module adds are kept on rewrite. Holds no secret: the account is a hash of the credential's identity.
     /// </summary>
-    public sealed class UsageMonth
+    internal sealed class UsageMonth
     {
         public const int CurrentVersion = 1;
 

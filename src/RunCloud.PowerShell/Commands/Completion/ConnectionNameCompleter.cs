@@ -12,7 +12,7 @@ namespace RunCloud.PowerShell.Commands.Completion
     /// Completes -Connection (every cmdlet that talks to RunCloud) and Get-RunCloudConnection -Name with the names given to
     /// Connect-RunCloud -Name in this process. Reads only the in-memory registry: no request, never slow.
     /// </summary>
-    public sealed class ConnectionNameCompleter : IArgumentCompleter
+    internal sealed class ConnectionNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)

@@ -6,7 +6,7 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>Completes -ExternalApi (and Get-RunCloudDnsIntegration -Label) with the labels of the account's DNS integrations.</summary>
-    public sealed class DnsIntegrationCompleter : RunCloudNameCompleter
+    internal sealed class DnsIntegrationCompleter : RunCloudNameCompleter
     {
         private protected override string NameField => "label";
 

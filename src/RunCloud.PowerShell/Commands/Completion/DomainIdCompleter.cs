@@ -18,7 +18,7 @@ namespace RunCloud.PowerShell.Commands.Completion
     /// names as tooltips. Read once per web app and kept five minutes; a read slower than a second completes nothing now
     /// and lands in the cache for the next Tab. Never throws.
     /// </summary>
-    public sealed class DomainIdCompleter : IArgumentCompleter
+    internal sealed class DomainIdCompleter : IArgumentCompleter
     {
         private static readonly ConditionalWeakTable<RunCloudConnection, Dictionary<string, (DateTime Started, Task<List<(long Id, string Name)>> Read)>> s_cache =
             new ConditionalWeakTable<RunCloudConnection, Dictionary<string, (DateTime, Task<List<(long, string)>>)>>();

@@ -6,7 +6,7 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>Completes -Name with the domain names of -ServerId/-WebAppId (or the connection's defaults).</summary>
-    public sealed class DomainNameCompleter : RunCloudNameCompleter
+    internal sealed class DomainNameCompleter : RunCloudNameCompleter
     {
         private protected override string? Scope(RunCloudConnection connection, IDictionary? bound, out Func<RunCloudService, PageIterator>? open)
         {

@@ -17,7 +17,7 @@ namespace RunCloud.PowerShell.Commands.Completion
     /// not spend API calls; a read that takes longer than <see cref="Timeout"/> gives no completion rather than a
     /// frozen prompt.
     /// </summary>
-    public abstract class RunCloudIdCompleter : IArgumentCompleter
+    internal abstract class RunCloudIdCompleter : IArgumentCompleter
     {
         private static readonly ConditionalWeakTable<RunCloudConnection, Dictionary<string, (DateTime Read, List<(long Id, string Name)> Items)>> s_cache =
             new ConditionalWeakTable<RunCloudConnection, Dictionary<string, (DateTime, List<(long, string)>)>>();

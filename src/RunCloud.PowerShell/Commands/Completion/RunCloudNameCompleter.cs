@@ -18,7 +18,7 @@ namespace RunCloud.PowerShell.Commands.Completion
     /// the prompt, so it never waits for RunCloud more than <see cref="Wait"/>: a slower answer still lands in the cache
     /// (per connection and list, for five minutes), and the next Tab offers it. It never throws.
     /// </summary>
-    public abstract class RunCloudNameCompleter : IArgumentCompleter
+    internal abstract class RunCloudNameCompleter : IArgumentCompleter
     {
         /// <summary>The longest a completion waits for RunCloud.</summary>
         internal static readonly TimeSpan Wait = TimeSpan.FromSeconds(1);

@@ -4,7 +4,7 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>Completes -ServerId with the account's servers.</summary>
-    public sealed class ServerIdCompleter : RunCloudIdCompleter
+    internal sealed class ServerIdCompleter : RunCloudIdCompleter
     {
         private protected override bool TryGetScope(RunCloudConnection connection, IDictionary? bound, out long? serverId)
         {

@@ -6,7 +6,7 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>Completes -Name with the account's server names.</summary>
-    public sealed class ServerNameCompleter : RunCloudNameCompleter
+    internal sealed class ServerNameCompleter : RunCloudNameCompleter
     {
         private protected override string? Scope(RunCloudConnection connection, IDictionary? bound, out Func<RunCloudService, PageIterator>? open)
         {

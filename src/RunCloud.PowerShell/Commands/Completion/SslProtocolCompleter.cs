@@ -17,7 +17,7 @@ namespace RunCloud.PowerShell.Commands.Completion
     /// list (GET static/ssl/protocols). Read once per connection and kept for the session (the list is RunCloud's, not the
     /// account's); a read slower than a second gives no completion now and lands in the cache for the next Tab.
     /// </summary>
-    public sealed class SslProtocolCompleter : IArgumentCompleter
+    internal sealed class SslProtocolCompleter : IArgumentCompleter
     {
         private static readonly ConditionalWeakTable<RunCloudConnection, Task<List<(long Id, string Name)>>> s_cache =
             new ConditionalWeakTable<RunCloudConnection, Task<List<(long Id, string Name)>>>();

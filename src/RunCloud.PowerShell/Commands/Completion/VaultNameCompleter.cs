@@ -12,7 +12,7 @@ namespace RunCloud.PowerShell.Commands.Completion
     /// Completes Connect-RunCloud -Vault with the vaults SecretManagement has registered (Get-SecretVault), when that
     /// command is available; nothing otherwise. Never throws at the prompt.
     /// </summary>
-    public sealed class VaultNameCompleter : IArgumentCompleter
+    internal sealed class VaultNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)

@@ -4,7 +4,7 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>Completes -WebAppId with the web apps of -ServerId (or the connection's default server).</summary>
-    public sealed class WebAppIdCompleter : RunCloudIdCompleter
+    internal sealed class WebAppIdCompleter : RunCloudIdCompleter
     {
         private protected override bool TryGetScope(RunCloudConnection connection, IDictionary? bound, out long? serverId)
         {

@@ -6,7 +6,7 @@ using RunCloud.PowerShell.Session;
 namespace RunCloud.PowerShell.Commands.Completion
 {
     /// <summary>Completes -Name with the web app names of -ServerId (or the connection's default server).</summary>
-    public sealed class WebAppNameCompleter : RunCloudNameCompleter
+    internal sealed class WebAppNameCompleter : RunCloudNameCompleter
     {
         private protected override string? Scope(RunCloudConnection connection, IDictionary? bound, out Func<RunCloudService, PageIterator>? open)
         {

@@ -7,7 +7,7 @@ namespace RunCloud.PowerShell.Sources.UltimateMultisite
     /// One way to read a UM network (database, WP-CLI, REST). A read is all or nothing: it returns the whole snapshot
     /// or throws <see cref="UmReadException"/> naming what it could not read; it never returns a partial snapshot.
     /// </summary>
-    public interface IUmMappingReader
+    internal interface IUmMappingReader
     {
         RunCloudMappingSource Source { get; }
 

@@ -1,7 +1,7 @@
 namespace RunCloud.PowerShell.Sources.UltimateMultisite
 {
     /// <summary>One site of the installation (a row of {prefix}blogs).</summary>
-    public sealed class UmBlog
+    internal sealed class UmBlog
     {
         public long BlogId { get; set; }
 

@@ -25,7 +25,7 @@ namespace RunCloud.PowerShell.Sources.UltimateMultisite
     /// www follows the owning network's auto_create_www_subdomain exactly as UM decides it, and a name never gets a
     /// second www.; redirection is non-www when www is added (UM's RunCloud integration), none otherwise.
     /// </summary>
-    public static class UmDesiredSetCalculator
+    internal static class UmDesiredSetCalculator
     {
         private static readonly string[] s_multiPartSuffixes = { ".co.uk", ".com.au", ".co.nz", ".com.br", ".co.in" };
 

@@ -1,7 +1,7 @@
 namespace RunCloud.PowerShell.Sources.UltimateMultisite
 {
     /// <summary>One WordPress network of the installation (a row of {prefix}site) and its UM settings.</summary>
-    public sealed class UmNetwork
+    internal sealed class UmNetwork
     {
         public long Id { get; set; }
 

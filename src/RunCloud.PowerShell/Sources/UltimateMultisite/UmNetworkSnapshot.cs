@@ -7,7 +7,7 @@ namespace RunCloud.PowerShell.Sources.UltimateMultisite
     /// type, UM's www policy per network and every mapping row of every UM mapping table. The three readers fill the
     /// same shape, so the same network read three ways gives the same desired set.
     /// </summary>
-    public sealed class UmNetworkSnapshot
+    internal sealed class UmNetworkSnapshot
     {
         public RunCloudMappingSource Source { get; set; }
 

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Reflection;
+using RunCloud.PowerShell.Commands;
+using Xunit;
+
+namespace RunCloud.PowerShell.Tests
+{
+    /// <summary>
+    /// The module's public types are what users touch: the cmdlets and their base classes, what a cmdlet takes (parameter
+    /// types) or writes ([OutputType]) and every type reachable from those through public properties, and exceptions
+    /// users catch. Everything else is internal: PowerShell reflects over every public type of a binary module on each
+    /// import, and a public helper is a promise nobody meant to make.
+    /// </summary>
+    public class PublicSurfaceTests
+    {
+        private static readonly Assembly Module = typeof(RunCloudCmdlet).Assembly;
+
+        [Fact]
+        public void Every_public_type_is_a_cmdlet_what_a_cmdlet_takes_or_writes_or_an_exception()
+        {
+            HashSet<Type> reachable = UserFacingTypes();
+            string[] stray = Module.GetExportedTypes()
+                .Where(t => !typeof(Cmdlet).IsAssignableFrom(t) && !typeof(Exception).IsAssignableFrom(t) && !reachable.Contains(t)
+                    // PowerShell finds a module's initializer among its public types (the Windows PowerShell bin/ resolver).
+                    && !typeof(IModuleAssemblyInitializer).IsAssignableFrom(t))
+                .Select(t => t.FullName!)
+                .OrderBy(n => n, StringComparer.Ordinal)
+                .ToArray();
+            Assert.True(stray.Length == 0,
+                "Public, but no cmdlet takes or writes it and users do not catch it (make it internal; tests see internals): " + string.Join(", ", stray));
+        }
+
+        [Fact]
+        public void The_surface_keeps_what_users_name()
+        {
+            // Named in tests/pester, docs/ and the format views: hiding one breaks a user's script.
+            foreach (Type t in new[]
+                     {
+                         typeof(Models.RunCloudDomain), typeof(Models.RunCloudFleetResult), typeof(Session.RunCloudConnection),
+                         typeof(Models.IRunCloudObject), typeof(Sources.UltimateMultisite.RunCloudMappedDomain),
+                         typeof(Sources.UltimateMultisite.UmDesiredSet), typeof(Http.RunCloudApiException),
+                     })
+            {
+                Assert.True(t.IsPublic, t.FullName + " must stay public");
+            }
+        }
+
+        private static HashSet<Type> UserFacingTypes()
+        {
+            var seen = new HashSet<Type>();
+            var queue = new Queue<Type>();
+            void Add(Type? type)
+            {
+                if (type == null) return;
+                if (type.IsArray || type.IsByRef) { Add(type.GetElementType()); return; }
+                if (type.IsGenericType) { foreach (Type a in type.GetGenericArguments()) Add(a); }
+                if (type.Assembly == Module && seen.Add(type)) queue.Enqueue(type);
+            }
+
+            // Attributes read as metadata (CustomAttributeData), not instantiated: the net472 lane compiles against
+            // PowerShell's reference assemblies, whose attribute members have no bodies.
+            foreach (Type cmdlet in Module.GetExportedTypes().Where(t => typeof(Cmdlet).IsAssignableFrom(t)))
+            {
+                foreach (CustomAttributeData o in cmdlet.GetCustomAttributesData().Where(a => a.AttributeType == typeof(OutputTypeAttribute)))
+                {
+                    foreach (CustomAttributeTypedArgument arg in o.ConstructorArguments)
+                    {
+                        if (arg.Value is Type single) Add(single);
+                        else if (arg.Value is IEnumerable<CustomAttributeTypedArgument> many) foreach (CustomAttributeTypedArgument t in many) Add(t.Value as Type);
+                    }
+                }
+
+                foreach (PropertyInfo p in cmdlet.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                {
+                    if (p.GetCustomAttributesData().Any(a => a.AttributeType == typeof(ParameterAttribute))) Add(p.PropertyType);
+                }
+            }
+
+            // What an exception users catch carries (UmReadException.Failure) is theirs too.
+            foreach (Type exception in Module.GetExportedTypes().Where(t => typeof(Exception).IsAssignableFrom(t))) Add(exception);
+
+            while (queue.Count > 0)
+            {
+                Type t = queue.Dequeue();
+                Add(t.BaseType);
+                foreach (Type i in t.GetInterfaces()) Add(i);
+                foreach (PropertyInfo p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)) Add(p.PropertyType);
+                foreach (MethodInfo m in t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly).Where(m => !m.IsSpecialName))
+                {
+                    Add(m.ReturnType);
+                    foreach (ParameterInfo a in m.GetParameters()) Add(a.ParameterType);
+                }
+            }
+
+            return seen;
+        }
+    }
+}
