@@ -94,7 +94,7 @@ function Task-Clean {
         Remove-Item -Recurse -Force
 }
 
-#region Dependency isolation (issue 11)
+#region Dependency isolation (the module's third-party dlls never meet another module's copies)
 # The module folder keeps RunCloud.*.dll, the psd1/psm1, format files and help at its root; every third-party
 # assembly goes to bin/, with RunCloud.PowerShell.Loader.dll (net8.0). On PowerShell 7 the psm1 has the loader put
 # RunCloud.PowerShell.dll into the module's own AssemblyLoadContext, which resolves bin/ first; on Windows PowerShell
@@ -163,7 +163,7 @@ function Set-ManifestFormatFile([string] $Manifest, [string] $File) {
 function Task-Build {
     $version = Get-ProjectVersion
     $modules = @(
-        # DependencyLayout: third-party dlls in bin/, the psm1 root and the load-context loader (issue 11).
+        # DependencyLayout: third-party dlls in bin/, the psm1 root and the load-context loader.
         @{ Name = $ModuleName; Project = 'src/RunCloud.PowerShell'; Out = $ModuleOut; MainAssembly = 'RunCloud.PowerShell.dll'; DependencyLayout = $true
             # The emulator's help pages belong to the emulator module.
             HelpArgs = @('-Exclude', '*-RunCloudEmulator*') }
@@ -210,7 +210,7 @@ function Get-TrxCounts([string] $Path) {
     [pscustomobject]@{ Passed = & $n 'passed'; Failed = (& $n 'failed') + (& $n 'error') + (& $n 'timeout'); Skipped = & $n 'notExecuted' }
 }
 
-#region .NET Framework lane (issue 11)
+#region .NET Framework lane (Windows PowerShell 5.1 runs the module on .NET Framework)
 # The client's xunit tests built for net472 (tests/*.NetFx.Tests) and run under Mono with xunit's console runner:
 # the module claims Windows PowerShell 5.1, whose runtime is .NET Framework. `dotnet test` cannot run net472 here,
 # so the Test task leaves these projects to this function.
@@ -345,7 +345,7 @@ function Task-Emulator {
 function Task-Bench {
     Invoke-Task Build
     $script = Join-Path $Root 'bench/Invoke-Benchmark.ps1'
-    if (-not (Test-Path $script)) { throw 'The benchmarks arrive with issue 7 (bench/Invoke-Benchmark.ps1 is not there yet).' }
+    if (-not (Test-Path $script)) { throw 'bench/Invoke-Benchmark.ps1 is missing: the benchmarks cannot run.' }
     $code = Invoke-Pwsh @('-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', $ModuleOut, '-EmulatorModulePath', $EmulatorModuleOut, '-OutputPath', (Join-Path $Out 'bench'), '-Repeat', $Repeat)
     if ($code -ne 0) { exit $code }
 }

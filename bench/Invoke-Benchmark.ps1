@@ -1,7 +1,7 @@
 #Requires -Version 7.2
 <#
 .SYNOPSIS
-    The five benchmark figures of issue 7, each a median of -Repeat runs printed beside a baseline measured in the same run.
+    The benchmark figures, each a median of -Repeat runs printed beside a baseline measured in the same run.
 
 .DESCRIPTION
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Bench     (build.ps1 runs this script in a child pwsh)
@@ -19,7 +19,7 @@
       7. fleet, no limit    the same fleet without a rate limit: time vs total calls x latency / ThrottleLimit        within 25%
                             and cold: a fresh pwsh syncing a manifest over 4 accounts (1 app each), 100 ms latency,  within 25%
                             vs the slowest account's calls x latency
-      (6 and 7, issue 16, also check that every target sent exactly the calls its plan predicted.)
+      (6 and 7 also check that every target sent exactly the calls its plan predicted.)
       8. UM source          Get-RunCloudMappedDomain -Desired over 10,000 Ultimate Multisite mappings in a MariaDB      < 2 s
                             started for the run (read, one query per table, and turned into the desired set), beside the
                             mariadb client dumping the same tables
@@ -95,7 +95,7 @@ function Get-Median([double[]] $Values) {
     ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2
 }
 
-# Runs every block in rounds until .NET's tiered compilation has settled (issue 11's profile): .NET compiles a method
+# Runs every block in rounds until .NET's tiered compilation has settled (measured, not assumed): .NET compiles a method
 # quickly first, then, once it is hot and no new code was compiled for a while, again with instrumentation and finally
 # optimised; in a tight PowerShell loop that takes thousands of calls. Measured before that, the module's code (IL, with
 # its own Newtonsoft.Json) runs unoptimised beside a precompiled HttpClient: the figure would time the JIT, not the
@@ -567,7 +567,7 @@ if (5 -in $Figure) {
     }
 }
 
-# -------------------------------------------------------------------------------------------------- 6/7. fleet (issue 16)
+# -------------------------------------------------------------------------------------------------- 6/7. fleet
 # 3 accounts (one emulator each, as each RunCloud account has its own rate limit) x 10 web apps x 20 changes: on each
 # app 15 adds and 5 removals (prune). Every request is delayed 100 ms by the emulator. Run with
 # Sync-RunCloudDomain -Manifest -ThrottleLimit 10 (plan every target, then apply).

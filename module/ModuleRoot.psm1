@@ -1,4 +1,4 @@
-# The root of both modules, RunCloud.PowerShell and RunCloud.PowerShell.Emulator (issue 11, dependency isolation):
+# The root of both modules, RunCloud.PowerShell and RunCloud.PowerShell.Emulator (dependency isolation: their third-party dlls load in the module's own context):
 # build.ps1 writes it into each module folder as <module>.psm1, the placeholder below stamped with that module's dll
 # (RunCloud.PowerShell.dll, RunCloud.Emulator.dll). It imports that dll so that the module's third-party assemblies,
 # shipped in bin/, are the ones it runs on, whatever the session already loaded:
@@ -6,7 +6,7 @@
 #   loads the dll into a load context of its own (named after it), which resolves bin/ first.
 # - Windows PowerShell 5.1: no load contexts; the dll is imported as usual and its IModuleAssemblyInitializer
 #   (DependencyResolver, EmulatorDependencyResolver) resolves bin/'s assemblies on AppDomain.AssemblyResolve.
-# The import must stay under 150 ms (issue 7), so only cmdlet calls and plain strings on the usual path: the first use
+# The import is kept small (a scheduled task pays it on every run), so only cmdlet calls and plain strings on the usual path: the first use
 # of Get-Command, Join-Path or Add-Type in a session costs 20 to 50 ms each, the first read of $PSVersionTable 15 ms
 # ($PSEdition is free), the first .NET method call 15 ms. "/" separates paths on Windows too. Import-Module is called
 # module-qualified: the real one, whatever proxies the session defines.

@@ -6,8 +6,8 @@ namespace RunCloud.PowerShell.Loader
     /// <summary>
     /// Used by the module's psm1 only (not exported): loads the module's main assembly into its own load context and
     /// returns it for Import-Module -Assembly. A cmdlet rather than a static method call, because in a fresh session
-    /// PowerShell's first .NET method call costs about 15 ms and each further call site 2 to 3 ms (issue 7: the
-    /// import must stay under 150 ms), while a cmdlet call is nearly free once Import-Module has run.
+    /// PowerShell's first .NET method call costs about 15 ms and each further call site 2 to 3 ms (the
+    /// import is kept small: a scheduled task pays it every run), while a cmdlet call is nearly free once Import-Module has run.
     /// </summary>
     [Cmdlet(VerbsData.Import, "RunCloudModuleAssembly")]
     [OutputType(typeof(Assembly))]

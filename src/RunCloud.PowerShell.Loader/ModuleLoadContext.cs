@@ -63,7 +63,7 @@ namespace RunCloud.PowerShell.Loader
         /// <paramref name="outerModule"/> (the psm1's own module). A re-import (Import-Module -Force) gets PowerShell's
         /// cached binary module back without its cmdlets being added to the new script module (PowerShell/PowerShell#20710),
         /// so the manifest's CmdletsToExport would find none. Done here rather than in a psm1 loop, whose reflection calls
-        /// cost about 17 ms of the import (issue 7's budget is 150 ms). Both are PSModuleInfo objects, passed untyped: this
+        /// cost about 17 ms of the import (every scheduled run pays it). Both are PSModuleInfo objects, passed untyped: this
         /// assembly does not reference PowerShell.
         /// </summary>
         /// <returns>How many cmdlets were added (0 when PowerShell no longer has the internal method).</returns>

@@ -1,4 +1,4 @@
-# Dependency isolation (issue 11): on PowerShell 7 the module's third-party assemblies (Newtonsoft.Json today) load
+# Dependency isolation: on PowerShell 7 the module's third-party assemblies (Newtonsoft.Json today) load
 # into the module's own AssemblyLoadContext from the module's bin/ folder, so whatever version the session already has
 # cannot break it, and it cannot break the session. Each order runs in a fresh pwsh: a tiny module carrying
 # Newtonsoft.Json 12.0.3 (Add-Type into the default context, as most script modules do) and RunCloud.PowerShell,

@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace RunCloud.PowerShell.Hosting
 {
     /// <summary>
-    /// The Windows PowerShell half of the dependency isolation (issue 11), shared by both modules: this file is compiled
+    /// The Windows PowerShell half of the dependency isolation (the module's third-party dlls resolve from its bin/, never from another module's copy), shared by both modules: this file is compiled
     /// into RunCloud.PowerShell (for <see cref="DependencyResolver"/>) and linked into RunCloud.Emulator (for its
     /// EmulatorDependencyResolver). A module ships its third-party assemblies in bin/, not beside its dll, so the runtime
     /// does not find them by itself. On .NET Framework there are no load contexts; an AssemblyResolve handler hands out
