@@ -19,6 +19,7 @@ namespace RunCloud.PowerShell.Tests
     /// under a memory ceiling, fail with one precise ErrorId, and leave no secret and no raw control character in any
     /// stream, error record (exception chain included) or formatted output.
     /// </summary>
+    [Collection(ProcessStateFolderCollection.Name)]
     public class HostileServerTests
     {
         /// <summary>A hang detector: the slowest mode (drip: two 1 s attempts, then a look-up) needs a few seconds.</summary>
@@ -226,5 +227,16 @@ namespace RunCloud.PowerShell.Tests
         }
 
         private static string Escape(string s) => Models.ServerText.Escape(s.Length > 200 ? s.Substring(0, 200) : s);
+    }
+
+    /// <summary>
+    /// Tests that point the process's state folder (RUNCLOUD_STATE_PATH) somewhere of their own run alone: every other
+    /// test's default journal store and usage ledger read that variable, and a folder changed or deleted under them made
+    /// unrelated tests fail (a journal written into a folder another test had just removed).
+    /// </summary>
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class ProcessStateFolderCollection
+    {
+        public const string Name = "The process's state folder";
     }
 }
