@@ -228,15 +228,4 @@ namespace RunCloud.PowerShell.Tests
 
         private static string Escape(string s) => Models.ServerText.Escape(s.Length > 200 ? s.Substring(0, 200) : s);
     }
-
-    /// <summary>
-    /// Tests that point the process's state folder (RUNCLOUD_STATE_PATH) somewhere of their own run alone: every other
-    /// test's default journal store and usage ledger read that variable, and a folder changed or deleted under them made
-    /// unrelated tests fail (a journal written into a folder another test had just removed).
-    /// </summary>
-    [CollectionDefinition(Name, DisableParallelization = true)]
-    public sealed class ProcessStateFolderCollection
-    {
-        public const string Name = "The process's state folder";
-    }
 }
