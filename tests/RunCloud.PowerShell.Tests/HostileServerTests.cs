@@ -19,6 +19,7 @@ namespace RunCloud.PowerShell.Tests
     /// under a memory ceiling, fail with one precise ErrorId, and leave no secret and no raw control character in any
     /// stream, error record (exception chain included) or formatted output.
     /// </summary>
+    [Collection(ProcessStateFolderCollection.Name)]
     public class HostileServerTests
     {
         /// <summary>A hang detector: the slowest mode (drip: two 1 s attempts, then a look-up) needs a few seconds.</summary>

@@ -42,8 +42,18 @@ namespace RunCloud.PowerShell.Commands
         public static ApiUsageMeter MeterFor(Uri baseUri, RunCloudCredential credential, Clock? clock = null)
         {
             string account = AccountFor(baseUri, credential);
+            string folder;
+            try
+            {
+                folder = StateFolder.Resolve();
+            }
+            catch (StateException)
+            {
+                folder = string.Empty;
+            }
+
             ApiUsageMeter? made = null;
-            made = AccountUsageMeters.For(account, clock, () =>
+            made = AccountUsageMeters.For(account, clock, folder, () =>
             {
                 UsageLedger ledger;
                 try

@@ -12,8 +12,8 @@ namespace RunCloud.PowerShell.Session
     /// </summary>
     internal static class AccountUsageMeters
     {
-        private static readonly ConcurrentDictionary<(Clock Clock, string Account), ApiUsageMeter> s_meters =
-            new ConcurrentDictionary<(Clock Clock, string Account), ApiUsageMeter>();
+        private static readonly ConcurrentDictionary<(Clock Clock, string Account, string Ledger), ApiUsageMeter> s_meters =
+            new ConcurrentDictionary<(Clock Clock, string Account, string Ledger), ApiUsageMeter>();
 
         static AccountUsageMeters()
         {
@@ -23,11 +23,13 @@ namespace RunCloud.PowerShell.Session
 
         /// <param name="account">The ledger's name of the account (see <see cref="ApiUsageMeter.Account"/>).</param>
         /// <param name="clock">The clock the calls are dated by (null: the real one).</param>
+        /// <param name="ledger">The folder whose ledger counts the account's calls (the state folder at connect time; "" for
+        /// none): a session that moves to another state folder counts there, with that folder's quota, never the old one's.</param>
         /// <param name="store">Where the counts go; used when the meter is made (the first connection to the account).</param>
-        public static ApiUsageMeter For(string account, Clock? clock, Func<IApiUsageStore?> store)
+        public static ApiUsageMeter For(string account, Clock? clock, string ledger, Func<IApiUsageStore?> store)
         {
             Clock by = clock ?? Clock.Real;
-            return s_meters.GetOrAdd((by, account), _ => new ApiUsageMeter(account, by, store()));
+            return s_meters.GetOrAdd((by, account, ledger), _ => new ApiUsageMeter(account, by, store()));
         }
 
         /// <summary>Writes the pending counts of the meters whose last write is older than <see cref="ApiUsageMeter.FlushInterval"/> (never throws).</summary>

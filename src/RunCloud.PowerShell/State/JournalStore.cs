@@ -103,26 +103,12 @@ namespace RunCloud.PowerShell.State
             string path = JournalPath(key);
             StateFolder.Ensure(Folder, StateHome);
             StateFolder.RefuseLink(path, "journal");
-            string temp = TempPathFor(path);
-            bool created = false;
             try
             {
-                byte[] bytes = new UTF8Encoding(false).GetBytes(JsonConvert.SerializeObject(journal, Settings));
-                // CreateNew is O_CREAT|O_EXCL: it never opens an existing file, nor follows a link planted at this name.
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    created = true;
-                    stream.Write(bytes, 0, bytes.Length);
-                    stream.Flush(flushToDisk: true);
-                }
-
-                // A rename replaces the name itself, never what a link there points at.
-                if (File.Exists(path)) File.Replace(temp, path, null);
-                else File.Move(temp, path);
+                StateFolder.ReplaceAtomically(path, TempPathFor(path), new UTF8Encoding(false).GetBytes(JsonConvert.SerializeObject(journal, Settings)));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                if (created) TryDelete(temp);
                 throw new StateException(
                     $"Cannot write the journal {path}: {ex.Message} Nothing more was changed. Make the state folder writable, or set {StateFolder.OverrideVariable} to one that is.",
                     ex, path);
@@ -141,24 +127,12 @@ namespace RunCloud.PowerShell.State
             string path = AppliedPath(key);
             StateFolder.Ensure(Folder, StateHome);
             StateFolder.RefuseLink(path, "applied set");
-            string temp = TempPathFor(path);
-            bool created = false;
             try
             {
-                byte[] bytes = new UTF8Encoding(false).GetBytes(text);
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    created = true;
-                    stream.Write(bytes, 0, bytes.Length);
-                    stream.Flush(flushToDisk: true);
-                }
-
-                if (File.Exists(path)) File.Replace(temp, path, null);
-                else File.Move(temp, path);
+                StateFolder.ReplaceAtomically(path, TempPathFor(path), new UTF8Encoding(false).GetBytes(text));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                if (created) TryDelete(temp);
                 throw new StateException($"Cannot write the applied set {path}: {ex.Message} Make the state folder writable, or set {StateFolder.OverrideVariable} to one that is.", ex, path);
             }
         }
@@ -192,23 +166,12 @@ namespace RunCloud.PowerShell.State
             string path = ChangedPath(key);
             StateFolder.Ensure(Folder, StateHome);
             StateFolder.RefuseLink(path, "change marker");
-            string temp = TempPathFor(path);
-            bool created = false;
             try
             {
-                byte[] bytes = new UTF8Encoding(false).GetBytes(nowUtc.ToUniversalTime().ToString("o", System.Globalization.CultureInfo.InvariantCulture));
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    created = true;
-                    stream.Write(bytes, 0, bytes.Length);
-                }
-
-                if (File.Exists(path)) File.Replace(temp, path, null);
-                else File.Move(temp, path);
+                StateFolder.ReplaceAtomically(path, TempPathFor(path), new UTF8Encoding(false).GetBytes(nowUtc.ToUniversalTime().ToString("o", System.Globalization.CultureInfo.InvariantCulture)));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                if (created) TryDelete(temp);
                 throw new StateException($"Cannot write the change marker {path}: {ex.Message} Make the state folder writable, or set {StateFolder.OverrideVariable} to one that is.", ex, path);
             }
         }
@@ -407,12 +370,5 @@ namespace RunCloud.PowerShell.State
 
         private static bool UnixLink(string path) =>
             !System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) && UnixFiles.IsSymbolicLink(path);
-
-        private static void TryDelete(string path)
-        {
-            try { File.Delete(path); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
     }
 }

@@ -121,6 +121,37 @@ namespace RunCloud.PowerShell.State
         }
 
         /// <summary>
+        /// Replaces <paramref name="path"/> with <paramref name="bytes"/> atomically: a new file at <paramref name="temp"/>
+        /// (CreateNew is O_CREAT|O_EXCL: never an existing file, never through a link planted at that name), flushed to
+        /// disk, then renamed over the old one (a rename replaces the name itself, never what a link there points at). A
+        /// reader sees the old file or the new one, never half of one; a crash leaves at most a stray temporary file. On
+        /// failure the temporary file is removed and the IOException or UnauthorizedAccessException is rethrown.
+        /// </summary>
+        public static void ReplaceAtomically(string path, string temp, byte[] bytes)
+        {
+            bool created = false;
+            try
+            {
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    created = true;
+                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                if (File.Exists(path)) File.Replace(temp, path, null);
+                else File.Move(temp, path);
+            }
+            catch (Exception ex) when (created && (ex is IOException || ex is UnauthorizedAccessException))
+            {
+                try { File.Delete(temp); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+                throw;
+            }
+        }
+
+        /// <summary>
         /// Refuses a file of the state folder that is a symbolic link (or, on Windows, any reparse point): the module
         /// reads and writes its own files there, never through a link someone planted.
         /// </summary>

@@ -186,31 +186,12 @@ namespace RunCloud.PowerShell.State
         private static void Write(string path, UsageMonth data)
         {
             StateFolder.RefuseLink(path, "usage file");
-            string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            bool created = false;
             try
             {
-                byte[] bytes = new UTF8Encoding(false).GetBytes(JsonConvert.SerializeObject(data, Settings));
-                // CreateNew is O_CREAT|O_EXCL: never an existing file, never through a link planted at this name.
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    created = true;
-                    stream.Write(bytes, 0, bytes.Length);
-                    stream.Flush(flushToDisk: true);
-                }
-
-                if (File.Exists(path)) File.Replace(temp, path, null);
-                else File.Move(temp, path);
+                StateFolder.ReplaceAtomically(path, path + "." + Guid.NewGuid().ToString("N") + ".tmp", new UTF8Encoding(false).GetBytes(JsonConvert.SerializeObject(data, Settings)));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                if (created)
-                {
-                    try { File.Delete(temp); }
-                    catch (IOException) { }
-                    catch (UnauthorizedAccessException) { }
-                }
-
                 throw new StateException($"Cannot write the usage file {path}: {ex.Message} Make the state folder writable, or set {StateFolder.OverrideVariable} to one that is.", ex, path);
             }
         }
