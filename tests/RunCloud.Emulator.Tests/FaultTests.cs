@@ -53,8 +53,10 @@ public class FaultTests
     [Fact]
     public async Task Latency_makes_a_short_timeout_client_time_out_but_the_request_is_applied()
     {
+        // The client's timeout fires from a timer on the thread pool: on a loaded machine it can fire late, so the answer is
+        // held ten times longer than the timeout (an 800 ms hold once lost that race in a full parallel run).
         using var h = new Harness(timeout: TimeSpan.FromMilliseconds(300));
-        h.Emu.Faults.Add(new FaultRule { Kind = FaultKind.Latency, Latency = TimeSpan.FromMilliseconds(800), Method = "POST" });
+        h.Emu.Faults.Add(new FaultRule { Kind = FaultKind.Latency, Latency = TimeSpan.FromMilliseconds(3000), Method = "POST" });
         await Assert.ThrowsAnyAsync<TaskCanceledException>(() => h.Send("POST", Domains, new { name = "slow.example.com" }));
         // The emulator applies the POST once its latency has passed: wait for that to land (bounded), rather than
         // sleeping a guessed interval that a loaded machine overruns.
