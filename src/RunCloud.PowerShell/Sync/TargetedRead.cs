@@ -30,16 +30,20 @@ namespace RunCloud.PowerShell.Sync
             AppTarget t = p.Target;
             AppRunOptions o = p.Request.Options;
             SyncRecord? record = SyncRecords.Load(p.Store, t.Key, p.Journal);
-            // A source computed against the app's names (a UM network) is judged against the names the record holds.
-            IReadOnlyList<RunCloudDomain> recordedNames = record != null ? FromRecord(record, t) : new List<RunCloudDomain>();
-            ChangeDecision d = ChangeDetector.Decide(DesiredAgainst(p.Request, recordedNames), p.Request.Guards, o, p.Journal, record, p.Store.ChangedOutsideAt(t.Key), o.Clock(),
-                live => PlanOver(p.Request, live));
+            // A source computed against the app's names (a UM network) is judged against the names the record holds: computed
+            // once here, since every plan below (the detector's and the unchanged check's) is over those same names.
+            List<RunCloudDomain> recorded = record != null ? FromRecord(record, t) : new List<RunCloudDomain>();
+            DesiredSource? recordedSource = p.Request.SourceOf?.Invoke(recorded);
+            SyncPlan OverRecord(IReadOnlyList<RunCloudDomain> names) => recordedSource != null
+                ? SyncPlanner.Plan(recordedSource, names, p.Request.Guards)
+                : SyncPlanner.Plan(p.Request.Desired, names, p.Request.Guards);
+            ChangeDecision d = ChangeDetector.Decide(recordedSource?.Entries ?? p.Request.Desired, p.Request.Guards, o, p.Journal, record, p.Store.ChangedOutsideAt(t.Key), o.Clock(),
+                OverRecord);
             p.Decision = d;
 
             if (d.Way == ReadWay.Unchanged)
             {
-                List<RunCloudDomain> recorded = FromRecord(d.Record!, t);
-                SyncPlan plan = PlanOver(p.Request, recorded);
+                SyncPlan plan = OverRecord(recorded);
                 if (plan.Verdict == SyncVerdict.Proceed && plan.PruneStoppedMessage == null && plan.ToAdd.Count == 0 && plan.ToRemove.Count == 0)
                 {
                     p.Live = recorded;
