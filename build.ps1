@@ -95,29 +95,29 @@ function Task-Clean {
 }
 
 #region Dependency isolation (the module's third-party dlls never meet another module's copies)
-# The module folder keeps RunCloud.*.dll, the psd1/psm1, format files and help at its root; every third-party
-# assembly goes to bin/, with RunCloud.PowerShell.Loader.dll (net8.0). On PowerShell 7 the psm1 has the loader put
-# RunCloud.PowerShell.dll into the module's own AssemblyLoadContext, which resolves bin/ first; on Windows PowerShell
-# the dll's DependencyResolver resolves bin/ on AssemblyResolve. So nothing the module ships sits where another
-# module's or PowerShell's copy could be taken instead, or could be taken instead of theirs. The emulator module gets
-# the same layout (its own context, RunCloud.Emulator; EmulatorDependencyResolver on Windows PowerShell).
-$script:LoaderPublished = $false
-function Set-ModuleDependencyLayout([string] $ModuleFolder, [string] $ModuleName, [string] $MainAssembly) {
+# The module folder keeps the manifest, format files, help and the cmdlets' assembly (<Engine>.Commands.dll, the root
+# module, which names nothing but the engine and PowerShell) at its root; the engine (<Engine>.dll) and every
+# third-party assembly go to bin/, with the module's copy of the loader (src/RunCloud.PowerShell.Loader, built as
+# <Engine>.Loader.<version>, file bin/<Engine>.Loader.dll), the manifest's first nested module. PowerShell imports it
+# before the root module; it hooks the runtime's resolution, so that when the cmdlets first need the engine it comes
+# from the module's own AssemblyLoadContext, which resolves bin/ first (PowerShell 7), or from bin/ through
+# AppDomain.AssemblyResolve (Windows PowerShell). No script runs on import, and PowerShell exports the cmdlets itself
+# on every (re-)import. The emulator module gets the same layout with its own loader and context.
+function Set-ModuleDependencyLayout([string] $ModuleFolder, [string] $RootAssembly, [string] $Engine) {
     $bin = Join-Path $ModuleFolder 'bin'
     New-Item -ItemType Directory -Force -Path $bin | Out-Null
-    Get-ChildItem $ModuleFolder -Filter *.dll -File | Where-Object { $_.Name -notlike 'RunCloud.*' } | Move-Item -Destination $bin -Force
+    Get-ChildItem $ModuleFolder -Filter *.dll -File | Where-Object { $_.Name -ne $RootAssembly } | Move-Item -Destination $bin -Force
 
-    $loaderOut = Join-Path $Out 'obj/publish-loader'
-    if (-not $script:LoaderPublished) {  # once per build: both modules ship the same loader
-        if (Test-Path $loaderOut) { Remove-Item -Recurse -Force $loaderOut }
-        Invoke-Dotnet publish (Join-Path $Root 'src/RunCloud.PowerShell.Loader') -c $Configuration -o $loaderOut --nologo -v quiet
-        $script:LoaderPublished = $true
-    }
-    Copy-Item (Join-Path $loaderOut 'RunCloud.PowerShell.Loader.dll') $bin
-    # One psm1 source for both modules, stamped with the module's own dll.
-    $psm1 = (Get-Content -Raw (Join-Path $Root 'module/ModuleRoot.psm1')).Replace('@MainAssembly@', $MainAssembly)
-    Set-Content -Path (Join-Path $ModuleFolder "$ModuleName.psm1") -Value $psm1 -NoNewline -Encoding utf8NoBOM
-    if (-not (Test-Path (Join-Path $ModuleFolder $MainAssembly))) { throw "$MainAssembly is not in $ModuleFolder." }
+    # One loader per module and release, named after the engine it serves and the version: two modules, or two releases
+    # of one module, never compete for one name in the default load context.
+    $plain = "$Engine.Loader"
+    $loaderName = "$plain.$(Get-ProjectVersion)"
+    $loaderOut = Join-Path $Out "obj/publish-loader/$plain"
+    if (Test-Path $loaderOut) { Remove-Item -Recurse -Force $loaderOut }
+    Invoke-Dotnet publish (Join-Path $Root 'src/RunCloud.PowerShell.Loader') -c $Configuration -o $loaderOut "-p:AssemblyName=$loaderName" --nologo -v quiet
+    Copy-Item (Join-Path $loaderOut "$loaderName.dll") (Join-Path $bin "$plain.dll")
+    if (-not (Test-Path (Join-Path $ModuleFolder $RootAssembly))) { throw "$RootAssembly is not in $ModuleFolder." }
+    if (-not (Test-Path (Join-Path $bin "$Engine.dll"))) { throw "$Engine.dll is not in $bin." }
 }
 #endregion
 
@@ -163,11 +163,11 @@ function Set-ManifestFormatFile([string] $Manifest, [string] $File) {
 function Task-Build {
     $version = Get-ProjectVersion
     $modules = @(
-        # DependencyLayout: third-party dlls in bin/, the psm1 root and the load-context loader.
-        @{ Name = $ModuleName; Project = 'src/RunCloud.PowerShell'; Out = $ModuleOut; MainAssembly = 'RunCloud.PowerShell.dll'; DependencyLayout = $true
+        # The cmdlets' project (the root module); the engine, its dependencies and the loader go to bin/ (Set-ModuleDependencyLayout).
+        @{ Name = $ModuleName; Project = 'src/RunCloud.PowerShell.Commands'; Out = $ModuleOut; RootAssembly = 'RunCloud.PowerShell.Commands.dll'; Engine = 'RunCloud.PowerShell'
             # The emulator's help pages belong to the emulator module.
             HelpArgs = @('-Exclude', '*-RunCloudEmulator*') }
-        @{ Name = $EmulatorModuleName; Project = 'src/RunCloud.Emulator'; Out = $EmulatorModuleOut; MainAssembly = 'RunCloud.Emulator.dll'; DependencyLayout = $true
+        @{ Name = $EmulatorModuleName; Project = 'src/RunCloud.Emulator.Commands'; Out = $EmulatorModuleOut; RootAssembly = 'RunCloud.Emulator.Commands.dll'; Engine = 'RunCloud.Emulator'
             HelpArgs = @('-Include', '*-RunCloudEmulator*') }
     )
     foreach ($m in $modules) {
@@ -185,7 +185,7 @@ function Task-Build {
         $formats = @((Import-PowerShellDataFile (Join-Path $Root "module/$($m.Name).psd1")).FormatsToProcess)
         if ($formats) { Join-FormatFile -Source @($formats | ForEach-Object { Join-Path $Root "module/$_" }) -Destination (Join-Path $m.Out $formats[0]) }
         Copy-Item (Join-Path $Root 'LICENSE') $m.Out -ErrorAction SilentlyContinue
-        if ($m.DependencyLayout) { Set-ModuleDependencyLayout -ModuleFolder $m.Out -ModuleName $m.Name -MainAssembly $m.MainAssembly }
+        Set-ModuleDependencyLayout -ModuleFolder $m.Out -RootAssembly $m.RootAssembly -Engine $m.Engine
 
         # Stamp the version (Directory.Build.props is its one home) into the manifest.
         $manifest = Get-Content -Raw (Join-Path $Root "module/$($m.Name).psd1")

@@ -1,5 +1,8 @@
 @{
-    RootModule           = 'RunCloud.PowerShell.Emulator.psm1'
+    # The cmdlets; the module's loader (its first nested module, imported before the root) has the cmdlets' engine and
+    # its dependencies come from bin/, in the module's own load context on PowerShell 7 (src/RunCloud.PowerShell.Loader).
+    RootModule           = 'RunCloud.Emulator.Commands.dll'
+    NestedModules        = @('bin/RunCloud.Emulator.Loader.dll')
     # Stamped by build.ps1 from <Version> in Directory.Build.props, the one place the version lives.
     ModuleVersion        = '0.0.0'
     GUID                 = 'b3d0f6a2-8c41-4e7f-9a35-6f2d1c8e4b90'

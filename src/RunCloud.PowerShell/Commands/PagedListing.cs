@@ -19,11 +19,11 @@ namespace RunCloud.PowerShell.Commands
         /// <param name="cmdlet">The cmdlet writing the items (its -First, -Skip and -IncludeTotalCount).</param>
         /// <param name="connection">The connection the items were read through: each item remembers it.</param>
         /// <param name="open">Opens the listing at a given first page.</param>
-        /// <param name="map">One item from its JSON.</param>
+        /// <param name="map">One item from its JSON (<see cref="ItemMap{T}"/>: the cmdlets, outside this assembly, never name a JSON type).</param>
         /// <param name="filter">Which items to write; null writes all.</param>
         /// <param name="activity">The progress activity.</param>
         /// <returns>True when every page was read (not cut short by -First), so a name not seen is not there.</returns>
-        public static bool Write<T>(RunCloudApiCmdlet cmdlet, RunCloudConnection connection, Func<int, PageIterator> open, Func<JObject, T> map,
+        public static bool Write<T>(RunCloudApiCmdlet cmdlet, RunCloudConnection connection, Func<int, PageIterator> open, ItemMap<T> map,
             Func<T, bool>? filter, string activity)
         {
             PagingParameters? paging = cmdlet.PagingParameters;
@@ -70,7 +70,7 @@ namespace RunCloud.PowerShell.Commands
                         T value;
                         try
                         {
-                            value = map(item);
+                            value = map.Map(item);
                         }
                         catch (InvalidResponseDataException ex)
                         {
@@ -98,5 +98,30 @@ namespace RunCloud.PowerShell.Commands
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// How a listing's items are read from their JSON, built here so that the cmdlets (RunCloud.PowerShell.Commands, in the
+    /// default load context) never name a Newtonsoft.Json type: one they named would bind to the session's copy, not the
+    /// module's.
+    /// </summary>
+    internal sealed class ItemMap<T>
+    {
+        internal ItemMap(Func<JObject, T> map) => Map = map;
+
+        internal Func<JObject, T> Map { get; }
+
+        /// <summary>The same items, each passed through <paramref name="then"/> (a cmdlet's own stamp) before it is written.</summary>
+        public ItemMap<T> Then(Func<T, T> then) => new ItemMap<T>(o => then(Map(o)));
+    }
+
+    /// <summary>The listings' item readers.</summary>
+    internal static class ItemMaps
+    {
+        public static ItemMap<RunCloudServer> Servers { get; } = new ItemMap<RunCloudServer>(RunCloudServer.FromJson);
+
+        public static ItemMap<RunCloudWebApp> WebApps(long serverId) => new ItemMap<RunCloudWebApp>(o => RunCloudWebApp.FromJson(o, serverId));
+
+        public static ItemMap<RunCloudDomain> Domains(long serverId, long webAppId) => new ItemMap<RunCloudDomain>(o => RunCloudDomain.FromJson(o, serverId, webAppId));
     }
 }
