@@ -99,29 +99,4 @@ namespace RunCloud.PowerShell.Commands
             }
         }
     }
-
-    /// <summary>
-    /// How a listing's items are read from their JSON, built here so that the cmdlets (RunCloud.PowerShell.Commands, in the
-    /// default load context) never name a Newtonsoft.Json type: one they named would bind to the session's copy, not the
-    /// module's.
-    /// </summary>
-    internal sealed class ItemMap<T>
-    {
-        internal ItemMap(Func<JObject, T> map) => Map = map;
-
-        internal Func<JObject, T> Map { get; }
-
-        /// <summary>The same items, each passed through <paramref name="then"/> (a cmdlet's own stamp) before it is written.</summary>
-        public ItemMap<T> Then(Func<T, T> then) => new ItemMap<T>(o => then(Map(o)));
-    }
-
-    /// <summary>The listings' item readers.</summary>
-    internal static class ItemMaps
-    {
-        public static ItemMap<RunCloudServer> Servers { get; } = new ItemMap<RunCloudServer>(RunCloudServer.FromJson);
-
-        public static ItemMap<RunCloudWebApp> WebApps(long serverId) => new ItemMap<RunCloudWebApp>(o => RunCloudWebApp.FromJson(o, serverId));
-
-        public static ItemMap<RunCloudDomain> Domains(long serverId, long webAppId) => new ItemMap<RunCloudDomain>(o => RunCloudDomain.FromJson(o, serverId, webAppId));
-    }
 }
