@@ -187,11 +187,13 @@ function Task-Build {
         Copy-Item (Join-Path $Root 'LICENSE') $m.Out -ErrorAction SilentlyContinue
         Set-ModuleDependencyLayout -ModuleFolder $m.Out -RootAssembly $m.RootAssembly -Engine $m.Engine
 
-        # Stamp the version (Directory.Build.props is its one home) into the manifest.
+        # Stamp the version (Directory.Build.props is its one home) into the manifest and the engine's nested one.
         $manifest = Get-Content -Raw (Join-Path $Root "module/$($m.Name).psd1")
         $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
         if ($formats.Count -gt 1) { $manifest = Set-ManifestFormatFile -Manifest $manifest -File $formats[0] }
         Set-Content -Path (Join-Path $m.Out "$($m.Name).psd1") -Value $manifest -Encoding utf8NoBOM
+        $engineManifest = (Get-Content -Raw (Join-Path $Root "module/$($m.Engine).Engine.psd1")) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
+        Set-Content -Path (Join-Path $m.Out "$($m.Engine).Engine.psd1") -Value $engineManifest -Encoding utf8NoBOM
 
         $helpScript = Join-Path $Root 'tools/New-MamlHelp.ps1'
         if (Test-Path $helpScript) {
