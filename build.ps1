@@ -121,6 +121,76 @@ function Set-ModuleDependencyLayout([string] $ModuleFolder, [string] $RootAssemb
 }
 #endregion
 
+#region ReadyToRun (the engine precompiled for the platform the module is built on)
+# A scheduled run is a fresh process, and without precompiled code it JIT-compiles the engine's and Newtonsoft.Json's
+# first pass through connect and sync every time (docs/benchmarks.md, figure 1). crossgen2, the .NET SDK's ReadyToRun
+# compiler (a NuGet package the SDK restores for PublishReadyToRun), compiles bin/'s assemblies against the running
+# .NET and PowerShell into bin/r2r/<tag>/, tag = net<.NET major>.0-<os>-<arch> of this machine. The loader takes those
+# copies only on that .NET major, OS and architecture (src/RunCloud.PowerShell.Loader/ModuleLoadContext.cs: PlatformTag
+# must agree with Get-ReadyToRunTag), bin/'s IL everywhere else (Windows PowerShell, other platforms, another .NET).
+function Get-ReadyToRunTag {
+    $ri = [System.Runtime.InteropServices.RuntimeInformation]
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $arch = $ri::ProcessArchitecture.ToString().ToLowerInvariant()
+    [pscustomobject]@{ Tag = "net$([Environment]::Version.Major).0-$os-$arch"; Rid = "$os-$arch"; Framework = "net$([Environment]::Version.Major).0" }
+}
+
+# crossgen2 for this machine, restored (once) through a throw-away project that asks for ReadyToRun, so the SDK picks
+# the compiler of its own version; its path in the NuGet cache.
+function Get-Crossgen2 {
+    $t = Get-ReadyToRunTag
+    $project = Join-Path $Out "obj/crossgen2/crossgen2.csproj"
+    New-Item -ItemType Directory -Force -Path (Split-Path $project) | Out-Null
+    Set-Content -Path $project -Encoding utf8NoBOM -Value @"
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>$($t.Framework)</TargetFramework>
+    <RuntimeIdentifier>$($t.Rid)</RuntimeIdentifier>
+    <PublishReadyToRun>true</PublishReadyToRun>
+    <SelfContained>false</SelfContained>
+  </PropertyGroup>
+</Project>
+"@
+    Invoke-Dotnet restore $project --nologo -v quiet
+    $cache = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    $pack = Join-Path $cache "microsoft.netcore.app.crossgen2.$($t.Rid)"
+    $versions = @(Get-ChildItem $pack -Directory -ErrorAction SilentlyContinue | Where-Object { $_.Name -like "$([Environment]::Version.Major).*" } |
+            Sort-Object { [version]($_.Name -replace '-.*$', '') } -Descending)
+    foreach ($v in $versions) {
+        foreach ($name in 'crossgen2.dll', 'crossgen2.exe', 'crossgen2') {
+            $tool = Join-Path $v.FullName "tools/$name"
+            if (Test-Path $tool) { return $tool }
+        }
+    }
+    throw "crossgen2 for $($t.Rid) is not in $pack after restoring $project. It comes from NuGet (Microsoft.NETCore.App.Crossgen2.$($t.Rid)): check that the package source is reachable, then build again."
+}
+
+function Add-ReadyToRunImage([string] $ModuleFolder) {
+    $t = Get-ReadyToRunTag
+    $bin = Join-Path $ModuleFolder 'bin'
+    $target = Join-Path $bin "r2r/$($t.Tag)"
+    New-Item -ItemType Directory -Force -Path $target | Out-Null
+    $runtime = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
+    $runtimeNames = @(Get-ChildItem $runtime -Filter *.dll | ForEach-Object BaseName)
+    # What the module's context loads from bin/ (the loader hands the runtime's own System.* to everybody instead).
+    $inputs = @(Get-ChildItem $bin -Filter *.dll -File | Where-Object { $_.BaseName -notin $runtimeNames -and $_.BaseName -notlike '*.Loader' })
+    $inputNames = @($inputs | ForEach-Object BaseName)
+    # References: the runtime, PowerShell (less what bin/ has its own copy of: Newtonsoft.Json) and bin/.
+    $references = @((Join-Path $runtime '*.dll')) +
+        @(Get-ChildItem $PSHOME -Filter *.dll | Where-Object { $_.BaseName -notin $runtimeNames -and $_.BaseName -notin $inputNames } | ForEach-Object FullName)
+    $tool = Get-Crossgen2
+    $os = $t.Rid.Split('-')[0] -replace '^win$', 'windows'
+    $arch = $t.Rid.Split('-')[1]
+    foreach ($assembly in $inputs) {
+        $refs = @($references + @($inputs | Where-Object FullName -NE $assembly.FullName | ForEach-Object FullName)) | ForEach-Object { "-r:$_" }
+        $crossgen = @('--targetos', $os, '--targetarch', $arch, '-O') + $refs + @('-o', (Join-Path $target $assembly.Name), $assembly.FullName)
+        $log = if ($tool -like '*.dll') { & dotnet $tool @crossgen 2>&1 } else { & $tool @crossgen 2>&1 }
+        if ($LASTEXITCODE -ne 0) { throw "crossgen2 failed on $($assembly.Name) (exit code $LASTEXITCODE): $($log | Out-String)" }
+    }
+}
+#endregion
+
 #region Format files
 # One format file per area in module/ (each area's views stay apart in the sources), one file in the built module:
 # PowerShell rebuilds the session's whole format table for each file a manifest lists, so six files cost a fresh
@@ -165,9 +235,11 @@ function Task-Build {
     $modules = @(
         # The cmdlets' project (the root module); the engine, its dependencies and the loader go to bin/ (Set-ModuleDependencyLayout).
         @{ Name = $ModuleName; Project = 'src/RunCloud.PowerShell.Commands'; Out = $ModuleOut; RootAssembly = 'RunCloud.PowerShell.Commands.dll'; Engine = 'RunCloud.PowerShell'
+            # Scheduled runs start a process each time: the engine and its dependencies precompiled (see Add-ReadyToRunImage).
+            ReadyToRun = $true
             # The emulator's help pages belong to the emulator module.
             HelpArgs = @('-Exclude', '*-RunCloudEmulator*') }
-        @{ Name = $EmulatorModuleName; Project = 'src/RunCloud.Emulator.Commands'; Out = $EmulatorModuleOut; RootAssembly = 'RunCloud.Emulator.Commands.dll'; Engine = 'RunCloud.Emulator'
+        @{ Name = $EmulatorModuleName; Project = 'src/RunCloud.Emulator.Commands'; Out = $EmulatorModuleOut; RootAssembly = 'RunCloud.Emulator.Commands.dll'; Engine = 'RunCloud.Emulator'; ReadyToRun = $false
             HelpArgs = @('-Include', '*-RunCloudEmulator*') }
     )
     foreach ($m in $modules) {
@@ -186,6 +258,7 @@ function Task-Build {
         if ($formats) { Join-FormatFile -Source @($formats | ForEach-Object { Join-Path $Root "module/$_" }) -Destination (Join-Path $m.Out $formats[0]) }
         Copy-Item (Join-Path $Root 'LICENSE') $m.Out -ErrorAction SilentlyContinue
         Set-ModuleDependencyLayout -ModuleFolder $m.Out -RootAssembly $m.RootAssembly -Engine $m.Engine
+        if ($m.ReadyToRun) { Add-ReadyToRunImage -ModuleFolder $m.Out }
 
         # Stamp the version (Directory.Build.props is its one home) into the manifest and the engine's nested one.
         $manifest = Get-Content -Raw (Join-Path $Root "module/$($m.Name).psd1")
@@ -193,7 +266,8 @@ function Task-Build {
         if ($formats.Count -gt 1) { $manifest = Set-ManifestFormatFile -Manifest $manifest -File $formats[0] }
         Set-Content -Path (Join-Path $m.Out "$($m.Name).psd1") -Value $manifest -Encoding utf8NoBOM
         $engineManifest = (Get-Content -Raw (Join-Path $Root "module/$($m.Engine).Engine.psd1")) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
-        Set-Content -Path (Join-Path $m.Out "$($m.Engine).Engine.psd1") -Value $engineManifest -Encoding utf8NoBOM
+        New-Item -ItemType Directory -Force -Path (Join-Path $m.Out 'engine') | Out-Null
+        Set-Content -Path (Join-Path $m.Out "engine/$($m.Engine).Engine.psd1") -Value $engineManifest -Encoding utf8NoBOM
 
         $helpScript = Join-Path $Root 'tools/New-MamlHelp.ps1'
         if (Test-Path $helpScript) {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 namespace RunCloud.PowerShell.Loader
@@ -28,13 +29,46 @@ namespace RunCloud.PowerShell.Loader
         private static readonly string s_runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location) ?? string.Empty;
 
         private readonly string _dependencyDirectory;
+        private readonly string? _readyToRunDirectory;
         private readonly string _mainAssemblyName;
 
         private ModuleLoadContext(string mainAssemblyPath, string dependencyDirectory)
         {
             _mainAssemblyName = Path.GetFileNameWithoutExtension(mainAssemblyPath);
             _dependencyDirectory = dependencyDirectory;
-            MainAssembly = LoadFromAssemblyPath(mainAssemblyPath);
+            _readyToRunDirectory = ReadyToRunDirectory(dependencyDirectory, PlatformTag(Environment.Version, RuntimeInformation.ProcessArchitecture,
+                RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "win" : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx" : "linux"));
+            MainAssembly = LoadFromAssemblyPath(PathOf(_mainAssemblyName) ?? mainAssemblyPath);
+        }
+
+        /// <summary>
+        /// The platform build.ps1 precompiled bin/'s assemblies for (Get-ReadyToRunTag there): "net10.0-linux-x64". ReadyToRun
+        /// code is specific to the OS and architecture, and is used only on the .NET major it was compiled against.
+        /// </summary>
+        internal static string PlatformTag(Version runtime, Architecture architecture, string os) =>
+            $"net{runtime.Major}.0-{os}-{architecture.ToString().ToLowerInvariant()}";
+
+        /// <summary>bin/r2r/&lt;tag&gt;/ when the build precompiled for this platform; null otherwise (bin/'s IL is used).</summary>
+        internal static string? ReadyToRunDirectory(string dependencyDirectory, string tag)
+        {
+            string candidate = Path.Combine(Path.Combine(dependencyDirectory, "r2r"), tag);
+            return Directory.Exists(candidate) ? candidate : null;
+        }
+
+        /// <summary>
+        /// Where an assembly of bin/ is loaded from: its precompiled copy for this platform when there is one (the same
+        /// assembly, with its IL, plus native code), else bin/'s; null when bin/ has no such assembly.
+        /// </summary>
+        internal string? PathOf(string name)
+        {
+            if (_readyToRunDirectory != null)
+            {
+                string precompiled = Path.Combine(_readyToRunDirectory, name + ".dll");
+                if (File.Exists(precompiled)) return precompiled;
+            }
+
+            string plain = Path.Combine(_dependencyDirectory, name + ".dll");
+            return File.Exists(plain) ? plain : null;
         }
 
         /// <summary>The module's engine (RunCloud.PowerShell.dll, RunCloud.Emulator.dll) as loaded in this context.</summary>
@@ -78,8 +112,8 @@ namespace RunCloud.PowerShell.Loader
                 return null;
             }
 
-            string candidate = Path.Combine(_dependencyDirectory, assemblyName.Name + ".dll");
-            return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
+            string? path = assemblyName.Name == null ? null : PathOf(assemblyName.Name);
+            return path != null ? LoadFromAssemblyPath(path) : null;
         }
     }
 }

@@ -191,5 +191,26 @@ namespace RunCloud.PowerShell.Tests
         {
             Assert.Equal(module, ModuleInitializer.ModuleNameOf(engine));
         }
+
+#if !NETFX_LANE
+        [Theory]
+        [InlineData(10, System.Runtime.InteropServices.Architecture.X64, "linux", "net10.0-linux-x64")]
+        [InlineData(8, System.Runtime.InteropServices.Architecture.Arm64, "osx", "net8.0-osx-arm64")]
+        [InlineData(10, System.Runtime.InteropServices.Architecture.X64, "win", "net10.0-win-x64")]
+        public void ThePrecompiledFolderIsNamedAfterTheDotNetMajorOsAndArchitecture_AsBuildPs1NamesIt(int major, System.Runtime.InteropServices.Architecture architecture, string os, string tag)
+        {
+            Assert.Equal(tag, ModuleLoadContext.PlatformTag(new Version(major, 0, 3), architecture, os));
+        }
+
+        [Fact]
+        public void PrecompiledCopiesAreUsedOnlyForTheirOwnPlatform()
+        {
+            // bin/r2r/<tag>/ of this platform is taken; another platform's folder, or none, leaves bin/'s IL in use.
+            Directory.CreateDirectory(Path.Combine(_bin, "r2r", "net10.0-linux-x64"));
+            Assert.Equal(Path.Combine(_bin, "r2r", "net10.0-linux-x64"), ModuleLoadContext.ReadyToRunDirectory(_bin, "net10.0-linux-x64"));
+            Assert.Null(ModuleLoadContext.ReadyToRunDirectory(_bin, "net8.0-linux-x64"));
+            Assert.Null(ModuleLoadContext.ReadyToRunDirectory(_bin, "net10.0-win-arm64"));
+        }
+#endif
     }
 }

@@ -47,7 +47,7 @@ Describe 'The built module' {
     It 'exports no emulator cmdlet, carries no emulator dll and does not load the emulator' {
         $manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
         $manifest.CmdletsToExport | Where-Object { $_ -like '*Emulator*' } | Should -BeNullOrEmpty
-        $manifest.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Engine.psd1') -Because 'the nested modules are the module''s own loader and engine'
+        $manifest.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'engine/RunCloud.PowerShell.Engine.psd1') -Because 'the nested modules are the module''s own loader and engine'
         Test-Path (Join-Path $script:ModulePath 'RunCloud.Emulator.dll') | Should -BeFalse
         Test-Path (Join-Path $script:ModulePath 'bin/RunCloud.Emulator.dll') | Should -BeFalse
         $pwsh = Get-TestPwshCommand
