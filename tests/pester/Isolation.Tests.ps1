@@ -31,6 +31,9 @@ function Invoke-NjProbe {
 '@
 
     $script:Emulator = Start-RunCloudEmulator -RateLimitPerMinute 0
+    # The platform build.ps1 precompiled the main module for (this machine: the tests run where it was built).
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $script:R2rTag = "net$([Environment]::Version.Major).0-$os-$([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant())"
 
     # Runs $Script in a fresh pwsh (saved as $Name.ps1) and returns the JSON object its last output line holds; a
     # non-zero exit fails the test with what the child printed.
@@ -86,7 +89,8 @@ Describe 'Newtonsoft.Json isolation on PowerShell 7' {
         $r.Domains | Should -HaveCount 2
         $r.Domains | ForEach-Object { $_ | Should -Contain 'shop.example.com' }
         $bin = Join-Path (Resolve-Path $script:ModulePath).Path 'bin'
-        $r.RunCloudJson | Should -Be (Join-Path $bin 'Newtonsoft.Json.dll') -Because 'the module binds to its own copy, not the session''s'
+        # bin/'s copy, or its precompiled copy for this platform (bin/r2r/<tag>/): the module's own either way.
+        $r.RunCloudJson | Should -BeIn @((Join-Path $bin 'Newtonsoft.Json.dll'), (Join-Path $bin "r2r/$script:R2rTag/Newtonsoft.Json.dll")) -Because 'the module binds to its own copy, not the session''s'
         $r.RunCloudContext | Should -Be 'RunCloud.PowerShell module context'
         $r.CmdletsContext | Should -BeLike '*Default*' -Because 'the cmdlets are the root module PowerShell loads; only the engine and its dependencies are the module''s own'
         $r.Engines | Should -Be 1
@@ -120,7 +124,7 @@ Describe 'The emulator module''s isolation on PowerShell 7' {
         $emulator.Context | Should -Be 'RunCloud.Emulator module context'
         $client.Context | Should -Be 'RunCloud.PowerShell module context'
         $emulator.Json | Should -Be (Join-Path (Resolve-Path $script:EmulatorModulePath).Path 'bin/Newtonsoft.Json.dll')
-        $client.Json | Should -Be (Join-Path (Resolve-Path $script:ModulePath).Path 'bin/Newtonsoft.Json.dll')
+        $client.Json | Should -Be (Join-Path (Resolve-Path $script:ModulePath).Path "bin/r2r/$script:R2rTag/Newtonsoft.Json.dll")
     }
 
     It 'ships only the cmdlets at the module root; the emulator, Newtonsoft.Json and the loader are in bin/' {
@@ -152,9 +156,11 @@ Describe 'The manifest PowerShell''s tools check' {
             '$types = [RunCloud.PowerShell.Models.RunCloudDomain], [RunCloud.PowerShell.Http.RunCloudApiException], [RunCloud.Emulator.FaultRule]'
             '$contexts = @($types | ForEach-Object { [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_.Assembly).ToString() })'
             '$copies = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in "RunCloud.PowerShell", "RunCloud.Emulator" }).Count'
-            '@{ Contexts = $contexts; Copies = $copies; Modules = @((Get-Module).Name) } | ConvertTo-Json -Compress'
+            '@{ Contexts = $contexts; Copies = $copies; Modules = @((Get-Module).Name); Engine = $types[0].Assembly.Location; Emulator = $types[2].Assembly.Location } | ConvertTo-Json -Compress'
         ) -join "`n"
         $r = Invoke-FreshPwsh 'type-names' $script
+        $r.Engine | Should -Be (Join-Path (Resolve-Path $script:ModulePath).Path "bin/r2r/$script:R2rTag/RunCloud.PowerShell.dll") -Because 'on the platform it was built on the engine runs precompiled'
+        $r.Emulator | Should -Be (Join-Path (Resolve-Path $script:EmulatorModulePath).Path 'bin/RunCloud.Emulator.dll') -Because 'the emulator ships IL only'
         $r.Contexts | Should -Be @('RunCloud.PowerShell module context', 'RunCloud.PowerShell module context', 'RunCloud.Emulator module context')
         $r.Copies | Should -Be 2
         $r.Modules | Sort-Object | Should -Be @('RunCloud.PowerShell', 'RunCloud.PowerShell.Emulator') -Because 'the nested modules do not show as modules of their own'
