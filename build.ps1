@@ -95,29 +95,99 @@ function Task-Clean {
 }
 
 #region Dependency isolation (the module's third-party dlls never meet another module's copies)
-# The module folder keeps RunCloud.*.dll, the psd1/psm1, format files and help at its root; every third-party
-# assembly goes to bin/, with RunCloud.PowerShell.Loader.dll (net8.0). On PowerShell 7 the psm1 has the loader put
-# RunCloud.PowerShell.dll into the module's own AssemblyLoadContext, which resolves bin/ first; on Windows PowerShell
-# the dll's DependencyResolver resolves bin/ on AssemblyResolve. So nothing the module ships sits where another
-# module's or PowerShell's copy could be taken instead, or could be taken instead of theirs. The emulator module gets
-# the same layout (its own context, RunCloud.Emulator; EmulatorDependencyResolver on Windows PowerShell).
-$script:LoaderPublished = $false
-function Set-ModuleDependencyLayout([string] $ModuleFolder, [string] $ModuleName, [string] $MainAssembly) {
+# The module folder keeps the manifest, format files, help and the cmdlets' assembly (<Engine>.Commands.dll, the root
+# module, which names nothing but the engine and PowerShell) at its root; the engine (<Engine>.dll) and every
+# third-party assembly go to bin/, with the module's copy of the loader (src/RunCloud.PowerShell.Loader, built as
+# <Engine>.Loader.<version>, file bin/<Engine>.Loader.dll), the manifest's first nested module. PowerShell imports it
+# before the root module; it hooks the runtime's resolution, so that when the cmdlets first need the engine it comes
+# from the module's own AssemblyLoadContext, which resolves bin/ first (PowerShell 7), or from bin/ through
+# AppDomain.AssemblyResolve (Windows PowerShell). No script runs on import, and PowerShell exports the cmdlets itself
+# on every (re-)import. The emulator module gets the same layout with its own loader and context.
+function Set-ModuleDependencyLayout([string] $ModuleFolder, [string] $RootAssembly, [string] $Engine) {
     $bin = Join-Path $ModuleFolder 'bin'
     New-Item -ItemType Directory -Force -Path $bin | Out-Null
-    Get-ChildItem $ModuleFolder -Filter *.dll -File | Where-Object { $_.Name -notlike 'RunCloud.*' } | Move-Item -Destination $bin -Force
+    Get-ChildItem $ModuleFolder -Filter *.dll -File | Where-Object { $_.Name -ne $RootAssembly } | Move-Item -Destination $bin -Force
 
-    $loaderOut = Join-Path $Out 'obj/publish-loader'
-    if (-not $script:LoaderPublished) {  # once per build: both modules ship the same loader
-        if (Test-Path $loaderOut) { Remove-Item -Recurse -Force $loaderOut }
-        Invoke-Dotnet publish (Join-Path $Root 'src/RunCloud.PowerShell.Loader') -c $Configuration -o $loaderOut --nologo -v quiet
-        $script:LoaderPublished = $true
+    # One loader per module and release, named after the engine it serves and the version: two modules, or two releases
+    # of one module, never compete for one name in the default load context.
+    $plain = "$Engine.Loader"
+    $loaderName = "$plain.$(Get-ProjectVersion)"
+    $loaderOut = Join-Path $Out "obj/publish-loader/$plain"
+    if (Test-Path $loaderOut) { Remove-Item -Recurse -Force $loaderOut }
+    Invoke-Dotnet publish (Join-Path $Root 'src/RunCloud.PowerShell.Loader') -c $Configuration -o $loaderOut "-p:AssemblyName=$loaderName" --nologo -v quiet
+    Copy-Item (Join-Path $loaderOut "$loaderName.dll") (Join-Path $bin "$plain.dll")
+    if (-not (Test-Path (Join-Path $ModuleFolder $RootAssembly))) { throw "$RootAssembly is not in $ModuleFolder." }
+    if (-not (Test-Path (Join-Path $bin "$Engine.dll"))) { throw "$Engine.dll is not in $bin." }
+}
+#endregion
+
+#region ReadyToRun (the engine precompiled for the platform the module is built on)
+# A scheduled run is a fresh process, and without precompiled code it JIT-compiles the engine's and Newtonsoft.Json's
+# first pass through connect and sync every time (docs/benchmarks.md, figure 1). crossgen2, the .NET SDK's ReadyToRun
+# compiler (a NuGet package the SDK restores for PublishReadyToRun), compiles bin/'s assemblies against the running
+# .NET and PowerShell into bin/r2r/<tag>/, tag = net<.NET major>.0-<os>-<arch> of this machine. The loader takes those
+# copies only on that .NET major, OS and architecture (src/RunCloud.PowerShell.Loader/ModuleLoadContext.cs: PlatformTag
+# must agree with Get-ReadyToRunTag), bin/'s IL everywhere else (Windows PowerShell, other platforms, another .NET).
+function Get-ReadyToRunTag {
+    $ri = [System.Runtime.InteropServices.RuntimeInformation]
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $arch = $ri::ProcessArchitecture.ToString().ToLowerInvariant()
+    [pscustomobject]@{ Tag = "net$([Environment]::Version.Major).0-$os-$arch"; Rid = "$os-$arch"; Framework = "net$([Environment]::Version.Major).0" }
+}
+
+# crossgen2 for this machine, restored (once) through a throw-away project that asks for ReadyToRun, so the SDK picks
+# the compiler of its own version; its path in the NuGet cache.
+function Get-Crossgen2 {
+    $t = Get-ReadyToRunTag
+    $project = Join-Path $Out "obj/crossgen2/crossgen2.csproj"
+    New-Item -ItemType Directory -Force -Path (Split-Path $project) | Out-Null
+    Set-Content -Path $project -Encoding utf8NoBOM -Value @"
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>$($t.Framework)</TargetFramework>
+    <RuntimeIdentifier>$($t.Rid)</RuntimeIdentifier>
+    <PublishReadyToRun>true</PublishReadyToRun>
+    <SelfContained>false</SelfContained>
+  </PropertyGroup>
+</Project>
+"@
+    Invoke-Dotnet restore $project --nologo -v quiet
+    $cache = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    $pack = Join-Path $cache "microsoft.netcore.app.crossgen2.$($t.Rid)"
+    $versions = @(Get-ChildItem $pack -Directory -ErrorAction SilentlyContinue | Where-Object { $_.Name -like "$([Environment]::Version.Major).*" } |
+            Sort-Object { [version]($_.Name -replace '-.*$', '') } -Descending)
+    foreach ($v in $versions) {
+        foreach ($name in 'crossgen2.dll', 'crossgen2.exe', 'crossgen2') {
+            $tool = Join-Path $v.FullName "tools/$name"
+            if (Test-Path $tool) { return $tool }
+        }
     }
-    Copy-Item (Join-Path $loaderOut 'RunCloud.PowerShell.Loader.dll') $bin
-    # One psm1 source for both modules, stamped with the module's own dll.
-    $psm1 = (Get-Content -Raw (Join-Path $Root 'module/ModuleRoot.psm1')).Replace('@MainAssembly@', $MainAssembly)
-    Set-Content -Path (Join-Path $ModuleFolder "$ModuleName.psm1") -Value $psm1 -NoNewline -Encoding utf8NoBOM
-    if (-not (Test-Path (Join-Path $ModuleFolder $MainAssembly))) { throw "$MainAssembly is not in $ModuleFolder." }
+    throw "crossgen2 for $($t.Rid) is not in $pack after restoring $project. It comes from NuGet (Microsoft.NETCore.App.Crossgen2.$($t.Rid)): check that the package source is reachable, then build again."
+}
+
+function Add-ReadyToRunImage([string] $ModuleFolder) {
+    $t = Get-ReadyToRunTag
+    $bin = Join-Path $ModuleFolder 'bin'
+    $target = Join-Path $bin "r2r/$($t.Tag)"
+    New-Item -ItemType Directory -Force -Path $target | Out-Null
+    $runtime = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
+    $runtimeNames = @(Get-ChildItem $runtime -Filter *.dll | ForEach-Object BaseName)
+    # What the module's context loads from bin/ (the loader hands the runtime's own System.* to everybody instead).
+    $inputs = @(Get-ChildItem $bin -Filter *.dll -File | Where-Object { $_.BaseName -notin $runtimeNames -and $_.BaseName -notlike '*.Loader' })
+    $inputNames = @($inputs | ForEach-Object BaseName)
+    # References: the runtime, PowerShell (less what bin/ has its own copy of: Newtonsoft.Json) and bin/.
+    $references = @((Join-Path $runtime '*.dll')) +
+        @(Get-ChildItem $PSHOME -Filter *.dll | Where-Object { $_.BaseName -notin $runtimeNames -and $_.BaseName -notin $inputNames } | ForEach-Object FullName)
+    $tool = Get-Crossgen2
+    $os = $t.Rid.Split('-')[0] -replace '^win$', 'windows'
+    $arch = $t.Rid.Split('-')[1]
+    foreach ($assembly in $inputs) {
+        $refs = @($references + @($inputs | Where-Object FullName -NE $assembly.FullName | ForEach-Object FullName)) | ForEach-Object { "-r:$_" }
+        $crossgen = @('--targetos', $os, '--targetarch', $arch, '-O') + $refs + @('-o', (Join-Path $target $assembly.Name), $assembly.FullName)
+        $log = if ($tool -like '*.dll') { & dotnet $tool @crossgen 2>&1 } else { & $tool @crossgen 2>&1 }
+        if ($LASTEXITCODE -ne 0) { throw "crossgen2 failed on $($assembly.Name) (exit code $LASTEXITCODE): $($log | Out-String)" }
+    }
 }
 #endregion
 
@@ -163,11 +233,13 @@ function Set-ManifestFormatFile([string] $Manifest, [string] $File) {
 function Task-Build {
     $version = Get-ProjectVersion
     $modules = @(
-        # DependencyLayout: third-party dlls in bin/, the psm1 root and the load-context loader.
-        @{ Name = $ModuleName; Project = 'src/RunCloud.PowerShell'; Out = $ModuleOut; MainAssembly = 'RunCloud.PowerShell.dll'; DependencyLayout = $true
+        # The cmdlets' project (the root module); the engine, its dependencies and the loader go to bin/ (Set-ModuleDependencyLayout).
+        @{ Name = $ModuleName; Project = 'src/RunCloud.PowerShell.Commands'; Out = $ModuleOut; RootAssembly = 'RunCloud.PowerShell.Commands.dll'; Engine = 'RunCloud.PowerShell'
+            # Scheduled runs start a process each time: the engine and its dependencies precompiled (see Add-ReadyToRunImage).
+            ReadyToRun = $true
             # The emulator's help pages belong to the emulator module.
             HelpArgs = @('-Exclude', '*-RunCloudEmulator*') }
-        @{ Name = $EmulatorModuleName; Project = 'src/RunCloud.Emulator'; Out = $EmulatorModuleOut; MainAssembly = 'RunCloud.Emulator.dll'; DependencyLayout = $true
+        @{ Name = $EmulatorModuleName; Project = 'src/RunCloud.Emulator.Commands'; Out = $EmulatorModuleOut; RootAssembly = 'RunCloud.Emulator.Commands.dll'; Engine = 'RunCloud.Emulator'; ReadyToRun = $false
             HelpArgs = @('-Include', '*-RunCloudEmulator*') }
     )
     foreach ($m in $modules) {
@@ -185,13 +257,17 @@ function Task-Build {
         $formats = @((Import-PowerShellDataFile (Join-Path $Root "module/$($m.Name).psd1")).FormatsToProcess)
         if ($formats) { Join-FormatFile -Source @($formats | ForEach-Object { Join-Path $Root "module/$_" }) -Destination (Join-Path $m.Out $formats[0]) }
         Copy-Item (Join-Path $Root 'LICENSE') $m.Out -ErrorAction SilentlyContinue
-        if ($m.DependencyLayout) { Set-ModuleDependencyLayout -ModuleFolder $m.Out -ModuleName $m.Name -MainAssembly $m.MainAssembly }
+        Set-ModuleDependencyLayout -ModuleFolder $m.Out -RootAssembly $m.RootAssembly -Engine $m.Engine
+        if ($m.ReadyToRun) { Add-ReadyToRunImage -ModuleFolder $m.Out }
 
-        # Stamp the version (Directory.Build.props is its one home) into the manifest.
+        # Stamp the version (Directory.Build.props is its one home) into the manifest and the engine's nested one.
         $manifest = Get-Content -Raw (Join-Path $Root "module/$($m.Name).psd1")
         $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
         if ($formats.Count -gt 1) { $manifest = Set-ManifestFormatFile -Manifest $manifest -File $formats[0] }
         Set-Content -Path (Join-Path $m.Out "$($m.Name).psd1") -Value $manifest -Encoding utf8NoBOM
+        $engineManifest = (Get-Content -Raw (Join-Path $Root "module/$($m.Engine).Engine.psd1")) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
+        New-Item -ItemType Directory -Force -Path (Join-Path $m.Out 'engine') | Out-Null
+        Set-Content -Path (Join-Path $m.Out "engine/$($m.Engine).Engine.psd1") -Value $engineManifest -Encoding utf8NoBOM
 
         $helpScript = Join-Path $Root 'tools/New-MamlHelp.ps1'
         if (Test-Path $helpScript) {

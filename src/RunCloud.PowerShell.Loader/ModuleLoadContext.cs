@@ -2,44 +2,81 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 namespace RunCloud.PowerShell.Loader
 {
     /// <summary>
-    /// The module's own load context. RunCloud.PowerShell.dll is loaded into it, and every assembly it (or a dependency)
-    /// asks for is taken from the module's dependency folder (bin/) when it is there, before the default context is
-    /// consulted. So the module always runs on the Newtonsoft.Json it was built and tested with, whatever version
-    /// PowerShell itself or another module has put in the default context, and its copy never reaches theirs.
-    /// Everything not in bin/ (System.*, System.Management.Automation) comes from the default context as usual,
-    /// so the cmdlets and PowerShell share one engine.
+    /// The module's own load context (PowerShell 7 only). The module's engine is loaded into it, and every
+    /// assembly it (or a dependency) asks for is taken from the module's bin/ folder when it is there, before the default
+    /// context is consulted. So the module always runs on the Newtonsoft.Json (and MySqlConnector, ...) it was built and
+    /// tested with, whatever version PowerShell itself or another module has put in the default context, and its copy
+    /// never reaches theirs. Everything not in bin/ (System.*, System.Management.Automation) comes from the default
+    /// context as usual, so the cmdlets and PowerShell share one engine. Nothing in bin/ is loaded before it is asked
+    /// for (the database client only when Ultimate Multisite is read).
     /// </summary>
-    public sealed class ModuleLoadContext : AssemblyLoadContext
+    /// <remarks>
+    /// Compiled against the netstandard reference of AssemblyLoadContext, whose only constructor takes no name: the
+    /// context is told apart by <see cref="ToString"/> ("RunCloud.PowerShell module context") and by its type.
+    /// </remarks>
+    internal sealed class ModuleLoadContext : AssemblyLoadContext
     {
         private static readonly object s_gate = new object();
         private static readonly Dictionary<string, ModuleLoadContext> s_instances = new Dictionary<string, ModuleLoadContext>(StringComparer.Ordinal);
 
+        /// <summary>The running .NET's own assemblies (System.Memory, System.Buffers, System.Diagnostics.DiagnosticSource, ...).</summary>
+        private static readonly string s_runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location) ?? string.Empty;
+
         private readonly string _dependencyDirectory;
-        private readonly string _mainAssemblyPath;
+        private readonly string? _readyToRunDirectory;
         private readonly string _mainAssemblyName;
 
         private ModuleLoadContext(string mainAssemblyPath, string dependencyDirectory)
-            : base(Path.GetFileNameWithoutExtension(mainAssemblyPath), isCollectible: false)
         {
-            _mainAssemblyPath = mainAssemblyPath;
             _mainAssemblyName = Path.GetFileNameWithoutExtension(mainAssemblyPath);
             _dependencyDirectory = dependencyDirectory;
-            MainAssembly = LoadFromAssemblyPath(mainAssemblyPath);
+            _readyToRunDirectory = ReadyToRunDirectory(dependencyDirectory, PlatformTag(Environment.Version, RuntimeInformation.ProcessArchitecture,
+                RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "win" : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx" : "linux"));
+            MainAssembly = LoadFromAssemblyPath(PathOf(_mainAssemblyName) ?? mainAssemblyPath);
         }
 
-        /// <summary>RunCloud.PowerShell.dll, as loaded in this context: what the module's psm1 imports.</summary>
+        /// <summary>
+        /// The platform build.ps1 precompiled bin/'s assemblies for (Get-ReadyToRunTag there): "net10.0-linux-x64". ReadyToRun
+        /// code is specific to the OS and architecture, and is used only on the .NET major it was compiled against.
+        /// </summary>
+        internal static string PlatformTag(Version runtime, Architecture architecture, string os) =>
+            $"net{runtime.Major}.0-{os}-{architecture.ToString().ToLowerInvariant()}";
+
+        /// <summary>bin/r2r/&lt;tag&gt;/ when the build precompiled for this platform; null otherwise (bin/'s IL is used).</summary>
+        internal static string? ReadyToRunDirectory(string dependencyDirectory, string tag)
+        {
+            string candidate = Path.Combine(Path.Combine(dependencyDirectory, "r2r"), tag);
+            return Directory.Exists(candidate) ? candidate : null;
+        }
+
+        /// <summary>
+        /// Where an assembly of bin/ is loaded from: its precompiled copy for this platform when there is one (the same
+        /// assembly, with its IL, plus native code), else bin/'s; null when bin/ has no such assembly.
+        /// </summary>
+        internal string? PathOf(string name)
+        {
+            if (_readyToRunDirectory != null)
+            {
+                string precompiled = Path.Combine(_readyToRunDirectory, name + ".dll");
+                if (File.Exists(precompiled)) return precompiled;
+            }
+
+            string plain = Path.Combine(_dependencyDirectory, name + ".dll");
+            return File.Exists(plain) ? plain : null;
+        }
+
+        /// <summary>The module's engine (RunCloud.PowerShell.dll, RunCloud.Emulator.dll) as loaded in this context.</summary>
         public Assembly MainAssembly { get; }
 
         /// <summary>
-        /// The one context of this process for that main assembly (a module's assemblies cannot be unloaded, and a
-        /// second copy of the cmdlets would split the session state they share); a re-import gets the same assembly
-        /// back. Each module that uses this loader (RunCloud.PowerShell, RunCloud.PowerShell.Emulator) gets a context
-        /// of its own, named after its main assembly.
+        /// The one context of this process for that engine file (a module's assemblies cannot be unloaded, and a
+        /// second copy of the cmdlets would split the session state they share): a re-import gets the same assembly back.
         /// </summary>
         public static Assembly Initialize(string mainAssemblyPath, string dependencyDirectory)
         {
@@ -58,37 +95,7 @@ namespace RunCloud.PowerShell.Loader
             }
         }
 
-        /// <summary>
-        /// Adds the cmdlets of <paramref name="innerModule"/> (the binary module the psm1 imported) to the exports of
-        /// <paramref name="outerModule"/> (the psm1's own module). A re-import (Import-Module -Force) gets PowerShell's
-        /// cached binary module back without its cmdlets being added to the new script module (PowerShell/PowerShell#20710),
-        /// so the manifest's CmdletsToExport would find none. Done here rather than in a psm1 loop, whose reflection calls
-        /// cost about 17 ms of the import (every scheduled run pays it). Both are PSModuleInfo objects, passed untyped: this
-        /// assembly does not reference PowerShell.
-        /// </summary>
-        /// <returns>How many cmdlets were added (0 when PowerShell no longer has the internal method).</returns>
-        public static int ExportCmdlets(object outerModule, object innerModule)
-        {
-            if (outerModule == null) throw new ArgumentNullException(nameof(outerModule));
-            if (innerModule == null) throw new ArgumentNullException(nameof(innerModule));
-            MethodInfo? add = outerModule.GetType().GetMethod("AddExportedCmdlet", BindingFlags.Instance | BindingFlags.NonPublic);
-            if (add == null || !(innerModule.GetType().GetProperty("ExportedCmdlets")?.GetValue(innerModule) is System.Collections.IDictionary cmdlets))
-            {
-                return 0;
-            }
-
-            int count = 0;
-            foreach (object? cmdlet in cmdlets.Values)
-            {
-                add.Invoke(outerModule, new[] { cmdlet });
-                count++;
-            }
-
-            return count;
-        }
-
-        /// <summary>The running .NET's own assemblies (System.Memory, System.Buffers, System.Diagnostics.DiagnosticSource, ...).</summary>
-        private static readonly string s_runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location) ?? string.Empty;
+        public override string ToString() => _mainAssemblyName + " module context";
 
         protected override Assembly? Load(AssemblyName assemblyName)
         {
@@ -105,8 +112,8 @@ namespace RunCloud.PowerShell.Loader
                 return null;
             }
 
-            string candidate = Path.Combine(_dependencyDirectory, assemblyName.Name + ".dll");
-            return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
+            string? path = assemblyName.Name == null ? null : PathOf(assemblyName.Name);
+            return path != null ? LoadFromAssemblyPath(path) : null;
         }
     }
 }

@@ -22,12 +22,17 @@ public class ArchitectureTests
         throw new DirectoryNotFoundException("src/RunCloud.Emulator not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>The cmdlets' own project (the module's root assembly): its files count as Commands/.</summary>
+    private static readonly string CmdletSource = Path.Combine(Path.GetDirectoryName(Source)!, "RunCloud.Emulator.Commands");
+
     private static IEnumerable<string> SourceFiles() =>
-        Directory.EnumerateFiles(Source, "*.cs", SearchOption.AllDirectories)
+        new[] { Source, CmdletSource }.SelectMany(root => Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar)
                         && !f.Contains(Path.DirectorySeparatorChar + "bin" + Path.DirectorySeparatorChar));
 
-    private static string Relative(string file) => Path.GetRelativePath(Source, file);
+    private static string Relative(string file) => file.StartsWith(CmdletSource + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+        ? Path.Combine("Commands", Path.GetRelativePath(CmdletSource, file))
+        : Path.GetRelativePath(Source, file);
 
     /// <summary>The code without comments and string literals, so a mention in a doc comment or a message is not a use.</summary>
     private static string Code(string file)

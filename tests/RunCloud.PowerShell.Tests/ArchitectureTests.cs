@@ -19,10 +19,28 @@ namespace RunCloud.PowerShell.Tests
     {
         private static readonly string Source = FindSource();
 
+        /// <summary>The module's root assembly: the cmdlets, in the default load context.</summary>
+        private static readonly Assembly Cmdlets = typeof(SyncRunCloudDomainCommand).Assembly;
+
+        /// <summary>
+        /// The cmdlets' assembly is loaded into the default context, where Newtonsoft.Json is PowerShell's own: a JSON (or
+        /// database) type it named would bind there, not to the module's copy in bin/, and a call between the two would fail
+        /// at run time. So it references the engine, PowerShell and .NET only.
+        /// </summary>
+        [Fact]
+        public void TheCmdletsAssemblyReferencesOnlyTheEnginePowerShellAndDotNet()
+        {
+            string[] references = Cmdlets.GetReferencedAssemblies().Select(a => a.Name!).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            string[] foreign = references.Where(n => n != "RunCloud.PowerShell" && n != "System.Management.Automation" && n != "netstandard"
+                                                     && n != "mscorlib" && !n.StartsWith("System.", StringComparison.Ordinal)).ToArray();
+            Assert.True(foreign.Length == 0, "RunCloud.PowerShell.Commands references " + string.Join(", ", foreign) + ": move that code into the engine");
+            Assert.Contains("RunCloud.PowerShell", references);
+        }
+
         /// <summary>What each folder (namespace) may use. Anything not listed is a wrong-way arrow.</summary>
         private static readonly Dictionary<string, string[]> s_allowed = new Dictionary<string, string[]>
         {
-            ["Commands"] = new[] { "Sync", "Ssl", "Dns", "Sources", "Session", "State", "Api", "Http", "Auth", "Input", "Models", "Hosting" },
+            ["Commands"] = new[] { "Sync", "Ssl", "Dns", "Sources", "Session", "State", "Api", "Http", "Auth", "Input", "Models" },
             ["Sync"] = new[] { "Ssl", "Dns", "Sources", "State", "Api", "Http", "Input", "Models" },
             ["Ssl"] = new[] { "Dns", "State", "Api", "Http", "Input", "Models" },
             ["Dns"] = new[] { "Models" },
@@ -34,7 +52,6 @@ namespace RunCloud.PowerShell.Tests
             ["Input"] = Array.Empty<string>(),
             ["State"] = Array.Empty<string>(),
             ["Models"] = Array.Empty<string>(),
-            ["Hosting"] = Array.Empty<string>(),
         };
 
         private static string FindSource()
@@ -48,13 +65,21 @@ namespace RunCloud.PowerShell.Tests
             throw new DirectoryNotFoundException("src/RunCloud.PowerShell not found above " + AppContext.BaseDirectory);
         }
 
+        /// <summary>The cmdlets' own project (the module's root assembly): its files are the Commands layer's too.</summary>
+        private static readonly string CmdletSource = Path.Combine(Path.GetDirectoryName(Source)!, "RunCloud.PowerShell.Commands");
+
         private static IEnumerable<string> SourceFiles() =>
-            Directory.EnumerateFiles(Source, "*.cs", SearchOption.AllDirectories)
+            new[] { Source, CmdletSource }.SelectMany(root => Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
                 .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar)
                             && !f.Contains(Path.DirectorySeparatorChar + "bin" + Path.DirectorySeparatorChar));
 
-        /// <summary>The file's path under src/RunCloud.PowerShell (Path.GetRelativePath is not on net472, whose lane compiles this too).</summary>
-        private static string Relative(string file) => file.Substring(Source.Length).TrimStart(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        /// <summary>
+        /// The file's path under src/RunCloud.PowerShell, a file of the cmdlets' project as if it were in Commands/ (Path.GetRelativePath
+        /// is not on net472, whose lane compiles this too).
+        /// </summary>
+        private static string Relative(string file) => file.StartsWith(CmdletSource + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? Path.Combine("Commands", file.Substring(CmdletSource.Length + 1))
+            : file.Substring(Source.Length).TrimStart(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
 
         /// <summary>The layer of a file: the first folder under src/RunCloud.PowerShell (Commands/Completion is Commands).</summary>
         private static string Folder(string file) => Relative(file).Split(Path.DirectorySeparatorChar)[0];
@@ -160,11 +185,12 @@ namespace RunCloud.PowerShell.Tests
         [Fact]
         public void EveryPublicTypeLivesInItsOwnFile()
         {
-            foreach (Type type in typeof(RunCloudCmdlet).Assembly.GetExportedTypes().Where(t => !t.IsNested))
+            var files = new HashSet<string>(SourceFiles().Select(Relative));
+            foreach (Type type in typeof(RunCloudCmdlet).Assembly.GetExportedTypes().Concat(Cmdlets.GetExportedTypes()).Where(t => !t.IsNested))
             {
                 string folder = type.Namespace!.Substring("RunCloud.PowerShell.".Length).Replace('.', Path.DirectorySeparatorChar);
                 string file = Path.Combine(folder, CmdletFileName(type.Name) + ".cs");
-                Assert.True(File.Exists(Path.Combine(Source, file)), $"{type.FullName} is not in {file}");
+                Assert.True(files.Contains(file), $"{type.FullName} is not in {file}");
             }
         }
 
@@ -172,7 +198,7 @@ namespace RunCloud.PowerShell.Tests
         public void EveryServerIdAndWebAppIdParameterHasItsCompleter()
         {
             var expected = new Dictionary<string, Type> { ["ServerId"] = typeof(ServerIdCompleter), ["WebAppId"] = typeof(WebAppIdCompleter) };
-            IEnumerable<Type> cmdlets = typeof(RunCloudCmdlet).Assembly.GetExportedTypes().Where(t => t.GetCustomAttribute<CmdletAttribute>() != null);
+            IEnumerable<Type> cmdlets = Cmdlets.GetExportedTypes().Where(t => t.GetCustomAttribute<CmdletAttribute>() != null);
             int checkedParameters = 0;
             foreach (Type cmdlet in cmdlets)
             {

@@ -15,7 +15,8 @@ namespace RunCloud.PowerShell.Tests
         {
             TestStateFolder.EnsureSet();
             InitialSessionState state = InitialSessionState.CreateDefault2();
-            state.ImportPSModule(new[] { typeof(RunCloudCmdlet).Assembly.Location });
+            // The cmdlets (the root module) and the engine (whose types scripts name), as the built module has PowerShell load them.
+            state.ImportPSModule(new[] { typeof(RunCloud.PowerShell.Commands.SyncRunCloudDomainCommand).Assembly.Location, typeof(RunCloudCmdlet).Assembly.Location });
             _runspace = RunspaceFactory.CreateRunspace(state);
             _runspace.Open();
         }

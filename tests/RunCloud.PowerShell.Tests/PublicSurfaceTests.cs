@@ -16,7 +16,21 @@ namespace RunCloud.PowerShell.Tests
     /// </summary>
     public class PublicSurfaceTests
     {
+        /// <summary>The engine (bin/RunCloud.PowerShell.dll).</summary>
         private static readonly Assembly Module = typeof(RunCloudCmdlet).Assembly;
+
+        /// <summary>The cmdlets (the root module, RunCloud.PowerShell.Commands.dll).</summary>
+        private static readonly Assembly Cmdlets = typeof(SyncRunCloudDomainCommand).Assembly;
+
+        [Fact]
+        public void The_root_module_holds_the_cmdlets_and_nothing_else_public()
+        {
+            Type[] exported = Cmdlets.GetExportedTypes();
+            Assert.True(exported.Length >= 25, $"only {exported.Length} cmdlets in {Cmdlets.GetName().Name}");
+            string[] other = exported.Where(t => !typeof(Cmdlet).IsAssignableFrom(t) || t.GetCustomAttributesData().All(a => a.AttributeType != typeof(CmdletAttribute)))
+                .Select(t => t.FullName!).ToArray();
+            Assert.True(other.Length == 0, "Public in the cmdlets' assembly but not a cmdlet (PowerShell reflects over it on every import; put it in the engine): " + string.Join(", ", other));
+        }
 
         [Fact]
         public void Every_public_type_is_a_cmdlet_what_a_cmdlet_takes_or_writes_or_an_exception()
@@ -24,8 +38,7 @@ namespace RunCloud.PowerShell.Tests
             HashSet<Type> reachable = UserFacingTypes();
             string[] stray = Module.GetExportedTypes()
                 .Where(t => !typeof(Cmdlet).IsAssignableFrom(t) && !typeof(Exception).IsAssignableFrom(t) && !reachable.Contains(t)
-                    // PowerShell finds a module's initializer among its public types (the Windows PowerShell bin/ resolver).
-                    && !typeof(IModuleAssemblyInitializer).IsAssignableFrom(t))
+)
                 .Select(t => t.FullName!)
                 .OrderBy(n => n, StringComparer.Ordinal)
                 .ToArray();
@@ -62,7 +75,7 @@ namespace RunCloud.PowerShell.Tests
 
             // Attributes read as metadata (CustomAttributeData), not instantiated: the net472 lane compiles against
             // PowerShell's reference assemblies, whose attribute members have no bodies.
-            foreach (Type cmdlet in Module.GetExportedTypes().Where(t => typeof(Cmdlet).IsAssignableFrom(t)))
+            foreach (Type cmdlet in Module.GetExportedTypes().Concat(Cmdlets.GetExportedTypes()).Where(t => typeof(Cmdlet).IsAssignableFrom(t)))
             {
                 foreach (CustomAttributeData o in cmdlet.GetCustomAttributesData().Where(a => a.AttributeType == typeof(OutputTypeAttribute)))
                 {

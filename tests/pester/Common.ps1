@@ -88,7 +88,7 @@ function Get-CrashHookScript([int] $Step) {
     $hook = Get-CrashHookPath
     @"
 Add-Type -Path '$hook'
-`$engine = (Get-Command Sync-RunCloudDomain).ImplementingType.Assembly.GetType('RunCloud.PowerShell.Sync.AppSyncEngine', `$true)
+`$engine = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'RunCloud.PowerShell' })[0].GetType('RunCloud.PowerShell.Sync.AppSyncEngine', `$true)
 `$engine.GetProperty('StepObserver', [Reflection.BindingFlags]'NonPublic,Static').SetValue(`$null, [RunCloudCrashHook]::At($Step))
 "@
 }

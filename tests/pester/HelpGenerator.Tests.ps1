@@ -226,7 +226,7 @@ Describe 'New-MamlHelp on the built emulator module' {
         $out = Join-Path $TestDrive 'built-emu'
         $run = Invoke-Generator @('-ModulePath', $script:EmulatorModulePath, '-DocsPath', (Join-Path $PSScriptRoot '../../docs/help'), '-OutputPath', $out, '-Include', '*-RunCloudEmulator*', '-Strict')
         $run.ExitCode | Should -Be 0 -Because $run.Text
-        $maml = Get-Content -Raw (Join-Path $out 'RunCloud.Emulator.dll-Help.xml')
+        $maml = Get-Content -Raw (Join-Path $out 'RunCloud.Emulator.Commands.dll-Help.xml')
         $names = @([regex]::Matches($maml, '<command:name>([^<]+)</command:name>') | ForEach-Object { $_.Groups[1].Value.Trim() })
         $names | Should -Contain 'Start-RunCloudEmulator'
         $names | Should -Not -Contain 'Connect-RunCloud'

@@ -1,5 +1,6 @@
-# Dependency isolation: on PowerShell 7 the module's third-party assemblies (Newtonsoft.Json today) load
-# into the module's own AssemblyLoadContext from the module's bin/ folder, so whatever version the session already has
+# Dependency isolation: on PowerShell 7 the module's engine and its third-party assemblies (Newtonsoft.Json, the
+# database client) load into the module's own AssemblyLoadContext from the module's bin/ folder (the cmdlets, which name
+# nothing else, are the root module in the default context), so whatever version the session already has
 # cannot break it, and it cannot break the session. Each order runs in a fresh pwsh: a tiny module carrying
 # Newtonsoft.Json 12.0.3 (Add-Type into the default context, as most script modules do) and RunCloud.PowerShell,
 # both used twice, both working.
@@ -30,6 +31,9 @@ function Invoke-NjProbe {
 '@
 
     $script:Emulator = Start-RunCloudEmulator -RateLimitPerMinute 0
+    # The platform build.ps1 precompiled the main module for (this machine: the tests run where it was built).
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $script:R2rTag = "net$([Environment]::Version.Major).0-$os-$([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant())"
 
     # Runs $Script in a fresh pwsh (saved as $Name.ps1) and returns the JSON object its last output line holds; a
     # non-zero exit fails the test with what the child printed.
@@ -56,11 +60,13 @@ function Invoke-NjProbe {
             ($Order + $Order | ForEach-Object { $steps[$_] })
             '} catch { $out.Error = "$_" }'
             '$out.Loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq "Newtonsoft.Json" } | ForEach-Object { "{0} in {1}" -f $_.GetName().Version, [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name })'
-            '$rc = (Get-Command Get-RunCloudDomain).ImplementingType.Assembly'
+            '$cmdlets = (Get-Command Get-RunCloudDomain).ImplementingType.Assembly'
+            '$rc = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq "RunCloud.PowerShell" })[0]'
             '$alc = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($rc)'
+            '$out.CmdletsContext = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($cmdlets).ToString(); $out.Engines = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq "RunCloud.PowerShell" }).Count'
             '$njRef = $rc.GetReferencedAssemblies() | Where-Object Name -EQ "Newtonsoft.Json"'
             '$nj = $alc.LoadFromAssemblyName($njRef)'
-            '$out.RunCloudContext = $alc.Name; $out.RunCloudJson = $nj.Location; $out.ProbeJson = [Newtonsoft.Json.JsonConvert].Assembly.Location'
+            '$out.RunCloudContext = $alc.ToString(); $out.RunCloudJson = $nj.Location; $out.ProbeJson = [Newtonsoft.Json.JsonConvert].Assembly.Location'
             '$out | ConvertTo-Json -Depth 5 -Compress'
         ) -join "`n"
         Invoke-FreshPwsh ("order-{0}" -f ($Order -join '-')) $script
@@ -83,11 +89,14 @@ Describe 'Newtonsoft.Json isolation on PowerShell 7' {
         $r.Domains | Should -HaveCount 2
         $r.Domains | ForEach-Object { $_ | Should -Contain 'shop.example.com' }
         $bin = Join-Path (Resolve-Path $script:ModulePath).Path 'bin'
-        $r.RunCloudJson | Should -Be (Join-Path $bin 'Newtonsoft.Json.dll') -Because 'the module binds to its own copy, not the session''s'
-        $r.RunCloudContext | Should -Not -Be 'Default'
+        # bin/'s copy, or its precompiled copy for this platform (bin/r2r/<tag>/): the module's own either way.
+        $r.RunCloudJson | Should -BeIn @((Join-Path $bin 'Newtonsoft.Json.dll'), (Join-Path $bin "r2r/$script:R2rTag/Newtonsoft.Json.dll")) -Because 'the module binds to its own copy, not the session''s'
+        $r.RunCloudContext | Should -Be 'RunCloud.PowerShell module context'
+        $r.CmdletsContext | Should -BeLike '*Default*' -Because 'the cmdlets are the root module PowerShell loads; only the engine and its dependencies are the module''s own'
+        $r.Engines | Should -Be 1
         $r.ProbeJson | Should -Not -Be $r.RunCloudJson -Because 'the session keeps its own copy'
         @($r.Loaded | Where-Object { $_ -like '* in Default' }) | Should -HaveCount 1
-        @($r.Loaded | Where-Object { $_ -like "* in $($r.RunCloudContext)" }) | Should -HaveCount 1
+        @($r.Loaded | Where-Object { $_ -like '* in ' }) | Should -HaveCount 1 -Because 'the module''s context (unnamed: the loader is compiled against netstandard) holds its own copy'
     }
 }
 
@@ -100,33 +109,66 @@ Describe 'The emulator module''s isolation on PowerShell 7' {
             'Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -RateLimit 0'
             '$names = @(Get-RunCloudDomain -ServerId 1001 -WebAppId 2001 | ForEach-Object Name)'
             'Disconnect-RunCloud; Stop-RunCloudEmulator'
-            '$report = foreach ($command in "Start-RunCloudEmulator", "Get-RunCloudDomain") {'
-            '    $assembly = (Get-Command $command).ImplementingType.Assembly'
+            '$report = foreach ($engine in "RunCloud.Emulator", "RunCloud.PowerShell") {'
+            '    $assembly = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $engine })[0]'
             '    $alc = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly)'
             '    $nj = $alc.LoadFromAssemblyName(($assembly.GetReferencedAssemblies() | Where-Object Name -EQ "Newtonsoft.Json"))'
-            '    [pscustomobject]@{ Command = $command; Context = $alc.Name; Json = $nj.Location }'
+            '    [pscustomobject]@{ Command = $engine; Context = $alc.ToString(); Json = $nj.Location }'
             '}'
             '@{ Names = $names; Report = @($report) } | ConvertTo-Json -Depth 4 -Compress'
         ) -join "`n"
         $r = Invoke-FreshPwsh 'emulator-isolation' $script
         $r.Names | Should -Contain 'shop.example.com'
-        $emulator = $r.Report | Where-Object Command -EQ 'Start-RunCloudEmulator'
-        $client = $r.Report | Where-Object Command -EQ 'Get-RunCloudDomain'
-        $emulator.Context | Should -Be 'RunCloud.Emulator'
-        $client.Context | Should -Be 'RunCloud.PowerShell'
+        $emulator = $r.Report | Where-Object Command -EQ 'RunCloud.Emulator'
+        $client = $r.Report | Where-Object Command -EQ 'RunCloud.PowerShell'
+        $emulator.Context | Should -Be 'RunCloud.Emulator module context'
+        $client.Context | Should -Be 'RunCloud.PowerShell module context'
         $emulator.Json | Should -Be (Join-Path (Resolve-Path $script:EmulatorModulePath).Path 'bin/Newtonsoft.Json.dll')
-        $client.Json | Should -Be (Join-Path (Resolve-Path $script:ModulePath).Path 'bin/Newtonsoft.Json.dll')
+        $client.Json | Should -Be (Join-Path (Resolve-Path $script:ModulePath).Path "bin/r2r/$script:R2rTag/Newtonsoft.Json.dll")
     }
 
-    It 'ships only RunCloud assemblies at the module root; Newtonsoft.Json and the loader are in bin/' {
-        @(Get-ChildItem $script:EmulatorModulePath -Filter *.dll -File | Where-Object Name -NotLike 'RunCloud.*') | Should -HaveCount 0
-        Test-Path (Join-Path $script:EmulatorModulePath 'bin/Newtonsoft.Json.dll') | Should -BeTrue
-        Test-Path (Join-Path $script:EmulatorModulePath 'bin/RunCloud.PowerShell.Loader.dll') | Should -BeTrue
+    It 'ships only the cmdlets at the module root; the emulator, Newtonsoft.Json and the loader are in bin/' {
+        (Get-ChildItem $script:EmulatorModulePath -Filter *.dll -File).Name | Should -Be @('RunCloud.Emulator.Commands.dll')
+        (Get-ChildItem $script:ModulePath -Filter *.dll -File).Name | Should -Be @('RunCloud.PowerShell.Commands.dll')
+        foreach ($dll in 'RunCloud.Emulator.dll', 'Newtonsoft.Json.dll', 'RunCloud.Emulator.Loader.dll') {
+            Test-Path (Join-Path $script:EmulatorModulePath "bin/$dll") | Should -BeTrue -Because "$dll belongs in bin/"
+        }
     }
 }
 
-Describe 'Re-import (PowerShell/PowerShell#20710)' {
-    It 'Import-Module -Force keeps every cmdlet of both modules exported and working, the loader adding them back' {
+Describe 'The manifest PowerShell''s tools check' {
+    It 'passes Test-ModuleManifest (<Name>): the root module is a file beside the manifest, no script runs on import' -ForEach @(
+        @{ Name = 'RunCloud.PowerShell' }
+        @{ Name = 'RunCloud.PowerShell.Emulator' }
+    ) {
+        $folder = if ($Name -eq 'RunCloud.PowerShell') { $script:ModulePath } else { $script:EmulatorModulePath }
+        $manifest = Join-Path $folder "$Name.psd1"
+        $info = Test-ModuleManifest $manifest -ErrorAction Stop
+        $info.RootModule | Should -BeLike '*.Commands.dll'
+        Test-Path (Join-Path $folder $info.RootModule) | Should -BeTrue
+        @(Get-ChildItem $folder -Recurse -Include *.psm1, *.ps1) | Should -HaveCount 0
+    }
+
+    It 'resolves the engine''s types by name in scripts, from the module''s own context, one copy of each' {
+        $script = @(
+            '$ErrorActionPreference = "Stop"'
+            "Import-Module '$script:ModulePath'; Import-Module '$script:EmulatorModulePath'"
+            '$types = [RunCloud.PowerShell.Models.RunCloudDomain], [RunCloud.PowerShell.Http.RunCloudApiException], [RunCloud.Emulator.FaultRule]'
+            '$contexts = @($types | ForEach-Object { [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_.Assembly).ToString() })'
+            '$copies = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in "RunCloud.PowerShell", "RunCloud.Emulator" }).Count'
+            '@{ Contexts = $contexts; Copies = $copies; Modules = @((Get-Module).Name); Engine = $types[0].Assembly.Location; Emulator = $types[2].Assembly.Location } | ConvertTo-Json -Compress'
+        ) -join "`n"
+        $r = Invoke-FreshPwsh 'type-names' $script
+        $r.Engine | Should -Be (Join-Path (Resolve-Path $script:ModulePath).Path "bin/r2r/$script:R2rTag/RunCloud.PowerShell.dll") -Because 'on the platform it was built on the engine runs precompiled'
+        $r.Emulator | Should -Be (Join-Path (Resolve-Path $script:EmulatorModulePath).Path 'bin/RunCloud.Emulator.dll') -Because 'the emulator ships IL only'
+        $r.Contexts | Should -Be @('RunCloud.PowerShell module context', 'RunCloud.PowerShell module context', 'RunCloud.Emulator module context')
+        $r.Copies | Should -Be 2
+        $r.Modules | Sort-Object | Should -Be @('RunCloud.PowerShell', 'RunCloud.PowerShell.Emulator') -Because 'the nested modules do not show as modules of their own'
+    }
+}
+
+Describe 'Re-import' {
+    It 'Import-Module -Force keeps every cmdlet of both modules exported and working (PowerShell exports a binary root module''s cmdlets itself)' {
         $script = @(
             '$ErrorActionPreference = "Stop"'
             "`$counts = foreach (`$round in 1..3) { Import-Module '$script:ModulePath' -Force; Import-Module '$script:EmulatorModulePath' -Force; (Get-Command -Module RunCloud.PowerShell).Count; (Get-Command -Module RunCloud.PowerShell.Emulator).Count }"
@@ -149,44 +191,42 @@ Describe 'Re-import (PowerShell/PowerShell#20710)' {
     }
 }
 
-Describe 'Two releases side by side' {
-    # RunCloud.PowerShell and RunCloud.PowerShell.Emulator of two releases in one session (a test suite pinned to an
-    # older emulator): both carry bin/RunCloud.PowerShell.Loader.dll, of two versions, and only one can hold that name in
-    # the default load context. The second module must still import, silently, on the loader already there.
+Describe 'Two copies of one module in one process' {
+    # The cmdlets' assembly, once loaded, stays for the life of the process (even after Remove-Module). A second copy of
+    # the module (another release, another folder) is refused by its loader with the fix, before PowerShell would fail
+    # on a name already taken; the first copy keeps working. The main and emulator modules have loaders of their own
+    # names, so they never compete (the tests above import both).
     BeforeAll {
+        # Another release: the built module with a loader of another version (each release's loader has a name of its own).
         $src = Join-Path $TestDrive 'loader-src'
         New-Item -ItemType Directory -Path $src | Out-Null
         Copy-Item (Join-Path $PSScriptRoot '../../src/RunCloud.PowerShell.Loader/*') $src -Include '*.cs', '*.csproj'
         $built = Join-Path $TestDrive 'loader-bin'
-        $log = & dotnet build $src -c Release -p:Version=0.0.1 -o $built 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "Building a loader of another version failed: $($log | Out-String)" }
-        $script:OtherEmulator = Join-Path $TestDrive 'other/RunCloud.PowerShell.Emulator'
-        New-Item -ItemType Directory -Path (Split-Path $script:OtherEmulator) | Out-Null
-        Copy-Item (Resolve-Path $script:EmulatorModulePath).Path $script:OtherEmulator -Recurse
-        Copy-Item (Join-Path $built 'RunCloud.PowerShell.Loader.dll') (Join-Path $script:OtherEmulator 'bin') -Force
+        $log = & dotnet build $src -c Release -p:AssemblyName=RunCloud.PowerShell.Loader.0.0.1 -p:LangVersion=latest -p:Nullable=enable -o $built 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "Building a loader of another release failed: $($log | Out-String)" }
+        $script:OtherCopy = Join-Path $TestDrive 'other/RunCloud.PowerShell'
+        New-Item -ItemType Directory -Path (Split-Path $script:OtherCopy) | Out-Null
+        Copy-Item (Resolve-Path $script:ModulePath).Path $script:OtherCopy -Recurse
+        Copy-Item (Join-Path $built 'RunCloud.PowerShell.Loader.0.0.1.dll') (Join-Path $script:OtherCopy 'bin/RunCloud.PowerShell.Loader.dll') -Force
     }
 
-    It 'imports <First> first, then the other (each twice, -Force): both work and $Error stays empty' -ForEach @(
-        @{ First = 'RunCloud.PowerShell' }
-        @{ First = 'RunCloud.PowerShell.Emulator' }
-    ) {
-        $paths = if ($First -eq 'RunCloud.PowerShell') { $script:ModulePath, $script:OtherEmulator } else { $script:OtherEmulator, $script:ModulePath }
+    It 'refuses another release with the folder already loaded and the fix, and the first copy keeps working' {
         $script = @(
             '$ErrorActionPreference = "Stop"'
-            "foreach (`$p in '$($paths[0])', '$($paths[1])', '$($paths[0])', '$($paths[1])') { Import-Module `$p -Force }"
-            '$errors = $Error.Count'
-            '$loaders = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq "RunCloud.PowerShell.Loader" } | ForEach-Object { $_.GetName().Version.ToString() })'
+            "Import-Module '$script:ModulePath'"
+            '$refusal = $null'
+            "try { Import-Module '$script:OtherCopy' -Force } catch { `$refusal = `"`$_`" }"
+            "Remove-Module RunCloud.PowerShell -ErrorAction SilentlyContinue; Import-Module '$script:ModulePath'; Import-Module '$script:EmulatorModulePath'"
             '$e = Start-RunCloudEmulator -RateLimitPerMinute 0'
             'Connect-RunCloud -BaseUri $e.BaseUri -Token (ConvertTo-SecureString $e.Token -AsPlainText -Force) -RateLimit 0'
             '$names = @(Get-RunCloudDomain -ServerId 1001 -WebAppId 2001 | ForEach-Object Name)'
             'Disconnect-RunCloud; Stop-RunCloudEmulator'
-            '@{ Errors = $errors; Loaders = $loaders; Names = $names; Main = (Get-Command -Module RunCloud.PowerShell).Count; Emulator = (Get-Command -Module RunCloud.PowerShell.Emulator).Count } | ConvertTo-Json -Compress'
+            '@{ Refusal = $refusal; Names = $names; Base = (Get-Module RunCloud.PowerShell).ModuleBase } | ConvertTo-Json -Compress'
         ) -join "`n"
-        $r = Invoke-FreshPwsh "skew-$First" $script
-        $r.Errors | Should -Be 0
-        $r.Loaders | Should -HaveCount 1 -Because 'one loader holds the name; the other module uses it'
-        $r.Main | Should -Be (Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')).CmdletsToExport.Count
-        $r.Emulator | Should -BeGreaterThan 0
+        $r = Invoke-FreshPwsh 'second-copy' $script
+        $r.Refusal | Should -BeLike "*already loaded in this process from '$((Resolve-Path $script:ModulePath).Path)'*"
+        $r.Refusal | Should -BeLike '*Start a new PowerShell session*'
         $r.Names | Should -Contain 'shop.example.com'
+        $r.Base | Should -Be (Resolve-Path $script:ModulePath).Path
     }
 }

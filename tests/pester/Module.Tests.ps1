@@ -47,8 +47,9 @@ Describe 'The built module' {
     It 'exports no emulator cmdlet, carries no emulator dll and does not load the emulator' {
         $manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
         $manifest.CmdletsToExport | Where-Object { $_ -like '*Emulator*' } | Should -BeNullOrEmpty
-        $manifest.ContainsKey('NestedModules') | Should -BeFalse
+        $manifest.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'engine/RunCloud.PowerShell.Engine.psd1') -Because 'the nested modules are the module''s own loader and engine'
         Test-Path (Join-Path $script:ModulePath 'RunCloud.Emulator.dll') | Should -BeFalse
+        Test-Path (Join-Path $script:ModulePath 'bin/RunCloud.Emulator.dll') | Should -BeFalse
         $pwsh = Get-TestPwshCommand
         $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
         $loaded = & $exe @rest -NoProfile -NonInteractive -Command "Import-Module '$script:ModulePath'; Get-RunCloudConnection; [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'RunCloud.Emulator'; [bool](Get-Command Start-RunCloudEmulator -ErrorAction SilentlyContinue)"

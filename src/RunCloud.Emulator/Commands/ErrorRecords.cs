@@ -16,6 +16,13 @@ namespace RunCloud.Emulator.Commands
                 new InvalidOperationException("No RunCloud emulator is running in this session. Start one with Start-RunCloudEmulator, or pass -Emulator."),
                 "RunCloudEmulatorNotRunning", ErrorCategory.ObjectNotFound, null);
 
+        /// <summary>
+        /// Whether <paramref name="exception"/> is the emulator failing to start (port taken, a state file it cannot read or
+        /// parse) rather than a bug: decided here, beside Newtonsoft.Json, which the cmdlets' assembly does not name.
+        /// </summary>
+        public static bool IsStartFailure(Exception exception) =>
+            exception is InvalidOperationException || exception is System.IO.IOException || exception is Newtonsoft.Json.JsonException;
+
         /// <summary>The emulator could not start (port taken, unreadable state file): ErrorId RunCloudEmulatorStartFailed.</summary>
         public static ErrorRecord StartFailed(Exception exception, object? target) =>
             new ErrorRecord(exception, "RunCloudEmulatorStartFailed", ErrorCategory.ResourceUnavailable, target);

@@ -83,6 +83,32 @@ namespace RunCloud.PowerShell.Api
         public PageIterator WebAppPages(long s, string? search = null, int firstPage = 1) =>
             new PageIterator(_api, ApiPaths.WebApps(s), Search(search), firstPage);
 
+        /// <summary>Every server of the account (narrowed by RunCloud's search), each read from its JSON.</summary>
+        public async Task<List<RunCloudServer>> ListServersAsync(string? search, CancellationToken ct) =>
+            (await ServerPages(search).ReadAllAsync(ct).ConfigureAwait(false)).Select(RunCloudServer.FromJson).ToList();
+
+        /// <summary>
+        /// A server's web apps (narrowed by RunCloud's search), each read from its JSON; an item that cannot be read comes
+        /// back as its id (escaped for display) and the reason, for the caller to report while the rest are written.
+        /// </summary>
+        public async Task<List<(RunCloudWebApp? App, string? Id, InvalidResponseDataException? Error)>> ListWebAppsAsync(long s, string? search, CancellationToken ct)
+        {
+            var result = new List<(RunCloudWebApp?, string?, InvalidResponseDataException?)>();
+            foreach (JObject o in await WebAppPages(s, search).ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    result.Add((RunCloudWebApp.FromJson(o, s), null, null));
+                }
+                catch (InvalidResponseDataException ex)
+                {
+                    result.Add((null, ServerText.Escape(o["id"]?.ToString()), ex));
+                }
+            }
+
+            return result;
+        }
+
         /// <summary>A web app's domains, page by page.</summary>
         public PageIterator DomainPages(long s, long w, string? search = null, int firstPage = 1) =>
             new PageIterator(_api, ApiPaths.Domains(s, w), Search(search), firstPage);

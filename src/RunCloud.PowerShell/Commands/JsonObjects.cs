@@ -4,8 +4,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using RunCloud.PowerShell.Api;
 
 namespace RunCloud.PowerShell.Commands
 {
@@ -16,6 +19,18 @@ namespace RunCloud.PowerShell.Commands
     /// </summary>
     internal static class JsonObjects
     {
+        /// <summary>Invoke-RunCloudRequest's answer as PowerShell objects (the cmdlets never name a JSON type).</summary>
+        public static async Task<object?> InvokeAsync(RunCloudService service, string method, string path, IDictionary<string, string>? query, string? body,
+            Func<string, string> mask, CancellationToken ct) =>
+            ToPowerShell(await service.InvokeAsync(method, path, query, body, ct).ConfigureAwait(false), mask);
+
+        /// <summary>The next page of a raw listing as PowerShell objects; null after the last page.</summary>
+        public static async Task<IReadOnlyList<object?>?> NextPageAsync(PageIterator pages, Func<string, string> mask, CancellationToken ct)
+        {
+            IReadOnlyList<JObject>? items = await pages.NextAsync(ct).ConfigureAwait(false);
+            return items?.Select(item => ToPowerShell(item, mask)).ToList();
+        }
+
         /// <param name="mask">Applied to every string value (the connection's secrets masked).</param>
         public static object? ToPowerShell(JToken? token, Func<string, string> mask)
         {

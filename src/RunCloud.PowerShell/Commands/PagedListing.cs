@@ -19,11 +19,11 @@ namespace RunCloud.PowerShell.Commands
         /// <param name="cmdlet">The cmdlet writing the items (its -First, -Skip and -IncludeTotalCount).</param>
         /// <param name="connection">The connection the items were read through: each item remembers it.</param>
         /// <param name="open">Opens the listing at a given first page.</param>
-        /// <param name="map">One item from its JSON.</param>
+        /// <param name="map">One item from its JSON (<see cref="ItemMap{T}"/>: the cmdlets, outside this assembly, never name a JSON type).</param>
         /// <param name="filter">Which items to write; null writes all.</param>
         /// <param name="activity">The progress activity.</param>
         /// <returns>True when every page was read (not cut short by -First), so a name not seen is not there.</returns>
-        public static bool Write<T>(RunCloudApiCmdlet cmdlet, RunCloudConnection connection, Func<int, PageIterator> open, Func<JObject, T> map,
+        public static bool Write<T>(RunCloudApiCmdlet cmdlet, RunCloudConnection connection, Func<int, PageIterator> open, ItemMap<T> map,
             Func<T, bool>? filter, string activity)
         {
             PagingParameters? paging = cmdlet.PagingParameters;
@@ -70,7 +70,7 @@ namespace RunCloud.PowerShell.Commands
                         T value;
                         try
                         {
-                            value = map(item);
+                            value = map.Map(item);
                         }
                         catch (InvalidResponseDataException ex)
                         {

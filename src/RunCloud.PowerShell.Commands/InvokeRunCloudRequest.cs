@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Http;
@@ -112,19 +111,19 @@ namespace RunCloud.PowerShell.Commands
                 if (All)
                 {
                     PageIterator pages = service.RawPages(path, query);
-                    IReadOnlyList<JObject>? items;
-                    while ((items = Run(ct => pages.NextAsync(ct))) != null)
+                    IReadOnlyList<object?>? items;
+                    while ((items = Run(ct => JsonObjects.NextPageAsync(pages, mask, ct))) != null)
                     {
-                        foreach (JObject item in items) WriteObject(JsonObjects.ToPowerShell(item, mask));
+                        foreach (object? item in items) WriteObject(item);
                     }
 
                     return;
                 }
 
-                JToken answer;
+                object? answer;
                 try
                 {
-                    answer = Run(ct => service.InvokeAsync(method, path, query, body, ct));
+                    answer = Run(ct => JsonObjects.InvokeAsync(service, method, path, query, body, mask, ct));
                 }
                 finally
                 {
@@ -132,7 +131,7 @@ namespace RunCloud.PowerShell.Commands
                     if (method != "GET" && method != "HEAD" && RunCloudService.AppOf(path) is (long s, long w)) NoteChangedOutsideSync(connection, s, w);
                 }
 
-                WriteObject(JsonObjects.ToPowerShell(answer, mask), enumerateCollection: true);
+                WriteObject(answer, enumerateCollection: true);
             }
             catch (RunCloudApiException ex)
             {

@@ -82,7 +82,7 @@ namespace RunCloud.Emulator.Commands
             {
                 emulator = RunCloudEmulator.Start(options);
             }
-            catch (Exception ex) when (ex is InvalidOperationException || ex is System.IO.IOException || ex is Newtonsoft.Json.JsonException)
+            catch (Exception ex) when (ErrorRecords.IsStartFailure(ex))
             {
                 ThrowTerminatingError(ErrorRecords.StartFailed(ex, target));
                 return;

@@ -7,8 +7,6 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Auth;
 using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Commands.Scheduling;

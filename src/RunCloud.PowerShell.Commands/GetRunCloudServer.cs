@@ -39,7 +39,7 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 var byName = new NameMatcher(Name);
-                if (PagedListing.Write(this, connection, first => service.ServerPages(NameMatcher.SearchText(Name), first), RunCloudServer.FromJson,
+                if (PagedListing.Write(this, connection, first => service.ServerPages(NameMatcher.SearchText(Name), first), ItemMaps.Servers,
                     byName.For<RunCloudServer>(s => s.Name), "Listing RunCloud servers"))
                 {
                     foreach (string missing in byName.Missing)

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using Newtonsoft.Json.Linq;
 using RunCloud.PowerShell.Api;
 using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Http;
@@ -63,7 +62,7 @@ namespace RunCloud.PowerShell.Commands
                 }
 
                 var byName = new NameMatcher(Name);
-                if (PagedListing.Write(this, connection, first => service.WebAppPages(serverId, NameMatcher.SearchText(Name), first), o => Stamp(RunCloudWebApp.FromJson(o, serverId)),
+                if (PagedListing.Write(this, connection, first => service.WebAppPages(serverId, NameMatcher.SearchText(Name), first), ItemMaps.WebApps(serverId).Then(Stamp),
                     byName.For<RunCloudWebApp>(a => a.Name), "Listing RunCloud web apps"))
                 {
                     foreach (string missing in byName.Missing)
@@ -90,10 +89,10 @@ namespace RunCloud.PowerShell.Commands
             ulong first = PagingParameters?.First ?? ulong.MaxValue;
             ulong seen = 0;
             ulong written = 0;
-            List<JObject> servers;
+            List<RunCloudServer> servers;
             try
             {
-                servers = Run(ct => service.ServerPages().ReadAllAsync(ct));
+                servers = Run(ct => service.ListServersAsync(null, ct));
             }
             catch (RunCloudApiException ex)
             {
@@ -102,13 +101,12 @@ namespace RunCloud.PowerShell.Commands
             }
 
             WriteVerbose($"RunCloud: no -ServerId, so looking for {string.Join(", ", Name!)} on all {servers.Count} server(s).");
-            foreach (JObject serverJson in servers)
+            foreach (RunCloudServer server in servers)
             {
-                RunCloudServer server = RunCloudServer.FromJson(serverJson);
-                List<JObject> apps;
+                List<(RunCloudWebApp? App, string? Id, InvalidResponseDataException? Error)> apps;
                 try
                 {
-                    apps = Run(ct => service.WebAppPages(server.Id, NameMatcher.SearchText(Name)).ReadAllAsync(ct));
+                    apps = Run(ct => service.ListWebAppsAsync(server.Id, NameMatcher.SearchText(Name), ct));
                 }
                 catch (RunCloudApiException ex)
                 {
@@ -116,19 +114,15 @@ namespace RunCloud.PowerShell.Commands
                     continue;
                 }
 
-                foreach (JObject o in apps)
+                foreach ((RunCloudWebApp? found, string? badId, InvalidResponseDataException? invalid) in apps)
                 {
-                    RunCloudWebApp app;
-                    try
+                    if (found == null)
                     {
-                        app = RunCloudWebApp.FromJson(o, server.Id);
-                    }
-                    catch (InvalidResponseDataException ex)
-                    {
-                        WriteError(ErrorRecords.FromApi(RunCloudApiException.InvalidData(ex, "GET", null), ServerText.Escape(o["id"]?.ToString())));
+                        WriteError(ErrorRecords.FromApi(RunCloudApiException.InvalidData(invalid!, "GET", null), badId));
                         continue;
                     }
 
+                    RunCloudWebApp app = found;
                     ((IConnectionBound)app).Connection = connection;
                     app.ServerName = server.Name;
                     if (!filter(app) || seen++ < skip) continue;

@@ -68,7 +68,7 @@ namespace RunCloud.PowerShell.Commands
 
                     return any;
                 });
-                if (PagedListing.Write(this, connection, first => service.DomainPages(serverId, webAppId, plain ? NameMatcher.SearchText(Name) : null, first), o => RunCloudDomain.FromJson(o, serverId, webAppId),
+                if (PagedListing.Write(this, connection, first => service.DomainPages(serverId, webAppId, plain ? NameMatcher.SearchText(Name) : null, first), ItemMaps.Domains(serverId, webAppId),
                     filter, "Listing RunCloud domains") && patterns != null)
                 {
                     for (int i = 0; i < patterns.Count; i++)
