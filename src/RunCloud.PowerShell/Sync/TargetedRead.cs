@@ -57,7 +57,12 @@ namespace RunCloud.PowerShell.Sync
             }
 
             host.Verbose($"RunCloud: {t.Label}: {(d.Way == ReadWay.Targeted ? "targeted" : d.Way == ReadWay.DriftCheck ? "drift check" : "full")} read: {d.Reason}.");
-            QuotaGuard.BeforeReading(p, host, d.ReadCalls ?? 1);
+            // The SSL read beside these reads when the change will most likely need it: with no record (a first sync) a
+            // change is assumed; with one, the record's own plan predicts it.
+            SyncPlan? expected = record != null ? OverRecord(recorded) : null;
+            bool readSsl = AppSyncEngine.SslReadLikely(p, adds: expected == null || expected.ToAdd.Count > 0, removals: expected == null ? p.Request.Guards.Prune : expected.ToRemove.Count > 0);
+            QuotaGuard.BeforeReading(p, host, (d.ReadCalls ?? 1) + (readSsl ? 1 : 0));
+            if (readSsl) AppSyncEngine.ReadSslAhead(p, ct);
 
             if (d.Way == ReadWay.DriftCheck)
             {
