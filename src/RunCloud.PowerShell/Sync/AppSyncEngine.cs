@@ -97,7 +97,9 @@ namespace RunCloud.PowerShell.Sync
                     bool readSsl = SslReadLikely(p, adds: saved?.Add.Length > 0, removals: saved?.Remove.Length > 0);
                     if (request.Kind == AppRequestKind.Desired || request.Kind == AppRequestKind.SavedPlan) QuotaGuard.BeforeReading(p, host, 1 + (readSsl ? 1 : 0));
                     if (readSsl) ReadSslAhead(p, ct);
-                    p.Live = await target.Service.ListDomainsAsync(target.ServerId, target.WebAppId, ct).ConfigureAwait(false);
+                    Task<List<RunCloudDomain>> listing = target.Service.ListDomainsAsync(target.ServerId, target.WebAppId, ct);
+                    if (!o.ReadOnly) JournalStore.PrepareFirstWrite();
+                    p.Live = await listing.ConfigureAwait(false);
                 }
 
                 Reached("listed");
@@ -169,9 +171,9 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>Starts reading the app's certificate (and, with none installed, its SSL mode) beside the listing; the preflight awaits it.</summary>
         internal static void ReadSslAhead(PreparedApply p, CancellationToken ct)
         {
-            AppTarget t = p.Target;
-            // On the thread pool: the listing starts at once on this thread, whatever the first call costs to get going.
-            p.SslReadAhead = Task.Run(() => ReadSslAsync(t, ct), ct);
+            // Started here, not queued to the thread pool: it runs until its request is on its way, then the listing starts.
+            // (In a fresh process every pool thread is busy compiling the first requests; a queued read waited for one.)
+            p.SslReadAhead = ReadSslAsync(p.Target, ct);
         }
 
         private static async Task<SslState> ReadSslAsync(AppTarget t, CancellationToken ct)

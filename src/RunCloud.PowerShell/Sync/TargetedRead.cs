@@ -105,7 +105,10 @@ namespace RunCloud.PowerShell.Sync
                 host.Verbose($"RunCloud: {t.Label}: {d.Reason}.");
             }
 
-            p.Live = await t.Service.ListDomainsAsync(t.ServerId, t.WebAppId, ct).ConfigureAwait(false);
+            Task<List<RunCloudDomain>> listing = t.Service.ListDomainsAsync(t.ServerId, t.WebAppId, ct);
+            // The first change's journal write, prepared while the listing is in flight (see JournalStore.PrepareFirstWrite).
+            if (!o.ReadOnly) State.JournalStore.PrepareFirstWrite();
+            p.Live = await listing.ConfigureAwait(false);
             p.LiveFromRecord = false;
             d.ListedAt = o.Clock();
             d.CheckedMaxId = p.Live.Count == 0 ? 0 : p.Live.Max(x => x.Id);
