@@ -98,7 +98,7 @@ namespace RunCloud.PowerShell.Sync
                     if (request.Kind == AppRequestKind.Desired || request.Kind == AppRequestKind.SavedPlan) QuotaGuard.BeforeReading(p, host, 1 + (readSsl ? 1 : 0));
                     if (readSsl) ReadSslAhead(p, ct);
                     Task<List<RunCloudDomain>> listing = target.Service.ListDomainsAsync(target.ServerId, target.WebAppId, ct);
-                    if (!o.ReadOnly) JournalStore.PrepareFirstWrite();
+                    if (!o.ReadOnly && readSsl) JournalStore.PrepareFirstWrite(); // a change is likely: its journal write follows
                     p.Live = await listing.ConfigureAwait(false);
                 }
 

@@ -106,8 +106,9 @@ namespace RunCloud.PowerShell.Sync
             }
 
             Task<List<RunCloudDomain>> listing = t.Service.ListDomainsAsync(t.ServerId, t.WebAppId, ct);
-            // The first change's journal write, prepared while the listing is in flight (see JournalStore.PrepareFirstWrite).
-            if (!o.ReadOnly) State.JournalStore.PrepareFirstWrite();
+            // The first change's journal write, prepared while the listing is in flight when a change is likely (see
+            // JournalStore.PrepareFirstWrite): a run that changes nothing writes no journal and pays nothing for it.
+            if (!o.ReadOnly && readSsl) State.JournalStore.PrepareFirstWrite();
             p.Live = await listing.ConfigureAwait(false);
             p.LiveFromRecord = false;
             d.ListedAt = o.Clock();
