@@ -615,13 +615,21 @@ namespace RunCloud.PowerShell.Commands
         }
 
         /// <summary>
-        /// -Manifest: prepare every target (lock, journal, listing, plan, SSL preflight), then confirm and apply them at once
-        /// (no second listing: the plan is seconds old, and each target holds its lock from preparing to applying).
+        /// -Manifest: every target's lock, then each target prepared (journal, listing, plan, SSL preflight), confirmed on the
+        /// pipeline thread and applied as soon as its own plan is ready (no second listing: the plan is seconds old, and each
+        /// target holds its lock from before the first request to the end). With -MaxCalls (a cap over the whole run) and
+        /// under -WhatIf every target is prepared first, then all are confirmed in the manifest's order and applied.
         /// </summary>
         private void SyncManifest(string path)
         {
             FleetManifest manifest = LoadManifest(path, out string directory);
             List<FleetItem> items = ManifestItems(ReadInputs(manifest, directory), planOnly: false, Full, ReconcileEvery, FullListEvery);
+            if (MaxCalls <= 0 && !IsWhatIf())
+            {
+                PrepareConfirmApply(items, ThrottleLimit, Force);
+                return;
+            }
+
             PrepareAll(items, ThrottleLimit);
             PlansFromPrepared(items);
             ApplyAll(items, verify: false, ThrottleLimit, MaxCalls, Force, callsAlreadySpent: items.Sum(i => i.PrepareCalls));

@@ -120,6 +120,19 @@ Describe 'Errors and results' {
         ($out -join "`n") | Should -Match 'ID=RunCloudConfirmationRequired,'
     }
 
+    It 'Sync-RunCloudDomain -Manifest -Confirm under -NonInteractive names -Confirm:$false and changes no target, though each target is confirmed as its plan is ready' {
+        $manifest = Join-Path $TestDrive 'confirm-fleet.json'
+        @{ targets = @(
+                @{ serverId = 1001; webAppId = 2001; domains = @(DomainNames $script:emu) + 'confirm-a.example.net' }
+                @{ serverId = 1001; webAppId = 2002; domains = @($script:emu.State.GetDomains(1001, 2002) | ForEach-Object Name) + 'confirm-b.example.net' }
+            ) } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $manifest
+        $script:emu.ClearRequests()
+        $out = Invoke-Child $script:emu "Sync-RunCloudDomain -Manifest '$manifest' -Confirm -SkipDnsCheck; 'ID=' + `$Error[0].FullyQualifiedErrorId"
+        ($out -join "`n") | Should -Match ([regex]::Escape('-Confirm:$false'))
+        ($out -join "`n") | Should -Match 'ID=RunCloudConfirmationRequired,'
+        @(Mutations $script:emu) | Should -BeNullOrEmpty -Because 'no target is applied after a confirmation that could not be asked'
+    }
+
     It 'refusing the primary under -WhatIf is a what-if line, not an error' {
         $out = Invoke-Child $script:emu "Remove-RunCloudDomain -Name shop.example.com -WhatIf; 'ERRORS=' + `$Error.Count"
         $text = $out -join "`n"

@@ -28,6 +28,9 @@ namespace RunCloud.PowerShell.Commands
 
         public PreparedApply? Prepared { get; set; }
 
+        /// <summary>The app's lock, taken before any request of any target (a streaming run); preparing takes it over.</summary>
+        public State.AppLock? HeldLock { get; set; }
+
         /// <summary>Refused before any change (no connection, another account, another run holds the app).</summary>
         public string? Refusal { get; set; }
 

@@ -46,6 +46,13 @@ namespace RunCloud.PowerShell.Commands
             _signal.Set();
         }
 
+        /// <summary>Queues <paramref name="work"/> for the pipeline thread, in order with the messages around it.</summary>
+        public void Invoke(Action work)
+        {
+            _messages.Enqueue(new PipelineMessage(work));
+            _signal.Set();
+        }
+
         /// <summary>Wakes the pipeline thread (the work has ended).</summary>
         public void Signal() => _signal.Set();
 

@@ -3,7 +3,7 @@ using System.Management.Automation;
 
 namespace RunCloud.PowerShell.Commands
 {
-    /// <summary>One message from another thread, written by the pipeline thread: a text, a progress record, or a rate-limit wait.</summary>
+    /// <summary>One message from another thread, written by the pipeline thread: a text, a progress record, a rate-limit wait, or work to run there.</summary>
     internal readonly struct PipelineMessage
     {
         public PipelineMessage(PipelineMessageKind kind, string text, ProgressRecord? progress = null)
@@ -22,6 +22,15 @@ namespace RunCloud.PowerShell.Commands
             Wait = wait;
         }
 
+        public PipelineMessage(Action work)
+        {
+            Kind = PipelineMessageKind.Invoke;
+            Text = string.Empty;
+            Progress = null;
+            Wait = TimeSpan.Zero;
+            Work = work;
+        }
+
         public PipelineMessageKind Kind { get; }
 
         public string Text { get; }
@@ -31,5 +40,8 @@ namespace RunCloud.PowerShell.Commands
 
         /// <summary>For <see cref="PipelineMessageKind.RateLimitWait"/>: how long the limiter waits.</summary>
         public TimeSpan Wait { get; }
+
+        /// <summary>For <see cref="PipelineMessageKind.Invoke"/>: what the pipeline thread runs.</summary>
+        public Action? Work { get; }
     }
 }

@@ -273,7 +273,37 @@ namespace RunCloud.PowerShell.Commands
                     if (_activeLog?.VerboseEnabled == true) WriteVerbose(RateLimitWaitNotice.Describe(message.Wait, message.Text));
                     ShowRateLimitWait();
                     break;
+                case PipelineMessageKind.Invoke: message.Work!(); break;
             }
+        }
+
+        /// <summary>
+        /// From the work of a <see cref="Run{T}(Func{CancellationToken, Task{T}}, bool)"/> with <c>pumpAlways</c>: runs
+        /// <paramref name="func"/> on the pipeline thread (in order with the messages queued before it) and completes with
+        /// its answer, so that work on other threads can ask ShouldProcess. Its exception ends the returned task; a stop
+        /// (<paramref name="ct"/>) cancels it, even when the pipeline thread has stopped pumping.
+        /// </summary>
+        internal Task<T> OnPipelineThread<T>(Func<T> func, CancellationToken ct)
+        {
+            PipelineLog log = _activeLog ?? throw new InvalidOperationException("Work for the pipeline thread needs a Run that pumps (pumpAlways).");
+            var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            CancellationTokenRegistration stop = ct.Register(() => done.TrySetCanceled());
+            log.Invoke(() =>
+            {
+                try
+                {
+                    if (!ct.IsCancellationRequested) done.TrySetResult(func());
+                }
+                catch (Exception ex)
+                {
+                    done.TrySetException(ex);
+                }
+                finally
+                {
+                    stop.Dispose();
+                }
+            });
+            return done.Task;
         }
 
         private int _pipelineThread = Environment.CurrentManagedThreadId;

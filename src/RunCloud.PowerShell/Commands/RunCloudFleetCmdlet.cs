@@ -3,6 +3,9 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using System.Threading.Tasks;
 using System.Management.Automation;
 using RunCloud.PowerShell.Sources;
 using RunCloud.PowerShell.Sources.UltimateMultisite;
@@ -224,25 +227,31 @@ namespace RunCloud.PowerShell.Commands
             if (work.Count == 0) return;
             Run(ct => FleetEngine.ForEachAsync(work, throttleLimit, async (item, token) =>
             {
-                CallCounter counter = CallCounter.Begin();
-                try
-                {
-                    item.Prepared = await AppSyncEngine.PrepareAsync(item.App!, item.Request!, item.Host!, token).ConfigureAwait(false);
-                }
-                catch (RunCloudApiException ex)
-                {
-                    item.Failure = $"Reading the live state failed: {ErrorRecords.FailureMessage(ex)}";
-                    item.ErrorId = ex.ErrorId;
-                }
-                catch (StateException ex)
-                {
-                    item.Refusal = $"{item.Plan.Target}: {ex.Message} Nothing was changed on it.";
-                    item.ErrorId = ex.ErrorId;
-                }
-
-                item.PrepareCalls = counter.Calls;
+                await PrepareOneAsync(item, token).ConfigureAwait(false);
                 return item;
             }, ct, i => i.Plan.Connection), pumpAlways: true);
+        }
+
+        /// <summary>One target through the engine's prepare (with its lock when taken up front): Failed when it cannot be read, Refused when another run holds it.</summary>
+        private static async Task PrepareOneAsync(FleetItem item, CancellationToken token)
+        {
+            CallCounter counter = CallCounter.Begin();
+            try
+            {
+                item.Prepared = await AppSyncEngine.PrepareAsync(item.App!, item.Request!, item.Host!, token, item.HeldLock).ConfigureAwait(false);
+            }
+            catch (RunCloudApiException ex)
+            {
+                item.Failure = $"Reading the live state failed: {ErrorRecords.FailureMessage(ex)}";
+                item.ErrorId = ex.ErrorId;
+            }
+            catch (StateException ex)
+            {
+                item.Refusal = $"{item.Plan.Target}: {ex.Message} Nothing was changed on it.";
+                item.ErrorId = ex.ErrorId;
+            }
+
+            item.PrepareCalls = counter.Calls;
         }
 
         /// <summary>A manifest's targets as engine requests (each with its own run options); a dry run or planning takes no lock.</summary>
@@ -298,12 +307,14 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>Each manifest target's plan, from what preparing found (Failed when its live state could not be read).</summary>
         private protected static void PlansFromPrepared(IEnumerable<FleetItem> items)
         {
-            foreach (FleetItem item in items)
-            {
-                if (item.Prepared != null) item.Plan = TargetPlanner.ToPlan(item.Input!, item.Prepared);
-                else if (item.Failure != null) item.Plan = TargetPlanner.Failed(item.Input!, item.Failure);
-                item.Plan.PlanningCalls = item.PrepareCalls;
-            }
+            foreach (FleetItem item in items) PlanFromPrepared(item);
+        }
+
+        private static void PlanFromPrepared(FleetItem item)
+        {
+            if (item.Prepared != null) item.Plan = TargetPlanner.ToPlan(item.Input!, item.Prepared);
+            else if (item.Failure != null) item.Plan = TargetPlanner.Failed(item.Input!, item.Failure);
+            item.Plan.PlanningCalls = item.PrepareCalls;
         }
 
         /// <summary>The host a fleet target's engine writes through: every message names the target; its steps are confirmed as a whole.</summary>
@@ -320,25 +331,7 @@ namespace RunCloud.PowerShell.Commands
             bool whatIf = IsWhatIf();
             try
             {
-                foreach (FleetItem item in items)
-                {
-                    RunCloudSyncPlan plan = item.Plan;
-                    if (item.Prepared != null && item.Prepared.Refusal == null)
-                    {
-                        foreach (AppFailure problem in item.Prepared.Problems) item.Problems.Add(problem);
-                    }
-
-                    if (!item.WillApply) continue;
-                    string action = $"Apply the sync plan: add {plan.Add.Length}, remove {plan.Remove.Length}" + SslWords(plan.SslAction)
-                        + (plan.Owed != null ? $" (finishing what a previous run left owed: {plan.Owed})" : string.Empty) + $" ({plan.CallsToApply(verify)} API calls)";
-                    if (!ShouldProcessOrForce(force, plan.Target, action))
-                    {
-                        item.Declined = whatIf ? "WhatIf" : "Declined";
-                        continue;
-                    }
-
-                    AppSyncEngine.ApproveAll(item.Prepared!);
-                }
+                foreach (FleetItem item in items) ConfirmTarget(item, verify, force, whatIf);
 
                 if (maxCalls > 0 && !verify)
                 {
@@ -363,9 +356,117 @@ namespace RunCloud.PowerShell.Commands
                 foreach (FleetItem item in items) item.Prepared?.Dispose();
             }
 
+            WriteResults(items, verify, throttleLimit, clock.Elapsed, whatIf, callsAlreadySpent);
+        }
+
+        /// <summary>
+        /// Pipeline thread: takes over what preparing reported, and confirms a prepared target as a whole (ShouldProcess
+        /// with what it will send); true when it is approved to apply.
+        /// </summary>
+        private bool ConfirmTarget(FleetItem item, bool verify, bool force, bool whatIf)
+        {
+            RunCloudSyncPlan plan = item.Plan;
+            if (item.Prepared != null && item.Prepared.Refusal == null)
+            {
+                foreach (AppFailure problem in item.Prepared.Problems) item.Problems.Add(problem);
+            }
+
+            if (!item.WillApply) return false;
+            string action = $"Apply the sync plan: add {plan.Add.Length}, remove {plan.Remove.Length}" + SslWords(plan.SslAction)
+                + (plan.Owed != null ? $" (finishing what a previous run left owed: {plan.Owed})" : string.Empty) + $" ({plan.CallsToApply(verify)} API calls)";
+            if (!ShouldProcessOrForce(force, plan.Target, action))
+            {
+                item.Declined = whatIf ? "WhatIf" : "Declined";
+                return false;
+            }
+
+            AppSyncEngine.ApproveAll(item.Prepared!);
+            return true;
+        }
+
+        /// <summary>
+        /// A manifest run with nothing to decide over all targets at once (no -MaxCalls cap, not -WhatIf): every target's
+        /// lock is taken before any request of any target (one another run holds is Refused, the others go on); then each
+        /// target is prepared, handed to the pipeline thread to confirm (ShouldProcess, in the order plans become ready),
+        /// and applied as soon as it is confirmed, while the other targets are still being prepared or confirmed. Within a
+        /// target nothing changes: no write before its whole plan is made and confirmed, the journal first. Results are
+        /// written at the end in the manifest's order, then the summary and the errors, as <see cref="ApplyAll"/> does.
+        /// </summary>
+        private protected void PrepareConfirmApply(IReadOnlyList<FleetItem> items, int throttleLimit, bool force)
+        {
+            var clock = Stopwatch.StartNew();
+            List<FleetItem> work = items.Where(i => i.Request != null && i.Refusal == null).ToList();
+            WriteVerbose($"RunCloud: locking {work.Count} target(s), then preparing and applying each as soon as its plan is confirmed, up to {throttleLimit} at once.");
+            Exception? confirmFailed = null;
+            try
+            {
+                if (work.Count > 0)
+                {
+                    Run(async ct =>
+                    {
+                        // Every lock first, side by side: a target another run holds is refused before anything is sent for any target.
+                        await Task.WhenAll(work.Select(item => Task.Run(() => LockUpFront(item, ct), ct))).ConfigureAwait(false);
+                        List<FleetItem> locked = work.Where(i => i.Refusal == null).ToList();
+                        await FleetEngine.ForEachAsync(locked, throttleLimit, async (item, token) =>
+                        {
+                            await PrepareOneAsync(item, token).ConfigureAwait(false);
+                            PlanFromPrepared(item);
+                            bool approved;
+                            try
+                            {
+                                approved = await OnPipelineThread(() => Volatile.Read(ref confirmFailed) == null && ConfirmTarget(item, verify: false, force, whatIf: false), token).ConfigureAwait(false);
+                            }
+                            catch (Exception ex) when (!(ex is OperationCanceledException))
+                            {
+                                // A prompt that cannot be shown (ConfirmationRequired): no target is confirmed after it; it stops the command below.
+                                Interlocked.CompareExchange(ref confirmFailed, ex, null);
+                                return item;
+                            }
+
+                            if (!approved) return item;
+                            var watch = Stopwatch.StartNew();
+                            item.Outcome = await AppSyncEngine.ApplyAsync(item.Prepared!, item.Host!, token).ConfigureAwait(false);
+                            item.ApplyTime = watch.Elapsed;
+                            return item;
+                        }, ct, i => i.Plan.Connection).ConfigureAwait(false);
+                        return true;
+                    }, pumpAlways: true);
+                }
+            }
+            finally
+            {
+                foreach (FleetItem item in items)
+                {
+                    item.Prepared?.Dispose();
+                    if (item.Prepared == null) item.HeldLock?.Dispose();
+                }
+            }
+
+            if (confirmFailed != null) ExceptionDispatchInfo.Capture(confirmFailed).Throw();
+            foreach (FleetItem item in items.Where(i => i.Prepared == null)) PlanFromPrepared(item);
+            WriteResults(items, verify: false, throttleLimit, clock.Elapsed, whatIf: false, callsAlreadySpent: items.Sum(i => i.PrepareCalls));
+        }
+
+        /// <summary>Takes a target's lock before any request; one another run holds refuses that target (the others go on).</summary>
+        private static void LockUpFront(FleetItem item, CancellationToken ct)
+        {
+            try
+            {
+                item.HeldLock = AppSyncEngine.Lock(item.App!, item.Request!.Options, ct);
+            }
+            catch (StateException ex)
+            {
+                item.Refusal = $"{item.Plan.Target}: {ex.Message} Nothing was changed on it.";
+                item.ErrorId = ex.ErrorId;
+            }
+        }
+
+        /// <summary>Writes one result per target in the items' order, the summary, then each target's errors.</summary>
+        private void WriteResults(IReadOnlyList<FleetItem> items, bool verify, int throttleLimit, TimeSpan elapsed, bool whatIf, int callsAlreadySpent)
+        {
             List<RunCloudFleetResult> results = items.Select(i => Result(i, verify)).ToList();
             foreach (RunCloudFleetResult r in results) WriteObject(r);
-            WriteObject(Summarize(results, items.Select(i => i.Plan).ToList(), throttleLimit, clock.Elapsed, whatIf, callsAlreadySpent));
+            WriteObject(Summarize(results, items.Select(i => i.Plan).ToList(), throttleLimit, elapsed, whatIf, callsAlreadySpent));
             foreach (FleetItem item in items)
             {
                 foreach (AppFailure problem in item.Problems) WriteError(ErrorRecords.FromFailure(problem));

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using Newtonsoft.Json;
 
 namespace RunCloud.PowerShell.State
@@ -82,6 +83,35 @@ namespace RunCloud.PowerShell.State
             AppJournal? own = ReadOwn(key);
             List<(string Path, AppJournal Journal)> legacy = FindLegacy(key);
             return legacy.Count == 0 ? own : Merge(key, own, legacy);
+        }
+
+        private static int s_firstWritePrepared;
+
+        /// <summary>
+        /// Prepares this process's first journal write on a thread-pool thread, once per process: Newtonsoft builds its
+        /// contracts for the journal's types and the code is compiled on first use (about 30 ms in a fresh process). A sync
+        /// calls it while its first reads are in flight, so that this happens while it waits for RunCloud instead of
+        /// between its plan and its first change. Nothing is written; a failure here is not the run's (the real write
+        /// reports its own).
+        /// </summary>
+        public static void PrepareFirstWrite()
+        {
+            if (Interlocked.Exchange(ref s_firstWritePrepared, 1) != 0) return;
+            Task.Run(() =>
+            {
+                try
+                {
+                    var sample = new AppJournal { ApiHost = "api.example", ServerId = 1, WebAppId = 2, WrittenBy = "warm-up", PendingAdds = { "a.example.com" }, SslReason = "warm-up" };
+                    sample.PendingRemovals.Add(new JournalDomain { Id = 1, Name = "b.example.com" });
+                    sample.SslDomains.Add(new JournalDomain { Id = 2, Name = "c.example.com" });
+                    sample.SslRedeployPending = true;
+                    _ = new UTF8Encoding(false).GetBytes(JsonConvert.SerializeObject(sample, Settings));
+                }
+                catch (Exception)
+                {
+                    // only a warm-up
+                }
+            });
         }
 
         /// <summary>Writes the journal atomically (or deletes it when <see cref="AppJournal.IsEmpty"/>).</summary>

@@ -46,18 +46,20 @@ namespace RunCloud.PowerShell.Sync
         // ---------------------------------------------------------------- prepare
 
         /// <summary>Everything up to the steps to confirm; nothing is changed. Dispose the result to release the lock.</summary>
-        public static async Task<PreparedApply> PrepareAsync(AppTarget target, AppRequest request, IApplyHost host, CancellationToken ct)
+        /// <param name="heldLock">The app's lock when the caller took it already (a fleet takes every target's before any
+        /// request); the result owns it from now on, and releases it on a failure here too.</param>
+        public static async Task<PreparedApply> PrepareAsync(AppTarget target, AppRequest request, IApplyHost host, CancellationToken ct, AppLock? heldLock = null)
         {
             AppRunOptions o = request.Options;
             JournalStore store = o.Store ?? JournalStore.Default();
-            var p = new PreparedApply(target, request, store) { Ssl = o.Ssl.Clone() };
+            var p = new PreparedApply(target, request, store) { Ssl = o.Ssl.Clone(), Lock = heldLock };
             CallCounter counter = CallCounter.Begin();
             try
             {
                 // 1. One run per app at a time, across processes (a dry run changes nothing and takes no lock).
                 if (!o.ReadOnly)
                 {
-                    p.Lock = store.Lock(target.Key, o.LockTimeout, ct, o.Command);
+                    p.Lock ??= store.Lock(target.Key, o.LockTimeout, ct, o.Command);
                     Reached("locked");
                 }
 
@@ -91,8 +93,13 @@ namespace RunCloud.PowerShell.Sync
                 }
                 else
                 {
-                    if (request.Kind == AppRequestKind.Desired || request.Kind == AppRequestKind.SavedPlan) QuotaGuard.BeforeReading(p, host, 1);
-                    p.Live = await target.Service.ListDomainsAsync(target.ServerId, target.WebAppId, ct).ConfigureAwait(false);
+                    RunCloudSyncPlan? saved = request.SavedPlan;
+                    bool readSsl = SslReadLikely(p, adds: saved?.Add.Length > 0, removals: saved?.Remove.Length > 0);
+                    if (request.Kind == AppRequestKind.Desired || request.Kind == AppRequestKind.SavedPlan) QuotaGuard.BeforeReading(p, host, 1 + (readSsl ? 1 : 0));
+                    if (readSsl) ReadSslAhead(p, ct);
+                    Task<List<RunCloudDomain>> listing = target.Service.ListDomainsAsync(target.ServerId, target.WebAppId, ct);
+                    if (!o.ReadOnly && readSsl) JournalStore.PrepareFirstWrite(); // a change is likely: its journal write follows
+                    p.Live = await listing.ConfigureAwait(false);
                 }
 
                 Reached("listed");
@@ -117,7 +124,11 @@ namespace RunCloud.PowerShell.Sync
                 }
 
                 // A refused plan changes nothing: only a dry run goes on, to show what the real run would have done.
-                if (p.Refusal != null && !(o.WhatIf && p.Refusal.Kind == AppRefusal.GuardKind && p.Plan.Verdict != SyncVerdict.InvalidResponse)) return p;
+                if (p.Refusal != null && !(o.WhatIf && p.Refusal.Kind == AppRefusal.GuardKind && p.Plan.Verdict != SyncVerdict.InvalidResponse))
+                {
+                    await SettleReadAheadAsync(p).ConfigureAwait(false);
+                    return p;
+                }
 
                 Reconcile(p);
                 AddChangeSteps(p);
@@ -133,6 +144,7 @@ namespace RunCloud.PowerShell.Sync
             }
             catch
             {
+                await SettleReadAheadAsync(p).ConfigureAwait(false);
                 p.Dispose();
                 throw;
             }
@@ -141,6 +153,58 @@ namespace RunCloud.PowerShell.Sync
                 p.PreparingCalls = counter.Calls;
             }
         }
+
+        /// <summary>
+        /// Whether the SSL preflight will most likely read the app's certificate, decided before the listing so that both
+        /// reads go out side by side (they are reads of the same app; no write starts before the plan that needs both):
+        /// certainly when -ResetSsl is asked or the journal owes SSL work or names wait for DNS; most likely when the change
+        /// is expected to remove domains (the removal's SSL is checked) or to add some (the certificate follows). A wrong
+        /// guess costs one GET that the plan did not need, never a wrong decision: the preflight still decides from the plan.
+        /// </summary>
+        internal static bool SslReadLikely(PreparedApply p, bool adds, bool removals)
+        {
+            AppRunOptions o = p.Request.Options;
+            if (removals) return true;
+            return !o.NoSslReset && (adds || o.ResetSsl || OwesSsl(p.Journal) || WaitsForDns(p.Journal));
+        }
+
+        /// <summary>Starts reading the app's certificate (and, with none installed, its SSL mode) beside the listing; the preflight awaits it.</summary>
+        internal static void ReadSslAhead(PreparedApply p, CancellationToken ct)
+        {
+            // Started here, not queued to the thread pool: it runs until its request is on its way, then the listing starts.
+            // (In a fresh process every pool thread is busy compiling the first requests; a queued read waited for one.)
+            p.SslReadAhead = ReadSslAsync(p.Target, ct);
+        }
+
+        private static async Task<SslState> ReadSslAsync(AppTarget t, CancellationToken ct)
+        {
+            RunCloudSsl ssl = await t.Service.GetSslAsync(t.ServerId, t.WebAppId, ct).ConfigureAwait(false);
+            bool? advanced = ssl.Installed ? (bool?)null : (await t.Service.GetSslModeAsync(t.ServerId, t.WebAppId, ct).ConfigureAwait(false)).Advanced;
+            return new SslState(ssl, advanced);
+        }
+
+        /// <summary>
+        /// Waits for a read-ahead nobody awaited (the listing failed, or the plan turned out to need no SSL read), so that
+        /// preparing never returns with a request of its own still in flight; its failure is not the run's.
+        /// </summary>
+        private static async Task SettleReadAheadAsync(PreparedApply p)
+        {
+            Task<SslState>? ahead = p.SslReadAhead;
+            if (ahead == null) return;
+            try
+            {
+                await ahead.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // not needed by what preparing decided; a needed read rethrows where the preflight awaits it
+            }
+        }
+
+        private static bool OwesSsl(AppJournal? journal) => journal != null
+            && (journal.SslRedeployPending || journal.SslDomains.Count > 0 || journal.SslReinstall != null || journal.PendingAdds.Count > 0 || journal.PendingRemovals.Count > 0);
+
+        private static bool WaitsForDns(AppJournal? journal) => journal?.GetExtension<SslJournalData>(SslJournalData.Owner)?.NotReady.Count > 0;
 
         /// <summary>The refusal a guard verdict of the planner means, or null when the plan may proceed.</summary>
         internal static AppRefusal? GuardRefusal(SyncPlan plan, AppTarget target) => plan.Verdict switch
@@ -427,18 +491,21 @@ namespace RunCloud.PowerShell.Sync
             AppTarget t = p.Target;
             bool changes = p.ChangesDomains;
             AppJournal? journal = p.Journal;
-            bool owedSsl = journal != null && (journal.SslRedeployPending || journal.SslDomains.Count > 0 || journal.SslReinstall != null || journal.PendingAdds.Count > 0 || journal.PendingRemovals.Count > 0);
-            bool waiting = journal?.GetExtension<SslJournalData>(SslJournalData.Owner)?.NotReady.Count > 0;
-            p.SslDue = !o.NoSslReset && (changes || owedSsl || o.ResetSsl || waiting);
+            p.SslDue = !o.NoSslReset && (changes || OwesSsl(journal) || o.ResetSsl || WaitsForDns(journal));
             bool removals = p.Removals.Any(s => s.RefusedBecause == null);
-            if (!p.SslDue && !removals) return;
+            if (!p.SslDue && !removals)
+            {
+                await SettleReadAheadAsync(p).ConfigureAwait(false);
+                return;
+            }
 
             if (!p.Ssl.SkipDnsCheck) p.Ssl.Resolver = new CachingDnsResolver(p.Ssl.Resolver ?? DnsReadiness.ResolverFor(p.Ssl.DnsServers, p.Ssl.DnsTimeout));
-            p.AppSsl = await t.Service.GetSslAsync(t.ServerId, t.WebAppId, ct).ConfigureAwait(false);
+            SslState state = p.SslReadAhead != null ? await p.SslReadAhead.ConfigureAwait(false) : await ReadSslAsync(t, ct).ConfigureAwait(false);
+            p.AppSsl = state.Ssl;
             p.Ssl.KnownAppSsl = p.AppSsl;
             if (!p.AppSsl.Installed)
             {
-                p.Advanced = (await t.Service.GetSslModeAsync(t.ServerId, t.WebAppId, ct).ConfigureAwait(false)).Advanced;
+                p.Advanced = state.Advanced!.Value;
                 p.Ssl.KnownAdvanced = p.Advanced;
             }
 
@@ -569,6 +636,10 @@ namespace RunCloud.PowerShell.Sync
                 step.Approved = answer && step.RefusedBecause == null;
             }
         }
+
+        /// <summary>Takes the app's lock alone, before preparing (a fleet decides every target's lock before any request).</summary>
+        public static AppLock Lock(AppTarget target, AppRunOptions o, CancellationToken ct) =>
+            (o.Store ?? JournalStore.Default()).Lock(target.Key, o.LockTimeout, ct, o.Command);
 
         /// <summary>Every step approved at once: a fleet target confirmed as a whole on the pipeline thread.</summary>
         public static void ApproveAll(PreparedApply p)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Ssl;
 using RunCloud.PowerShell.State;
@@ -68,6 +69,12 @@ namespace RunCloud.PowerShell.Sync
 
         /// <summary>The app's certificate as read while preparing (null: not read, no SSL work).</summary>
         public RunCloudSsl? AppSsl { get; set; }
+
+        /// <summary>
+        /// The app's certificate (and, when none is installed, its SSL mode), read side by side with the listing when the
+        /// plan will most likely need it (null: not started; the SSL preflight reads it after the plan, if it needs it).
+        /// </summary>
+        internal Task<SslState>? SslReadAhead { get; set; }
 
         /// <summary>The app is in advanced SSL mode (one certificate per domain).</summary>
         public bool Advanced { get; set; }

@@ -57,7 +57,12 @@ namespace RunCloud.PowerShell.Sync
             }
 
             host.Verbose($"RunCloud: {t.Label}: {(d.Way == ReadWay.Targeted ? "targeted" : d.Way == ReadWay.DriftCheck ? "drift check" : "full")} read: {d.Reason}.");
-            QuotaGuard.BeforeReading(p, host, d.ReadCalls ?? 1);
+            // The SSL read beside these reads when the change will most likely need it: with no record (a first sync) a
+            // change is assumed; with one, the record's own plan predicts it.
+            SyncPlan? expected = record != null ? OverRecord(recorded) : null;
+            bool readSsl = AppSyncEngine.SslReadLikely(p, adds: expected == null || expected.ToAdd.Count > 0, removals: expected == null ? p.Request.Guards.Prune : expected.ToRemove.Count > 0);
+            QuotaGuard.BeforeReading(p, host, (d.ReadCalls ?? 1) + (readSsl ? 1 : 0));
+            if (readSsl) AppSyncEngine.ReadSslAhead(p, ct);
 
             if (d.Way == ReadWay.DriftCheck)
             {
@@ -100,7 +105,11 @@ namespace RunCloud.PowerShell.Sync
                 host.Verbose($"RunCloud: {t.Label}: {d.Reason}.");
             }
 
-            p.Live = await t.Service.ListDomainsAsync(t.ServerId, t.WebAppId, ct).ConfigureAwait(false);
+            Task<List<RunCloudDomain>> listing = t.Service.ListDomainsAsync(t.ServerId, t.WebAppId, ct);
+            // The first change's journal write, prepared while the listing is in flight when a change is likely (see
+            // JournalStore.PrepareFirstWrite): a run that changes nothing writes no journal and pays nothing for it.
+            if (!o.ReadOnly && readSsl) State.JournalStore.PrepareFirstWrite();
+            p.Live = await listing.ConfigureAwait(false);
             p.LiveFromRecord = false;
             d.ListedAt = o.Clock();
             d.CheckedMaxId = p.Live.Count == 0 ? 0 : p.Live.Max(x => x.Id);
