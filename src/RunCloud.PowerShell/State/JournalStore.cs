@@ -36,14 +36,6 @@ namespace RunCloud.PowerShell.State
     {
         public const string CorruptErrorId = "RunCloudJournalUnreadable";
 
-        private static readonly JsonSerializerSettings Settings = new JsonSerializerSettings
-        {
-            DateTimeZoneHandling = DateTimeZoneHandling.Utc,
-            NullValueHandling = NullValueHandling.Ignore,
-            Formatting = Formatting.Indented,
-            MissingMemberHandling = MissingMemberHandling.Ignore,
-        };
-
         /// <param name="folder">The state folder (absolute).</param>
         /// <param name="stateHome">The conventional state home above it, checked like the folder; null when the folder was given (RUNCLOUD_STATE_PATH).</param>
         public JournalStore(string folder, string? stateHome = null)
@@ -105,7 +97,7 @@ namespace RunCloud.PowerShell.State
             StateFolder.RefuseLink(path, "journal");
             try
             {
-                StateFolder.ReplaceAtomically(path, TempPathFor(path), new UTF8Encoding(false).GetBytes(JsonConvert.SerializeObject(journal, Settings)));
+                StateFolder.ReplaceAtomically(path, TempPathFor(path), new UTF8Encoding(false).GetBytes(JsonFields.Write(journal.ToJson())));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -327,7 +319,8 @@ namespace RunCloud.PowerShell.State
             AppJournal? journal;
             try
             {
-                int version = Newtonsoft.Json.Linq.JObject.Parse(text).Value<int?>("version") ?? 0;
+                Newtonsoft.Json.Linq.JObject o = JsonFields.ParseObject(text);
+                int version = JsonFields.Int(o, "version");
                 if (version > AppJournal.CurrentVersion)
                 {
                     throw new StateException(
@@ -335,7 +328,7 @@ namespace RunCloud.PowerShell.State
                         + "Update the module (the file is left as it is).", null, path, CorruptErrorId);
                 }
 
-                journal = JsonConvert.DeserializeObject<AppJournal>(text, Settings);
+                journal = AppJournal.FromJson(o);
             }
             catch (JsonException ex)
             {

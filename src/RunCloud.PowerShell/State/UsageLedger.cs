@@ -24,14 +24,6 @@ namespace RunCloud.PowerShell.State
     {
         public const string FolderName = "usage";
 
-        private static readonly JsonSerializerSettings Settings = new JsonSerializerSettings
-        {
-            DateTimeZoneHandling = DateTimeZoneHandling.Utc,
-            NullValueHandling = NullValueHandling.Ignore,
-            Formatting = Formatting.Indented,
-            MissingMemberHandling = MissingMemberHandling.Ignore,
-        };
-
         private readonly string _stateFolder;
         private readonly string? _stateHome;
 
@@ -135,7 +127,7 @@ namespace RunCloud.PowerShell.State
             if (text == null) return null;
             try
             {
-                UsageMonth? m = JsonConvert.DeserializeObject<UsageMonth>(text, Settings);
+                UsageMonth? m = UsageMonth.FromJson(JsonFields.ParseObject(text));
                 if (m == null || m.Version < 1) throw new JsonSerializationException("no version");
                 if (m.Version > UsageMonth.CurrentVersion)
                 {
@@ -188,7 +180,7 @@ namespace RunCloud.PowerShell.State
             StateFolder.RefuseLink(path, "usage file");
             try
             {
-                StateFolder.ReplaceAtomically(path, path + "." + Guid.NewGuid().ToString("N") + ".tmp", new UTF8Encoding(false).GetBytes(JsonConvert.SerializeObject(data, Settings)));
+                StateFolder.ReplaceAtomically(path, path + "." + Guid.NewGuid().ToString("N") + ".tmp", new UTF8Encoding(false).GetBytes(JsonFields.Write(data.ToJson())));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

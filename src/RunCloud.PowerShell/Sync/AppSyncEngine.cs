@@ -428,7 +428,7 @@ namespace RunCloud.PowerShell.Sync
             bool changes = p.ChangesDomains;
             AppJournal? journal = p.Journal;
             bool owedSsl = journal != null && (journal.SslRedeployPending || journal.SslDomains.Count > 0 || journal.SslReinstall != null || journal.PendingAdds.Count > 0 || journal.PendingRemovals.Count > 0);
-            bool waiting = journal?.GetExtension<SslJournalData>(SslJournalData.Owner)?.NotReady.Count > 0;
+            bool waiting = journal?.GetExtension(SslJournalData.Owner, SslJournalData.FromJson)?.NotReady.Count > 0;
             p.SslDue = !o.NoSslReset && (changes || owedSsl || o.ResetSsl || waiting);
             bool removals = p.Removals.Any(s => s.RefusedBecause == null);
             if (!p.SslDue && !removals) return;
