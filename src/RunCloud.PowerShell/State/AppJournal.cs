@@ -161,14 +161,9 @@ namespace RunCloud.PowerShell.State
         /// <summary>A journal from its file's object; a missing version or a field of the wrong type is a <see cref="JsonSerializationException"/>.</summary>
         public static AppJournal FromJson(JObject o)
         {
-            if (!o.TryGetValue("version", out JToken? version) || version.Type == JTokenType.Null)
-            {
-                throw new JsonSerializationException("Required property 'version' not found in JSON.");
-            }
-
             return new AppJournal
             {
-                Version = JsonFields.Int(o, "version"),
+                Version = JsonFields.RequiredInt(o, "version"),
                 ApiHost = JsonFields.String(o, "apiHost"),
                 Account = JsonFields.String(o, "account"),
                 BaseUri = JsonFields.String(o, "baseUri"),

@@ -51,6 +51,10 @@ namespace RunCloud.PowerShell.State
         public static JObject Object(JToken token, string what) =>
             token as JObject ?? throw new JsonSerializationException($"'{what}' must be a JSON object, not {token.Type}.");
 
+        /// <summary>A number the file must have (a format version): missing or null is a <see cref="JsonSerializationException"/>.</summary>
+        public static int RequiredInt(JObject o, string name) =>
+            o.TryGetValue(name, out JToken? t) && t.Type != JTokenType.Null ? Int(o, name) : throw new JsonSerializationException($"Required property '{name}' not found in JSON.");
+
         public static int Int(JObject o, string name, int missing = 0) => Convert(o, name, missing, t => (int)t);
 
         public static long Long(JObject o, string name, long missing = 0) => Convert(o, name, missing, t => (long)t);

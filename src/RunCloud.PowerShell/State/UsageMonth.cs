@@ -87,11 +87,6 @@ namespace RunCloud.PowerShell.State
         /// <summary>A month from its file's object; a missing version or a field of the wrong type is a <see cref="JsonSerializationException"/>.</summary>
         public static UsageMonth FromJson(JObject o)
         {
-            if (!o.TryGetValue("version", out JToken? version) || version.Type == JTokenType.Null)
-            {
-                throw new JsonSerializationException("Required property 'version' not found in JSON.");
-            }
-
             var days = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
             JObject? stored = JsonFields.NullableObject(o, "days");
             if (stored != null)
@@ -111,7 +106,7 @@ namespace RunCloud.PowerShell.State
 
             return new UsageMonth
             {
-                Version = JsonFields.Int(o, "version"),
+                Version = JsonFields.RequiredInt(o, "version"),
                 ApiHost = JsonFields.String(o, "apiHost") ?? string.Empty,
                 Account = JsonFields.String(o, "account") ?? string.Empty,
                 KeyId = JsonFields.String(o, "keyId"),
