@@ -47,7 +47,7 @@ namespace RunCloud.PowerShell.Tests
             };
             record.CheckedMaxId = record.Domains.Max(d => d.Id);
             AppJournal journal = AppJournal.For(Key, "https://manage.runcloud.io/api/v3/", listedAt);
-            journal.SetExtension(SyncRecord.Owner, record);
+            journal.SetExtension(SyncRecord.Owner, record.ToJson());
             Records.Add(journal, record);
             return journal;
         }
@@ -311,7 +311,7 @@ namespace RunCloud.PowerShell.Tests
             Assert.Empty(d.Check);
             Assert.Equal(0, d.ReadCalls);
 
-            journal.SetExtension(SslJournalData.Owner, new SslJournalData { NotReady = { new NotReadyName { Name = "site0001.example.com" } } });
+            journal.SetExtension(SslJournalData.Owner, new SslJournalData { NotReady = { new NotReadyName { Name = "site0001.example.com" } } }.ToJson());
             Assert.Equal(ReadWay.Targeted, Decide(desired, journal).Way);
         }
 

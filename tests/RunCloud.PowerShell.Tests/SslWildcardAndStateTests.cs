@@ -141,7 +141,7 @@ namespace RunCloud.PowerShell.Tests
             Assert.Equal(before + 1, Issuances);
             Assert.Null(_emulator.State.GetDomain(S, Shop, wild.Id)!.Ssl);
             // Remembered, so every later run looks again (and says so) without ordering it over HTTP-01.
-            Assert.Contains(journal.GetExtension<SslJournalData>(SslJournalData.Owner)!.NotReady, n => n.Name == Wildcard && n.Status == DnsReadiness.NeedsDns01);
+            Assert.Contains(journal.GetExtension(SslJournalData.Owner, SslJournalData.FromJson)!.NotReady, n => n.Name == Wildcard && n.Status == DnsReadiness.NeedsDns01);
         }
 
         /// <summary>Answers every name with the given address, as a resolver would for a wildcard record.</summary>

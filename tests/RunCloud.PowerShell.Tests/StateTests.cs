@@ -101,7 +101,7 @@ namespace RunCloud.PowerShell.Tests
             j.PendingAdds.Add("shop.example.com");
             j.PendingRemovals.Add(new JournalDomain { Id = 7, Name = "old.example.com" });
             j.OweSslRedeploy("added shop.example.com");
-            j.SetExtension("ssl", new { notDnsReady = new[] { "late.example.com" } });
+            j.SetExtension("ssl", new JObject { ["notDnsReady"] = new JArray("late.example.com") });
             store.Save(key, j, now);
 
             // A newer module wrote a field this one does not know: it must survive a rewrite.
@@ -117,7 +117,7 @@ namespace RunCloud.PowerShell.Tests
             Assert.Equal(7, back.PendingRemovals.Single().Id);
             Assert.True(back.SslRedeployPending);
             Assert.Equal("added shop.example.com", back.SslReason);
-            Assert.Equal("late.example.com", (string)back.GetExtension<JObject>("ssl")!["notDnsReady"]![0]!);
+            Assert.Equal("late.example.com", (string)back.GetExtension("ssl", o => o)!["notDnsReady"]![0]!);
             store.Save(key, back, now.AddMinutes(1));
             Assert.Equal(new JArray(1, 2), JObject.Parse(File.ReadAllText(path))["futureField"]);
             Assert.Equal(new[] { path }, Directory.GetFiles(store.Folder));

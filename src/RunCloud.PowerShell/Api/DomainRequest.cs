@@ -17,6 +17,6 @@ namespace RunCloud.PowerShell.Api
         public string Redirection { get; set; } = "none";
         public string Type { get; set; } = "alias";
 
-        public object ToBody() => new Dictionary<string, object> { ["name"] = Name, ["www"] = Www, ["redirection"] = Redirection, ["type"] = Type };
+        public JObject ToBody() => new JObject { ["name"] = Name, ["www"] = Www, ["redirection"] = Redirection, ["type"] = Type };
     }
 }

@@ -462,7 +462,7 @@ namespace RunCloud.PowerShell.Api
         public Task SetSslModeAsync(long s, long w, bool advanced, bool autoSsl, CancellationToken ct)
         {
             lock (_modeReads) _modeReads.Remove((s, w));
-            return _api.SendAsync(HttpMethod.Post, ApiPaths.SslAdvanced(s, w), new Dictionary<string, object?> { ["advancedSSL"] = advanced, ["autoSSL"] = autoSsl }, ct);
+            return _api.SendAsync(HttpMethod.Post, ApiPaths.SslAdvanced(s, w), new JObject { ["advancedSSL"] = advanced, ["autoSSL"] = autoSsl }, ct);
         }
 
         /// <summary>

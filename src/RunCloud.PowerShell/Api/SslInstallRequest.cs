@@ -51,9 +51,10 @@ namespace RunCloud.PowerShell.Api
             };
         }
 
-        public Dictionary<string, object?> ToBody(bool advanced = false)
+        /// <summary>The request body, built as JSON directly (no reflection serializer on a run's first write).</summary>
+        public JObject ToBody(bool advanced = false)
         {
-            var body = new Dictionary<string, object?>
+            var body = new JObject
             {
                 ["provider"] = Provider,
                 ["enableHttp"] = EnableHttp,

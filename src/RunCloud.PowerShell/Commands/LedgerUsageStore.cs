@@ -73,7 +73,9 @@ namespace RunCloud.PowerShell.Commands
         public void Add(string account, IReadOnlyList<ApiUsageTick> ticks)
         {
             (string host, string hash) = Split(account);
-            _ledger.Add(host, hash, _keyId, _quota(), ticks.Select(t => new UsageCount(t.Day, t.App, t.Calls)), LockTimeout, _clock.UtcNow);
+            var counts = new List<UsageCount>(ticks.Count);
+            foreach (ApiUsageTick t in ticks) counts.Add(new UsageCount(t.Day, t.App, t.Calls));
+            _ledger.Add(host, hash, _keyId, _quota(), counts, LockTimeout, _clock.UtcNow);
         }
 
         public IReadOnlyList<ApiUsageTick> ReadMonth(string account, int year, int month)

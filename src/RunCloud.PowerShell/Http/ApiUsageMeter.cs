@@ -131,7 +131,9 @@ namespace RunCloud.PowerShell.Http
 
                 try
                 {
-                    Store.Add(Account, batch.Select(kv => new ApiUsageTick(kv.Key.Day, kv.Key.App, kv.Value)).ToList());
+                    var ticks = new List<ApiUsageTick>(batch.Count);
+                    foreach (KeyValuePair<(DateTime Day, string App), long> kv in batch) ticks.Add(new ApiUsageTick(kv.Key.Day, kv.Key.App, kv.Value));
+                    Store.Add(Account, ticks);
                     LastError = null;
                 }
                 catch (Exception ex)

@@ -346,7 +346,7 @@ namespace RunCloud.PowerShell.Ssl
         public void SaveJournal()
         {
             if (_journal == null) return;
-            _journal.SetExtension(SslJournalData.Owner, _data.IsEmpty ? null : _data);
+            _journal.SetExtension(SslJournalData.Owner, _data.IsEmpty ? null : _data.ToJson());
             if (_options.Journal != null || _key == null) return; // the caller saves its own journal
             (_options.Store ?? JournalStore.Default()).Save(_key, _journal, _options.Clock());
         }
@@ -422,12 +422,12 @@ namespace RunCloud.PowerShell.Ssl
         /// </summary>
         public static int ForgetCertificate(AppJournal journal, IReadOnlyCollection<string>? names)
         {
-            SslJournalData? data = journal.GetExtension<SslJournalData>(SslJournalData.Owner);
+            SslJournalData? data = journal.GetExtension(SslJournalData.Owner, SslJournalData.FromJson);
             if (data == null) return 0;
             int dropped = names == null
                 ? data.NotReady.RemoveAll(_ => true)
                 : data.NotReady.RemoveAll(n => names.Contains(n.Name, StringComparer.OrdinalIgnoreCase));
-            journal.SetExtension(SslJournalData.Owner, data.IsEmpty ? null : data);
+            journal.SetExtension(SslJournalData.Owner, data.IsEmpty ? null : data.ToJson());
             return dropped;
         }
 
@@ -569,7 +569,7 @@ namespace RunCloud.PowerShell.Ssl
                     ?? AppJournal.For(_key, _baseUri, _options.Clock());
             }
 
-            _data = _journal?.GetExtension<SslJournalData>(SslJournalData.Owner) ?? new SslJournalData();
+            _data = _journal?.GetExtension(SslJournalData.Owner, SslJournalData.FromJson) ?? new SslJournalData();
             if (_options.Journal != null) _key = null;
         }
     }

@@ -118,15 +118,69 @@ namespace RunCloud.PowerShell.State
             UpdatedAt = nowUtc,
         };
 
-        /// <summary>An extension's data, or default when absent.</summary>
-        public T? GetExtension<T>(string owner) where T : class =>
-            Extensions.TryGetValue(owner, out JToken? token) && token.Type != JTokenType.Null ? token.ToObject<T>() : null;
+        /// <summary>An extension's data read by its owner's <paramref name="read"/>, or null when absent.</summary>
+        public T? GetExtension<T>(string owner, Func<JObject, T> read) where T : class =>
+            Extensions.TryGetValue(owner, out JToken? token) && token.Type != JTokenType.Null ? read(JsonFields.Object(token, "extensions." + owner)) : null;
 
-        /// <summary>Sets (or with null, removes) an extension's data.</summary>
-        public void SetExtension(string owner, object? value)
+        /// <summary>Sets (or with null, removes) an extension's data, as its owner writes it.</summary>
+        public void SetExtension(string owner, JObject? value)
         {
             if (value == null) Extensions.Remove(owner);
-            else Extensions[owner] = JToken.FromObject(value);
+            else Extensions[owner] = value;
+        }
+
+        private static readonly HashSet<string> Known = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "version", "apiHost", "account", "baseUri", "serverId", "webAppId", "createdAt", "updatedAt", "writtenBy", "pendingAdds",
+            "pendingRemovals", "sslRedeployPending", "sslReason", "sslDomains", "sslReinstall", "extensions",
+        };
+
+        /// <summary>The journal as its file holds it (the order and names of the properties above; nulls left out).</summary>
+        public JObject ToJson()
+        {
+            var o = new JObject { ["version"] = Version };
+            JsonFields.AddIfSet(o, "apiHost", ApiHost);
+            JsonFields.AddIfSet(o, "account", Account);
+            JsonFields.AddIfSet(o, "baseUri", BaseUri);
+            o.Add("serverId", ServerId);
+            o.Add("webAppId", WebAppId);
+            o.Add("createdAt", CreatedAt);
+            o.Add("updatedAt", UpdatedAt);
+            JsonFields.AddIfSet(o, "writtenBy", WrittenBy);
+            o.Add("pendingAdds", new JArray(PendingAdds));
+            o.Add("pendingRemovals", JournalDomain.ToJson(PendingRemovals));
+            o.Add("sslRedeployPending", SslRedeployPending);
+            JsonFields.AddIfSet(o, "sslReason", SslReason);
+            o.Add("sslDomains", JournalDomain.ToJson(SslDomains));
+            JsonFields.AddIfSet(o, "sslReinstall", SslReinstall);
+            o.Add("extensions", Extensions);
+            foreach (KeyValuePair<string, JToken> u in Unknown) o[u.Key] = u.Value;
+            return o;
+        }
+
+        /// <summary>A journal from its file's object; a missing version or a field of the wrong type is a <see cref="JsonSerializationException"/>.</summary>
+        public static AppJournal FromJson(JObject o)
+        {
+            return new AppJournal
+            {
+                Version = JsonFields.RequiredInt(o, "version"),
+                ApiHost = JsonFields.String(o, "apiHost"),
+                Account = JsonFields.String(o, "account"),
+                BaseUri = JsonFields.String(o, "baseUri"),
+                ServerId = JsonFields.Long(o, "serverId"),
+                WebAppId = JsonFields.Long(o, "webAppId"),
+                CreatedAt = JsonFields.Date(o, "createdAt"),
+                UpdatedAt = JsonFields.Date(o, "updatedAt"),
+                WrittenBy = JsonFields.String(o, "writtenBy"),
+                PendingAdds = JsonFields.Strings(o, "pendingAdds"),
+                PendingRemovals = JsonFields.List(o, "pendingRemovals", JournalDomain.FromJson),
+                SslRedeployPending = JsonFields.Bool(o, "sslRedeployPending"),
+                SslReason = JsonFields.String(o, "sslReason"),
+                SslDomains = JsonFields.List(o, "sslDomains", JournalDomain.FromJson),
+                SslReinstall = JsonFields.NullableObject(o, "sslReinstall"),
+                Extensions = JsonFields.NullableObject(o, "extensions") ?? new JObject(),
+                Unknown = JsonFields.Unknown(o, Known),
+            };
         }
 
         /// <summary>

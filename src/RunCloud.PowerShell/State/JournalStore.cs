@@ -37,14 +37,6 @@ namespace RunCloud.PowerShell.State
     {
         public const string CorruptErrorId = "RunCloudJournalUnreadable";
 
-        private static readonly JsonSerializerSettings Settings = new JsonSerializerSettings
-        {
-            DateTimeZoneHandling = DateTimeZoneHandling.Utc,
-            NullValueHandling = NullValueHandling.Ignore,
-            Formatting = Formatting.Indented,
-            MissingMemberHandling = MissingMemberHandling.Ignore,
-        };
-
         /// <param name="folder">The state folder (absolute).</param>
         /// <param name="stateHome">The conventional state home above it, checked like the folder; null when the folder was given (RUNCLOUD_STATE_PATH).</param>
         public JournalStore(string folder, string? stateHome = null)
@@ -88,8 +80,8 @@ namespace RunCloud.PowerShell.State
         private static int s_firstWritePrepared;
 
         /// <summary>
-        /// Prepares this process's first journal write on a thread-pool thread, once per process: Newtonsoft builds its
-        /// contracts for the journal's types and the code is compiled on first use (about 30 ms in a fresh process). A sync
+        /// Prepares this process's first journal write on a thread-pool thread, once per process: the writer's code
+        /// (JsonFields, Newtonsoft's text writer) is compiled on first use. A sync
         /// calls it while its first reads are in flight, so that this happens while it waits for RunCloud instead of
         /// between its plan and its first change. Nothing is written; a failure here is not the run's (the real write
         /// reports its own).
@@ -105,7 +97,7 @@ namespace RunCloud.PowerShell.State
                     sample.PendingRemovals.Add(new JournalDomain { Id = 1, Name = "b.example.com" });
                     sample.SslDomains.Add(new JournalDomain { Id = 2, Name = "c.example.com" });
                     sample.SslRedeployPending = true;
-                    _ = new UTF8Encoding(false).GetBytes(JsonConvert.SerializeObject(sample, Settings));
+                    _ = new UTF8Encoding(false).GetBytes(JsonFields.Write(sample.ToJson()));
                 }
                 catch (Exception)
                 {
@@ -135,7 +127,7 @@ namespace RunCloud.PowerShell.State
             StateFolder.RefuseLink(path, "journal");
             try
             {
-                StateFolder.ReplaceAtomically(path, TempPathFor(path), new UTF8Encoding(false).GetBytes(JsonConvert.SerializeObject(journal, Settings)));
+                StateFolder.ReplaceAtomically(path, TempPathFor(path), new UTF8Encoding(false).GetBytes(JsonFields.Write(journal.ToJson())));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -357,7 +349,8 @@ namespace RunCloud.PowerShell.State
             AppJournal? journal;
             try
             {
-                int version = Newtonsoft.Json.Linq.JObject.Parse(text).Value<int?>("version") ?? 0;
+                Newtonsoft.Json.Linq.JObject o = JsonFields.ParseObject(text);
+                int version = JsonFields.Int(o, "version");
                 if (version > AppJournal.CurrentVersion)
                 {
                     throw new StateException(
@@ -365,7 +358,7 @@ namespace RunCloud.PowerShell.State
                         + "Update the module (the file is left as it is).", null, path, CorruptErrorId);
                 }
 
-                journal = JsonConvert.DeserializeObject<AppJournal>(text, Settings);
+                journal = AppJournal.FromJson(o);
             }
             catch (JsonException ex)
             {

@@ -24,14 +24,6 @@ namespace RunCloud.PowerShell.State
     {
         public const string FolderName = "usage";
 
-        private static readonly JsonSerializerSettings Settings = new JsonSerializerSettings
-        {
-            DateTimeZoneHandling = DateTimeZoneHandling.Utc,
-            NullValueHandling = NullValueHandling.Ignore,
-            Formatting = Formatting.Indented,
-            MissingMemberHandling = MissingMemberHandling.Ignore,
-        };
-
         private readonly string _stateFolder;
         private readonly string? _stateHome;
 
@@ -68,9 +60,21 @@ namespace RunCloud.PowerShell.State
         /// <param name="lockTimeout">Longest wait for another process adding to the same file.</param>
         public void Add(string apiHost, string account, string? keyId, long? quota, IEnumerable<UsageCount> counts, TimeSpan lockTimeout, DateTime nowUtc)
         {
-            foreach (IGrouping<(int Year, int Month), UsageCount> month in counts.Where(c => c.Calls != 0).GroupBy(c => (c.Day.Year, c.Day.Month)))
+            // Plain loops over the months (usually one): a flush runs at the end of every command of a fresh process, where
+            // each generic LINQ shape over these structs is compiled on first use.
+            var months = new SortedDictionary<int, List<UsageCount>>();
+            foreach (UsageCount c in counts)
             {
-                string path = PathFor(apiHost, account, month.Key.Year, month.Key.Month);
+                if (c.Calls == 0) continue;
+                int monthKey = (c.Day.Year * 100) + c.Day.Month;
+                if (!months.TryGetValue(monthKey, out List<UsageCount>? list)) months[monthKey] = list = new List<UsageCount>();
+                list.Add(c);
+            }
+
+            foreach (KeyValuePair<int, List<UsageCount>> month in months)
+            {
+                int year = month.Key / 100, monthOfYear = month.Key % 100;
+                string path = PathFor(apiHost, account, year, monthOfYear);
                 StateFolder.Ensure(_stateFolder, _stateHome);
                 StateFolder.Ensure(Folder);
                 using (FileStream held = Lock(path + ".lock", lockTimeout))
@@ -79,12 +83,12 @@ namespace RunCloud.PowerShell.State
                     {
                         ApiHost = apiHost,
                         Account = account,
-                        Month = string.Format(CultureInfo.InvariantCulture, "{0:0000}-{1:00}", month.Key.Year, month.Key.Month),
+                        Month = string.Format(CultureInfo.InvariantCulture, "{0:0000}-{1:00}", year, monthOfYear),
                     };
                     data.KeyId = keyId ?? data.KeyId;
                     if (quota.HasValue) data.MonthlyQuota = quota;
                     data.UpdatedAt = nowUtc;
-                    foreach (UsageCount c in month)
+                    foreach (UsageCount c in month.Value)
                     {
                         string day = c.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                         if (!data.Days.TryGetValue(day, out SortedDictionary<string, long>? apps)) data.Days[day] = apps = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -135,7 +139,7 @@ namespace RunCloud.PowerShell.State
             if (text == null) return null;
             try
             {
-                UsageMonth? m = JsonConvert.DeserializeObject<UsageMonth>(text, Settings);
+                UsageMonth? m = UsageMonth.FromJson(JsonFields.ParseObject(text));
                 if (m == null || m.Version < 1) throw new JsonSerializationException("no version");
                 if (m.Version > UsageMonth.CurrentVersion)
                 {
@@ -188,7 +192,7 @@ namespace RunCloud.PowerShell.State
             StateFolder.RefuseLink(path, "usage file");
             try
             {
-                StateFolder.ReplaceAtomically(path, path + "." + Guid.NewGuid().ToString("N") + ".tmp", new UTF8Encoding(false).GetBytes(JsonConvert.SerializeObject(data, Settings)));
+                StateFolder.ReplaceAtomically(path, path + "." + Guid.NewGuid().ToString("N") + ".tmp", new UTF8Encoding(false).GetBytes(JsonFields.Write(data.ToJson())));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

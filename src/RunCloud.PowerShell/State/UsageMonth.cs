@@ -57,5 +57,65 @@ namespace RunCloud.PowerShell.State
 
         [JsonIgnore]
         public long Total => Days.Values.Sum(d => d.Values.Sum());
+
+        private static readonly HashSet<string> Known = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "version", "apiHost", "account", "keyId", "month", "monthlyQuota", "updatedAt", "days",
+        };
+
+        /// <summary>The month as its file holds it (nulls left out).</summary>
+        public JObject ToJson()
+        {
+            var days = new JObject();
+            foreach (KeyValuePair<string, SortedDictionary<string, long>> d in Days)
+            {
+                var counts = new JObject();
+                foreach (KeyValuePair<string, long> c in d.Value) counts.Add(c.Key, c.Value);
+                days.Add(d.Key, counts);
+            }
+
+            var o = new JObject { ["version"] = Version, ["apiHost"] = ApiHost, ["account"] = Account };
+            JsonFields.AddIfSet(o, "keyId", KeyId);
+            o.Add("month", Month);
+            JsonFields.AddIfSet(o, "monthlyQuota", MonthlyQuota);
+            o.Add("updatedAt", UpdatedAt);
+            o.Add("days", days);
+            foreach (KeyValuePair<string, JToken> u in Unknown) o[u.Key] = u.Value;
+            return o;
+        }
+
+        /// <summary>A month from its file's object; a missing version or a field of the wrong type is a <see cref="JsonSerializationException"/>.</summary>
+        public static UsageMonth FromJson(JObject o)
+        {
+            var days = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+            JObject? stored = JsonFields.NullableObject(o, "days");
+            if (stored != null)
+            {
+                foreach (JProperty d in stored.Properties())
+                {
+                    var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                    if (d.Value.Type != JTokenType.Null)
+                    {
+                        JObject c = JsonFields.Object(d.Value, "days." + d.Name);
+                        foreach (JProperty a in c.Properties()) counts[a.Name] = JsonFields.Long(c, a.Name);
+                    }
+
+                    days[d.Name] = counts;
+                }
+            }
+
+            return new UsageMonth
+            {
+                Version = JsonFields.RequiredInt(o, "version"),
+                ApiHost = JsonFields.String(o, "apiHost") ?? string.Empty,
+                Account = JsonFields.String(o, "account") ?? string.Empty,
+                KeyId = JsonFields.String(o, "keyId"),
+                Month = JsonFields.String(o, "month") ?? string.Empty,
+                MonthlyQuota = JsonFields.NullableLong(o, "monthlyQuota"),
+                UpdatedAt = JsonFields.Date(o, "updatedAt"),
+                Days = days,
+                Unknown = JsonFields.Unknown(o, Known),
+            };
+        }
     }
 }

@@ -204,7 +204,7 @@ namespace RunCloud.PowerShell.Sync
         private static bool OwesSsl(AppJournal? journal) => journal != null
             && (journal.SslRedeployPending || journal.SslDomains.Count > 0 || journal.SslReinstall != null || journal.PendingAdds.Count > 0 || journal.PendingRemovals.Count > 0);
 
-        private static bool WaitsForDns(AppJournal? journal) => journal?.GetExtension<SslJournalData>(SslJournalData.Owner)?.NotReady.Count > 0;
+        private static bool WaitsForDns(AppJournal? journal) => journal?.GetExtension(SslJournalData.Owner, SslJournalData.FromJson)?.NotReady.Count > 0;
 
         /// <summary>The refusal a guard verdict of the planner means, or null when the plan may proceed.</summary>
         internal static AppRefusal? GuardRefusal(SyncPlan plan, AppTarget target) => plan.Verdict switch

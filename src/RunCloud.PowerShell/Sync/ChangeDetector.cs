@@ -90,7 +90,7 @@ namespace RunCloud.PowerShell.Sync
             if (next > listDue) next = listDue;
 
             bool sameSource = string.Equals(record.Fingerprint, fp.Whole, StringComparison.Ordinal);
-            bool waiting = journal?.GetExtension<SslJournalData>(SslJournalData.Owner)?.NotReady.Count > 0;
+            bool waiting = journal?.GetExtension(SslJournalData.Owner, SslJournalData.FromJson)?.NotReady.Count > 0;
             if (sameSource && !waiting && !run.ResetSsl)
             {
                 return new ChangeDecision(ReadWay.Unchanged, $"source unchanged since {Time(record.SourceSince)}; next full check at {Time(next)}", fp, record)
@@ -140,7 +140,7 @@ namespace RunCloud.PowerShell.Sync
             if (journal == null) return null;
             try
             {
-                SyncRecord? record = journal.GetExtension<SyncRecord>(SyncRecord.Owner);
+                SyncRecord? record = journal.GetExtension(SyncRecord.Owner, SyncRecord.FromJson);
                 return record != null && record.Version == SyncRecord.CurrentVersion ? record : null;
             }
             catch (Newtonsoft.Json.JsonException)

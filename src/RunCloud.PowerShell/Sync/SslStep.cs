@@ -48,7 +48,7 @@ namespace RunCloud.PowerShell.Sync
                 return;
             }
 
-            bool waiting = journal?.GetExtension<SslJournalData>(SslJournalData.Owner)?.NotReady.Count > 0;
+            bool waiting = journal?.GetExtension(SslJournalData.Owner, SslJournalData.FromJson)?.NotReady.Count > 0;
             if (waiting) host.Verbose($"RunCloud: {app} has names an earlier run could not cover yet (see its journal); checking them again.");
             if (!(owed || o.ResetSsl || waiting)) return;
             ApplyStep? step = p.Steps.FirstOrDefault(s => s.Kind == ApplyStepKind.FollowSsl);

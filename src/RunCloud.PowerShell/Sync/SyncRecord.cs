@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using RunCloud.PowerShell.State;
 
 namespace RunCloud.PowerShell.Sync
 {
@@ -72,5 +74,38 @@ namespace RunCloud.PowerShell.Sync
         /// <summary>The app's domains after that run (in the applied set).</summary>
         [JsonIgnore]
         public List<SyncRecordDomain> Domains { get; set; } = new List<SyncRecordDomain>();
+
+        /// <summary>The record as the journal's "sync" extension holds it (the fields above; the sets live in the applied file).</summary>
+        public JObject ToJson()
+        {
+            var o = new JObject
+            {
+                ["version"] = Version,
+                ["fingerprint"] = Fingerprint,
+                ["optionsFingerprint"] = OptionsFingerprint,
+                ["recordedAt"] = RecordedAt,
+                ["sourceSince"] = SourceSince,
+            };
+            JsonFields.AddIfSet(o, "fullReconcileAt", FullReconcileAt);
+            JsonFields.AddIfSet(o, "checkedAt", CheckedAt);
+            JsonFields.AddIfSet(o, "checkedMaxId", CheckedMaxId);
+            o.Add("domainCount", DomainCount);
+            o.Add("appliedHash", AppliedHash);
+            return o;
+        }
+
+        public static SyncRecord FromJson(JObject o) => new SyncRecord
+        {
+            Version = JsonFields.Int(o, "version", CurrentVersion),
+            Fingerprint = JsonFields.String(o, "fingerprint") ?? string.Empty,
+            OptionsFingerprint = JsonFields.String(o, "optionsFingerprint") ?? string.Empty,
+            RecordedAt = JsonFields.Date(o, "recordedAt"),
+            SourceSince = JsonFields.Date(o, "sourceSince"),
+            FullReconcileAt = JsonFields.NullableDate(o, "fullReconcileAt"),
+            CheckedAt = JsonFields.NullableDate(o, "checkedAt"),
+            CheckedMaxId = JsonFields.NullableLong(o, "checkedMaxId"),
+            DomainCount = JsonFields.Int(o, "domainCount"),
+            AppliedHash = JsonFields.String(o, "appliedHash") ?? string.Empty,
+        };
     }
 }

@@ -40,7 +40,7 @@ namespace RunCloud.PowerShell.Sync
             record.AppliedHash = Hash(text);
             record.DomainCount = record.Domains.Count;
             store.SaveApplied(key, text);
-            journal.SetExtension(SyncRecord.Owner, record);
+            journal.SetExtension(SyncRecord.Owner, record.ToJson());
             store.Save(key, journal, nowUtc);
         }
 
