@@ -22,7 +22,10 @@ namespace RunCloud.PowerShell.Tests
     /// the listing and the SSL read are independent reads, asked together; across a manifest's targets each target's
     /// writes start once its own plan is made and confirmed, not after every target's. A gate that is never opened times
     /// out and the test fails; the order within a target (no write before its plan) is checked by the same log.
+    /// The cmdlet case points the process's state folder at its own (its targets are rc.test's web apps 2 and 3, which
+    /// other tests lock too), so the class runs in the collection that runs alone.
     /// </summary>
+    [Collection(ProcessStateFolderCollection.Name)]
     public class SideBySideTests
     {
         private static readonly TimeSpan GateTimeout = TimeSpan.FromSeconds(5);
@@ -205,8 +208,19 @@ namespace RunCloud.PowerShell.Tests
                 { ""serverId"": 1, ""webAppId"": 3, ""domains"": [ ""three.example.com"", ""new3.example.com"" ], ""prune"": true, ""maxRemove"": 1 } ] }");
             using RunCloudConnection connection = ClientFactory.Create(fake);
             using var host = new PowerShellHost();
-            var output = host.Invoke("Sync-RunCloudDomain -Connection $c -Manifest $m -ThrottleLimit 2 -SkipDnsCheck -Force -WarningAction SilentlyContinue", out var errors,
-                new Dictionary<string, object> { ["c"] = connection, ["m"] = manifest });
+            string? saved = Environment.GetEnvironmentVariable(StateFolder.OverrideVariable);
+            System.Collections.ObjectModel.Collection<System.Management.Automation.PSObject> output;
+            IReadOnlyList<System.Management.Automation.ErrorRecord> errors;
+            try
+            {
+                Environment.SetEnvironmentVariable(StateFolder.OverrideVariable, folder);
+                output = host.Invoke("Sync-RunCloudDomain -Connection $c -Manifest $m -ThrottleLimit 2 -SkipDnsCheck -Force -WarningAction SilentlyContinue", out errors,
+                    new Dictionary<string, object> { ["c"] = connection, ["m"] = manifest });
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(StateFolder.OverrideVariable, saved);
+            }
 
             Assert.Empty(errors);
             Assert.True(wroteWhileHeld, "target 2 wrote nothing while target 1's listing was held: " + string.Join(", ", fake.Requests));
