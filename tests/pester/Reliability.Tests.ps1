@@ -26,9 +26,17 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:S = 1001; $script:W = 2001
 
+    # Each scenario's own state folder: state is keyed by API host (with its port) + server + web app, and a later
+    # scenario's emulator can be given a port an earlier one had; with the same ids and desired names, the earlier
+    # scenario's sync record would vouch for an app it never saw (the next run: "unchanged", 0 calls).
+    function Use-ScenarioState {
+        $env:RUNCLOUD_STATE_PATH = Join-Path $script:TestStatePath ('scenario-' + [guid]::NewGuid().ToString('N'))
+    }
+
     # 10 existing: the default primary and RunCloud test domain + 8 seeded. 12 desired: both defaults, 4 of the
     # seeded, 6 new. So 6 adds and 4 removals, and the final list can equal the desired set exactly.
     function New-Scenario {
+        Use-ScenarioState
         $e = Start-RunCloudEmulator -RateLimitPerMinute 0
         $defaults = @($e.State.GetDomains($S, $W) | ForEach-Object Name)
         $seeded = 1..8 | ForEach-Object { 'old{0:d2}.rel.example.com' -f $_ }
@@ -42,6 +50,7 @@ BeforeAll {
 
     # 4 existing (the default primary and RunCloud test domain, old01, old02), 5 desired: 2 adds, 1 removal.
     function New-SmallScenario {
+        Use-ScenarioState
         $e = Start-RunCloudEmulator -RateLimitPerMinute 0
         $defaults = @($e.State.GetDomains($S, $W) | ForEach-Object Name)
         $null = $e.State.AddDomains($S, $W, [string[]]@('old01.rel.example.com', 'old02.rel.example.com'))
