@@ -48,18 +48,22 @@ namespace RunCloud.PowerShell.State
         public static bool IsSymbolicLink(string path) => TryStat(path, followLinks: false, out int mode, out _) && (mode & TypeMask) == TypeSymbolicLink;
 
         /// <summary>The effective user id of this process.</summary>
-        public static uint EffectiveUserId() => unchecked((uint)Call(() => unchecked((int)NetGetEUid()), () => unchecked((int)NetGetEUid())));
+        public static uint EffectiveUserId() => unchecked((uint)Call(() => unchecked((int)NetGetEUid()), mono: null));
 
         /// <summary>mkdir(2) with <paramref name="mode"/> (the umask still applies, and can only take bits away). False when it failed.</summary>
-        public static bool MakeDirectory(string path, int mode) => Call(() => NetMkDir(path, mode), () => NetMkDir(path, mode)) == 0;
+        public static bool MakeDirectory(string path, int mode) => Call(() => NetMkDir(path, mode), mono: null) == 0;
 
         /// <summary>The mode in the form chmod takes, e.g. 0755.</summary>
         public static string Octal(int mode) => "0" + Convert.ToString(mode & 0xFFF, 8).PadLeft(3, '0');
 
-        private static int Call(Func<int> net, Func<int> mono)
+        /// <param name="mono">Mono's entry point where it differs from .NET's; null where both runtimes export the same
+        /// one (geteuid, mkdir): such a call says nothing about which runtime this is, so it never sets the flavour (on
+        /// Mono, a first getuid succeeding as ".NET" made every later stat fail).</param>
+        private static int Call(Func<int> net, Func<int>? mono)
         {
             try
             {
+                if (mono == null) return net();
                 if (s_flavor == 2) return mono();
                 try
                 {
@@ -67,8 +71,9 @@ namespace RunCloud.PowerShell.State
                     s_flavor = 1;
                     return result;
                 }
-                catch (EntryPointNotFoundException) when (s_flavor == 0)
+                catch (EntryPointNotFoundException) when (s_flavor != 1)
                 {
+                    // Another thread may have probed Mono meanwhile (2): Mono's entry point is the answer either way.
                     int result = mono();
                     s_flavor = 2;
                     return result;
