@@ -115,7 +115,9 @@ namespace RunCloud.PowerShell.Tests
         public async Task ARetryAfterLongerThanTheRetryBudgetFailsAtOnceAndLaterCallsOfTheAccountFailUnsent()
         {
             using var server = new HostileServer(HostileMode.RetryAfterDay);
-            using var connection = Connect(server, maxAttempts: 5);
+            // A generous per-attempt timeout: this case is about the Retry-After, and with 1 s a loaded machine (the full
+            // suite on two cores) once answered the first attempt late, so it was retried and both reached the log.
+            using var connection = Connect(server, timeoutSec: 10, maxAttempts: 5);
             RunCloudApiException ex = await Fails(() => connection.Api.GetAsync("servers/1/webapps/2/domains", CancellationToken.None));
             Assert.Equal(ErrorIds.RateLimited, ex.ErrorId);
             Assert.Single(server.Requests);
