@@ -184,7 +184,13 @@ function Add-ReadyToRunImage([string] $ModuleFolder) {
     $arch = $t.Rid.Split('-')[1]
     foreach ($assembly in $inputs) {
         $refs = @($references + @($inputs | Where-Object FullName -NE $assembly.FullName | ForEach-Object FullName)) | ForEach-Object { "-r:$_" }
-        $crossgen = @('--targetos', $os, '--targetarch', $arch, '-O') + $refs + @('-o', (Join-Path $target $assembly.Name), $assembly.FullName)
+        # Cross-module code (.NET 7+, version resilient): the framework's generic code instantiated over this assembly's
+        # types (each async method's builder, Start and AwaitUnsafeOnCompleted over its state machine; List<T> and
+        # Dictionary<K,V> of its structs) is compiled into this image, with the IL it was compiled from recorded; the
+        # runtime uses it only while the framework's IL is the same, and JIT-compiles it otherwise (another patch).
+        # Without it a scheduled run JIT-compiles a few hundred such methods on its first pass (docs/benchmarks.md).
+        $crossModule = @('--opt-cross-module:*', "--non-local-generics-module:$($assembly.BaseName)")
+        $crossgen = @('--targetos', $os, '--targetarch', $arch, '-O') + $crossModule + $refs + @('-o', (Join-Path $target $assembly.Name), $assembly.FullName)
         $log = if ($tool -like '*.dll') { & dotnet $tool @crossgen 2>&1 } else { & $tool @crossgen 2>&1 }
         if ($LASTEXITCODE -ne 0) { throw "crossgen2 failed on $($assembly.Name) (exit code $LASTEXITCODE): $($log | Out-String)" }
     }
@@ -260,14 +266,11 @@ function Task-Build {
         Set-ModuleDependencyLayout -ModuleFolder $m.Out -RootAssembly $m.RootAssembly -Engine $m.Engine
         if ($m.ReadyToRun) { Add-ReadyToRunImage -ModuleFolder $m.Out }
 
-        # Stamp the version (Directory.Build.props is its one home) into the manifest and the engine's nested one.
+        # Stamp the version (Directory.Build.props is its one home) into the manifest.
         $manifest = Get-Content -Raw (Join-Path $Root "module/$($m.Name).psd1")
         $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
         if ($formats.Count -gt 1) { $manifest = Set-ManifestFormatFile -Manifest $manifest -File $formats[0] }
         Set-Content -Path (Join-Path $m.Out "$($m.Name).psd1") -Value $manifest -Encoding utf8NoBOM
-        $engineManifest = (Get-Content -Raw (Join-Path $Root "module/$($m.Engine).Engine.psd1")) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
-        New-Item -ItemType Directory -Force -Path (Join-Path $m.Out 'engine') | Out-Null
-        Set-Content -Path (Join-Path $m.Out "engine/$($m.Engine).Engine.psd1") -Value $engineManifest -Encoding utf8NoBOM
 
         $helpScript = Join-Path $Root 'tools/New-MamlHelp.ps1'
         if (Test-Path $helpScript) {

@@ -1,9 +1,9 @@
 @{
-    # The cmdlets. Nested modules are imported first: the module's loader, which has the engine and its dependencies
-    # come from bin/, in the module's own load context on PowerShell 7 (src/RunCloud.PowerShell.Loader), then
-    # engine/RunCloud.Emulator.Engine.psd1, which has PowerShell load the engine, so that its types resolve by name in scripts.
+    # The cmdlets. The nested module is imported first: the module's loader, which has the engine and its dependencies
+    # come from bin/, in the module's own load context on PowerShell 7 (src/RunCloud.PowerShell.Loader). Scripts name the
+    # engine's types through this dll, which forwards them (EngineTypes.cs in the cmdlets' project).
     RootModule           = 'RunCloud.Emulator.Commands.dll'
-    NestedModules        = @('bin/RunCloud.Emulator.Loader.dll', 'engine/RunCloud.Emulator.Engine.psd1')
+    NestedModules        = @('bin/RunCloud.Emulator.Loader.dll')
     # Stamped by build.ps1 from <Version> in Directory.Build.props, the one place the version lives.
     ModuleVersion        = '0.0.0'
     GUID                 = 'b3d0f6a2-8c41-4e7f-9a35-6f2d1c8e4b90'

@@ -1,9 +1,9 @@
 @{
-    # The cmdlets. Nested modules are imported first: the module's loader, which has the engine and its dependencies
-    # come from bin/, in the module's own load context on PowerShell 7 (src/RunCloud.PowerShell.Loader), then
-    # engine/RunCloud.PowerShell.Engine.psd1, which has PowerShell load the engine, so that its types resolve by name in scripts.
+    # The cmdlets. The nested module is imported first: the module's loader, which has the engine and its dependencies
+    # come from bin/, in the module's own load context on PowerShell 7 (src/RunCloud.PowerShell.Loader). Scripts name the
+    # engine's types through this dll, which forwards them (EngineTypes.cs in the cmdlets' project).
     RootModule           = 'RunCloud.PowerShell.Commands.dll'
-    NestedModules        = @('bin/RunCloud.PowerShell.Loader.dll', 'engine/RunCloud.PowerShell.Engine.psd1')
+    NestedModules        = @('bin/RunCloud.PowerShell.Loader.dll')
     # Stamped by build.ps1 from <Version> in Directory.Build.props, the one place the version lives.
     ModuleVersion        = '0.0.0'
     GUID                 = '5f1b7c0e-3c5e-4a55-9d59-1d0b6a3e2c71'

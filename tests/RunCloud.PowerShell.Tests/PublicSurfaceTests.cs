@@ -32,6 +32,32 @@ namespace RunCloud.PowerShell.Tests
             Assert.True(other.Length == 0, "Public in the cmdlets' assembly but not a cmdlet (PowerShell reflects over it on every import; put it in the engine): " + string.Join(", ", other));
         }
 
+#if !NETFX_LANE
+        // The forwarders matter on PowerShell 7 (.NET); Assembly.GetForwardedTypes is not on net472, whose lane compiles this too.
+        public static TheoryData<string> ModulesWithAnEngine => new TheoryData<string> { "RunCloud.PowerShell", "RunCloud.PowerShell.Emulator" };
+
+        /// <summary>
+        /// Scripts name engine types through the root module (PowerShell 7 sees only the default load context, where the
+        /// engine is not): each public engine type needs a forwarder there, and only engine types are forwarded.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(ModulesWithAnEngine))]
+        public void The_root_module_forwards_every_public_engine_type_so_scripts_can_name_it(string module)
+        {
+            (Assembly engine, Assembly cmdlets) = module == "RunCloud.PowerShell"
+                ? (Module, Cmdlets)
+                : (typeof(RunCloud.Emulator.RunCloudEmulator).Assembly, typeof(RunCloud.Emulator.Commands.StartRunCloudEmulatorCommand).Assembly);
+            string[] published = engine.GetExportedTypes().Where(t => !t.IsNested).Select(t => t.FullName!).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            Type[] forwarded = cmdlets.GetForwardedTypes();
+            string[] missing = published.Except(forwarded.Select(t => t.FullName!)).ToArray();
+            Assert.True(missing.Length == 0, $"Public in {engine.GetName().Name} but not forwarded by {cmdlets.GetName().Name}, so a script cannot name it on PowerShell 7; add to its EngineTypes.cs: " +
+                string.Join(" ", missing.Select(n => $"[assembly: TypeForwardedTo(typeof(global::{n}))]")));
+            string[] foreign = forwarded.Where(t => t.Assembly != engine || !t.IsPublic).Select(t => t.FullName!).ToArray();
+            Assert.True(foreign.Length == 0, $"{cmdlets.GetName().Name} forwards types that are not public types of {engine.GetName().Name}: " + string.Join(", ", foreign));
+            Assert.True(published.Length > 20, $"only {published.Length} public types in {engine.GetName().Name}");
+        }
+#endif
+
         [Fact]
         public void Every_public_type_is_a_cmdlet_what_a_cmdlet_takes_or_writes_or_an_exception()
         {

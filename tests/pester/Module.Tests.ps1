@@ -44,10 +44,28 @@ Describe 'The built module' {
         (Get-FormatData -TypeName $last.ViewSelectedBy.TypeName).FormatViewDefinition.Name | Should -Contain $last.Name
     }
 
+    It 'lets a fresh script name the engine''s types, which are the cmdlets'' own types from the module''s load context' {
+        Test-Path (Join-Path $script:ModulePath 'engine') | Should -BeFalse -Because 'no manifest loads the engine by name any more'
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $script = "Import-Module '$script:ModulePath'; " +
+            "[System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([RunCloud.PowerShell.Models.RunCloudDomain].Assembly).GetType().Name; " +
+            "(Get-Command Get-RunCloudDomain).OutputType.Type -contains [runcloud.powershell.models.runclouddomain]; " +
+            "[RunCloud.PowerShell.Models.RunCloudSyncExitCode]::Success.value__; " +
+            "try { Connect-RunCloud -BaseUri 'http://127.0.0.1:9/' -Token (ConvertTo-SecureString x -AsPlainText -Force) -TimeoutSec 2 -MaxAttempts 1 -ErrorAction Stop } " +
+            "catch [RunCloud.PowerShell.Http.RunCloudApiException] { 'api ' + `$_.FullyQualifiedErrorId } catch { 'other: ' + `$_.Exception.GetType().FullName }"
+        $out = & $exe @rest -NoProfile -NonInteractive -Command $script
+        $LASTEXITCODE | Should -Be 0
+        $out[0] | Should -Be 'ModuleLoadContext'
+        $out[1] | Should -Be 'True'
+        $out[2] | Should -Be '0'
+        $out[3] | Should -Be 'api RunCloudTransportError,RunCloud.PowerShell.Commands.ConnectRunCloudCommand' -Because 'a script catches the engine''s exception by the name it reads in the docs'
+    }
+
     It 'exports no emulator cmdlet, carries no emulator dll and does not load the emulator' {
         $manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
         $manifest.CmdletsToExport | Where-Object { $_ -like '*Emulator*' } | Should -BeNullOrEmpty
-        $manifest.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'engine/RunCloud.PowerShell.Engine.psd1') -Because 'the nested modules are the module''s own loader and engine'
+        $manifest.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll') -Because 'the one nested module is the module''s own loader'
         Test-Path (Join-Path $script:ModulePath 'RunCloud.Emulator.dll') | Should -BeFalse
         Test-Path (Join-Path $script:ModulePath 'bin/RunCloud.Emulator.dll') | Should -BeFalse
         $pwsh = Get-TestPwshCommand

@@ -1,0 +1,45 @@
+using System.Runtime.CompilerServices;
+
+// The engine's public types, forwarded by name from this assembly (the root module, in the default load context) to
+// the engine, which the module's loader keeps in the module's own load context on PowerShell 7. PowerShell resolves
+// a type named in a script ([RunCloud.Emulator.…], catch [...]) only in assemblies of the default
+// context; a name asked of this assembly is forwarded to the engine and answered by the loader, so the type a script
+// names is the one the cmdlets use. No manifest has to load the engine by name for it (one module import less).
+// A public engine type missing here is a type scripts cannot name: PublicSurfaceTests lists it.
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.Commands.EmulatorCmdletBase))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.Commands.EmulatorSession))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.DnsAnswer))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.DnsRecord))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.DnsWire))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.DomainNameRules))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.DomainRecord))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.EmulatedUmMapping))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.EmulatedUmSite))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.EmulatorClock))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.EmulatorDefaults))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.EmulatorDns))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.EmulatorOptions))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.EmulatorState))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.ExternalApiRecord))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.FaultInjector))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.FaultKind))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.FaultRule))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.IssuanceRecord))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.LaravelInput))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.NotFoundWording))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.PerDomainReinstall))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.PublicSuffixList))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.RecordedRequest))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.RequestBodyKind))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.RunCloudEmulator))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.ServerRecord))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.SslModeSwitch))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.SslProtocol))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.SslRecord))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.Tls.ClientHello))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.Tls.TestCertificateAuthority))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.TlsConnection))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.UltimateMultisiteApi))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.UltimateMultisiteEndpoint))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.WebAppRecord))]
+[assembly: TypeForwardedTo(typeof(global::RunCloud.Emulator.Wildcard))]
