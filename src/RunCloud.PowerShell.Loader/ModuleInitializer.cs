@@ -76,6 +76,8 @@ namespace RunCloud.PowerShell.Loader
             if (HasLoadContexts)
             {
                 DefaultContextHook.Install(folder, engine);
+                // The cmdlets' assembly sits beside the manifest, one folder up: <engine>.Commands.dll.
+                StartupProfile.Start(engine, Path.Combine(Path.GetDirectoryName(folder) ?? folder, engine + ".Commands.dll"));
             }
             else
             {
