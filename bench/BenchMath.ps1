@@ -25,3 +25,14 @@ function Get-SlidingWindowIdeal([int] $Calls, [int] $Limit, [double] $WindowSeco
 # The seed integration's calls for the same change, COMPUTED from its algorithm (it is not run): per add a POST, a GET
 # of the SSL and a PUT redeploy; per removal a GET of the first page (to find the id) and the DELETE.
 function Get-SeedIntegrationCalls([int] $Adds, [int] $Removals) { $Adds * 3 + $Removals * 2 }
+
+# Where a child pwsh of one workload keeps its startup profile (see Set-StartupProfile in Invoke-Benchmark.ps1): the
+# variable PowerShell takes its cache folder from, and a folder under $Root of the workload's own. Two workloads never
+# share one, so no child replays another workload's methods.
+function Get-StartupProfileEnvironment([string] $Root, [string] $Workload, [bool] $Windows) {
+    if (-not $Workload) { throw 'A workload name is needed: children of different scripts must not share a startup profile.' }
+    [pscustomobject]@{
+        Name   = if ($Windows) { 'LOCALAPPDATA' } else { 'XDG_CACHE_HOME' }
+        Folder = Join-Path $Root ($Workload.ToLowerInvariant() -replace '[^a-z0-9-]', '-')
+    }
+}

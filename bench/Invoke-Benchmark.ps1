@@ -132,9 +132,10 @@ function Get-PwshCommand {
 }
 
 # Wall time of one child process, in ms (a Process, not &, so no PowerShell output plumbing is timed).
-function Measure-Child([string[]] $Command, [string[]] $Arguments) {
+function Measure-Child([string[]] $Command, [string[]] $Arguments, [string] $Workload) {
     $psi = [System.Diagnostics.ProcessStartInfo]::new($Command[0])
     foreach ($a in @($Command | Select-Object -Skip 1) + $Arguments) { $psi.ArgumentList.Add($a) }
+    Set-StartupProfile $psi $Workload
     $psi.UseShellExecute = $false
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
@@ -183,9 +184,33 @@ function Add-Result {
 # A child pwsh running one -c script: its wall time (as Measure-Child) and the CPU time the process used (user + system,
 # all threads, printed by the child as its last act). Beside other builds on two cores the wall time of a start-up
 # doubles; its CPU time barely moves, so the CPU figures are what compares two runs on a shared machine.
-function Measure-ChildCpu([string[]] $Command, [string] $Script) {
+# PowerShell keeps a startup profile (.NET's multi-core JIT: StartupProfileData-NonInteractive in its cache folder,
+# ~/.cache/powershell or $XDG_CACHE_HOME/powershell; %LOCALAPPDATA%\Microsoft\Windows\PowerShell on Windows): each
+# non-interactive pwsh rewrites it at exit with the methods it compiled, and the next one compiles those on a second core
+# ahead of use. One profile for every child would have each child replay the one before it (a bare start after a
+# module run compiled the module run's methods; the hand-written script after a module run, the HTTP client's), so the
+# order of the children, not the scripts, would decide by tens of milliseconds. Each workload gets a cache folder of
+# its own here, written by its unmeasured first run: every measured child starts as a scheduled task does on its next
+# run, with the profile of its own last run.
+$script:StartupProfileRoot = Join-Path ([System.IO.Path]::GetTempPath()) ('rcbench-pwsh-cache-' + [guid]::NewGuid().ToString('n'))
+function Set-StartupProfile([System.Diagnostics.ProcessStartInfo] $Psi, [string] $Workload) {
+    if (-not $Workload) { return }
+    $profileEnv = Get-StartupProfileEnvironment -Root $script:StartupProfileRoot -Workload $Workload -Windows ([bool]$IsWindows)
+    $null = New-Item -ItemType Directory -Force -Path $profileEnv.Folder
+    $Psi.Environment[$profileEnv.Name] = $profileEnv.Folder
+}
+
+# The measurements of one round in a random order: a child started right after another (a bare start, say) is not
+# always the module's, so whatever one process leaves behind for the next (the disk cache, a core still busy with the
+# last one's exit) falls on each side alike. Each step adds to its own list.
+function Invoke-InRandomOrder([scriptblock[]] $Steps) {
+    foreach ($step in ($Steps | Sort-Object { Get-Random })) { . $step }
+}
+
+function Measure-ChildCpu([string[]] $Command, [string] $Script, [string] $Workload) {
     $psi = [System.Diagnostics.ProcessStartInfo]::new($Command[0])
     foreach ($a in @($Command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-c', "$Script; [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalMilliseconds")) { $psi.ArgumentList.Add($a) }
+    Set-StartupProfile $psi $Workload
     $psi.UseShellExecute = $false; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
     $sw = [System.Diagnostics.Stopwatch]::StartNew()
     $p = [System.Diagnostics.Process]::Start($psi)
@@ -198,14 +223,14 @@ function Measure-ChildCpu([string[]] $Command, [string] $Script) {
 if (1 -in $Figure) {
     Write-Host '1. Import time'
     $pwsh = Get-PwshCommand
-    $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', '0')          # warm the disk cache
-    $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', "Import-Module '$ModulePath'")
-    $bare = @(); $import = @(); $bareCpu = @(); $importCpu = @()
+    $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', '0') -Workload bare          # warm the disk cache, write its startup profile
+    $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', "Import-Module '$ModulePath'") -Workload import
+    $bareR = [System.Collections.Generic.List[object]]::new(); $importR = [System.Collections.Generic.List[object]]::new()
     $runs = [Math]::Max($Repeat, 5) * 4  # process start is the noisiest figure (two ~400 ms start-ups differenced): at least 20 interleaved pairs
     for ($i = 0; $i -lt $runs; $i++) {
-        $r = Measure-ChildCpu $pwsh '0'; $bare += $r.Wall; $bareCpu += $r.Cpu
-        $r = Measure-ChildCpu $pwsh "Import-Module '$ModulePath'"; $import += $r.Wall; $importCpu += $r.Cpu
+        Invoke-InRandomOrder @({ $bareR.Add((Measure-ChildCpu $pwsh '0' -Workload bare)) }, { $importR.Add((Measure-ChildCpu $pwsh "Import-Module '$ModulePath'" -Workload import)) })
     }
+    $bare = @($bareR.Wall); $bareCpu = @($bareR.Cpu); $import = @($importR.Wall); $importCpu = @($importR.Cpu)
     # Cross-check, far less sensitive to a busy machine: the Import-Module call timed inside the child.
     $inside = @()
     for ($i = 0; $i -lt $runs; $i++) {
@@ -244,23 +269,27 @@ if (1 -in $Figure) {
         # beside the listing), no write.
         function Measure-ScheduledRow([string] $Name, [string] $ModuleScript, [scriptblock] $PerRun) {
             & $PerRun; $e.ClearRequests()
-            $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', $ModuleScript)
+            $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', $ModuleScript) -Workload "$Name module"
             $sent = @($e.GetRequests() | Sort-Object Time)
             $calls = ($sent | ForEach-Object { "$($_.Method) $($_.Path)" }) -join ', '
             $callSet = (@($sent | ForEach-Object { "$($_.Method) $($_.Path)" } | Sort-Object)) -join ', '
             if (@($sent | Where-Object Method -ne 'GET').Count -or -not $sent.Count) { throw "$Name sent '$calls': not reads only." }
             $hand = "`$h = @{ Authorization = 'Bearer ' + `$env:RUNCLOUD_API_TOKEN; Accept = 'application/json' }; " +
                 (($sent | ForEach-Object { "`$null = Invoke-RestMethod -Method $($_.Method) -Uri '$base$($_.Path)$(if ($_.Query) { '?' + $_.Query })' -Headers `$h" }) -join '; ')
-            $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', $hand)
-            $bareS = @(); $moduleS = @(); $handS = @()
+            $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', $hand) -Workload "$Name hand"
+            # Lists, not arrays: the measuring steps run in Invoke-InRandomOrder's scope and add to them there.
+            $bareS = [System.Collections.Generic.List[object]]::new(); $moduleS = [System.Collections.Generic.List[object]]::new(); $handS = [System.Collections.Generic.List[object]]::new()
             for ($i = 0; $i -lt $runs; $i++) {
-                $bareS += Measure-ChildCpu $pwsh '0'
-                & $PerRun
-                $e.ClearRequests()
-                $moduleS += Measure-ChildCpu $pwsh $ModuleScript
-                $again = (@($e.GetRequests() | ForEach-Object { "$($_.Method) $($_.Path)" } | Sort-Object)) -join ', '
-                if ($again -ne $callSet) { throw "A measured run of '$Name' sent '$again' instead of '$callSet'." }
-                $handS += Measure-ChildCpu $pwsh $hand
+                Invoke-InRandomOrder @(
+                    { $bareS.Add((Measure-ChildCpu $pwsh '0' -Workload bare)) }
+                    {
+                        & $PerRun
+                        $e.ClearRequests()
+                        $moduleS.Add((Measure-ChildCpu $pwsh $ModuleScript -Workload "$Name module"))
+                        $again = (@($e.GetRequests() | ForEach-Object { "$($_.Method) $($_.Path)" } | Sort-Object)) -join ', '
+                        if ($again -ne $callSet) { throw "A measured run of '$Name' sent '$again' instead of '$callSet'." }
+                    }
+                    { $handS.Add((Measure-ChildCpu $pwsh $hand -Workload "$Name hand")) })
             }
             $b = Get-Median $bareS.Wall; $m = Get-Median $moduleS.Wall; $h = Get-Median $handS.Wall
             $bc = Get-Median $bareS.Cpu; $mc = (Get-Median $moduleS.Cpu) - $bc; $hc = (Get-Median $handS.Cpu) - $bc
@@ -280,7 +309,7 @@ if (1 -in $Figure) {
         # drift check cannot vouch for the app): the ping and the listing, nothing else, since the record predicts no change.
         $listState = Join-Path $benchState ('full-' + [guid]::NewGuid().ToString('n'))
         $env:RUNCLOUD_STATE_PATH = $listState
-        $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', $moduleRun)
+        $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', $moduleRun) -Workload seed
         $null = Measure-ScheduledRow 'Scheduled no-change sync, fresh process (record present, full listing due)' $moduleRun.Replace(' -ErrorAction Stop', ' -Full -ErrorAction Stop') { $env:RUNCLOUD_STATE_PATH = $listState }
 
         # The same scheduled run once the app's record exists (every later run of a timer): the source unchanged, the module
@@ -289,14 +318,18 @@ if (1 -in $Figure) {
         # each measured module run is checked to have sent nothing.
         $zeroRun = $moduleRun.Replace('-RateLimit 0; ', '-RateLimit 0 -SkipValidation; ')
         $env:RUNCLOUD_STATE_PATH = Join-Path $benchState ('zero-' + [guid]::NewGuid().ToString('n'))
-        $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', $zeroRun)
-        $bareZ = @(); $zeroS = @(); $handZ = @()
+        $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', $zeroRun) -Workload 'unchanged module'
+        $null = Measure-Child $pwsh @('-NoProfile', '-NonInteractive', '-c', $handRun) -Workload 'unchanged hand'
+        $bareZ = [System.Collections.Generic.List[object]]::new(); $zeroS = [System.Collections.Generic.List[object]]::new(); $handZ = [System.Collections.Generic.List[object]]::new()
         for ($i = 0; $i -lt $runs; $i++) {
-            $bareZ += Measure-ChildCpu $pwsh '0'
-            $before = @($e.GetRequests()).Count
-            $zeroS += Measure-ChildCpu $pwsh $zeroRun
-            if (@($e.GetRequests()).Count -ne $before) { throw 'The unchanged scheduled run sent a request: the zero-call comparison would not be what it says.' }
-            $handZ += Measure-ChildCpu $pwsh $handRun
+            Invoke-InRandomOrder @(
+                { $bareZ.Add((Measure-ChildCpu $pwsh '0' -Workload bare)) }
+                {
+                    $before = @($e.GetRequests()).Count
+                    $zeroS.Add((Measure-ChildCpu $pwsh $zeroRun -Workload 'unchanged module'))
+                    if (@($e.GetRequests()).Count -ne $before) { throw 'The unchanged scheduled run sent a request: the zero-call comparison would not be what it says.' }
+                }
+                { $handZ.Add((Measure-ChildCpu $pwsh $handRun -Workload 'unchanged hand')) })
         }
         $bz = Get-Median $bareZ.Wall; $z = Get-Median $zeroS.Wall; $hz = Get-Median $handZ.Wall
         Add-Result 1 'Scheduled unchanged sync (0 calls), fresh process' ($z - $bz) 'ms' ($hz - $bz) "Invoke-RestMethod polling the same $($first.Requests) requests" '<= 0.8x' (($z - $bz) -le 0.8 * ($hz - $bz)) `
@@ -307,6 +340,7 @@ if (1 -in $Figure) {
     finally {
         $env:RUNCLOUD_API_TOKEN = $savedToken; $env:RUNCLOUD_STATE_PATH = $savedState
         Stop-RunCloudEmulator -Emulator $e
+        Remove-Item -Recurse -Force $script:StartupProfileRoot -ErrorAction SilentlyContinue
     }
 }
 

@@ -13,6 +13,20 @@ BeforeAll {
     }
 }
 
+Describe 'Startup profiles of the start-up figures' {
+    It 'gives each workload a folder of its own, the same one on every run of it' {
+        $root = Join-Path ([System.IO.Path]::GetTempPath()) 'rc-profiles'
+        $module = Get-StartupProfileEnvironment -Root $root -Workload 'first run module' -Windows $false
+        $hand = Get-StartupProfileEnvironment -Root $root -Workload 'first run hand' -Windows $false
+        $module.Name | Should -Be 'XDG_CACHE_HOME'
+        $module.Folder | Should -Not -Be $hand.Folder
+        (Get-StartupProfileEnvironment -Root $root -Workload 'first run module' -Windows $false).Folder | Should -Be $module.Folder
+        (Split-Path $module.Folder -Parent) | Should -Be $root
+        (Get-StartupProfileEnvironment -Root $root -Workload 'bare' -Windows $true).Name | Should -Be 'LOCALAPPDATA'
+        { Get-StartupProfileEnvironment -Root $root -Workload '' -Windows $false } | Should -Throw '*workload name*'
+    }
+}
+
 Describe 'Invoke-Benchmark -Figure' {
     It '-Figure 4,5 from a command line (pwsh -File) is figures 4 and 5' {
         $r = Invoke-Bench '-Figure', '4,5', '-List'
