@@ -189,7 +189,10 @@ function Add-ReadyToRunImage([string] $ModuleFolder) {
         # Dictionary<K,V> of its structs) is compiled into this image, with the IL it was compiled from recorded; the
         # runtime uses it only while the framework's IL is the same, and JIT-compiles it otherwise (another patch).
         # Without it a scheduled run JIT-compiles a few hundred such methods on its first pass (docs/benchmarks.md).
-        $crossModule = @('--opt-cross-module:*', "--non-local-generics-module:$($assembly.BaseName)")
+        # Not --non-local-generics-module: an image declared to hold other modules' generics is searched for them by
+        # name, whatever the load context, and the emulator module's own Newtonsoft.Json (another context, same name)
+        # then ran this copy's code and failed with EntryPointNotFoundException (ApplyEngine.Tests, SslStrategy.Tests).
+        $crossModule = @('--opt-cross-module:*')
         $crossgen = @('--targetos', $os, '--targetarch', $arch, '-O') + $crossModule + $refs + @('-o', (Join-Path $target $assembly.Name), $assembly.FullName)
         $log = if ($tool -like '*.dll') { & dotnet $tool @crossgen 2>&1 } else { & $tool @crossgen 2>&1 }
         if ($LASTEXITCODE -ne 0) { throw "crossgen2 failed on $($assembly.Name) (exit code $LASTEXITCODE): $($log | Out-String)" }
