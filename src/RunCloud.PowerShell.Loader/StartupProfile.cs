@@ -28,8 +28,8 @@ namespace RunCloud.PowerShell.Loader
     /// </summary>
     internal static class StartupProfile
     {
-        private static readonly object s_gate = new object();
-        private static bool s_started;
+        /// <summary>Where the process notes that one of the RunCloud modules started its profile (and which).</summary>
+        internal const string ProcessMarker = "RunCloud.StartupProfile";
 
         /// <summary>Set to 1 to leave PowerShell's startup profile alone (the module then starts no profile of its own).</summary>
         public const string OptOutVariable = "RUNCLOUD_NO_STARTUP_PROFILE";
@@ -72,29 +72,32 @@ namespace RunCloud.PowerShell.Loader
         /// <summary>
         /// Loads the cmdlets' assembly (<paramref name="rootAssemblyPath"/>, which PowerShell loads next anyway, from the
         /// same path), the engine and every assembly of bin/ it needs, then starts the module's profile. Runs
-        /// once per process; a failure leaves the process as it was (the profile is an optimization, never a reason to
+        /// once per process, for the first RunCloud module imported; a failure leaves the process as it was (the profile is an optimization, never a reason to
         /// fail an import).
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void Start(string engineName, string rootAssemblyPath)
         {
-            lock (s_gate)
+            // One profile per process, started by the first import: a re-import, or the other RunCloud module (each has its own
+            // loader), would cut it short.
+            lock (string.Intern(ProcessMarker)) // the same object in every loader copy of the process
             {
-                if (s_started) return;
-                s_started = true;
+                if (AppDomain.CurrentDomain.GetData(ProcessMarker) != null) return;
+                AppDomain.CurrentDomain.SetData(ProcessMarker, engineName);
             }
 
             if (Environment.GetEnvironmentVariable(OptOutVariable) == "1") return;
             try
             {
-                if (File.Exists(rootAssemblyPath)) System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyPath(rootAssemblyPath);
+                // As PowerShell loads a binary module (Assembly.LoadFrom, the same path): its own load then returns this one.
+                if (File.Exists(rootAssemblyPath)) Assembly.LoadFrom(rootAssemblyPath);
                 Assembly engine = System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(engineName));
                 var context = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(engine);
                 if (context is ModuleLoadContext own) LoadFromBin(own, engine, new System.Collections.Generic.HashSet<string>(StringComparer.OrdinalIgnoreCase));
 
                 System.Runtime.Loader.AssemblyLoadContext.Default.StartProfileOptimization(ProfileName(engineName, !IsNonInteractive(Environment.GetCommandLineArgs())));
             }
-            catch (Exception e) when (e is IOException || e is BadImageFormatException || e is InvalidOperationException || e is UnauthorizedAccessException || e is NotSupportedException)
+            catch (Exception e) when (e is IOException || e is FileLoadException || e is BadImageFormatException || e is InvalidOperationException || e is UnauthorizedAccessException || e is NotSupportedException)
             {
                 // Without the profile the import is what it was before: nothing to report.
             }

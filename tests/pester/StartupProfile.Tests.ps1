@@ -47,6 +47,43 @@ Describe 'The module''s startup profile' {
         finally { Remove-Item -Recurse -Force $r.Cache -ErrorAction SilentlyContinue }
     }
 
+    It 'imports through another spelling of the module''s path (<Kind>), the cmdlets'' assembly still loaded once' -ForEach @(
+        @{ Kind = 'a symbolic link to the module folder' }, @{ Kind = 'a relative path with ./ and a trailing separator' }) {
+        $parent = Join-Path ([System.IO.Path]::GetTempPath()) ('rc-link-' + [guid]::NewGuid().ToString('n'))
+        $null = New-Item -ItemType Directory -Path $parent
+        try {
+            if ($Kind -like 'a symbolic*') {
+                $link = Join-Path $parent 'RunCloud.PowerShell'
+                $null = New-Item -ItemType SymbolicLink -Path $link -Target (Resolve-Path $script:ModulePath).Path
+                $import = "Import-Module '$link'"
+            }
+            else {
+                $full = (Resolve-Path $script:ModulePath).Path
+                $import = "Set-Location '$(Split-Path $full -Parent)'; Import-Module './$(Split-Path $full -Leaf)$([System.IO.Path]::DirectorySeparatorChar)'"
+            }
+            $r = Invoke-FreshPwsh "$import; `$null = Get-RunCloudConnection; @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'RunCloud.PowerShell.Commands' }).Count; (Get-Command -Module RunCloud.PowerShell).Count"
+            try {
+                $r.ExitCode | Should -Be 0 -Because $r.Error
+                $r.Error | Should -BeNullOrEmpty
+                $r.Output[-2] | Should -Be '1'
+                [int]$r.Output[-1] | Should -BeGreaterThan 25
+            }
+            finally { Remove-Item -Recurse -Force $r.Cache -ErrorAction SilentlyContinue }
+        }
+        finally { Remove-Item -Recurse -Force $parent -ErrorAction SilentlyContinue }
+    }
+
+    It 'is started once per process: by the first RunCloud module imported, not again by the second' {
+        $r = Invoke-FreshPwsh "Import-Module '$script:EmulatorModulePath'; Import-Module '$script:ModulePath'; Import-Module '$script:ModulePath' -Force; (Get-Command Connect-RunCloud, Start-RunCloudEmulator).Count"
+        try {
+            $r.ExitCode | Should -Be 0 -Because $r.Error
+            $r.Output[-1] | Should -Be '2'
+            Test-Path (Join-Path $r.Folder 'RunCloud.Emulator-NonInteractive') | Should -BeTrue
+            Test-Path (Join-Path $r.Folder 'RunCloud.PowerShell-NonInteractive') | Should -BeFalse -Because 'a second profile would cut the first one''s recording short'
+        }
+        finally { Remove-Item -Recurse -Force $r.Cache -ErrorAction SilentlyContinue }
+    }
+
     It 'is not started when RUNCLOUD_NO_STARTUP_PROFILE is 1, and the module works as before' {
         $r = Invoke-FreshPwsh "Import-Module '$script:ModulePath'; (Get-Command Sync-RunCloudDomain).Name" @{ RUNCLOUD_NO_STARTUP_PROFILE = '1' }
         try {
