@@ -70,10 +70,11 @@ namespace RunCloud.PowerShell.Loader
         }
 
         /// <summary>
-        /// Loads the cmdlets' assembly (<paramref name="rootAssemblyPath"/>, which PowerShell loads next anyway, from the
-        /// same path), the engine and every assembly of bin/ it needs, then starts the module's profile. Runs
-        /// once per process, for the first RunCloud module imported; a failure leaves the process as it was (the profile is an optimization, never a reason to
-        /// fail an import).
+        /// Makes sure the cmdlets' assembly (<paramref name="rootAssemblyPath"/>; PowerShell 7.6 loads a manifest's root
+        /// assembly before its nested modules, so this returns that one: Assembly.LoadFrom, as PowerShell loads it, answers
+        /// with the assembly already loaded under the name), the engine and every assembly of bin/ it needs are loaded,
+        /// then starts the module's profile. Runs once per process, for the first RunCloud module imported; a failure
+        /// leaves the process as it was (the profile is an optimization, never a reason to fail an import).
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void Start(string engineName, string rootAssemblyPath)
@@ -89,7 +90,7 @@ namespace RunCloud.PowerShell.Loader
             if (Environment.GetEnvironmentVariable(OptOutVariable) == "1") return;
             try
             {
-                // As PowerShell loads a binary module (Assembly.LoadFrom, the same path): its own load then returns this one.
+                // As PowerShell loads a binary module (Assembly.LoadFrom): whichever of the two loads comes first, the other gets it.
                 if (File.Exists(rootAssemblyPath)) Assembly.LoadFrom(rootAssemblyPath);
                 Assembly engine = System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(engineName));
                 var context = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(engine);
