@@ -1,7 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
-
 using System.Runtime.CompilerServices;
 
 namespace RunCloud.PowerShell.Loader
@@ -39,8 +39,9 @@ namespace RunCloud.PowerShell.Loader
             engineName + (interactive ? "-Interactive" : "-NonInteractive");
 
         /// <summary>
-        /// Whether pwsh was started non-interactive: -NonInteractive (any prefix PowerShell accepts, from -noni), -Command,
-        /// -File, or a script path, as PowerShell itself decides which startup profile it keeps.
+        /// Whether pwsh was started to run something and exit: -NonInteractive (any prefix PowerShell accepts, from -noni),
+        /// -Command/-c or -File/-f, which is how scheduled tasks and scripts start it. A bare script path (pwsh x.ps1) counts
+        /// as interactive here: it then shares the interactive profile, which costs replay, never correctness.
         /// </summary>
         internal static bool IsNonInteractive(string[] arguments)
         {
@@ -60,7 +61,7 @@ namespace RunCloud.PowerShell.Loader
         /// The assemblies <paramref name="assembly"/> references that bin/ carries (Newtonsoft.Json, the database client and
         /// what it references), loaded now: one loaded later, on first use, would stop the replay again.
         /// </summary>
-        private static void LoadFromBin(ModuleLoadContext context, Assembly assembly, System.Collections.Generic.HashSet<string> seen)
+        private static void LoadFromBin(ModuleLoadContext context, Assembly assembly, HashSet<string> seen)
         {
             foreach (AssemblyName reference in assembly.GetReferencedAssemblies())
             {
@@ -94,11 +95,11 @@ namespace RunCloud.PowerShell.Loader
                 if (File.Exists(rootAssemblyPath)) Assembly.LoadFrom(rootAssemblyPath);
                 Assembly engine = System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(engineName));
                 var context = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(engine);
-                if (context is ModuleLoadContext own) LoadFromBin(own, engine, new System.Collections.Generic.HashSet<string>(StringComparer.OrdinalIgnoreCase));
+                if (context is ModuleLoadContext own) LoadFromBin(own, engine, new HashSet<string>(StringComparer.OrdinalIgnoreCase));
 
                 System.Runtime.Loader.AssemblyLoadContext.Default.StartProfileOptimization(ProfileName(engineName, !IsNonInteractive(Environment.GetCommandLineArgs())));
             }
-            catch (Exception e) when (e is IOException || e is FileLoadException || e is BadImageFormatException || e is InvalidOperationException || e is UnauthorizedAccessException || e is NotSupportedException)
+            catch (Exception e) when (e is IOException || e is BadImageFormatException || e is InvalidOperationException || e is UnauthorizedAccessException || e is NotSupportedException)
             {
                 // Without the profile the import is what it was before: nothing to report.
             }
