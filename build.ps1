@@ -262,18 +262,22 @@ function Task-Build {
         New-Item -ItemType Directory -Force -Path $m.Out | Out-Null
         Get-ChildItem $publish -Filter *.dll | Where-Object { $_.Name -notmatch '^System\.Management\.Automation' } |
             Copy-Item -Destination $m.Out
-        # The format files each manifest lists (RunCloud.PowerShell.* would also match the emulator's), shipped as one.
-        $formats = @((Import-PowerShellDataFile (Join-Path $Root "module/$($m.Name).psd1")).FormatsToProcess)
-        if ($formats) { Join-FormatFile -Source @($formats | ForEach-Object { Join-Path $Root "module/$_" }) -Destination (Join-Path $m.Out $formats[0]) }
         Copy-Item (Join-Path $Root 'LICENSE') $m.Out -ErrorAction SilentlyContinue
         Set-ModuleDependencyLayout -ModuleFolder $m.Out -RootAssembly $m.RootAssembly -Engine $m.Engine
         if ($m.ReadyToRun) { Add-ReadyToRunImage -ModuleFolder $m.Out }
 
-        # Stamp the version (Directory.Build.props is its one home) into the manifest.
-        $manifest = Get-Content -Raw (Join-Path $Root "module/$($m.Name).psd1")
-        $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
-        if ($formats.Count -gt 1) { $manifest = Set-ManifestFormatFile -Manifest $manifest -File $formats[0] }
-        Set-Content -Path (Join-Path $m.Out "$($m.Name).psd1") -Value $manifest -Encoding utf8NoBOM
+        # The module's manifest and, when it has one, its nested format manifest (<Name>.Format.psd1, imported after
+        # the loader: see module/RunCloud.PowerShell.psd1). The format files a manifest lists (RunCloud.PowerShell.* would
+        # also match the emulator's) ship as one; the version (Directory.Build.props is its one home) is stamped into each.
+        $manifests = @("$($m.Name).psd1") + @("$($m.Name).Format.psd1" | Where-Object { Test-Path (Join-Path $Root "module/$_") })
+        foreach ($file in $manifests) {
+            $formats = @((Import-PowerShellDataFile (Join-Path $Root "module/$file")).FormatsToProcess)
+            if ($formats) { Join-FormatFile -Source @($formats | ForEach-Object { Join-Path $Root "module/$_" }) -Destination (Join-Path $m.Out $formats[0]) }
+            $manifest = Get-Content -Raw (Join-Path $Root "module/$file")
+            $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
+            if ($formats.Count -gt 1) { $manifest = Set-ManifestFormatFile -Manifest $manifest -File $formats[0] }
+            Set-Content -Path (Join-Path $m.Out $file) -Value $manifest -Encoding utf8NoBOM
+        }
 
         $helpScript = Join-Path $Root 'tools/New-MamlHelp.ps1'
         if (Test-Path $helpScript) {

@@ -1,9 +1,12 @@
 @{
-    # The cmdlets. The nested module is imported first: the module's loader, which has the engine and its dependencies
-    # come from bin/, in the module's own load context on PowerShell 7 (src/RunCloud.PowerShell.Loader). Scripts name the
-    # engine's types through this dll, which forwards them (EngineTypes.cs in the cmdlets' project).
+    # The cmdlets. The nested modules are imported first, in this order: the module's loader, which has the engine and
+    # its dependencies come from bin/, in the module's own load context on PowerShell 7, and starts the module's startup
+    # profile (src/RunCloud.PowerShell.Loader); then the format views (RunCloud.PowerShell.Format.psd1), which PowerShell
+    # loads after the loader only when they are a nested module's: a root manifest's FormatsToProcess is read before any
+    # nested module, when no profile replays PowerShell's format loading (docs/architecture.md, "Loading"). Scripts name
+    # the engine's types through this dll, which forwards them (EngineTypes.cs in the cmdlets' project).
     RootModule           = 'RunCloud.PowerShell.Commands.dll'
-    NestedModules        = @('bin/RunCloud.PowerShell.Loader.dll')
+    NestedModules        = @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Format.psd1')
     # Stamped by build.ps1 from <Version> in Directory.Build.props, the one place the version lives.
     ModuleVersion        = '0.0.0'
     GUID                 = '5f1b7c0e-3c5e-4a55-9d59-1d0b6a3e2c71'
@@ -13,7 +16,8 @@
     Description          = 'Manage the domains and SSL certificates of RunCloud web applications from PowerShell scripts and scheduled tasks: connect with an API key/secret or an API token, add and remove domains, redeploy SSL once per change, sync a web app from a list of domains. Test it all against the RunCloud API emulator (the RunCloud.PowerShell.Emulator module).'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @('RunCloud.PowerShell.Format.ps1xml', 'RunCloud.PowerShell.Sync.Format.ps1xml', 'RunCloud.PowerShell.Fleet.Format.ps1xml', 'RunCloud.PowerShell.UltimateMultisite.Format.ps1xml', 'RunCloud.PowerShell.Scheduling.Format.ps1xml', 'RunCloud.PowerShell.Status.Format.ps1xml', 'RunCloud.PowerShell.Usage.Format.ps1xml')
+    # The views are RunCloud.PowerShell.Format.psd1's (see NestedModules).
+    FormatsToProcess     = @()
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-RunCloud'

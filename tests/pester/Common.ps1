@@ -40,6 +40,17 @@ function Get-OwedJournal {
     }
 }
 
+# The format files a built module loads: its manifest's FormatsToProcess and those of the manifests it nests (the main
+# module keeps its views in a nested manifest imported after its loader: module/RunCloud.PowerShell.Format.psd1).
+function Get-ModuleFormatFile([string] $ModuleFolder, [string] $Name) {
+    $manifest = Import-PowerShellDataFile (Join-Path $ModuleFolder "$Name.psd1")
+    foreach ($file in @($manifest.FormatsToProcess)) { Join-Path $ModuleFolder $file }
+    foreach ($nested in @($manifest.NestedModules | Where-Object { $_ -like '*.psd1' })) {
+        $folder = Split-Path -Parent (Join-Path $ModuleFolder $nested)
+        foreach ($file in @((Import-PowerShellDataFile (Join-Path $ModuleFolder $nested)).FormatsToProcess)) { Join-Path $folder $file }
+    }
+}
+
 # The command line of this pwsh, to start child processes with the very same PowerShell.
 function Get-TestPwshCommand {
     $process = [Environment]::ProcessPath

@@ -15,9 +15,8 @@ BeforeAll {
     # Every TypeName that a view in the manifests' format files is selected by.
     $script:ViewTypes = [System.Collections.Generic.HashSet[string]]::new([StringComparer]::OrdinalIgnoreCase)
     foreach ($m in @(@{ Path = $script:ModulePath; Name = 'RunCloud.PowerShell' }, @{ Path = $script:EmulatorModulePath; Name = 'RunCloud.PowerShell.Emulator' })) {
-        $manifest = Import-PowerShellDataFile (Join-Path $m.Path "$($m.Name).psd1")
-        foreach ($file in @($manifest.FormatsToProcess)) {
-            $xml = [xml](Get-Content -Raw (Join-Path $m.Path $file))
+        foreach ($file in @(Get-ModuleFormatFile -ModuleFolder $m.Path -Name $m.Name)) {
+            $xml = [xml](Get-Content -Raw $file)
             foreach ($t in $xml.SelectNodes('//ViewSelectedBy/TypeName')) { [void]$script:ViewTypes.Add($t.InnerText.Trim()) }
         }
     }

@@ -28,20 +28,40 @@ Describe 'The built module' {
 
     It 'ships the views of every format file module/ lists as one file, in the listed order, all in the session' {
         # PowerShell rebuilds its format table once per listed file: the build merges them, and must lose no view.
-        $source = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../module/RunCloud.PowerShell.psd1')
+        $source = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../module/RunCloud.PowerShell.Format.psd1')
         $expected = @(foreach ($file in $source.FormatsToProcess) {
                 ([xml](Get-Content -Raw (Join-Path $PSScriptRoot "../../module/$file"))).Configuration.ViewDefinitions.View |
                     ForEach-Object { "$($_.Name) <- $($_.ViewSelectedBy.TypeName)" }
             })
-        $built = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
-        $built.FormatsToProcess | Should -Be @($source.FormatsToProcess[0])
-        $views = @(([xml](Get-Content -Raw (Join-Path $script:ModulePath $built.FormatsToProcess[0]))).Configuration.ViewDefinitions.View |
+        $built = @(Get-ModuleFormatFile -ModuleFolder $script:ModulePath -Name 'RunCloud.PowerShell')
+        $built | Split-Path -Leaf | Should -Be @($source.FormatsToProcess[0])
+        $views = @(([xml](Get-Content -Raw $built[0])).Configuration.ViewDefinitions.View |
                 ForEach-Object { "$($_.Name) <- $($_.ViewSelectedBy.TypeName)" })
         $expected.Count | Should -BeGreaterThan 20
         $views | Should -Be $expected
         # A view from the last file the source manifest lists is live in this session.
         $last = ([xml](Get-Content -Raw (Join-Path $PSScriptRoot "../../module/$($source.FormatsToProcess[-1])"))).Configuration.ViewDefinitions.View[0]
         (Get-FormatData -TypeName $last.ViewSelectedBy.TypeName).FormatViewDefinition.Name | Should -Contain $last.Name
+    }
+
+    It 'loads its views after its loader, from a nested manifest of the same version' {
+        # A root manifest's FormatsToProcess is read before any nested module, so before the loader starts the module's
+        # startup profile: PowerShell's format loading would be compiled on the script's thread at every scheduled run.
+        $root = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
+        @($root.FormatsToProcess) | Should -BeNullOrEmpty -Because 'the views are the nested format manifest''s'
+        $root.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Format.psd1') -Because 'the loader comes first'
+        $format = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.Format.psd1')
+        $format.ModuleVersion | Should -Be $root.ModuleVersion
+        foreach ($key in 'CmdletsToExport', 'FunctionsToExport', 'VariablesToExport', 'AliasesToExport') { @($format[$key]) | Should -BeNullOrEmpty }
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $script = "Import-Module '$script:ModulePath'; (Get-Module RunCloud.PowerShell).NestedModules.Name -join ','; " +
+            "[bool](Get-FormatData -TypeName RunCloud.PowerShell.Models.RunCloudDomain); (Get-Command -Module RunCloud.PowerShell.Format).Count; " +
+            "Remove-Module RunCloud.PowerShell; [bool](Get-Module RunCloud.PowerShell.Format); Import-Module '$script:ModulePath'; " +
+            "[bool](Get-FormatData -TypeName RunCloud.PowerShell.Models.RunCloudDomain); (Get-Command -Module RunCloud.PowerShell).Count -gt 20"
+        $out = & $exe @rest -NoProfile -NonInteractive -Command $script
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Be @('RunCloud.PowerShell.Loader,RunCloud.PowerShell.Format', 'True', '0', 'False', 'True', 'True')
     }
 
     It 'lets a fresh script name the engine''s types, which are the cmdlets'' own types from the module''s load context' {
@@ -65,7 +85,7 @@ Describe 'The built module' {
     It 'exports no emulator cmdlet, carries no emulator dll and does not load the emulator' {
         $manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
         $manifest.CmdletsToExport | Where-Object { $_ -like '*Emulator*' } | Should -BeNullOrEmpty
-        $manifest.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll') -Because 'the one nested module is the module''s own loader'
+        $manifest.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Format.psd1') -Because 'the nested modules are the module''s own loader and views'
         Test-Path (Join-Path $script:ModulePath 'RunCloud.Emulator.dll') | Should -BeFalse
         Test-Path (Join-Path $script:ModulePath 'bin/RunCloud.Emulator.dll') | Should -BeFalse
         $pwsh = Get-TestPwshCommand

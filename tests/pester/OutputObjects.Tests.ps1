@@ -110,9 +110,8 @@ BeforeAll {
     }
 
     # Every table view in the module's format files.
-    $manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
-    $script:TableViews = @(foreach ($file in $manifest.FormatsToProcess) {
-            $xml = [xml](Get-Content -Raw (Join-Path $script:ModulePath $file))
+    $script:TableViews = @(foreach ($file in @(Get-ModuleFormatFile -ModuleFolder $script:ModulePath -Name 'RunCloud.PowerShell')) {
+            $xml = [xml](Get-Content -Raw $file)
             foreach ($view in $xml.Configuration.ViewDefinitions.View) {
                 if ($view.TableControl) {
                     [pscustomobject]@{ Name = $view.Name; Type = $view.ViewSelectedBy.TypeName; Columns = @($view.TableControl.TableHeaders.TableColumnHeader).Count }
