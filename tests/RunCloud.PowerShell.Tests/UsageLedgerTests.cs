@@ -77,6 +77,12 @@ namespace RunCloud.PowerShell.Tests
         [InlineData("https://manage.runcloud.io/api/v3/servers/1001/webapps", "account")]
         [InlineData("https://manage.runcloud.io/api/v3/ping", "account")]
         [InlineData("https://x/api/v2/servers/7/webapps/8/ssl/9", "s7-w8")]
+        [InlineData("https://x/API/V3/Servers/7/WebApps/8/domains", "s7-w8")]
+        [InlineData("https://x/api/v3/servers/7/webapps/8x/domains", "account")]
+        [InlineData("https://x/api/v3/servers//webapps/8", "account")]
+        [InlineData("https://x/api/v3/servers/7/webapps/12345678901234567890", "account")]
+        [InlineData("https://x/api/v3/servers/9999999999999999999/webapps/8", "account")]
+        [InlineData("https://x/servers/1/api/v3/servers/7/webapps/8", "s7-w8")]
         public void ARequestCountsForTheWebAppItsPathNames(string uri, string app) =>
             Assert.Equal(app, ApiUsageMeter.AppOf(new Uri(uri)));
 

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Net.Http;
-using System.Text.RegularExpressions;
 
 namespace RunCloud.PowerShell.Http
 {
@@ -34,8 +33,6 @@ namespace RunCloud.PowerShell.Http
 
         /// <summary>The longest a count waits in memory while requests keep coming.</summary>
         public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
-
-        private static readonly Regex s_appPath = new Regex(@"/servers/(?<s>[0-9]{1,19})/webapps/(?<w>[0-9]{1,19})(/|$)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
         private readonly object _gate = new object();
         private readonly object _writeGate = new object();
@@ -73,11 +70,39 @@ namespace RunCloud.PowerShell.Http
         public long Counted { get; private set; }
 
         /// <summary>The ledger's app key of a request: "s&lt;server&gt;-w&lt;web app&gt;" when its path names a web app, else <see cref="ApiUsageTick.AccountLevel"/>.</summary>
+        /// <remarks>
+        /// The path holds "/servers/&lt;digits&gt;/webapps/&lt;digits&gt;" followed by "/" or its end (any case), each id a
+        /// number that fits an Int64. Read by hand, not by a regular expression: every request is counted, and building
+        /// a Regex is the first request's cost in a scheduled run's fresh process.
+        /// </remarks>
         public static string AppOf(Uri? uri)
         {
             if (uri == null) return ApiUsageTick.AccountLevel;
-            Match m = s_appPath.Match(uri.AbsolutePath);
-            return m.Success ? AppKey(long.Parse(m.Groups["s"].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture)) : ApiUsageTick.AccountLevel;
+            const string Servers = "/servers/", WebApps = "/webapps/";
+            string path = uri.AbsolutePath;
+            for (int at = path.IndexOf(Servers, StringComparison.OrdinalIgnoreCase); at >= 0;
+                 at = path.IndexOf(Servers, at + 1, StringComparison.OrdinalIgnoreCase))
+            {
+                int s = at + Servers.Length, sEnd = EndOfDigits(path, s);
+                if (sEnd == s || string.Compare(path, sEnd, WebApps, 0, WebApps.Length, StringComparison.OrdinalIgnoreCase) != 0) continue;
+                int w = sEnd + WebApps.Length, wEnd = EndOfDigits(path, w);
+                if (wEnd == w || (wEnd < path.Length && path[wEnd] != '/')) continue;
+                if (long.TryParse(path.Substring(s, sEnd - s), NumberStyles.None, CultureInfo.InvariantCulture, out long server)
+                    && long.TryParse(path.Substring(w, wEnd - w), NumberStyles.None, CultureInfo.InvariantCulture, out long webApp))
+                {
+                    return AppKey(server, webApp);
+                }
+            }
+
+            return ApiUsageTick.AccountLevel;
+        }
+
+        /// <summary>Where a run of at most 19 ASCII digits starting at <paramref name="from"/> ends.</summary>
+        private static int EndOfDigits(string text, int from)
+        {
+            int i = from;
+            while (i < text.Length && i - from < 19 && text[i] >= '0' && text[i] <= '9') i++;
+            return i;
         }
 
         /// <summary>The ledger's key of one web app.</summary>
