@@ -40,9 +40,17 @@ namespace RunCloud.PowerShell.Commands
         /// <summary>Secrets masked, control characters escaped.</summary>
         internal string Clean(string? text) => Redactor.Clean(text, Secrets);
 
-        public new void WriteVerbose(string text) => base.WriteVerbose(Clean(text));
+        // PowerShell drops a verbose or debug record its preference does not let through (redirection included): such a
+        // message is not cleaned, which spares a run without -Verbose the secrets' variants (Redactor.Variants).
+        public new void WriteVerbose(string text)
+        {
+            if (IsPreferenceOn("Verbose", "VerbosePreference")) base.WriteVerbose(Clean(text));
+        }
 
-        public new void WriteDebug(string text) => base.WriteDebug(Clean(text));
+        public new void WriteDebug(string text)
+        {
+            if (IsPreferenceOn("Debug", "DebugPreference")) base.WriteDebug(Clean(text));
+        }
 
         public new void WriteWarning(string text) => base.WriteWarning(Clean(text));
 
