@@ -1,12 +1,16 @@
 @{
-    # The cmdlets. The nested modules are imported first, in this order: the module's loader, which has the engine and
-    # its dependencies come from bin/, in the module's own load context on PowerShell 7, and starts the module's startup
-    # profile (src/RunCloud.PowerShell.Loader); then the format views (RunCloud.PowerShell.Format.psd1), which PowerShell
-    # loads after the loader only when they are a nested module's: a root manifest's FormatsToProcess is read before any
-    # nested module, when no profile replays PowerShell's format loading (docs/architecture.md, "Loading"). Scripts name
-    # the engine's types through this dll, which forwards them (EngineTypes.cs in the cmdlets' project).
-    RootModule           = 'RunCloud.PowerShell.Commands.dll'
-    NestedModules        = @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Format.psd1')
+    # No root module: the manifest's three nested modules are imported in this order, and it exports their cmdlets.
+    # 1. The module's loader (src/RunCloud.PowerShell.Loader), which has the engine and its dependencies come from bin/,
+    #    in the module's own load context on PowerShell 7, and starts the module's startup profile.
+    # 2. The format views (RunCloud.PowerShell.Format.psd1).
+    # 3. The cmdlets. Scripts name the engine's types through this dll, which forwards them (EngineTypes.cs in the
+    #    cmdlets' project).
+    # Why this order and no root module: a .NET startup profile replays only until a process loads an assembly from
+    # outside PowerShell's own set, and PowerShell 7 loads a root module's assembly, and reads a root manifest's
+    # FormatsToProcess, before it imports any nested module. With the cmdlets as a root module, PowerShell's module
+    # loading from that load to the loader's profile, and its format loading, were compiled on the script's thread at
+    # every scheduled run (docs/architecture.md, "Loading").
+    NestedModules        = @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Format.psd1', 'RunCloud.PowerShell.Commands.dll')
     # Stamped by build.ps1 from <Version> in Directory.Build.props, the one place the version lives.
     ModuleVersion        = '0.0.0'
     GUID                 = '5f1b7c0e-3c5e-4a55-9d59-1d0b6a3e2c71'

@@ -8,9 +8,11 @@ namespace RunCloud.PowerShell.Loader
     /// <summary>
     /// How the module loads with its dependencies kept apart from the session's, through PowerShell's public module
     /// loading only (no script on import, no reflection into PowerShell). The manifest lists this assembly as its first
-    /// nested module and the cmdlets (RunCloud.PowerShell.Commands.dll) as its root module, beside the manifest.
-    /// PowerShell imports nested modules first, so this initializer has run when PowerShell loads the root module and,
-    /// through its references, the engine (RunCloud.PowerShell.dll), which is in bin/ where the runtime does not look:
+    /// nested module and the cmdlets (&lt;engine&gt;.Commands.dll, beside the manifest) after it: as its last nested module
+    /// (RunCloud.PowerShell, whose import is a scheduled run's cost: see its manifest) or as its root module (the
+    /// emulator). PowerShell imports nested modules in order and before the root, so this initializer has run when
+    /// PowerShell imports the cmdlets and, through their references, the engine (&lt;engine&gt;.dll), which is in bin/ where
+    /// the runtime does not look:
     /// <list type="bullet">
     /// <item>PowerShell 7: a handler on the default context's Resolving event answers the request for the engine with
     /// the engine loaded into the module's own <see cref="ModuleLoadContext"/>, which resolves bin/ first. The engine,
@@ -76,7 +78,8 @@ namespace RunCloud.PowerShell.Loader
             if (HasLoadContexts)
             {
                 DefaultContextHook.Install(folder, engine);
-                // The cmdlets' assembly sits beside the manifest, one folder up: <engine>.Commands.dll.
+                // The cmdlets' assembly sits beside the manifest, one folder up: <engine>.Commands.dll (loaded already when
+                // it is the root module: PowerShell 7 loads a root module's assembly before the nested modules).
                 StartupProfile.Start(engine, Path.Combine(Path.GetDirectoryName(folder) ?? folder, engine + ".Commands.dll"));
             }
             else

@@ -71,14 +71,14 @@ namespace RunCloud.PowerShell.Loader
         }
 
         /// <summary>
-        /// Makes sure the cmdlets' assembly (<paramref name="rootAssemblyPath"/>; PowerShell 7.6 loads a manifest's root
-        /// assembly before its nested modules, so this returns that one: Assembly.LoadFrom, as PowerShell loads it, answers
-        /// with the assembly already loaded under the name), the engine and every assembly of bin/ it needs are loaded,
-        /// then starts the module's profile. Runs once per process, for the first RunCloud module imported; a failure
+        /// Makes sure the cmdlets' assembly (<paramref name="cmdletsAssemblyPath"/>: loaded here when the cmdlets are a
+        /// nested module imported after the loader, as RunCloud.PowerShell's are; PowerShell 7.6 loads a root module's
+        /// assembly before the nested modules, and then Assembly.LoadFrom, as PowerShell loads it, answers with that one),
+        /// the engine and every assembly of bin/ it needs are loaded, then starts the module's profile. Runs once per process, for the first RunCloud module imported; a failure
         /// leaves the process as it was (the profile is an optimization, never a reason to fail an import).
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        public static void Start(string engineName, string rootAssemblyPath)
+        public static void Start(string engineName, string cmdletsAssemblyPath)
         {
             // One profile per process, started by the first import: a re-import, or the other RunCloud module (each has its own
             // loader), would cut it short.
@@ -92,7 +92,7 @@ namespace RunCloud.PowerShell.Loader
             try
             {
                 // As PowerShell loads a binary module (Assembly.LoadFrom): whichever of the two loads comes first, the other gets it.
-                if (File.Exists(rootAssemblyPath)) Assembly.LoadFrom(rootAssemblyPath);
+                if (File.Exists(cmdletsAssemblyPath)) Assembly.LoadFrom(cmdletsAssemblyPath);
                 Assembly engine = System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(engineName));
                 var context = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(engine);
                 if (context is ModuleLoadContext own) LoadFromBin(own, engine, new HashSet<string>(StringComparer.OrdinalIgnoreCase));

@@ -19,7 +19,7 @@ namespace RunCloud.PowerShell.Tests
         /// <summary>The engine (bin/RunCloud.PowerShell.dll).</summary>
         private static readonly Assembly Module = typeof(RunCloudCmdlet).Assembly;
 
-        /// <summary>The cmdlets (the root module, RunCloud.PowerShell.Commands.dll).</summary>
+        /// <summary>The cmdlets (RunCloud.PowerShell.Commands.dll, the module manifest's last nested module).</summary>
         private static readonly Assembly Cmdlets = typeof(SyncRunCloudDomainCommand).Assembly;
 
         [Fact]

@@ -137,15 +137,18 @@ Describe 'The emulator module''s isolation on PowerShell 7' {
 }
 
 Describe 'The manifest PowerShell''s tools check' {
-    It 'passes Test-ModuleManifest (<Name>): the root module is a file beside the manifest, no script runs on import' -ForEach @(
+    It 'passes Test-ModuleManifest (<Name>): the cmdlets are a file beside the manifest, no script runs on import' -ForEach @(
         @{ Name = 'RunCloud.PowerShell' }
         @{ Name = 'RunCloud.PowerShell.Emulator' }
     ) {
         $folder = if ($Name -eq 'RunCloud.PowerShell') { $script:ModulePath } else { $script:EmulatorModulePath }
         $manifest = Join-Path $folder "$Name.psd1"
         $info = Test-ModuleManifest $manifest -ErrorAction Stop
-        $info.RootModule | Should -BeLike '*.Commands.dll'
-        Test-Path (Join-Path $folder $info.RootModule) | Should -BeTrue
+        # The main module's cmdlets are its last nested module (see its manifest), the emulator's its root module.
+        $cmdlets = if ($Name -eq 'RunCloud.PowerShell') { @((Import-PowerShellDataFile $manifest).NestedModules)[-1] } else { $info.RootModule }
+        $cmdlets | Should -BeLike '*.Commands.dll'
+        Test-Path (Join-Path $folder $cmdlets) | Should -BeTrue
+        @($info.ExportedCmdlets.Keys).Count | Should -BeGreaterThan 3
         @(Get-ChildItem $folder -Recurse -Include *.psm1, *.ps1) | Should -HaveCount 0
     }
 

@@ -49,7 +49,7 @@ Describe 'The built module' {
         # startup profile: PowerShell's format loading would be compiled on the script's thread at every scheduled run.
         $root = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
         @($root.FormatsToProcess) | Should -BeNullOrEmpty -Because 'the views are the nested format manifest''s'
-        $root.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Format.psd1') -Because 'the loader comes first'
+        $root.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Format.psd1', 'RunCloud.PowerShell.Commands.dll') -Because 'the loader comes first'
         $format = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.Format.psd1')
         $format.ModuleVersion | Should -Be $root.ModuleVersion
         foreach ($key in 'CmdletsToExport', 'FunctionsToExport', 'VariablesToExport', 'AliasesToExport') { @($format[$key]) | Should -BeNullOrEmpty }
@@ -61,7 +61,24 @@ Describe 'The built module' {
             "[bool](Get-FormatData -TypeName RunCloud.PowerShell.Models.RunCloudDomain); (Get-Command -Module RunCloud.PowerShell).Count -gt 20"
         $out = & $exe @rest -NoProfile -NonInteractive -Command $script
         $LASTEXITCODE | Should -Be 0
-        $out | Should -Be @('RunCloud.PowerShell.Loader,RunCloud.PowerShell.Format', 'True', '0', 'False', 'True', 'True')
+        $out | Should -Be @('RunCloud.PowerShell.Loader,RunCloud.PowerShell.Format,RunCloud.PowerShell.Commands', 'True', '0', 'False', 'True', 'True')
+    }
+
+    It 'imports its cmdlets as its last nested module, not as a root module, and exports them under its own name' {
+        # PowerShell 7 loads a root module's assembly before it imports any nested module: a binary root module stopped
+        # the replay of PowerShell's startup profile before the loader could start the module's own.
+        $root = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
+        $root.ContainsKey('RootModule') | Should -BeFalse
+        $root.NestedModules[-1] | Should -Be 'RunCloud.PowerShell.Commands.dll'
+        $pwsh = Get-TestPwshCommand
+        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+        $script = "Import-Module '$script:ModulePath'; `$c = Get-Command Sync-RunCloudDomain; `$c.ModuleName; `$c.CommandType; " +
+            "(Get-Command -Module RunCloud.PowerShell).Count; (Get-Help Sync-RunCloudDomain).Synopsis.Length -gt 20; " +
+            "[bool](Get-Command Connect-RunCloud -Module RunCloud.PowerShell -ErrorAction SilentlyContinue); " +
+            "Import-Module '$script:ModulePath' -Prefix Rc -Force; [bool](Get-Command Get-RcRunCloudConnection -ErrorAction SilentlyContinue)"
+        $out = & $exe @rest -NoProfile -NonInteractive -Command $script
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Be @('RunCloud.PowerShell', 'Cmdlet', "$($root.CmdletsToExport.Count)", 'True', 'True', 'True')
     }
 
     It 'lets a fresh script name the engine''s types, which are the cmdlets'' own types from the module''s load context' {
@@ -85,7 +102,7 @@ Describe 'The built module' {
     It 'exports no emulator cmdlet, carries no emulator dll and does not load the emulator' {
         $manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
         $manifest.CmdletsToExport | Where-Object { $_ -like '*Emulator*' } | Should -BeNullOrEmpty
-        $manifest.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Format.psd1') -Because 'the nested modules are the module''s own loader and views'
+        $manifest.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Format.psd1', 'RunCloud.PowerShell.Commands.dll') -Because 'the nested modules are the module''s own loader, views and cmdlets'
         Test-Path (Join-Path $script:ModulePath 'RunCloud.Emulator.dll') | Should -BeFalse
         Test-Path (Join-Path $script:ModulePath 'bin/RunCloud.Emulator.dll') | Should -BeFalse
         $pwsh = Get-TestPwshCommand
