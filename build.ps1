@@ -266,17 +266,24 @@ function Task-Build {
         Set-ModuleDependencyLayout -ModuleFolder $m.Out -RootAssembly $m.RootAssembly -Engine $m.Engine
         if ($m.ReadyToRun) { Add-ReadyToRunImage -ModuleFolder $m.Out }
 
-        # The module's manifest and, when it has one, its nested format manifest (<Name>.Format.psd1, imported after
-        # the loader: see module/RunCloud.PowerShell.psd1). The format files a manifest lists (RunCloud.PowerShell.* would
-        # also match the emulator's) ship as one; the version (Directory.Build.props is its one home) is stamped into each.
-        $manifests = @("$($m.Name).psd1") + @("$($m.Name).Format.psd1" | Where-Object { Test-Path (Join-Path $Root "module/$_") })
+        # The module's manifest and, when it has one, its nested format manifest (views/<Name>.Format.psd1, imported after
+        # the loader: see module/RunCloud.PowerShell.psd1; in a folder of its own, as tools that pack a module take the one
+        # .psd1 beside the module's folder name for its manifest). The format files a manifest lists, beside it (the
+        # emulator's would also match RunCloud.PowerShell.*), ship as one; the version (Directory.Build.props is its one
+        # home) is stamped into each manifest.
+        $manifests = @("$($m.Name).psd1") + @("views/$($m.Name).Format.psd1" | Where-Object { Test-Path (Join-Path $Root "module/$_") })
         foreach ($file in $manifests) {
-            $formats = @((Import-PowerShellDataFile (Join-Path $Root "module/$file")).FormatsToProcess)
-            if ($formats) { Join-FormatFile -Source @($formats | ForEach-Object { Join-Path $Root "module/$_" }) -Destination (Join-Path $m.Out $formats[0]) }
-            $manifest = Get-Content -Raw (Join-Path $Root "module/$file")
+            $source = Join-Path $Root "module/$file"
+            $destination = Join-Path $m.Out $file
+            New-Item -ItemType Directory -Force -Path (Split-Path -Parent $destination) | Out-Null
+            $formats = @((Import-PowerShellDataFile $source).FormatsToProcess)
+            if ($formats) {
+                Join-FormatFile -Source @($formats | ForEach-Object { Join-Path (Split-Path -Parent $source) $_ }) -Destination (Join-Path (Split-Path -Parent $destination) $formats[0])
+            }
+            $manifest = Get-Content -Raw $source
             $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
             if ($formats.Count -gt 1) { $manifest = Set-ManifestFormatFile -Manifest $manifest -File $formats[0] }
-            Set-Content -Path (Join-Path $m.Out $file) -Value $manifest -Encoding utf8NoBOM
+            Set-Content -Path $destination -Value $manifest -Encoding utf8NoBOM
         }
 
         $helpScript = Join-Path $Root 'tools/New-MamlHelp.ps1'

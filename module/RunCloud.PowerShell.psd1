@@ -2,7 +2,7 @@
     # No root module: the manifest's three nested modules are imported in this order, and it exports their cmdlets.
     # 1. The module's loader (src/RunCloud.PowerShell.Loader), which has the engine and its dependencies come from bin/,
     #    in the module's own load context on PowerShell 7, and starts the module's startup profile.
-    # 2. The format views (RunCloud.PowerShell.Format.psd1).
+    # 2. The format views (views/RunCloud.PowerShell.Format.psd1).
     # 3. The cmdlets. Scripts name the engine's types through this dll, which forwards them (EngineTypes.cs in the
     #    cmdlets' project).
     # Why this order and no root module: a .NET startup profile replays only until a process loads an assembly from
@@ -10,7 +10,7 @@
     # FormatsToProcess, before it imports any nested module. With the cmdlets as a root module, PowerShell's module
     # loading from that load to the loader's profile, and its format loading, were compiled on the script's thread at
     # every scheduled run (docs/architecture.md, "Loading").
-    NestedModules        = @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Format.psd1', 'RunCloud.PowerShell.Commands.dll')
+    NestedModules        = @('bin/RunCloud.PowerShell.Loader.dll', 'views/RunCloud.PowerShell.Format.psd1', 'RunCloud.PowerShell.Commands.dll')
     # Stamped by build.ps1 from <Version> in Directory.Build.props, the one place the version lives.
     ModuleVersion        = '0.0.0'
     GUID                 = '5f1b7c0e-3c5e-4a55-9d59-1d0b6a3e2c71'
@@ -20,7 +20,7 @@
     Description          = 'Manage the domains and SSL certificates of RunCloud web applications from PowerShell scripts and scheduled tasks: connect with an API key/secret or an API token, add and remove domains, redeploy SSL once per change, sync a web app from a list of domains. Test it all against the RunCloud API emulator (the RunCloud.PowerShell.Emulator module).'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    # The views are RunCloud.PowerShell.Format.psd1's (see NestedModules).
+    # The views are views/RunCloud.PowerShell.Format.psd1's (see NestedModules).
     FormatsToProcess     = @()
     FunctionsToExport    = @()
     CmdletsToExport      = @(

@@ -129,10 +129,10 @@ namespace RunCloud.PowerShell.Tests
         internal static Runspace OpenRunspace()
         {
             InitialSessionState state = InitialSessionState.CreateDefault2();
-            // The cmdlets (the root module) and the engine (whose types scripts name), as the built module has PowerShell load them.
+            // The cmdlets and the engine (whose types scripts name), as the built module has PowerShell load them.
             state.ImportPSModule(new[] { typeof(RunCloud.PowerShell.Commands.SyncRunCloudDomainCommand).Assembly.Location, typeof(RunCloudCmdlet).Assembly.Location });
             string module = Path.Combine(RepoRoot(), "module");
-            foreach (string format in Directory.GetFiles(module, "*.Format.ps1xml")) state.Formats.Add(new SessionStateFormatEntry(format));
+            foreach (string format in Directory.GetFiles(module, "*.Format.ps1xml", SearchOption.AllDirectories)) state.Formats.Add(new SessionStateFormatEntry(format));
             Runspace runspace = RunspaceFactory.CreateRunspace(state);
             runspace.Open();
             return runspace;

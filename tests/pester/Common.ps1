@@ -41,7 +41,7 @@ function Get-OwedJournal {
 }
 
 # The format files a built module loads: its manifest's FormatsToProcess and those of the manifests it nests (the main
-# module keeps its views in a nested manifest imported after its loader: module/RunCloud.PowerShell.Format.psd1).
+# module keeps its views in a nested manifest imported after its loader: module/views/RunCloud.PowerShell.Format.psd1).
 function Get-ModuleFormatFile([string] $ModuleFolder, [string] $Name) {
     $manifest = Import-PowerShellDataFile (Join-Path $ModuleFolder "$Name.psd1")
     foreach ($file in @($manifest.FormatsToProcess)) { Join-Path $ModuleFolder $file }

@@ -28,9 +28,9 @@ Describe 'The built module' {
 
     It 'ships the views of every format file module/ lists as one file, in the listed order, all in the session' {
         # PowerShell rebuilds its format table once per listed file: the build merges them, and must lose no view.
-        $source = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../module/RunCloud.PowerShell.Format.psd1')
+        $source = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../module/views/RunCloud.PowerShell.Format.psd1')
         $expected = @(foreach ($file in $source.FormatsToProcess) {
-                ([xml](Get-Content -Raw (Join-Path $PSScriptRoot "../../module/$file"))).Configuration.ViewDefinitions.View |
+                ([xml](Get-Content -Raw (Join-Path $PSScriptRoot "../../module/views/$file"))).Configuration.ViewDefinitions.View |
                     ForEach-Object { "$($_.Name) <- $($_.ViewSelectedBy.TypeName)" }
             })
         $built = @(Get-ModuleFormatFile -ModuleFolder $script:ModulePath -Name 'RunCloud.PowerShell')
@@ -40,7 +40,7 @@ Describe 'The built module' {
         $expected.Count | Should -BeGreaterThan 20
         $views | Should -Be $expected
         # A view from the last file the source manifest lists is live in this session.
-        $last = ([xml](Get-Content -Raw (Join-Path $PSScriptRoot "../../module/$($source.FormatsToProcess[-1])"))).Configuration.ViewDefinitions.View[0]
+        $last = ([xml](Get-Content -Raw (Join-Path $PSScriptRoot "../../module/views/$($source.FormatsToProcess[-1])"))).Configuration.ViewDefinitions.View[0]
         (Get-FormatData -TypeName $last.ViewSelectedBy.TypeName).FormatViewDefinition.Name | Should -Contain $last.Name
     }
 
@@ -49,10 +49,11 @@ Describe 'The built module' {
         # startup profile: PowerShell's format loading would be compiled on the script's thread at every scheduled run.
         $root = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
         @($root.FormatsToProcess) | Should -BeNullOrEmpty -Because 'the views are the nested format manifest''s'
-        $root.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Format.psd1', 'RunCloud.PowerShell.Commands.dll') -Because 'the loader comes first'
-        $format = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.Format.psd1')
+        $root.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'views/RunCloud.PowerShell.Format.psd1', 'RunCloud.PowerShell.Commands.dll') -Because 'the loader comes first'
+        $format = Import-PowerShellDataFile (Join-Path $script:ModulePath 'views/RunCloud.PowerShell.Format.psd1')
         $format.ModuleVersion | Should -Be $root.ModuleVersion
         foreach ($key in 'CmdletsToExport', 'FunctionsToExport', 'VariablesToExport', 'AliasesToExport') { @($format[$key]) | Should -BeNullOrEmpty }
+        @(Get-ChildItem $script:ModulePath -Filter *.psd1 -File).Name | Should -Be @('RunCloud.PowerShell.psd1') -Because 'tools that pack a module take the one .psd1 in its folder for its manifest'
         $pwsh = Get-TestPwshCommand
         $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
         $script = "Import-Module '$script:ModulePath'; (Get-Module RunCloud.PowerShell).NestedModules.Name -join ','; " +
@@ -102,7 +103,7 @@ Describe 'The built module' {
     It 'exports no emulator cmdlet, carries no emulator dll and does not load the emulator' {
         $manifest = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
         $manifest.CmdletsToExport | Where-Object { $_ -like '*Emulator*' } | Should -BeNullOrEmpty
-        $manifest.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'RunCloud.PowerShell.Format.psd1', 'RunCloud.PowerShell.Commands.dll') -Because 'the nested modules are the module''s own loader, views and cmdlets'
+        $manifest.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'views/RunCloud.PowerShell.Format.psd1', 'RunCloud.PowerShell.Commands.dll') -Because 'the nested modules are the module''s own loader, views and cmdlets'
         Test-Path (Join-Path $script:ModulePath 'RunCloud.Emulator.dll') | Should -BeFalse
         Test-Path (Join-Path $script:ModulePath 'bin/RunCloud.Emulator.dll') | Should -BeFalse
         $pwsh = Get-TestPwshCommand
