@@ -7,6 +7,7 @@ using System.Security;
 using RunCloud.PowerShell.Auth;
 using RunCloud.PowerShell.Commands.Completion;
 using RunCloud.PowerShell.Http;
+using RunCloud.PowerShell.Input;
 using RunCloud.PowerShell.Models;
 using RunCloud.PowerShell.Session;
 
@@ -264,6 +265,9 @@ namespace RunCloud.PowerShell.Commands
 
             if (!SkipValidation)
             {
+                // What a script does next with names (Sync-, Add-, Remove-RunCloudDomain) checks them against the shipped
+                // public suffix list: it is read on another core while the ping waits on the network.
+                PublicSuffixList.Prepare();
                 try
                 {
                     Run(ct => connection.CreateService(Log).PingAsync(ct));

@@ -506,6 +506,22 @@ require_once ABSPATH . 'wp-settings.php';
         }
 
         [Fact]
+        public void ShippedList_ReadAheadByConnect_IsTheOneListEveryCheckGets()
+        {
+            // Connect-RunCloud starts the read while its ping waits; checks that come before it finished wait for it.
+            var lists = new System.Collections.Concurrent.ConcurrentBag<PublicSuffixList>();
+            System.Threading.Tasks.Parallel.For(0, 16, i =>
+            {
+                PublicSuffixList.Prepare();
+                lists.Add(PublicSuffixList.Shipped);
+            });
+            PublicSuffixList.Prepare();
+            Assert.Single(lists.Distinct());
+            Assert.Same(PublicSuffixList.Shipped, lists.First());
+            Assert.True(PublicSuffixList.Shipped.IsTopLevelDomain("com"));
+        }
+
+        [Fact]
         public void ShippedList_IsTheResourceTheRefreshScriptWrites()
         {
             using var stream = typeof(PublicSuffixList).Assembly.GetManifestResourceStream(PublicSuffixList.ResourceName)!;

@@ -36,6 +36,27 @@ namespace RunCloud.PowerShell.Input
         /// <summary>The list shipped with the module.</summary>
         public static PublicSuffixList Shipped => s_shipped.Value;
 
+        /// <summary>
+        /// Starts reading <see cref="Shipped"/> on the thread pool, for a caller about to wait on the network before the
+        /// names it checks (Connect-RunCloud's ping): the first check then finds it read, or waits for the read under way,
+        /// never reads it twice. A failure is left for the first check to report.
+        /// </summary>
+        public static void Prepare()
+        {
+            if (s_shipped.IsValueCreated) return;
+            System.Threading.Tasks.Task.Run(() =>
+            {
+                try
+                {
+                    _ = s_shipped.Value;
+                }
+                catch (Exception)
+                {
+                    // Lazy keeps the exception: the first check throws it, where it is reported.
+                }
+            });
+        }
+
         /// <summary>How many rules the list holds.</summary>
         public int RuleCount => _rules.Count + _wildcards.Count + _exceptions.Count;
 
