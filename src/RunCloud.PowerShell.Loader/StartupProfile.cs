@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Threading.Tasks;
 
 namespace RunCloud.PowerShell.Loader
 {
@@ -29,22 +28,6 @@ namespace RunCloud.PowerShell.Loader
     /// </summary>
     internal static class StartupProfile
     {
-        /// <summary>
-        /// Stops the profile the process runs (PowerShell's), which writes its recording out; a null name starts none. Never
-        /// throws: the profile is an optimization, never a reason to fail an import.
-        /// </summary>
-        private static void StopRunningProfile()
-        {
-            try
-            {
-                System.Runtime.Loader.AssemblyLoadContext.Default.StartProfileOptimization(null);
-            }
-            catch (Exception)
-            {
-                // The module's own start reports nothing either; the import goes on as it would without a profile.
-            }
-        }
-
         /// <summary>Where the process notes that one of the RunCloud modules started its profile (and which).</summary>
         internal const string ProcessMarker = "RunCloud.StartupProfile";
 
@@ -106,10 +89,6 @@ namespace RunCloud.PowerShell.Loader
             }
 
             if (Environment.GetEnvironmentVariable(OptOutVariable) == "1") return;
-            // Starting a profile stops the one running, PowerShell's, and the runtime writes that one's recording out first:
-            // some 15,000 small writes, about 20 ms. The stop runs on another core while this thread loads the module's
-            // assemblies; the module's profile starts once both are done, after the last load as it must.
-            Task stopping = Task.Run(StopRunningProfile);
             try
             {
                 // As PowerShell loads a binary module (Assembly.LoadFrom): whichever of the two loads comes first, the other gets it.
@@ -118,7 +97,6 @@ namespace RunCloud.PowerShell.Loader
                 var context = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(engine);
                 if (context is ModuleLoadContext own) LoadFromBin(own, engine, new HashSet<string>(StringComparer.OrdinalIgnoreCase));
 
-                stopping.Wait();
                 System.Runtime.Loader.AssemblyLoadContext.Default.StartProfileOptimization(ProfileName(engineName, !IsNonInteractive(Environment.GetCommandLineArgs())));
             }
             catch (Exception e) when (e is IOException || e is BadImageFormatException || e is InvalidOperationException || e is UnauthorizedAccessException || e is NotSupportedException)
