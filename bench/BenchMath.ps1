@@ -36,3 +36,22 @@ function Get-StartupProfileEnvironment([string] $Root, [string] $Workload, [bool
         Folder = Join-Path $Root ($Workload.ToLowerInvariant() -replace '[^a-z0-9-]', '-')
     }
 }
+
+# Figure 1's paired estimate: each round measures a bare start, the module's script and the hand-written one back to
+# back (in a random order), so a slow stretch of the machine falls on all three of that round alike. The ratio of each
+# round's (module - bare) to its (hand - bare), and their median: drift between rounds cancels, which a ratio of the
+# three medians does not do. Rounds whose hand-written run was not slower than the bare start say nothing and are left
+# out. Returns the median ratio, its quartiles and how many rounds counted.
+function Get-PairedRatio([double[]] $Module, [double[]] $Hand, [double[]] $Bare) {
+    if ($Module.Count -ne $Hand.Count -or $Hand.Count -ne $Bare.Count) { throw 'Paired rounds need one module, one hand-written and one bare run each.' }
+    $ratios = [System.Collections.Generic.List[double]]::new()
+    for ($i = 0; $i -lt $Bare.Count; $i++) {
+        $h = $Hand[$i] - $Bare[$i]
+        if ($h -gt 0) { $ratios.Add(($Module[$i] - $Bare[$i]) / $h) }
+    }
+    if ($ratios.Count -eq 0) { return [pscustomobject]@{ Median = [double]::NaN; Lower = [double]::NaN; Upper = [double]::NaN; Rounds = 0 } }
+    $sorted = @($ratios | Sort-Object)
+    $at = { param([double] $q) $sorted[[int][Math]::Floor($q * ($sorted.Count - 1))] }
+    $median = if ($sorted.Count % 2) { $sorted[($sorted.Count - 1) / 2] } else { ($sorted[$sorted.Count / 2 - 1] + $sorted[$sorted.Count / 2]) / 2 }
+    [pscustomobject]@{ Median = $median; Lower = (& $at 0.25); Upper = (& $at 0.75); Rounds = $sorted.Count }
+}

@@ -80,6 +80,27 @@ Describe 'Figure 4 runs end to end' {
 }
 
 Describe 'Bench arithmetic' {
+    It 'figure 1''s paired ratio takes each round''s own bare start, so a slow stretch cancels' {
+        # Rounds 3 and 4 ran on a busy machine: every child 200 ms slower. Per round the module costs 0.8x the script.
+        $bare = 500, 510, 700, 710; $hand = 700, 710, 900, 910; $module = 660, 670, 860, 870
+        $r = Get-PairedRatio -Module $module -Hand $hand -Bare $bare
+        $r.Median | Should -Be 0.8
+        $r.Rounds | Should -Be 4
+        # Per round 0.5, 1.0 and 0.8: the median round, with its quartiles.
+        $r = Get-PairedRatio -Module 600, 700, 660 -Hand 700, 700, 700 -Bare 500, 600, 500
+        $r.Median | Should -Be 0.8
+        $r.Lower | Should -Be 0.5
+        $r.Upper | Should -Be 0.8
+    }
+
+    It 'figure 1''s paired ratio leaves out a round whose hand-written run was not slower than its bare start, and refuses unpaired lists' {
+        $r = Get-PairedRatio -Module 600, 650 -Hand 700, 500 -Bare 500, 520
+        $r.Rounds | Should -Be 1
+        $r.Median | Should -Be 0.5
+        { Get-PairedRatio -Module 1, 2 -Hand 1 -Bare 1, 2 } | Should -Throw '*one module, one hand-written and one bare*'
+        (Get-PairedRatio -Module 1 -Hand 1 -Bare 2).Rounds | Should -Be 0
+    }
+
     It 'figure 5''s ideal is when a sliding window of <Limit> per <Window> s lets the last of <Calls> calls start' -ForEach @(
         @{ Calls = 325; Limit = 60; Window = 2; Ideal = 10 }   # 6 full windows of waiting: calls 301..325 start at 10 s
         @{ Calls = 60; Limit = 60; Window = 2; Ideal = 0 }     # all in the first window
