@@ -56,14 +56,18 @@ namespace RunCloud.PowerShell.Tests
             var clock = new ManualClock();
             var (mock, log) = Recording(clock);
             using var connection = ClientFactory.Create(mock, rateLimit: 5, window: Ms(600), clock: clock);
-            async Task Caller()
+            // The window is filled first, one request after the other, so all five have ended at 0 when the callers come:
+            // a request still in flight when a caller asks makes it wait "until an end or a window" and then wait again
+            // for the window after that end, a second wait this test's Advance could race (it did, under load on Mono).
+            for (int i = 0; i < 5; i++) await connection.Api.GetAsync("ping", CancellationToken.None);
+            async Task Caller(int requests)
             {
-                for (int i = 0; i < 5; i++) await connection.Api.GetAsync("ping", CancellationToken.None);
+                for (int i = 0; i < requests; i++) await connection.Api.GetAsync("ping", CancellationToken.None);
             }
 
-            var both = Task.WhenAll(Task.Run(Caller), Task.Run(Caller));
-            // Five go at once, then whoever is next waits on the clock for the window: with a limiter per caller all ten
-            // would go at once and nobody would wait. (Which caller sent how many depends on scheduling; the total does not.)
+            var both = Task.WhenAll(Task.Run(() => Caller(3)), Task.Run(() => Caller(2)));
+            // The first caller to ask waits on the clock for the window, the other behind it: with a limiter per caller
+            // both would go at once and nobody would wait.
             clock.WaitForPendingWaits(1);
             Assert.Equal(5, log.Count);
             Assert.False(both.IsCompleted);
