@@ -59,6 +59,14 @@ function Get-TestPwshCommand {
     @($process)
 }
 
+# Runs a script in a fresh pwsh (-NoProfile -NonInteractive, the very PowerShell of this session) and returns its
+# output lines; $LASTEXITCODE is the child's.
+function Invoke-TestPwsh([string] $Command) {
+    $pwsh = Get-TestPwshCommand
+    $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
+    & $exe @rest -NoProfile -NonInteractive -Command $Command
+}
+
 # The crash cases' kill switch lives in the tests, not in the module: the apply engine has an internal step observer
 # (RunCloud.PowerShell.Sync.AppSyncEngine.StepObserver, called at every step boundary) that a child process sets to a
 # delegate from this small test-only assembly. At the N-th boundary it writes "RUNCLOUD-CRASH-POINT N: <step>" to

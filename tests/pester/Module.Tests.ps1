@@ -16,9 +16,7 @@ Describe 'The built module' {
     }
 
     It 'imports in a fresh pwsh -NoProfile and lists only its own cmdlets' {
-        $pwsh = Get-TestPwshCommand
-        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
-        $names = & $exe @rest -NoProfile -NonInteractive -Command "Import-Module '$script:ModulePath'; (Get-Command -Module RunCloud.PowerShell).Name"
+        $names = Invoke-TestPwsh "Import-Module '$script:ModulePath'; (Get-Command -Module RunCloud.PowerShell).Name"
         $LASTEXITCODE | Should -Be 0
         $names | Should -Contain 'Get-RunCloudConnection'
         $names | Where-Object { $_ -notlike '*-RunCloud*' } | Should -BeNullOrEmpty
@@ -54,13 +52,11 @@ Describe 'The built module' {
         $format.ModuleVersion | Should -Be $root.ModuleVersion
         foreach ($key in 'CmdletsToExport', 'FunctionsToExport', 'VariablesToExport', 'AliasesToExport') { @($format[$key]) | Should -BeNullOrEmpty }
         @(Get-ChildItem $script:ModulePath -Filter *.psd1 -File).Name | Should -Be @('RunCloud.PowerShell.psd1') -Because 'tools that pack a module take the one .psd1 in its folder for its manifest'
-        $pwsh = Get-TestPwshCommand
-        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
         $script = "Import-Module '$script:ModulePath'; (Get-Module RunCloud.PowerShell).NestedModules.Name -join ','; " +
             "[bool](Get-FormatData -TypeName RunCloud.PowerShell.Models.RunCloudDomain); (Get-Command -Module RunCloud.PowerShell.Format).Count; " +
             "Remove-Module RunCloud.PowerShell; [bool](Get-Module RunCloud.PowerShell.Format); Import-Module '$script:ModulePath'; " +
             "[bool](Get-FormatData -TypeName RunCloud.PowerShell.Models.RunCloudDomain); (Get-Command -Module RunCloud.PowerShell).Count -gt 20"
-        $out = & $exe @rest -NoProfile -NonInteractive -Command $script
+        $out = Invoke-TestPwsh $script
         $LASTEXITCODE | Should -Be 0
         $out | Should -Be @('RunCloud.PowerShell.Loader,RunCloud.PowerShell.Format,RunCloud.PowerShell.Commands', 'True', '0', 'False', 'True', 'True')
     }
@@ -71,28 +67,24 @@ Describe 'The built module' {
         $root = Import-PowerShellDataFile (Join-Path $script:ModulePath 'RunCloud.PowerShell.psd1')
         $root.ContainsKey('RootModule') | Should -BeFalse
         $root.NestedModules[-1] | Should -Be 'RunCloud.PowerShell.Commands.dll'
-        $pwsh = Get-TestPwshCommand
-        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
         $script = "Import-Module '$script:ModulePath'; `$c = Get-Command Sync-RunCloudDomain; `$c.ModuleName; `$c.CommandType; " +
             "(Get-Command -Module RunCloud.PowerShell).Count; (Get-Help Sync-RunCloudDomain).Synopsis.Length -gt 20; " +
             "[bool](Get-Command Connect-RunCloud -Module RunCloud.PowerShell -ErrorAction SilentlyContinue); " +
             "Import-Module '$script:ModulePath' -Prefix Rc -Force; [bool](Get-Command Get-RcRunCloudConnection -ErrorAction SilentlyContinue)"
-        $out = & $exe @rest -NoProfile -NonInteractive -Command $script
+        $out = Invoke-TestPwsh $script
         $LASTEXITCODE | Should -Be 0
         $out | Should -Be @('RunCloud.PowerShell', 'Cmdlet', "$($root.CmdletsToExport.Count)", 'True', 'True', 'True')
     }
 
     It 'lets a fresh script name the engine''s types, which are the cmdlets'' own types from the module''s load context' {
         Test-Path (Join-Path $script:ModulePath 'engine') | Should -BeFalse -Because 'no manifest loads the engine by name any more'
-        $pwsh = Get-TestPwshCommand
-        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
         $script = "Import-Module '$script:ModulePath'; " +
             "[System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([RunCloud.PowerShell.Models.RunCloudDomain].Assembly).GetType().Name; " +
             "(Get-Command Get-RunCloudDomain).OutputType.Type -contains [runcloud.powershell.models.runclouddomain]; " +
             "[RunCloud.PowerShell.Models.RunCloudSyncExitCode]::Success.value__; " +
             "try { Connect-RunCloud -BaseUri 'http://127.0.0.1:9/' -Token (ConvertTo-SecureString x -AsPlainText -Force) -TimeoutSec 2 -MaxAttempts 1 -ErrorAction Stop } " +
             "catch [RunCloud.PowerShell.Http.RunCloudApiException] { 'api ' + `$_.FullyQualifiedErrorId } catch { 'other: ' + `$_.Exception.GetType().FullName }"
-        $out = & $exe @rest -NoProfile -NonInteractive -Command $script
+        $out = Invoke-TestPwsh $script
         $LASTEXITCODE | Should -Be 0
         $out[0] | Should -Be 'ModuleLoadContext'
         $out[1] | Should -Be 'True'
@@ -106,9 +98,7 @@ Describe 'The built module' {
         $manifest.NestedModules | Should -Be @('bin/RunCloud.PowerShell.Loader.dll', 'views/RunCloud.PowerShell.Format.psd1', 'RunCloud.PowerShell.Commands.dll') -Because 'the nested modules are the module''s own loader, views and cmdlets'
         Test-Path (Join-Path $script:ModulePath 'RunCloud.Emulator.dll') | Should -BeFalse
         Test-Path (Join-Path $script:ModulePath 'bin/RunCloud.Emulator.dll') | Should -BeFalse
-        $pwsh = Get-TestPwshCommand
-        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
-        $loaded = & $exe @rest -NoProfile -NonInteractive -Command "Import-Module '$script:ModulePath'; Get-RunCloudConnection; [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'RunCloud.Emulator'; [bool](Get-Command Start-RunCloudEmulator -ErrorAction SilentlyContinue)"
+        $loaded = Invoke-TestPwsh "Import-Module '$script:ModulePath'; Get-RunCloudConnection; [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'RunCloud.Emulator'; [bool](Get-Command Start-RunCloudEmulator -ErrorAction SilentlyContinue)"
         $LASTEXITCODE | Should -Be 0
         $loaded | Should -Be @('False', 'False')
     }
@@ -130,9 +120,7 @@ Describe 'The built emulator module (RunCloud.PowerShell.Emulator)' {
     }
 
     It 'imports alone in a fresh pwsh -NoProfile and serves the API' {
-        $pwsh = Get-TestPwshCommand
-        $exe = $pwsh[0]; $rest = @($pwsh | Select-Object -Skip 1)
-        $out = & $exe @rest -NoProfile -NonInteractive -Command "Import-Module '$script:EmulatorModulePath'; `$e = Start-RunCloudEmulator -RateLimitPerMinute 0; (Invoke-RestMethod -Uri (`$e.BaseUri.AbsoluteUri + 'api/v3/ping') -Headers @{ Authorization = 'Bearer ' + `$e.Token }).message; Stop-RunCloudEmulator; (Get-Command -Module RunCloud.PowerShell.Emulator).Count"
+        $out = Invoke-TestPwsh "Import-Module '$script:EmulatorModulePath'; `$e = Start-RunCloudEmulator -RateLimitPerMinute 0; (Invoke-RestMethod -Uri (`$e.BaseUri.AbsoluteUri + 'api/v3/ping') -Headers @{ Authorization = 'Bearer ' + `$e.Token }).message; Stop-RunCloudEmulator; (Get-Command -Module RunCloud.PowerShell.Emulator).Count"
         $LASTEXITCODE | Should -Be 0
         $out[0] | Should -Be 'pong'
         [int]$out[-1] | Should -Be (Import-PowerShellDataFile (Join-Path $script:EmulatorModulePath 'RunCloud.PowerShell.Emulator.psd1')).CmdletsToExport.Count
