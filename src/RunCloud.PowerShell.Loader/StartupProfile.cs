@@ -74,8 +74,9 @@ namespace RunCloud.PowerShell.Loader
         /// Makes sure the cmdlets' assembly (<paramref name="cmdletsAssemblyPath"/>: loaded here when the cmdlets are a
         /// nested module imported after the loader, as RunCloud.PowerShell's are; PowerShell 7.6 loads a root module's
         /// assembly before the nested modules, and then Assembly.LoadFrom, as PowerShell loads it, answers with that one),
-        /// the engine and every assembly of bin/ it needs are loaded, then starts the module's profile. Runs once per process, for the first RunCloud module imported; a failure
-        /// leaves the process as it was (the profile is an optimization, never a reason to fail an import).
+        /// the engine and every assembly of bin/ it needs are loaded, then starts the module's profile. Runs once per
+        /// process, for the first RunCloud module imported; a failure leaves the process as it was (the profile is an
+        /// optimization, never a reason to fail an import).
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void Start(string engineName, string cmdletsAssemblyPath)

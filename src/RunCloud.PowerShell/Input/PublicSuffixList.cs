@@ -11,7 +11,8 @@ namespace RunCloud.PowerShell.Input
     /// them, no site has one as its name): the ICANN section of the public suffix list (https://publicsuffix.org/),
     /// shipped in the dll as the embedded resource Input/PublicSuffixList.dat, which tools/Update-PublicSuffixList.ps1
     /// writes (from Debian's /usr/share/publicsuffix, or a download). Nothing is read from disk or the network at run
-    /// time, so every machine gives the same answer. <see cref="Shipped"/> parses it once, on first use (not at import).
+    /// time, so every machine gives the same answer. <see cref="Shipped"/> parses it once, on first use or when
+    /// <see cref="Prepare"/> starts it early (not at import).
     /// Rules are compared in punycode and lower case, the form <see cref="DomainName.TryNormalize"/> gives.
     /// </summary>
     internal sealed class PublicSuffixList
