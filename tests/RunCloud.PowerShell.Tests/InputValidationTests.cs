@@ -506,19 +506,31 @@ require_once ABSPATH . 'wp-settings.php';
         }
 
         [Fact]
-        public void ShippedList_ReadAheadByConnect_IsTheOneListEveryCheckGets()
+        public async System.Threading.Tasks.Task ShippedList_ReadAheadByConnect_IsReadOnceOnAnotherThread_ForEveryCheck()
         {
             // Connect-RunCloud starts the read while its ping waits; checks that come before it finished wait for it.
-            var lists = new System.Collections.Concurrent.ConcurrentBag<PublicSuffixList>();
+            int reads = 0;
+            var list = new Lazy<PublicSuffixList>(() =>
+            {
+                System.Threading.Interlocked.Increment(ref reads);
+                return PublicSuffixList.Parse(new System.IO.StringReader("com\nco.uk\n"));
+            });
+            await PublicSuffixList.Prepare(list);
+            Assert.True(list.IsValueCreated, "Prepare read nothing");
+            var got = new System.Collections.Concurrent.ConcurrentBag<PublicSuffixList>();
             System.Threading.Tasks.Parallel.For(0, 16, i =>
             {
-                PublicSuffixList.Prepare();
-                lists.Add(PublicSuffixList.Shipped);
+                _ = PublicSuffixList.Prepare(list);
+                got.Add(list.Value);
             });
-            PublicSuffixList.Prepare();
-            Assert.Single(lists.Distinct());
-            Assert.Same(PublicSuffixList.Shipped, lists.First());
-            Assert.True(PublicSuffixList.Shipped.IsTopLevelDomain("com"));
+            Assert.Equal(1, reads);
+            Assert.Single(got.Distinct());
+            Assert.True(list.Value.IsPublicSuffix("co.uk"));
+
+            // A list that cannot be read: Prepare does not throw, the first check does.
+            var broken = new Lazy<PublicSuffixList>(() => PublicSuffixList.Parse(new System.IO.StringReader("// nothing\n")));
+            await PublicSuffixList.Prepare(broken);
+            Assert.Throws<System.IO.InvalidDataException>(() => broken.Value);
         }
 
         [Fact]

@@ -42,14 +42,17 @@ namespace RunCloud.PowerShell.Input
         /// names it checks (Connect-RunCloud's ping): the first check then finds it read, or waits for the read under way,
         /// never reads it twice. A failure is left for the first check to report.
         /// </summary>
-        public static void Prepare()
+        public static void Prepare() => Prepare(s_shipped);
+
+        /// <summary>What <see cref="Prepare()"/> does for <paramref name="list"/>; the task ends when the read has.</summary>
+        internal static System.Threading.Tasks.Task Prepare(Lazy<PublicSuffixList> list)
         {
-            if (s_shipped.IsValueCreated) return;
-            System.Threading.Tasks.Task.Run(() =>
+            if (list.IsValueCreated) return System.Threading.Tasks.Task.CompletedTask;
+            return System.Threading.Tasks.Task.Run(() =>
             {
                 try
                 {
-                    _ = s_shipped.Value;
+                    _ = list.Value;
                 }
                 catch (Exception)
                 {
