@@ -63,7 +63,8 @@ namespace RunCloud.PowerShell.Tests
         private static UsageMonth Month(bool full)
         {
             var m = new UsageMonth { ApiHost = "manage.runcloud.io", Account = "acct", Month = "2026-12", UpdatedAt = T, KeyId = full ? "k1" : null, MonthlyQuota = full ? 100000 : (long?)null };
-            m.Days["2026-12-07"] = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["1001/2001"] = 12, ["1001/*"] = 3 };
+            // In ordinal order, as the sorted dictionaries the attribute serializer wrote from kept them.
+            m.Days["2026-12-07"] = new Dictionary<string, long>(StringComparer.Ordinal) { ["1001/*"] = 3, ["1001/2001"] = 12 };
             if (full) m.Unknown["fromNewer"] = "kept";
             return m;
         }
@@ -110,6 +111,21 @@ namespace RunCloud.PowerShell.Tests
             Assert.Equal(JsonConvert.SerializeObject(Record(optional)), JsonConvert.SerializeObject(back));
             SslJournalData ssl = SslJournalData.FromJson((JObject)JToken.FromObject(Ssl()));
             Assert.Equal(JsonConvert.SerializeObject(Ssl()), JsonConvert.SerializeObject(ssl));
+        }
+
+        [Fact]
+        public void UsageMonthWritesDaysAndAppsInOrdinalOrderWhateverOrderTheyWereCounted()
+        {
+            var counted = new UsageMonth { ApiHost = "h", Account = "a", Month = "2026-12", UpdatedAt = T };
+            counted.Days["2026-12-08"] = new Dictionary<string, long>(StringComparer.Ordinal) { ["s1-w2"] = 1, ["account"] = 2 };
+            counted.Days["2026-12-07"] = new Dictionary<string, long>(StringComparer.Ordinal) { ["s1-w2"] = 5, ["s1-w10"] = 4, ["account"] = 3 };
+            var sorted = new UsageMonth { ApiHost = "h", Account = "a", Month = "2026-12", UpdatedAt = T };
+            sorted.Days["2026-12-07"] = new Dictionary<string, long>(StringComparer.Ordinal) { ["account"] = 3, ["s1-w10"] = 4, ["s1-w2"] = 5 };
+            sorted.Days["2026-12-08"] = new Dictionary<string, long>(StringComparer.Ordinal) { ["account"] = 2, ["s1-w2"] = 1 };
+            string text = JsonFields.Write(counted.ToJson());
+            Assert.Equal(JsonConvert.SerializeObject(sorted, Before), text);
+            Assert.True(text.IndexOf("2026-12-07", StringComparison.Ordinal) < text.IndexOf("2026-12-08", StringComparison.Ordinal));
+            Assert.True(text.IndexOf("s1-w10", StringComparison.Ordinal) < text.IndexOf("\"s1-w2\": 5", StringComparison.Ordinal));
         }
 
         [Theory]

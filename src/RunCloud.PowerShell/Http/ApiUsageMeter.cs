@@ -36,7 +36,9 @@ namespace RunCloud.PowerShell.Http
 
         private readonly object _gate = new object();
         private readonly object _writeGate = new object();
-        private Dictionary<(DateTime Day, string App), long> _pending = new Dictionary<(DateTime Day, string App), long>();
+        // Keyed by PendingKey(day, app), valued by a class: a fresh process counts its first request here, and a dictionary of
+        // reference types runs the framework's precompiled code where a tuple key and a number value are compiled on the spot.
+        private Dictionary<string, PendingCount> _pending = new Dictionary<string, PendingCount>(StringComparer.Ordinal);
         private long _pendingCalls;
         private TimeSpan _lastFlush;
 
@@ -117,8 +119,7 @@ namespace RunCloud.PowerShell.Http
             bool due;
             lock (_gate)
             {
-                _pending.TryGetValue((day, app), out long n);
-                _pending[(day, app)] = n + 1;
+                Add(_pending, day, app, 1);
                 _pendingCalls++;
                 Counted++;
                 due = _pendingCalls >= FlushEvery || Clock.Elapsed - _lastFlush >= FlushInterval;
@@ -144,20 +145,20 @@ namespace RunCloud.PowerShell.Http
             if (Store == null) return;
             lock (_writeGate)
             {
-                Dictionary<(DateTime Day, string App), long> batch;
+                Dictionary<string, PendingCount> batch;
                 lock (_gate)
                 {
                     _lastFlush = Clock.Elapsed;
                     if (_pendingCalls == 0) return;
                     batch = _pending;
-                    _pending = new Dictionary<(DateTime Day, string App), long>();
+                    _pending = new Dictionary<string, PendingCount>(StringComparer.Ordinal);
                     _pendingCalls = 0;
                 }
 
                 try
                 {
                     var ticks = new List<ApiUsageTick>(batch.Count);
-                    foreach (KeyValuePair<(DateTime Day, string App), long> kv in batch) ticks.Add(new ApiUsageTick(kv.Key.Day, kv.Key.App, kv.Value));
+                    foreach (PendingCount c in batch.Values) ticks.Add(new ApiUsageTick(c.Day, c.App, c.Calls));
                     Store.Add(Account, ticks);
                     LastError = null;
                 }
@@ -167,11 +168,10 @@ namespace RunCloud.PowerShell.Http
                     LastError = ex;
                     lock (_gate)
                     {
-                        foreach (KeyValuePair<(DateTime Day, string App), long> kv in batch)
+                        foreach (PendingCount c in batch.Values)
                         {
-                            _pending.TryGetValue(kv.Key, out long n);
-                            _pending[kv.Key] = n + kv.Value;
-                            _pendingCalls += kv.Value;
+                            Add(_pending, c.Day, c.App, c.Calls);
+                            _pendingCalls += c.Calls;
                         }
                     }
                 }
@@ -181,7 +181,36 @@ namespace RunCloud.PowerShell.Http
         /// <summary>Counts not written yet (this process's).</summary>
         public IReadOnlyList<ApiUsageTick> Pending()
         {
-            lock (_gate) return _pending.Select(kv => new ApiUsageTick(kv.Key.Day, kv.Key.App, kv.Value)).ToList();
+            lock (_gate)
+            {
+                var ticks = new List<ApiUsageTick>(_pending.Count);
+                foreach (PendingCount c in _pending.Values) ticks.Add(new ApiUsageTick(c.Day, c.App, c.Calls));
+                return ticks;
+            }
+        }
+
+        private static void Add(Dictionary<string, PendingCount> counts, DateTime day, string app, long calls)
+        {
+            string key = day.Ticks.ToString(CultureInfo.InvariantCulture) + "|" + app;
+            if (counts.TryGetValue(key, out PendingCount? count)) count.Calls += calls;
+            else counts[key] = new PendingCount(day, app, calls);
+        }
+
+        /// <summary>Calls counted for one day and app, not written yet.</summary>
+        private sealed class PendingCount
+        {
+            public PendingCount(DateTime day, string app, long calls)
+            {
+                Day = day;
+                App = app;
+                Calls = calls;
+            }
+
+            public DateTime Day { get; }
+
+            public string App { get; }
+
+            public long Calls { get; set; }
         }
 
         /// <summary>

@@ -6,7 +6,7 @@ namespace RunCloud.PowerShell.Http
     /// Calls sent for one account on one UTC day, for one web app (<see cref="App"/> "s1001-w2001") or for the account
     /// itself (ping, servers, DNS integrations: <see cref="AccountLevel"/>).
     /// </summary>
-    internal readonly struct ApiUsageTick
+    internal sealed class ApiUsageTick
     {
         /// <summary>The app key of calls that name no web app.</summary>
         public const string AccountLevel = "account";

@@ -15,15 +15,14 @@ namespace RunCloud.PowerShell.Session
     {
         // Keyed by the clock too (by reference): production has one clock, Clock.Real, so one limiter per account; a
         // test that injects its own clock gets limiters of its own that pace by it and never meet production's.
-        private static readonly ConcurrentDictionary<(Clock Clock, string Key), RateLimiter> s_limiters =
-            new ConcurrentDictionary<(Clock Clock, string Key), RateLimiter>();
+        private static readonly ConcurrentDictionary<ClockedKey, RateLimiter> s_limiters = new ConcurrentDictionary<ClockedKey, RateLimiter>();
 
         public static RateLimiter For(Uri baseUri, string credentialIdentity, int limit, TimeSpan window, Clock? clock = null)
         {
             string key = string.Join("|", baseUri.AbsoluteUri.ToLowerInvariant(), credentialIdentity,
                 limit.ToString(CultureInfo.InvariantCulture), window.Ticks.ToString(CultureInfo.InvariantCulture));
             Clock paceBy = clock ?? Clock.Real;
-            return s_limiters.GetOrAdd((paceBy, key), _ => new RateLimiter(limit, window, paceBy));
+            return s_limiters.GetOrAdd(new ClockedKey(paceBy, key), _ => new RateLimiter(limit, window, paceBy));
         }
     }
 }

@@ -12,8 +12,7 @@ namespace RunCloud.PowerShell.Session
     /// </summary>
     internal static class AccountUsageMeters
     {
-        private static readonly ConcurrentDictionary<(Clock Clock, string Account, string Ledger), ApiUsageMeter> s_meters =
-            new ConcurrentDictionary<(Clock Clock, string Account, string Ledger), ApiUsageMeter>();
+        private static readonly ConcurrentDictionary<ClockedKey, ApiUsageMeter> s_meters = new ConcurrentDictionary<ClockedKey, ApiUsageMeter>();
 
         static AccountUsageMeters()
         {
@@ -29,7 +28,7 @@ namespace RunCloud.PowerShell.Session
         public static ApiUsageMeter For(string account, Clock? clock, string ledger, Func<IApiUsageStore?> store)
         {
             Clock by = clock ?? Clock.Real;
-            return s_meters.GetOrAdd((by, account, ledger), _ => new ApiUsageMeter(account, by, store()));
+            return s_meters.GetOrAdd(new ClockedKey(by, account, ledger), _ => new ApiUsageMeter(account, by, store()));
         }
 
         /// <summary>Writes the pending counts of the meters whose last write is older than <see cref="ApiUsageMeter.FlushInterval"/> (never throws).</summary>

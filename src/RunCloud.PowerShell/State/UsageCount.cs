@@ -3,7 +3,7 @@ using System;
 namespace RunCloud.PowerShell.State
 {
     /// <summary>Calls of one account on one UTC day for one web app ("s1001-w2001") or for the account itself ("account").</summary>
-    internal readonly struct UsageCount
+    internal sealed class UsageCount
     {
         public UsageCount(DateTime day, string app, long calls)
         {

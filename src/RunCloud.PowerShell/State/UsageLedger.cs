@@ -60,20 +60,29 @@ namespace RunCloud.PowerShell.State
         /// <param name="lockTimeout">Longest wait for another process adding to the same file.</param>
         public void Add(string apiHost, string account, string? keyId, long? quota, IEnumerable<UsageCount> counts, TimeSpan lockTimeout, DateTime nowUtc)
         {
-            // Plain loops over the months (usually one): a flush runs at the end of every command of a fresh process, where
-            // each generic LINQ shape over these structs is compiled on first use.
-            var months = new SortedDictionary<int, List<UsageCount>>();
+            // Plain loops and lists over the months (usually one), no sorted or tuple-keyed collection: a flush runs at the end
+            // of every command of a fresh process, where each generic shape over a number or a struct is compiled on first use.
+            var monthKeys = new List<int>();
+            var monthCounts = new List<List<UsageCount>>();
             foreach (UsageCount c in counts)
             {
                 if (c.Calls == 0) continue;
                 int monthKey = (c.Day.Year * 100) + c.Day.Month;
-                if (!months.TryGetValue(monthKey, out List<UsageCount>? list)) months[monthKey] = list = new List<UsageCount>();
-                list.Add(c);
+                int at = monthKeys.IndexOf(monthKey);
+                if (at < 0)
+                {
+                    at = 0;
+                    while (at < monthKeys.Count && monthKeys[at] < monthKey) at++; // oldest month first, as before
+                    monthKeys.Insert(at, monthKey);
+                    monthCounts.Insert(at, new List<UsageCount>());
+                }
+
+                monthCounts[at].Add(c);
             }
 
-            foreach (KeyValuePair<int, List<UsageCount>> month in months)
+            for (int m = 0; m < monthKeys.Count; m++)
             {
-                int year = month.Key / 100, monthOfYear = month.Key % 100;
+                int year = monthKeys[m] / 100, monthOfYear = monthKeys[m] % 100;
                 string path = PathFor(apiHost, account, year, monthOfYear);
                 StateFolder.Ensure(_stateFolder, _stateHome);
                 StateFolder.Ensure(Folder);
@@ -88,10 +97,10 @@ namespace RunCloud.PowerShell.State
                     data.KeyId = keyId ?? data.KeyId;
                     if (quota.HasValue) data.MonthlyQuota = quota;
                     data.UpdatedAt = nowUtc;
-                    foreach (UsageCount c in month.Value)
+                    foreach (UsageCount c in monthCounts[m])
                     {
                         string day = c.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                        if (!data.Days.TryGetValue(day, out SortedDictionary<string, long>? apps)) data.Days[day] = apps = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                        if (!data.Days.TryGetValue(day, out Dictionary<string, long>? apps)) data.Days[day] = apps = new Dictionary<string, long>(StringComparer.Ordinal);
                         apps.TryGetValue(c.App, out long n);
                         apps[c.App] = n + c.Calls;
                     }

@@ -42,9 +42,12 @@ namespace RunCloud.PowerShell.State
         [JsonProperty("updatedAt")]
         public DateTime UpdatedAt { get; set; }
 
-        /// <summary>Day (yyyy-MM-dd) → app ("s1001-w2001", or "account") → calls.</summary>
+        /// <summary>
+        /// Day (yyyy-MM-dd) → app ("s1001-w2001", or "account") → calls; <see cref="ToJson"/> writes both levels in ordinal
+        /// order. Plain dictionaries: a sorted one is compiled on first use, at the end of every command of a fresh process.
+        /// </summary>
         [JsonProperty("days")]
-        public SortedDictionary<string, SortedDictionary<string, long>> Days { get; set; } = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+        public Dictionary<string, Dictionary<string, long>> Days { get; set; } = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
 
         [JsonExtensionData]
         public IDictionary<string, JToken> Unknown { get; set; } = new Dictionary<string, JToken>();
@@ -67,11 +70,12 @@ namespace RunCloud.PowerShell.State
         public JObject ToJson()
         {
             var days = new JObject();
-            foreach (KeyValuePair<string, SortedDictionary<string, long>> d in Days)
+            foreach (string day in Ordered(Days.Keys))
             {
+                Dictionary<string, long> apps = Days[day];
                 var counts = new JObject();
-                foreach (KeyValuePair<string, long> c in d.Value) counts.Add(c.Key, c.Value);
-                days.Add(d.Key, counts);
+                foreach (string app in Ordered(apps.Keys)) counts.Add(app, apps[app]);
+                days.Add(day, counts);
             }
 
             var o = new JObject { ["version"] = Version, ["apiHost"] = ApiHost, ["account"] = Account };
@@ -84,16 +88,23 @@ namespace RunCloud.PowerShell.State
             return o;
         }
 
+        private static List<string> Ordered(IEnumerable<string> keys)
+        {
+            var list = new List<string>(keys);
+            list.Sort(StringComparer.Ordinal);
+            return list;
+        }
+
         /// <summary>A month from its file's object; a missing version or a field of the wrong type is a <see cref="JsonSerializationException"/>.</summary>
         public static UsageMonth FromJson(JObject o)
         {
-            var days = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+            var days = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
             JObject? stored = JsonFields.NullableObject(o, "days");
             if (stored != null)
             {
                 foreach (JProperty d in stored.Properties())
                 {
-                    var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                    var counts = new Dictionary<string, long>(StringComparer.Ordinal);
                     if (d.Value.Type != JTokenType.Null)
                     {
                         JObject c = JsonFields.Object(d.Value, "days." + d.Name);
