@@ -316,25 +316,41 @@ namespace RunCloud.PowerShell.Api
                     throw ex;
                 }
 
-                lock (_modeReads) _modeReads[(s, w)] = (mode, _sinceStart.Elapsed);
+                lock (_modeReads) _modeReads[AppKey(s, w)] = new ModeRead(mode, _sinceStart.Elapsed);
                 return Bind(new RunCloudSsl { ServerId = s, WebAppId = w, Installed = false, Message = ex.ApiMessage, AutoSsl = mode.Auto });
             }
         }
 
         // A mode read made to judge a 404 of GET .../ssl, handed to the next GetSslModeAsync of the same app within a few
         // seconds (callers read the mode right after finding no certificate), so judging by state costs no extra call.
-        private readonly Dictionary<(long, long), ((bool Advanced, bool Auto) Mode, TimeSpan At)> _modeReads =
-            new Dictionary<(long, long), ((bool Advanced, bool Auto) Mode, TimeSpan At)>();
+        // Keyed by text, valued by a class: every connection makes a service, and a dictionary of tuples would have the JIT
+        // compile its constructor in the first connect of every scheduled run.
+        private readonly Dictionary<string, ModeRead> _modeReads = new Dictionary<string, ModeRead>(StringComparer.Ordinal);
         private readonly System.Diagnostics.Stopwatch _sinceStart = System.Diagnostics.Stopwatch.StartNew();
+
+        private static string AppKey(long s, long w) => s.ToString(CultureInfo.InvariantCulture) + "/" + w.ToString(CultureInfo.InvariantCulture);
+
+        private sealed class ModeRead
+        {
+            public ModeRead((bool Advanced, bool Auto) mode, TimeSpan at)
+            {
+                Mode = mode;
+                At = at;
+            }
+
+            public (bool Advanced, bool Auto) Mode { get; }
+
+            public TimeSpan At { get; }
+        }
         private static readonly TimeSpan ModeReadReuse = TimeSpan.FromSeconds(10);
 
         public async Task<(bool Advanced, bool Auto)> GetSslModeAsync(long s, long w, CancellationToken ct)
         {
             lock (_modeReads)
             {
-                if (_modeReads.TryGetValue((s, w), out var known))
+                if (_modeReads.TryGetValue(AppKey(s, w), out ModeRead? known))
                 {
-                    _modeReads.Remove((s, w));
+                    _modeReads.Remove(AppKey(s, w));
                     if (_sinceStart.Elapsed - known.At <= ModeReadReuse) return known.Mode;
                 }
             }
@@ -461,7 +477,7 @@ namespace RunCloud.PowerShell.Api
         /// <summary>POST .../ssl/advanced: basic (one certificate for the app) or advanced (one per domain).</summary>
         public Task SetSslModeAsync(long s, long w, bool advanced, bool autoSsl, CancellationToken ct)
         {
-            lock (_modeReads) _modeReads.Remove((s, w));
+            lock (_modeReads) _modeReads.Remove(AppKey(s, w));
             return _api.SendAsync(HttpMethod.Post, ApiPaths.SslAdvanced(s, w), new JObject { ["advancedSSL"] = advanced, ["autoSSL"] = autoSsl }, ct);
         }
 
