@@ -18,10 +18,10 @@ namespace RunCloud.PowerShell.Input
     internal sealed class NamePattern
     {
         private static readonly IdnMapping s_idn = new IdnMapping();
-        private readonly Regex _ascii;
-        private readonly Regex _unicode;
+        private readonly Matcher _ascii;
+        private readonly Matcher _unicode;
 
-        private NamePattern(string text, Regex ascii, Regex unicode)
+        private NamePattern(string text, Matcher ascii, Matcher unicode)
         {
             Text = text;
             _ascii = ascii;
@@ -79,10 +79,100 @@ namespace RunCloud.PowerShell.Input
             catch (ArgumentException) { return label.ToLowerInvariant(); }
         }
 
-        private static Regex Literal(string name) =>
-            new Regex("^" + Regex.Escape(name) + "$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+        private static Matcher Literal(string name) => new Matcher(name, literal: true);
 
-        private static Regex Glob(string pattern)
+        private static Matcher Glob(string pattern) => new Matcher(pattern, literal: false);
+
+        /// <summary>
+        /// One side of a pattern. An ASCII pattern of '*' and '?' (every default and most -Exclude/-ProtectedName patterns) is
+        /// matched by hand against an ASCII name: a Regex costs a fresh process milliseconds to build and run the first time,
+        /// and every sync parses the default -ProtectedName '*.runcloud.link'. A '[...]' class, and any text outside printable
+        /// ASCII (Unicode case rules, a line break before the end), go to the regular expression this matcher agrees with
+        /// (an xunit case compares the two on generated patterns and names).
+        /// </summary>
+        internal sealed class Matcher
+        {
+            private readonly string _pattern;
+            private readonly bool _literal;
+            private readonly bool _byHand;
+            private Regex? _regex;
+
+            public Matcher(string pattern, bool literal)
+            {
+                _pattern = pattern;
+                _literal = literal;
+                _byHand = PlainAscii(pattern) && (literal || pattern.IndexOf('[') < 0);
+            }
+
+            public bool IsMatch(string name)
+            {
+                if (_byHand && PlainAscii(name)) return _literal ? Same(_pattern, name) : Wild(_pattern, name);
+                Regex regex = _regex ??= _literal
+                    ? new Regex("^" + Regex.Escape(_pattern) + "$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)
+                    : GlobRegex(_pattern);
+                return regex.IsMatch(name);
+            }
+
+            private static bool Same(string a, string b)
+            {
+                if (a.Length != b.Length) return false;
+                for (int i = 0; i < a.Length; i++)
+                {
+                    if (!SameChar(a[i], b[i])) return false;
+                }
+
+                return true;
+            }
+
+            /// <summary>'*' any run of characters, '?' any one, the rest itself (ignoring case): greedy, back to the last '*'.</summary>
+            private static bool Wild(string pattern, string name)
+            {
+                int p = 0, n = 0, star = -1, resume = 0;
+                while (n < name.Length)
+                {
+                    if (p < pattern.Length && pattern[p] == '*')
+                    {
+                        star = p++;
+                        resume = n;
+                    }
+                    else if (p < pattern.Length && (pattern[p] == '?' || SameChar(pattern[p], name[n])))
+                    {
+                        p++;
+                        n++;
+                    }
+                    else if (star >= 0)
+                    {
+                        p = star + 1;
+                        n = ++resume;
+                    }
+                    else
+                    {
+                        return false;
+                    }
+                }
+
+                while (p < pattern.Length && pattern[p] == '*') p++;
+                return p == pattern.Length;
+            }
+
+            /// <summary>ASCII letters in either case alike, as the expression's IgnoreCase has them.</summary>
+            private static bool SameChar(char a, char b) => a == b || (Fold(a) == Fold(b) && Fold(a) >= 'a' && Fold(a) <= 'z');
+
+            private static char Fold(char c) => c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+
+            private static bool PlainAscii(string text)
+            {
+                foreach (char c in text)
+                {
+                    if (c < ' ' || c > '~') return false;
+                }
+
+                return true;
+            }
+        }
+
+        /// <summary>The wildcard as a regular expression: '*' '.*', '?' '.', '[...]' a class, the rest escaped; whole name, case ignored.</summary>
+        internal static Regex GlobRegex(string pattern)
         {
             var sb = new StringBuilder("^");
             for (int i = 0; i < pattern.Length; i++)
