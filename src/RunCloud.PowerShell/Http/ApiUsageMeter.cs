@@ -36,9 +36,9 @@ namespace RunCloud.PowerShell.Http
 
         private readonly object _gate = new object();
         private readonly object _writeGate = new object();
-        // Keyed by PendingKey(day, app), valued by a class: a fresh process counts its first request here, and a dictionary of
-        // reference types runs the framework's precompiled code where a tuple key and a number value are compiled on the spot.
-        private Dictionary<string, PendingCount> _pending = new Dictionary<string, PendingCount>(StringComparer.Ordinal);
+        // Keyed by text (day and app), valued by the tick so far: a fresh process counts its first request here, and a dictionary
+        // of reference types runs the framework's precompiled code where a tuple key and a number value are compiled on the spot.
+        private Dictionary<string, ApiUsageTick> _pending = new Dictionary<string, ApiUsageTick>(StringComparer.Ordinal);
         private long _pendingCalls;
         private TimeSpan _lastFlush;
 
@@ -145,21 +145,19 @@ namespace RunCloud.PowerShell.Http
             if (Store == null) return;
             lock (_writeGate)
             {
-                Dictionary<string, PendingCount> batch;
+                Dictionary<string, ApiUsageTick> batch;
                 lock (_gate)
                 {
                     _lastFlush = Clock.Elapsed;
                     if (_pendingCalls == 0) return;
                     batch = _pending;
-                    _pending = new Dictionary<string, PendingCount>(StringComparer.Ordinal);
+                    _pending = new Dictionary<string, ApiUsageTick>(StringComparer.Ordinal);
                     _pendingCalls = 0;
                 }
 
                 try
                 {
-                    var ticks = new List<ApiUsageTick>(batch.Count);
-                    foreach (PendingCount c in batch.Values) ticks.Add(new ApiUsageTick(c.Day, c.App, c.Calls));
-                    Store.Add(Account, ticks);
+                    Store.Add(Account, new List<ApiUsageTick>(batch.Values));
                     LastError = null;
                 }
                 catch (Exception ex)
@@ -168,7 +166,7 @@ namespace RunCloud.PowerShell.Http
                     LastError = ex;
                     lock (_gate)
                     {
-                        foreach (PendingCount c in batch.Values)
+                        foreach (ApiUsageTick c in batch.Values)
                         {
                             Add(_pending, c.Day, c.App, c.Calls);
                             _pendingCalls += c.Calls;
@@ -181,36 +179,13 @@ namespace RunCloud.PowerShell.Http
         /// <summary>Counts not written yet (this process's).</summary>
         public IReadOnlyList<ApiUsageTick> Pending()
         {
-            lock (_gate)
-            {
-                var ticks = new List<ApiUsageTick>(_pending.Count);
-                foreach (PendingCount c in _pending.Values) ticks.Add(new ApiUsageTick(c.Day, c.App, c.Calls));
-                return ticks;
-            }
+            lock (_gate) return new List<ApiUsageTick>(_pending.Values);
         }
 
-        private static void Add(Dictionary<string, PendingCount> counts, DateTime day, string app, long calls)
+        private static void Add(Dictionary<string, ApiUsageTick> counts, DateTime day, string app, long calls)
         {
             string key = day.Ticks.ToString(CultureInfo.InvariantCulture) + "|" + app;
-            if (counts.TryGetValue(key, out PendingCount? count)) count.Calls += calls;
-            else counts[key] = new PendingCount(day, app, calls);
-        }
-
-        /// <summary>Calls counted for one day and app, not written yet.</summary>
-        private sealed class PendingCount
-        {
-            public PendingCount(DateTime day, string app, long calls)
-            {
-                Day = day;
-                App = app;
-                Calls = calls;
-            }
-
-            public DateTime Day { get; }
-
-            public string App { get; }
-
-            public long Calls { get; set; }
+            counts[key] = new ApiUsageTick(day, app, counts.TryGetValue(key, out ApiUsageTick? before) ? before.Calls + calls : calls);
         }
 
         /// <summary>
