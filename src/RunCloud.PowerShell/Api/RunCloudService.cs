@@ -316,7 +316,7 @@ namespace RunCloud.PowerShell.Api
                     throw ex;
                 }
 
-                lock (_modeReads) _modeReads[AppKey(s, w)] = new ModeRead(mode, _sinceStart.Elapsed);
+                lock (_modeReads) _modeReads[ApiUsageMeter.AppKey(s, w)] = new ModeRead(mode, _sinceStart.Elapsed);
                 return Bind(new RunCloudSsl { ServerId = s, WebAppId = w, Installed = false, Message = ex.ApiMessage, AutoSsl = mode.Auto });
             }
         }
@@ -327,8 +327,6 @@ namespace RunCloud.PowerShell.Api
         // compile its constructor in the first connect of every scheduled run.
         private readonly Dictionary<string, ModeRead> _modeReads = new Dictionary<string, ModeRead>(StringComparer.Ordinal);
         private readonly System.Diagnostics.Stopwatch _sinceStart = System.Diagnostics.Stopwatch.StartNew();
-
-        private static string AppKey(long s, long w) => s.ToString(CultureInfo.InvariantCulture) + "/" + w.ToString(CultureInfo.InvariantCulture);
 
         private sealed class ModeRead
         {
@@ -348,9 +346,9 @@ namespace RunCloud.PowerShell.Api
         {
             lock (_modeReads)
             {
-                if (_modeReads.TryGetValue(AppKey(s, w), out ModeRead? known))
+                if (_modeReads.TryGetValue(ApiUsageMeter.AppKey(s, w), out ModeRead? known))
                 {
-                    _modeReads.Remove(AppKey(s, w));
+                    _modeReads.Remove(ApiUsageMeter.AppKey(s, w));
                     if (_sinceStart.Elapsed - known.At <= ModeReadReuse) return known.Mode;
                 }
             }
@@ -477,7 +475,7 @@ namespace RunCloud.PowerShell.Api
         /// <summary>POST .../ssl/advanced: basic (one certificate for the app) or advanced (one per domain).</summary>
         public Task SetSslModeAsync(long s, long w, bool advanced, bool autoSsl, CancellationToken ct)
         {
-            lock (_modeReads) _modeReads.Remove(AppKey(s, w));
+            lock (_modeReads) _modeReads.Remove(ApiUsageMeter.AppKey(s, w));
             return _api.SendAsync(HttpMethod.Post, ApiPaths.SslAdvanced(s, w), new JObject { ["advancedSSL"] = advanced, ["autoSSL"] = autoSsl }, ct);
         }
 
